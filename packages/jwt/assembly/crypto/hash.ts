@@ -48,6 +48,14 @@ export class Hasher {
     else changetype<Sha256>(this.small).reset();
   }
 
+  /** Continues from where `other` (a Hasher of the same alg) is; a different alg is ignored. */
+  copyFrom(other: Hasher): void {
+    if (other.alg != this.alg) return;
+    const large = this.large;
+    if (large !== null) large.copyFrom(changetype<Sha512>(other.large));
+    else changetype<Sha256>(this.small).copyFrom(changetype<Sha256>(other.small));
+  }
+
   update(data: Uint8Array): void {
     this.updateUnsafe(data.dataStart, data.length);
   }

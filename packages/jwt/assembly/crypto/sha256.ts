@@ -13,6 +13,15 @@
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+// @ts-ignore: decorator
+@inline function choose(x: u32, y: u32, z: u32): u32 { return z ^ (x & (y ^ z)); }
+// @ts-ignore: decorator
+@inline function majority(x: u32, y: u32, z: u32): u32 { return (x & y) | (z & (x | y)); }
+
 export const SHA256_DIGEST_LENGTH: i32 = 32;
 export const SHA256_BLOCK_LENGTH: i32 = 64;
 
@@ -45,6 +54,14 @@ export class Sha256 {
     store<u32>(s, 0x5be0cd19, 28);
     this.blockFill = 0;
     this.totalBytes = 0;
+  }
+
+  /** Makes this instance continue from exactly where `other` is (state, partial block, length). */
+  copyFrom(other: Sha256): void {
+    memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 32);
+    memory.copy(changetype<usize>(this.block), changetype<usize>(other.block), 64);
+    this.blockFill = other.blockFill;
+    this.totalBytes = other.totalBytes;
   }
 
   update(data: Uint8Array): void {
@@ -123,12 +140,35 @@ export class Sha256 {
     const s = changetype<usize>(this.state);
     let a = load<u32>(s, 0), b = load<u32>(s, 4), c = load<u32>(s, 8), d = load<u32>(s, 12);
     let e = load<u32>(s, 16), f = load<u32>(s, 20), g = load<u32>(s, 24), h = load<u32>(s, 28);
-    for (let i: usize = 0; i < 256; i += 4) {
-      const t1 = h + (rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)) + ((e & f) ^ (~e & g)) +
-        load<u32>(k + i) + load<u32>(w + i);
-      const t2 = (rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g; g = f; f = e; e = d + t1;
-      d = c; c = b; b = a; a = t1 + t2;
+    // Eight rounds per iteration with the variable roles rotated by hand instead of shifting
+    // eight values every round.
+    for (let i: usize = 0; i < 256; i += 32) {
+      const kw = k + i, ww = w + i;
+      let t: u32;
+      t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(kw, 0) + load<u32>(ww, 0);
+      d += t;
+      h = t + bigSigma0(a) + majority(a, b, c);
+      t = g + bigSigma1(d) + choose(d, e, f) + load<u32>(kw, 4) + load<u32>(ww, 4);
+      c += t;
+      g = t + bigSigma0(h) + majority(h, a, b);
+      t = f + bigSigma1(c) + choose(c, d, e) + load<u32>(kw, 8) + load<u32>(ww, 8);
+      b += t;
+      f = t + bigSigma0(g) + majority(g, h, a);
+      t = e + bigSigma1(b) + choose(b, c, d) + load<u32>(kw, 12) + load<u32>(ww, 12);
+      a += t;
+      e = t + bigSigma0(f) + majority(f, g, h);
+      t = d + bigSigma1(a) + choose(a, b, c) + load<u32>(kw, 16) + load<u32>(ww, 16);
+      h += t;
+      d = t + bigSigma0(e) + majority(e, f, g);
+      t = c + bigSigma1(h) + choose(h, a, b) + load<u32>(kw, 20) + load<u32>(ww, 20);
+      g += t;
+      c = t + bigSigma0(d) + majority(d, e, f);
+      t = b + bigSigma1(g) + choose(g, h, a) + load<u32>(kw, 24) + load<u32>(ww, 24);
+      f += t;
+      b = t + bigSigma0(c) + majority(c, d, e);
+      t = a + bigSigma1(f) + choose(f, g, h) + load<u32>(kw, 28) + load<u32>(ww, 28);
+      e += t;
+      a = t + bigSigma0(b) + majority(b, c, d);
     }
     store<u32>(s, load<u32>(s, 0) + a, 0);
     store<u32>(s, load<u32>(s, 4) + b, 4);

@@ -21,6 +21,15 @@
   0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
 ];
 
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u64): u64 { return rotr<u64>(x, 28) ^ rotr<u64>(x, 34) ^ rotr<u64>(x, 39); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u64): u64 { return rotr<u64>(x, 14) ^ rotr<u64>(x, 18) ^ rotr<u64>(x, 41); }
+// @ts-ignore: decorator
+@inline function choose(x: u64, y: u64, z: u64): u64 { return z ^ (x & (y ^ z)); }
+// @ts-ignore: decorator
+@inline function majority(x: u64, y: u64, z: u64): u64 { return (x & y) | (z & (x | y)); }
+
 /**
  * Incremental SHA-512, or SHA-384 when made with `new Sha512(true)` (other initial values, output
  * cut to 48 bytes). Each instance owns its state, schedule and partial block.
@@ -67,6 +76,14 @@ export class Sha512 {
     }
     this.blockFill = 0;
     this.totalBytes = 0;
+  }
+
+  /** Makes this instance continue from exactly where `other` is (same variant expected). */
+  copyFrom(other: Sha512): void {
+    memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 64);
+    memory.copy(changetype<usize>(this.block), changetype<usize>(other.block), 128);
+    this.blockFill = other.blockFill;
+    this.totalBytes = other.totalBytes;
   }
 
   update(data: Uint8Array): void {
@@ -145,12 +162,34 @@ export class Sha512 {
     const s = changetype<usize>(this.state);
     let a = load<u64>(s, 0), b = load<u64>(s, 8), c = load<u64>(s, 16), d = load<u64>(s, 24);
     let e = load<u64>(s, 32), f = load<u64>(s, 40), g = load<u64>(s, 48), h = load<u64>(s, 56);
-    for (let i: usize = 0; i < 640; i += 8) {
-      const t1 = h + (rotr<u64>(e, 14) ^ rotr<u64>(e, 18) ^ rotr<u64>(e, 41)) + ((e & f) ^ (~e & g)) +
-        load<u64>(k + i) + load<u64>(w + i);
-      const t2 = (rotr<u64>(a, 28) ^ rotr<u64>(a, 34) ^ rotr<u64>(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g; g = f; f = e; e = d + t1;
-      d = c; c = b; b = a; a = t1 + t2;
+    // Eight rounds per iteration with the variable roles rotated by hand.
+    for (let i: usize = 0; i < 640; i += 64) {
+      const kw = k + i, ww = w + i;
+      let t: u64;
+      t = h + bigSigma1(e) + choose(e, f, g) + load<u64>(kw, 0) + load<u64>(ww, 0);
+      d += t;
+      h = t + bigSigma0(a) + majority(a, b, c);
+      t = g + bigSigma1(d) + choose(d, e, f) + load<u64>(kw, 8) + load<u64>(ww, 8);
+      c += t;
+      g = t + bigSigma0(h) + majority(h, a, b);
+      t = f + bigSigma1(c) + choose(c, d, e) + load<u64>(kw, 16) + load<u64>(ww, 16);
+      b += t;
+      f = t + bigSigma0(g) + majority(g, h, a);
+      t = e + bigSigma1(b) + choose(b, c, d) + load<u64>(kw, 24) + load<u64>(ww, 24);
+      a += t;
+      e = t + bigSigma0(f) + majority(f, g, h);
+      t = d + bigSigma1(a) + choose(a, b, c) + load<u64>(kw, 32) + load<u64>(ww, 32);
+      h += t;
+      d = t + bigSigma0(e) + majority(e, f, g);
+      t = c + bigSigma1(h) + choose(h, a, b) + load<u64>(kw, 40) + load<u64>(ww, 40);
+      g += t;
+      c = t + bigSigma0(d) + majority(d, e, f);
+      t = b + bigSigma1(g) + choose(g, h, a) + load<u64>(kw, 48) + load<u64>(ww, 48);
+      f += t;
+      b = t + bigSigma0(c) + majority(c, d, e);
+      t = a + bigSigma1(f) + choose(f, g, h) + load<u64>(kw, 56) + load<u64>(ww, 56);
+      e += t;
+      a = t + bigSigma0(b) + majority(b, c, d);
     }
     store<u64>(s, load<u64>(s, 0) + a, 0);
     store<u64>(s, load<u64>(s, 8) + b, 8);
