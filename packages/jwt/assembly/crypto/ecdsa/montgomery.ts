@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// Arithmetic modulo an odd number m below 2^(32·limbs) in Montgomery form (x·R mod m, R = 2^(32·limbs)),
+// used both for the curve field (mod p) and for the scalars (mod n). Operands and results are
+// raw pointers to `limbs` little-endian 32-bit limbs, always fully reduced (< m), so equality of
+// residues is equality of limbs. Results may alias operands.
+
+import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
+
+export class MontgomeryDomain {
+  /** Pointer to the modulus limbs (kept alive by `modulusLimbs`). */
+  readonly m: usize;
+  /** R mod m, the Montgomery form of 1. */
+  readonly one: usize;
+  /** R² mod m: multiplying by it converts into Montgomery form. */
+  readonly r2: usize;
+
+  private modulusLimbs: StaticArray<u32>;
+  private oneLimbs: StaticArray<u32>;
+  private r2Limbs: StaticArray<u32>;
+  /** Plain 1, multiplying by it converts out of Montgomery form. */
+  private plainOne: StaticArray<u32>;
+  /** m - 2, the Fermat inversion exponent. */
+  private inverseExponent: StaticArray<u32>;
+  /** CIOS accumulator, limbs + 2 words. */
+  private acc: StaticArray<u32>;
+  /** a^0..a^15 for the 4-bit window of the inversion. */
+  private powers: StaticArray<u32>;
+
+  constructor(
+    readonly limbs: i32,
+    modulus: StaticArray<u32>,
+    r2: StaticArray<u32>,
+    /** -m^-1 mod 2^32 */
+    readonly inv32: u32,
+  ) {
+    this.modulusLimbs = modulus;
+    this.m = limbsPtr(modulus);
+    this.r2Limbs = r2;
+    this.r2 = limbsPtr(r2);
+    this.acc = newLimbs(limbs + 2);
+    this.powers = newLimbs(16 * limbs);
+    const plainOne = newLimbs(limbs);
+    plainOne[0] = 1;
+    this.plainOne = plainOne;
+    const e = newLimbs(limbs);
+    const two = newLimbs(limbs);
+    two[0] = 2;
+    limbsSub(limbsPtr(e), limbsPtr(modulus), limbsPtr(two), limbs);
+    this.inverseExponent = e;
+    const one = newLimbs(limbs);
+    this.oneLimbs = one;
+    this.one = limbsPtr(one);
+    this.mul(this.one, limbsPtr(plainOne), this.r2); // 1·R²·R⁻¹ = R
+  }
+
+  /** out = a·b·R⁻¹ mod m (coarsely integrated operand scanning). */
+  mul(out: usize, a: usize, b: usize): void {
+    const n = this.limbs;
+    const t = limbsPtr(this.acc);
+    const m = this.m;
+    const inv = this.inv32;
+    memory.fill(t, 0, <usize>(n + 2) << 2);
+    for (let i = 0; i < n; i++) {
+      const ai = <u64>load<u32>(a + (<usize>i << 2));
+      let c: u64 = 0;
+      for (let j = 0; j < n; j++) {
+        const off = <usize>j << 2;
+        c += <u64>load<u32>(t + off) + ai * <u64>load<u32>(b + off);
+        store<u32>(t + off, <u32>c);
+        c >>= 32;
+      }
+      c += <u64>load<u32>(t + (<usize>n << 2));
+      store<u32>(t + (<usize>n << 2), <u32>c);
+      store<u32>(t + (<usize>(n + 1) << 2), <u32>(c >> 32));
+      // Add q·m with q chosen so the low limb becomes zero, then shift down one limb.
+      // Kept in a u32 first: a u64 context would widen the product instead of wrapping it mod 2^32.
+      const q32: u32 = load<u32>(t) * inv;
+      const q = <u64>q32;
+      c = (<u64>load<u32>(t) + q * <u64>load<u32>(m)) >> 32;
+      for (let j = 1; j < n; j++) {
+        const off = <usize>j << 2;
+        c += <u64>load<u32>(t + off) + q * <u64>load<u32>(m + off);
+        store<u32>(t + off - 4, <u32>c);
+        c >>= 32;
+      }
+      c += <u64>load<u32>(t + (<usize>n << 2));
+      store<u32>(t + (<usize>(n - 1) << 2), <u32>c);
+      store<u32>(t + (<usize>n << 2), load<u32>(t + (<usize>(n + 1) << 2)) + <u32>(c >> 32));
+    }
+    // t < 2m: one conditional subtraction gives the canonical residue.
+    if (load<u32>(t + (<usize>n << 2)) != 0 || limbsCompare(t, m, n) >= 0) limbsSub(t, t, m, n);
+    limbsCopy(out, t, n);
+  }
+
+  // @ts-ignore: decorator
+  @inline sqr(out: usize, a: usize): void {
+    this.mul(out, a, a);
+  }
+
+  /** out = a + b mod m. */
+  add(out: usize, a: usize, b: usize): void {
+    const n = this.limbs;
+    const carry = limbsAdd(out, a, b, n);
+    if (carry != 0 || limbsCompare(out, this.m, n) >= 0) limbsSub(out, out, this.m, n);
+  }
+
+  /** out = a - b mod m. */
+  sub(out: usize, a: usize, b: usize): void {
+    const n = this.limbs;
+    if (limbsSub(out, a, b, n) != 0) limbsAdd(out, out, this.m, n);
+  }
+
+  /** out = a·R mod m from a plain a < m. */
+  // @ts-ignore: decorator
+  @inline toMont(out: usize, a: usize): void {
+    this.mul(out, a, this.r2);
+  }
+
+  /** out = a·R⁻¹ mod m: back to a plain number. */
+  // @ts-ignore: decorator
+  @inline fromMont(out: usize, a: usize): void {
+    this.mul(out, a, limbsPtr(this.plainOne));
+  }
+
+  /**
+   * out = a⁻¹ (Montgomery form in, Montgomery form out) by Fermat: a^(m-2), m prime.
+   * a = 0 gives 0; callers rule that out where it matters.
+   */
+  inv(out: usize, a: usize): void {
+    const n = this.limbs;
+    const pw = limbsPtr(this.powers);
+    const size = <usize>n << 2;
+    limbsCopy(pw, this.one, n);
+    limbsCopy(pw + size, a, n);
+    for (let k = 2; k < 16; k++) this.mul(pw + size * k, pw + size * (k - 1), pw + size);
+    const e = limbsPtr(this.inverseExponent);
+    let started = false;
+    for (let nib = n * 8 - 1; nib >= 0; nib--) {
+      const digit = (load<u32>(e + (<usize>(nib >>> 3) << 2)) >>> ((nib & 7) << 2)) & 15;
+      if (started) {
+        this.sqr(out, out);
+        this.sqr(out, out);
+        this.sqr(out, out);
+        this.sqr(out, out);
+        if (digit != 0) this.mul(out, out, pw + size * digit);
+      } else if (digit != 0) {
+        limbsCopy(out, pw + size * digit, n);
+        started = true;
+      }
+    }
+    if (!started) limbsCopy(out, this.one, n);
+  }
+}

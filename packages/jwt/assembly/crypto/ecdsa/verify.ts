@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// ECDSA verification (FIPS 186-4 §6.4.2, SEC 1 §4.1.4) with JWS raw r||s signatures (RFC 7518 §3.4).
+// Answers only true or false, for any bytes: wrong lengths, r or s outside [1, n−1], sums that
+// reach infinity: all are plain rejections, never traps.
+
+import { sha256 } from "../sha256";
+import { sha384, sha512 } from "../sha512";
+import { CurveContext, EcCurve } from "./curve";
+import { EcPublicKey } from "./key";
+import { buildCombTable, combDoubleMul } from "./comb";
+import { pointIsInfinity } from "./point";
+import {
+  limbsAdd, limbsCompare, limbsEqual, limbsFromBytesBE, limbsIsZero, limbsSub,
+} from "./limbs";
+
+/** G's comb table, built at the first verification on the curve (not stored in the module). */
+function generatorTable(c: CurveContext): StaticArray<u32> {
+  let t = c.generatorTable;
+  if (t === null) c.generatorTable = t = buildCombTable(c, c.gx, c.gy);
+  return t;
+}
+
+/** True when `a` lies in [1, n−1]. */
+function inScalarRange(c: CurveContext, a: usize): bool {
+  return !limbsIsZero(a, c.limbs) && limbsCompare(a, c.n, c.limbs) < 0;
+}
+
+/**
+ * e = the leftmost min(bits(n), 8·len) bits of the digest, reduced mod n (SEC 1 §4.1.3 step 5).
+ * With the JWA pairings no bits are dropped; P-521 takes SHA-512's 512 bits as they are.
+ */
+function digestToScalar(c: CurveContext, out: usize, digest: Uint8Array): void {
+  const n = c.limbs;
+  const bits = c.orderBits;
+  let len = digest.length;
+  let shift = 0;
+  if (len * 8 > bits) {
+    const keep = (bits + 7) >> 3;
+    if (len > keep) len = keep;
+    shift = len * 8 - bits;
+  }
+  limbsFromBytesBE(out, digest.dataStart, len, n);
+  if (shift != 0) {
+    for (let i = 0; i < n; i++) {
+      const at = out + (<usize>i << 2);
+      const hi: u32 = i + 1 < n ? load<u32>(at + 4) : 0;
+      store<u32>(at, (load<u32>(at) >>> shift) | (hi << (32 - shift)));
+    }
+  }
+  // e < 2^bits < 2n, so one subtraction reduces it.
+  if (limbsCompare(out, c.n, n) >= 0) limbsSub(out, out, c.n, n);
+}
+
+/**
+ * Verifies a raw r||s signature over an already computed digest. `sig` must be exactly twice the
+ * coordinate length (64, 96 or 132 bytes).
+ */
+export function ecdsaVerifyDigest(key: EcPublicKey, digest: Uint8Array, sig: Uint8Array): bool {
+  const c = key.context;
+  const len = c.coordBytes;
+  if (sig.length != 2 * len) return false;
+  const n = c.limbs;
+  const es = c.elementSize;
+  const acc = c.scratch(8);
+  const r = c.scratch(11), s = c.scratch(12), e = c.scratch(13), w = c.scratch(14);
+  const u1 = c.scratch(15), u2 = c.scratch(16), zz = c.scratch(17), t = c.scratch(18);
+  limbsFromBytesBE(r, sig.dataStart, len, n);
+  limbsFromBytesBE(s, sig.dataStart + <usize>len, len, n);
+  if (!inScalarRange(c, r) || !inScalarRange(c, s)) return false;
+  digestToScalar(c, e, digest);
+
+  // w = s⁻¹ in Montgomery form, so multiplying a plain e or r by it gives plain u1, u2.
+  const fn = c.fn;
+  fn.toMont(w, s);
+  fn.inv(w, w);
+  fn.mul(u1, e, w);
+  fn.mul(u2, r, w);
+
+  combDoubleMul(c, acc, generatorTable(c), u1, key.table, u2);
+  if (pointIsInfinity(c, acc)) return false;
+
+  // Accept when x(R) mod n = r. x(R) = X/Z² lies in [0, p), and p < 2n, so x(R) is r or r + n.
+  // Compare X with r·Z² (and (r + n)·Z² when r + n < p) instead of inverting Z.
+  const fp = c.fp;
+  fp.sqr(zz, acc + es * 2);
+  fp.toMont(t, r);
+  fp.mul(t, t, zz);
+  if (limbsEqual(t, acc, n)) return true;
+  if (limbsAdd(t, r, c.n, n) != 0 || limbsCompare(t, c.p, n) >= 0) return false;
+  fp.toMont(t, t);
+  fp.mul(t, t, zz);
+  return limbsEqual(t, acc, n);
+}
+
+/**
+ * Verifies a JWS ECDSA signature over the signing input `msg`, hashing it with the curve's JWA
+ * hash: ES256 = P-256 + SHA-256, ES384 = P-384 + SHA-384, ES512 = P-521 + SHA-512.
+ */
+export function ecdsaVerify(key: EcPublicKey, msg: Uint8Array, sig: Uint8Array): bool {
+  if (sig.length != 2 * key.context.coordBytes) return false;
+  const curve = key.curve;
+  let digest: Uint8Array;
+  if (curve == EcCurve.P256) digest = sha256(msg);
+  else if (curve == EcCurve.P384) digest = sha384(msg);
+  else digest = sha512(msg);
+  return ecdsaVerifyDigest(key, digest, sig);
+}
