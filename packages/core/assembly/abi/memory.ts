@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// Guest memory hand-off with the host: out-param slots, taking ownership of host-allocated blocks,
+// and a reusable scratch area for encoding string arguments without allocating managed objects.
+//
+// The host allocates every returned value with proxy_on_memory_allocate (= heap.alloc, unmanaged)
+// and writes pointer and size into the out-params. The SDK copies the bytes into a managed object
+// and frees the block at once, so no host block outlives the wrapper that received it. Pointers the
+// host hands back are range-checked first: a bad pointer yields an empty value, never a trap.
+
+/** Static out-param slots: host writes u32 pointer/size/id/cas values or a u64 here. */
+// @ts-ignore: decorator
+@lazy export const OUT_PTR: usize = memory.data(8, 8);
+// @ts-ignore: decorator
+@lazy export const OUT_SIZE: usize = memory.data(8, 8);
+// @ts-ignore: decorator
+@lazy export const OUT_WORD: usize = memory.data(8, 8);
+
+/** Zeroes the out-param slots so a host that returns OK without writing reads as "empty". */
+// @ts-ignore: decorator
+@inline export function clearOut(): void {
+  store<u64>(OUT_PTR, 0);
+  store<u64>(OUT_SIZE, 0);
+  store<u64>(OUT_WORD, 0);
+}
+
+// @ts-ignore: decorator
+@inline export function outPtr(): usize { return <usize>load<u32>(OUT_PTR); }
+// @ts-ignore: decorator
+@inline export function outSize(): usize { return <usize>load<u32>(OUT_SIZE); }
+// @ts-ignore: decorator
+@inline export function outWord(): u32 { return load<u32>(OUT_WORD); }
+// @ts-ignore: decorator
+@inline export function outWord64(): u64 { return load<u64>(OUT_WORD); }
+
+/** True when [ptr, ptr+size) lies inside linear memory (u64 math: no wrap-around on wasm32). */
+export function inMemory(ptr: usize, size: usize): bool {
+  return ptr != 0 && <u64>ptr + <u64>size <= (<u64>memory.size() << 16);
+}
+
+/** Frees the block named by the out-params, if it is a plausible block. */
+export function freeOutBlock(): void {
+  let ptr = outPtr();
+  if (inMemory(ptr, outSize())) heap.free(ptr);
+}
+
+/** Copies the host block named by the out-params into a new Uint8Array and frees the block. */
+export function takeOutBytes(): Uint8Array {
+  let ptr = outPtr();
+  let size = outSize();
+  if (size == 0 || !inMemory(ptr, size)) {
+    if (inMemory(ptr, 0)) heap.free(ptr);
+    return new Uint8Array(0);
+  }
+  let bytes = new Uint8Array(<i32>size);
+  memory.copy(bytes.dataStart, ptr, size);
+  heap.free(ptr);
+  return bytes;
+}
+
+/** Decodes the host block named by the out-params as UTF-8 and frees the block. */
+export function takeOutString(): string {
+  let ptr = outPtr();
+  let size = outSize();
+  if (size == 0 || !inMemory(ptr, size)) {
+    if (inMemory(ptr, 0)) heap.free(ptr);
+    return "";
+  }
+  let text = String.UTF8.decodeUnsafe(ptr, size, false);
+  heap.free(ptr);
+  return text;
+}
+
+// ---- Scratch for outgoing arguments ----
+
+/** Requests up to this size reuse one block kept for the VM's lifetime; larger ones are temporary. */
+// @ts-ignore: decorator
+@inline const SCRATCH_KEEP: usize = 16384;
+let scratch: usize = 0;
+
+/**
+ * A block of at least `size` bytes for encoding call arguments. Valid until `releaseScratch`; not
+ * re-entrant (hostcalls never call back into SDK code that borrows scratch, only the allocator).
+ */
+export function borrowScratch(size: usize): usize {
+  if (size <= SCRATCH_KEEP) {
+    if (scratch == 0) scratch = heap.alloc(SCRATCH_KEEP);
+    return scratch;
+  }
+  return heap.alloc(size);
+}
+
+/** Gives back a block from `borrowScratch`. */
+export function releaseScratch(ptr: usize): void {
+  if (ptr != scratch) heap.free(ptr);
+}
+
+/** Upper bound of the UTF-8 size of a string (3 bytes per UTF-16 unit; surrogate pairs use 4 for 2). */
+// @ts-ignore: decorator
+@inline export function maxUtf8Size(text: string): usize {
+  return <usize>text.length * 3;
+}
+
+/** Writes `text` as UTF-8 at `dst`; returns the number of bytes written. */
+// @ts-ignore: decorator
+@inline export function writeUtf8(text: string, dst: usize): usize {
+  return String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, dst, false);
+}
+
+/** Lower-cases ASCII letters in place (header names: Envoy stores them lower-case). */
+export function lowerAsciiInPlace(ptr: usize, size: usize): void {
+  for (let i: usize = 0; i < size; i++) {
+    let c = load<u8>(ptr + i);
+    if (<u32>(c - 0x41) < 26) store<u8>(ptr + i, c | 0x20);
+  }
+}

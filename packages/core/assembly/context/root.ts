@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// The root (plugin) context base class: one per plugin per VM, with no-op defaults.
+import { BaseContext } from "./base";
+import { HttpContext } from "./http";
+import { HeaderPair } from "../headers/pair";
+import { HttpCallResult } from "../hostcalls/http_call";
+import { HttpCallCallback, startHttpCall } from "./callouts";
+
+/**
+ * Base class for a plugin's root context. The host creates one per plugin configuration in every
+ * worker VM (plus a short-lived "canary" VM that only runs start and configure). Override what you
+ * need; every default is a no-op that accepts.
+ *
+ * Order (Envoy): onVmStart -> onConfigure -> (per request: createHttpContext) ... onTick /
+ * onQueueReady / callout replies at any time ... onDone -> onDelete.
+ */
+export class RootContext extends BaseContext {
+  /** The plugin's root_id (Envoy `root_id`, Istio `pluginName`); "" if the host has none. */
+  rootId: string = "";
+
+  get isRoot(): bool {
+    return true;
+  }
+
+  /** VM started. Read the VM configuration with `getVmConfiguration()`. Return false to fail the VM. */
+  onVmStart(vmConfigurationSize: u32): bool {
+    return true;
+  }
+
+  /**
+   * Plugin configured (also again on every config update). Read it with `getPluginConfiguration()`.
+   * Return false to reject the configuration (Envoy refuses it / xDS NACK): validate here, loudly.
+   */
+  onConfigure(pluginConfigurationSize: u32): bool {
+    return true;
+  }
+
+  /** Timer set by `setTickPeriodMilliseconds` fired (per worker VM). */
+  onTick(): void {}
+
+  /** A shared queue this VM registered has items. */
+  onQueueReady(queueId: u32): void {}
+
+  /** Host called a foreign function on the plugin; arguments via `getForeignFunctionArguments()`. */
+  onForeignFunction(functionId: u32, argumentsSize: u32): void {}
+
+  /** Creates the context for a new HTTP stream; null lets the stream pass without this plugin. */
+  createHttpContext(contextId: u32): HttpContext | null {
+    return null;
+  }
+
+  /** Access-log phase for the root context (rare). */
+  onLog(): void {}
+
+  /** Host is shutting the plugin down. Return false to finish later with `pluginDone()`. */
+  onDone(): bool {
+    return true;
+  }
+
+  /** Last call; forget state. */
+  onDelete(): void {}
+
+  /**
+   * Starts an HTTP callout from the root context (e.g. a periodic JWKS refresh from onTick).
+   * `callback(origin, response)` receives this root as `origin`. See HttpContext.httpCall.
+   */
+  httpCall(
+    cluster: string,
+    headers: HeaderPair[],
+    body: Uint8Array | null,
+    trailers: HeaderPair[] | null,
+    timeoutMilliseconds: u32,
+    callback: HttpCallCallback,
+  ): HttpCallResult {
+    return startHttpCall(this, this.id, cluster, headers, body, trailers, timeoutMilliseconds, callback);
+  }
+}
+
+/** Creates the root context for a plugin; registered with `registerRootContext`. */
+export type RootContextFactory = (contextId: u32) => RootContext;

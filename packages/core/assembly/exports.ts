@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// The module's proxy-wasm exports: ABI marker, allocator and every callback the SDK implements.
+//
+// A filter re-exports this file from its entry: `export * from "@getwild/core/assembly/exports";`.
+// Signatures are exact (cpp-host rejects a mismatching export with "Bad function signature").
+// gRPC and TCP callbacks are not exported: the SDK does not implement them, and an absent
+// callback is legal (all callbacks are optional) while a present one must work.
+import "./abort"; // puts coreAbort in the program so `--use abort=...coreAbort` resolves
+import * as dispatcher from "./context/dispatcher";
+
+/** ABI marker: Envoy refuses a module without it ("Missing or unknown Proxy-Wasm ABI version"). */
+export function proxy_abi_version_0_2_1(): void {}
+
+/**
+ * The allocator the host uses for every value it returns. Unmanaged (TLSF `heap.alloc`): it runs
+ * no GC step and calls no host function (the host allows only logging inside it); the SDK copies
+ * each block into a managed object and frees it. 0 means failure to the host, but AS traps on
+ * out-of-memory before that.
+ */
+export function proxy_on_memory_allocate(size: usize): usize {
+  return heap.alloc(size);
+}
+
+export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  dispatcher.onContextCreate(contextId, parentContextId);
+}
+
+export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): bool {
+  return dispatcher.onVmStart(rootContextId, vmConfigurationSize);
+}
+
+export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
+  return dispatcher.onConfigure(rootContextId, pluginConfigurationSize);
+}
+
+export function proxy_on_tick(rootContextId: u32): void {
+  dispatcher.onTick(rootContextId);
+}
+
+export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
+  dispatcher.onQueueReady(rootContextId, queueId);
+}
+
+export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: bool): u32 {
+  return dispatcher.onRequestHeaders(contextId, numHeaders, endOfStream);
+}
+
+export function proxy_on_request_body(contextId: u32, bodySize: u32, endOfStream: bool): u32 {
+  return dispatcher.onRequestBody(contextId, bodySize, endOfStream);
+}
+
+export function proxy_on_request_trailers(contextId: u32, numTrailers: u32): u32 {
+  return dispatcher.onRequestTrailers(contextId, numTrailers);
+}
+
+export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: bool): u32 {
+  return dispatcher.onResponseHeaders(contextId, numHeaders, endOfStream);
+}
+
+export function proxy_on_response_body(contextId: u32, bodySize: u32, endOfStream: bool): u32 {
+  return dispatcher.onResponseBody(contextId, bodySize, endOfStream);
+}
+
+export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u32 {
+  return dispatcher.onResponseTrailers(contextId, numTrailers);
+}
+
+export function proxy_on_http_call_response(
+  rootContextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32,
+): void {
+  dispatcher.onHttpCallResponse(rootContextId, token, numHeaders, bodySize, numTrailers);
+}
+
+export function proxy_on_foreign_function(rootContextId: u32, functionId: u32, argumentsSize: u32): void {
+  dispatcher.onForeignFunction(rootContextId, functionId, argumentsSize);
+}
+
+export function proxy_on_log(contextId: u32): void {
+  dispatcher.onLog(contextId);
+}
+
+export function proxy_on_done(contextId: u32): bool {
+  return dispatcher.onDone(contextId);
+}
+
+export function proxy_on_delete(contextId: u32): void {
+  dispatcher.onDelete(contextId);
+}

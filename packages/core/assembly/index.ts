@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public API of @getwild/core (re-exports only). Callbacks live in ./exports (re-export that file).
+export { Status, Action, BufferType, MapType, StreamType, LogLevel, MetricType, PeerType, GRPC_STATUS_NONE } from "./abi/enums";
+export { lastStatus, statusName } from "./abi/status";
+export { BaseContext } from "./context/base";
+export { RootContext, RootContextFactory } from "./context/root";
+export { HttpContext } from "./context/http";
+export { registerRootContext } from "./context/registry";
+export { HttpCallCallback, pendingHttpCallCount } from "./context/callouts";
+export { HeaderPair, BytePair } from "./headers/pair";
+export { HeaderMap } from "./headers/header_map";
+export { encodePairs, decodePairs, encodeBytePairs, decodeBytePairs } from "./headers/serde";
+export * from "./hostcalls/log";
+export * from "./hostcalls/headers";
+export * from "./hostcalls/buffers";
+export * from "./hostcalls/stream";
+export * from "./hostcalls/http_call";
+export * from "./hostcalls/properties";
