@@ -16,6 +16,8 @@ export const enum KeyError {
   BadEncoding = 5,
   /** HMAC key shorter than the hash output (RFC 7518 §3.2). */
   WeakKey = 6,
+  /** RSA modulus that is even (not a product of odd primes; Montgomery arithmetic needs it odd). */
+  BadModulus = 7,
 }
 
 // @ts-ignore: decorator
@@ -27,6 +29,7 @@ export const enum KeyError {
   "EC public key is not a point on the curve",
   "Ed25519 public key is not a valid point encoding",
   "HMAC key is shorter than the hash output",
+  "RSA modulus must be odd",
 ];
 
 /** The message for a KeyError; never traps, whatever the value. */
