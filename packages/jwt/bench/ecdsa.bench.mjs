@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// ES256/384/512: one verify of a ~900-byte signing input (hash included) in our wasm, key imported
+// once with its comb table built and G's table already made, vs node:crypto with a pre-created
+// public KeyObject and raw r||s (ieee-p1363) signatures.
+import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { loadFixture } from "./wasm_fixture.mjs";
+import { signingInput } from "./signing_input.mjs";
+
+const CASES = [
+  { name: "ES256", id: 0, curve: "P-256", hash: "sha256" },
+  { name: "ES384", id: 1, curve: "P-384", hash: "sha384" },
+  { name: "ES512", id: 2, curve: "P-521", hash: "sha512" },
+];
+
+export default async function () {
+  return CASES.map(({ name, id, curve, hash }) => {
+    const fx = loadFixture("ecdsa");
+    const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: curve });
+    const jwk = publicKey.export({ format: "jwk" });
+    const msg = signingInput(name);
+    const sig = sign(hash, msg, { key: privateKey, dsaEncoding: "ieee-p1363" });
+    const x = Buffer.from(jwk.x, "base64url"), y = Buffer.from(jwk.y, "base64url");
+    if (!fx.exports.benchSetup(id, fx.bytes(x), fx.bytes(y), fx.bytes(msg), fx.bytes(sig))) throw new Error(`${name}: wasm refused the key`);
+    fx.release();
+    if (!fx.exports.benchVerify()) throw new Error(`${name}: wasm rejected a good signature`);
+    const key = { key: publicKey, dsaEncoding: "ieee-p1363" };
+    const native = () => {
+      if (!verify(hash, msg, key, sig)) throw new Error(`${name}: node rejected a good signature`);
+    };
+    native();
+    return { name, wasm: () => fx.exports.benchVerify(), native };
+  });
+}
