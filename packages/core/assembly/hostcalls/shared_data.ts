@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared data (spec: "Shared key-value store"): a key-value store shared by every VM with the same
+// vm_id on the host (all worker threads), with compare-and-swap.
+//
+// Valid in any callback after _initialize. Rules (cpp-host): `get` returns the value and its CAS
+// (never 0) or NotFound; `set` with cas 0 writes unconditionally; with a CAS it fails with
+// CasMismatch if the key changed since that CAS was read; setting a new key ignores the CAS. There
+// is no delete in ABI v0.2.1.
+import { Status } from "../abi/enums";
+import { fromHost } from "../abi/status";
+import { proxy_get_shared_data, proxy_set_shared_data } from "../abi/imports";
+import {
+  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
+} from "../abi/memory";
+
+/** A read: `value` and `cas` are meaningful only when `status` is Ok (NotFound: no such key). */
+export class SharedDataValue {
+  constructor(public readonly status: Status, public readonly value: Uint8Array | null, public readonly cas: u32) {}
+
+  get found(): bool {
+    return this.status == Status.Ok;
+  }
+}
+
+/** Reads `key`. */
+export function getSharedData(key: string): SharedDataValue {
+  let buffer = borrowScratch(maxUtf8Size(key));
+  let len = writeUtf8(key, buffer);
+  clearOut();
+  let status = fromHost(proxy_get_shared_data(buffer, len, OUT_PTR, OUT_SIZE, OUT_WORD));
+  releaseScratch(buffer);
+  if (status != Status.Ok) return new SharedDataValue(status, null, 0);
+  let cas = outWord();
+  return new SharedDataValue(status, takeOutBytes(), cas);
+}
+
+/**
+ * Writes `key`. `cas` 0 = unconditional; otherwise only if unchanged since the read that returned
+ * it (else CasMismatch: read again and retry).
+ */
+export function setSharedData(key: string, value: Uint8Array, cas: u32 = 0): Status {
+  let buffer = borrowScratch(maxUtf8Size(key));
+  let len = writeUtf8(key, buffer);
+  let status = fromHost(proxy_set_shared_data(buffer, len, value.dataStart, <usize>value.byteLength, cas));
+  releaseScratch(buffer);
+  return status;
+}
