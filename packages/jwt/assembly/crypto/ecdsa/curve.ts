@@ -3,7 +3,7 @@
 // sizes, and scratch field elements for the point formulas (so verifying allocates nothing).
 // Only curves that a program actually uses are ever built.
 
-import { MontgomeryDomain } from "./montgomery";
+import { MontgomeryDomain, MontgomeryKernel } from "./montgomery";
 import { limbsPtr, newLimbs } from "./limbs";
 import {
   P256_P, P256_N, P256_P_R2, P256_N_R2, P256_B_MONT, P256_GX_MONT, P256_GY_MONT, P256_P_INV32, P256_N_INV32,
@@ -63,7 +63,7 @@ export class CurveContext {
     this.coordBytes = coordBytes;
     this.orderBits = orderBits;
     this.elementSize = <usize>limbs << 2;
-    this.fp = new MontgomeryDomain(limbs, p, pR2, pInv);
+    this.fp = new MontgomeryDomain(limbs, p, pR2, pInv, curve == EcCurve.P256 ? MontgomeryKernel.P256Field : MontgomeryKernel.Generic);
     this.fn = new MontgomeryDomain(limbs, n, nR2, nInv);
     this.p = limbsPtr(p);
     this.n = limbsPtr(n);

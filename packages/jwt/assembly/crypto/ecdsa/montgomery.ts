@@ -5,6 +5,14 @@
 // residues is equality of limbs. Results may alias operands.
 
 import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
+import { p256Mul, p256Sqr } from "./p256_field";
+
+/** Which unrolled multiplication a domain uses, if any. */
+export const enum MontgomeryKernel {
+  Generic = 0,
+  /** The P-256 field prime (p256_field.ts). */
+  P256Field = 1,
+}
 
 export class MontgomeryDomain {
   /** Pointer to the modulus limbs (kept alive by `modulusLimbs`). */
@@ -32,6 +40,7 @@ export class MontgomeryDomain {
     r2: StaticArray<u32>,
     /** -m^-1 mod 2^32 */
     readonly inv32: u32,
+    readonly kernel: MontgomeryKernel = MontgomeryKernel.Generic,
   ) {
     this.modulusLimbs = modulus;
     this.m = limbsPtr(modulus);
@@ -55,6 +64,10 @@ export class MontgomeryDomain {
 
   /** out = a·b·R⁻¹ mod m (coarsely integrated operand scanning). */
   mul(out: usize, a: usize, b: usize): void {
+    if (this.kernel == MontgomeryKernel.P256Field) {
+      p256Mul(out, a, b);
+      return;
+    }
     const n = this.limbs;
     const t = limbsPtr(this.acc);
     const m = this.m;
@@ -92,9 +105,9 @@ export class MontgomeryDomain {
     limbsCopy(out, t, n);
   }
 
-  // @ts-ignore: decorator
-  @inline sqr(out: usize, a: usize): void {
-    this.mul(out, a, a);
+  sqr(out: usize, a: usize): void {
+    if (this.kernel == MontgomeryKernel.P256Field) p256Sqr(out, a);
+    else this.mul(out, a, a);
   }
 
   /** out = a + b mod m. */
