@@ -3,7 +3,8 @@
 import { BaseContext } from "./base";
 import { RootContext } from "./root";
 import { Action, Status, StreamType, GRPC_STATUS_NONE } from "../abi/enums";
-import { setLastStatus } from "../abi/status";
+import { setLastStatus, statusName } from "../abi/status";
+import { logError } from "../hostcalls/log";
 import { HeaderMap } from "../headers/header_map";
 import { HeaderPair } from "../headers/pair";
 import { requestHeaders, responseHeaders, requestTrailers, responseTrailers } from "../hostcalls/headers";
@@ -88,6 +89,10 @@ export class HttpContext extends BaseContext {
     if (status == Status.Ok) {
       this.localResponseSent = true;
       this.localResponseInCallback = true;
+    } else {
+      // Rare (e.g. after response headers were sent). Say so: the stream stays paused.
+      logError("sendLocalResponse(" + statusCode.toString() + ") failed: " + statusName(status));
+      setLastStatus(status);
     }
     return Action.Pause;
   }
