@@ -5,13 +5,16 @@
 // residues is equality of limbs. Results may alias operands.
 
 import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
-import { p256Mul, p256Sqr } from "./p256_field";
+import { p256Add, p256Mul, p256Sqr, p256Sub } from "./p256_field";
+import { mont256Mul, mont256Sqr } from "./montgomery256";
 
 /** Which unrolled multiplication a domain uses, if any. */
 export const enum MontgomeryKernel {
   Generic = 0,
   /** The P-256 field prime (p256_field.ts). */
   P256Field = 1,
+  /** Any odd modulus of 8 limbs (montgomery256.ts). */
+  Limbs8 = 2,
 }
 
 export class MontgomeryDomain {
@@ -68,6 +71,10 @@ export class MontgomeryDomain {
       p256Mul(out, a, b);
       return;
     }
+    if (this.kernel == MontgomeryKernel.Limbs8) {
+      mont256Mul(out, a, b, this.m, this.inv32);
+      return;
+    }
     const n = this.limbs;
     const t = limbsPtr(this.acc);
     const m = this.m;
@@ -107,11 +114,16 @@ export class MontgomeryDomain {
 
   sqr(out: usize, a: usize): void {
     if (this.kernel == MontgomeryKernel.P256Field) p256Sqr(out, a);
+    else if (this.kernel == MontgomeryKernel.Limbs8) mont256Sqr(out, a, this.m, this.inv32);
     else this.mul(out, a, a);
   }
 
   /** out = a + b mod m. */
   add(out: usize, a: usize, b: usize): void {
+    if (this.kernel == MontgomeryKernel.P256Field) {
+      p256Add(out, a, b);
+      return;
+    }
     const n = this.limbs;
     const carry = limbsAdd(out, a, b, n);
     if (carry != 0 || limbsCompare(out, this.m, n) >= 0) limbsSub(out, out, this.m, n);
@@ -119,6 +131,10 @@ export class MontgomeryDomain {
 
   /** out = a - b mod m. */
   sub(out: usize, a: usize, b: usize): void {
+    if (this.kernel == MontgomeryKernel.P256Field) {
+      p256Sub(out, a, b);
+      return;
+    }
     const n = this.limbs;
     if (limbsSub(out, a, b, n) != 0) limbsAdd(out, out, this.m, n);
   }
