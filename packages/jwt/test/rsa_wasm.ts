@@ -14,8 +14,9 @@ export const HASH_ID: Record<string, number> = { "SHA-256": 0, "SHA-384": 1, "SH
 
 export class RsaWasm {
   readonly fx: Fixture<RsaExports>;
-  constructor() {
-    this.fx = loadFixture<RsaExports>("rsa");
+  /** "rsa" is the SIMD build, "rsa_scalar" the portable one. */
+  constructor(fixture = "rsa") {
+    this.fx = loadFixture<RsaExports>(fixture);
   }
   /** Handle ≥ 0, or minus the KeyError. */
   importKey(n: Uint8Array, e: Uint8Array, minBits = 2048): number {
@@ -34,3 +35,6 @@ export class RsaWasm {
     return out;
   }
 }
+
+/** Both builds of the RSA code; every RSA test runs on each. */
+export const RSA_BUILDS = ["rsa", "rsa_scalar"];

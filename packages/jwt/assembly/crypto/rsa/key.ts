@@ -31,9 +31,9 @@ export class RsaPublicKey {
     this.exponent = exponent;
     const mont = new MontgomeryModulus(modulus.dataStart, k);
     this.montgomery = mont;
-    this.signatureLimbs = new StaticArray<u32>(mont.limbs);
-    this.resultLimbs = new StaticArray<u32>(mont.limbs);
-    this.tempLimbs = new StaticArray<u32>(mont.limbs);
+    this.signatureLimbs = mont.newOperand();
+    this.resultLimbs = mont.newOperand();
+    this.tempLimbs = mont.newOperand();
     this.encoded = new Uint8Array(k);
   }
 

@@ -3,6 +3,7 @@
 // constant that depends only on the modulus is computed once, when the key is imported.
 import { limbsFromBytes, doubleModulo } from "./bignum";
 import { montgomeryMultiplyScalar } from "./montgomery_scalar";
+import { montgomeryMultiplySimd, montgomerySquareSimd } from "./montgomery_simd";
 
 /**
  * A modulus n ready for Montgomery multiplication with R = 2^(32·limbs). `limbs` is rounded up to
@@ -16,27 +17,51 @@ export class MontgomeryModulus {
   readonly rSquared: StaticArray<u32>;
   /** -n⁻¹ mod 2³². */
   readonly negInverse: u32;
-  /** Scratch for one product: 2·limbs + 2 limbs (the vector path uses it as u64 columns). */
+  /** Scratch for one product: 2·limbs + 8 u64 columns (the scalar path uses limbs + 2 u32 of it). */
   private scratch: StaticArray<u64>;
 
   /** `bytes` is the big-endian modulus without leading zeros; the caller has checked it is odd. */
   constructor(bytes: usize, len: i32) {
     const limbs = ((len + 15) >>> 4) << 2;
     this.limbs = limbs;
-    const n = new StaticArray<u32>(limbs);
+    const n = new StaticArray<u32>(limbs + 4);
     limbsFromBytes(changetype<usize>(n), limbs, bytes, len);
     this.modulus = n;
     this.negInverse = negativeInverse32(unchecked(n[0]));
-    this.scratch = new StaticArray<u64>(2 * limbs + 4);
-    this.rSquared = new StaticArray<u32>(limbs);
+    this.scratch = new StaticArray<u64>(2 * limbs + 8);
+    this.rSquared = new StaticArray<u32>(limbs + 4);
     this.computeRSquared(len);
   }
 
-  /** out = a·b·R⁻¹ mod n, fully reduced; a, b < n; out may alias a or b. */
+  /**
+   * out = a·b·R⁻¹ mod n, fully reduced; a, b < n, each with 4 zero limbs past `limbs` (see
+   * `newOperand`); out may alias a or b.
+   */
   // @ts-ignore: decorator
   @inline multiply(out: usize, a: usize, b: usize): void {
-    montgomeryMultiplyScalar(out, a, b, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-      changetype<usize>(this.scratch));
+    if (ASC_FEATURE_SIMD) {
+      montgomeryMultiplySimd(out, a, b, changetype<usize>(this.modulus), this.negInverse, this.limbs,
+        changetype<usize>(this.scratch));
+    } else {
+      montgomeryMultiplyScalar(out, a, b, changetype<usize>(this.modulus), this.negInverse, this.limbs,
+        changetype<usize>(this.scratch));
+    }
+  }
+
+  /** out = a²·R⁻¹ mod n; as `multiply(out, a, a)`, faster with SIMD. */
+  // @ts-ignore: decorator
+  @inline square(out: usize, a: usize): void {
+    if (ASC_FEATURE_SIMD) {
+      montgomerySquareSimd(out, a, changetype<usize>(this.modulus), this.negInverse, this.limbs,
+        changetype<usize>(this.scratch));
+    } else {
+      this.multiply(out, a, a);
+    }
+  }
+
+  /** A zeroed operand buffer: `limbs` limbs plus the 4 zero limbs the vector code may read. */
+  newOperand(): StaticArray<u32> {
+    return new StaticArray<u32>(this.limbs + 4);
   }
 
   /**
@@ -58,7 +83,7 @@ export class MontgomeryModulus {
           if (set != 0) started = true;
           continue;
         }
-        this.multiply(out, out, out);
+        this.square(out, out);
         if (set != 0) this.multiply(out, out, tmp);
       }
     }
@@ -82,7 +107,7 @@ export class MontgomeryModulus {
     store<u32>(x + (<usize>(top >>> 5) << 2), <u32>1 << <u32>(top & 31));
     const doublings = 32 * limbs - top + limbs;
     for (let i = 0; i < doublings; i++) doubleModulo(x, n, limbs);
-    for (let i = 0; i < 5; i++) this.multiply(x, x, x);
+    for (let i = 0; i < 5; i++) this.square(x, x);
   }
 }
 

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+// Montgomery multiplication and squaring with wasm SIMD (built only with `--enable simd`):
+// products are summed without carry propagation into 64-bit columns, two lanes at a time.
+//
+// Each 32×32→64 product p is split into lo(p) added to column k and hi(p) added to column k+1,
+// so no column overflows (a column gains at most 2^34 per row, and there are at most 2·128 rows).
+// Carries are settled once per reduction row (column i's excess moves to column i+1) and once at
+// the end. Operands must have 4 readable zero limbs past `limbs` (the key's buffers do).
+import { reduceOnce } from "./bignum";
+
+// @ts-ignore: decorator
+@inline const LOW32: u64 = 0xffffffff;
+
+/**
+ * columns[0..count] += x[0..count) · s, for `count` a multiple of 4; column j gets lo(x[j]·s) and
+ * column j+1 gets hi(x[j]·s). The one add that lands at column `count` is done last.
+ */
+// @ts-ignore: decorator
+@inline function addMultipleRow(columns: usize, x: usize, s: u32, count: i32): void {
+  const scalar = i32x4.splat(<i32>s);
+  const low = i64x2.splat(<i64>LOW32);
+  let carried = i64x2.splat(0); // lane 1: the high half bound for the next group's first column
+  const end = x + (<usize>count << 2);
+  let c = columns;
+  for (let p = x; p < end; p += 16, c += 32) {
+    const v = v128.load(p);
+    const p01 = i64x2.extmul_low_i32x4_u(v, scalar);
+    const p23 = i64x2.extmul_high_i32x4_u(v, scalar);
+    const hi01 = i64x2.shr_u(p01, 32);
+    const hi23 = i64x2.shr_u(p23, 32);
+    // Columns j, j+1 take lo(p0), lo(p1) and hi(previous p3), hi(p0); columns j+2, j+3 take
+    // lo(p2), lo(p3) and hi(p1), hi(p2).
+    const first = i64x2.add(v128.and(p01, low), i64x2.shuffle(carried, hi01, 1, 2));
+    const second = i64x2.add(v128.and(p23, low), i64x2.shuffle(hi01, hi23, 1, 2));
+    v128.store(c, i64x2.add(v128.load(c), first));
+    v128.store(c, i64x2.add(v128.load(c, 16), second), 16);
+    carried = hi23;
+  }
+  store<u64>(c, load<u64>(c) + <u64>i64x2.extract_lane(carried, 1));
+}
+
+/**
+ * Montgomery reduction of the 2·limbs columns at `columns`, then the limbs-limb result (< n) to
+ * `out`: each row adds m·n with m chosen to zero column i, and pushes column i's excess up.
+ */
+// @ts-ignore: decorator
+@inline function reduceColumns(out: usize, columns: usize, n: usize, negInverse: u32, limbs: i32): void {
+  for (let i = 0; i < limbs; i++) {
+    const at = columns + (<usize>i << 3);
+    const m = <u32>load<u64>(at) * negInverse;
+    addMultipleRow(at, n, m, limbs);
+    store<u64>(at, load<u64>(at, 8) + (load<u64>(at) >>> 32), 8);
+  }
+  // Settle the carries of the upper half into 32-bit limbs.
+  const upper = columns + (<usize>limbs << 3);
+  let carry: u64 = 0;
+  for (let j = 0; j < limbs; j++) {
+    const v = load<u64>(upper + (<usize>j << 3)) + carry;
+    store<u32>(out + (<usize>j << 2), <u32>v);
+    carry = v >>> 32;
+  }
+  reduceOnce(out, <u32>carry, n, limbs);
+}
+
+/** out = a·b·R⁻¹ mod n (a, b < n); `columns` is scratch of 2·limbs + 8 u64; out may alias a or b. */
+export function montgomeryMultiplySimd(out: usize, a: usize, b: usize, n: usize, negInverse: u32, limbs: i32, columns: usize): void {
+  memory.fill(columns, 0, <usize>(2 * limbs + 8) << 3);
+  for (let i = 0; i < limbs; i++) {
+    addMultipleRow(columns + (<usize>i << 3), a, load<u32>(b + (<usize>i << 2)), limbs);
+  }
+  reduceColumns(out, columns, n, negInverse, limbs);
+}
+
+/**
+ * out = a²·R⁻¹ mod n (a < n): the products a[i]·a[j] for i < j are summed once and doubled, then
+ * the squares a[i]² added, which is about 3/4 of the work of a general multiplication.
+ */
+export function montgomerySquareSimd(out: usize, a: usize, n: usize, negInverse: u32, limbs: i32, columns: usize): void {
+  memory.fill(columns, 0, <usize>(2 * limbs + 8) << 3);
+  for (let i = 0; i < limbs - 1; i++) {
+    const count = ((limbs - 1 - i + 3) >>> 2) << 2;
+    addMultipleRow(columns + (<usize>(2 * i + 1) << 3), a + (<usize>(i + 1) << 2), load<u32>(a + (<usize>i << 2)), count);
+  }
+  const low = i64x2.splat(<i64>LOW32);
+  const end = columns + (<usize>(2 * limbs) << 3);
+  let p = a;
+  for (let c = columns; c < end; c += 32, p += 8) {
+    // Double the cross products, then add a[i]² (lo to column 2i, hi to 2i+1) for two limbs.
+    const v = v128.load64_zero(p);
+    const sq = i64x2.extmul_low_i32x4_u(v, v);
+    const lo = v128.and(sq, low);
+    const hi = i64x2.shr_u(sq, 32);
+    const c0 = v128.load(c);
+    const c1 = v128.load(c, 16);
+    v128.store(c, i64x2.add(i64x2.add(c0, c0), i64x2.shuffle(lo, hi, 0, 2)));
+    v128.store(c, i64x2.add(i64x2.add(c1, c1), i64x2.shuffle(lo, hi, 1, 3)), 16);
+  }
+  reduceColumns(out, columns, n, negInverse, limbs);
+}
