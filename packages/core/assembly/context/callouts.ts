@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Bookkeeping of in-flight HTTP callouts: token -> (origin context, callback).
+// Bookkeeping of in-flight HTTP callouts: (root id, token) -> (origin context, callback).
 //
 // The host runs every callout on the root context and reports the reply to that root with the
-// token. The key is (root id, token) so that both current Envoy (per-VM tokens 4, 8, 12, ...) and
-// older hosts (per-context counters from 1) are handled. Entries leave the table when their reply
-// (success, failure or timeout) arrives, or when their root context is deleted.
+// token. Current Envoy hands out per-VM tokens (4, 8, 12, ...); older hosts used per-context counters
+// from 1, so two roots in one VM may reuse a token. Entries are therefore found by token and then
+// matched on the root id (a short chain per token). They leave the table when their reply (success,
+// failure or timeout) arrives, or when their root context is deleted.
 import { Status } from "../abi/enums";
 import { HeaderPair } from "../headers/pair";
 import { HttpCallResult, HttpCallResponse, dispatchHttpCall } from "../hostcalls/http_call";
@@ -17,16 +18,17 @@ import { BaseContext } from "./base";
  */
 export type HttpCallCallback = (origin: BaseContext, response: HttpCallResponse) => void;
 
-class PendingCall {
-  constructor(public readonly originId: u32, public readonly callback: HttpCallCallback) {}
+export class PendingCall {
+  next: PendingCall | null = null;
+  constructor(
+    public readonly rootId: u32,
+    public readonly originId: u32,
+    public readonly callback: HttpCallCallback,
+  ) {}
 }
 
-const pending = new Map<u64, PendingCall>();
-
-// @ts-ignore: decorator
-@inline function callKey(rootId: u32, token: u32): u64 {
-  return (<u64>rootId << 32) | <u64>token;
-}
+const pending = new Map<u32, PendingCall>();
+let pendingCount: i32 = 0;
 
 /** Starts a callout for `origin` and registers `callback` for its token (only if the host accepted it). */
 export function startHttpCall(
@@ -40,29 +42,45 @@ export function startHttpCall(
   callback: HttpCallCallback,
 ): HttpCallResult {
   let result = dispatchHttpCall(cluster, headers, body, trailers, timeoutMilliseconds);
-  if (result.status == Status.Ok) pending.set(callKey(rootId, result.token), new PendingCall(origin.id, callback));
+  if (result.status == Status.Ok) {
+    let call = new PendingCall(rootId, origin.id, callback);
+    if (pending.has(result.token)) call.next = pending.get(result.token);
+    pending.set(result.token, call);
+    pendingCount++;
+  }
   return result;
 }
 
 /** Removes and returns the pending call for (root, token), or null if unknown (already answered). */
 export function takePendingCall(rootId: u32, token: u32): PendingCall | null {
-  let key = callKey(rootId, token);
-  if (!pending.has(key)) return null;
-  let call = pending.get(key);
-  pending.delete(key);
-  return call;
+  if (!pending.has(token)) return null;
+  let previous: PendingCall | null = null;
+  let call: PendingCall | null = pending.get(token);
+  while (call !== null) {
+    if (call.rootId == rootId) {
+      let rest = call.next;
+      if (previous !== null) previous.next = rest;
+      else if (rest !== null) pending.set(token, rest);
+      else pending.delete(token);
+      pendingCount--;
+      return call;
+    }
+    previous = call;
+    call = call.next;
+  }
+  return null;
 }
 
 /** Forgets every call started under `rootId` (the host cancels them when the root goes away). */
 export function dropPendingCalls(rootId: u32): void {
-  let keys = pending.keys();
-  for (let i = 0, n = keys.length; i < n; i++) {
-    let key = unchecked(keys[i]);
-    if (<u32>(key >> 32) == rootId) pending.delete(key);
+  let tokens = pending.keys();
+  for (let i = 0, n = tokens.length; i < n; i++) {
+    let token = unchecked(tokens[i]);
+    while (takePendingCall(rootId, token) !== null) {}
   }
 }
 
 /** Number of callouts waiting for a reply (for tests and diagnostics). */
 export function pendingHttpCallCount(): i32 {
-  return pending.size;
+  return pendingCount;
 }

@@ -3,41 +3,67 @@
 //
 // Filters register factories at module top level (runs in _initialize, where no host call other
 // than logging is allowed, so registration only stores the factory). The dispatcher creates
-// contexts when the host announces them and forgets them on proxy_on_delete.
+// contexts when the host announces them and forgets them on proxy_on_delete. A VM holds one root
+// context per plugin sharing it (almost always one), so roots and factories live in small arrays
+// (less code than a Map); streams, one per in-flight request, live in a Map.
 import { RootContext, RootContextFactory } from "./root";
 import { HttpContext } from "./http";
 
-const factories = new Map<string, RootContextFactory>();
-const roots = new Map<u32, RootContext>();
+const factoryIds = new Array<string>();
+const factories = new Array<RootContextFactory>();
+const roots = new Array<RootContext>();
 const streams = new Map<u32, HttpContext>();
 
 /**
  * Registers the root context factory for a plugin `rootId` (Envoy `root_id`, Istio `pluginName`).
  * "" is the default, used when no factory matches the host's root id. Call at module top level.
+ * Registering the same id again replaces the factory.
  */
 export function registerRootContext(factory: RootContextFactory, rootId: string = ""): void {
-  factories.set(rootId, factory);
+  let index = factoryIds.indexOf(rootId);
+  if (index >= 0) {
+    unchecked(factories[index] = factory);
+    return;
+  }
+  factoryIds.push(rootId);
+  factories.push(factory);
 }
 
 /** The factory for `rootId`, else the "" factory, else null. */
 export function findRootFactory(rootId: string): RootContextFactory | null {
-  if (factories.has(rootId)) return factories.get(rootId);
-  if (factories.has("")) return factories.get("");
-  return null;
+  let index = factoryIds.indexOf(rootId);
+  if (index < 0) index = factoryIds.indexOf("");
+  return index < 0 ? null : unchecked(factories[index]);
 }
 
-export function addRoot(context: RootContext): void { roots.set(context.id, context); }
+export function addRoot(context: RootContext): void {
+  removeRoot(context.id);
+  roots.push(context);
+}
+
 export function addStream(context: HttpContext): void { streams.set(context.id, context); }
 
 export function findRoot(id: u32): RootContext | null {
-  return roots.has(id) ? roots.get(id) : null;
+  for (let i = 0, n = roots.length; i < n; i++) {
+    let root = unchecked(roots[i]);
+    if (root.id == id) return root;
+  }
+  return null;
 }
 
 export function findStream(id: u32): HttpContext | null {
   return streams.has(id) ? streams.get(id) : null;
 }
 
-export function removeRoot(id: u32): void { roots.delete(id); }
+export function removeRoot(id: u32): void {
+  for (let i = 0, n = roots.length; i < n; i++) {
+    if (unchecked(roots[i]).id == id) {
+      roots.splice(i, 1);
+      return;
+    }
+  }
+}
+
 export function removeStream(id: u32): void { streams.delete(id); }
 
 /** Number of live stream contexts (tests use it to check that streams are forgotten). */
