@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// Buffer host calls: bodies, configurations and callout bodies, with current Envoy's `Buffer::copyFrom` rules for writes.
+import { Status } from "./enums.js";
+import { concatBytes } from "./memory.js";
+import type { Vm } from "./vm.js";
+
+export interface BufferRef {
+  bytes(): Uint8Array;
+  /** Absent for immutable buffers (configurations, callout body): writes are BAD_ARGUMENT. */
+  replace?(data: Uint8Array): void;
+}
+
+/** The buffer for `type` now: null if unavailable (NOT_FOUND), undefined for an unknown type. */
+export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefined {
+  if (type > 8) return undefined;
+  const core = vm.core;
+  switch (type) {
+    case 0:
+    case 1: {
+      const ctx = vm.context();
+      if (!ctx || ctx.kind !== "stream") return null;
+      return ctx.stream.bodyBuffer(type === 0 ? "request" : "response");
+    }
+    case 4: {
+      const body = vm.calloutResponse?.body;
+      return body ? { bytes: () => body } : null;
+    }
+    case 6:
+      return { bytes: () => core.options.vmConfig };
+    case 7:
+      return vm.inConfigure ? { bytes: () => core.options.pluginConfig } : null;
+    default:
+      return null;
+  }
+}
+
+export function bufferImports(vm: Vm) {
+  const mem = vm.mem;
+  return {
+    proxy_get_buffer_status(type: number, outSizePtr: number, outFlagsPtr: number): number {
+      const buf = resolveBuffer(vm, type);
+      if (buf === undefined) return Status.BadArgument;
+      if (buf === null) return Status.NotFound;
+      const ok = mem.writeU32(outSizePtr, buf.bytes().length) && mem.writeU32(outFlagsPtr, 0);
+      return ok ? Status.Ok : Status.InvalidMemoryAccess;
+    },
+    /** Clamps to the buffer (max_size 0xFFFFFFFF is fine); a start past the end is BAD_ARGUMENT. */
+    proxy_get_buffer_bytes(type: number, start: number, maxSize: number, outPtrPtr: number, outSizePtr: number): number {
+      const buf = resolveBuffer(vm, type);
+      if (buf === undefined) return Status.BadArgument;
+      if (buf === null) return Status.NotFound;
+      const bytes = buf.bytes();
+      if (start > bytes.length) return Status.BadArgument;
+      const end = Math.min(bytes.length, start + maxSize);
+      return vm.copyOut(bytes.subarray(start, end), outPtrPtr, outSizePtr);
+    },
+    /** start 0: drain `size` bytes then prepend (0,0 prepends; 0,len replaces); start ≥ length: append; else BAD_ARGUMENT. */
+    proxy_set_buffer_bytes(type: number, start: number, size: number, dataPtr: number, dataSize: number): number {
+      const data = mem.read(dataPtr, dataSize);
+      if (data === null) return Status.InvalidMemoryAccess;
+      const buf = resolveBuffer(vm, type);
+      if (buf === undefined) return Status.BadArgument;
+      if (buf === null) return Status.NotFound;
+      if (!buf.replace) return Status.BadArgument;
+      const current = buf.bytes();
+      if (start === 0) buf.replace(concatBytes([data, current.subarray(Math.min(size, current.length))]));
+      else if (start >= current.length) buf.replace(concatBytes([current, data]));
+      else return Status.BadArgument;
+      return Status.Ok;
+    },
+  };
+}

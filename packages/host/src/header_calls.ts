@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Header-map host calls: which map each type means in the current context, and Envoy's statuses for absent maps.
+import { Status } from "./enums.js";
+import { encodePairs, decodePairs } from "./pairs.js";
+import type { HeaderMap } from "./header_map.js";
+import type { Vm } from "./vm.js";
+
+/** The map for `type` in the effective context: null if unavailable there, undefined for an unknown type. */
+export function resolveMap(vm: Vm, type: number): HeaderMap | null | undefined {
+  if (type > 7) return undefined;
+  if (type === 6) return vm.calloutResponse?.headers ?? null;
+  if (type === 7) return vm.calloutResponse?.trailers ?? null;
+  const ctx = vm.context();
+  if (!ctx || ctx.kind !== "stream") return null;
+  return ctx.stream.headerMap(type);
+}
+
+export function headerImports(vm: Vm) {
+  const mem = vm.mem;
+  const mutable = (type: number): HeaderMap | Status => {
+    const map = resolveMap(vm, type);
+    return map ?? Status.BadArgument;
+  };
+  return {
+    /** An unavailable map reads as empty (OK, ptr 0, size 0), like Envoy. */
+    proxy_get_header_map_pairs(type: number, outPtrPtr: number, outSizePtr: number): number {
+      const map = resolveMap(vm, type);
+      if (map === undefined) return Status.BadArgument;
+      return vm.copyOut(map && map.count > 0 ? encodePairs(map.pairs()) : new Uint8Array(0), outPtrPtr, outSizePtr);
+    },
+    /** Replaces the whole map; pairs that fail cpp-host's validation count as an empty map. */
+    proxy_set_header_map_pairs(type: number, ptr: number, size: number): number {
+      const bytes = mem.read(ptr, size);
+      if (bytes === null) return Status.InvalidMemoryAccess;
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      map.replaceAll(decodePairs(bytes) ?? []);
+      return Status.Ok;
+    },
+    /** Envoy answers the map's byte size (sum of key and value lengths), not the entry count. */
+    proxy_get_header_map_size(type: number, outSizePtr: number): number {
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      return mem.writeU32(outSizePtr, map.byteSize) ? Status.Ok : Status.InvalidMemoryAccess;
+    },
+    proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, outPtrPtr: number, outSizePtr: number): number {
+      const key = mem.readString(keyPtr, keySize);
+      if (key === null) return Status.InvalidMemoryAccess;
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      const value = map.get(key);
+      if (value === undefined) return Status.NotFound;
+      return vm.copyOut(new TextEncoder().encode(value), outPtrPtr, outSizePtr);
+    },
+    proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number): number {
+      const key = mem.readString(keyPtr, keySize);
+      const value = mem.readString(valPtr, valSize);
+      if (key === null || value === null) return Status.InvalidMemoryAccess;
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      map.add(key, value);
+      return Status.Ok;
+    },
+    proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number): number {
+      const key = mem.readString(keyPtr, keySize);
+      const value = mem.readString(valPtr, valSize);
+      if (key === null || value === null) return Status.InvalidMemoryAccess;
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      map.set(key, value);
+      return Status.Ok;
+    },
+    proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number): number {
+      const key = mem.readString(keyPtr, keySize);
+      if (key === null) return Status.InvalidMemoryAccess;
+      const map = mutable(type);
+      if (typeof map === "number") return map;
+      map.remove(key);
+      return Status.Ok;
+    },
+  };
+}

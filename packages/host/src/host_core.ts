@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+// Host-wide state shared by every VM of one plugin: options, stores, timers, the after-call queue, VM start-up and failure policy.
+import { Vm } from "./vm.js";
+import { LogStore } from "./logs.js";
+import { MetricStore } from "./metrics.js";
+import { SharedDataStore } from "./shared_data.js";
+import { QueueStore } from "./queues.js";
+import { VirtualClock, type Clock } from "./clock.js";
+import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
+import type { PendingCall, HttpCallOutcome } from "./callouts.js";
+import type { FailurePolicy, LogLevelName } from "./enums.js";
+import type { WasiSet } from "./registry.js";
+
+export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;
+
+export interface HostOptions {
+  /** Path to the .wasm file, or its bytes. */
+  wasm: string | Uint8Array | ArrayBuffer;
+  /** Envoy `root_id` (selects the root context; "" is allowed). */
+  rootId?: string;
+  /** Envoy plugin `name` (logs, `plugin_name` property); defaults to rootId, or "getwild". */
+  name?: string;
+  /** Envoy `vm_config.vm_id`: scope of shared data and queues. */
+  vmId?: string;
+  /** Plugin configuration (buffer 7); objects are passed as JSON, like Istio's WasmPlugin. */
+  pluginConfig?: string | Uint8Array | object;
+  /** VM configuration (buffer 6). */
+  vmConfig?: string | Uint8Array;
+  /** Worker threads = VMs created from the module (default 1). */
+  workers?: number;
+  /** Run Envoy's throw-away canary VM (create, vm_start, configure) first (default true). */
+  canary?: boolean;
+  failurePolicy?: FailurePolicy;
+  /** Cluster names proxy_http_call may target. */
+  clusters?: string[];
+  /** Answers http calls automatically (the dev proxy); without it, tests answer via pendingCalls(). */
+  httpCallHandler?: (call: PendingCall) => HttpCallOutcome | Promise<HttpCallOutcome>;
+  clock?: Clock & { advance?(ms: number): void };
+  /** What proxy_get_log_level reports (default "info"); every level is captured regardless. */
+  logLevel?: LogLevelName;
+  /** Host properties by dotted path ("node.id") or NUL-free segment list joined by "." . */
+  properties?: Record<string, PropertyValue>;
+  foreignFunctions?: Record<string, ForeignFunction>;
+  /** Envoy per-connection buffer limit (default 1 MiB). */
+  bufferLimitBytes?: number;
+  wasi?: WasiSet;
+  /** VM environment variables (WASI environ). */
+  env?: Record<string, string>;
+  /** End-of-stream callback order: Envoy's log → done → delete (default) or the spec's done → log → delete. */
+  lifecycleOrder?: "envoy" | "spec";
+  /** Also print captured logs to the console. */
+  echoLogs?: boolean;
+}
+
+export interface ResolvedOptions {
+  rootId: string;
+  name: string;
+  vmId: string;
+  pluginConfig: Uint8Array;
+  vmConfig: Uint8Array;
+  workers: number;
+  canary: boolean;
+  failurePolicy: FailurePolicy;
+  logLevel: LogLevelName;
+  foreignFunctions: Record<string, ForeignFunction>;
+  bufferLimitBytes: number;
+  wasi: WasiSet;
+  env: Record<string, string>;
+  lifecycleOrder: "envoy" | "spec";
+}
+
+const bytesOf = (v: string | Uint8Array | object | undefined): Uint8Array =>
+  v === undefined ? new Uint8Array(0) : v instanceof Uint8Array ? v : new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
+
+export function resolveOptions(o: HostOptions): ResolvedOptions {
+  const rootId = o.rootId ?? "";
+  return {
+    rootId,
+    name: o.name ?? (rootId || "getwild"),
+    vmId: o.vmId ?? "",
+    pluginConfig: bytesOf(o.pluginConfig),
+    vmConfig: bytesOf(o.vmConfig),
+    workers: Math.max(1, o.workers ?? 1),
+    canary: o.canary ?? true,
+    failurePolicy: o.failurePolicy ?? "FAIL_CLOSED",
+    logLevel: o.logLevel ?? "info",
+    foreignFunctions: o.foreignFunctions ?? {},
+    bufferLimitBytes: o.bufferLimitBytes ?? 1024 * 1024,
+    wasi: o.wasi ?? "stable",
+    env: o.env ?? {},
+    lifecycleOrder: o.lifecycleOrder ?? "envoy",
+  };
+}
+
+export interface VmFailureRecord {
+  vm: string;
+  worker: number;
+  message: string;
+  stack: string;
+  criticalLog: string | null;
+}
+
+export class HostCore {
+  readonly options: ResolvedOptions;
+  readonly clock: Clock & { advance?(ms: number): void };
+  /** Host timer time in ms (drives ticks and callout timeouts); moves only with advance(). */
+  nowMs = 0;
+  readonly logs: LogStore;
+  readonly metrics = new MetricStore();
+  readonly sharedData = new SharedDataStore();
+  readonly queues = new QueueStore();
+  readonly properties = new Map<string, Uint8Array>();
+  readonly clusters: Set<string>;
+  readonly workers: Vm[] = [];
+  readonly failures: VmFailureRecord[] = [];
+  readonly inflight = new Set<Promise<void>>();
+  private readonly queue: (() => void)[] = [];
+  private depth = 0;
+
+  constructor(
+    readonly raw: HostOptions,
+    readonly module: WebAssembly.Module,
+  ) {
+    this.options = resolveOptions(raw);
+    this.clock = raw.clock ?? new VirtualClock();
+    this.logs = new LogStore(this.options.name, !!raw.echoLogs);
+    this.clusters = new Set(raw.clusters ?? []);
+    for (const [path, value] of Object.entries(raw.properties ?? {})) this.properties.set(propertyKey(path), encodePropertyValue(value));
+  }
+
+  /** Queue work to run once the current VM call (and the test operation around it) has returned. */
+  defer(fn: () => void): void {
+    this.queue.push(fn);
+    if (this.depth === 0) this.settle(() => undefined);
+  }
+
+  /** Runs `fn`, then drains the after-call queue (nested settles drain at the outermost level). */
+  settle<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      if (this.depth === 1) {
+        try {
+          while (this.queue.length > 0) this.queue.shift()!();
+        } finally {
+          this.depth--;
+        }
+      } else {
+        this.depth--;
+      }
+    }
+  }
+
+  onVmFailed(vm: Vm): void {
+    const f = vm.failure!;
+    this.failures.push({ vm: vm.label, worker: vm.worker, message: f.message, stack: f.stack, criticalLog: f.criticalLog });
+  }
+
+  onCalloutCreated(call: PendingCall): void {
+    const handler = this.raw.httpCallHandler;
+    if (!handler) return;
+    const p: Promise<void> = Promise.resolve()
+      .then(() => handler(call))
+      .then(
+        (outcome) => {
+          if (!call.pending) return;
+          if (outcome === "reset") call.fail();
+          else if (outcome === "timeout") call.timeout();
+          else call.respond(outcome);
+        },
+        () => {
+          if (call.pending) call.fail();
+        },
+      )
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  /** Creates a VM, runs its start functions, root context, on_vm_start and on_configure (throws Envoy-like errors). */
+  startVm(label: string, worker: number): Vm {
+    const vm = new Vm(this, label, worker, this.module);
+    const fail = (why: string) => new Error(`Unable to create Wasm HTTP filter ${this.options.name}: ${why}`);
+    const failure = (): string | null => vm.failure?.message ?? null;
+    vm.start();
+    if (failure()) throw fail(failure()!);
+    const id = vm.allocContextId();
+    vm.root = { kind: "root", id, pendingDone: false };
+    vm.contexts.set(id, vm.root);
+    this.settle(() => {
+      vm.call("proxy_on_context_create", id, id, 0);
+      const started = vm.has("proxy_on_vm_start") ? vm.call("proxy_on_vm_start", id, id, this.options.vmConfig.length) : 1;
+      if (failure()) throw fail(failure()!);
+      if (started === 0) throw fail("Failed to start Wasm VM: proxy_on_vm_start returned false");
+      vm.inConfigure = true;
+      let configured: number | undefined;
+      try {
+        configured = vm.has("proxy_on_configure") ? vm.call("proxy_on_configure", id, id, this.options.pluginConfig.length) : 1;
+      } finally {
+        vm.inConfigure = false;
+      }
+      if (failure()) throw fail(failure()!);
+      if (configured === 0) throw fail("plugin configuration was rejected: proxy_on_configure returned false");
+    });
+    return vm;
+  }
+
+  /** Root shutdown: on_done, then on_delete now (true) or after proxy_done (false); its calls are cancelled. */
+  shutdownRoot(vm: Vm): void {
+    const root = vm.root;
+    if (!root) return;
+    for (const call of [...vm.callouts.values()]) call.cancel();
+    if (vm.failed) return;
+    this.settle(() => {
+      const done = vm.call("proxy_on_done", root.id, root.id);
+      if (done === 0) root.pendingDone = true;
+      else this.deleteRoot(vm);
+    });
+  }
+
+  deleteRoot(vm: Vm): void {
+    const root = vm.root;
+    if (!root) return;
+    vm.call("proxy_on_delete", root.id, root.id);
+    vm.contexts.delete(root.id);
+    vm.root = null;
+    vm.tickPeriodMs = 0;
+  }
+
+  /** Moves host time forward, firing ticks (per VM, per period) and callout timeouts in time order. */
+  advance(ms: number): void {
+    const target = this.nowMs + ms;
+    for (;;) {
+      let next = Infinity;
+      let fire: (() => void) | null = null;
+      for (const vm of this.workers) {
+        if (vm.tickPeriodMs > 0 && vm.root && !vm.failed && vm.nextTickAtMs <= target && vm.nextTickAtMs < next) {
+          next = vm.nextTickAtMs;
+          fire = () => {
+            vm.nextTickAtMs = next + vm.tickPeriodMs;
+            vm.call("proxy_on_tick", vm.root!.id, vm.root!.id);
+          };
+        }
+        for (const call of vm.callouts.values()) {
+          if (call.deadlineMs !== null && call.deadlineMs <= target && call.deadlineMs < next) {
+            next = call.deadlineMs;
+            fire = () => call.timeout();
+          }
+        }
+      }
+      if (!fire) break;
+      this.clock.advance?.(next - this.nowMs);
+      this.nowMs = next;
+      this.settle(fire);
+    }
+    this.clock.advance?.(target - this.nowMs);
+    this.nowMs = target;
+  }
+}

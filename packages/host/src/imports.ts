@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// Assembles the import object for one VM from the per-area host calls, enforcing restricted phases on every call.
+import { Status } from "./enums.js";
+import { HostTrap, type Vm } from "./vm.js";
+import { PROXY_IMPORTS, OTHER_ENV_IMPORTS, WASI_STABLE, WASI_HEAD_EXTRA, WASI_MODULES } from "./registry.js";
+import { logImports } from "./logs.js";
+import { clockImports } from "./clock.js";
+import { metricImports } from "./metrics.js";
+import { sharedDataImports } from "./shared_data.js";
+import { queueImports } from "./queues.js";
+import { propertyImports } from "./properties.js";
+import { headerImports } from "./header_calls.js";
+import { bufferImports } from "./buffer_calls.js";
+import { streamImports } from "./stream_calls.js";
+import { calloutImports } from "./callouts.js";
+import { wasiImports } from "./wasi.js";
+import { utf8 } from "./memory.js";
+
+type HostFn = (...args: any[]) => number | void;
+
+/** Context, foreign-function and gRPC calls (gRPC is linked but not emulated: UNIMPLEMENTED). */
+function miscImports(vm: Vm): Record<string, HostFn> {
+  const core = vm.core;
+  const unimplemented = () => Status.Unimplemented;
+  return {
+    proxy_set_effective_context: (id: number) => vm.setEffectiveContext(id),
+    /** Only a root context whose on_done returned false may call proxy_done; its on_delete follows. */
+    proxy_done(): number {
+      const ctx = vm.context();
+      if (!ctx || ctx.kind !== "root" || !ctx.pendingDone) return Status.NotFound;
+      ctx.pendingDone = false;
+      core.defer(() => core.deleteRoot(vm));
+      return Status.Ok;
+    },
+    proxy_call_foreign_function(namePtr: number, nameSize: number, argsPtr: number, argsSize: number, outPtrPtr: number, outSizePtr: number): number {
+      const name = vm.mem.readString(namePtr, nameSize);
+      const args = vm.mem.read(argsPtr, argsSize);
+      if (name === null || args === null) return Status.InvalidMemoryAccess;
+      const fn = core.options.foreignFunctions[name];
+      if (!fn) return Status.NotFound;
+      const result = fn(args, { worker: vm.worker });
+      if (typeof result === "number") return result;
+      return vm.copyOut(typeof result === "string" ? utf8(result) : result, outPtrPtr, outSizePtr);
+    },
+    proxy_grpc_call: unimplemented,
+    proxy_grpc_stream: unimplemented,
+    proxy_grpc_send: unimplemented,
+    proxy_grpc_cancel: unimplemented,
+    proxy_grpc_close: unimplemented,
+    pthread_equal: (a: number, b: number) => (a === b ? 1 : 0),
+    emscripten_notify_memory_growth: () => undefined,
+  };
+}
+
+/** Wraps a host function: restricted-phase check, then u32 view of every i32 argument (i64 stay BigInt). */
+function guard(vm: Vm, key: string, fn: HostFn): HostFn {
+  return (...args: unknown[]) => {
+    if (vm.restricted && !vm.restricted.has(key)) throw new HostTrap("restricted_callback");
+    return fn(...args.map((a) => (typeof a === "number" ? a >>> 0 : a)));
+  };
+}
+
+export function buildImports(vm: Vm): Record<string, Record<string, HostFn>> {
+  const env: Record<string, HostFn> = {
+    ...logImports(vm),
+    ...clockImports(vm),
+    ...metricImports(vm),
+    ...sharedDataImports(vm),
+    ...queueImports(vm),
+    ...propertyImports(vm),
+    ...headerImports(vm),
+    ...bufferImports(vm),
+    ...streamImports(vm),
+    ...calloutImports(vm),
+    ...miscImports(vm),
+  };
+  const out: Record<string, Record<string, HostFn>> = { env: {} };
+  for (const name of [...Object.keys(PROXY_IMPORTS), ...Object.keys(OTHER_ENV_IMPORTS)]) {
+    const fn = env[name];
+    if (!fn) throw new Error(`host bug: no implementation for env.${name}`);
+    out.env![name] = guard(vm, `env.${name}`, fn);
+  }
+  const wasi = wasiImports(vm) as Record<string, HostFn>;
+  const names = [...Object.keys(WASI_STABLE), ...(vm.core.options.wasi === "cpp-host-head" ? Object.keys(WASI_HEAD_EXTRA) : [])];
+  for (const module of WASI_MODULES) {
+    out[module] = {};
+    for (const name of names) out[module]![name] = guard(vm, `${module}.${name}`, wasi[name]!);
+  }
+  return out;
+}

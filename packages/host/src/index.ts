@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public entry of @getwild/host: an Envoy-faithful proxy-wasm v0.2.1 host for Node (validation, test API, building blocks).
+export { createHost, Host, HostLoadError } from "./host.js";
+export type { RequestSpec, RequestResult, UpstreamReply, Upstream, UpstreamRequest } from "./host.js";
+export type { HostOptions, ForeignFunction, VmFailureRecord } from "./host_core.js";
+export { HttpStream } from "./stream.js";
+export type { ClientResponse, SendOptions } from "./stream.js";
+export { HeaderMap } from "./header_map.js";
+export type { HeadersInit } from "./header_map.js";
+export { validateModule, MSG_ABI, MSG_MALLOC, MSG_CORRUPTED } from "./validate.js";
+export type { ValidationResult, ValidatedImport, ValidatedExport, ValidateOptions } from "./validate.js";
+export { parseWasm, formatSignature, WasmParseError } from "./wasm_parser.js";
+export type { ParsedModule, FuncType, ValType } from "./wasm_parser.js";
+export { encodePairs, decodePairs, decodePairsBytes, PAIRS_MAX_COUNT, PAIRS_MAX_BYTES } from "./pairs.js";
+export type { Pair } from "./pairs.js";
+export { PendingCall, TIMEOUT_REPLY } from "./callouts.js";
+export type { HttpCallReply, HttpCallOutcome } from "./callouts.js";
+export type { LocalResponse } from "./local_reply.js";
+export { VirtualClock, SystemClock } from "./clock.js";
+export type { Clock } from "./clock.js";
+export { Double, encodePropertyValue } from "./properties.js";
+export type { PropertyValue } from "./properties.js";
+export type { LogRecord } from "./logs.js";
+export type { Metric } from "./metrics.js";
+export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS } from "./registry.js";
+export type { Action, FailurePolicy, LogLevelName } from "./enums.js";

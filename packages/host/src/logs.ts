@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// Captured plugin logs (proxy_log and WASI stdout/stderr) per level, tagged with the plugin name and the VM that wrote them.
+import { LOG_LEVELS, Status, type LogLevelName } from "./enums.js";
+import type { Vm } from "./vm.js";
+
+export interface LogRecord {
+  level: LogLevelName;
+  message: string;
+  /** Plugin name (Envoy prints "wasm log <name> <root_id>: <message>"). */
+  plugin: string;
+  /** "worker 0", "canary", "base". */
+  vm: string;
+}
+
+export class LogStore {
+  readonly records: LogRecord[] = [];
+
+  constructor(
+    private readonly plugin: string,
+    private readonly echo: boolean,
+  ) {}
+
+  add(level: LogLevelName, message: string, vm: string): void {
+    this.records.push({ level, message, plugin: this.plugin, vm });
+    if (this.echo) console.log(`[${level}] wasm log ${this.plugin} (${vm}): ${message}`);
+  }
+
+  /** Messages at one level (or all), in order. Every level is captured whatever `logLevel` says. */
+  messages(level?: LogLevelName): string[] {
+    return this.records.filter((r) => level === undefined || r.level === level).map((r) => r.message);
+  }
+}
+
+export function logImports(vm: Vm) {
+  const core = vm.core;
+  return {
+    proxy_log(level: number, ptr: number, size: number): number {
+      const name = LOG_LEVELS[level];
+      if (name === undefined) return Status.BadArgument;
+      const message = vm.mem.readString(ptr, size);
+      if (message === null) return Status.InvalidMemoryAccess;
+      if (name === "critical") vm.lastCriticalLog = message;
+      core.logs.add(name, message, vm.label);
+      return Status.Ok;
+    },
+    proxy_get_log_level(outPtr: number): number {
+      return vm.mem.writeU32(outPtr, LOG_LEVELS.indexOf(core.options.logLevel)) ? Status.Ok : Status.InvalidMemoryAccess;
+    },
+  };
+}

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: Apache-2.0
+// One HTTP stream through the plugin like Envoy's filter manager drives it: callbacks, stop/resume, buffering, local replies, resets, end of life.
+import { Status, type Action } from "./enums.js";
+import { HeaderMap, type HeadersInit } from "./header_map.js";
+import { utf8, fromUtf8, concatBytes } from "./memory.js";
+import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
+import { prepareLocalReply, envoyLocalResponse, type LocalResponse } from "./local_reply.js";
+import type { BufferRef } from "./buffer_calls.js";
+import type { HostCore } from "./host_core.js";
+import type { Vm } from "./vm.js";
+
+export interface SendOptions {
+  endOfStream?: boolean;
+}
+
+export interface ClientResponse {
+  status: number;
+  headers: HeaderMap;
+  body: Uint8Array;
+  bodyText: string;
+  trailers: HeaderMap | null;
+  complete: boolean;
+  /** Set when the stream was reset instead of answered. */
+  reset: string | null;
+}
+
+type Invoked = { raw: number | null; forced: boolean } | "fail-open" | "fail-closed";
+
+export class HttpStream {
+  readonly request = new Direction("request");
+  readonly response = new Direction("response");
+  /** The local reply the plugin asked for (recorded when proxy_send_local_response is called). */
+  localResponse: LocalResponse | null = null;
+  /** Response code details (local reply details, "via_upstream", "wasm_fail_stream", …). */
+  responseCodeDetails: string | null = null;
+  resetReason: string | null = null;
+  /** What the last callback meant for the chain ("Continue" or "Pause") and Envoy's exact status. */
+  lastAction: Action = "Continue";
+  lastStatus: FilterStatus = "Continue";
+  /** Filter state written by proxy_set_property ("wasm.<path>"). */
+  readonly filterState = new Map<string, Uint8Array>();
+  /** Per-stream property overrides set by the test (NUL-joined path → encoded value). */
+  readonly properties = new Map<string, Uint8Array>();
+  readonly startTimeNs: bigint;
+  protocol = "HTTP/1.1";
+  completed = false;
+  /** Called once when the request end has passed the filter (the router would now send it upstream). */
+  onRequestForwarded: (() => void) | null = null;
+  private created = false;
+  private localReplySent = false;
+  private streamFailed = false;
+  private stopIteration = false;
+  private localReplyInFlight = false;
+
+  constructor(
+    readonly core: HostCore,
+    readonly vm: Vm,
+    readonly id: number,
+  ) {
+    this.startTimeNs = core.clock.nowNs();
+    vm.contexts.set(id, { kind: "stream", id, stream: this });
+  }
+
+  get worker(): number {
+    return this.vm.worker;
+  }
+
+  // ---- test API: what the client sends, what the upstream answers --------------------------------
+
+  sendRequestHeaders(headers: HeadersInit, opts: SendOptions = {}): Action {
+    return this.core.settle(() => this.receiveHeaders(this.request, new HeaderMap(headers), !!opts.endOfStream));
+  }
+
+  sendRequestBody(chunk: string | Uint8Array, opts: SendOptions = {}): Action {
+    return this.core.settle(() => this.receiveBody(this.request, toBytes(chunk), !!opts.endOfStream));
+  }
+
+  sendRequestTrailers(trailers: HeadersInit): Action {
+    return this.core.settle(() => this.receiveTrailers(this.request, new HeaderMap(trailers)));
+  }
+
+  sendResponseHeaders(headers: HeadersInit, opts: SendOptions = {}): Action {
+    this.assertUpstreamMayAnswer();
+    return this.core.settle(() => this.receiveHeaders(this.response, new HeaderMap(headers), !!opts.endOfStream));
+  }
+
+  sendResponseBody(chunk: string | Uint8Array, opts: SendOptions = {}): Action {
+    this.assertUpstreamMayAnswer();
+    return this.core.settle(() => this.receiveBody(this.response, toBytes(chunk), !!opts.endOfStream));
+  }
+
+  sendResponseTrailers(trailers: HeadersInit): Action {
+    this.assertUpstreamMayAnswer();
+    return this.core.settle(() => this.receiveTrailers(this.response, new HeaderMap(trailers)));
+  }
+
+  /** Ends the stream: on_log → on_done → on_delete (Envoy order; `lifecycleOrder: "spec"` gives done → log → delete). */
+  complete(): void {
+    if (this.completed) return;
+    this.completed = true;
+    this.request.closed = this.response.closed = true;
+    this.core.settle(() => {
+      const vm = this.vm;
+      if (!vm.failed) {
+        this.ensureCreated();
+        const order = this.core.options.lifecycleOrder === "spec" ? ["done", "log", "delete"] : ["log", "done", "delete"];
+        for (const step of order) vm.call(`proxy_on_${step}`, this.id, this.id);
+      }
+      vm.contexts.delete(this.id);
+    });
+  }
+
+  // ---- inspection -------------------------------------------------------------------------------
+
+  get requestHeaders(): HeaderMap {
+    return this.request.headers ?? new HeaderMap();
+  }
+  get requestTrailers(): HeaderMap | null {
+    return this.request.trailers;
+  }
+  get requestBody(): Uint8Array {
+    return this.request.body();
+  }
+  get requestBodyText(): string {
+    return fromUtf8(this.request.body());
+  }
+  get responseHeaders(): HeaderMap {
+    return this.response.headers ?? new HeaderMap();
+  }
+  get responseTrailers(): HeaderMap | null {
+    return this.response.trailers;
+  }
+  get responseBody(): Uint8Array {
+    return this.response.body();
+  }
+  get responseBodyText(): string {
+    return fromUtf8(this.response.body());
+  }
+  get requestPaused(): boolean {
+    return this.request.stoppedAt !== null;
+  }
+  get responsePaused(): boolean {
+    return this.response.stoppedAt !== null;
+  }
+
+  /** What reached the upstream (router) so far. */
+  get upstreamRequest() {
+    const o = this.request.out;
+    return { headers: o.headers, body: concatBytes(o.chunks), trailers: o.trailers, complete: o.complete };
+  }
+
+  /** What the downstream client has received so far. */
+  get clientResponse(): ClientResponse {
+    const o = this.response.out;
+    const body = concatBytes(o.chunks);
+    return {
+      status: Number(o.headers?.get(":status") ?? 0),
+      headers: o.headers ?? new HeaderMap(),
+      body,
+      bodyText: fromUtf8(body),
+      trailers: o.trailers,
+      complete: o.complete,
+      reset: this.resetReason,
+    };
+  }
+
+  // ---- host-call side ---------------------------------------------------------------------------
+
+  headerMap(type: number): HeaderMap | null {
+    const dir = type < 2 ? this.request : this.response;
+    if (type === 0 || type === 2) return dir.headers;
+    if (type === 1 || type === 3) {
+      // Envoy adds (empty) trailers when the plugin touches them in the last body callback.
+      if (!dir.trailers && dir.inLastBodyCallback) dir.trailers = new HeaderMap();
+      return dir.trailers;
+    }
+    return null;
+  }
+
+  bodyBuffer(kind: DirectionKind): BufferRef | null {
+    const dir = kind === "request" ? this.request : this.response;
+    if (!dir.bufferVisible) return null;
+    return { bytes: () => dir.buffer, replace: (data) => void (dir.buffer = data) };
+  }
+
+  /** proxy_send_local_response: recorded now, sent after the callback; the callback's result is forced to stop. */
+  requestLocalReply(reply: LocalResponse): Status {
+    if (this.localReplySent || this.completed || this.resetReason) return Status.BadArgument;
+    this.localReplySent = true;
+    this.localResponse = reply;
+    this.stopIteration = true;
+    this.core.defer(() => this.sendLocalReply(reply));
+    return Status.Ok;
+  }
+
+  /** proxy_continue_stream (deferred): resume iteration where the filter stopped, delivering what Envoy held. */
+  resume(kind: DirectionKind): void {
+    const dir = kind === "request" ? this.request : this.response;
+    if (dir.closed || this.resetReason) return;
+    const at = dir.stoppedAt;
+    if (at === null) return;
+    dir.stoppedAt = null;
+    if (at === "headers") {
+      dir.forwardHeaders();
+      const body = concatBytes(dir.held);
+      const trailers = dir.heldTrailers;
+      dir.held = [];
+      dir.heldTrailers = null;
+      if (dir.inputEnded && body.length === 0 && !trailers && !dir.heldEnd) return this.finish(dir);
+      if (body.length > 0 || (dir.heldEnd && !trailers)) this.deliverBody(dir, body, dir.heldEnd && !trailers);
+      if (trailers) {
+        if (dir.stoppedAt) dir.heldTrailers = trailers;
+        else this.deliverTrailers(dir, trailers);
+      }
+      return;
+    }
+    dir.forwardBuffer();
+    if (at === "trailers") {
+      dir.out.trailers = dir.trailers?.clone() ?? null;
+      return this.finish(dir);
+    }
+    if (dir.heldTrailers) {
+      const t = dir.heldTrailers;
+      dir.heldTrailers = null;
+      this.deliverTrailers(dir, t);
+      return;
+    }
+    if (dir.inputEnded) this.finish(dir);
+  }
+
+  /** Resets the stream (proxy_close_stream, local reply too late, buffer overflow after headers were sent). */
+  reset(reason: string): void {
+    if (this.resetReason || this.completed) return;
+    this.resetReason = reason;
+    this.responseCodeDetails ??= reason;
+    this.request.closed = this.response.closed = true;
+    this.core.defer(() => this.complete());
+  }
+
+  // ---- the filter-manager model -----------------------------------------------------------------
+
+  private assertUpstreamMayAnswer(): void {
+    if (this.localReplySent || this.localReplyInFlight || this.resetReason || this.completed) {
+      throw new Error("the stream was already answered locally, reset or completed: no upstream response can be sent");
+    }
+  }
+
+  private ensureCreated(): void {
+    if (this.created || !this.vm.root) return;
+    this.created = true;
+    this.vm.call("proxy_on_context_create", this.id, this.id, this.vm.root.id);
+  }
+
+  /** cpp-host CHECK_FAIL around every callback, then the call itself. */
+  private invoke(fn: string, ...args: number[]): Invoked {
+    const vm = this.vm;
+    if (vm.failed) return this.failMode();
+    this.ensureCreated();
+    if (vm.failed) return this.failMode();
+    this.stopIteration = false;
+    const raw = vm.call(fn, this.id, this.id, ...args);
+    if (vm.failed) return this.failMode();
+    const forced = this.stopIteration;
+    this.stopIteration = false;
+    return { raw: raw ?? null, forced };
+  }
+
+  private failMode(): "fail-open" | "fail-closed" {
+    if (this.core.options.failurePolicy === "FAIL_OPEN") return "fail-open";
+    if (!this.streamFailed) {
+      this.streamFailed = true;
+      this.localReplySent = true;
+      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(503, "", "wasm_fail_stream", 14)));
+    }
+    return "fail-closed";
+  }
+
+  private record(status: FilterStatus): Action {
+    this.lastStatus = status;
+    this.lastAction = status === "Continue" ? "Continue" : "Pause";
+    return this.lastAction;
+  }
+
+  /** Status for a callback result; a failed VM lets Envoy's own 503 pass the (dead) filter. */
+  private resolve<T extends FilterStatus>(dir: Direction, r: Invoked, map: (raw: number) => T, forcedStop: T): T | "Continue" {
+    if (r === "fail-open") return "Continue";
+    if (r === "fail-closed") return dir.kind === "response" && this.localReplyInFlight ? "Continue" : forcedStop;
+    if (r.forced) return forcedStop;
+    return r.raw === null ? "Continue" : map(r.raw);
+  }
+
+  private receiveHeaders(dir: Direction, headers: HeaderMap, eos: boolean): Action {
+    if (dir.headersSeen) throw new Error(`${dir.kind} headers were already sent`);
+    dir.headersSeen = true;
+    dir.inputEnded = eos;
+    if (dir.closed) return this.record("StopAllIterationAndWatermark");
+    dir.headers = headers;
+    const r = this.invoke(`proxy_on_${dir.kind}_headers`, headers.count, eos ? 1 : 0);
+    const status = this.resolve(dir, r, headersStatus, "StopAllIterationAndWatermark");
+    if (status === "Continue") {
+      dir.forwardHeaders();
+      if (eos) this.finish(dir);
+    } else {
+      dir.stoppedAt = "headers";
+      dir.stopStatus = status;
+    }
+    return this.record(status);
+  }
+
+  private receiveBody(dir: Direction, chunk: Uint8Array, eos: boolean): Action {
+    if (!dir.headersSeen) throw new Error(`${dir.kind} body sent before headers`);
+    if (dir.inputEnded) throw new Error(`${dir.kind} already ended`);
+    dir.inputEnded = eos;
+    if (dir.closed) return this.record("StopIterationNoBuffer");
+    if (dir.stoppedAt === "headers") {
+      dir.held.push(chunk);
+      dir.heldEnd = eos;
+      if (dir.stopStatus === "StopAllIterationAndBuffer" && dir.heldSize() > this.core.options.bufferLimitBytes) {
+        this.bufferOverflow(dir);
+      }
+      return this.record(dir.stopStatus);
+    }
+    return this.deliverBody(dir, chunk, eos);
+  }
+
+  private deliverBody(dir: Direction, chunk: Uint8Array, eos: boolean): Action {
+    dir.buffer = dir.buffering ? concatBytes([dir.buffer, chunk]) : chunk;
+    dir.bufferVisible = true;
+    dir.inLastBodyCallback = eos;
+    const r = this.invoke(`proxy_on_${dir.kind}_body`, dir.buffer.length, eos ? 1 : 0);
+    dir.inLastBodyCallback = false;
+    const status = this.resolve(dir, r, dataStatus, "StopIterationNoBuffer");
+    if (status === "Continue") {
+      dir.stoppedAt = null;
+      dir.forwardBuffer();
+      if (eos) {
+        if (dir.trailers) dir.out.trailers = dir.trailers.clone();
+        this.finish(dir);
+      }
+    } else if (status === "StopIterationNoBuffer") {
+      // The filter consumed the data; Envoy keeps nothing for it.
+      dir.buffer = new Uint8Array(0);
+      dir.buffering = false;
+      dir.bufferVisible = false;
+      dir.stoppedAt = "body";
+    } else {
+      dir.buffering = true;
+      dir.stoppedAt = "body";
+      if (status === "StopIterationAndBuffer" && dir.buffer.length > this.core.options.bufferLimitBytes) {
+        this.bufferOverflow(dir);
+      }
+    }
+    dir.stopStatus = status;
+    return this.record(status);
+  }
+
+  private receiveTrailers(dir: Direction, trailers: HeaderMap): Action {
+    if (!dir.headersSeen) throw new Error(`${dir.kind} trailers sent before headers`);
+    if (dir.inputEnded) throw new Error(`${dir.kind} already ended`);
+    dir.inputEnded = true;
+    if (dir.closed) return this.record("StopIteration");
+    if (dir.stoppedAt === "headers") {
+      dir.heldTrailers = trailers;
+      return this.record(dir.stopStatus);
+    }
+    return this.deliverTrailers(dir, trailers);
+  }
+
+  private deliverTrailers(dir: Direction, trailers: HeaderMap): Action {
+    dir.trailers = trailers;
+    const r = this.invoke(`proxy_on_${dir.kind}_trailers`, trailers.count);
+    const status = this.resolve(dir, r, trailersStatus, "StopIteration");
+    if (status === "Continue") {
+      dir.stoppedAt = null;
+      dir.forwardBuffer();
+      dir.out.trailers = trailers.clone();
+      this.finish(dir);
+    } else {
+      dir.stoppedAt = "trailers";
+      dir.stopStatus = status;
+    }
+    return this.record(status);
+  }
+
+  private finish(dir: Direction): void {
+    if (dir.out.complete) return;
+    dir.out.complete = true;
+    if (dir.kind === "request") this.onRequestForwarded?.();
+    else this.localReplyInFlight = false;
+  }
+
+  /** Envoy's buffer limit: 413 for a request, 500 for a response not yet started, else a reset. */
+  private bufferOverflow(dir: Direction): void {
+    dir.closed = true;
+    if (dir.kind === "request") {
+      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(413, "Payload Too Large", "request_payload_too_large")));
+    } else {
+      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(500, "Internal Server Error", "response_payload_too_large")));
+    }
+  }
+
+  /**
+   * Envoy `sendLocalReply`: too late once response headers went downstream (the stream is reset); sent
+   * directly to the client when the response is already inside the filter; otherwise it runs through
+   * this plugin's response callbacks like any response (Envoy sends local replies through the encoder chain).
+   */
+  private sendLocalReply(reply: LocalResponse): void {
+    if (this.resetReason || this.completed) return;
+    const res = this.response;
+    if (res.out.headers) {
+      this.reset("local_reply_after_response_started");
+      return;
+    }
+    this.responseCodeDetails = reply.details;
+    this.request.closed = true;
+    this.request.stoppedAt = null;
+    this.request.held = [];
+    const method = this.request.headers?.get(":method");
+    const isGrpc = (this.request.headers?.get("content-type") ?? "").startsWith("application/grpc");
+    const prepared = prepareLocalReply(reply, isGrpc, method === "HEAD");
+    if (res.headersSeen) {
+      res.closed = true;
+      res.stoppedAt = null;
+      res.out = { headers: prepared.headers, chunks: prepared.body.length ? [prepared.body] : [], trailers: null, complete: true };
+      return;
+    }
+    this.localReplyInFlight = true;
+    this.receiveHeaders(res, prepared.headers, prepared.headersOnly);
+    if (!prepared.headersOnly) this.receiveBody(res, prepared.body, true);
+  }
+}
+
+function toBytes(chunk: string | Uint8Array): Uint8Array {
+  return typeof chunk === "string" ? utf8(chunk) : chunk;
+}

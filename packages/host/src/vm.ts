@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+// One wasm VM (a worker's instance): calls into the guest with cpp-host's context save/restore, restricted phases, trap capture and allocation.
+import { GuestMemory } from "./memory.js";
+import { Status } from "./enums.js";
+import type { HostCore } from "./host_core.js";
+import type { HttpStream } from "./stream.js";
+import type { PendingCall, CalloutResponse } from "./callouts.js";
+import { buildImports } from "./imports.js";
+
+export interface RootContext {
+  kind: "root";
+  id: number;
+  /** on_done returned false: the plugin will call proxy_done later. */
+  pendingDone: boolean;
+}
+
+export interface StreamContext {
+  kind: "stream";
+  id: number;
+  stream: HttpStream;
+}
+
+export type Context = RootContext | StreamContext;
+
+/** A trap raised by the host itself (restricted callback), handled like a wasm trap. */
+export class HostTrap extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HostTrap";
+  }
+}
+
+export interface VmFailure {
+  /** "Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable" (cpp-host wording). */
+  message: string;
+  function: string;
+  /** JS stack of the trap, with wasm function names when the module has a name section. */
+  stack: string;
+  /** The last critical-level log of this VM before the trap (what core's abort handler writes). */
+  criticalLog: string | null;
+}
+
+const WASI = ["wasi_snapshot_preview1", "wasi_unstable"];
+const wasiNames = (...names: string[]) => WASI.flatMap((m) => names.map((n) => `${m}.${n}`));
+
+/** Host calls allowed while `_initialize`/`main` run (cpp-host `startVm`, since #306). */
+export const INIT_ALLOWED = new Set([
+  "env.proxy_log",
+  "env.emscripten_notify_memory_growth",
+  ...wasiNames("fd_write", "args_get", "args_sizes_get", "environ_get", "environ_sizes_get"),
+  ...wasiNames("clock_time_get", "random_get", "fd_prestat_get", "fd_prestat_dir_name"),
+]);
+
+/** Host calls allowed while the guest allocator runs (cpp-host `allocMemory`). */
+export const ALLOC_ALLOWED = new Set(["env.proxy_log", ...wasiNames("fd_write", "clock_time_get", "poll_oneoff")]);
+
+function isTrap(e: unknown): e is Error {
+  // A wasm stack overflow surfaces as RangeError in V8; Envoy's V8 reports it as a trap too.
+  return e instanceof WebAssembly.RuntimeError || e instanceof HostTrap || e instanceof RangeError;
+}
+
+export class Vm {
+  readonly exports: Record<string, (...args: (number | bigint)[]) => number | undefined>;
+  readonly mem: GuestMemory;
+  readonly contexts = new Map<number, Context>();
+  root: RootContext | null = null;
+  failure: VmFailure | null = null;
+  /** Non-null while a restricted phase (init, allocator) runs: the allowed `module.name` set. */
+  restricted: Set<string> | null = null;
+  /** Actions cpp-host/Envoy run after the current VM call returns (continue, close, local reply). */
+  readonly deferred: (() => void)[] = [];
+  /** True only while proxy_on_configure runs: the plugin configuration buffer exists then. */
+  inConfigure = false;
+  /** Set only while proxy_on_http_call_response runs (buffer 4, maps 6 and 7). */
+  calloutResponse: CalloutResponse | null = null;
+  /** Last status for proxy_get_status (set by callout completions). */
+  status = { code: 0, message: "" };
+  tickPeriodMs = 0;
+  nextTickAtMs = 0;
+  private nextHttpCallToken = 0;
+  readonly callouts = new Map<number, PendingCall>();
+  readonly metricIds = new Map<number, { type: number; name: string }>();
+  private readonly nextMetricId = [0, 1, 2];
+  lastCriticalLog: string | null = null;
+  private nextContextId = 1;
+  private currentContextId = 0;
+  private effectiveContextId = 0;
+
+  constructor(
+    readonly core: HostCore,
+    /** "base", "canary" or "worker N". */
+    readonly label: string,
+    /** Worker index; -1 for the base and canary VMs. */
+    readonly worker: number,
+    module: WebAssembly.Module,
+  ) {
+    const instance = new WebAssembly.Instance(module, buildImports(this) as WebAssembly.Imports);
+    this.exports = instance.exports as unknown as Vm["exports"];
+    const memory = instance.exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error("Wasm module does not export its memory");
+    this.mem = new GuestMemory(memory);
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  has(name: string): boolean {
+    return typeof this.exports[name] === "function";
+  }
+
+  /**
+   * Calls an export as cpp-host does: the current context is `contextId`, the effective context is
+   * reset for the duration and restored afterwards; a trap marks the VM failed and yields undefined.
+   * Returns undefined as well when the export is absent or the VM already failed.
+   */
+  call(name: string, contextId: number, ...args: (number | bigint)[]): number | undefined {
+    const fn = this.exports[name];
+    if (typeof fn !== "function" || this.failure) return undefined;
+    const saved = [this.currentContextId, this.effectiveContextId] as const;
+    this.currentContextId = contextId;
+    this.effectiveContextId = 0;
+    try {
+      const r = fn(...args);
+      return typeof r === "number" ? r >>> 0 : 0;
+    } catch (e) {
+      if (!isTrap(e)) throw e;
+      this.fail(name, e);
+      return undefined;
+    } finally {
+      [this.currentContextId, this.effectiveContextId] = saved;
+    }
+  }
+
+  /** Runs `_initialize` (then `main`/`__main_void`) or `_start` under the restricted-callback allowlist. */
+  start(): void {
+    this.restricted = INIT_ALLOWED;
+    try {
+      if (this.has("_initialize")) {
+        this.call("_initialize", 0);
+        if (this.has("main")) this.call("main", 0, 0, 0);
+        else if (this.has("__main_void")) this.call("__main_void", 0);
+      } else if (this.has("_start")) {
+        this.call("_start", 0);
+      }
+    } finally {
+      this.restricted = null;
+    }
+  }
+
+  fail(fn: string, e: Error): void {
+    const message = `Function: ${fn} failed: ${e instanceof HostTrap ? e.message : `Uncaught ${e.name}: ${e.message}`}`;
+    this.failure = { message, function: fn, stack: e.stack ?? "", criticalLog: this.lastCriticalLog };
+    this.tickPeriodMs = 0;
+    this.core.onVmFailed(this);
+  }
+
+  allocContextId(): number {
+    while (this.contexts.has(this.nextContextId) || this.nextContextId === 0) this.nextContextId++;
+    return this.nextContextId++;
+  }
+
+  /** The context host calls act on: the effective context if one was set, else the current one. */
+  context(): Context | undefined {
+    return this.contexts.get(this.effectiveContextId || this.currentContextId);
+  }
+
+  /** The root context of whatever context is effective (http calls, ticks and queues live there). */
+  rootOfContext(): RootContext | null {
+    return this.root;
+  }
+
+  setEffectiveContext(id: number): Status {
+    if (!this.contexts.has(id)) return Status.BadArgument;
+    this.effectiveContextId = id;
+    return Status.Ok;
+  }
+
+  /** Calls the guest allocator under the allocator allowlist; 0 means allocation failed. */
+  allocate(size: number): number {
+    const fn = this.exports.malloc ?? this.exports.proxy_on_memory_allocate;
+    if (typeof fn !== "function") return 0;
+    const saved = this.restricted;
+    this.restricted = ALLOC_ALLOWED;
+    try {
+      const r = fn(size);
+      return typeof r === "number" ? r >>> 0 : 0;
+    } finally {
+      this.restricted = saved;
+    }
+  }
+
+  /** cpp-host `copyToPointerSize`: allocate in the guest (not for empty data), copy, write ptr and size. */
+  copyOut(data: Uint8Array, ptrPtr: number, sizePtr: number): Status {
+    let ptr = 0;
+    if (data.length > 0) {
+      ptr = this.allocate(data.length);
+      if (ptr === 0 || !this.mem.write(ptr, data)) return Status.InvalidMemoryAccess;
+    }
+    if (!this.mem.writeU32(ptrPtr, ptr) || !this.mem.writeU32(sizePtr, data.length)) {
+      return Status.InvalidMemoryAccess;
+    }
+    return Status.Ok;
+  }
+
+  /** cpp-host `nextHttpCallId`: per VM, step 4, low two bits 0 for HTTP calls (4, 8, 12, …). */
+  nextHttpToken(): number {
+    this.nextHttpCallToken = (this.nextHttpCallToken + 4) >>> 0;
+    if (this.nextHttpCallToken === 0) this.nextHttpCallToken = 4;
+    return this.nextHttpCallToken;
+  }
+
+  /** cpp-host metric ids: the type in the low two bits, advancing by 4 per definition. */
+  nextMetric(type: number): number {
+    const id = this.nextMetricId[type]!;
+    this.nextMetricId[type] = id + 4;
+    return id;
+  }
+}

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+// Build of @getwild/host: ESM + CJS bundles with type declarations, for tests and tools in the monorepo.
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node20",
+  outDir: "dist",
+});
