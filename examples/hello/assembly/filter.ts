@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// The hello filter: logs every request header at info ("name: value") and adds `hello: world` to
+// every response (the wasme / TinyGo default template, in AssemblyScript).
+import { RootContext, HttpContext, Action, logInfo, registerRootContext } from "@getwild/core/assembly";
+export * from "@getwild/core/assembly/exports";
+
+class Hello extends HttpContext {
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    let headers = this.requestHeaders.pairs();
+    for (let i = 0, n = headers.length; i < n; i++) {
+      let header = unchecked(headers[i]);
+      logInfo(header.name + ": " + header.value);
+    }
+    return Action.Continue;
+  }
+
+  onResponseHeaders(numHeaders: u32, endOfStream: bool): Action {
+    this.responseHeaders.add("hello", "world");
+    return Action.Continue;
+  }
+}
+
+class HelloRoot extends RootContext {
+  createHttpContext(contextId: u32): HttpContext | null {
+    return new Hello(contextId, this);
+  }
+}
+
+registerRootContext((id: u32): RootContext => new HelloRoot(id), "hello");
