@@ -27,9 +27,12 @@ export function buildCombTable(c: CurveContext, x: usize, y: usize): StaticArray
   const n = c.limbs;
   const es = c.elementSize;
   const d = combSpacing(c);
+  // Every allocation happens here, before any raw pointer is taken: the collector can only run
+  // at an allocation, so none of these arrays can be freed or reused while the pointers are used.
   const table = newLimbs(COMB_ENTRIES * 2 * n);
   const jacobian = newLimbs(COMB_ENTRIES * 3 * n);
-  const tab = limbsPtr(table), jac = limbsPtr(jacobian);
+  const prefix = newLimbs(COMB_ENTRIES * n);
+  const tab = limbsPtr(table), jac = limbsPtr(jacobian), pre = limbsPtr(prefix);
   const affineSize = es * 2, jacobianSize = es * 3;
 
   // Teeth: entry 2^j = 2^(j·d)·P, by repeated doubling, then made affine all at once.
@@ -42,7 +45,7 @@ export function buildCombTable(c: CurveContext, x: usize, y: usize): StaticArray
     pointDouble(c, cur, prev);
     for (let i = 1; i < d; i++) pointDouble(c, cur, cur);
   }
-  toAffineBatch(c, jac, tab, true);
+  toAffineBatch(c, jac, tab, pre, true);
   for (let j = 1; j < COMB_TEETH; j++) pointFromAffine(c, jac + jacobianSize * (1 << j), tab + affineSize * (1 << j));
 
   // Every other entry: the entry without its highest bit plus that tooth.
@@ -51,20 +54,19 @@ export function buildCombTable(c: CurveContext, x: usize, y: usize): StaticArray
     if (k == top) continue;
     pointAddAffine(c, jac + jacobianSize * k, jac + jacobianSize * (k - top), tab + affineSize * top);
   }
-  toAffineBatch(c, jac, tab, false);
+  toAffineBatch(c, jac, tab, pre, false);
   return table;
 }
 
 /**
  * Converts Jacobian entries 1..255 (only the powers of two when `teethOnly`) to affine with a
- * single inversion (Montgomery's trick). Their Z must be nonzero.
+ * single inversion (Montgomery's trick), using `pre` (255 elements) for the prefix products.
+ * Their Z must be nonzero.
  */
-function toAffineBatch(c: CurveContext, jac: usize, tab: usize, teethOnly: bool): void {
+function toAffineBatch(c: CurveContext, jac: usize, tab: usize, pre: usize, teethOnly: bool): void {
   const f = c.fp;
   const n = c.limbs;
   const es = c.elementSize;
-  const prefix = newLimbs(COMB_ENTRIES * n);
-  const pre = limbsPtr(prefix);
   const inv = c.scratch(6), zinv = c.scratch(7);
   // prefix[k] = product of Z over the selected entries up to k.
   let last = 0;

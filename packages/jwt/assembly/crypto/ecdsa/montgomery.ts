@@ -6,7 +6,7 @@
 
 import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
 import { p256Add, p256Mul, p256Sqr, p256Sub } from "./p256_field";
-import { mont256Mul, mont256Sqr } from "./montgomery256";
+import { mont256Mul } from "./montgomery256";
 
 /** Which unrolled multiplication a domain uses, if any. */
 export const enum MontgomeryKernel {
@@ -114,7 +114,6 @@ export class MontgomeryDomain {
 
   sqr(out: usize, a: usize): void {
     if (this.kernel == MontgomeryKernel.P256Field) p256Sqr(out, a);
-    else if (this.kernel == MontgomeryKernel.Limbs8) mont256Sqr(out, a, this.m, this.inv32);
     else this.mul(out, a, a);
   }
 
