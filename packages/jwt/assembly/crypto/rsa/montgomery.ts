@@ -3,7 +3,7 @@
 // constant that depends only on the modulus is computed once, when the key is imported.
 import { limbsFromBytes, doubleModulo } from "./bignum";
 import { montgomeryMultiplyScalar } from "./montgomery_scalar";
-import { montgomeryMultiplySimd, montgomerySquareSimd } from "./montgomery_simd";
+import { montgomeryMultiplySimd, montgomeryReduceSimd, montgomerySquareSimd } from "./montgomery_simd";
 
 /**
  * A modulus n ready for Montgomery multiplication with R = 2^(32·limbs). `limbs` is rounded up to
@@ -87,10 +87,15 @@ export class MontgomeryModulus {
         if (set != 0) this.multiply(out, out, tmp);
       }
     }
-    // Leave the Montgomery domain: multiply by plain 1.
-    memory.fill(tmp, 0, <usize>this.limbs << 2);
-    store<u32>(tmp, 1);
-    this.multiply(out, out, tmp);
+    // Leave the Montgomery domain: multiply by plain 1 (with SIMD, a reduction alone).
+    if (ASC_FEATURE_SIMD) {
+      montgomeryReduceSimd(out, out, changetype<usize>(this.modulus), this.negInverse, this.limbs,
+        changetype<usize>(this.scratch));
+    } else {
+      memory.fill(tmp, 0, <usize>this.limbs << 2);
+      store<u32>(tmp, 1);
+      this.multiply(out, out, tmp);
+    }
   }
 
   /**
