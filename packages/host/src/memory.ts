@@ -8,11 +8,16 @@ export class GuestMemory {
   private bytes = new Uint8Array(0);
   private view = new DataView(new ArrayBuffer(0));
 
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  private memory: WebAssembly.Memory | null = null;
+
+  /** Attaches the instance's memory (host functions are built before the instance exists). */
+  bind(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+  }
 
   /** Current views; a grown memory has a new ArrayBuffer, so compare identity on every access. */
   private refresh(): void {
-    const buffer = this.memory.buffer;
+    const buffer = this.memory ? this.memory.buffer : this.bytes.buffer;
     if (this.bytes.buffer !== buffer) {
       this.bytes = new Uint8Array(buffer);
       this.view = new DataView(buffer);
@@ -20,7 +25,7 @@ export class GuestMemory {
   }
 
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory ? this.memory.buffer.byteLength : 0;
   }
 
   inBounds(ptr: number, len: number): boolean {

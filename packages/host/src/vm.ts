@@ -61,7 +61,7 @@ function isTrap(e: unknown): e is Error {
 
 export class Vm {
   readonly exports: Record<string, (...args: (number | bigint)[]) => number | undefined>;
-  readonly mem: GuestMemory;
+  readonly mem = new GuestMemory();
   readonly contexts = new Map<number, Context>();
   root: RootContext | null = null;
   failure: VmFailure | null = null;
@@ -98,7 +98,7 @@ export class Vm {
     this.exports = instance.exports as unknown as Vm["exports"];
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) throw new Error("Wasm module does not export its memory");
-    this.mem = new GuestMemory(memory);
+    this.mem.bind(memory);
   }
 
   get failed(): boolean {

@@ -31,7 +31,7 @@ function rawFlags(name) {
  */
 const coreFlags = [
   "-O1", "--debug", "--runtime", "incremental", "--exportStart", "_initialize",
-  "--use", "abort=~lib/../../core/assembly/abort/coreAbort",
+  "--use", "abort=../core/assembly/abort/coreAbort",
 ];
 
 export async function compileAllFixtures() {
