@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Protected-header policy (RFC 7515 §4.1, RFC 8725 §3.1/§3.10): alg from the provider's
+// allow-list only, `none` refused, any `crit` refused, kid/typ type-checked, and the key-bearing
+// members `jku`/`x5u`/`jwk`/`x5c` ignored entirely: keys come only from the configured key set.
+
+import { JsonKind, JsonValue } from "../encoding/json";
+import { JwtError } from "./errors";
+import { Alg, ALG_NONE, ALG_UNKNOWN, algFromName, algBit, algCompiled } from "./algorithms";
+import { MAX_KID_LENGTH } from "../jwks/jwk";
+
+export class HeaderCheck {
+  constructor(
+    public error: JwtError,
+    /** The Alg when error is Ok (or AlgNotAllowed/AlgUnavailable), else -1. */
+    public alg: i32 = -1,
+    public kid: string | null = null,
+  ) {}
+}
+
+/**
+ * Checks a decoded protected header. `allowed` is the provider's Alg bit mask; `typs` the accepted
+ * `typ` values (empty: any string or absent).
+ */
+export function checkHeader(header: JsonValue, allowed: u32, requireKid: bool, typs: Array<string>): HeaderCheck {
+  const algValue = header.get("alg");
+  if (algValue == null || algValue.kind != JsonKind.String) return new HeaderCheck(JwtError.AlgMissing);
+  const alg = algFromName(algValue.text);
+  if (alg == ALG_NONE) return new HeaderCheck(JwtError.AlgNone);
+  if (alg == ALG_UNKNOWN) return new HeaderCheck(JwtError.AlgUnknown);
+  if ((allowed & algBit(<Alg>alg)) == 0) return new HeaderCheck(JwtError.AlgNotAllowed, alg);
+  if (!algCompiled(<Alg>alg)) return new HeaderCheck(JwtError.AlgUnavailable, alg);
+
+  // We implement no extension, so every `crit` (RFC 7515 §4.1.11), and an unencoded payload
+  // (RFC 7797 `b64: false`, which must be listed in crit anyway), is refused.
+  if (header.has("crit")) return new HeaderCheck(JwtError.CritUnsupported, alg);
+  const b64 = header.get("b64");
+  if (b64 != null && !(b64.kind == JsonKind.Bool && b64.flag)) return new HeaderCheck(JwtError.CritUnsupported, alg);
+
+  let kid: string | null = null;
+  const kidValue = header.get("kid");
+  if (kidValue != null) {
+    if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH) return new HeaderCheck(JwtError.KidInvalid, alg);
+    kid = kidValue.text;
+  } else if (requireKid) {
+    return new HeaderCheck(JwtError.KidRequired, alg);
+  }
+
+  const typValue = header.get("typ");
+  if (typValue != null && typValue.kind != JsonKind.String) return new HeaderCheck(JwtError.TypInvalid, alg, kid);
+  if (typs.length > 0) {
+    if (typValue == null || !typAccepted(typValue.text, typs)) return new HeaderCheck(JwtError.TypInvalid, alg, kid);
+  }
+  return new HeaderCheck(JwtError.Ok, alg, kid);
+}
+
+/**
+ * `typ` is a media type compared case-insensitively, and "application/" may be left out
+ * (RFC 7515 §4.1.9), so "JWT", "jwt" and "application/jwt" are the same.
+ */
+export function typAccepted(typ: string, typs: Array<string>): bool {
+  const t = stripApplication(typ.toLowerCase());
+  for (let i = 0; i < typs.length; i++) {
+    if (stripApplication(unchecked(typs[i]).toLowerCase()) == t) return true;
+  }
+  return false;
+}
+
+function stripApplication(t: string): string {
+  return t.startsWith("application/") ? t.substring(12) : t;
+}
