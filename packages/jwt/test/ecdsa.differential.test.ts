@@ -11,6 +11,7 @@ interface Ecdsa {
   verify(handle: number, msg: number, sig: number): number;
   verifyDigest(handle: number, digest: number, sig: number): number;
   dropKeys(): void;
+  __collect(): void;
 }
 
 const KEY_ERROR = { BadLength: 1, NotOnCurve: 4 };
@@ -175,6 +176,29 @@ describe("handles and cross-curve use", () => {
     expect(wasmVerify(h384, msg, sig)).toBe(false);
     expect(importKey(1, a.x, a.y)).toBe(-KEY_ERROR.BadLength);
     expect(wasmVerify(99, msg, sig)).toBe(false);
+    f.exports.dropKeys();
+  });
+});
+
+describe("memory: tables survive garbage collection and key churn", () => {
+  it("keys imported between collections keep verifying, dropped keys free their tables", () => {
+    const live: { handle: number; msg: Uint8Array; sig: Uint8Array }[] = [];
+    for (let i = 0; i < 24; i++) {
+      const c = CURVES[i % 3];
+      const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: c.name });
+      const { x, y } = coordinates(publicKey);
+      if (i % 6 === 5) {
+        // Forget every key so far; the next imports reuse the freed memory.
+        f.exports.dropKeys();
+        live.length = 0;
+      }
+      const handle = importKey(c.id, x, y);
+      const msg = new Uint8Array(randomBytes(64));
+      const sig = new Uint8Array(sign(c.hash, msg, { key: privateKey, dsaEncoding: "ieee-p1363" }));
+      live.push({ handle, msg, sig });
+      if (i % 2 === 0) f.exports.__collect();
+      for (const k of live) expect(wasmVerify(k.handle, k.msg, k.sig)).toBe(true);
+    }
     f.exports.dropKeys();
   });
 });

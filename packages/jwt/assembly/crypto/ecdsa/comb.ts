@@ -99,6 +99,16 @@ function toAffineBatch(c: CurveContext, jac: usize, tab: usize, pre: usize, teet
   }
 }
 
+/**
+ * G's comb table, built once per curve when the first key of that curve is imported (so no
+ * request pays for it) rather than stored in the module, which would cost 16–34 KB of data.
+ */
+export function generatorTable(c: CurveContext): StaticArray<u32> {
+  let t = c.generatorTable;
+  if (t === null) c.generatorTable = t = buildCombTable(c, c.gx, c.gy);
+  return t;
+}
+
 /** Comb digit of column i: bit i + j·d of the scalar for tooth j. */
 // @ts-ignore: decorator
 @inline function combDigit(scalar: usize, column: i32, d: i32): i32 {

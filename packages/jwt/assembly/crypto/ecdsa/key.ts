@@ -6,7 +6,7 @@
 import { KeyError } from "../errors";
 import { CurveContext, EcCurve, curveContext } from "./curve";
 import { limbsCompare, limbsEqual, limbsFromBytesBE, limbsPtr, newLimbs } from "./limbs";
-import { buildCombTable } from "./comb";
+import { buildCombTable, generatorTable } from "./comb";
 
 export class EcPublicKey {
   constructor(
@@ -58,5 +58,6 @@ export function importEcPublicKey(curve: EcCurve, x: Uint8Array, y: Uint8Array):
   f.add(rhs, rhs, c.b);
   if (!limbsEqual(lhs, rhs, n)) return new EcKeyResult(null, KeyError.NotOnCurve);
   const table = buildCombTable(c, px, py);
+  generatorTable(c);
   return new EcKeyResult(new EcPublicKey(curve, c, point, table), KeyError.None);
 }

@@ -7,18 +7,11 @@ import { sha256 } from "../sha256";
 import { sha384, sha512 } from "../sha512";
 import { CurveContext, EcCurve } from "./curve";
 import { EcPublicKey } from "./key";
-import { buildCombTable, combDoubleMul } from "./comb";
+import { combDoubleMul, generatorTable } from "./comb";
 import { pointIsInfinity } from "./point";
 import {
   limbsAdd, limbsCompare, limbsEqual, limbsFromBytesBE, limbsIsZero, limbsSub,
 } from "./limbs";
-
-/** G's comb table, built at the first verification on the curve (not stored in the module). */
-function generatorTable(c: CurveContext): StaticArray<u32> {
-  let t = c.generatorTable;
-  if (t === null) c.generatorTable = t = buildCombTable(c, c.gx, c.gy);
-  return t;
-}
 
 /** True when `a` lies in [1, n−1]. */
 function inScalarRange(c: CurveContext, a: usize): bool {
