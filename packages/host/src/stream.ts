@@ -84,13 +84,12 @@ export class HttpStream {
     return this.core.settle(() => this.receiveHeaders(this.response, new HeaderMap(headers), !!opts.endOfStream));
   }
 
+  /** After a local reply replaced the response, further upstream data is discarded (like Envoy). */
   sendResponseBody(chunk: string | Uint8Array, opts: SendOptions = {}): Action {
-    this.assertUpstreamMayAnswer();
     return this.core.settle(() => this.receiveBody(this.response, toBytes(chunk), !!opts.endOfStream));
   }
 
   sendResponseTrailers(trailers: HeadersInit): Action {
-    this.assertUpstreamMayAnswer();
     return this.core.settle(() => this.receiveTrailers(this.response, new HeaderMap(trailers)));
   }
 

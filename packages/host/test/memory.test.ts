@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// Memory hand-off through a raw module: bounds checks, views refreshed after growth, empty values, i64 as BigInt, WASI stdio.
+import { describe, expect, it } from "vitest";
+import { createHost } from "../src/index.js";
+import { fixturePath } from "./paths.js";
+
+describe("memory hand-off", async () => {
+  const host = await createHost({ wasm: fixturePath("raw_memory"), rootId: "mem", canary: false });
+  const info = host.logs("info");
+
+  it("answers INVALID_MEMORY_ACCESS (6) for pointers past the end of memory", () => {
+    expect(info).toContain("oob_log=6 oob_out=6");
+  });
+
+  it("writes into memory grown by the guest (views are refreshed)", () => {
+    expect(info).toContain("grown=0 value=mem");
+  });
+
+  it("returns ptr 0 / size 0 for an empty value without calling the allocator", () => {
+    expect(info).toContain("empty=0 ptr=0 size=0");
+  });
+
+  it("passes i64 metric deltas beyond 32 bits", () => {
+    expect(info).toContain("gauge=5000000000");
+    expect(host.metric("big")).toBe(5_000_000_000);
+  });
+
+  it("maps fd_write 1/2 to info/error logs without the newline, EBADF otherwise, and proc_exit does not stop", () => {
+    expect(info).toContain("to stdout");
+    expect(host.logs("error")).toEqual(["to stderr"]);
+    expect(info).toContain("fd_write=0,0,8 after_exit");
+  });
+});
