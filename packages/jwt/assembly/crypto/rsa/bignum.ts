@@ -5,21 +5,31 @@
 /** Writes the big-endian bytes at `src` (`len` bytes) as `limbs` little-endian u32 limbs at `dst`. */
 export function limbsFromBytes(dst: usize, limbs: i32, src: usize, len: i32): void {
   memory.fill(dst, 0, <usize>limbs << 2);
-  for (let i = 0; i < len; i++) {
-    const byteIndex = len - 1 - i; // i counts from the least significant byte
-    const limb = i >>> 2;
-    if (limb >= limbs) break;
-    const at = dst + (<usize>limb << 2);
-    store<u32>(at, load<u32>(at) | (<u32>load<u8>(src + <usize>byteIndex) << (<u32>(i & 3) << 3)));
+  const words = min(len >>> 2, limbs);
+  // Whole 4-byte groups from the end of the byte string, one load each.
+  for (let i = 0; i < words; i++) {
+    store<u32>(dst + (<usize>i << 2), bswap<u32>(load<u32>(src + <usize>(len - 4 - (i << 2)))));
+  }
+  // The 1-3 most significant bytes left over at the start.
+  const rest = len & 3;
+  if (rest != 0 && (len >>> 2) < limbs) {
+    let v: u32 = 0;
+    for (let i = 0; i < rest; i++) v = (v << 8) | <u32>load<u8>(src + <usize>i);
+    store<u32>(dst + (<usize>(len >>> 2) << 2), v);
   }
 }
 
 /** Writes the low `len` bytes of the limb number at `src` big-endian to `dst`. */
 export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): void {
-  for (let i = 0; i < len; i++) {
-    const limb = i >>> 2;
-    const byte: u8 = limb < limbs ? <u8>(load<u32>(src + (<usize>limb << 2)) >>> (<u32>(i & 3) << 3)) : 0;
-    store<u8>(dst + <usize>(len - 1 - i), byte);
+  const words = len >>> 2;
+  for (let i = 0; i < words; i++) {
+    const v = i < limbs ? load<u32>(src + (<usize>i << 2)) : 0;
+    store<u32>(dst + <usize>(len - 4 - (i << 2)), bswap<u32>(v));
+  }
+  const rest = len & 3;
+  if (rest != 0) {
+    const v = words < limbs ? load<u32>(src + (<usize>words << 2)) : 0;
+    for (let i = 0; i < rest; i++) store<u8>(dst + <usize>(rest - 1 - i), <u8>(v >>> (<u32>i << 3)));
   }
 }
 

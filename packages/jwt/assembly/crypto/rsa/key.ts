@@ -18,11 +18,16 @@ export class RsaPublicKey {
   readonly montgomery: MontgomeryModulus;
   /** Public exponent, big-endian without leading zeros. */
   readonly exponent: Uint8Array;
-  /** Per-key scratch: the signature as limbs, the result, a temporary, and the result as bytes. */
+  /**
+   * Per-key scratch: the signature as limbs, the result, a temporary, and the result as bytes.
+   * Reusing it makes a key non-reentrant, which is fine in single-threaded wasm.
+   */
   readonly signatureLimbs: StaticArray<u32>;
   readonly resultLimbs: StaticArray<u32>;
   readonly tempLimbs: StaticArray<u32>;
   readonly encoded: Uint8Array;
+  /** Scratch for the encoded block a verify expects (k bytes). */
+  readonly expectedBlock: Uint8Array;
 
   constructor(modulus: Uint8Array, bits: i32, exponent: Uint8Array) {
     const k = modulus.length;
@@ -35,6 +40,7 @@ export class RsaPublicKey {
     this.resultLimbs = mont.newOperand();
     this.tempLimbs = mont.newOperand();
     this.encoded = new Uint8Array(k);
+    this.expectedBlock = new Uint8Array(k);
   }
 
   /**

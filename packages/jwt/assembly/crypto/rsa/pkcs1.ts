@@ -33,8 +33,7 @@ export function rsaPkcs1Verify(key: RsaPublicKey, alg: HashAlg, msg: Uint8Array,
   // EMSA-PKCS1-v1_5 needs at least eight 0xFF padding bytes.
   if (k < tLen + 11) return false;
   if (!key.publicOperation(sig)) return false;
-  const expected = new Uint8Array(k);
-  const e = expected.dataStart;
+  const e = key.expectedBlock.dataStart;
   store<u8>(e, 0x00);
   store<u8>(e, 0x01, 1);
   const padEnd = k - tLen - 1;
