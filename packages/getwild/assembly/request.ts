@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// The request as matchers see it: method and path read once, other headers looked up on demand.
+import { HeaderMap } from "@getwild/core/assembly";
+
+/**
+ * Method and path of the current request plus live access to its headers. Valid during
+ * onRequestHeaders (and later request callbacks). The path is split at the first `?` (or `#`), so
+ * `/teapot?cups=2` matches the path `/teapot`; the query is kept in `query`.
+ */
+export class RequestView {
+  /** Path without query string or fragment. */
+  readonly path: string;
+  /** Query string without the `?` ("" if none). */
+  readonly query: string;
+
+  constructor(
+    /** `:method` as sent (methods are case-sensitive: "get" is not "GET"); "" if absent. */
+    public readonly method: string,
+    /** `:path` as sent, query included; "" if absent. */
+    public readonly rawPath: string,
+    /** The request header map, for header matchers. */
+    public readonly headers: HeaderMap,
+  ) {
+    let end = rawPath.length;
+    let question = rawPath.indexOf("?");
+    let hash = rawPath.indexOf("#");
+    if (hash >= 0 && hash < end) end = hash;
+    if (question >= 0 && question < end) end = question;
+    this.path = end == rawPath.length ? rawPath : rawPath.substring(0, end);
+    this.query = question >= 0 && question == end ? rawPath.substring(question + 1, hash > question ? hash : rawPath.length) : "";
+  }
+
+  /** Reads `:method` and `:path` from `headers` (a stream's request headers). */
+  static of(headers: HeaderMap): RequestView {
+    let method = headers.get(":method");
+    let path = headers.get(":path");
+    return new RequestView(method === null ? "" : method, path === null ? "" : path, headers);
+  }
+}

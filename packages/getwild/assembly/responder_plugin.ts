@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// A ready plugin around the config-driven responder: configure reads the rules, each request is answered by the first match.
+//
+// Register it in a filter with
+//   registerRootContext((id: u32): RootContext => new ResponderRoot(id), "responder");
+// A bad configuration makes onConfigure return false, so Envoy refuses it (and Istio NACKs it)
+// instead of serving with half of the rules; the log line names the offending field.
+import {
+  Action, HttpContext, RootContext, getPluginConfiguration, logError, logInfo, logWarn,
+} from "@getwild/core/assembly";
+import { parseResponderConfig } from "./config";
+import { Responder } from "./responder";
+
+export class ResponderRoot extends RootContext {
+  /** The rules in force; replaced only by a configuration that is valid as a whole. */
+  responder: Responder = new Responder();
+
+  onConfigure(pluginConfigurationSize: u32): bool {
+    let config = parseResponderConfig(getPluginConfiguration());
+    let responder = config.responder;
+    if (!config.ok || responder === null) {
+      logError("getwild responder: configuration refused: " + config.error!.toString());
+      return false;
+    }
+    this.responder = responder;
+    let count = responder.rules.length;
+    if (count == 0) logWarn("getwild responder: no rules configured; every request passes on");
+    else logInfo("getwild responder: " + count.toString() + (count == 1 ? " rule" : " rules") + " loaded");
+    return true;
+  }
+
+  createHttpContext(contextId: u32): HttpContext | null {
+    return new ResponderStream(contextId, this);
+  }
+}
+
+export class ResponderStream extends HttpContext {
+  constructor(id: u32, private readonly plugin: ResponderRoot) {
+    super(id, plugin);
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    return this.plugin.responder.answer(this);
+  }
+}
