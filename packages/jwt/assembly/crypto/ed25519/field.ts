@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Arithmetic in GF(2^255 - 19) for Ed25519: an element is ten signed i64 limbs at a pointer, alternately
+// Arithmetic in GF(2^255 - 19) for Ed25519: an element is ten signed i32 limbs at a pointer, alternately
 // 26 and 25 bits wide (radix 2^25.5), so every limb product fits an i64 multiply, which V8 compiles
-// to one machine instruction. All functions take pointers to 80-byte elements; outputs may alias inputs.
+// to one machine instruction. All functions take pointers to 40-byte elements; outputs may alias inputs.
 //
 // Limb bounds. A "carried" element (output of feMul, feSquare, feCarry, feFromBytes) has limbs in
 // [0, 2^26) / [0, 2^25) (limb 1 may exceed by a few units). feAdd and feSub do not carry: a sum or
@@ -9,30 +9,30 @@
 // feMul and feSquare, whose largest accumulated coefficient then stays below 2^63.
 
 /** Bytes of one field element in memory. */
-export const FE_SIZE: usize = 80;
+export const FE_SIZE: usize = 40;
 
 /** h = f * g. */
 export function feMul(h: usize, f: usize, g: usize): void {
-  const f0 = load<i64>(f, 0);
-  const f1 = load<i64>(f, 8);
-  const f2 = load<i64>(f, 16);
-  const f3 = load<i64>(f, 24);
-  const f4 = load<i64>(f, 32);
-  const f5 = load<i64>(f, 40);
-  const f6 = load<i64>(f, 48);
-  const f7 = load<i64>(f, 56);
-  const f8 = load<i64>(f, 64);
-  const f9 = load<i64>(f, 72);
-  const g0 = load<i64>(g, 0);
-  const g1 = load<i64>(g, 8);
-  const g2 = load<i64>(g, 16);
-  const g3 = load<i64>(g, 24);
-  const g4 = load<i64>(g, 32);
-  const g5 = load<i64>(g, 40);
-  const g6 = load<i64>(g, 48);
-  const g7 = load<i64>(g, 56);
-  const g8 = load<i64>(g, 64);
-  const g9 = load<i64>(g, 72);
+  const f0 = <i64>load<i32>(f, 0);
+  const f1 = <i64>load<i32>(f, 4);
+  const f2 = <i64>load<i32>(f, 8);
+  const f3 = <i64>load<i32>(f, 12);
+  const f4 = <i64>load<i32>(f, 16);
+  const f5 = <i64>load<i32>(f, 20);
+  const f6 = <i64>load<i32>(f, 24);
+  const f7 = <i64>load<i32>(f, 28);
+  const f8 = <i64>load<i32>(f, 32);
+  const f9 = <i64>load<i32>(f, 36);
+  const g0 = <i64>load<i32>(g, 0);
+  const g1 = <i64>load<i32>(g, 4);
+  const g2 = <i64>load<i32>(g, 8);
+  const g3 = <i64>load<i32>(g, 12);
+  const g4 = <i64>load<i32>(g, 16);
+  const g5 = <i64>load<i32>(g, 20);
+  const g6 = <i64>load<i32>(g, 24);
+  const g7 = <i64>load<i32>(g, 28);
+  const g8 = <i64>load<i32>(g, 32);
+  const g9 = <i64>load<i32>(g, 36);
   const f1_2 = f1 << 1;
   const f3_2 = f3 << 1;
   const f5_2 = f5 << 1;
@@ -62,16 +62,16 @@ export function feMul(h: usize, f: usize, g: usize): void {
 
 /** h = f^2 (about half the multiplies of feMul). */
 export function feSquare(h: usize, f: usize): void {
-  const f0 = load<i64>(f, 0);
-  const f1 = load<i64>(f, 8);
-  const f2 = load<i64>(f, 16);
-  const f3 = load<i64>(f, 24);
-  const f4 = load<i64>(f, 32);
-  const f5 = load<i64>(f, 40);
-  const f6 = load<i64>(f, 48);
-  const f7 = load<i64>(f, 56);
-  const f8 = load<i64>(f, 64);
-  const f9 = load<i64>(f, 72);
+  const f0 = <i64>load<i32>(f, 0);
+  const f1 = <i64>load<i32>(f, 4);
+  const f2 = <i64>load<i32>(f, 8);
+  const f3 = <i64>load<i32>(f, 12);
+  const f4 = <i64>load<i32>(f, 16);
+  const f5 = <i64>load<i32>(f, 20);
+  const f6 = <i64>load<i32>(f, 24);
+  const f7 = <i64>load<i32>(f, 28);
+  const f8 = <i64>load<i32>(f, 32);
+  const f9 = <i64>load<i32>(f, 36);
   const f0_2 = f0 << 1;
   const f1_2 = f1 << 1;
   const f1_4 = f1 << 2;
@@ -123,58 +123,58 @@ export function feSquare(h: usize, f: usize): void {
   c = h8 >> 26; h9 += c; h8 &= 0x3ffffff;
   c = h9 >> 25; h0 += c * 19; h9 &= 0x1ffffff;
   c = h0 >> 26; h1 += c; h0 &= 0x3ffffff;
-  store<i64>(h, h0, 0);
-  store<i64>(h, h1, 8);
-  store<i64>(h, h2, 16);
-  store<i64>(h, h3, 24);
-  store<i64>(h, h4, 32);
-  store<i64>(h, h5, 40);
-  store<i64>(h, h6, 48);
-  store<i64>(h, h7, 56);
-  store<i64>(h, h8, 64);
-  store<i64>(h, h9, 72);
+  store<i32>(h, <i32>h0, 0);
+  store<i32>(h, <i32>h1, 4);
+  store<i32>(h, <i32>h2, 8);
+  store<i32>(h, <i32>h3, 12);
+  store<i32>(h, <i32>h4, 16);
+  store<i32>(h, <i32>h5, 20);
+  store<i32>(h, <i32>h6, 24);
+  store<i32>(h, <i32>h7, 28);
+  store<i32>(h, <i32>h8, 32);
+  store<i32>(h, <i32>h9, 36);
 }
 
 /** h = f + g, not carried (see the bounds note at the top). */
 export function feAdd(h: usize, f: usize, g: usize): void {
-  store<i64>(h, load<i64>(f, 0) + load<i64>(g, 0), 0);
-  store<i64>(h, load<i64>(f, 8) + load<i64>(g, 8), 8);
-  store<i64>(h, load<i64>(f, 16) + load<i64>(g, 16), 16);
-  store<i64>(h, load<i64>(f, 24) + load<i64>(g, 24), 24);
-  store<i64>(h, load<i64>(f, 32) + load<i64>(g, 32), 32);
-  store<i64>(h, load<i64>(f, 40) + load<i64>(g, 40), 40);
-  store<i64>(h, load<i64>(f, 48) + load<i64>(g, 48), 48);
-  store<i64>(h, load<i64>(f, 56) + load<i64>(g, 56), 56);
-  store<i64>(h, load<i64>(f, 64) + load<i64>(g, 64), 64);
-  store<i64>(h, load<i64>(f, 72) + load<i64>(g, 72), 72);
+  store<i32>(h, load<i32>(f, 0) + load<i32>(g, 0), 0);
+  store<i32>(h, load<i32>(f, 4) + load<i32>(g, 4), 4);
+  store<i32>(h, load<i32>(f, 8) + load<i32>(g, 8), 8);
+  store<i32>(h, load<i32>(f, 12) + load<i32>(g, 12), 12);
+  store<i32>(h, load<i32>(f, 16) + load<i32>(g, 16), 16);
+  store<i32>(h, load<i32>(f, 20) + load<i32>(g, 20), 20);
+  store<i32>(h, load<i32>(f, 24) + load<i32>(g, 24), 24);
+  store<i32>(h, load<i32>(f, 28) + load<i32>(g, 28), 28);
+  store<i32>(h, load<i32>(f, 32) + load<i32>(g, 32), 32);
+  store<i32>(h, load<i32>(f, 36) + load<i32>(g, 36), 36);
 }
 
 /** h = f - g, not carried; limbs may be negative. */
 export function feSub(h: usize, f: usize, g: usize): void {
-  store<i64>(h, load<i64>(f, 0) - load<i64>(g, 0), 0);
-  store<i64>(h, load<i64>(f, 8) - load<i64>(g, 8), 8);
-  store<i64>(h, load<i64>(f, 16) - load<i64>(g, 16), 16);
-  store<i64>(h, load<i64>(f, 24) - load<i64>(g, 24), 24);
-  store<i64>(h, load<i64>(f, 32) - load<i64>(g, 32), 32);
-  store<i64>(h, load<i64>(f, 40) - load<i64>(g, 40), 40);
-  store<i64>(h, load<i64>(f, 48) - load<i64>(g, 48), 48);
-  store<i64>(h, load<i64>(f, 56) - load<i64>(g, 56), 56);
-  store<i64>(h, load<i64>(f, 64) - load<i64>(g, 64), 64);
-  store<i64>(h, load<i64>(f, 72) - load<i64>(g, 72), 72);
+  store<i32>(h, load<i32>(f, 0) - load<i32>(g, 0), 0);
+  store<i32>(h, load<i32>(f, 4) - load<i32>(g, 4), 4);
+  store<i32>(h, load<i32>(f, 8) - load<i32>(g, 8), 8);
+  store<i32>(h, load<i32>(f, 12) - load<i32>(g, 12), 12);
+  store<i32>(h, load<i32>(f, 16) - load<i32>(g, 16), 16);
+  store<i32>(h, load<i32>(f, 20) - load<i32>(g, 20), 20);
+  store<i32>(h, load<i32>(f, 24) - load<i32>(g, 24), 24);
+  store<i32>(h, load<i32>(f, 28) - load<i32>(g, 28), 28);
+  store<i32>(h, load<i32>(f, 32) - load<i32>(g, 32), 32);
+  store<i32>(h, load<i32>(f, 36) - load<i32>(g, 36), 36);
 }
 
 /** h = -f. */
 export function feNeg(h: usize, f: usize): void {
-  store<i64>(h, -load<i64>(f, 0), 0);
-  store<i64>(h, -load<i64>(f, 8), 8);
-  store<i64>(h, -load<i64>(f, 16), 16);
-  store<i64>(h, -load<i64>(f, 24), 24);
-  store<i64>(h, -load<i64>(f, 32), 32);
-  store<i64>(h, -load<i64>(f, 40), 40);
-  store<i64>(h, -load<i64>(f, 48), 48);
-  store<i64>(h, -load<i64>(f, 56), 56);
-  store<i64>(h, -load<i64>(f, 64), 64);
-  store<i64>(h, -load<i64>(f, 72), 72);
+  store<i32>(h, -load<i32>(f, 0), 0);
+  store<i32>(h, -load<i32>(f, 4), 4);
+  store<i32>(h, -load<i32>(f, 8), 8);
+  store<i32>(h, -load<i32>(f, 12), 12);
+  store<i32>(h, -load<i32>(f, 16), 16);
+  store<i32>(h, -load<i32>(f, 20), 20);
+  store<i32>(h, -load<i32>(f, 24), 24);
+  store<i32>(h, -load<i32>(f, 28), 28);
+  store<i32>(h, -load<i32>(f, 32), 32);
+  store<i32>(h, -load<i32>(f, 36), 36);
 }
 
 /** h = f. */
@@ -185,7 +185,7 @@ export function feCopy(h: usize, f: usize): void {
 /** h = small non-negative integer n (0 or 1 in practice). */
 export function feSetSmall(h: usize, n: i64): void {
   memory.fill(h, 0, FE_SIZE);
-  store<i64>(h, n);
+  store<i32>(h, <i32>n);
 }
 
 /**
@@ -193,16 +193,16 @@ export function feSetSmall(h: usize, n: i64): void {
  * decoders want. Values p..2^255-1 are accepted here: callers that need canonical input check it.
  */
 export function feFromBytes(h: usize, s: usize): void {
-  store<i64>(h, <i64>((load<u32>(s, 0) >> 0) & 0x3ffffff), 0);
-  store<i64>(h, <i64>((load<u32>(s, 3) >> 2) & 0x1ffffff), 8);
-  store<i64>(h, <i64>((load<u32>(s, 6) >> 3) & 0x3ffffff), 16);
-  store<i64>(h, <i64>((load<u32>(s, 9) >> 5) & 0x1ffffff), 24);
-  store<i64>(h, <i64>((load<u32>(s, 12) >> 6) & 0x3ffffff), 32);
-  store<i64>(h, <i64>((load<u32>(s, 16) >> 0) & 0x1ffffff), 40);
-  store<i64>(h, <i64>((load<u32>(s, 19) >> 1) & 0x3ffffff), 48);
-  store<i64>(h, <i64>((load<u32>(s, 22) >> 3) & 0x1ffffff), 56);
-  store<i64>(h, <i64>((load<u32>(s, 25) >> 4) & 0x3ffffff), 64);
-  store<i64>(h, <i64>((load<u32>(s, 28) >> 6) & 0x1ffffff), 72);
+  store<i32>(h, <i32>((load<u32>(s, 0) >> 0) & 0x3ffffff), 0);
+  store<i32>(h, <i32>((load<u32>(s, 3) >> 2) & 0x1ffffff), 4);
+  store<i32>(h, <i32>((load<u32>(s, 6) >> 3) & 0x3ffffff), 8);
+  store<i32>(h, <i32>((load<u32>(s, 9) >> 5) & 0x1ffffff), 12);
+  store<i32>(h, <i32>((load<u32>(s, 12) >> 6) & 0x3ffffff), 16);
+  store<i32>(h, <i32>((load<u32>(s, 16) >> 0) & 0x1ffffff), 20);
+  store<i32>(h, <i32>((load<u32>(s, 19) >> 1) & 0x3ffffff), 24);
+  store<i32>(h, <i32>((load<u32>(s, 22) >> 3) & 0x1ffffff), 28);
+  store<i32>(h, <i32>((load<u32>(s, 25) >> 4) & 0x3ffffff), 32);
+  store<i32>(h, <i32>((load<u32>(s, 28) >> 6) & 0x1ffffff), 36);
 }
 
 // @ts-ignore: decorator
@@ -211,7 +211,7 @@ export function feFromBytes(h: usize, s: usize): void {
 /** Writes the canonical (fully reduced, 0..p-1) 32-byte little-endian encoding of f at out. */
 export function feToBytes(out: usize, f: usize): void {
   const t = TO_BYTES_SCRATCH;
-  memory.copy(t, f, FE_SIZE);
+  for (let i = 0; i < 10; i++) store<i64>(t + (<usize>i << 3), <i64>load<i32>(f + (<usize>i << 2)));
   // Two floor-carry passes bring every limb into range and the value below 2^255.
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < 10; i++) {
