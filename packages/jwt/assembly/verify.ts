@@ -89,6 +89,7 @@ export function verifyJwtBytes(token: Uint8Array, keys: KeySet, options: VerifyO
   r.alg = h.alg;
   r.kid = h.kid;
   if (h.error != JwtError.Ok) return refused(r, h.error);
+  if (jws.signature.length == 0) return refused(r, JwtError.TokenMalformed);
   if (keys.size == 0) return refused(r, JwtError.KeySetEmpty);
 
   const alg = <Alg>h.alg;

@@ -67,6 +67,10 @@ describe("valid JSON is read exactly as JSON.parse reads it", () => {
     expect(path("a.b.x")).toBe("");
     expect(path("a.b.c.d")).toBe("");
     expect(path("realm_access.roles.0")).toBe("");
+    expect(parse(`{"https://example.com/roles":["r"],"https://example.com":{"x":{"y.z":1}}}`)).toBe(J.None);
+    expect(path("https://example.com/roles")).toBe(`["r"]`);
+    expect(path("https://example.com.x.y.z")).toBe("1");
+    expect(path("https://example.com.x.y")).toBe("");
   });
 });
 

@@ -123,17 +123,28 @@ export class JsonValue {
     return null;
   }
 
-  /** Follows a dotted path ("realm_access.roles") through nested objects; null when any step is missing. */
+  /**
+   * Follows a dotted path ("realm_access.roles") through nested objects; null when nothing
+   * matches. Member names may themselves contain dots (Auth0's "https://example.com/roles"): at
+   * each level the whole remaining path is tried as a name first, then each dot as a split point.
+   */
   getPath(path: string): JsonValue | null {
-    let node: JsonValue | null = this;
-    let start = 0;
-    const len = path.length;
-    while (node != null) {
-      let dot = path.indexOf(".", start);
-      if (dot < 0) dot = len;
-      node = node.get(path.substring(start, dot));
-      if (dot >= len) return node;
-      start = dot + 1;
+    return this.getPathFrom(path, 0, 0);
+  }
+
+  private getPathFrom(path: string, start: i32, depth: i32): JsonValue | null {
+    if (this.kind != JsonKind.Object || depth > 16) return null;
+    const rest = start == 0 ? path : path.substring(start);
+    const whole = this.get(rest);
+    if (whole != null) return whole;
+    let dot = path.indexOf(".", start);
+    while (dot >= 0) {
+      const child = this.get(path.substring(start, dot));
+      if (child != null) {
+        const found = child.getPathFrom(path, dot + 1, depth + 1);
+        if (found != null) return found;
+      }
+      dot = path.indexOf(".", dot + 1);
     }
     return null;
   }

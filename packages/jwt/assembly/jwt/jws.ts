@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Compact JWS parsing (RFC 7515 §7.1): exactly three non-empty segments, a size cap, strict
+// Compact JWS parsing (RFC 7515 §7.1): exactly three segments (header and payload non-empty), a size cap, strict
 // base64url everywhere, and a protected header and payload that are strict JSON objects.
 //
 // The signing input is the first two segments exactly as received (never re-serialized JSON:
@@ -61,7 +61,9 @@ export function parseCompactJws(token: Uint8Array, limits: JwsLimits): JwsResult
     else if (second < 0) second = i;
     else return fail(JwtError.TokenMalformed); // a fourth segment (JWE has five)
   }
-  if (second < 0 || first == 0 || second == first + 1 || second == len - 1) return fail(JwtError.TokenMalformed);
+  // An empty signature is let through here so that `alg: none` tokens (RFC 7515 A.5, which end
+  // in '.') are reported as AlgNone by the header check; verifyJwt refuses it right after that.
+  if (second < 0 || first == 0 || second == first + 1) return fail(JwtError.TokenMalformed);
 
   const headerBytes = base64UrlDecodeRange(token, 0, first);
   if (!headerBytes.ok) return fail(JwtError.HeaderEncoding);
