@@ -24,3 +24,4 @@ export type { LogRecord } from "./logs.js";
 export type { Metric } from "./metrics.js";
 export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS } from "./registry.js";
 export type { Action, FailurePolicy, LogLevelName } from "./enums.js";
+export { fetchCallHandler } from "./fetch_handler.js";

@@ -54,6 +54,9 @@ export const INIT_ALLOWED = new Set([
 /** Host calls allowed while the guest allocator runs (cpp-host `allocMemory`). */
 export const ALLOC_ALLOWED = new Set(["env.proxy_log", ...wasiNames("fd_write", "clock_time_get", "poll_oneoff")]);
 
+/** cpp-host `PROXY_WASM_HOST_MAX_WASM_MEMORY_SIZE_BYTES`. */
+export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+
 function isTrap(e: unknown): e is Error {
   // A wasm stack overflow surfaces as RangeError in V8; Envoy's V8 reports it as a trap too.
   return e instanceof WebAssembly.RuntimeError || e instanceof HostTrap || e instanceof RangeError;
@@ -122,6 +125,12 @@ export class Vm {
     this.effectiveContextId = 0;
     try {
       const r = fn(...args);
+      if (this.mem.byteLength > MAX_MEMORY_BYTES) {
+        // Envoy's V8 refuses to grow past 1 GiB (the guest then traps on out-of-memory); Node allows
+        // more, so the limit is checked when the call returns.
+        this.fail(name, new HostTrap(`memory limit exceeded: ${this.mem.byteLength} bytes > 1 GiB`));
+        return undefined;
+      }
       return typeof r === "number" ? r >>> 0 : 0;
     } catch (e) {
       if (!isTrap(e)) throw e;

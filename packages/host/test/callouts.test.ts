@@ -96,3 +96,25 @@ describe("http callouts", () => {
     expect(host.pendingCalls()).toEqual([]);
   });
 });
+
+describe("fetchCallHandler", () => {
+  it("performs the callout over HTTP against the URL mapped to the cluster", async () => {
+    const { createServer } = await import("node:http");
+    const { fetchCallHandler } = await import("../src/index.js");
+    const seen: string[] = [];
+    const server = createServer((rq, rs) => {
+      seen.push(`${rq.method} ${rq.url}`);
+      rs.writeHead(200, { "x-user": "bob" }).end("ok");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const host = await filterHost({ canary: false, httpCallHandler: fetchCallHandler({ auth: `http://127.0.0.1:${port}` }) });
+      const r = await host.request({ headers: { "x-scenario": "callout" } }, (up) => ({ body: up.headers!.get("x-user")! }));
+      expect(seen).toEqual(["GET /check"]);
+      expect(r.bodyText).toBe("bob");
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -11,12 +11,20 @@ describe("header maps", () => {
     expect(s.sendRequestHeaders(headers, { endOfStream: true })).toBe("Continue");
     const bytes = headers.reduce((n, [k, v]) => n + k.length + v.length, 0);
     expect(host.logs("info")).toContain(`first=a all=2 size=${bytes}`);
+    // Absent key: NOT_FOUND; a map that does not exist yet in this callback: BAD_ARGUMENT; log level as configured.
+    expect(host.logs("info")).toContain("absent=NotFound response_map_now=BadArgument log_level=2");
     const up = s.upstreamRequest;
     expect(up.headers!.get("x-added")).toBe("yes");
     expect(up.headers!.pairs().some(([k]) => k === "X-Added")).toBe(false);
     expect(up.headers!.has("x-remove-me")).toBe(false);
     expect(up.headers!.getAll("x-multi")).toEqual(["one"]);
     expect(up.complete).toBe(true);
+  });
+
+  it("reports the configured log level", async () => {
+    const host = await filterHost({ canary: false, logLevel: "debug" });
+    host.newHttpStream().sendRequestHeaders(req("headers"), { endOfStream: true });
+    expect(host.logs("info").some((l) => l.endsWith("log_level=1"))).toBe(true);
   });
 
   it("passes num_headers as the entry count and end_of_stream", async () => {

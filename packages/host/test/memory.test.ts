@@ -30,4 +30,8 @@ describe("memory hand-off", async () => {
     expect(host.logs("error")).toEqual(["to stderr"]);
     expect(info).toContain("fd_write=0,0,8 after_exit");
   });
+
+  it("links gRPC calls but answers UNIMPLEMENTED (12)", () => {
+    expect(info).toContain("grpc_call=12");
+  });
 });
