@@ -2,7 +2,9 @@
 // ES256/384/512: one verify of a ~900-byte signing input (hash included) in our wasm, key imported
 // once with its comb table built and G's table already made, vs node:crypto with a pre-created
 // public KeyObject and raw r||s (ieee-p1363) signatures.
-import { generateKeyPairSync, sign, verify } from "node:crypto";
+// With BENCH_EC_IMPORT=1 it also times one key import from JWK x/y (ES256-import ...): our checks
+// plus the per-key comb table, vs node:crypto's createPublicKey from the same JWK.
+import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { loadFixture } from "./wasm_fixture.mjs";
 import { signingInput } from "./signing_input.mjs";
 
@@ -13,7 +15,8 @@ const CASES = [
 ];
 
 export default async function () {
-  return CASES.map(({ name, id, curve, hash }) => {
+  const cases = [];
+  for (const { name, id, curve, hash } of CASES) {
     const fx = loadFixture("ecdsa");
     const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: curve });
     const jwk = publicKey.export({ format: "jwk" });
@@ -28,6 +31,15 @@ export default async function () {
       if (!verify(hash, msg, key, sig)) throw new Error(`${name}: node rejected a good signature`);
     };
     native();
-    return { name, wasm: () => fx.exports.benchVerify(), native };
-  });
+    cases.push({ name, wasm: () => fx.exports.benchVerify(), native });
+    if (process.env.BENCH_EC_IMPORT) {
+      const publicJwk = { kty: "EC", crv: curve, x: jwk.x, y: jwk.y };
+      cases.push({
+        name: `${name}-import`,
+        wasm: () => { if (!fx.exports.benchImport()) throw new Error(`${name}: import failed`); },
+        native: () => createPublicKey({ format: "jwk", key: publicJwk }),
+      });
+    }
+  }
+  return cases;
 }
