@@ -50,6 +50,11 @@ export interface HostOptions {
   lifecycleOrder?: "envoy" | "spec";
   /** Also print captured logs to the console. */
   echoLogs?: boolean;
+  /**
+   * Run the plugin's own local replies through its response callbacks, as Envoy's encoder chain does
+   * (default true). false sends them straight to the client (to mimic hosts that skip the sender).
+   */
+  localReplyThroughFilter?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -67,6 +72,7 @@ export interface ResolvedOptions {
   wasi: WasiSet;
   env: Record<string, string>;
   lifecycleOrder: "envoy" | "spec";
+  localReplyThroughFilter: boolean;
 }
 
 const bytesOf = (v: string | Uint8Array | object | undefined): Uint8Array =>
@@ -89,6 +95,7 @@ export function resolveOptions(o: HostOptions): ResolvedOptions {
     wasi: o.wasi ?? "stable",
     env: o.env ?? {},
     lifecycleOrder: o.lifecycleOrder ?? "envoy",
+    localReplyThroughFilter: o.localReplyThroughFilter ?? true,
   };
 }
 

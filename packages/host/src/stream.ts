@@ -6,6 +6,7 @@ import { utf8, fromUtf8, concatBytes } from "./memory.js";
 import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
 import { prepareLocalReply, envoyLocalResponse, type LocalResponse } from "./local_reply.js";
 import type { BufferRef } from "./buffer_calls.js";
+import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
 import type { HostCore } from "./host_core.js";
 import type { Vm } from "./vm.js";
 
@@ -107,6 +108,11 @@ export class HttpStream {
       }
       vm.contexts.delete(this.id);
     });
+  }
+
+  /** Sets a property for this stream only (dotted path or segments), overriding host properties. */
+  setProperty(path: string | string[], value: PropertyValue): void {
+    this.properties.set(propertyKey(path), encodePropertyValue(value));
   }
 
   // ---- inspection -------------------------------------------------------------------------------
@@ -417,7 +423,9 @@ export class HttpStream {
     const method = this.request.headers?.get(":method");
     const isGrpc = (this.request.headers?.get("content-type") ?? "").startsWith("application/grpc");
     const prepared = prepareLocalReply(reply, isGrpc, method === "HEAD");
-    if (res.headersSeen) {
+    if (res.headersSeen || !this.core.options.localReplyThroughFilter) {
+      res.headersSeen = true;
+      res.headers = prepared.headers;
       res.closed = true;
       res.stoppedAt = null;
       res.out = { headers: prepared.headers, chunks: prepared.body.length ? [prepared.body] : [], trailers: null, complete: true };

@@ -173,6 +173,14 @@ describe("local replies", () => {
     expect(workerLogs(host, 0).slice(-2)).toEqual(["response_headers status=403 eos=0", "response_body size=4 eos=1"]);
   });
 
+  it("can send local replies straight to the client instead (localReplyThroughFilter: false)", async () => {
+    const host = await filterHost({ canary: false, localReplyThroughFilter: false });
+    const r = await host.request({ headers: { "x-scenario": "deny" } });
+    expect(r.status).toBe(403);
+    expect(r.headers.has("hello")).toBe(false);
+    expect(host.logs("info").some((l) => l.startsWith("response_headers"))).toBe(false);
+  });
+
   it("strips content-type and content-length for an empty body", async () => {
     const host = await filterHost({ canary: false });
     const r = await host.request({ headers: { "x-scenario": "deny-empty" } });

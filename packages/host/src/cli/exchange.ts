@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+// One client request through the filter like Envoy's HTTP connection manager: client -> request callbacks -> upstream -> response callbacks -> client.
+//
+// The host's HttpStream does the filter-manager work (stop/resume, buffering, local replies); this
+// class moves bytes between real sockets and that stream. After every event (client data, upstream
+// data, a callout reply, a tick) `pump()` looks at what has passed the filter in each direction and
+// forwards what is new. Bodies stream through unless the filter stops iteration, in which case the
+// host holds or buffers them; a message the filter finished before it was forwarded gets an exact
+// content-length, one still in flight is sent chunked (the filter may change its size).
+import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { Host, HttpStream, LocalResponse } from "../index.js";
+import { hostnameOf, portOf, pathPrefixOf } from "./loopback.js";
+import { pairsFromRaw, nodeHeaders, trailerObject } from "./http_headers.js";
+
+/** Envoy's default route timeout: no upstream response headers 15 s after the request ended. */
+export const ROUTE_TIMEOUT_MS = 15_000;
+
+export interface ExchangeEnv {
+  host: Host;
+  upstream: URL;
+  routeTimeoutMs: number;
+  /** Access log sink (one line per finished request), or null. */
+  accessLog: ((line: string) => void) | null;
+  /** Called once when the exchange is over (answered, reset or abandoned). */
+  finished(exchange: Exchange): void;
+}
+
+const EMPTY = new Uint8Array(0);
+const NO_BODY_STATUS = new Set([204, 304]);
+
+export class Exchange {
+  readonly stream: HttpStream;
+  private readonly startedAt = Date.now();
+  private upstreamReq: ClientRequest | null = null;
+  private upstreamRes: IncomingMessage | null = null;
+  private upstreamChunksSent = 0;
+  private upstreamChunked = false;
+  private upstreamEnded = false;
+  private clientHeadersSent = false;
+  private clientChunksSent = 0;
+  private clientChunked = false;
+  private routeTimer: ReturnType<typeof setTimeout> | null = null;
+  private done = false;
+  private readonly method: string;
+
+  constructor(
+    private readonly env: ExchangeEnv,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    this.stream = env.host.newHttpStream();
+    this.method = req.method ?? "GET";
+  }
+
+  /** Sends the request headers (and then the body as it arrives) into the filter. */
+  start(): void {
+    const { req, stream } = this;
+    const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+    this.res.on("close", () => {
+      if (!this.done) this.abandon("downstream_remote_disconnect");
+    });
+    stream.sendRequestHeaders(this.requestHeaders(), { endOfStream: !hasBody });
+    this.pump();
+    if (!hasBody) {
+      req.resume();
+      return;
+    }
+    req.on("data", (chunk: Buffer) => this.guard(() => stream.sendRequestBody(new Uint8Array(chunk), { endOfStream: false })));
+    req.on("end", () =>
+      this.guard(() => {
+        if (req.rawTrailers.length > 0) stream.sendRequestTrailers(pairsFromRaw(req.rawTrailers));
+        else stream.sendRequestBody(EMPTY, { endOfStream: true });
+      }),
+    );
+  }
+
+  /** Forwards whatever passed the filter since the last call, in both directions. */
+  pump(): void {
+    if (this.done) return;
+    try {
+      this.pumpOnce();
+    } catch (e) {
+      this.internalError(e as Error);
+    }
+  }
+
+  private guard(step: () => unknown): void {
+    if (this.done || this.stream.completed) return;
+    try {
+      step();
+    } catch (e) {
+      this.internalError(e as Error);
+      return;
+    }
+    this.pump();
+  }
+
+  private requestHeaders(): [string, string][] {
+    const { req } = this;
+    let path = req.url ?? "/";
+    if (/^https?:\/\//i.test(path)) {
+      const url = new URL(path);
+      path = url.pathname + url.search;
+    }
+    const rest = pairsFromRaw(req.rawHeaders, ["host"]);
+    const pairs: [string, string][] = [
+      [":authority", req.headers.host ?? "localhost"],
+      [":path", path],
+      [":method", this.method],
+      [":scheme", "http"],
+      ...rest,
+    ];
+    // Envoy at the edge sets the scheme the client used and a request id when there is none.
+    if (!rest.some(([n]) => n === "x-forwarded-proto")) pairs.push(["x-forwarded-proto", "http"]);
+    if (!rest.some(([n]) => n === "x-request-id")) pairs.push(["x-request-id", randomUUID()]);
+    return pairs;
+  }
+
+  /** True once the response comes from somewhere other than the upstream (a local reply, Envoy's 413/503). */
+  private get answeredLocally(): boolean {
+    const s = this.stream;
+    return this.upstreamRes === null && (s.response.headersSeen || s.request.closed);
+  }
+
+  private pumpOnce(): void {
+    const s = this.stream;
+    if (s.resetReason) return this.abort(s.resetReason);
+    if (this.answeredLocally) {
+      this.dropUpstream();
+    } else if (s.request.out.headers) {
+      if (!this.upstreamReq) this.startUpstream();
+      this.forwardRequestBody();
+    }
+    this.forwardResponse();
+  }
+
+  // ---- towards the upstream ---------------------------------------------------------------------
+
+  private startUpstream(): void {
+    const out = this.stream.request.out;
+    const h = out.headers!;
+    const headers = nodeHeaders(h, ["content-length"]);
+    headers.host = h.get(":authority") ?? this.env.upstream.host;
+    if (out.complete) {
+      const size = out.chunks.reduce((n, c) => n + c.length, 0);
+      if (size > 0 || h.has("content-length")) headers["content-length"] = String(size);
+    } else {
+      this.upstreamChunked = true;
+    }
+    const upstream = this.env.upstream;
+    const req = http.request({
+      hostname: hostnameOf(upstream),
+      port: portOf(upstream),
+      method: h.get(":method") ?? this.method,
+      path: pathPrefixOf(upstream) + (h.get(":path") ?? "/"),
+      headers,
+      setHost: false,
+    });
+    this.upstreamReq = req;
+    req.on("response", (res) => this.onUpstreamResponse(res));
+    req.on("error", (e) => this.onUpstreamError(e));
+  }
+
+  private forwardRequestBody(): void {
+    const req = this.upstreamReq;
+    const out = this.stream.request.out;
+    if (!req || this.upstreamEnded) return;
+    while (this.upstreamChunksSent < out.chunks.length) {
+      const chunk = out.chunks[this.upstreamChunksSent++]!;
+      if (chunk.length > 0) req.write(chunk);
+    }
+    if (!out.complete) return;
+    this.upstreamEnded = true;
+    if (out.trailers && this.upstreamChunked && out.trailers.count > 0) req.addTrailers(trailerObject(out.trailers));
+    req.end();
+    this.routeTimer = setTimeout(() => this.onRouteTimeout(), this.env.routeTimeoutMs);
+  }
+
+  private onUpstreamResponse(res: IncomingMessage): void {
+    if (this.done || this.answeredLocally || this.stream.resetReason) {
+      res.resume();
+      return;
+    }
+    this.upstreamRes = res;
+    if (this.routeTimer) clearTimeout(this.routeTimer);
+    const status = res.statusCode ?? 502;
+    const headers: [string, string][] = [[":status", String(status)], ...pairsFromRaw(res.rawHeaders)];
+    const noBody = this.method === "HEAD" || NO_BODY_STATUS.has(status) || res.headers["content-length"] === "0";
+    const s = this.stream;
+    s.responseCodeDetails ??= "via_upstream";
+    this.guard(() => s.sendResponseHeaders(headers, { endOfStream: noBody }));
+    if (noBody) {
+      res.resume();
+      return;
+    }
+    res.on("data", (chunk: Buffer) => this.guard(() => s.sendResponseBody(new Uint8Array(chunk), { endOfStream: false })));
+    res.on("end", () =>
+      this.guard(() => {
+        if (res.rawTrailers.length > 0) s.sendResponseTrailers(pairsFromRaw(res.rawTrailers));
+        else s.sendResponseBody(EMPTY, { endOfStream: true });
+      }),
+    );
+    res.on("aborted", () => this.upstreamReset());
+    res.on("error", () => this.upstreamReset());
+  }
+
+  private upstreamReset(): void {
+    if (this.done || this.stream.response.out.complete) return;
+    this.stream.reset("upstream_reset_after_response_started");
+    this.pump();
+  }
+
+  private onUpstreamError(e: Error): void {
+    if (this.done || this.upstreamReq === null || this.answeredLocally) return;
+    if (this.upstreamRes) return this.upstreamReset();
+    if (this.routeTimer) clearTimeout(this.routeTimer);
+    const reason = (e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? "connection_failure" : "connection_termination";
+    this.envoyReply(
+      503,
+      `upstream connect error or disconnect/reset before headers. reset reason: ${reason.replace("_", " ")}`,
+      `upstream_reset_before_response_started{${reason}}`,
+    );
+  }
+
+  private onRouteTimeout(): void {
+    if (this.done || this.upstreamRes) return;
+    this.dropUpstream();
+    this.envoyReply(504, "upstream request timeout", "upstream_response_timeout");
+  }
+
+  private dropUpstream(): void {
+    if (this.routeTimer) clearTimeout(this.routeTimer);
+    const req = this.upstreamReq;
+    if (req && !req.destroyed) req.destroy();
+    this.upstreamRes?.resume();
+  }
+
+  /** A reply Envoy itself generates; like the filter's, it passes through the response callbacks. */
+  private envoyReply(status: number, body: string, details: string): void {
+    const bytes = new TextEncoder().encode(body);
+    const reply: LocalResponse = { status, details, body: bytes, bodyText: body, headers: [], grpcStatus: null };
+    this.guard(() => this.stream.requestLocalReply(reply));
+  }
+
+  // ---- towards the client -----------------------------------------------------------------------
+
+  private forwardResponse(): void {
+    const out = this.stream.response.out;
+    const res = this.res;
+    if (!out.headers) return;
+    if (!this.clientHeadersSent) {
+      this.clientHeadersSent = true;
+      const status = Number(out.headers.get(":status")) || 502;
+      const headers = nodeHeaders(out.headers);
+      const noBody = this.method === "HEAD" || NO_BODY_STATUS.has(status) || status < 200;
+      if (!noBody) {
+        delete headers["content-length"];
+        if (out.complete) headers["content-length"] = String(out.chunks.reduce((n, c) => n + c.length, 0));
+        else this.clientChunked = true;
+      }
+      res.writeHead(status, headers);
+    }
+    while (this.clientChunksSent < out.chunks.length) {
+      const chunk = out.chunks[this.clientChunksSent++]!;
+      if (chunk.length > 0 && this.method !== "HEAD") res.write(chunk);
+    }
+    if (!out.complete) return;
+    if (out.trailers && this.clientChunked && out.trailers.count > 0) res.addTrailers(trailerObject(out.trailers));
+    res.end();
+    this.finish();
+  }
+
+  // ---- endings ----------------------------------------------------------------------------------
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.routeTimer) clearTimeout(this.routeTimer);
+    const s = this.stream;
+    s.complete();
+    const status = Number(s.response.out.headers?.get(":status") ?? 0);
+    this.env.accessLog?.(
+      `${this.method} ${this.req.url} -> ${status || "reset"} ${s.responseCodeDetails ?? ""} ${Date.now() - this.startedAt}ms`,
+    );
+    this.env.finished(this);
+  }
+
+  /** The stream was reset (by the filter, a late local reply, or an upstream reset): drop both connections. */
+  private abort(reason: string): void {
+    this.dropUpstream();
+    if (!this.res.destroyed) this.res.destroy();
+    this.stream.complete();
+    this.done = true;
+    this.env.accessLog?.(`${this.method} ${this.req.url} -> reset ${reason} ${Date.now() - this.startedAt}ms`);
+    this.env.finished(this);
+  }
+
+  /** The client went away first. */
+  private abandon(reason: string): void {
+    if (!this.stream.completed) this.stream.reset(reason);
+    this.abort(reason);
+  }
+
+  /** A bug in the proxy itself: answer 500 if nothing was sent yet, otherwise drop the connection. */
+  private internalError(e: Error): void {
+    console.error(`getwild serve: internal error on ${this.method} ${this.req.url}: ${e.stack ?? e.message}`);
+    if (!this.clientHeadersSent && !this.res.headersSent) {
+      this.res.writeHead(500, { "content-type": "text/plain" });
+      this.res.end("getwild serve: internal error\n");
+    } else if (!this.res.destroyed) {
+      this.res.destroy();
+    }
+    this.dropUpstream();
+    if (!this.stream.completed) this.stream.complete();
+    this.done = true;
+    this.env.finished(this);
+  }
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Upstream and cluster URLs: plain http on a loopback address only, so the dev proxy never reaches beyond this machine.
+import { CliError, ExitCode } from "./errors.js";
+
+/** True for localhost, 127.0.0.0/8 and ::1 (URL hostnames keep IPv6 brackets). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === "localhost" || host === "[::1]" || host === "::1") return true;
+  const octets = host.split(".");
+  return octets.length === 4 && octets[0] === "127" && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+}
+
+/** Parses `text` as an http URL on a loopback host, or throws a CliError naming `what`. */
+export function parseLoopbackUrl(text: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliError(ExitCode.BadArguments, `${what}: "${text}" is not a URL (expected http://127.0.0.1:PORT)`);
+  }
+  if (url.protocol !== "http:") {
+    throw new CliError(ExitCode.BadArguments, `${what}: only http:// URLs are supported, got "${text}"`);
+  }
+  if (!isLoopbackHost(url.hostname)) {
+    throw new CliError(ExitCode.BadArguments, `${what}: only loopback addresses (localhost, 127.x.x.x, [::1]) are allowed, got "${url.hostname}"`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new CliError(ExitCode.BadArguments, `${what}: the URL must not have a query, fragment or credentials: "${text}"`);
+  }
+  return url;
+}
+
+/** Host name for node:http (without IPv6 brackets). */
+export function hostnameOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, "$1");
+}
+
+/** Port of an http URL (80 when absent). */
+export function portOf(url: URL): number {
+  return url.port ? Number(url.port) : 80;
+}
+
+/** The URL's path as a prefix for request paths ("" for "/"). */
+export function pathPrefixOf(url: URL): string {
+  return url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
+}
