@@ -33,17 +33,17 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
   it("logs every request header as `name: value` at info, in order", async () => {
     const host = await createHost({ wasm, rootId: "hello", pluginConfig: "" });
     const result = await host.request(
-      { method: "POST", path: "/hello?x=1", authority: "example.com", headers: [["x-Request-ID", "abc"], ["accept", "*/*"], ["accept", "text/plain"]] },
+      { method: "POST", path: "/hello?x=1", authority: "example.com", headers: [["x-Request-ID", "abc"], ["accept", "*/*"]] },
       { status: 200, body: "upstream body" },
     );
     expect(result.status).toBe(200);
     const sent = result.upstreamRequest!.headers.pairs();
-    expect(sent.length).toBeGreaterThanOrEqual(7);
+    expect(sent.length).toBeGreaterThanOrEqual(6);
     // One info line per header the filter saw, exactly as forwarded upstream.
     expect(host.logs("info")).toEqual(sent.map(([name, value]) => `${name}: ${value}`));
     expect(host.logs("info")).toContain(":path: /hello?x=1");
     expect(host.logs("info")).toContain("x-request-id: abc");
-    expect(host.logs("info").filter((l) => l.startsWith("accept: "))).toEqual(["accept: */*", "accept: text/plain"]);
+    expect(host.logs("info")).toContain("accept: */*");
     expect(host.failures).toEqual([]);
   });
 
@@ -60,15 +60,17 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
     expect(host.failures).toEqual([]);
   });
 
-  it("works stream by stream as Envoy drives it (headers only, request with body)", async () => {
+  it("works stream by stream as Envoy drives it (repeated headers, request with body)", async () => {
     const host = await createHost({ wasm, rootId: "hello" });
     const stream = host.newHttpStream();
-    expect(stream.sendRequestHeaders({ ":method": "PUT", ":path": "/up", ":authority": "x", ":scheme": "http" }, { endOfStream: false })).toBe("Continue");
+    const headers: [string, string][] = [[":method", "PUT"], [":path", "/up"], [":authority", "x"], [":scheme", "http"], ["accept", "a/b"], ["accept", "c/d"]];
+    expect(stream.sendRequestHeaders(headers, { endOfStream: false })).toBe("Continue");
     expect(stream.sendRequestBody("payload", { endOfStream: true })).toBe("Continue");
     expect(stream.sendResponseHeaders({ ":status": "201" }, { endOfStream: true })).toBe("Continue");
     expect(stream.responseHeaders.get("hello")).toBe("world");
     stream.complete();
-    expect(host.logs("info")).toContain(":method: PUT");
+    // A repeated header is logged once per value, in order.
+    expect(host.logs("info")).toEqual(headers.map(([name, value]) => `${name}: ${value}`));
     expect(host.failures).toEqual([]);
   });
 
