@@ -60,8 +60,7 @@ export class Exchange {
     this.res.on("close", () => {
       if (!this.done) this.abandon("downstream_remote_disconnect");
     });
-    stream.sendRequestHeaders(this.requestHeaders(), { endOfStream: !hasBody });
-    this.pump();
+    this.guard(() => stream.sendRequestHeaders(this.requestHeaders(), { endOfStream: !hasBody }));
     if (!hasBody) {
       req.resume();
       return;
