@@ -223,6 +223,16 @@ describe("local replies", () => {
     expect(host.logs("info").filter((l) => l.startsWith("response_headers"))).toEqual(["response_headers status=200 eos=0"]);
   });
 
+  it("answers OK and does nothing for stream operations on the root context", async () => {
+    const host = await filterHost({ canary: false, pluginConfig: "tick-ops" });
+    const s = host.newHttpStream();
+    s.sendRequestHeaders(req("pause-headers"), { endOfStream: true });
+    host.advance(10);
+    expect(host.logs("info")).toContain("root_ops local=Ok continue=Ok");
+    expect(s.requestPaused).toBe(true);
+    expect(s.clientResponse.headers.has(":status")).toBe(false);
+  });
+
   it("refuses an unknown effective context with BAD_ARGUMENT", async () => {
     const host = await filterHost({ canary: false });
     await host.request({ headers: { "x-scenario": "effective" } });

@@ -16,6 +16,10 @@ describe("memory hand-off", async () => {
     expect(info).toContain("grown=0 value=mem");
   });
 
+  it("accepts property paths with a trailing NUL", () => {
+    expect(info).toContain("trailing_nul=0 value=mem");
+  });
+
   it("returns ptr 0 / size 0 for an empty value without calling the allocator", () => {
     expect(info).toContain("empty=0 ptr=0 size=0");
   });
