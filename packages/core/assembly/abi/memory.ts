@@ -37,18 +37,32 @@ export function inMemory(ptr: usize, size: usize): bool {
   return ptr != 0 && <u64>ptr + <u64>size <= (<u64>memory.size() << 16);
 }
 
-/** Frees the block named by the out-params, if it is a plausible block. */
+/**
+ * True when `ptr` looks like a live block of at least `size` bytes from our allocator: inside the
+ * heap, 16-byte aligned, and its TLSF header (the u32 before it) says "used" with a large enough
+ * size. The same checks TLSF itself asserts before freeing (compiled out with noAssert), so a
+ * host that describes a block wrongly yields an empty value instead of a trap or a corrupt heap.
+ */
+export function isHostBlock(ptr: usize, size: usize): bool {
+  if (ptr < __heap_base || (ptr & 15) != 0 || !inMemory(ptr, size)) return false;
+  let info = load<u32>(ptr - 4);
+  let blockSize = <usize>(info & ~3);
+  return (info & 1) == 0 && blockSize >= size && inMemory(ptr, blockSize);
+}
+
+/** Frees the block named by the out-params, if it is one of ours. */
 export function freeOutBlock(): void {
   let ptr = outPtr();
-  if (inMemory(ptr, outSize())) heap.free(ptr);
+  if (isHostBlock(ptr, outSize())) heap.free(ptr);
 }
 
 /** Copies the host block named by the out-params into a new Uint8Array and frees the block. */
 export function takeOutBytes(): Uint8Array {
   let ptr = outPtr();
   let size = outSize();
-  if (size == 0 || !inMemory(ptr, size)) {
-    if (inMemory(ptr, 0)) heap.free(ptr);
+  if (!isHostBlock(ptr, size)) return new Uint8Array(0); // incl. the host's (0, 0) for "empty"
+  if (size == 0) {
+    heap.free(ptr);
     return new Uint8Array(0);
   }
   let bytes = new Uint8Array(<i32>size);
@@ -61,11 +75,8 @@ export function takeOutBytes(): Uint8Array {
 export function takeOutString(): string {
   let ptr = outPtr();
   let size = outSize();
-  if (size == 0 || !inMemory(ptr, size)) {
-    if (inMemory(ptr, 0)) heap.free(ptr);
-    return "";
-  }
-  let text = String.UTF8.decodeUnsafe(ptr, size, false);
+  if (!isHostBlock(ptr, size)) return "";
+  let text = size == 0 ? "" : String.UTF8.decodeUnsafe(ptr, size, false);
   heap.free(ptr);
   return text;
 }

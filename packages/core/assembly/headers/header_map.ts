@@ -15,7 +15,7 @@ import {
 } from "../abi/imports";
 import {
   clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outPtr, outSize, outWord, takeOutString, freeOutBlock,
-  inMemory, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
+  isHostBlock, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
 } from "../abi/memory";
 import { HeaderPair } from "./pair";
 import {
@@ -61,7 +61,7 @@ export class HeaderMap {
     if (fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return values;
     let ptr = outPtr();
     let size = outSize();
-    if (size == 0 || !inMemory(ptr, size)) {
+    if (size == 0 || !isHostBlock(ptr, size)) {
       freeOutBlock();
       return values;
     }
@@ -120,7 +120,7 @@ export class HeaderMap {
     if (fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return [];
     let ptr = outPtr();
     let size = outSize();
-    if (size == 0 || !inMemory(ptr, size)) {
+    if (size == 0 || !isHostBlock(ptr, size)) {
       freeOutBlock();
       return [];
     }

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Data no well-behaved host sends, fed straight to the compiled exports: unknown context ids and
+// tokens, callbacks out of order, bogus out-param pointers. Nothing may trap (a trap kills the VM).
+import { describe, it, expect } from "vitest";
+import { TARGETS, hostFor, rawVm, report } from "./harness";
+
+describe.each(TARGETS)("robustness (%s build)", (target) => {
+  it("callbacks for unknown context ids get neutral answers", async () => {
+    const host = await hostFor("hostcalls", target, { rootId: "hostcalls", clusters: ["upstream"] });
+    const vm = rawVm(host);
+    const unknown = 0x7fff0000;
+    for (const fn of ["proxy_on_request_headers", "proxy_on_response_headers", "proxy_on_request_body", "proxy_on_response_body"]) {
+      expect(vm.call(fn, unknown, 3, 1), fn).toBe(0); // Continue
+    }
+    expect(vm.call("proxy_on_request_trailers", unknown, 1)).toBe(0);
+    expect(vm.call("proxy_on_response_trailers", unknown, 1)).toBe(0);
+    expect(vm.call("proxy_on_vm_start", unknown, 0)).toBe(0); // no such root: refuse
+    expect(vm.call("proxy_on_configure", unknown, 0)).toBe(0);
+    expect(vm.call("proxy_on_done", unknown)).toBe(1);
+    vm.call("proxy_on_log", unknown);
+    vm.call("proxy_on_delete", unknown);
+    vm.call("proxy_on_tick", unknown);
+    vm.call("proxy_on_queue_ready", unknown, 5);
+    vm.call("proxy_on_foreign_function", unknown, 1, 0);
+    vm.call("proxy_on_context_create", unknown + 1, unknown); // parent is not a root we know
+    expect(vm.call("proxy_on_request_headers", unknown + 1, 1, 1)).toBe(0);
+    expect(host.failures).toEqual([]);
+    // The VM still serves normally.
+    const stream = host.newHttpStream();
+    expect(stream.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "headers"]], { endOfStream: true })).toBe("Continue");
+    expect(report(host, "get_path")).toBe("/");
+  });
+
+  it("a callout reply with an unknown token, or delivered twice, is ignored", async () => {
+    const host = await hostFor("hostcalls", target, { rootId: "hostcalls", clusters: ["upstream"] });
+    const vm = rawVm(host);
+    const stream = host.newHttpStream();
+    stream.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "callout"]], { endOfStream: true });
+    const call = host.pendingCalls()[0]!;
+    // Wrong token, and the right token under a root id that is not the caller's.
+    const rootId = 1;
+    vm.call("proxy_on_http_call_response", rootId, call.token + 1000, 0, 0, 0);
+    vm.call("proxy_on_http_call_response", rootId + 77, call.token, 0, 0, 0);
+    expect(report(host, "callout_origin")).toBeUndefined();
+    call.respond({ status: 200 });
+    await host.idle();
+    expect(report(host, "callout_origin")).toBe("stream:callout");
+    // A duplicate delivery of the same token finds nothing pending.
+    vm.call("proxy_on_http_call_response", rootId, call.token, 0, 0, 0);
+    expect(host.logs("info").filter((l) => l.startsWith("callout_origin=")).length).toBe(1);
+    expect(host.failures).toEqual([]);
+  });
+
+  it("host blocks described with bogus pointers or sizes are taken as empty", async () => {
+    const host = await hostFor("serde", target);
+    const vm = rawVm(host);
+    const pages = 65536;
+    const memoryBytes = host.memoryBytes();
+    expect(vm.call("test_take_out", 0, 10)).toBe(0); // null pointer
+    expect(vm.call("test_take_out", memoryBytes - 4, 100)).toBe(0); // runs past the end
+    expect(vm.call("test_take_out", 0xfffffff0, 0x20)).toBe(0); // wraps around 32 bits
+    expect(vm.call("test_take_out", memoryBytes + pages, 1)).toBe(0); // beyond memory
+    expect(vm.call("test_take_out_string", 0xffffffff, 0xffffffff)).toBe(0);
+    // A real block is taken (and freed) normally.
+    const ptr = vm.write(new TextEncoder().encode("abc"));
+    expect(vm.call("test_take_out_string", ptr, 3)).toBe(3);
+    expect(host.failures).toEqual([]);
+  });
+});
