@@ -9,7 +9,7 @@ import { feIsZero } from "./field";
 import { buildTables, tableBytes } from "./table";
 
 /** NAF width for the key's scalar k: 2^(w-2) precomputed odd multiples per chunk. */
-export const KEY_NAF_WIDTH: i32 = 6;
+export const KEY_NAF_WIDTH: i32 = 5;
 
 export class Ed25519PublicKey {
   /** The 32 encoded bytes, hashed into every challenge k = SHA-512(R || A || M). */

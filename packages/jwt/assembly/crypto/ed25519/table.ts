@@ -14,7 +14,7 @@ import {
 } from "./point";
 
 /** Pieces a scalar is cut into; each has its own table. */
-export const CHUNKS: i32 = 4;
+export const CHUNKS: i32 = 8;
 /** Bits per piece. */
 export const CHUNK_BITS: i32 = 256 / CHUNKS;
 

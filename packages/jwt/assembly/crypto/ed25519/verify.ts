@@ -13,7 +13,7 @@ import { CHUNKS, CHUNK_BITS, buildTables, tableBytes } from "./table";
 import { BASE_POINT } from "./constants";
 
 /** NAF width for S; the base point's tables are built once per process (2^(w-2) entries per chunk). */
-const BASE_NAF_WIDTH: i32 = 8;
+const BASE_NAF_WIDTH: i32 = 7;
 
 let baseTables: usize = 0;
 let hasher: Sha512 | null = null;
