@@ -64,7 +64,7 @@ export class CurveContext {
     this.orderBits = orderBits;
     this.elementSize = <usize>limbs << 2;
     this.fp = new MontgomeryDomain(limbs, p, pR2, pInv, curve == EcCurve.P256 ? MontgomeryKernel.P256Field : MontgomeryKernel.Generic);
-    this.fn = new MontgomeryDomain(limbs, n, nR2, nInv, limbs == 8 ? MontgomeryKernel.Limbs8 : MontgomeryKernel.Generic);
+    this.fn = new MontgomeryDomain(limbs, n, nR2, nInv);
     this.p = limbsPtr(p);
     this.n = limbsPtr(n);
     this.b = limbsPtr(b);

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Arithmetic modulo an odd number m below 2^(32·limbs) in Montgomery form (x·R mod m, R = 2^(32·limbs)),
+// for limbs = 8, 12 or 17 (the sizes of P-256, P-384 and P-521),
 // used both for the curve field (mod p) and for the scalars (mod n). Operands and results are
 // raw pointers to `limbs` little-endian 32-bit limbs, always fully reduced (< m), so equality of
 // residues is equality of limbs. Results may alias operands.
 
 import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
 import { p256Add, p256Mul, p256Sqr, p256Sub } from "./p256_field";
-import { mont256Mul } from "./montgomery256";
+import { montMul8, montMul12, montMul17 } from "./montgomery_limbs";
 
-/** Which unrolled multiplication a domain uses, if any. */
+/** Which multiplication a domain uses. */
 export const enum MontgomeryKernel {
+  /** Any odd modulus of 8, 12 or 17 limbs (montgomery_limbs.ts), picked by the limb count. */
   Generic = 0,
-  /** The P-256 field prime (p256_field.ts). */
+  /** The P-256 field prime, with its own add and sub too (p256_field.ts). */
   P256Field = 1,
-  /** Any odd modulus of 8 limbs (montgomery256.ts). */
-  Limbs8 = 2,
 }
 
 export class MontgomeryDomain {
@@ -32,8 +32,6 @@ export class MontgomeryDomain {
   private plainOne: StaticArray<u32>;
   /** m - 2, the Fermat inversion exponent. */
   private inverseExponent: StaticArray<u32>;
-  /** CIOS accumulator, limbs + 2 words. */
-  private acc: StaticArray<u32>;
   /** a^0..a^15 for the 4-bit window of the inversion. */
   private powers: StaticArray<u32>;
 
@@ -49,7 +47,6 @@ export class MontgomeryDomain {
     this.m = limbsPtr(modulus);
     this.r2Limbs = r2;
     this.r2 = limbsPtr(r2);
-    this.acc = newLimbs(limbs + 2);
     this.powers = newLimbs(16 * limbs);
     const plainOne = newLimbs(limbs);
     plainOne[0] = 1;
@@ -65,51 +62,13 @@ export class MontgomeryDomain {
     this.mul(this.one, limbsPtr(plainOne), this.r2); // 1·R²·R⁻¹ = R
   }
 
-  /** out = a·b·R⁻¹ mod m (coarsely integrated operand scanning). */
+  /** out = a·b·R⁻¹ mod m. */
   mul(out: usize, a: usize, b: usize): void {
-    if (this.kernel == MontgomeryKernel.P256Field) {
-      p256Mul(out, a, b);
-      return;
-    }
-    if (this.kernel == MontgomeryKernel.Limbs8) {
-      mont256Mul(out, a, b, this.m, this.inv32);
-      return;
-    }
     const n = this.limbs;
-    const t = limbsPtr(this.acc);
-    const m = this.m;
-    const inv = this.inv32;
-    memory.fill(t, 0, <usize>(n + 2) << 2);
-    for (let i = 0; i < n; i++) {
-      const ai = <u64>load<u32>(a + (<usize>i << 2));
-      let c: u64 = 0;
-      for (let j = 0; j < n; j++) {
-        const off = <usize>j << 2;
-        c += <u64>load<u32>(t + off) + ai * <u64>load<u32>(b + off);
-        store<u32>(t + off, <u32>c);
-        c >>= 32;
-      }
-      c += <u64>load<u32>(t + (<usize>n << 2));
-      store<u32>(t + (<usize>n << 2), <u32>c);
-      store<u32>(t + (<usize>(n + 1) << 2), <u32>(c >> 32));
-      // Add q·m with q chosen so the low limb becomes zero, then shift down one limb.
-      // Kept in a u32 first: a u64 context would widen the product instead of wrapping it mod 2^32.
-      const q32: u32 = load<u32>(t) * inv;
-      const q = <u64>q32;
-      c = (<u64>load<u32>(t) + q * <u64>load<u32>(m)) >> 32;
-      for (let j = 1; j < n; j++) {
-        const off = <usize>j << 2;
-        c += <u64>load<u32>(t + off) + q * <u64>load<u32>(m + off);
-        store<u32>(t + off - 4, <u32>c);
-        c >>= 32;
-      }
-      c += <u64>load<u32>(t + (<usize>n << 2));
-      store<u32>(t + (<usize>(n - 1) << 2), <u32>c);
-      store<u32>(t + (<usize>n << 2), load<u32>(t + (<usize>(n + 1) << 2)) + <u32>(c >> 32));
-    }
-    // t < 2m: one conditional subtraction gives the canonical residue.
-    if (load<u32>(t + (<usize>n << 2)) != 0 || limbsCompare(t, m, n) >= 0) limbsSub(t, t, m, n);
-    limbsCopy(out, t, n);
+    if (this.kernel == MontgomeryKernel.P256Field) p256Mul(out, a, b);
+    else if (n == 8) montMul8(out, a, b, this.m, this.inv32);
+    else if (n == 12) montMul12(out, a, b, this.m, this.inv32);
+    else montMul17(out, a, b, this.m, this.inv32);
   }
 
   sqr(out: usize, a: usize): void {
