@@ -2,7 +2,8 @@
 // One HTTP stream through the plugin like Envoy's filter manager drives it: callbacks, stop/resume, buffering, local replies, resets, end of life.
 import { Status, type Action } from "./enums.js";
 import { HeaderMap, type HeadersInit } from "./header_map.js";
-import { utf8, fromUtf8, concatBytes } from "./memory.js";
+import { utf8, concatBytes } from "./memory.js";
+import { StreamView } from "./stream_view.js";
 import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
 import { prepareLocalReply, envoyLocalResponse, type LocalResponse } from "./local_reply.js";
 import type { BufferRef } from "./buffer_calls.js";
@@ -10,38 +11,16 @@ import { encodePropertyValue, propertyKey, type PropertyValue } from "./properti
 import type { HostCore } from "./host_core.js";
 import type { Vm } from "./vm.js";
 
+export type { ClientResponse } from "./stream_view.js";
+
 export interface SendOptions {
   endOfStream?: boolean;
 }
 
-export interface ClientResponse {
-  status: number;
-  headers: HeaderMap;
-  body: Uint8Array;
-  bodyText: string;
-  trailers: HeaderMap | null;
-  complete: boolean;
-  /** Set when the stream was reset instead of answered. */
-  reset: string | null;
-}
 
 type Invoked = { raw: number | null; forced: boolean } | "fail-open" | "fail-closed";
 
-export class HttpStream {
-  readonly request = new Direction("request");
-  readonly response = new Direction("response");
-  /** The local reply the plugin asked for (recorded when proxy_send_local_response is called). */
-  localResponse: LocalResponse | null = null;
-  /** Response code details (local reply details, "via_upstream", "wasm_fail_stream", …). */
-  responseCodeDetails: string | null = null;
-  resetReason: string | null = null;
-  /** What the last callback meant for the chain ("Continue" or "Pause") and Envoy's exact status. */
-  lastAction: Action = "Continue";
-  lastStatus: FilterStatus = "Continue";
-  /** Filter state written by proxy_set_property ("wasm.<path>"). */
-  readonly filterState = new Map<string, Uint8Array>();
-  /** Per-stream property overrides set by the test (NUL-joined path → encoded value). */
-  readonly properties = new Map<string, Uint8Array>();
+export class HttpStream extends StreamView {
   readonly startTimeNs: bigint;
   protocol = "HTTP/1.1";
   completed = false;
@@ -58,6 +37,7 @@ export class HttpStream {
     readonly vm: Vm,
     readonly id: number,
   ) {
+    super();
     this.startTimeNs = core.clock.nowNs();
     vm.contexts.set(id, { kind: "stream", id, stream: this });
   }
@@ -113,60 +93,6 @@ export class HttpStream {
   /** Sets a property for this stream only (dotted path or segments), overriding host properties. */
   setProperty(path: string | string[], value: PropertyValue): void {
     this.properties.set(propertyKey(path), encodePropertyValue(value));
-  }
-
-  // ---- inspection -------------------------------------------------------------------------------
-
-  get requestHeaders(): HeaderMap {
-    return this.request.headers ?? new HeaderMap();
-  }
-  get requestTrailers(): HeaderMap | null {
-    return this.request.trailers;
-  }
-  get requestBody(): Uint8Array {
-    return this.request.body();
-  }
-  get requestBodyText(): string {
-    return fromUtf8(this.request.body());
-  }
-  get responseHeaders(): HeaderMap {
-    return this.response.headers ?? new HeaderMap();
-  }
-  get responseTrailers(): HeaderMap | null {
-    return this.response.trailers;
-  }
-  get responseBody(): Uint8Array {
-    return this.response.body();
-  }
-  get responseBodyText(): string {
-    return fromUtf8(this.response.body());
-  }
-  get requestPaused(): boolean {
-    return this.request.stoppedAt !== null;
-  }
-  get responsePaused(): boolean {
-    return this.response.stoppedAt !== null;
-  }
-
-  /** What reached the upstream (router) so far. */
-  get upstreamRequest() {
-    const o = this.request.out;
-    return { headers: o.headers, body: concatBytes(o.chunks), trailers: o.trailers, complete: o.complete };
-  }
-
-  /** What the downstream client has received so far. */
-  get clientResponse(): ClientResponse {
-    const o = this.response.out;
-    const body = concatBytes(o.chunks);
-    return {
-      status: Number(o.headers?.get(":status") ?? 0),
-      headers: o.headers ?? new HeaderMap(),
-      body,
-      bodyText: fromUtf8(body),
-      trailers: o.trailers,
-      complete: o.complete,
-      reset: this.resetReason,
-    };
   }
 
   // ---- host-call side ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // Clock and ticks, workers sharing data and queues, metrics, logs, properties and foreign functions through the compiled filter.
 import { describe, expect, it } from "vitest";
 import { VirtualClock, Double } from "../src/index.js";
-import { filterHost, req, workerLogs } from "./helpers.js";
+import { filterHost, workerLogs } from "./helpers.js";
 
 describe("time and ticks", () => {
   it("serves the injected clock to the guest", async () => {

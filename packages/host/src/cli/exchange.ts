@@ -36,6 +36,9 @@ export class Exchange {
   private upstreamRes: IncomingMessage | null = null;
   private upstreamChunksSent = 0;
   private upstreamChunked = false;
+  /** Bytes still owed to the upstream under a content-length (null: chunked). */
+  private upstreamBytesLeft: number | null = null;
+  private clientBytesLeft: number | null = null;
   private upstreamEnded = false;
   private clientHeadersSent = false;
   private clientChunksSent = 0;
@@ -141,12 +144,10 @@ export class Exchange {
     const h = out.headers!;
     const headers = nodeHeaders(h, ["content-length"]);
     headers.host = h.get(":authority") ?? this.env.upstream.host;
-    if (out.complete) {
-      const size = out.chunks.reduce((n, c) => n + c.length, 0);
-      if (size > 0 || h.has("content-length")) headers["content-length"] = String(size);
-    } else {
-      this.upstreamChunked = true;
-    }
+    const framing = bodyFraming(out.complete, out.chunks, h.get("content-length"));
+    if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
+    this.upstreamChunked = framing.contentLength === null;
+    this.upstreamBytesLeft = framing.contentLength;
     const upstream = this.env.upstream;
     const req = http.request({
       hostname: hostnameOf(upstream),
@@ -167,7 +168,11 @@ export class Exchange {
     if (!req || this.upstreamEnded) return;
     while (this.upstreamChunksSent < out.chunks.length) {
       const chunk = out.chunks[this.upstreamChunksSent++]!;
+      if (this.upstreamBytesLeft !== null) this.upstreamBytesLeft -= chunk.length;
       if (chunk.length > 0) req.write(chunk);
+    }
+    if (this.upstreamBytesLeft !== null && (this.upstreamBytesLeft < 0 || (out.complete && this.upstreamBytesLeft > 0))) {
+      return this.framingError("request", this.upstreamBytesLeft);
     }
     if (!out.complete) return;
     this.upstreamEnded = true;
@@ -255,14 +260,20 @@ export class Exchange {
       const noBody = this.method === "HEAD" || NO_BODY_STATUS.has(status) || status < 200;
       if (!noBody) {
         delete headers["content-length"];
-        if (out.complete) headers["content-length"] = String(out.chunks.reduce((n, c) => n + c.length, 0));
-        else this.clientChunked = true;
+        const framing = bodyFraming(out.complete, out.chunks, out.headers.get("content-length"));
+        if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
+        this.clientChunked = framing.contentLength === null;
+        this.clientBytesLeft = framing.contentLength;
       }
       res.writeHead(status, headers);
     }
     while (this.clientChunksSent < out.chunks.length) {
       const chunk = out.chunks[this.clientChunksSent++]!;
+      if (this.clientBytesLeft !== null) this.clientBytesLeft -= chunk.length;
       if (chunk.length > 0 && this.method !== "HEAD") res.write(chunk);
+    }
+    if (this.clientBytesLeft !== null && (this.clientBytesLeft < 0 || (out.complete && this.clientBytesLeft > 0))) {
+      return this.framingError("response", this.clientBytesLeft);
     }
     if (!out.complete) return;
     if (out.trailers && this.clientChunked && out.trailers.count > 0) res.addTrailers(trailerObject(out.trailers));
@@ -271,6 +282,20 @@ export class Exchange {
   }
 
   // ---- endings ----------------------------------------------------------------------------------
+
+  /**
+   * The filter changed a body's size while it streamed under a content-length it left in place:
+   * the message cannot be framed, so the stream is reset (Envoy's codec fails it the same way).
+   */
+  private framingError(direction: "request" | "response", bytesLeft: number): void {
+    const what = bytesLeft < 0 ? `${-bytesLeft} bytes more` : `${bytesLeft} bytes fewer`;
+    console.error(
+      `getwild serve: ${this.method} ${this.req.url}: the filter sent ${what} than the ${direction}'s content-length; ` +
+        "remove content-length in the headers callback when changing a streamed body",
+    );
+    this.stream.reset(`${direction}_content_length_mismatch`);
+    this.abort(`${direction}_content_length_mismatch`);
+  }
 
   private finish(): void {
     if (this.done) return;
@@ -315,4 +340,18 @@ export class Exchange {
     this.done = true;
     this.env.finished(this);
   }
+}
+
+/**
+ * How to frame a body: a message already complete at the filter gets its exact length; one still
+ * streaming keeps the content-length the filter left in its headers (as Envoy forwards it), or is
+ * sent chunked when there is none.
+ */
+function bodyFraming(complete: boolean, chunks: Uint8Array[], declared: string | undefined): { contentLength: number | null } {
+  if (complete) {
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    return { contentLength: size > 0 || declared !== undefined ? size : null };
+  }
+  const n = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
+  return { contentLength: n };
 }
