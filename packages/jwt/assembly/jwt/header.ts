@@ -55,16 +55,39 @@ export function checkHeader(header: JsonValue, allowed: u32, requireKid: bool, t
 
 /**
  * `typ` is a media type compared case-insensitively, and "application/" may be left out
- * (RFC 7515 §4.1.9), so "JWT", "jwt" and "application/jwt" are the same.
+ * (RFC 7515 §4.1.9), so "JWT", "jwt" and "application/jwt" are the same. ASCII folding only:
+ * String#toLowerCase would link the Unicode case tables (~8 KB) for no benefit here.
  */
 export function typAccepted(typ: string, typs: Array<string>): bool {
-  const t = stripApplication(typ.toLowerCase());
+  const t = skipApplication(typ);
   for (let i = 0; i < typs.length; i++) {
-    if (stripApplication(unchecked(typs[i]).toLowerCase()) == t) return true;
+    const want = unchecked(typs[i]);
+    if (asciiEqualFold(typ, t, want, skipApplication(want))) return true;
   }
   return false;
 }
 
-function stripApplication(t: string): string {
-  return t.startsWith("application/") ? t.substring(12) : t;
+/** Index after a leading "application/" (any case), else 0. */
+function skipApplication(t: string): i32 {
+  const prefix = "application/";
+  const n = prefix.length;
+  if (t.length < n) return 0;
+  for (let i = 0; i < n; i++) {
+    if (foldAscii(t.charCodeAt(i)) != prefix.charCodeAt(i)) return 0;
+  }
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function foldAscii(c: i32): i32 {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+function asciiEqualFold(a: string, aFrom: i32, b: string, bFrom: i32): bool {
+  const n = a.length - aFrom;
+  if (n != b.length - bFrom) return false;
+  for (let i = 0; i < n; i++) {
+    if (foldAscii(a.charCodeAt(aFrom + i)) != foldAscii(b.charCodeAt(bFrom + i))) return false;
+  }
+  return true;
 }
