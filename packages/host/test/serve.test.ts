@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: Apache-2.0
+// `getwild serve` end to end: real HTTP from a client, through the compiled test filter, to real upstream and cluster servers.
+import { describe, it, expect, afterEach, vi } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve, type RunningServer } from "../src/cli/serve.js";
+import { CliError, ExitCode } from "../src/cli/errors.js";
+import type { ServeOptions } from "../src/cli/args.js";
+import { fixturePath } from "./paths.js";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A loopback server recording what reached it; `handler` answers (default: 200 "upstream:<body>"). */
+async function recordingServer(
+  handler?: (seen: Seen, res: http.ServerResponse) => void,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+  const seen: Seen[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const s = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      seen.push(s);
+      if (handler) handler(s, res);
+      else res.end(`upstream:${s.body}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+function options(extra: Partial<ServeOptions> = {}): ServeOptions {
+  return {
+    filter: fixturePath("filter"),
+    rootId: "test",
+    clusters: new Map(),
+    port: 0,
+    workers: 1,
+    logLevel: "info",
+    failurePolicy: "FAIL_CLOSED",
+    quiet: true,
+    ...extra,
+  };
+}
+
+async function start(extra: Partial<ServeOptions> = {}, routeTimeoutMs?: number): Promise<RunningServer & { lines: string[] }> {
+  const lines: string[] = [];
+  const server = await serve(options(extra), { accessLog: (l) => lines.push(l), routeTimeoutMs });
+  cleanups.push(() => server.close());
+  return Object.assign(server, { lines });
+}
+
+async function upstreamServer(handler?: Parameters<typeof recordingServer>[0]) {
+  const up = await recordingServer(handler);
+  cleanups.push(() => up.close());
+  return up;
+}
+
+const scenario = (name: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { "x-scenario": name, ...(init.headers as Record<string, string> | undefined) },
+});
+
+describe("getwild serve: requests through the filter", () => {
+  it("passes a request to the upstream and the response back through the filter", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(`${server.url}/a/b?x=1`, scenario("none", { headers: { "x-custom": "1" } }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get("hello")).toBe("world"); // added in on_response_headers
+    expect(await r.text()).toBe("upstream:");
+    expect(up.seen).toHaveLength(1);
+    expect(up.seen[0]!.url).toBe("/a/b?x=1");
+    expect(up.seen[0]!.headers["x-custom"]).toBe("1");
+    expect(up.seen[0]!.headers["x-forwarded-proto"]).toBe("http");
+    expect(up.seen[0]!.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(up.seen[0]!.headers.host).toBe(new URL(server.url).host);
+    const logs = server.host.logs("info");
+    expect(logs.some((l) => /^request_headers n=\d+ eos=1 path=\/a\/b\?x=1$/.test(l))).toBe(true);
+    // The stream ended like Envoy ends it: log, done, delete.
+    const [log, done, del] = ["log ", "done ", "delete "].map((p) => logs.findIndex((l) => l.startsWith(p)));
+    expect(log).toBeGreaterThan(-1);
+    expect(done).toBeGreaterThan(log);
+    expect(del).toBeGreaterThan(done);
+    expect(server.lines.at(-1)).toMatch(/^GET \/a\/b\?x=1 -> 200 via_upstream \d+ms$/);
+  });
+
+  it("sends the filter's local reply as Envoy does, without contacting the upstream", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(server.url, scenario("deny"));
+    expect(r.status).toBe(403);
+    expect(r.headers.get("x-deny")).toBe("1");
+    expect(r.headers.get("content-type")).toBe("text/plain");
+    expect(r.headers.get("content-length")).toBe("4");
+    expect(r.headers.get("hello")).toBe("world"); // the reply went through on_response_headers
+    expect(await r.text()).toBe("nope");
+    expect(up.seen).toHaveLength(0);
+    expect(server.lines.at(-1)).toMatch(/-> 403 access__denied_now /);
+  });
+
+  it("sends a gRPC client a trailers-only reply", async () => {
+    const server = await start();
+    const r = await fetch(server.url, scenario("deny-grpc", { method: "POST", body: "x", headers: { "content-type": "application/grpc" } }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get("grpc-status")).toBe("7");
+    expect(await r.text()).toBe("");
+  });
+
+  it("delivers a buffered, rewritten request body upstream with its new length", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(server.url, scenario("buffer-body", { method: "POST", body: "shout this" }));
+    expect(await r.text()).toBe("upstream:SHOUT THIS");
+    expect(up.seen[0]!.headers["content-length"]).toBe("10");
+    expect(server.host.logs("info")).toContain("body=shout this");
+  });
+
+  it("rewrites a buffered response body; headers already sent without a length go chunked", async () => {
+    const up = await upstreamServer((_s, res) => {
+      res.write("part1-");
+      setTimeout(() => res.end("part2"), 20);
+    });
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(server.url, scenario("rewrite-response"));
+    expect(await r.text()).toBe("[part1-part2]");
+    expect(r.headers.get("transfer-encoding")).toBe("chunked");
+  });
+
+  it("resets the stream when the filter changes a body's size under a content-length it left in place", async () => {
+    const up = await upstreamServer((_s, res) => {
+      res.writeHead(200, { "content-length": "11" });
+      res.end("hello there");
+    });
+    const server = await start({ upstream: new URL(up.url) });
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    try {
+      await expect(fetch(server.url, scenario("rewrite-response")).then((r) => r.text())).rejects.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors.join("\n")).toMatch(/the filter sent 2 bytes more than the response's content-length; remove content-length/);
+    expect(server.lines.at(-1)).toMatch(/-> reset response_content_length_mismatch/);
+  });
+
+  it("streams large bodies both ways unchanged", async () => {
+    const up = await upstreamServer((s, res) => res.end(s.body.split("").reverse().join("")));
+    const server = await start({ upstream: new URL(up.url) });
+    const body = Array.from({ length: 300_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+    const r = await fetch(server.url, scenario("none", { method: "PUT", body }));
+    expect(await r.text()).toBe(body.split("").reverse().join(""));
+    expect(up.seen[0]!.body).toBe(body);
+    expect(up.seen[0]!.headers["content-length"]).toBe(String(body.length));
+  });
+
+  it("answers 413 when a paused filter buffers more than the buffer limit", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(server.url, scenario("buffer-body", { method: "POST", body: "x".repeat(1024 * 1024 + 10) }));
+    expect(r.status).toBe(413);
+    expect(up.seen).toHaveLength(0);
+  });
+
+  it("HEAD and 204 responses carry no body", async () => {
+    const up = await upstreamServer((s, res) => {
+      if (s.url === "/nothing") {
+        res.writeHead(204);
+        res.end();
+      } else {
+        res.writeHead(200, { "content-length": "11" });
+        res.end(s.method === "HEAD" ? undefined : "hello there");
+      }
+    });
+    const server = await start({ upstream: new URL(up.url) });
+    const head = await fetch(server.url, scenario("none", { method: "HEAD" }));
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe("11");
+    expect(await head.text()).toBe("");
+    const empty = await fetch(`${server.url}/nothing`, scenario("none"));
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe("");
+  });
+
+  it("answers 503 like Envoy when the upstream refuses the connection", async () => {
+    const up = await upstreamServer();
+    const deadUrl = new URL(up.url);
+    await up.close();
+    const server = await start({ upstream: deadUrl });
+    const r = await fetch(server.url, scenario("none"));
+    expect(r.status).toBe(503);
+    expect(await r.text()).toBe("upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+    expect(r.headers.get("hello")).toBe("world");
+    expect(server.lines.at(-1)).toContain("upstream_reset_before_response_started{connection_failure}");
+  });
+
+  it("answers 504 when the upstream does not answer within the route timeout", async () => {
+    const up = await upstreamServer(() => undefined);
+    const server = await start({ upstream: new URL(up.url) }, 300);
+    const r = await fetch(server.url, scenario("none"));
+    expect(r.status).toBe(504);
+    expect(await r.text()).toBe("upstream request timeout");
+  });
+
+  it("resets the client connection when the filter closes the stream", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    await expect(fetch(server.url, scenario("close"))).rejects.toThrow();
+    expect(server.lines.at(-1)).toMatch(/-> reset /);
+  });
+
+  it("FAIL_CLOSED: a trap answers 503 and the VM stays failed; FAIL_OPEN: requests bypass the filter", async () => {
+    const up = await upstreamServer();
+    const closed = await start({ upstream: new URL(up.url) });
+    expect((await fetch(closed.url, scenario("trap"))).status).toBe(503);
+    expect((await fetch(closed.url, scenario("none"))).status).toBe(503);
+    expect(closed.host.failures[0]!.message).toMatch(/proxy_on_request_headers failed/);
+    expect(up.seen).toHaveLength(0);
+    const open = await start({ upstream: new URL(up.url), failurePolicy: "FAIL_OPEN" });
+    expect((await fetch(open.url, scenario("trap"))).status).toBe(200);
+    const after = await fetch(open.url, scenario("none"));
+    expect(after.status).toBe(200);
+    expect(after.headers.get("hello")).toBeNull(); // the filter is bypassed
+  });
+
+  it("spreads requests over worker VMs", async () => {
+    const server = await start({ workers: 2 });
+    for (let i = 0; i < 4; i++) expect((await fetch(server.url, scenario("none"))).status).toBe(200);
+    const vms = new Set(server.host.logRecords.filter((r) => r.message.startsWith("request_headers")).map((r) => r.vm));
+    expect([...vms].sort()).toEqual(["worker 0", "worker 1"]);
+  });
+
+  it("ends the stream (on_log, on_done, on_delete) when the client goes away", async () => {
+    const up = await upstreamServer(() => undefined);
+    const server = await start({ upstream: new URL(up.url) });
+    const controller = new AbortController();
+    const pending = fetch(server.url, { ...scenario("none"), signal: controller.signal });
+    await waitFor(() => up.seen.length === 1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await waitFor(() => server.host.logs("info").some((l) => l.startsWith("delete ")));
+    expect(server.lines.at(-1)).toMatch(/-> reset downstream_remote_disconnect/);
+  });
+
+  it("fires on_tick in real time", async () => {
+    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const config = join(mkdtempSync(join(tmpdir(), "getwild-serve-")), "config.txt");
+    writeFileSync(config, "tick=30");
+    const server = await start({ config });
+    await waitFor(() => server.host.logs("info").filter((l) => l === "tick").length >= 3);
+    expect(server.host.metric("ticks")).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("getwild serve: proxy_http_call to a mapped cluster", () => {
+  it("makes a real request to the cluster and continues the stream with its answer", async () => {
+    const auth = await upstreamServer((s, res) => {
+      res.writeHead(200, { "x-user": "alice" });
+      res.end(`checked ${s.body}`);
+    });
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url), clusters: new Map([["auth", new URL(auth.url)]]) });
+    const r = await fetch(server.url, scenario("callout"));
+    expect(r.status).toBe(200);
+    expect(auth.seen[0]).toMatchObject({ method: "GET", url: "/check", body: "q=1" });
+    expect(auth.seen[0]!.headers.host).toBe("auth.local");
+    expect(auth.seen[0]!.headers["content-length"]).toBe("3");
+    expect(up.seen[0]!.headers["x-user"]).toBe("alice");
+    expect(server.host.logs("info")).toContain("auth status=200 body=checked q=1 x-user=alice");
+  });
+
+  it("lets the filter deny on the cluster's answer", async () => {
+    const auth = await upstreamServer((_s, res) => {
+      res.writeHead(403);
+      res.end("no");
+    });
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url), clusters: new Map([["auth", new URL(auth.url)]]) });
+    const r = await fetch(server.url, scenario("callout"));
+    expect(r.status).toBe(401);
+    expect(await r.text()).toBe("denied");
+    expect(up.seen).toHaveLength(0);
+  });
+
+  it("gives the filter Envoy's 504 when the cluster exceeds the call's timeout (500 ms)", async () => {
+    const auth = await upstreamServer(() => undefined);
+    const server = await start({ clusters: new Map([["auth", new URL(auth.url)]]) });
+    const t0 = Date.now();
+    const r = await fetch(server.url, scenario("callout"));
+    expect(r.status).toBe(401);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
+    expect(server.host.logs("info")).toContain("auth status=504 body=upstream request timeout x-user=<null>");
+  });
+
+  it("reports a refused connection to the filter as a reset", async () => {
+    const auth = await upstreamServer();
+    const dead = new URL(auth.url);
+    await auth.close();
+    const server = await start({ clusters: new Map([["auth", dead]]) });
+    const r = await fetch(server.url, scenario("callout"));
+    expect(r.status).toBe(503);
+    expect(server.host.logs("info")).toContain("auth failed code=BrokenConnection msg=reset");
+  });
+
+  it("refuses calls to clusters that were not mapped", async () => {
+    const server = await start();
+    await fetch(server.url, scenario("callout-bad"));
+    expect(server.host.logs("info")).toContain("unknown_cluster=BadArgument missing_authority=BadArgument");
+  });
+});
+
+describe("getwild serve: refuses to start, with the right exit code", () => {
+  const refuse = async (extra: Partial<ServeOptions>, code: number, message: RegExp) => {
+    const error = await serve(options(extra)).then(
+      (s) => (cleanups.push(() => s.close()), null),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(code);
+    expect((error as CliError).message).toMatch(message);
+  };
+
+  it("a missing filter file", () => refuse({ filter: "/nonexistent/f.wasm" }, ExitCode.FileNotFound, /filter \/nonexistent\/f.wasm: no such file/));
+  it("a directory as filter", () => refuse({ filter: "/tmp" }, ExitCode.FileNotFound, /is a directory/));
+  it("a missing configuration file", () => refuse({ config: "/nonexistent/c.json" }, ExitCode.FileNotFound, /configuration \/nonexistent\/c.json/));
+  it("a module Envoy would refuse", () =>
+    refuse({ filter: fixturePath("raw_bad_export") }, ExitCode.ModuleRefused, /Envoy would refuse .*raw_bad_export.wasm:\n {2}Bad function signature for: proxy_on_/));
+  it("a configuration the filter rejects", async () => {
+    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const config = join(mkdtempSync(join(tmpdir(), "getwild-serve-")), "config.txt");
+    writeFileSync(config, "reject");
+    await refuse({ config }, ExitCode.ConfigRejected, /the filter rejected the configuration in .*config.txt/);
+    writeFileSync(config, "trap");
+    await refuse({ config }, ExitCode.ModuleRefused, /failed to start: .*proxy_on_configure failed/);
+  });
+  it("a port in use", async () => {
+    const first = await start();
+    await refuse({ port: first.port }, ExitCode.PortUnavailable, new RegExp(`127.0.0.1:${first.port}: the port is already in use`));
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
