@@ -233,6 +233,18 @@ describe("local replies", () => {
     expect(s.clientResponse.headers.has(":status")).toBe(false);
   });
 
+  it("resets the stream when a reply comes after response headers went to the client", async () => {
+    const host = await filterHost({ canary: false });
+    const s = host.newHttpStream();
+    s.sendRequestHeaders(req("deny-late"), { endOfStream: true });
+    expect(s.sendResponseHeaders({ ":status": "200" })).toBe("Continue");
+    expect(s.sendResponseBody("x", { endOfStream: true })).toBe("Pause");
+    expect(s.clientResponse.status).toBe(200);
+    expect(s.clientResponse.complete).toBe(false);
+    expect(s.resetReason).toBe("local_reply_after_response_started");
+    expect(s.completed).toBe(true);
+  });
+
   it("refuses an unknown effective context with BAD_ARGUMENT", async () => {
     const host = await filterHost({ canary: false });
     await host.request({ headers: { "x-scenario": "effective" } });

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// `getwild check filter.wasm`: validates a module exactly as @getwild/host does on load and prints its imports, exports and size.
+import { parseArgs } from "node:util";
+import { validateModule, type ValidationResult } from "../validate.js";
+import { DeployExit, processIo, readModule, type CommandIo, type DeployExitCode } from "./io.js";
+
+export const CHECK_USAGE = `Usage: getwild check FILTER.wasm [--json] [--wasi stable|cpp-host-head]
+
+Checks a proxy-wasm module the way Envoy (proxy-wasm-cpp-host, V8) checks it on load: ABI version
+marker, allocator export, every import resolvable with its exact signature, callback export
+signatures. Prints the size, imports and exports; exits 4 with Envoy's message if Envoy would refuse
+the module (2 bad arguments, 3 missing file).
+
+  --json                   print the result as JSON instead of text
+  --wasi SET               WASI functions the target host links: stable (default) or cpp-host-head
+  -h, --help               this help`;
+
+export interface CheckReport extends ValidationResult {
+  file: string;
+  sizeBytes: number;
+}
+
+/** Validates the bytes of a module (no file system): what `check` reports. */
+export function checkModule(file: string, bytes: Uint8Array, wasi: "stable" | "cpp-host-head" = "stable"): CheckReport {
+  return { file, sizeBytes: bytes.length, ...validateModule(bytes, { wasi }) };
+}
+
+/** The human-readable report: size and ABI, then imports (✗ = Envoy lacks it) and exports, aligned. */
+export function formatCheck(report: CheckReport): string {
+  const lines: string[] = [];
+  lines.push(`${report.file}: ${report.sizeBytes} bytes, proxy-wasm ABI ${report.abiVersion ?? "none"}`);
+  const width = Math.max(24, ...report.imports.map((i) => i.module.length + i.name.length + 1), ...report.exports.map((e) => e.name.length));
+  lines.push(`imports (${report.imports.length}):`);
+  for (const i of report.imports) {
+    const what = i.signature ?? i.kind;
+    lines.push(`  ${i.provided ? " " : "✗"} ${`${i.module}.${i.name}`.padEnd(width)}  ${what}`);
+  }
+  lines.push(`exports (${report.exports.length}):`);
+  for (const e of report.exports) lines.push(`    ${e.name.padEnd(width)}  ${e.signature ?? e.kind}`);
+  lines.push(report.ok ? "OK: Envoy would load this module" : `REFUSED: ${report.errors.length} problem(s), Envoy would refuse this module`);
+  return lines.join("\n");
+}
+
+/** Runs `getwild check` with the arguments after "check"; returns the exit code. */
+export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<DeployExitCode> {
+  let values: { json?: boolean; wasi?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, wasi: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${CHECK_USAGE}`);
+    return DeployExit.BadArguments;
+  }
+  if (values.help) {
+    io.out(CHECK_USAGE);
+    return DeployExit.Ok;
+  }
+  const wasi = values.wasi ?? "stable";
+  if (positionals.length !== 1 || (wasi !== "stable" && wasi !== "cpp-host-head")) {
+    io.err(`${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`);
+    return DeployExit.BadArguments;
+  }
+  const file = positionals[0]!;
+  const bytes = await readModule(file, io);
+  if (!bytes) return DeployExit.FileNotFound;
+  const report = checkModule(file, bytes, wasi);
+  io.out(values.json ? JSON.stringify(report, null, 2) : formatCheck(report));
+  // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.
+  for (const error of report.errors) io.err(`error: ${error}`);
+  return report.ok ? DeployExit.Ok : DeployExit.ModuleRefused;
+}
