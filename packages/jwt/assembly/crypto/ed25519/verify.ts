@@ -71,7 +71,7 @@ function doubleScalarMul(result: usize, bTables: usize, aTables: usize, top: i32
   const completed = POINTS + POINT_SIZE, extended = POINTS + 2 * POINT_SIZE;
   const bEntries = 1 << (BASE_NAF_WIDTH - 2), aEntries = 1 << (KEY_NAF_WIDTH - 2);
   pointSetIdentity(result);
-  let start = top < 0 ? -1 : min(top, CHUNK_BITS - 1);
+  const start = top < 0 ? -1 : min(top, CHUNK_BITS - 1);
   for (let bit = start; bit >= 0; bit--) {
     pointDouble(completed, result);
     for (let q = 0; q < CHUNKS; q++) {
