@@ -404,4 +404,14 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     await host.idle();
     expect(stream.resetReason).not.toBeNull();
   });
+
+  it("an abort (out-of-range index) logs message and location at critical, then traps; Envoy fails the stream closed", async () => {
+    const host = await start(target);
+    const result = await host.request({ headers: { "x-op": "abort" } });
+    expect(report(host, "abort_value")).toBeUndefined();
+    expect(host.failures.length).toBe(1);
+    expect(host.failures[0]!.criticalLog).toMatch(/^abort: Index out of range at ~lib\/array\.ts:\d+:\d+$/);
+    expect(host.logs("critical")).toEqual([host.failures[0]!.criticalLog]);
+    expect(result.status).toBe(503);
+  });
 });
