@@ -5,6 +5,7 @@ import { HostCore, type HostOptions, type VmFailureRecord } from "./host_core.js
 import { HttpStream, type ClientResponse } from "./stream.js";
 import { HeaderMap, type HeadersInit } from "./header_map.js";
 import { validateModule, type ValidationResult } from "./validate.js";
+import { parseWasm } from "./wasm_parser.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
 import { utf8, fromUtf8 } from "./memory.js";
 import type { LogLevelName } from "./enums.js";
@@ -232,7 +233,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         : new Uint8Array(options.wasm);
   const validation = validateModule(bytes, { wasi: options.wasi });
   if (!validation.ok) throw new HostLoadError(validation.errors[0]!, validation.errors);
-  const core = new HostCore(options, new WebAssembly.Module(bytes as BufferSource));
+  const core = new HostCore(options, new WebAssembly.Module(bytes as BufferSource), parseWasm(bytes));
   try {
     const base = new Vm(core, "base", -1, core.module);
     base.start();

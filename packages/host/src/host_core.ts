@@ -10,6 +10,7 @@ import { encodePropertyValue, propertyKey, type PropertyValue } from "./properti
 import type { PendingCall, HttpCallOutcome } from "./callouts.js";
 import type { FailurePolicy, LogLevelName } from "./enums.js";
 import type { WasiSet } from "./registry.js";
+import type { ParsedImport, ParsedModule } from "./wasm_parser.js";
 
 export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;
 
@@ -121,13 +122,17 @@ export class HostCore {
   readonly workers: Vm[] = [];
   readonly failures: VmFailureRecord[] = [];
   readonly inflight = new Set<Promise<void>>();
+  /** Memories the module imports (the host creates them). */
+  readonly memoryImports: ParsedImport[];
   private readonly queue: (() => void)[] = [];
   private depth = 0;
 
   constructor(
     readonly raw: HostOptions,
     readonly module: WebAssembly.Module,
+    parsed: ParsedModule,
   ) {
+    this.memoryImports = parsed.imports.filter((i) => i.kind === "memory" && i.limits);
     this.options = resolveOptions(raw);
     this.clock = raw.clock ?? new VirtualClock();
     this.logs = new LogStore(this.options.name, !!raw.echoLogs);

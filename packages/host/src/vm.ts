@@ -97,10 +97,17 @@ export class Vm {
     readonly worker: number,
     module: WebAssembly.Module,
   ) {
-    const instance = new WebAssembly.Instance(module, buildImports(this) as WebAssembly.Imports);
+    const imports = buildImports(this) as Record<string, Record<string, unknown>>;
+    // cpp-host creates the memory a module imports (any module/name), with the module's limits.
+    for (const imp of core.memoryImports) {
+      imports[imp.module] ??= {};
+      imports[imp.module]![imp.name] = new WebAssembly.Memory({ initial: imp.limits!.min, maximum: imp.limits!.max });
+    }
+    const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
     this.exports = instance.exports as unknown as Vm["exports"];
-    const memory = instance.exports.memory;
-    if (!(memory instanceof WebAssembly.Memory)) throw new Error("Wasm module does not export its memory");
+    const imported = core.memoryImports[0];
+    const memory = imported ? imports[imported.module]![imported.name] : instance.exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error("Wasm module has no memory");
     this.mem.bind(memory);
   }
 

@@ -16,6 +16,8 @@ export interface ParsedImport {
   kind: ExternKind;
   /** Signature for function imports. */
   type?: FuncType;
+  /** Limits in pages for memory imports (32-bit memories). */
+  limits?: { min: number; max?: number; shared: boolean };
 }
 
 export interface ParsedExport {
@@ -98,16 +100,18 @@ class Reader {
     return t;
   }
 
-  limits(memory: boolean): void {
+  /** Reads limits; returns them for 32-bit memories and tables, null for memory64 (skipped). */
+  limits(memory: boolean): { min: number; max?: number; shared: boolean } | null {
     const flags = this.byte();
     if (flags > (memory ? 0x07 : 0x01)) throw new WasmParseError("bad limits flags", this.pos - 1);
-    const is64 = (flags & 0x04) !== 0;
-    if (is64) this.skipU64();
-    else this.u32();
-    if (flags & 0x01) {
-      if (is64) this.skipU64();
-      else this.u32();
+    const shared = (flags & 0x02) !== 0;
+    if ((flags & 0x04) !== 0) {
+      this.skipU64();
+      if (flags & 0x01) this.skipU64();
+      return null;
     }
+    const min = this.u32();
+    return flags & 0x01 ? { min, max: this.u32(), shared } : { min, shared };
   }
 }
 
@@ -176,7 +180,11 @@ export function parseWasm(bytes: Uint8Array): ParsedModule {
             r.valType();
             r.limits(false);
           } else if (kind === "memory") {
-            r.limits(true);
+            const limits = r.limits(true);
+            if (limits) {
+              imports.push({ module, name, kind, limits });
+              continue;
+            }
           } else if (kind === "global") {
             r.valType();
             r.byte();

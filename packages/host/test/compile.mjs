@@ -22,6 +22,7 @@ async function compile(entry, flags) {
 function rawFlags(name) {
   const flags = ["-O2", "--runtime", "stub", "--exportStart", "_initialize"];
   if (name !== "raw_abort") flags.push("--use", "abort=");
+  if (name === "raw_import_memory") flags.push("--importMemory", "--initialMemory", "2");
   return flags;
 }
 

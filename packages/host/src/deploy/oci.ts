@@ -34,6 +34,7 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /** Writes the layout into a folder: oci-layout, index.json, blobs/sha256/<hex>. */
 export async function writeOciLayout(image: OciImage, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
   for (const entry of layoutEntries(image)) {
     const path = join(folder, entry.name);
     if (entry.name.endsWith("/")) await mkdir(path, { recursive: true });
@@ -81,11 +82,16 @@ export async function runOci(argv: string[], io: CommandIo = processIo): Promise
   }
   const image = buildOciImage(bytes, { tag: values.tag });
   const asFolder = output.endsWith("/") || (await isDirectory(output));
-  if (asFolder) {
-    await writeOciLayout(image, output);
-  } else {
-    await mkdir(dirname(output), { recursive: true });
-    await writeFile(output, writeTar(layoutEntries(image)));
+  try {
+    if (asFolder) {
+      await writeOciLayout(image, output);
+    } else {
+      await mkdir(dirname(output), { recursive: true });
+      await writeFile(output, writeTar(layoutEntries(image)));
+    }
+  } catch (e) {
+    io.err(`${output}: cannot write (${(e as Error).message})`);
+    return DeployExit.Internal;
   }
   io.out(
     [
