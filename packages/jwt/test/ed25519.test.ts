@@ -11,6 +11,7 @@ export interface Ed25519Exports {
   importError(x: number): number;
   verify(pk: number, msg: number, sig: number): number;
   reduce64(h: number): number;
+  fieldOp(op: number, a: number, b: number): number;
 }
 
 // KeyError values from assembly/crypto/errors.ts.
@@ -152,5 +153,42 @@ describe("reduction mod L", () => {
       fx.release();
       expect(fromLe(out), h.toString("hex")).toBe(fromLe(h) % L);
     }
+  });
+});
+
+describe("field arithmetic mod 2^255 - 19", () => {
+  const MASK = 2n ** 255n - 1n;
+  const mod = (x: bigint) => ((x % P) + P) % P;
+  const pow = (b: bigint, e: bigint) => {
+    let r = 1n;
+    for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
+    return r;
+  };
+  const reference = [
+    (a: bigint, b: bigint) => mod(a - b),
+    (a: bigint, b: bigint) => mod(a * b),
+    (a: bigint, b: bigint) => mod(a + b),
+    (a: bigint) => mod(a * a),
+    (a: bigint) => pow(a, P - 2n),
+  ];
+  it("sub, mul, add, square, invert match BigInt, non-canonical inputs and edges included", () => {
+    // Edges: 0, 1, p - 1, p, p + 1, 2^255 - 1, small values against values near 2^255 (the most
+    // negative differences), and random.
+    const edges = [0n, 1n, 2n, 18n, 19n, P - 1n, P, P + 1n, P + 18n, MASK, 2n ** 254n, 2n ** 26n - 1n];
+    const values: bigint[] = [...edges];
+    for (let i = 0; i < 300; i++) values.push(fromLe(randomBytes(32)) & MASK);
+    let checked = 0;
+    for (let op = 0; op < 5; op++) {
+      for (let i = 0; i < values.length; i++) {
+        const pairs = i < edges.length ? edges.map((e) => [values[i], e]) : [[values[i], values[(i * 7 + op) % values.length]]];
+        for (const [a, b] of pairs) {
+          const out = fx.read(fx.exports.fieldOp(op, fx.bytes(toLe(a)), fx.bytes(toLe(b))));
+          fx.release();
+          expect(fromLe(out), `op ${op} a ${a} b ${b}`).toBe(reference[op](a, b));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
   });
 });
