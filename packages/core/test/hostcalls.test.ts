@@ -59,6 +59,8 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(report(host, "get_authority")).toBe("example.com");
     expect(report(host, "get_mixed_case")).toBe("mixed");
     expect(report(host, "get_missing")).toBe("null/NotFound");
+    expect(report(host, "get_bytes")).toBe("mixed");
+    expect(report(host, "get_bytes_missing")).toBe("null/NotFound");
     expect(report(host, "get_all_multi")).toBe("m1|m2");
     expect(report(host, "get_all_missing")).toBe("0");
     expect(report(host, "has_multi")).toBe("true");

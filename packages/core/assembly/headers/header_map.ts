@@ -14,7 +14,7 @@ import {
   proxy_get_header_map_size,
 } from "../abi/imports";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outPtr, outSize, outWord, takeOutString, freeOutBlock,
+  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outPtr, outSize, outWord, takeOutString, takeOutBytes, freeOutBlock,
   isHostBlock, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
 } from "../abi/memory";
 import { HeaderPair } from "./pair";
@@ -39,6 +39,18 @@ export class HeaderMap {
     releaseScratch(key);
     if (status != Status.Ok) return null;
     return takeOutString();
+  }
+
+  /** First value of `name` as exact bytes (values may hold bytes that are not UTF-8), or null. */
+  getBytes(name: string): Uint8Array | null {
+    let key = borrowScratch(maxUtf8Size(name));
+    let keyLen = writeUtf8(name, key);
+    lowerAsciiInPlace(key, keyLen);
+    clearOut();
+    let status = fromHost(proxy_get_header_map_value(this.mapType, key, keyLen, OUT_PTR, OUT_SIZE));
+    releaseScratch(key);
+    if (status != Status.Ok) return null;
+    return takeOutBytes();
   }
 
   /** True if `name` is present. */
