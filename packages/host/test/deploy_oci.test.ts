@@ -86,6 +86,8 @@ describe("getwild oci", () => {
     const layerPath = join(root, "layer.tar.gz");
     writeFileSync(layerPath, layerBytes);
     execFileSync("gzip", ["-t", layerPath]);
+    // gzip header: magic, deflate, no flags (no file name), mtime 0, OS 3 (Unix) on every platform
+    expect([...layerBytes.subarray(0, 4), ...layerBytes.subarray(4, 8), layerBytes[9]]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 3]);
     expect(tar("-tzf", layerPath).trim().split("\n")).toEqual(["plugin.wasm"]);
     const layerOut = join(root, "layer");
     mkdirSync(layerOut);
@@ -143,6 +145,12 @@ describe("getwild oci", () => {
     expect(await runOci([bad, "-o", out], io)).toBe(4);
     expect(io.stderr[0]).toBe("error: Missing or unknown Proxy-Wasm ABI version");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("exits 1 when the output cannot be written", async () => {
+    const io = quiet();
+    expect(await runOci([FILTER, "-o", join(FILTER, "image.tar")], io)).toBe(1);
+    expect(io.stderr[0]).toContain("cannot write");
   });
 
   it("exits 2 on bad arguments and 3 on a missing module", async () => {

@@ -3,7 +3,7 @@
 export { runCheck, checkModule, formatCheck, CHECK_USAGE } from "./check.js";
 export type { CheckReport } from "./check.js";
 export { runOci, writeOciLayout, OCI_USAGE } from "./oci.js";
-export { buildOciImage, layoutEntries, sha256Digest, MEDIA_TYPE, VARIANT_ANNOTATION, REF_NAME_ANNOTATION, PLUGIN_FILE } from "./oci_image.js";
+export { buildOciImage, layoutEntries, reproducibleGzip, sha256Digest, MEDIA_TYPE, VARIANT_ANNOTATION, REF_NAME_ANNOTATION, PLUGIN_FILE } from "./oci_image.js";
 export type { OciImage, OciImageOptions, Descriptor } from "./oci_image.js";
 export { writeTar } from "./tar.js";
 export type { TarEntry } from "./tar.js";

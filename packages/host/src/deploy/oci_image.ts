@@ -48,6 +48,17 @@ export function sha256Digest(bytes: Uint8Array): string {
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
+/**
+ * gzip with a header that does not depend on the machine: zlib writes no name and mtime 0, but its OS
+ * byte is the build platform's (3 on Linux, 19 on macOS, 10 on Windows); it is set to 3 (Unix) so the
+ * layer digest depends on the module only. The header is outside the CRC, so the stream stays valid.
+ */
+export function reproducibleGzip(data: Uint8Array): Uint8Array {
+  const gz = gzipSync(data, { level: zlib.Z_BEST_COMPRESSION });
+  gz[9] = 3;
+  return new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
+}
+
 /** Builds the image for a module; pure (no file system), same input → same bytes. */
 export function buildOciImage(wasm: Uint8Array, options: OciImageOptions = {}): OciImage {
   const blobs = new Map<string, Uint8Array>();
@@ -59,8 +70,7 @@ export function buildOciImage(wasm: Uint8Array, options: OciImageOptions = {}): 
   };
 
   const layerTar = writeTar([{ name: PLUGIN_FILE, data: wasm, mode: 0o644 }], options.mtime ?? 0);
-  // gzip's header carries no name and mtime 0 here, so the layer digest depends on the module only.
-  const layer = add(MEDIA_TYPE.layer, gzipSync(layerTar, { level: zlib.Z_BEST_COMPRESSION }));
+  const layer = add(MEDIA_TYPE.layer, reproducibleGzip(layerTar));
   const config = add(
     MEDIA_TYPE.config,
     json({
