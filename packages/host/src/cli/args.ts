@@ -51,6 +51,15 @@ function bad(message: string): CliError {
   return new CliError(ExitCode.BadArguments, `${message}\nRun "getwild serve --help" for the options.`);
 }
 
+/** A loopback URL option; its errors get the same help hint as the others. */
+function loopback(text: string, what: string): URL {
+  try {
+    return parseLoopbackUrl(text, what);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+}
+
 function integer(text: string, option: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw bad(`--${option} must be an integer from ${min} to ${max}, got "${text}"`);
@@ -91,7 +100,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
     if (eq <= 0) throw bad(`--cluster expects NAME=URL, got "${spec}"`);
     const name = spec.slice(0, eq);
     if (clusters.has(name)) throw bad(`--cluster ${name} is given twice`);
-    clusters.set(name, parseLoopbackUrl(spec.slice(eq + 1), `--cluster ${name}`));
+    clusters.set(name, loopback(spec.slice(eq + 1), `--cluster ${name}`));
   }
   const logLevel = (values["log-level"] ?? "info") as LogLevelName;
   if (!LOG_LEVELS.includes(logLevel)) throw bad(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
@@ -101,7 +110,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
     filter: values.filter,
     config: values.config,
     rootId: values["root-id"] ?? "",
-    upstream: values.upstream === undefined ? undefined : parseLoopbackUrl(values.upstream, "--upstream"),
+    upstream: values.upstream === undefined ? undefined : loopback(values.upstream, "--upstream"),
     clusters,
     port: values.port === undefined ? 10000 : integer(values.port, "port", 0, 65535),
     workers: values.workers === undefined ? 1 : integer(values.workers, "workers", 1, 64),
