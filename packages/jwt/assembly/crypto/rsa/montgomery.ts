@@ -17,7 +17,7 @@ export class MontgomeryModulus {
   readonly rSquared: StaticArray<u32>;
   /** -n⁻¹ mod 2³². */
   readonly negInverse: u32;
-  /** Scratch for one product: 2·limbs + 8 u64 columns (the scalar path uses limbs + 2 u32 of it). */
+  /** Scratch for one product: 2·limbs + 8 u64 columns (the portable path uses 2·limbs u32 of it). */
   private scratch: StaticArray<u64>;
 
   /** `bytes` is the big-endian modulus without leading zeros; the caller has checked it is odd. */
@@ -30,7 +30,7 @@ export class MontgomeryModulus {
     this.negInverse = negativeInverse32(unchecked(n[0]));
     this.scratch = new StaticArray<u64>(2 * limbs + 8);
     this.rSquared = new StaticArray<u32>(limbs + 4);
-    this.computeRSquared(len);
+    this.computeRSquared();
   }
 
   /**
@@ -103,7 +103,7 @@ export class MontgomeryModulus {
    * R² mod n without division: start from 2^(bits-1) < n, double up to R·2^limbs mod n, then five
    * Montgomery squarings turn R·2^(limbs) into R·2^(32·limbs) = R² (each maps R·2^k to R·2^(2k)).
    */
-  private computeRSquared(len: i32): void {
+  private computeRSquared(): void {
     const limbs = this.limbs;
     const n = changetype<usize>(this.modulus);
     const x = changetype<usize>(this.rSquared);
