@@ -8,6 +8,10 @@ describe("memory hand-off", async () => {
   const host = await createHost({ wasm: fixturePath("raw_memory"), rootId: "mem", canary: false });
   const info = host.logs("info");
 
+  it("calls main(0, 0) after _initialize, before the root context exists", () => {
+    expect(info[0]).toBe("main ran argc=0");
+  });
+
   it("answers INVALID_MEMORY_ACCESS (6) for pointers past the end of memory", () => {
     expect(info).toContain("oob_log=6 oob_out=6");
   });

@@ -2,7 +2,21 @@
 // The `getwild` command as a function (argv in, exit code out), so it runs the same in the bin and in tests.
 import { parseServeArgs, USAGE } from "./args.js";
 import { serve, type RunningServer } from "./serve.js";
-import { CliError, ExitCode, type ExitCodeValue } from "./errors.js";
+import { CliError, ExitCode } from "./errors.js";
+import { runCheck, runOci } from "../deploy/index.js";
+
+/** What `getwild` alone or `getwild --help` prints. */
+export const COMMANDS_USAGE = `Usage: getwild <command> [options]
+
+Commands:
+  serve   run a filter as a local HTTP proxy on 127.0.0.1 (getwild serve --help)
+  check   tell whether Envoy would load a module, and list its imports and exports
+  oci     package a module as a Wasm OCI image (compat variant) for Istio
+
+Run "getwild <command> --help" for the options of a command.`;
+import { runCheck, runOci } from "../deploy/index.js";
+
+const DEPLOY_COMMANDS = "Also: getwild check FILTER.wasm | getwild oci FILTER.wasm -o image.tar (--help for each)";
 
 export interface CliIo {
   out(line: string): void;
@@ -12,7 +26,7 @@ export interface CliIo {
 }
 
 /** Runs `getwild <argv>`; every failure is reported on `io.err` and mapped to its exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> {
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
@@ -28,9 +42,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> 
 async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   const [command, ...rest] = argv;
   if (command === "-h" || command === "--help" || command === "help") {
-    io.out(USAGE);
+    io.out(`${USAGE}\n\n${DEPLOY_COMMANDS}`);
     return ExitCode.Ok;
   }
+  if (command === "check") return runCheck(rest, io);
+  if (command === "oci") return runOci(rest, io);
   if (command !== "serve") {
     io.err(command === undefined ? USAGE : `getwild: unknown command "${command}"\n\n${USAGE}`);
     return ExitCode.BadArguments;
