@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vitest setup: the filter is built (release and debug) once per run by the global setup.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vitest setup: fixtures are compiled once per run by the global setup.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test helpers: fixture paths for both builds, a host per test, and the fixture's "key=value" reports.
 import { join } from "node:path";
-import { createHost, type Host, type HostOptions } from "@getwild/host";
+import { createHost, type Host, type HostOptions, type HttpStream } from "@getwild/host";
 import { fixtureOutDir } from "./compile.mjs";
 
 export const TARGETS = ["release", "debug"] as const;
@@ -76,4 +76,20 @@ export function rawVm(host: Host): RawVm {
     free: (ptr) => void fn("test_free")(ptr),
   };
   return api;
+}
+
+// ---- The hostcalls fixture: one scenario per request, chosen by the `x-op` request header ----
+
+export const SCENARIO_OPTIONS = { rootId: "hostcalls", pluginConfig: "cfg", vmConfig: "vm-cfg", clusters: ["upstream"] };
+
+export function startScenarios(target: Target, options: Partial<HostOptions> = {}): Promise<Host> {
+  return hostFor("hostcalls", target, { ...SCENARIO_OPTIONS, ...options });
+}
+
+/** Sends request headers with `x-op: op` plus `extra`; returns the stream and the action. */
+export function sendScenario(host: Host, op: string, extra: [string, string][] = [], endOfStream = true): { stream: HttpStream; action: string } {
+  const stream = host.newHttpStream();
+  const headers: [string, string][] = [[":method", "GET"], [":scheme", "http"], [":path", "/p?q=1"], [":authority", "example.com"], ["x-op", op], ...extra];
+  const action = stream.sendRequestHeaders(headers, { endOfStream });
+  return { stream, action };
 }
