@@ -112,4 +112,21 @@ describe.each(TARGETS)("callouts and ticks (%s build)", (target) => {
     expect(report(host, "tick_period")).toBe("Ok");
     expect(host.tickPeriod()).toBe(1000);
   });
+
+  it("concurrent callouts from two streams: each reply reaches the callback of its own stream, in any order", async () => {
+    const host = await startScenarios(target);
+    const first = sendScenario(host, "callout");
+    const second = sendScenario(host, "callout");
+    const [callA, callB] = host.pendingCalls();
+    expect(callA!.token).not.toBe(callB!.token);
+    callB!.respond({ status: 202 });
+    await host.idle();
+    expect(second.stream.requestHeaders.get("x-callout-status")).toBe("202");
+    expect(first.stream.requestPaused).toBe(true);
+    callA!.respond({ status: 200 });
+    await host.idle();
+    expect(first.stream.requestHeaders.get("x-callout-status")).toBe("200");
+    expect(first.stream.requestPaused).toBe(false);
+    expect(reportAll(host, "callout_pending")).toEqual(["1", "2", "1", "0"]);
+  });
 });

@@ -22,6 +22,11 @@ import { getBufferBytes } from "./buffers";
 /** Result of starting a callout: `token` is meaningful only when `status` is Ok. */
 export class HttpCallResult {
   constructor(public readonly status: Status, public readonly token: u32) {}
+
+  /** True if the host accepted the call (its callback will run exactly once, unless the stream ends). */
+  get started(): bool {
+    return this.status == Status.Ok;
+  }
 }
 
 /**
