@@ -91,6 +91,22 @@ let scratch = new StaticArray<u16>(256);
   return -1;
 }
 
+/** A string from `len` ASCII bytes (already validated): widen each byte to a UTF-16 unit. */
+function asciiString(src: usize, len: i32): string {
+  if (len == 0) return "";
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  const dst = changetype<usize>(out);
+  let i = 0;
+  // Four bytes at a time: spread a u32 of bytes into a u64 of UTF-16 units.
+  for (; i + 4 <= len; i += 4) {
+    const w = <u64>load<u32>(src + <usize>i);
+    const spread = (w & 0xff) | ((w & 0xff00) << 8) | ((w & 0xff0000) << 16) | ((w & 0xff000000) << 24);
+    store<u64>(dst + (<usize>i << 1), spread);
+  }
+  for (; i < len; i++) store<u16>(dst + (<usize>i << 1), load<u8>(src + <usize>i));
+  return out;
+}
+
 class Reader {
   pos: usize;
   error: JsonError = JsonError.None;
@@ -180,7 +196,7 @@ class Reader {
       if (c - 0x30 < 10) return this.failAt(p, JsonError.InvalidNumber);
     }
     this.pos = p;
-    return JsonValue.number(String.UTF8.decodeUnsafe(begin, p - begin));
+    return JsonValue.number(asciiString(begin, <i32>(p - begin)));
   }
 
   failAt(p: usize, e: JsonError): JsonValue | null {
@@ -198,7 +214,7 @@ class Reader {
       const c = <u32>load<u8>(p);
       if (c == 0x22) {
         this.pos = p + 1;
-        return String.UTF8.decodeUnsafe(begin, p - begin);
+        return asciiString(begin, <i32>(p - begin));
       }
       if (c == 0x5c || c < 0x20 || c >= 0x80) break;
       p++;
