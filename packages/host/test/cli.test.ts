@@ -29,7 +29,11 @@ async function cli(argv: string[], during?: (url: string) => Promise<void>) {
 
 describe("getwild: arguments", () => {
   it("prints the usage for --help (exit 0) and without a command (exit 2)", async () => {
-    for (const argv of [["--help"], ["serve", "--help"], ["serve", "-h"]]) {
+    const top = await cli(["--help"]);
+    expect(top.code).toBe(ExitCode.Ok);
+    expect(top.out).toMatch(/^Usage: getwild <command>/);
+    for (const command of ["serve", "check", "oci"]) expect(top.out).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const argv of [["serve", "--help"], ["serve", "-h"]]) {
       const r = await cli(argv);
       expect(r.code).toBe(ExitCode.Ok);
       expect(r.out).toMatch(/^Usage: getwild serve --filter FILTER.wasm/);
@@ -75,6 +79,16 @@ describe("getwild: arguments", () => {
     expect(o).toMatchObject({ filter: "f.wasm", rootId: "", port: 10000, workers: 1, logLevel: "info", failurePolicy: "FAIL_CLOSED", quiet: false });
     expect(o.upstream?.href).toBe("http://localhost:8080/");
     expect([...o.clusters.keys()]).toEqual(["a", "b"]);
+  });
+});
+
+describe("getwild check (wired to the deploy command)", () => {
+  it("exits 0 for a module Envoy loads and 4 for one it refuses", async () => {
+    const ok = await cli(["check", FILTER]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("OK: Envoy would load this module");
+    const refused = await cli(["check", fixturePath("raw_bad_export")]);
+    expect(refused.code).toBe(ExitCode.ModuleRefused);
   });
 });
 

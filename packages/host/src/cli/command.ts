@@ -14,9 +14,6 @@ Commands:
   oci     package a module as a Wasm OCI image (compat variant) for Istio
 
 Run "getwild <command> --help" for the options of a command.`;
-import { runCheck, runOci } from "../deploy/index.js";
-
-const DEPLOY_COMMANDS = "Also: getwild check FILTER.wasm | getwild oci FILTER.wasm -o image.tar (--help for each)";
 
 export interface CliIo {
   out(line: string): void;
@@ -39,16 +36,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function run(argv: string[], io: CliIo): Promise<ExitCodeValue> {
+async function run(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "-h" || command === "--help" || command === "help") {
-    io.out(`${USAGE}\n\n${DEPLOY_COMMANDS}`);
+    io.out(COMMANDS_USAGE);
     return ExitCode.Ok;
   }
   if (command === "check") return runCheck(rest, io);
   if (command === "oci") return runOci(rest, io);
   if (command !== "serve") {
-    io.err(command === undefined ? USAGE : `getwild: unknown command "${command}"\n\n${USAGE}`);
+    io.err(command === undefined ? COMMANDS_USAGE : `getwild: unknown command "${command}"\n\n${COMMANDS_USAGE}`);
     return ExitCode.BadArguments;
   }
   const options = parseServeArgs(rest);
