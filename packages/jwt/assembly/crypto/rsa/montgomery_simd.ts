@@ -3,9 +3,9 @@
 // products are summed without carry propagation into 64-bit columns, two lanes at a time.
 //
 // Each 32×32→64 product p is split into lo(p) added to column k and hi(p) added to column k+1,
-// so no column overflows (a column gains at most 2^34 per row, and there are at most 2·128 rows).
-// Carries are settled once per reduction row (column i's excess moves to column i+1) and once at
-// the end. Operands must have 4 readable zero limbs past `limbs` (the key's buffers do).
+// so no column overflows (a column gains less than 2^34 per pass of two rows, from at most 128
+// passes, so it stays below 2^42). Carries move only after each reduction row (column i's excess
+// to column i+1, once its low 32 bits are zero) and once at the end. Operands must have 4 readable zero limbs past `limbs` (the key's buffers do).
 import { reduceOnce } from "./bignum";
 
 // @ts-ignore: decorator
