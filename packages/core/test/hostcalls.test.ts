@@ -125,6 +125,8 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(report(host, "buffer_size_missing")).toBe("-1/NotFound");
     expect(report(host, "buffer_bad_type")).toBe("null/BadArgument");
     expect(report(host, "buffer_set_config")).toMatch(/^(NotFound|BadArgument)$/);
+    expect(report(host, "buffer_replace_unavailable")).toBe("NotFound");
+    expect(report(host, "buffer_append_unavailable")).toBe("NotFound");
     expect(host.failures).toEqual([]);
   });
 

@@ -11,7 +11,7 @@
 // the data (so (0, 0) prepends and (0, length) replaces); start >= current length appends; anything
 // else is BadArgument, and configurations / callout bodies are read-only (BadArgument).
 import { Status, BufferType } from "../abi/enums";
-import { fromHost } from "../abi/status";
+import { fromHost, lastStatus } from "../abi/status";
 import { proxy_get_buffer_status, proxy_get_buffer_bytes, proxy_set_buffer_bytes } from "../abi/imports";
 import { clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outSize, takeOutBytes, takeOutString } from "../abi/memory";
 
@@ -48,14 +48,14 @@ export function setBufferBytes(bufferType: BufferType, start: u32, size: u32, da
 /** Replaces the whole buffer content with `data`. */
 export function replaceBuffer(bufferType: BufferType, data: Uint8Array): Status {
   let size = getBufferSize(bufferType);
-  if (size < 0) return fromHost(<u32>Status.NotFound);
+  if (size < 0) return lastStatus(); // NotFound or BadArgument, as the host said
   return setBufferBytes(bufferType, 0, <u32>size, data);
 }
 
 /** Appends `data` to the buffer. */
 export function appendBuffer(bufferType: BufferType, data: Uint8Array): Status {
   let size = getBufferSize(bufferType);
-  if (size < 0) return fromHost(<u32>Status.NotFound);
+  if (size < 0) return lastStatus(); // NotFound or BadArgument, as the host said
   return setBufferBytes(bufferType, <u32>size, 0, data);
 }
 
