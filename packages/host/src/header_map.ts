@@ -35,9 +35,19 @@ export class HeaderMap {
     return this.get(key) !== undefined;
   }
 
-  /** Appends a value (Envoy `addCopy`); keys are lower-cased like Envoy's `LowerCaseString`. */
+  /**
+   * Appends a value (Envoy `addCopy`); keys are lower-cased like Envoy's `LowerCaseString`.
+   * Pseudo-headers go after the existing pseudo-headers: Envoy keeps them in front of the others.
+   */
   add(key: string, value: string): void {
-    this.entries.push([key.toLowerCase(), value]);
+    const k = key.toLowerCase();
+    if (!k.startsWith(":")) {
+      this.entries.push([k, value]);
+      return;
+    }
+    let at = 0;
+    while (at < this.entries.length && this.entries[at]![0].startsWith(":")) at++;
+    this.entries.splice(at, 0, [k, value]);
   }
 
   /** Replaces the first occurrence and drops the others, or appends when absent (Envoy `setCopy`). */
@@ -45,7 +55,7 @@ export class HeaderMap {
     const k = key.toLowerCase();
     const first = this.entries.findIndex((e) => e[0] === k);
     if (first < 0) {
-      this.entries.push([k, value]);
+      this.add(k, value);
       return;
     }
     this.entries[first] = [k, value];
