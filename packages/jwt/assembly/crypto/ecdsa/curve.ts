@@ -44,7 +44,7 @@ export class CurveContext {
   /** p and n themselves, as plain limbs. */
   readonly p: usize;
   readonly n: usize;
-  /** Fixed-base table for G, built at the first verification on this curve. */
+  /** Fixed-base table for G, built at the first key import on this curve. */
   generatorTable: StaticArray<u32> | null = null;
 
   private scratchLimbs: StaticArray<u32>;

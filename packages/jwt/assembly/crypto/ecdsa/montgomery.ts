@@ -5,7 +5,8 @@
 // raw pointers to `limbs` little-endian 32-bit limbs, always fully reduced (< m), so equality of
 // residues is equality of limbs. Results may alias operands.
 
-import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
+import { limbsAdd, limbsSub, limbsCompare, limbsPtr, newLimbs } from "./limbs";
+import { DivstepInverter } from "./scalar_inverse";
 import { p256Add, p256Mul, p256Sqr, p256Sub } from "./p256_field";
 import { montMul8, montMul12, montMul17 } from "./montgomery_limbs";
 
@@ -25,15 +26,12 @@ export class MontgomeryDomain {
   /** R² mod m: multiplying by it converts into Montgomery form. */
   readonly r2: usize;
 
+  /** Inverts plain numbers mod m (used directly for s⁻¹ mod n). */
+  readonly inverter: DivstepInverter;
+
   private modulusLimbs: StaticArray<u32>;
   private oneLimbs: StaticArray<u32>;
   private r2Limbs: StaticArray<u32>;
-  /** Plain 1, multiplying by it converts out of Montgomery form. */
-  private plainOne: StaticArray<u32>;
-  /** m - 2, the Fermat inversion exponent. */
-  private inverseExponent: StaticArray<u32>;
-  /** a^0..a^15 for the 4-bit window of the inversion. */
-  private powers: StaticArray<u32>;
 
   constructor(
     readonly limbs: i32,
@@ -47,16 +45,10 @@ export class MontgomeryDomain {
     this.m = limbsPtr(modulus);
     this.r2Limbs = r2;
     this.r2 = limbsPtr(r2);
-    this.powers = newLimbs(16 * limbs);
+    this.inverter = new DivstepInverter(limbsPtr(modulus), limbs, 32 * limbs);
+    const one = newLimbs(limbs);
     const plainOne = newLimbs(limbs);
     plainOne[0] = 1;
-    this.plainOne = plainOne;
-    const e = newLimbs(limbs);
-    const two = newLimbs(limbs);
-    two[0] = 2;
-    limbsSub(limbsPtr(e), limbsPtr(modulus), limbsPtr(two), limbs);
-    this.inverseExponent = e;
-    const one = newLimbs(limbs);
     this.oneLimbs = one;
     this.one = limbsPtr(one);
     this.mul(this.one, limbsPtr(plainOne), this.r2); // 1·R²·R⁻¹ = R
@@ -103,38 +95,14 @@ export class MontgomeryDomain {
     this.mul(out, a, this.r2);
   }
 
-  /** out = a·R⁻¹ mod m: back to a plain number. */
-  // @ts-ignore: decorator
-  @inline fromMont(out: usize, a: usize): void {
-    this.mul(out, a, limbsPtr(this.plainOne));
-  }
-
   /**
-   * out = a⁻¹ (Montgomery form in, Montgomery form out) by Fermat: a^(m-2), m prime.
-   * a = 0 gives 0; callers rule that out where it matters.
+   * out = a⁻¹ (Montgomery form in, Montgomery form out), by divsteps then two multiplications by
+   * R² to turn (aR)⁻¹ into a⁻¹R. Returns false for a = 0.
    */
-  inv(out: usize, a: usize): void {
-    const n = this.limbs;
-    const pw = limbsPtr(this.powers);
-    const size = <usize>n << 2;
-    limbsCopy(pw, this.one, n);
-    limbsCopy(pw + size, a, n);
-    for (let k = 2; k < 16; k++) this.mul(pw + size * k, pw + size * (k - 1), pw + size);
-    const e = limbsPtr(this.inverseExponent);
-    let started = false;
-    for (let nib = n * 8 - 1; nib >= 0; nib--) {
-      const digit = (load<u32>(e + (<usize>(nib >>> 3) << 2)) >>> ((nib & 7) << 2)) & 15;
-      if (started) {
-        this.sqr(out, out);
-        this.sqr(out, out);
-        this.sqr(out, out);
-        this.sqr(out, out);
-        if (digit != 0) this.mul(out, out, pw + size * digit);
-      } else if (digit != 0) {
-        limbsCopy(out, pw + size * digit, n);
-        started = true;
-      }
-    }
-    if (!started) limbsCopy(out, this.one, n);
+  inv(out: usize, a: usize): bool {
+    if (!this.inverter.invert(out, a)) return false;
+    this.mul(out, out, this.r2);
+    this.mul(out, out, this.r2);
+    return true;
   }
 }

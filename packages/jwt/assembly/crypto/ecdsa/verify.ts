@@ -62,10 +62,11 @@ export function ecdsaVerifyDigest(key: EcPublicKey, digest: Uint8Array, sig: Uin
   if (!inScalarRange(c, r) || !inScalarRange(c, s)) return false;
   digestToScalar(c, e, digest);
 
-  // w = s⁻¹ in Montgomery form, so multiplying a plain e or r by it gives plain u1, u2.
+  // w = s⁻¹, put in Montgomery form so that multiplying a plain e or r by it gives plain u1, u2.
+  // s is in [1, n−1] and n is prime, so the inverse exists.
   const fn = c.fn;
-  fn.toMont(w, s);
-  fn.inv(w, w);
+  if (!fn.inverter.invert(w, s)) return false;
+  fn.toMont(w, w);
   fn.mul(u1, e, w);
   fn.mul(u2, r, w);
 
