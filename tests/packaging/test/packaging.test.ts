@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a user gets from `npm i`: every package under packages/ is packed with `pnpm pack`, installed with
+// plain npm into a new project outside the workspace, and a custom filter using @getwild/core and
+// @getwild/jwt is built there with asc (published asconfig base) and run in the installed @getwild/host.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..", "..", "..");
+const fixture = join(here, "..", "fixture");
+const PNPM = ["-y", "pnpm@12.4.2"];
+const packageDirs = readdirSync(join(repo, "packages")).filter((d) => existsSync(join(repo, "packages", d, "package.json")));
+
+let work: string;
+let project: string;
+const tarballs = new Map<string, string>(); // package name → tarball path
+const manifests = new Map<string, Record<string, any>>(); // package name → packed package.json
+
+function run(cmd: string, args: string[], cwd: string, input?: string): string {
+  const r = spawnSync(cmd, args, { cwd, input, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+function hs(alg: "HS256" | "HS384", secret: Buffer, claims: object): string {
+  const input = `${b64url(JSON.stringify({ alg, typ: "JWT" }))}.${b64url(JSON.stringify(claims))}`;
+  const mac = createHmac(alg === "HS256" ? "sha256" : "sha384", secret).update(input).digest();
+  return `${input}.${b64url(mac)}`;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "getwild-packaging-"));
+  expect(relative(repo, work).startsWith("..")).toBe(true); // outside the workspace
+  // The root `pnpm test` builds first; a lone run of this package builds the host itself.
+  if (!existsSync(join(repo, "packages", "host", "dist", "index.js"))) run("npx", [...PNPM, "--filter", "@getwild/host", "run", "build"], repo);
+  const packed = join(work, "tarballs");
+  mkdirSync(packed);
+  run("npx", [...PNPM, "-r", "--filter", "./packages/*", "pack", "--pack-destination", packed], repo);
+  for (const file of readdirSync(packed)) {
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", join(packed, file), "package/package.json"], { encoding: "utf8" }));
+    tarballs.set(manifest.name, join(packed, file));
+    manifests.set(manifest.name, manifest);
+  }
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("published packages", () => {
+  it("packs every package under packages/", () => {
+    const names = packageDirs.map((d) => JSON.parse(readFileSync(join(repo, "packages", d, "package.json"), "utf8")).name);
+    expect([...tarballs.keys()].sort()).toEqual(names.sort());
+  });
+
+  it("have name, version, license, files, exports and a README; no workspace: ranges; @getwild deps are packed", () => {
+    for (const [name, m] of manifests) {
+      expect(m.private, name).not.toBe(true);
+      expect(m.version, name).toMatch(/^\d+\.\d+\.\d+/);
+      expect(m.license, name).toBe("Apache-2.0");
+      expect(Array.isArray(m.files) && m.files.length > 0, name).toBe(true);
+      expect(m.exports, name).toBeTypeOf("object");
+      const listing = execFileSync("tar", ["-tzf", tarballs.get(name)!], { encoding: "utf8" }).split("\n");
+      expect(listing, name).toContain("package/README.md");
+      const deps = { ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies };
+      for (const [dep, range] of Object.entries<string>(deps)) {
+        expect(range, `${name} → ${dep}`).not.toMatch(/^(workspace|file|link):/);
+        if (dep.startsWith("@getwild/")) expect(manifests.get(dep)?.version, `${name} → ${dep}`).toBe(range);
+      }
+    }
+  });
+
+  it("ship AssemblyScript sources at the paths asc resolves, and the host's JS, types and bin", () => {
+    for (const [name, m] of manifests) {
+      const listing = execFileSync("tar", ["-tzf", tarballs.get(name)!], { encoding: "utf8" }).split("\n");
+      if (m.exports["./assembly"]) expect(listing, name).toContain(`package/${m.exports["./assembly"].replace(/^\.\//, "")}`);
+    }
+    const host = manifests.get("@getwild/host")!;
+    const hostFiles = execFileSync("tar", ["-tzf", tarballs.get("@getwild/host")!], { encoding: "utf8" }).split("\n");
+    for (const target of [host.exports["."].import, host.exports["."].require, host.exports["."].types, ...Object.values<string>(host.bin ?? {})]) {
+      expect(hostFiles).toContain(`package/${target.replace(/^\.\//, "")}`);
+    }
+    expect(manifests.get("@getwild/core")!.files).toContain("asconfig.base.json");
+  });
+
+  describe("in a new project outside the workspace", () => {
+    const secret = randomBytes(32);
+    let out: { results: { status: number; body: string; details: string | null }[]; logs: string[]; failures: number; imports: string[] };
+
+    beforeAll(() => {
+      project = join(work, "my-filter");
+      cpSync(fixture, project, { recursive: true });
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-filter", version: "1.0.0", private: true, type: "module" }, null, 2));
+      // What a user types: npm i @getwild/core @getwild/jwt @getwild/host (here: the packed tarballs).
+      run("npm", ["i", "--no-audit", "--no-fund", "assemblyscript@0.28.20", ...tarballs.values()], project);
+      run(join(project, "node_modules", ".bin", "asc"), ["--target", "release"], project);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { iss: "https://issuer.example", sub: "alice", iat: now, exp: now + 600 };
+      const tokens = [
+        hs("HS256", secret, claims),
+        hs("HS256", randomBytes(32), claims),
+        hs("HS256", secret, { ...claims, iat: now - 7200, exp: now - 3600 }),
+        hs("HS384", secret, claims),
+        null,
+      ];
+      const jwks = JSON.stringify({ keys: [{ kty: "oct", k: b64url(secret), alg: "HS256" }] });
+      out = JSON.parse(run("node", ["run.mjs"], project, JSON.stringify({ jwks, tokens })));
+    }, 300_000);
+
+    it("installs the published versions from the tarballs (nothing from the workspace)", () => {
+      for (const name of ["@getwild/core", "@getwild/jwt", "@getwild/host"]) {
+        const installed = join(project, "node_modules", ...name.split("/"));
+        expect(existsSync(join(installed, "package.json")), name).toBe(true);
+        expect(relative(repo, installed).startsWith(".."), name).toBe(true);
+      }
+    });
+
+    it("builds a filter that imports only what Envoy provides", () => {
+      expect(out.imports.length).toBeGreaterThan(0);
+      for (const imp of out.imports) expect(imp.startsWith("env.proxy_"), imp).toBe(true);
+    });
+
+    it("lets a valid token through and refuses forged, expired, wrong-algorithm and missing ones", () => {
+      expect(out.failures).toBe(0);
+      expect(out.results[0]).toEqual({ status: 200, body: "hello alice", details: null });
+      expect(out.results.slice(1).map((r) => [r.status, r.details])).toEqual([
+        [401, "jwt_signature_invalid"],
+        [401, "jwt_expired"],
+        [401, "jwt_alg_not_allowed"],
+        [401, "jwt_token_missing"],
+      ]);
+      expect(JSON.parse(out.results[1]!.body)).toEqual({ error: "signature_invalid" });
+      expect(out.logs).toContain("refused: expired");
+    });
+
+    it("runs the installed getwild bin: check passes the filter", () => {
+      const stdout = run(join(project, "node_modules", ".bin", "getwild"), ["check", "build/filter.wasm"], project);
+      expect(stdout).toContain("proxy-wasm ABI 0.2.1");
+      expect(stdout).toContain("OK: Envoy would load this module");
+    });
+  });
+});
