@@ -9,7 +9,7 @@ export { registerRootContext } from "./context/registry";
 export { HttpCallCallback, pendingHttpCallCount } from "./context/callouts";
 export { HeaderPair, BytePair } from "./headers/pair";
 export { HeaderMap } from "./headers/header_map";
-export { encodePairs, decodePairs, encodeBytePairs, decodeBytePairs } from "./headers/serde";
+export { encodePairs, decodePairs, encodeBytePairs, decodeBytePairs, countPairsUnsafe, decodePairsUnsafe, encodePairsUnsafe } from "./headers/serde";
 export * from "./hostcalls/log";
 export * from "./hostcalls/headers";
 export * from "./hostcalls/buffers";
