@@ -7,6 +7,7 @@ import { X, POINT_SIZE, completedToProjective, pointDouble } from "./point";
 import { pointDecode } from "./point_codec";
 import { feIsZero } from "./field";
 import { buildTables, tableBytes } from "./table";
+import { getBaseTables } from "./base_table";
 
 /** NAF width for the key's scalar k: 2^(w-2) precomputed odd multiples per chunk. */
 export const KEY_NAF_WIDTH: i32 = 5;
@@ -46,5 +47,6 @@ export function importEd25519PublicKey(x: Uint8Array): Ed25519KeyResult {
   const key = new Ed25519PublicKey();
   memory.copy(changetype<usize>(key.encoded), x.dataStart, 32);
   buildTables(changetype<usize>(key.tables), point, KEY_NAF_WIDTH);
+  getBaseTables(); // built here once, so that no verify has to
   return new Ed25519KeyResult(key, KeyError.None);
 }

@@ -9,13 +9,9 @@ import { Ed25519PublicKey, KEY_NAF_WIDTH } from "./key";
 import { POINT_SIZE, AFFINE_SIZE, completedToExtended, completedToProjective, pointAddAffine, pointDouble, pointSetIdentity } from "./point";
 import { pointEncode } from "./point_codec";
 import { scalarIsCanonical, scalarReduce64, scalarToNaf } from "./scalar";
-import { CHUNKS, CHUNK_BITS, buildTables, tableBytes } from "./table";
-import { BASE_POINT } from "./constants";
+import { CHUNKS, CHUNK_BITS } from "./table";
+import { BASE_NAF_WIDTH, getBaseTables } from "./base_table";
 
-/** NAF width for S; the base point's tables are built once per process (2^(w-2) entries per chunk). */
-const BASE_NAF_WIDTH: i32 = 7;
-
-let baseTables: usize = 0;
 let hasher: Sha512 | null = null;
 
 // Scratch: two NAFs, the hash, the reduced k, the encoding of the result, and three points.
@@ -31,16 +27,6 @@ let hasher: Sha512 | null = null;
 @lazy const ENCODED: usize = memory.data(32, 8);
 // @ts-ignore: decorator
 @lazy const POINTS: usize = memory.data(<i32>(3 * POINT_SIZE), 8);
-
-function getBaseTables(): usize {
-  let t = baseTables;
-  if (t == 0) {
-    t = heap.alloc(tableBytes(BASE_NAF_WIDTH));
-    buildTables(t, BASE_POINT, BASE_NAF_WIDTH);
-    baseTables = t;
-  }
-  return t;
-}
 
 /** True when `sig` is a valid Ed25519 signature of `msg` by `key`. Never traps. */
 export function ed25519Verify(key: Ed25519PublicKey, msg: Uint8Array, sig: Uint8Array): bool {
