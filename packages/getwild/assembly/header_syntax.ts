@@ -46,6 +46,21 @@ export function isValidHeaderValue(value: string): bool {
  * possibly contradicting, copy (Envoy adds reply headers, it does not replace).
  */
 export function isHeaderSetByEnvoy(name: string): bool {
-  let lower = name.toLowerCase();
-  return lower == "content-length" || lower == "transfer-encoding" || lower == "connection";
+  return equalsAsciiIgnoreCase(name, "content-length") || equalsAsciiIgnoreCase(name, "transfer-encoding") ||
+    equalsAsciiIgnoreCase(name, "connection");
+}
+
+/**
+ * `text` equals the lower-case ASCII `lower`, ignoring ASCII case. Used instead of
+ * String#toLowerCase, which pulls Unicode case tables (kilobytes) into every filter.
+ */
+function equalsAsciiIgnoreCase(text: string, lower: string): bool {
+  let n = text.length;
+  if (n != lower.length) return false;
+  for (let i = 0; i < n; i++) {
+    let c = <i32>text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c != <i32>lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
