@@ -37,7 +37,10 @@ export class CurveContext {
   readonly limbs: i32;
   /** Bytes per field element in memory (4·limbs). */
   readonly elementSize: usize;
-  /** Curve coefficient b and generator coordinates, Montgomery form (pointers into static data). */
+  /**
+   * Curve coefficient b and generator coordinates, Montgomery form: pointers into the constant
+   * arrays of curve_params.ts, which module globals keep alive.
+   */
   readonly b: usize;
   readonly gx: usize;
   readonly gy: usize;
@@ -48,7 +51,6 @@ export class CurveContext {
   generatorTable: StaticArray<u32> | null = null;
 
   private scratchLimbs: StaticArray<u32>;
-  private keep: StaticArray<u32>[];
 
   constructor(
     readonly curve: EcCurve,
@@ -70,7 +72,6 @@ export class CurveContext {
     this.b = limbsPtr(b);
     this.gx = limbsPtr(gx);
     this.gy = limbsPtr(gy);
-    this.keep = [b, gx, gy];
     this.scratchLimbs = newLimbs(SCRATCH_ELEMENTS * limbs);
   }
 
