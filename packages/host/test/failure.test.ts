@@ -52,6 +52,16 @@ describe("traps", () => {
     expect(host.logs("info").filter((l) => l.startsWith("configure"))).toHaveLength(2);
   });
 
+  it("fails the VM on a trap outside any stream (on_tick); later streams get the failure policy", async () => {
+    const host = await filterHost({ canary: false, pluginConfig: "tick-trap" });
+    host.advance(10);
+    expect(host.failures[0]!.message).toBe("Function: proxy_on_tick failed: Uncaught RuntimeError: unreachable");
+    expect(host.failures[0]!.criticalLog).toMatch(/boom in tick/);
+    host.advance(100);
+    expect(host.logs("info").filter((l) => l === "tick")).toHaveLength(1);
+    expect((await host.request()).status).toBe(503);
+  });
+
   it("keeps failures per worker VM: other workers keep serving", async () => {
     const host = await filterHost({ canary: false, workers: 2 });
     await host.request({ worker: 0, headers: { "x-scenario": "trap" } });

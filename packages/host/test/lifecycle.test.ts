@@ -90,5 +90,8 @@ describe("streams", () => {
     const host = await filterHost({ canary: false, pluginConfig: "delay-done" });
     host.close();
     expect(workerLogs(host, 0).slice(-1)).toEqual(["root_done"]);
+    // The root finishes later (here from its next tick) with proxy_done; on_delete follows.
+    host.advance(10);
+    expect(workerLogs(host, 0).slice(-3)).toEqual(["tick", "plugin_done=Ok", "root_delete"]);
   });
 });
