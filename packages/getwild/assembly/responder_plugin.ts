@@ -18,8 +18,9 @@ export class ResponderRoot extends RootContext {
   onConfigure(pluginConfigurationSize: u32): bool {
     let config = parseResponderConfig(getPluginConfiguration());
     let responder = config.responder;
-    if (!config.ok || responder === null) {
-      logError("getwild responder: configuration refused: " + config.error!.toString());
+    let error = config.error;
+    if (error !== null || responder === null) {
+      logError("getwild responder: configuration refused: " + (error === null ? "no rules" : error.toString()));
       return false;
     }
     this.responder = responder;

@@ -121,6 +121,21 @@ describe("getwild serve: requests through the filter", () => {
     expect(await r.text()).toBe("");
   });
 
+  it("sends a local reply made in on_response_headers instead of the upstream's response", async () => {
+    const up = await upstreamServer((_s, res) => {
+      res.writeHead(200, { "content-length": "100000" });
+      res.write("x".repeat(50_000));
+      setTimeout(() => res.end("y".repeat(50_000)), 30);
+    });
+    const server = await start({ upstream: new URL(up.url) });
+    const r = await fetch(server.url, scenario("deny-response"));
+    expect(r.status).toBe(502);
+    expect(await r.text()).toBe("");
+    expect(server.lines.at(-1)).toMatch(/-> 502 late_reply /);
+    // The proxy keeps working afterwards.
+    expect((await fetch(server.url, scenario("deny"))).status).toBe(403);
+  });
+
   it("delivers a buffered, rewritten request body upstream with its new length", async () => {
     const up = await upstreamServer();
     const server = await start({ upstream: new URL(up.url) });

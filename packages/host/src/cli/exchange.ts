@@ -198,9 +198,12 @@ export class Exchange {
       res.resume();
       return;
     }
-    res.on("data", (chunk: Buffer) => this.guard(() => s.sendResponseBody(new Uint8Array(chunk), { endOfStream: false })));
+    // Once the filter answered locally from a response callback, the rest of the upstream reply is dropped.
+    const answered = () => s.response.closed || s.localResponse !== null;
+    res.on("data", (chunk: Buffer) => this.guard(() => (answered() ? res.destroy() : s.sendResponseBody(new Uint8Array(chunk), { endOfStream: false }))));
     res.on("end", () =>
       this.guard(() => {
+        if (answered()) return;
         if (res.rawTrailers.length > 0) s.sendResponseTrailers(pairsFromRaw(res.rawTrailers));
         else s.sendResponseBody(EMPTY, { endOfStream: true });
       }),
