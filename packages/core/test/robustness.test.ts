@@ -2,7 +2,7 @@
 // Data no well-behaved host sends, fed straight to the compiled exports: unknown context ids and
 // tokens, callbacks out of order, bogus out-param pointers. Nothing may trap (a trap kills the VM).
 import { describe, it, expect } from "vitest";
-import { TARGETS, hostFor, rawVm, report } from "./harness";
+import { TARGETS, hostFor, rawVm, report, startScenarios, sendScenario } from "./harness";
 
 describe.each(TARGETS)("robustness (%s build)", (target) => {
   it("callbacks for unknown context ids get neutral answers", async () => {
@@ -65,5 +65,25 @@ describe.each(TARGETS)("robustness (%s build)", (target) => {
     const ptr = vm.write(new TextEncoder().encode("abc"));
     expect(vm.call("test_take_out_string", ptr, 3)).toBe(3);
     expect(host.failures).toEqual([]);
+  });
+});
+
+describe.each(TARGETS)("hot paths (%s build)", (target) => {
+  it("header get/set/has in a loop leave memory flat (host blocks freed, scratch reused)", async () => {
+    const host = await startScenarios(target);
+    const run = (n: number) => {
+      const { stream } = sendScenario(host, "hot", [["x-n", String(n)]]);
+      stream.sendResponseHeaders({ ":status": "200" }, { endOfStream: true });
+      stream.complete();
+    };
+    run(20000); // warm-up: the heap reaches its working size
+    const before = host.memoryBytes();
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) run(20000);
+    const perCall = ((performance.now() - started) * 1e6) / (3 * 20000 * 3);
+    expect(report(host, "hot")).toBe(String(20000 * ("/p?q=1".length + 1)));
+    expect(host.memoryBytes()).toBe(before);
+    expect(host.failures).toEqual([]);
+    console.log(`[${target}] header get/set/has through @getwild/host: ${perCall.toFixed(0)} ns per call`);
   });
 });
