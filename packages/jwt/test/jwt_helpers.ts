@@ -44,8 +44,8 @@ interface Exports {
 
 export class Verifier {
   readonly f: Fixture<Exports>;
-  constructor() {
-    this.f = loadFixture<Exports>("jwt_verify");
+  constructor(fixture = "jwt_verify") {
+    this.f = loadFixture<Exports>(fixture);
   }
   private str(s: string): number {
     return this.f.exports.__newString(s);
@@ -124,6 +124,9 @@ export class Verifier {
   }
   algNameOf(a: number): string {
     return this.get(this.f.exports.algNameOf(a));
+  }
+  compiledAlgs(): number {
+    return this.f.exports.compiledAlgs() >>> 0;
   }
 }
 

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// The error codes are a public contract: the wasm's names and messages must match the table in
+// docs/jwt.md row by row, and a module compiled for RS256 only must refuse other families cleanly.
+import { describe, expect, it, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "./wasm";
+import { Verifier, CODES, makeKey, mintJose, claimsAt, NOW } from "./jwt_helpers";
+
+describe("error-code table", () => {
+  let v: Verifier;
+  beforeAll(() => {
+    v = new Verifier();
+  });
+  it("docs/jwt.md lists every code with the wasm's name and message", () => {
+    const doc = readFileSync(join(packageRoot, "docs", "jwt.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z_]+)` \| ([^|]+) \|/gm)].map((m) => [Number(m[1]), m[2], m[3].trim()] as const);
+    expect(rows.map((r) => r[0])).toEqual(CODES.map((_, i) => i));
+    for (const [c, name, message] of rows) {
+      expect(v.errorName(c)).toBe(name);
+      expect(CODES[c]).toBe(name);
+      expect(v.errorMessage(c)).toBe(message);
+    }
+  });
+  it("out-of-range codes do not trap", () => {
+    expect(v.errorName(CODES.length)).toBe("unknown");
+    expect(v.errorName(-1)).toBe("unknown");
+    expect(v.errorMessage(1 << 30)).toBe("unknown Jwt error");
+  });
+});
+
+describe("compile-time algorithm set (GETWILD_JWT_ALGS=1: RS256 only)", () => {
+  let rs: Verifier;
+  beforeAll(() => {
+    rs = new Verifier("jwt_verify_rs256");
+  });
+  it("reports its set", () => {
+    expect(rs.compiledAlgs()).toBe(1);
+    expect(new Verifier().compiledAlgs()).toBe(0x1fff);
+  });
+  it("RS256 still verifies", async () => {
+    const k = makeKey("RS256");
+    expect(rs.jwks({ keys: [k.jwk] })).toBe(0);
+    rs.configure({ algorithms: ["RS256"] });
+    expect(rs.verify(await mintJose(k, claimsAt()), NOW)).toBe("ok");
+  });
+  it("other families: keys skipped as NotCompiled, tokens refused as alg_unavailable", async () => {
+    const es = makeKey("ES256");
+    const ed = makeKey("EdDSA");
+    const hs = makeKey("HS256");
+    expect(rs.jwkSkip(es.jwk).skip).toBe(12);
+    expect(rs.jwkSkip(ed.jwk).skip).toBe(12);
+    expect(rs.jwkSkip(hs.jwk, true).skip).toBe(12);
+    // RS384 shares the RSA key import but its verify branch is compiled out.
+    const rsa = makeKey("RS384");
+    expect(rs.jwks({ keys: [rsa.jwk] })).toBe(0);
+    rs.configure({ algorithms: ["RS256", "RS384", "ES256", "EdDSA"] });
+    expect(rs.verify(await mintJose(rsa, claimsAt()), NOW)).toBe("alg_unavailable");
+    expect(rs.verify(await mintJose(es, claimsAt()), NOW)).toBe("alg_unavailable");
+    expect(rs.verify(await mintJose(ed, claimsAt()), NOW)).toBe("alg_unavailable");
+    // The allow-list is still checked first.
+    rs.configure({ algorithms: ["RS256"] });
+    expect(rs.verify(await mintJose(es, claimsAt()), NOW)).toBe("alg_not_allowed");
+  });
+});
