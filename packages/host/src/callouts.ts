@@ -68,7 +68,7 @@ export class PendingCall {
       headers.replaceAll([[":status", String(reply.status ?? 200)], ...rest]);
     }
     const body = typeof reply.body === "string" ? utf8(reply.body) : (reply.body ?? new Uint8Array(0));
-    this.complete({ headers, body, trailers: new HeaderMap(reply.trailers) }, { code: Status.Ok, message: "" });
+    this.complete({ headers, body, trailers: new HeaderMap(reply.trailers) }, null);
   }
 
   /** Connection failure: the callback sees 0 headers, proxy_get_status gives 11 (BrokenConnection) and "reset". */
@@ -87,7 +87,11 @@ export class PendingCall {
     this.vm.callouts.delete(this.token);
   }
 
-  private complete(response: CalloutResponse | null, status: { code: number; message: string }): void {
+  /**
+   * Envoy sets the status only on failure (11, message) and clears just the message afterwards, so a
+   * later successful callback still reads code 11 with an empty message; success leaves it as it was.
+   */
+  private complete(response: CalloutResponse | null, failure: { code: number; message: string } | null): void {
     if (!this.pending) throw new Error(`http call ${this.token} is not pending`);
     this.done = true;
     const vm = this.vm;
@@ -95,7 +99,7 @@ export class PendingCall {
     vm.core.settle(() => {
       const root = vm.root;
       if (!root || vm.failed) return;
-      vm.status = status;
+      if (failure) vm.status = { ...failure };
       vm.calloutResponse = response;
       try {
         const n = response ? response.headers.count : 0;
@@ -103,6 +107,7 @@ export class PendingCall {
         vm.call("proxy_on_http_call_response", root.id, root.id, this.token, n, response?.body.length ?? 0, t);
       } finally {
         vm.calloutResponse = null;
+        if (failure) vm.status.message = "";
       }
     });
   }

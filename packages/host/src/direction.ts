@@ -42,12 +42,20 @@ export class Direction {
   /** Headers as the filter sees and modifies them (null until they arrive). */
   headers: HeaderMap | null = null;
   trailers: HeaderMap | null = null;
+  /**
+   * Envoy keeps its header/trailer map pointers only while the filter holds them: set for the
+   * callback, cleared when the callback returns Continue (kept if it stopped, even after a resume).
+   */
+  headersVisible = false;
+  trailersVisible = false;
   /** Body bytes at the filter: the current chunk plus whatever the filter asked Envoy to buffer. */
   buffer: Uint8Array = new Uint8Array(0);
   /** The body buffer exists for the plugin (during a body callback, or while buffering). */
   bufferVisible = false;
-  /** The filter returned StopIterationAndBuffer/Watermark: later chunks accumulate in `buffer`. */
+  /** The filter returned StopIterationAndBuffer: later chunks accumulate in `buffer` before its callback. */
   buffering = false;
+  /** Chunks Envoy holds (watermark buffering) that the filter no longer sees. */
+  watermarked: Uint8Array[] = [];
   /** Where iteration is stopped at this filter, if it is. */
   stoppedAt: "headers" | "body" | "trailers" | null = null;
   stopStatus: FilterStatus = "Continue";
@@ -72,7 +80,7 @@ export class Direction {
 
   /** The body as modified so far: what passed the filter, what it buffers, what Envoy holds for it. */
   body(): Uint8Array {
-    return concatBytes([...this.out.chunks, ...(this.bufferVisible ? [this.buffer] : []), ...this.held]);
+    return concatBytes([...this.out.chunks, ...this.watermarked, ...(this.bufferVisible ? [this.buffer] : []), ...this.held]);
   }
 
   forwardHeaders(): void {
@@ -80,6 +88,8 @@ export class Direction {
   }
 
   forwardBuffer(): void {
+    this.out.chunks.push(...this.watermarked.filter((c) => c.length > 0));
+    this.watermarked = [];
     if (this.buffer.length > 0) this.out.chunks.push(this.buffer);
     this.buffer = new Uint8Array(0);
     this.bufferVisible = false;

@@ -6,21 +6,21 @@ import type { HeaderMap } from "./header_map.js";
 import type { Vm } from "./vm.js";
 
 /** The map for `type` in the effective context: null if unavailable there, undefined for an unknown type. */
-export function resolveMap(vm: Vm, type: number): HeaderMap | null | undefined {
+export function resolveMap(vm: Vm, type: number, write = false): HeaderMap | null | undefined {
   if (type > 7) return undefined;
   if (type === 6) return vm.calloutResponse?.headers ?? null;
   if (type === 7) return vm.calloutResponse?.trailers ?? null;
   const ctx = vm.context();
   if (!ctx || ctx.kind !== "stream") return null;
-  return ctx.stream.headerMap(type);
+  return ctx.stream.headerMap(type, write);
 }
 
 export function headerImports(vm: Vm) {
   const mem = vm.mem;
-  const mutable = (type: number): HeaderMap | Status => {
-    const map = resolveMap(vm, type);
-    return map ?? Status.BadArgument;
-  };
+  /** A map for reading (Envoy `getConstMap`) or writing (`getMap`), or BAD_ARGUMENT when absent. */
+  const mapFor = (type: number, write: boolean): HeaderMap | Status => resolveMap(vm, type, write) ?? Status.BadArgument;
+  const mutable = (type: number) => mapFor(type, true);
+  const readable = (type: number) => mapFor(type, false);
   return {
     /** An unavailable map reads as empty (OK, ptr 0, size 0), like Envoy. */
     proxy_get_header_map_pairs(type: number, outPtrPtr: number, outSizePtr: number): number {
@@ -39,14 +39,14 @@ export function headerImports(vm: Vm) {
     },
     /** Envoy answers the map's byte size (sum of key and value lengths), not the entry count. */
     proxy_get_header_map_size(type: number, outSizePtr: number): number {
-      const map = mutable(type);
+      const map = readable(type);
       if (typeof map === "number") return map;
       return mem.writeU32(outSizePtr, map.byteSize) ? Status.Ok : Status.InvalidMemoryAccess;
     },
     proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, outPtrPtr: number, outSizePtr: number): number {
       const key = mem.readString(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
-      const map = mutable(type);
+      const map = readable(type);
       if (typeof map === "number") return map;
       const value = map.get(key);
       if (value === undefined) return Status.NotFound;

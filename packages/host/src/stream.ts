@@ -31,6 +31,8 @@ export class HttpStream extends StreamView {
   private streamFailed = false;
   private stopIteration = false;
   private localReplyInFlight = false;
+  /** on_log is running: Envoy's access-log phase (read-only header maps). */
+  private logPhase = false;
 
   constructor(
     readonly core: HostCore,
@@ -84,7 +86,11 @@ export class HttpStream extends StreamView {
       if (!vm.failed) {
         this.ensureCreated();
         const order = this.core.options.lifecycleOrder === "spec" ? ["done", "log", "delete"] : ["log", "done", "delete"];
-        for (const step of order) vm.call(`proxy_on_${step}`, this.id, this.id);
+        for (const step of order) {
+          this.logPhase = step === "log";
+          vm.call(`proxy_on_${step}`, this.id, this.id);
+          this.logPhase = false;
+        }
       }
       vm.contexts.delete(this.id);
     });
@@ -97,15 +103,25 @@ export class HttpStream extends StreamView {
 
   // ---- host-call side ---------------------------------------------------------------------------
 
-  headerMap(type: number): HeaderMap | null {
+  /**
+   * The map a host call may use now (Envoy `getMap`/`getConstMap`): only while the filter holds it;
+   * in the access-log phase (on_log) request/response headers and response trailers are readable only.
+   */
+  headerMap(type: number, write: boolean): HeaderMap | null {
     const dir = type < 2 ? this.request : this.response;
-    if (type === 0 || type === 2) return dir.headers;
-    if (type === 1 || type === 3) {
-      // Envoy adds (empty) trailers when the plugin touches them in the last body callback.
-      if (!dir.trailers && dir.inLastBodyCallback) dir.trailers = new HeaderMap();
-      return dir.trailers;
+    const isHeaders = type === 0 || type === 2;
+    if (type > 3) return null;
+    if (this.logPhase && !write) {
+      if (type === 1) return null;
+      return isHeaders ? dir.headers : dir.trailers;
     }
-    return null;
+    if (isHeaders) return dir.headersVisible ? dir.headers : null;
+    // Envoy adds (empty) trailers when the plugin asks for them in the last body callback.
+    if (write && !dir.trailers && dir.inLastBodyCallback) {
+      dir.trailers = new HeaderMap();
+      dir.trailersVisible = true;
+    }
+    return dir.trailersVisible ? dir.trailers : null;
   }
 
   bodyBuffer(kind: DirectionKind): BufferRef | null {
@@ -226,9 +242,11 @@ export class HttpStream extends StreamView {
     dir.inputEnded = eos;
     if (dir.closed) return this.record("StopAllIterationAndWatermark");
     dir.headers = headers;
+    dir.headersVisible = true;
     const r = this.invoke(`proxy_on_${dir.kind}_headers`, headers.count, eos ? 1 : 0);
     const status = this.resolve(dir, r, headersStatus, "StopAllIterationAndWatermark");
     if (status === "Continue") {
+      dir.headersVisible = false;
       dir.forwardHeaders();
       if (eos) this.finish(dir);
     } else {
@@ -255,12 +273,24 @@ export class HttpStream extends StreamView {
   }
 
   private deliverBody(dir: Direction, chunk: Uint8Array, eos: boolean): Action {
-    dir.buffer = dir.buffering ? concatBytes([dir.buffer, chunk]) : chunk;
+    const limit = this.core.options.bufferLimitBytes;
+    if (dir.buffering) {
+      // Envoy adds the chunk to its buffer before the callback; over the limit the VM is not called.
+      dir.buffer = concatBytes([dir.buffer, chunk]);
+      if (dir.buffer.length > limit) {
+        this.bufferOverflow(dir);
+        return this.record("StopIterationAndBuffer");
+      }
+    } else {
+      if (dir.stoppedAt === "body" && dir.stopStatus === "StopIterationAndWatermark") dir.watermarked.push(dir.buffer);
+      dir.buffer = chunk;
+    }
     dir.bufferVisible = true;
     dir.inLastBodyCallback = eos;
     const r = this.invoke(`proxy_on_${dir.kind}_body`, dir.buffer.length, eos ? 1 : 0);
     dir.inLastBodyCallback = false;
     const status = this.resolve(dir, r, dataStatus, "StopIterationNoBuffer");
+    dir.buffering = status === "StopIterationAndBuffer";
     if (status === "Continue") {
       dir.stoppedAt = null;
       dir.forwardBuffer();
@@ -271,15 +301,11 @@ export class HttpStream extends StreamView {
     } else if (status === "StopIterationNoBuffer") {
       // The filter consumed the data; Envoy keeps nothing for it.
       dir.buffer = new Uint8Array(0);
-      dir.buffering = false;
       dir.bufferVisible = false;
       dir.stoppedAt = "body";
     } else {
-      dir.buffering = true;
       dir.stoppedAt = "body";
-      if (status === "StopIterationAndBuffer" && dir.buffer.length > this.core.options.bufferLimitBytes) {
-        this.bufferOverflow(dir);
-      }
+      if (status === "StopIterationAndBuffer" && dir.buffer.length > limit) this.bufferOverflow(dir);
     }
     dir.stopStatus = status;
     return this.record(status);
@@ -299,9 +325,11 @@ export class HttpStream extends StreamView {
 
   private deliverTrailers(dir: Direction, trailers: HeaderMap): Action {
     dir.trailers = trailers;
+    dir.trailersVisible = true;
     const r = this.invoke(`proxy_on_${dir.kind}_trailers`, trailers.count);
     const status = this.resolve(dir, r, trailersStatus, "StopIteration");
     if (status === "Continue") {
+      dir.trailersVisible = false;
       dir.stoppedAt = null;
       dir.forwardBuffer();
       dir.out.trailers = trailers.clone();

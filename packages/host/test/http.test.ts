@@ -35,6 +35,17 @@ describe("header maps", () => {
   });
 });
 
+describe("map availability (current Envoy)", () => {
+  it("drops a map when its callback returns Continue; on_log reads request/response headers but cannot write", async () => {
+    const host = await filterHost({ canary: false });
+    await host.request({ path: "/late", headers: { "x-scenario": "late-read" }, body: "b", trailers: { t: "1" } });
+    const logs = host.logs("info");
+    expect(logs).toContain("body_reads_request_header=<null>/BadArgument");
+    expect(logs).toContain("response_reads_request_header=<null>/BadArgument");
+    expect(logs).toContain("log_phase path=/late/Ok request_trailers=BadArgument write=BadArgument");
+  });
+});
+
 describe("bodies", () => {
   it("delivers chunks, accumulates while the filter pauses (body_size = total), and forwards the rewritten body", async () => {
     const host = await filterHost({ canary: false });
@@ -61,12 +72,31 @@ describe("bodies", () => {
     s.sendRequestHeaders(req("buffer-body"));
     s.sendRequestBody("12345");
     s.sendRequestBody("67890");
+    // Envoy adds the chunk to its buffer first: over the limit, the plugin is not called for it.
+    expect(workerLogs(host, 0).filter((l) => l.startsWith("request_body"))).toEqual(["request_body size=5 eos=0"]);
     const r = s.clientResponse;
     expect(r.status).toBe(413);
     expect(r.bodyText).toBe("Payload Too Large");
     expect(r.headers.get("hello")).toBe("world");
     expect(s.responseCodeDetails).toBe("request_payload_too_large");
     expect(s.upstreamRequest.headers).not.toBeNull();
+  });
+
+  it("with watermark buffering (raw 2) shows each chunk alone, and forwards everything on Continue", async () => {
+    const host = await filterHost({ canary: false, bufferLimitBytes: 4 });
+    const s = host.newHttpStream();
+    s.sendRequestHeaders(req("watermark-body"));
+    expect(s.sendRequestBody("abc")).toBe("Pause");
+    expect(s.lastStatus).toBe("StopIterationAndWatermark");
+    s.sendRequestBody("defg");
+    s.sendRequestBody("hi", { endOfStream: true });
+    expect(workerLogs(host, 0).filter((l) => l.startsWith("request_body"))).toEqual([
+      "request_body size=3 eos=0",
+      "request_body size=4 eos=0",
+      "request_body size=2 eos=1",
+    ]);
+    expect(s.upstreamRequest.complete).toBe(true);
+    expect(new TextDecoder().decode(s.upstreamRequest.body)).toBe("abcdefghi");
   });
 
   it("applies set_buffer_bytes append to each chunk (start ≥ length appends)", async () => {
