@@ -70,7 +70,9 @@ async function loadHost(options: ServeOptions, pump: () => void): Promise<Host> 
     if (!(e instanceof HostLoadError)) throw e;
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
       const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
-      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (see its log above): ${e.message}`);
+      // The usual cause besides a bad configuration: a root_id the filter did not register.
+      const hint = `see its log above; the filter was started with --root-id "${options.rootId}"`;
+      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (${hint}): ${e.message}`);
     }
     throw new CliError(ExitCode.ModuleRefused, `the filter failed to start: ${e.message}`);
   }
