@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Arithmetic modulo an odd number m below 2^(32·limbs) in Montgomery form (x·R mod m, R = 2^(32·limbs)),
-// for limbs = 8, 12 or 17 (the sizes of P-256, P-384 and P-521),
 // used both for the curve field (mod p) and for the scalars (mod n). Operands and results are
 // raw pointers to `limbs` little-endian 32-bit limbs, always fully reduced (< m), so equality of
 // residues is equality of limbs. Results may alias operands.
 
-import { limbsAdd, limbsSub, limbsCompare, limbsPtr, newLimbs } from "./limbs";
+import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
 import { DivstepInverter } from "./scalar_inverse";
-import { p256Add, p256Mul, p256Sqr, p256Sub } from "./p256_field";
-import { montMul8, montMul12, montMul17 } from "./montgomery_limbs";
+import { p256Add, p256Mul, p256Sub } from "./p256_field";
 
 /** Which multiplication a domain uses. */
 export const enum MontgomeryKernel {
-  /** Any odd modulus of 8, 12 or 17 limbs (montgomery_limbs.ts), picked by the limb count. */
+  /** Any odd modulus: loops over limbs in memory. */
   Generic = 0,
-  /** The P-256 field prime, with its own add and sub too (p256_field.ts). */
+  /** The P-256 field prime: unrolled mul, add and sub (p256_field.ts). */
   P256Field = 1,
 }
 
@@ -32,6 +30,8 @@ export class MontgomeryDomain {
   private modulusLimbs: StaticArray<u32>;
   private oneLimbs: StaticArray<u32>;
   private r2Limbs: StaticArray<u32>;
+  /** Accumulator of the generic multiplication, limbs + 2 words. */
+  private acc: StaticArray<u32>;
 
   constructor(
     readonly limbs: i32,
@@ -45,6 +45,7 @@ export class MontgomeryDomain {
     this.m = limbsPtr(modulus);
     this.r2Limbs = r2;
     this.r2 = limbsPtr(r2);
+    this.acc = newLimbs(limbs + 2);
     this.inverter = new DivstepInverter(limbsPtr(modulus), limbs, 32 * limbs);
     const one = newLimbs(limbs);
     const plainOne = newLimbs(limbs);
@@ -56,16 +57,52 @@ export class MontgomeryDomain {
 
   /** out = a·b·R⁻¹ mod m. */
   mul(out: usize, a: usize, b: usize): void {
+    if (this.kernel == MontgomeryKernel.P256Field) {
+      p256Mul(out, a, b);
+      return;
+    }
+    // Coarsely integrated operand scanning over an accumulator in memory: slower than an
+    // unrolled kernel, but small, and only P-384/P-521 (and three products mod n) use it.
     const n = this.limbs;
-    if (this.kernel == MontgomeryKernel.P256Field) p256Mul(out, a, b);
-    else if (n == 8) montMul8(out, a, b, this.m, this.inv32);
-    else if (n == 12) montMul12(out, a, b, this.m, this.inv32);
-    else montMul17(out, a, b, this.m, this.inv32);
+    const t = limbsPtr(this.acc);
+    const m = this.m;
+    const inv = this.inv32;
+    memory.fill(t, 0, <usize>(n + 2) << 2);
+    for (let i = 0; i < n; i++) {
+      const ai = <u64>load<u32>(a + (<usize>i << 2));
+      let c: u64 = 0;
+      for (let j = 0; j < n; j++) {
+        const off = <usize>j << 2;
+        c += <u64>load<u32>(t + off) + ai * <u64>load<u32>(b + off);
+        store<u32>(t + off, <u32>c);
+        c >>= 32;
+      }
+      c += <u64>load<u32>(t + (<usize>n << 2));
+      store<u32>(t + (<usize>n << 2), <u32>c);
+      store<u32>(t + (<usize>(n + 1) << 2), <u32>(c >> 32));
+      // Add q·m with q chosen so the low limb becomes zero, then shift down one limb.
+      // Kept in a u32 first: a u64 context would widen the product instead of wrapping it mod 2^32.
+      const q32: u32 = load<u32>(t) * inv;
+      const q = <u64>q32;
+      c = (<u64>load<u32>(t) + q * <u64>load<u32>(m)) >> 32;
+      for (let j = 1; j < n; j++) {
+        const off = <usize>j << 2;
+        c += <u64>load<u32>(t + off) + q * <u64>load<u32>(m + off);
+        store<u32>(t + off - 4, <u32>c);
+        c >>= 32;
+      }
+      c += <u64>load<u32>(t + (<usize>n << 2));
+      store<u32>(t + (<usize>(n - 1) << 2), <u32>c);
+      store<u32>(t + (<usize>n << 2), load<u32>(t + (<usize>(n + 1) << 2)) + <u32>(c >> 32));
+    }
+    // t < 2m: one conditional subtraction gives the canonical residue.
+    if (load<u32>(t + (<usize>n << 2)) != 0 || limbsCompare(t, m, n) >= 0) limbsSub(t, t, m, n);
+    limbsCopy(out, t, n);
   }
 
-  sqr(out: usize, a: usize): void {
-    if (this.kernel == MontgomeryKernel.P256Field) p256Sqr(out, a);
-    else this.mul(out, a, a);
+  // @ts-ignore: decorator
+  @inline sqr(out: usize, a: usize): void {
+    this.mul(out, a, a);
   }
 
   /** out = a + b mod m. */
