@@ -27,6 +27,14 @@ function run(cmd: string, args: string[], cwd: string, input?: string): string {
   return r.stdout;
 }
 
+/** Every file the host's package.json points at exists (its build is complete). */
+function hostBuilt(): boolean {
+  const hostDir = join(repo, "packages", "host");
+  const m = JSON.parse(readFileSync(join(hostDir, "package.json"), "utf8"));
+  const targets = [m.main, m.types, ...Object.values<string>(m.exports["."]), ...Object.values<string>(m.bin ?? {})];
+  return targets.every((t) => existsSync(join(hostDir, t)));
+}
+
 const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
 function hs(alg: "HS256" | "HS384", secret: Buffer, claims: object): string {
   const input = `${b64url(JSON.stringify({ alg, typ: "JWT" }))}.${b64url(JSON.stringify(claims))}`;
@@ -38,7 +46,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "getwild-packaging-"));
   expect(relative(repo, work).startsWith("..")).toBe(true); // outside the workspace
   // The root `pnpm test` builds first; a lone run of this package builds the host itself.
-  if (!existsSync(join(repo, "packages", "host", "dist", "index.js"))) run("npx", [...PNPM, "--filter", "@getwild/host", "run", "build"], repo);
+  if (!hostBuilt()) run("npx", [...PNPM, "--filter", "@getwild/host", "run", "build"], repo);
   const packed = join(work, "tarballs");
   mkdirSync(packed);
   run("npx", [...PNPM, "-r", "--filter", "./packages/*", "pack", "--pack-destination", packed], repo);
