@@ -90,7 +90,9 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(report(host, "status")).toBe("200");
     expect(report(host, "response_set")).toBe("Ok");
     expect(report(host, "response_remove")).toBe("Ok");
-    expect(report(host, "request_in_response")).toBe("response-body");
+    // Envoy forgets the request header map once onRequestHeaders continues (decodeHeaders sets
+    // request_headers_ = nullptr): a response callback cannot read it.
+    expect(report(host, "request_in_response")).toBe("null/BadArgument");
     expect(stream.sendResponseBody("part1 ", { endOfStream: false })).toBe("Pause");
     expect(stream.sendResponseBody("part2", { endOfStream: true })).toBe("Continue");
     expect(reportAll(host, "response_body")).toEqual(["6,more", "11,eos"]);

@@ -68,6 +68,23 @@ describe.each(TARGETS)("robustness (%s build)", (target) => {
   });
 });
 
+describe.each(TARGETS)("module top level (%s build)", (target) => {
+  it("host calls at top level are refused by the SDK (no trap, the module loads); metrics define on first use", async () => {
+    const host = await hostFor("toplevel", target);
+    expect(host.failures).toEqual([]);
+    expect(report(host, "property")).toBe("null/InternalFailure");
+    expect(report(host, "shared")).toBe("InternalFailure,queue=InternalFailure,tick=InternalFailure");
+    expect(report(host, "early_increment")).toBe("InternalFailure");
+    const hints = host.logs("critical");
+    for (const call of ["proxy_define_metric", "proxy_get_property", "proxy_set_shared_data", "proxy_register_shared_queue", "proxy_set_tick_period_milliseconds"]) {
+      expect(hints.some((h) => h.startsWith(`${call} called at module top level`)), call).toBe(true);
+    }
+    await host.request({ path: "/1" });
+    await host.request({ path: "/2" });
+    expect(host.metric("toplevel_requests")).toBe(2);
+  });
+});
+
 describe.each(TARGETS)("hot paths (%s build)", (target) => {
   it("header get/set/has in a loop leave memory flat (host blocks freed, scratch reused)", async () => {
     const host = await startScenarios(target);

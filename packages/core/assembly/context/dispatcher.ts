@@ -18,6 +18,7 @@ import {
   findRootFactory, addRoot, addStream, findRoot, findStream, removeRoot, removeStream,
 } from "./registry";
 import { takePendingCall, dropPendingCalls } from "./callouts";
+import { markStarted } from "../abi/phase";
 
 /** Stands in when no factory matches the host's root id: fails configuration, loudly. */
 class UnregisteredRoot extends RootContext {
@@ -28,6 +29,7 @@ class UnregisteredRoot extends RootContext {
 }
 
 export function onContextCreate(contextId: u32, parentContextId: u32): void {
+  markStarted();
   if (parentContextId == 0) {
     let rootId = getPropertyString(["plugin_root_id"]);
     let name = rootId === null ? "" : rootId;

@@ -44,7 +44,9 @@ export class HttpContext extends BaseContext {
   /** Last call; the dispatcher forgets this context afterwards. */
   onDelete(): void {}
 
-  // ---- Header maps of this stream (valid in the matching callbacks and in onLog) ----
+  // ---- Header maps of this stream: each valid in its own callback (and while paused there) and in
+  // onLog; Envoy forgets request headers once onRequestHeaders continues, so keep copies of what
+  // response callbacks need. ----
   get requestHeaders(): HeaderMap { return requestHeaders; }
   get responseHeaders(): HeaderMap { return responseHeaders; }
   get requestTrailers(): HeaderMap { return requestTrailers; }

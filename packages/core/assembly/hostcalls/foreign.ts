@@ -6,11 +6,16 @@
 // an unregistered name is NotFound, so a caller can fall back to pure AssemblyScript code.
 import { Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_call_foreign_function } from "../abi/imports";
 import { clearOut, OUT_PTR, OUT_SIZE, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8 } from "../abi/memory";
 
 /** The result bytes, or null (`lastStatus()`: NotFound = no such function, or the function's error). */
 export function callForeignFunction(name: string, args: Uint8Array): Uint8Array | null {
+  if (initializing()) {
+    refuseDuringInitialize("proxy_call_foreign_function");
+    return null;
+  }
   let buffer = borrowScratch(maxUtf8Size(name));
   let len = writeUtf8(name, buffer);
   clearOut();

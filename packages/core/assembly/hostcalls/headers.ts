@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The header maps of the current stream (spec: "HTTP fields"), one shared object per map type.
 //
-// Valid: request headers in onRequestHeaders and later request callbacks, and in onLog; request
-// trailers in onRequestTrailers (and, to add trailers, in the last onRequestBody); response headers
-// from onResponseHeaders on, and in onLog; response trailers likewise. Outside of those Envoy returns
-// BadArgument (reads yield null/empty with `lastStatus()` BadArgument). The maps act on the
+// Valid (Envoy): each map only in its own callback and, if that callback returned Pause, until
+// the stream continues (e.g. in a callout callback): Envoy drops its reference to the request
+// headers once onRequestHeaders continues, so onResponseHeaders cannot read them (BadArgument).
+// Copy what later callbacks need into fields of your HttpContext. onLog sees request and response
+// headers again. Request trailers can be added from the last onRequestBody of a request without
+// trailers. Unavailable maps read as null/empty with `lastStatus()` BadArgument. The maps act on the
 // effective context, so inside a callout callback they refer to the originating stream.
 import { MapType } from "../abi/enums";
 import { HeaderMap } from "../headers/header_map";

@@ -9,6 +9,7 @@
 // proxy_get_status = BrokenConnection "reset"; a timeout arrives as an Envoy 504 reply.
 import { Status, BufferType } from "../abi/enums";
 import { fromHost, mapStatus } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_http_call, proxy_get_status } from "../abi/imports";
 import {
   borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord,
@@ -40,6 +41,7 @@ export function dispatchHttpCall(
   trailers: HeaderPair[] | null,
   timeoutMilliseconds: u32,
 ): HttpCallResult {
+  if (initializing()) return new HttpCallResult(refuseDuringInitialize("proxy_http_call"), 0);
   let clusterMax = maxUtf8Size(cluster);
   let headersMax = encodedPairsSize(headers);
   let trailersMax = trailers === null ? 0 : encodedPairsSize(trailers);

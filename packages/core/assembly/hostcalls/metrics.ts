@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Metrics (spec: "Metrics"): counters, gauges and histograms, defined once, then updated by id.
 //
-// Define in onVmStart/onConfigure (never at module top level: _initialize may only log) and keep
-// the object. Every worker VM defines its own handle to the same host-wide metric. Envoy's rules:
+// Create them once and keep the objects; a metric constructed at module top level (where the host
+// forbids defining metrics) defines itself on first use instead. Every worker VM defines its own
+// handle to the same host-wide metric. Envoy's rules:
 // a counter only grows (increment by <= 0 is BadArgument), a gauge moves both ways or is set with
 // `record`, a histogram records samples and cannot be read (`get` is BadArgument). A metric whose
 // definition failed (`defined == false`) answers every call with BadArgument without calling the host.
 import { MetricType, Status } from "../abi/enums";
 import { fromHost, setLastStatus } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_define_metric, proxy_increment_metric, proxy_record_metric, proxy_get_metric } from "../abi/imports";
 import { clearOut, OUT_WORD, outWord, outWord64, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8 } from "../abi/memory";
 
@@ -21,39 +23,67 @@ function define(metricType: MetricType, name: string): Status {
   return status;
 }
 
-/** Common part of the three metric kinds: the host id and whether definition succeeded. */
+/**
+ * Common part of the three metric kinds: the host id, defined on construction, or on first use
+ * when constructed at module top level (where the host forbids defining metrics), so
+ * `const requests = new Counter("requests")` at top level works.
+ */
 export class Metric {
-  /** Status of the definition (Ok when usable). */
-  readonly definitionStatus: Status;
-  readonly id: u32;
+  private resolved: bool = false;
+  private status: Status = Status.NotFound;
+  private metricId: u32 = 0;
 
   constructor(public readonly metricType: MetricType, public readonly name: string) {
-    let status = define(metricType, name);
-    this.definitionStatus = status;
-    this.id = status == Status.Ok ? outWord() : 0;
+    if (!initializing()) this.resolve();
+  }
+
+  /** Defines the metric with the host once; true if usable. */
+  private resolve(): bool {
+    if (!this.resolved) {
+      if (initializing()) {
+        refuseDuringInitialize("proxy_define_metric");
+        return false;
+      }
+      this.status = define(this.metricType, this.name);
+      this.metricId = this.status == Status.Ok ? outWord() : 0;
+      this.resolved = true;
+    }
+    return this.status == Status.Ok;
+  }
+
+  /** Status of the definition (Ok when usable). */
+  get definitionStatus(): Status {
+    this.resolve();
+    return this.status;
+  }
+
+  /** The host's id for this metric (0 if not defined). */
+  get id(): u32 {
+    this.resolve();
+    return this.metricId;
   }
 
   get defined(): bool {
-    return this.definitionStatus == Status.Ok;
+    return this.resolve();
   }
 
   protected incrementBy(delta: i64): Status {
-    if (!this.defined) return setLastStatus(Status.BadArgument);
-    return fromHost(proxy_increment_metric(this.id, delta));
+    if (!this.resolve()) return setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
+    return fromHost(proxy_increment_metric(this.metricId, delta));
   }
 
   protected recordValue(value: i64): Status {
-    if (!this.defined) return setLastStatus(Status.BadArgument);
-    return fromHost(proxy_record_metric(this.id, value));
+    if (!this.resolve()) return setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
+    return fromHost(proxy_record_metric(this.metricId, value));
   }
 
   protected readValue(): u64 {
-    if (!this.defined) {
-      setLastStatus(Status.BadArgument);
+    if (!this.resolve()) {
+      setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
       return 0;
     }
     clearOut();
-    if (fromHost(proxy_get_metric(this.id, OUT_WORD)) != Status.Ok) return 0;
+    if (fromHost(proxy_get_metric(this.metricId, OUT_WORD)) != Status.Ok) return 0;
     return outWord64();
   }
 }

@@ -9,6 +9,7 @@
 // names are not part of the ABI.
 import { Status } from "../abi/enums";
 import { fromHost, setLastStatus } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_property, proxy_set_property } from "../abi/imports";
 import {
   clearOut, OUT_PTR, OUT_SIZE, takeOutBytes, takeOutString, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
@@ -32,6 +33,7 @@ function writePath(path: string[], dst: usize): usize {
 
 /** Calls proxy_get_property; leaves the value in the out-params on Ok. */
 function fetch(path: string[]): Status {
+  if (initializing()) return refuseDuringInitialize("proxy_get_property");
   let buffer = borrowScratch(maxPathSize(path));
   let len = writePath(path, buffer);
   clearOut();
@@ -79,6 +81,7 @@ export function getPropertyBool(path: string[], fallback: bool = false): bool {
 
 /** Sets a property (Envoy stores it as filter state `wasm.<path>`). */
 export function setProperty(path: string[], value: Uint8Array): Status {
+  if (initializing()) return refuseDuringInitialize("proxy_set_property");
   let buffer = borrowScratch(maxPathSize(path));
   let len = writePath(path, buffer);
   let status = fromHost(proxy_set_property(buffer, len, value.dataStart, <usize>value.byteLength));

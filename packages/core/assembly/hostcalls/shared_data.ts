@@ -8,6 +8,7 @@
 // is no delete in ABI v0.2.1.
 import { Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_shared_data, proxy_set_shared_data } from "../abi/imports";
 import {
   clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
@@ -24,6 +25,7 @@ export class SharedDataValue {
 
 /** Reads `key`. */
 export function getSharedData(key: string): SharedDataValue {
+  if (initializing()) return new SharedDataValue(refuseDuringInitialize("proxy_get_shared_data"), null, 0);
   let buffer = borrowScratch(maxUtf8Size(key));
   let len = writeUtf8(key, buffer);
   clearOut();
@@ -39,6 +41,7 @@ export function getSharedData(key: string): SharedDataValue {
  * it (else CasMismatch: read again and retry).
  */
 export function setSharedData(key: string, value: Uint8Array, cas: u32 = 0): Status {
+  if (initializing()) return refuseDuringInitialize("proxy_set_shared_data");
   let buffer = borrowScratch(maxUtf8Size(key));
   let len = writeUtf8(key, buffer);
   let status = fromHost(proxy_set_shared_data(buffer, len, value.dataStart, <usize>value.byteLength, cas));

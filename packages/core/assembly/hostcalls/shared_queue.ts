@@ -7,6 +7,7 @@
 // queue of any vm_id (NotFound if nobody registered it). `dequeue` on an empty queue is Empty.
 import { Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { initializing, refuseDuringInitialize } from "../abi/phase";
 import {
   proxy_register_shared_queue, proxy_resolve_shared_queue, proxy_enqueue_shared_queue, proxy_dequeue_shared_queue,
 } from "../abi/imports";
@@ -26,6 +27,7 @@ export class QueueItem {
 
 /** Registers (creates or reopens) queue `name` of this VM's vm_id; this root gets onQueueReady. */
 export function registerSharedQueue(name: string): QueueId {
+  if (initializing()) return new QueueId(refuseDuringInitialize("proxy_register_shared_queue"), 0);
   let buffer = borrowScratch(maxUtf8Size(name));
   let len = writeUtf8(name, buffer);
   clearOut();
@@ -36,6 +38,7 @@ export function registerSharedQueue(name: string): QueueId {
 
 /** Finds queue `name` registered by VMs with `vmId`. */
 export function resolveSharedQueue(vmId: string, name: string): QueueId {
+  if (initializing()) return new QueueId(refuseDuringInitialize("proxy_resolve_shared_queue"), 0);
   let buffer = borrowScratch(maxUtf8Size(vmId) + maxUtf8Size(name));
   let vmIdLen = writeUtf8(vmId, buffer);
   let namePtr = buffer + vmIdLen;
