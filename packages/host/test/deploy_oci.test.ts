@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild oci`: the compat-variant Wasm OCI image, checked with GNU tar and gzip as independent readers: layout, digests, sizes, media types, determinism.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ const quiet = (): CommandIo & { stdout: string[]; stderr: string[] } => {
 };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const tar = (...args: string[]) => execFileSync("tar", args, { encoding: "utf8" });
+/** skopeo (containers/image) is an independent OCI implementation; Debian: apt-get install skopeo. */
+const hasSkopeo = spawnSync("skopeo", ["--version"]).status === 0;
 
 let dir: string;
 let n = 0;
@@ -135,6 +137,27 @@ describe("getwild oci", () => {
     for (const name of ["oci-layout", "index.json", ...readdirSync(join(fromTar, "blobs", "sha256")).map((b) => `blobs/sha256/${b}`)]) {
       expect(Buffer.compare(readFileSync(join(existing, name)), readFileSync(join(fromTar, name))), name).toBe(0);
     }
+  });
+
+  it.skipIf(!hasSkopeo)("is read by skopeo as an archive and as a folder, and copies with its digests verified", async () => {
+    const archive = fresh("skopeo.tar");
+    const folder = fresh("skopeo-layout");
+    await runOci([FILTER, "-o", archive, "--tag", "1.2.3"], quiet());
+    await runOci([FILTER, "-o", `${folder}/`, "--tag", "1.2.3"], quiet());
+    for (const ref of [`oci-archive:${archive}:1.2.3`, `oci:${folder}:1.2.3`]) {
+      const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", ref], { encoding: "utf8" }));
+      expect(raw.annotations).toEqual({ "module.wasm.image/variant": "compat" });
+      expect(raw.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual(["application/vnd.oci.image.layer.v1.tar+gzip"]);
+    }
+    const copy = fresh("skopeo-copy");
+    execFileSync("skopeo", ["copy", "--quiet", `oci-archive:${archive}:1.2.3`, `dir:${copy}`]);
+    const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8"));
+    const layer = readFileSync(join(copy, manifest.layers[0].digest.slice(7)));
+    const out = fresh("skopeo-layer");
+    mkdirSync(out);
+    writeFileSync(join(out, "layer.tgz"), layer);
+    tar("-xzf", join(out, "layer.tgz"), "-C", out);
+    expect(Buffer.compare(readFileSync(join(out, "plugin.wasm")), Buffer.from(wasm()))).toBe(0);
   });
 
   it("does not package a module Envoy would refuse (exit 4, nothing written)", async () => {
