@@ -3,8 +3,7 @@
 // Answers only true or false, for any bytes: wrong lengths, r or s outside [1, n−1], sums that
 // reach infinity: all are plain rejections, never traps.
 
-import { sha256 } from "../sha256";
-import { sha384, sha512 } from "../sha512";
+import { HashAlg, digest } from "../hash";
 import { CurveContext, EcCurve } from "./curve";
 import { EcPublicKey } from "./key";
 import { combDoubleMul, generatorTable } from "./comb";
@@ -93,9 +92,7 @@ export function ecdsaVerifyDigest(key: EcPublicKey, digest: Uint8Array, sig: Uin
 export function ecdsaVerify(key: EcPublicKey, msg: Uint8Array, sig: Uint8Array): bool {
   if (sig.length != 2 * key.context.coordBytes) return false;
   const curve = key.curve;
-  let digest: Uint8Array;
-  if (curve == EcCurve.P256) digest = sha256(msg);
-  else if (curve == EcCurve.P384) digest = sha384(msg);
-  else digest = sha512(msg);
-  return ecdsaVerifyDigest(key, digest, sig);
+  // hash.ts's digest() is shared with RSA, so a module with both links one copy of the hashing.
+  const alg = curve == EcCurve.P256 ? HashAlg.SHA256 : curve == EcCurve.P384 ? HashAlg.SHA384 : HashAlg.SHA512;
+  return ecdsaVerifyDigest(key, digest(alg, msg), sig);
 }
