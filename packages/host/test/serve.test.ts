@@ -183,6 +183,29 @@ describe("getwild serve: requests through the filter", () => {
     expect(up.seen[0]!.headers["content-length"]).toBe(String(body.length));
   });
 
+  it("answers Expect: 100-continue itself and does not forward the header", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const { port } = new URL(server.url);
+    const reply = await new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { expect: "100-continue", "content-length": "5", "x-scenario": "none" } });
+      req.on("continue", () => {
+        continued = true;
+        req.end("hello");
+      });
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body, continued }));
+      });
+      req.on("error", reject);
+    });
+    expect(reply).toEqual({ status: 200, body: "upstream:hello", continued: true });
+    expect(up.seen[0]!.headers.expect).toBeUndefined();
+    expect(server.host.logs("info").some((l) => l.startsWith("request_headers") && l.includes("eos=0"))).toBe(true);
+  });
+
   it("answers 413 when a paused filter buffers more than the buffer limit", async () => {
     const up = await upstreamServer();
     const server = await start({ upstream: new URL(up.url) });

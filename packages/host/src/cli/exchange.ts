@@ -105,7 +105,8 @@ export class Exchange {
       const url = new URL(path);
       path = url.pathname + url.search;
     }
-    const rest = pairsFromRaw(req.rawHeaders, ["host"]);
+    // node:http already answered `Expect: 100-continue`; Envoy does the same and removes the header.
+    const rest = pairsFromRaw(req.rawHeaders, ["host", "expect"]);
     const pairs: [string, string][] = [
       [":authority", req.headers.host ?? "localhost"],
       [":path", path],
