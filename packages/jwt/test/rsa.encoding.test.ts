@@ -37,7 +37,7 @@ interface PssParts {
   separator?: number;
   psByte?: number; // a non-zero byte put in the middle of PS
   flipH?: boolean;
-  topBits?: number; // OR-ed into the first byte after masking
+  topBits?: number; // replaces the first byte after masking (must be 0x80: EM stays below n)
 }
 
 /** EMSA-PSS-ENCODE for a 2048-bit key (emBits 2047, emLen 256), with optional defects. */
@@ -51,7 +51,8 @@ function pssBlock(msg: Buffer, p: PssParts = {}): Buffer {
   const mask = mgf1(h, db.length);
   for (let i = 0; i < db.length; i++) db[i] ^= mask[i];
   db[0] &= 0x7f;
-  db[0] |= p.topBits ?? 0;
+  // With the top bit set, keep EM below n (whose first byte is checked > 0x80) by clearing the rest.
+  if (p.topBits) db[0] = p.topBits;
   if (p.flipH) h[5] ^= 1;
   return Buffer.concat([db, h, Buffer.from([p.trailer ?? 0xbc])]);
 }
