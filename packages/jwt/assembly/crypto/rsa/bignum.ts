@@ -1,35 +1,54 @@
 // SPDX-License-Identifier: Apache-2.0
-// Helpers for unsigned big integers stored as little-endian 32-bit limbs at a raw address:
-// conversion from/to big-endian bytes, comparison, subtraction and doubling modulo n.
+// Unsigned big integers as little-endian limbs (one u32 each) at a raw address: conversion from/to
+// big-endian bytes, comparison, subtraction and doubling modulo n. A limb holds LIMB_BITS bits:
+// 32 for the portable Montgomery code, 28 for the SIMD code (so that sums of 2^56-bounded products
+// need no carries; see montgomery_simd.ts).
 
-/** Writes the big-endian bytes at `src` (`len` bytes) as `limbs` little-endian u32 limbs at `dst`. */
-export function limbsFromBytes(dst: usize, limbs: i32, src: usize, len: i32): void {
-  memory.fill(dst, 0, <usize>limbs << 2);
-  const words = min(len >>> 2, limbs);
-  // Whole 4-byte groups from the end of the byte string, one load each.
-  for (let i = 0; i < words; i++) {
-    store<u32>(dst + (<usize>i << 2), bswap<u32>(load<u32>(src + <usize>(len - 4 - (i << 2)))));
-  }
-  // The 1-3 most significant bytes left over at the start.
-  const rest = len & 3;
-  if (rest != 0 && (len >>> 2) < limbs) {
-    let v: u32 = 0;
-    for (let i = 0; i < rest; i++) v = (v << 8) | <u32>load<u8>(src + <usize>i);
-    store<u32>(dst + (<usize>(len >>> 2) << 2), v);
-  }
+/** Bits per limb, fixed at compile time by whether the SIMD Montgomery code is built. */
+export const LIMB_BITS: i32 = ASC_FEATURE_SIMD ? 28 : 32;
+// @ts-ignore: decorator
+@inline export const LIMB_MASK: u64 = ((<u64>1) << <u64>LIMB_BITS) - 1;
+
+/** Limbs needed for `len` bytes, rounded up to a multiple of 4 (the SIMD code steps by 4). */
+export function limbCount(len: i32): i32 {
+  const limbs = (len * 8 + LIMB_BITS - 1) / LIMB_BITS;
+  return (limbs + 3) & ~3;
 }
 
-/** Writes the low `len` bytes of the limb number at `src` big-endian to `dst`. */
-export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): void {
-  const words = len >>> 2;
-  for (let i = 0; i < words; i++) {
-    const v = i < limbs ? load<u32>(src + (<usize>i << 2)) : 0;
-    store<u32>(dst + <usize>(len - 4 - (i << 2)), bswap<u32>(v));
+/** Writes the big-endian bytes at `src` (`len` bytes) as `limbs` limbs at `dst` (extra bytes dropped). */
+export function limbsFromBytes(dst: usize, limbs: i32, src: usize, len: i32): void {
+  memory.fill(dst, 0, <usize>limbs << 2);
+  let acc: u64 = 0;
+  let accBits = 0;
+  let limb = 0;
+  for (let i = len - 1; i >= 0 && limb < limbs; i--) {
+    acc |= <u64>load<u8>(src + <usize>i) << <u64>accBits;
+    accBits += 8;
+    if (accBits >= LIMB_BITS) {
+      store<u32>(dst + (<usize>limb << 2), <u32>(acc & LIMB_MASK));
+      limb++;
+      acc >>>= <u64>LIMB_BITS;
+      accBits -= LIMB_BITS;
+    }
   }
-  const rest = len & 3;
-  if (rest != 0) {
-    const v = words < limbs ? load<u32>(src + (<usize>words << 2)) : 0;
-    for (let i = 0; i < rest; i++) store<u8>(dst + <usize>(rest - 1 - i), <u8>(v >>> (<u32>i << 3)));
+  if (accBits > 0 && limb < limbs) store<u32>(dst + (<usize>limb << 2), <u32>acc);
+}
+
+/** Writes the low `len` bytes of the number in `limbs` limbs at `src` big-endian to `dst`. */
+export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): void {
+  let acc: u64 = 0;
+  let accBits = 0;
+  let limb = 0;
+  for (let i = len - 1; i >= 0; i--) {
+    if (accBits < 8) {
+      const v: u64 = limb < limbs ? <u64>load<u32>(src + (<usize>limb << 2)) : 0;
+      acc |= v << <u64>accBits;
+      accBits += LIMB_BITS;
+      limb++;
+    }
+    store<u8>(dst + <usize>i, <u8>acc);
+    acc >>>= 8;
+    accBits -= 8;
   }
 }
 
@@ -49,20 +68,20 @@ export function subtractLimbs(a: usize, b: usize, limbs: i32): u32 {
   for (let i = 0; i < limbs; i++) {
     const at = a + (<usize>i << 2);
     const d = <u64>load<u32>(at) - <u64>load<u32>(b + (<usize>i << 2)) - borrow;
-    store<u32>(at, <u32>d);
-    borrow = (d >>> 63) & 1;
+    store<u32>(at, <u32>(d & LIMB_MASK));
+    borrow = d >>> 63;
   }
   return <u32>borrow;
 }
 
 /** x = 2x mod n for x < n (both `limbs` long). */
 export function doubleModulo(x: usize, n: usize, limbs: i32): void {
-  let carry: u32 = 0;
+  let carry: u64 = 0;
   for (let i = 0; i < limbs; i++) {
     const at = x + (<usize>i << 2);
-    const v = load<u32>(at);
-    store<u32>(at, (v << 1) | carry);
-    carry = v >>> 31;
+    const v = (<u64>load<u32>(at) << 1) | carry;
+    store<u32>(at, <u32>(v & LIMB_MASK));
+    carry = v >>> <u64>LIMB_BITS;
   }
   if (carry != 0 || compareLimbs(x, n, limbs) >= 0) subtractLimbs(x, n, limbs);
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Montgomery arithmetic modulo an odd RSA modulus with 32-bit limbs and 64-bit products; every
 // constant that depends only on the modulus is computed once, when the key is imported.
-import { limbsFromBytes, doubleModulo } from "./bignum";
+import { LIMB_BITS, limbCount, limbsFromBytes, doubleModulo } from "./bignum";
 import { montgomeryMultiplyScalar, montgomerySquareScalar } from "./montgomery_scalar";
 import { montgomeryMultiplySimd, montgomeryReduceSimd, montgomerySquareSimd } from "./montgomery_simd";
 
 /**
- * A modulus n ready for Montgomery multiplication with R = 2^(32·limbs). `limbs` is rounded up to
- * a multiple of 4 (zero high limbs are harmless: n < R still holds) so vector code can step by 4.
+ * A modulus n ready for Montgomery multiplication with R = 2^(LIMB_BITS·limbs) (LIMB_BITS is 28 in
+ * SIMD builds, 32 otherwise). `limbs` is rounded up to a multiple of 4 (zero high limbs are
+ * harmless: n < R still holds) so vector code can step by 4.
  */
 export class MontgomeryModulus {
   readonly limbs: i32;
@@ -15,14 +16,14 @@ export class MontgomeryModulus {
   readonly modulus: StaticArray<u32>;
   /** R² mod n: multiplying by it enters the Montgomery domain. */
   readonly rSquared: StaticArray<u32>;
-  /** -n⁻¹ mod 2³². */
+  /** -n⁻¹ mod 2³² (its low LIMB_BITS bits are -n⁻¹ mod 2^LIMB_BITS). */
   readonly negInverse: u32;
   /** Scratch for one product: 2·limbs + 8 u64 columns (the portable path uses 2·limbs u32 of it). */
   private scratch: StaticArray<u64>;
 
   /** `bytes` is the big-endian modulus without leading zeros; the caller has checked it is odd. */
   constructor(bytes: usize, len: i32) {
-    const limbs = ((len + 15) >>> 4) << 2;
+    const limbs = limbCount(len);
     this.limbs = limbs;
     const n = new StaticArray<u32>(limbs + 4);
     limbsFromBytes(changetype<usize>(n), limbs, bytes, len);
@@ -100,8 +101,9 @@ export class MontgomeryModulus {
   }
 
   /**
-   * R² mod n without division: start from 2^(bits-1) < n, double up to R·2^limbs mod n, then five
-   * Montgomery squarings turn R·2^(limbs) into R·2^(32·limbs) = R² (each maps R·2^k to R·2^(2k)).
+   * R² mod n without division: start from 2^(bits-1) < n, double up to R·2^a mod n with
+   * a = LIMB_BITS·limbs/4, then two Montgomery squarings (each maps R·2^t to R·2^(2t)) give
+   * R·2^(4a) = R·R.
    */
   private computeRSquared(): void {
     const limbs = this.limbs;
@@ -110,10 +112,12 @@ export class MontgomeryModulus {
     const bits = modulusBits(n, limbs);
     memory.fill(x, 0, <usize>limbs << 2);
     const top = bits - 1;
-    store<u32>(x + (<usize>(top >>> 5) << 2), <u32>1 << <u32>(top & 31));
-    const doublings = 32 * limbs - top + limbs;
+    store<u32>(x + (<usize>(top / LIMB_BITS) << 2), <u32>1 << <u32>(top % LIMB_BITS));
+    const a = (LIMB_BITS * limbs) >>> 2;
+    const doublings = LIMB_BITS * limbs - top + a;
     for (let i = 0; i < doublings; i++) doubleModulo(x, n, limbs);
-    for (let i = 0; i < 5; i++) this.square(x, x);
+    this.square(x, x);
+    this.square(x, x);
   }
 }
 
@@ -127,7 +131,7 @@ function negativeInverse32(n0: u32): u32 {
 function modulusBits(n: usize, limbs: i32): i32 {
   for (let i = limbs - 1; i >= 0; i--) {
     const v = load<u32>(n + (<usize>i << 2));
-    if (v != 0) return i * 32 + 32 - <i32>clz<u32>(v);
+    if (v != 0) return i * LIMB_BITS + 32 - <i32>clz<u32>(v);
   }
   return 0;
 }
