@@ -204,6 +204,14 @@ describe("getwild serve: requests through the filter", () => {
     expect(after.headers.get("hello")).toBeNull(); // the filter is bypassed
   });
 
+  it("FAIL_RELOAD: the request after a trap gets a fresh VM", async () => {
+    const server = await start({ failurePolicy: "FAIL_RELOAD" });
+    expect((await fetch(server.url, scenario("trap"))).status).toBe(503);
+    const next = await fetch(server.url, scenario("none"));
+    expect(next.status).toBe(200);
+    expect(next.headers.get("hello")).toBe("world");
+  });
+
   it("spreads requests over worker VMs", async () => {
     const server = await start({ workers: 2 });
     for (let i = 0; i < 4; i++) expect((await fetch(server.url, scenario("none"))).status).toBe(200);
