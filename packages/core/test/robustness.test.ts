@@ -2,7 +2,9 @@
 // Data no well-behaved host sends, fed straight to the compiled exports: unknown context ids and
 // tokens, callbacks out of order, bogus out-param pointers. Nothing may trap (a trap kills the VM).
 import { describe, it, expect } from "vitest";
-import { TARGETS, hostFor, rawVm, report, startScenarios, sendScenario } from "./harness";
+import { readFileSync } from "node:fs";
+import { validateModule, PROXY_IMPORTS, KNOWN_EXPORTS, formatSignature } from "@getwild/host";
+import { TARGETS, hostFor, rawVm, report, startScenarios, sendScenario, fixturePath } from "./harness";
 
 describe.each(TARGETS)("robustness (%s build)", (target) => {
   it("callbacks for unknown context ids get neutral answers", async () => {
@@ -102,5 +104,29 @@ describe.each(TARGETS)("hot paths (%s build)", (target) => {
     expect(host.memoryBytes()).toBe(before);
     expect(host.failures).toEqual([]);
     console.log(`[${target}] header get/set/has through @getwild/host: ${perCall.toFixed(0)} ns per call`);
+  });
+});
+
+describe.each(TARGETS)("ABI imports and exports (%s build)", (target) => {
+  it("every declared host function links with the exact type cpp-host registers, and nothing else is imported", () => {
+    const result = validateModule(readFileSync(fixturePath("imports", target)));
+    expect(result.errors).toEqual([]);
+    const imported = result.imports.map((i) => `${i.module}.${i.name}`).sort();
+    expect(imported).toEqual(Object.keys(PROXY_IMPORTS).map((n) => `env.${n}`).sort());
+    for (const imp of result.imports) expect(imp.provided, `${imp.name} ${imp.signature}`).toBe(true);
+    // Every callback the SDK exports has the signature cpp-host requires (else "Bad function signature").
+    const exported = new Map(result.exports.map((e) => [e.name, e.signature]));
+    for (const [name, type] of KNOWN_EXPORTS) {
+      if (exported.has(name)) expect(exported.get(name), name).toBe(formatSignature(type));
+    }
+    expect([...exported.keys()].filter((n) => n.startsWith("proxy_on_")).sort()).toEqual([
+      "proxy_on_configure", "proxy_on_context_create", "proxy_on_delete", "proxy_on_done",
+      "proxy_on_foreign_function", "proxy_on_http_call_response", "proxy_on_log", "proxy_on_memory_allocate",
+      "proxy_on_queue_ready", "proxy_on_request_body", "proxy_on_request_headers", "proxy_on_request_trailers",
+      "proxy_on_response_body", "proxy_on_response_headers", "proxy_on_response_trailers", "proxy_on_tick",
+      "proxy_on_vm_start",
+    ]);
+    expect(exported.has("proxy_abi_version_0_2_1")).toBe(true);
+    expect(exported.has("_initialize")).toBe(true);
   });
 });
