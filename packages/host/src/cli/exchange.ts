@@ -269,7 +269,12 @@ export class Exchange {
         this.clientChunked = framing.contentLength === null;
         this.clientBytesLeft = framing.contentLength;
       }
-      res.writeHead(status, headers);
+      try {
+        res.writeHead(status, headers);
+      } catch (e) {
+        // node refuses what HTTP/1.1 cannot carry (a status outside 100..999, CR/LF in a value...).
+        return this.unsendable((e as Error).message);
+      }
     }
     while (this.clientChunksSent < out.chunks.length) {
       const chunk = out.chunks[this.clientChunksSent++]!;
@@ -328,6 +333,18 @@ export class Exchange {
   private abandon(reason: string): void {
     if (!this.stream.completed) this.stream.reset(reason);
     this.abort(reason);
+  }
+
+  /** The filter produced response headers that cannot be sent: say why, answer 502. */
+  private unsendable(why: string): void {
+    console.error(`getwild serve: ${this.method} ${this.req.url}: the response headers after the filter cannot be sent: ${why}`);
+    this.res.writeHead(502, { "content-type": "text/plain" });
+    this.res.end(`getwild serve: the response headers after the filter cannot be sent: ${why}\n`);
+    this.dropUpstream();
+    if (!this.stream.completed) this.stream.complete();
+    this.done = true;
+    this.env.accessLog?.(`${this.method} ${this.req.url} -> 502 unsendable_response_headers ${Date.now() - this.startedAt}ms`);
+    this.env.finished(this);
   }
 
   /** A bug in the proxy itself: answer 500 if nothing was sent yet, otherwise drop the connection. */
