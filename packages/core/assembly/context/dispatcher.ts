@@ -33,7 +33,7 @@ export function onContextCreate(contextId: u32, parentContextId: u32): void {
   if (parentContextId == 0) {
     let rootId = getPropertyString(["plugin_root_id"]);
     let name = rootId === null ? "" : rootId;
-    let factory = findRootFactory(name);
+    let factory = findRootFactory(name, rootId !== null);
     let root = factory === null ? new UnregisteredRoot(contextId) : factory(contextId);
     root.rootId = name;
     addRoot(root);

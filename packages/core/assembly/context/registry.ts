@@ -29,10 +29,14 @@ export function registerRootContext(factory: RootContextFactory, rootId: string 
   factories.push(factory);
 }
 
-/** The factory for `rootId`, else the "" factory, else null. */
-export function findRootFactory(rootId: string): RootContextFactory | null {
+/**
+ * The factory for `rootId`, else the "" factory, else null. When the host could not tell the root
+ * id (`rootIdKnown` false: no plugin_root_id property), a lone registered factory is used.
+ */
+export function findRootFactory(rootId: string, rootIdKnown: bool = true): RootContextFactory | null {
   let index = factoryIds.indexOf(rootId);
   if (index < 0) index = factoryIds.indexOf("");
+  if (index < 0 && !rootIdKnown && factories.length == 1) index = 0;
   return index < 0 ? null : unchecked(factories[index]);
 }
 
