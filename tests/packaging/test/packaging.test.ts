@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a user gets from `npm i`: every package under packages/ is packed with `pnpm pack`, installed with
 // plain npm into a new project outside the workspace, and a custom filter using @getwild/core and
-// @getwild/jwt is built there with asc (published asconfig base) and run in the installed @getwild/host.
+// @getwild/jwt (and @getwild/getwild) is built there with asc (published asconfig base) and run in the installed @getwild/host.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -105,7 +105,7 @@ describe("published packages", () => {
       project = join(work, "my-filter");
       cpSync(fixture, project, { recursive: true });
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-filter", version: "1.0.0", private: true, type: "module" }, null, 2));
-      // What a user types: npm i @getwild/core @getwild/jwt @getwild/host (here: the packed tarballs).
+      // What a user types: npm i @getwild/core @getwild/jwt @getwild/getwild @getwild/host (here: the packed tarballs).
       run("npm", ["i", "--no-audit", "--no-fund", "assemblyscript@0.28.20", ...tarballs.values()], project);
       run(join(project, "node_modules", ".bin", "asc"), ["--target", "release"], project);
       const now = Math.floor(Date.now() / 1000);
@@ -137,7 +137,7 @@ describe("published packages", () => {
     it("lets a valid token through and refuses forged, expired, wrong-algorithm and missing ones", () => {
       expect(out.failures).toBe(0);
       expect(out.results[0]).toEqual({ status: 200, body: "hello alice", details: null });
-      expect(out.results.slice(1).map((r) => [r.status, r.details])).toEqual([
+      expect(out.results.slice(1, 5).map((r) => [r.status, r.details])).toEqual([
         [401, "jwt_signature_invalid"],
         [401, "jwt_expired"],
         [401, "jwt_alg_not_allowed"],
@@ -145,6 +145,10 @@ describe("published packages", () => {
       ]);
       expect(JSON.parse(out.results[1]!.body)).toEqual({ error: "signature_invalid" });
       expect(out.logs).toContain("refused: expired");
+    });
+
+    it("answers /teapot with @getwild/getwild's reply (the third AssemblyScript package resolves too)", () => {
+      expect(out.results[5]).toMatchObject({ status: 418, body: "getwild" });
     });
 
     it("runs the installed getwild bin: check passes the filter", () => {
