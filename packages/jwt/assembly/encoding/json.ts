@@ -107,6 +107,36 @@ function asciiString(src: usize, len: i32): string {
   return out;
 }
 
+// Short ASCII strings are interned: the same member names ("iss", "exp", "kid"…) and often the
+// same values (issuer, audience) come back in every token, and reusing the string saves an
+// allocation each time, which is most of what the reader costs. A direct-mapped cache: a miss
+// just replaces the slot, so it holds at most INTERN_SLOTS strings of at most INTERN_MAX_LENGTH.
+const INTERN_SLOTS: u32 = 512;
+const INTERN_MAX_LENGTH: i32 = 48;
+const internTable = new StaticArray<string | null>(<i32>INTERN_SLOTS);
+
+function internAscii(src: usize, len: i32): string {
+  if (len > INTERN_MAX_LENGTH) return asciiString(src, len);
+  let h: u32 = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(src + <usize>i)) * 0x01000193;
+  const slot = <i32>((h ^ (h >> 16)) & (INTERN_SLOTS - 1));
+  const cached = unchecked(internTable[slot]);
+  if (cached != null && cached.length == len) {
+    const chars = changetype<usize>(cached);
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (<u32>load<u16>(chars + (<usize>i << 1)) != <u32>load<u8>(src + <usize>i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const fresh = asciiString(src, len);
+  unchecked((internTable[slot] = fresh));
+  return fresh;
+}
+
 class Reader {
   pos: usize;
   error: JsonError = JsonError.None;
@@ -214,7 +244,7 @@ class Reader {
       const c = <u32>load<u8>(p);
       if (c == 0x22) {
         this.pos = p + 1;
-        return asciiString(begin, <i32>(p - begin));
+        return internAscii(begin, <i32>(p - begin));
       }
       if (c == 0x5c || c < 0x20 || c >= 0x80) break;
       p++;
