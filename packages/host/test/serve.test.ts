@@ -212,6 +212,28 @@ describe("getwild serve: requests through the filter", () => {
     expect(next.headers.get("hello")).toBe("world");
   });
 
+  it("prints the filter's logs at or above --log-level, before the request's access-log line", async () => {
+    const printed: string[] = [];
+    const { serve } = await import("../src/cli/serve.js");
+    const { options, cleanups } = await import("./serve_helpers.js");
+    for (const logLevel of ["info", "warn"] as const) {
+      printed.length = 0;
+      const server = await serve(options({ logLevel }), { accessLog: (l) => printed.push(l), filterLog: (l) => printed.push(l) });
+      cleanups.push(() => server.close());
+      await fetch(server.url, scenario("none"));
+      const info = printed.filter((l) => /^\[info\] wasm log test \(worker 0\): /.test(l));
+      if (logLevel === "info") {
+        expect(info.some((l) => l.endsWith("configure config="))).toBe(true);
+        const logLine = printed.findIndex((l) => /\): log \d+ status=200$/.test(l));
+        expect(logLine).toBeGreaterThan(-1);
+        expect(printed.findIndex((l) => l.startsWith("GET / -> 200"))).toBeGreaterThan(logLine);
+      } else {
+        expect(info).toEqual([]);
+        expect(printed.some((l) => l.startsWith("GET / -> 200"))).toBe(true);
+      }
+    }
+  });
+
   it("spreads requests over worker VMs", async () => {
     const server = await start({ workers: 2 });
     for (let i = 0; i < 4; i++) expect((await fetch(server.url, scenario("none"))).status).toBe(200);
