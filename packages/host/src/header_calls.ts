@@ -21,6 +21,10 @@ export function headerImports(vm: Vm) {
   const mapFor = (type: number, write: boolean): HeaderMap | Status => resolveMap(vm, type, write) ?? Status.BadArgument;
   const mutable = (type: number) => mapFor(type, true);
   const readable = (type: number) => mapFor(type, false);
+  const inLogPhase = () => {
+    const ctx = vm.context();
+    return !!ctx && ctx.kind === "stream" && ctx.stream.inLogPhase;
+  };
   return {
     /** An unavailable map reads as empty (OK, ptr 0, size 0), like Envoy. */
     proxy_get_header_map_pairs(type: number, outPtrPtr: number, outSizePtr: number): number {
@@ -38,8 +42,9 @@ export function headerImports(vm: Vm) {
       return Status.Ok;
     },
     /** Envoy answers the map's byte size (sum of key and value lengths), not the entry count. */
+    /** Envoy looks the map up for writing here (`getMap`): absent in the access-log phase. */
     proxy_get_header_map_size(type: number, outSizePtr: number): number {
-      const map = readable(type);
+      const map = mutable(type);
       if (typeof map === "number") return map;
       return mem.writeU32(outSizePtr, map.byteSize) ? Status.Ok : Status.InvalidMemoryAccess;
     },
@@ -47,7 +52,8 @@ export function headerImports(vm: Vm) {
       const key = mem.readString(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
       const map = readable(type);
-      if (typeof map === "number") return map;
+      // In the access-log phase a missing map reads as a missing key.
+      if (typeof map === "number") return inLogPhase() ? Status.NotFound : map;
       const value = map.get(key);
       if (value === undefined) return Status.NotFound;
       return vm.copyOut(new TextEncoder().encode(value), outPtrPtr, outSizePtr);

@@ -65,7 +65,10 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
   const [top, name] = path;
   if (path.length !== 2) return null;
   if (top === "request") {
-    const h = stream.request.headers;
+    // Envoy's CEL activation sees the request headers only while the filter holds them (or in on_log).
+    const h = stream.request.headersVisible || stream.inLogPhase ? stream.request.headers : null;
+    if (name === "protocol") return utf8(stream.protocol);
+    if (name === "time") return encodePropertyValue(stream.startTimeNs);
     if (!h) return null;
     const rawPath = h.get(":path") ?? "";
     const q = rawPath.indexOf("?");
@@ -81,21 +84,21 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
       case "referer": return str(h.get("referer"));
       case "useragent": return str(h.get("user-agent"));
       case "id": return str(h.get("x-request-id"));
-      case "protocol": return utf8(stream.protocol);
-      case "time": return encodePropertyValue(stream.startTimeNs);
       default: return null;
     }
   }
   if (top === "response") {
-    const h = stream.response.headers;
+    const visible = stream.response.headersVisible || stream.inLogPhase;
+    const h = visible ? stream.response.headers : null;
     switch (name) {
       case "code": {
-        const s = h?.get(":status");
+        // From stream info: known once response headers exist, whether or not the filter holds them.
+        const s = stream.response.headers?.get(":status");
         return s === undefined ? null : encodePropertyValue(Number(s));
       }
       case "code_details": return stream.responseCodeDetails === null ? null : utf8(stream.responseCodeDetails);
       case "headers": return headersValue(h);
-      case "trailers": return headersValue(stream.response.trailers);
+      case "trailers": return headersValue(stream.response.trailersVisible || stream.inLogPhase ? stream.response.trailers : null);
       case "grpc_status": {
         const g = stream.response.trailers?.get("grpc-status") ?? h?.get("grpc-status");
         return g === undefined ? null : encodePropertyValue(Number(g));

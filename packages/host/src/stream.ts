@@ -34,6 +34,10 @@ export class HttpStream extends StreamView {
   /** on_log is running: Envoy's access-log phase (read-only header maps). */
   private logPhase = false;
 
+  get inLogPhase(): boolean {
+    return this.logPhase;
+  }
+
   constructor(
     readonly core: HostCore,
     readonly vm: Vm,
