@@ -54,4 +54,21 @@ describe.each(TARGETS)("metrics, shared data, queues (%s build)", (target) => {
     await host.idle();
     expect(reportAll(host, "queue_ready")).toContain("Ok/item2");
   });
+
+  it("shared data and queues are shared by the worker VMs of one vm_id", async () => {
+    const host = await startScenarios(target, { workers: 2 });
+    const write = host.newHttpStream({ worker: 0 });
+    write.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "shared"]], { endOfStream: true });
+    const queue = host.newHttpStream({ worker: 0 });
+    queue.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "queue"]], { endOfStream: true });
+    await host.idle();
+    const read = host.newHttpStream({ worker: 1 });
+    read.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "shared-read"]], { endOfStream: true });
+    await host.idle();
+    expect(report(host, "sd_read")).toBe("Ok/v4");
+    expect(report(host, "queue_resolve_other_vm")).toBe("Ok");
+    expect(report(host, "queue_enqueue_other_vm")).toBe("Ok");
+    // The registering VM's root is notified and dequeues the item.
+    expect(reportAll(host, "queue_ready")).toContain("Ok/from another vm");
+  });
 });
