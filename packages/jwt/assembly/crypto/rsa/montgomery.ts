@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Montgomery arithmetic modulo an odd RSA modulus with 28- or 32-bit limbs and 64-bit products; every
-// constant that depends only on the modulus is computed once, when the key is imported.
+// Montgomery arithmetic modulo an odd RSA modulus with 28- or 32-bit limbs and 64-bit products;
+// every constant that depends only on the modulus is computed once, when the key is imported.
 import { LIMB_BITS, limbCount, limbsFromBytes, doubleModulo } from "./bignum";
 import { montgomeryMultiplyScalar, montgomerySquareScalar } from "./montgomery_scalar";
 import { montgomeryMultiplySimd, montgomeryReduceSimd, montgomerySquareSimd } from "./montgomery_simd";
