@@ -18,10 +18,32 @@ import { utf8 } from "./memory.js";
 
 type HostFn = (...args: any[]) => number | void;
 
-/** Context, foreign-function and gRPC calls (gRPC is linked but not emulated: UNIMPLEMENTED). */
+/**
+ * gRPC is linked but not emulated. Statuses follow Envoy where they do not need a real call: an
+ * unknown cluster is PARSE_FAILURE (0.1.x compatibility), a known one UNIMPLEMENTED here; since no
+ * call ever exists, tokens of the right kind (low bits 1 = call, 2 = stream) are NOT_FOUND, others
+ * BAD_ARGUMENT.
+ */
+function grpcImports(vm: Vm): Record<string, HostFn> {
+  const start = (servicePtr: number, serviceSize: number): number => {
+    const service = vm.mem.readString(servicePtr, serviceSize);
+    if (service === null) return Status.InvalidMemoryAccess;
+    return vm.core.clusters.has(service) ? Status.Unimplemented : Status.ParseFailure;
+  };
+  const isCall = (t: number) => (t & 3) === 1;
+  const isStream = (t: number) => (t & 3) === 2;
+  return {
+    proxy_grpc_call: start,
+    proxy_grpc_stream: start,
+    proxy_grpc_send: (token: number) => (isStream(token) ? Status.NotFound : Status.BadArgument),
+    proxy_grpc_cancel: (token: number) => (isCall(token) || isStream(token) ? Status.NotFound : Status.BadArgument),
+    proxy_grpc_close: (token: number) => (isCall(token) || isStream(token) ? Status.NotFound : Status.BadArgument),
+  };
+}
+
+/** Context and foreign-function calls. */
 function miscImports(vm: Vm): Record<string, HostFn> {
   const core = vm.core;
-  const unimplemented = () => Status.Unimplemented;
   return {
     proxy_set_effective_context: (id: number) => vm.setEffectiveContext(id),
     /** Only a root context whose on_done returned false may call proxy_done; its on_delete follows. */
@@ -42,11 +64,6 @@ function miscImports(vm: Vm): Record<string, HostFn> {
       if (typeof result === "number") return result;
       return vm.copyOut(typeof result === "string" ? utf8(result) : result, outPtrPtr, outSizePtr);
     },
-    proxy_grpc_call: unimplemented,
-    proxy_grpc_stream: unimplemented,
-    proxy_grpc_send: unimplemented,
-    proxy_grpc_cancel: unimplemented,
-    proxy_grpc_close: unimplemented,
     pthread_equal: (a: number, b: number) => (a === b ? 1 : 0),
     emscripten_notify_memory_growth: () => undefined,
   };
@@ -73,6 +90,7 @@ export function buildImports(vm: Vm): Record<string, Record<string, HostFn>> {
     ...streamImports(vm),
     ...calloutImports(vm),
     ...miscImports(vm),
+    ...grpcImports(vm),
   };
   const out: Record<string, Record<string, HostFn>> = { env: {} };
   for (const name of [...Object.keys(PROXY_IMPORTS), ...Object.keys(OTHER_ENV_IMPORTS)]) {

@@ -61,7 +61,7 @@ export function metricImports(vm: Vm) {
     /** Counter: adds; gauge: sets; histogram: records a sample (Envoy `recordMetric`). */
     proxy_record_metric(id: number, value: bigint): number {
       const m = lookup(id);
-      if (!m) return (id & 3) === 3 ? Status.BadArgument : Status.NotFound;
+      if (!m) return Status.NotFound;
       const v = U64(value);
       if ((id & 3) === 0) m.value = U64(m.value + v);
       else if ((id & 3) === 1) m.value = v;
