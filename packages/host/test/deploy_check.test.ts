@@ -84,6 +84,9 @@ describe("getwild check", () => {
     await runCheck([path], io);
     expect(io.stdout.join("\n")).toMatch(/✗ env\.abort\s+i32 i32 i32 i32/);
     expect(io.stdout.join("\n")).not.toMatch(/✗ env\.proxy/);
+    expect(io.stderr).toContain(
+      'hint: env.abort: asc emits it for throw/assert/bounds checks: extend "@getwild/core/asconfig.base.json" (its `use: abort=...` replaces it)',
+    );
   });
 
   it("refuses bytes that are not wasm with Envoy's parse message", async () => {

@@ -15,6 +15,23 @@ the module (2 bad arguments, 3 missing file).
   --wasi SET               WASI functions the target host links: stable (default) or cpp-host-head
   -h, --help               this help`;
 
+/** What to change when AssemblyScript's default imports (which Envoy lacks) show up. */
+const IMPORT_HINTS: Record<string, string> = {
+  "env.abort": 'asc emits it for throw/assert/bounds checks: extend "@getwild/core/asconfig.base.json" (its `use: abort=...` replaces it)',
+  "env.seed": "Math.random() needs a seed: avoid it, or compile with --use seed=<your function>",
+  "env.trace": "trace() has no Envoy counterpart: log with @getwild/core's logInfo/logDebug instead",
+  "env.Date.now": "Date.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core",
+  "env.console.log": "console.log has no Envoy counterpart: use logInfo() from @getwild/core",
+  "env.performance.now": "performance.now() has no Envoy counterpart: use getCurrentTimeNanoseconds() from @getwild/core",
+};
+
+/** Hints for the refused imports this report lists (known AssemblyScript defaults only). */
+export function importHints(report: ValidationResult): string[] {
+  return report.imports
+    .filter((i) => !i.provided && IMPORT_HINTS[`${i.module}.${i.name}`] !== undefined)
+    .map((i) => `hint: ${i.module}.${i.name}: ${IMPORT_HINTS[`${i.module}.${i.name}`]}`);
+}
+
 export interface CheckReport extends ValidationResult {
   file: string;
   sizeBytes: number;
@@ -72,5 +89,6 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
   io.out(values.json ? JSON.stringify(report, null, 2) : formatCheck(report));
   // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.
   for (const error of report.errors) io.err(`error: ${error}`);
+  for (const hint of importHints(report)) io.err(hint);
   return report.ok ? DeployExit.Ok : DeployExit.ModuleRefused;
 }
