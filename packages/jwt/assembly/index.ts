@@ -10,7 +10,7 @@ export {
   JsonError, JsonKind, JsonLimits, JsonResult, JsonValue, jsonErrorMessage, parseJson, parseJsonText,
 } from "./encoding/json";
 export { NumericDate, NumericDateError, numericDateOf, MAX_NUMERIC_DATE } from "./encoding/json_number";
-export { JwtError, JWT_ERROR_COUNT, jwtErrorMessage, jwtErrorName } from "./jwt/errors";
+export { JwtError, JWT_ERROR_COUNT, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
 export {
   Alg, ALG_COUNT, ALG_NONE, ALG_UNKNOWN, AlgFamily, KeyType, COMPILED_ALGS,
   ALG_BIT_RS256, ALG_BIT_RS384, ALG_BIT_RS512, ALG_BIT_PS256, ALG_BIT_PS384, ALG_BIT_PS512,

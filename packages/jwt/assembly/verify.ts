@@ -8,7 +8,7 @@
 // claims of an unverified token are never exposed.
 
 import { JsonValue, JsonError } from "./encoding/json";
-import { JwtError, jwtErrorMessage, jwtErrorName } from "./jwt/errors";
+import { JwtError, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
 import { Alg } from "./jwt/algorithms";
 import { verifySignature } from "./jwt/algorithms";
 import { parseCompactJws } from "./jwt/jws";
@@ -47,6 +47,10 @@ export class VerifyResult {
   /** Stable snake_case code name, e.g. "expired". */
   get code(): string {
     return jwtErrorName(this.error);
+  }
+  /** jose-style reason: "missing", "invalid", "check_failed", "mismatch" ("" when ok). */
+  get reason(): string {
+    return jwtErrorReason(this.error);
   }
   /** Message without token content, e.g. "Jwt is expired". */
   get message(): string {

@@ -14,13 +14,27 @@ describe("error-code table", () => {
   });
   it("docs/jwt.md lists every code with the wasm's name and message", () => {
     const doc = readFileSync(join(packageRoot, "docs", "jwt.md"), "utf8");
-    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z_]+)` \| ([^|]+) \|/gm)].map((m) => [Number(m[1]), m[2], m[3].trim()] as const);
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z_]+)` \| ([^|]+) \| ([a-z_]*) \|/gm)].map((m) => [Number(m[1]), m[2], m[3].trim(), m[4]] as const);
     expect(rows.map((r) => r[0])).toEqual(CODES.map((_, i) => i));
-    for (const [c, name, message] of rows) {
+    for (const [c, name, message, reason] of rows) {
       expect(v.errorName(c)).toBe(name);
       expect(CODES[c]).toBe(name);
       expect(v.errorMessage(c)).toBe(message);
+      expect(v.errorReason(c)).toBe(reason);
     }
+  });
+  it("a result carries claim + reason, jose style", async () => {
+    const k = makeKey("ES256");
+    expect(v.jwks({ keys: [k.jwk] })).toBe(0);
+    v.configure({ algorithms: ["ES256"], audiences: ["api"] });
+    expect(v.verify(await mintJose(k, claimsAt(NOW, { exp: NOW - 100 })), NOW)).toBe("expired");
+    expect([v.claim(), v.reason(), v.message()]).toEqual(["exp", "check_failed", "Jwt is expired"]);
+    expect(v.verify(await mintJose(k, claimsAt(NOW, { aud: "web" })), NOW)).toBe("audience_not_allowed");
+    expect([v.claim(), v.reason()]).toEqual(["aud", "mismatch"]);
+    expect(v.verify(await mintJose(k, claimsAt(NOW, { exp: "soon" })), NOW)).toBe("claim_invalid");
+    expect([v.claim(), v.reason()]).toEqual(["exp", "invalid"]);
+    expect(v.verify(await mintJose(k, claimsAt()), NOW)).toBe("ok");
+    expect([v.claim(), v.reason()]).toEqual(["", ""]);
   });
   it("out-of-range codes do not trap", () => {
     expect(v.errorName(CODES.length)).toBe("unknown");

@@ -36,6 +36,8 @@ interface Exports {
   lastClaimString(path: number): number;
   errorName(code: number): number;
   errorMessage(code: number): number;
+  errorReason(code: number): number;
+  lastReason(): number;
   algByName(name: number): number;
   algInfo(alg: number): number;
   algNameOf(alg: number): number;
@@ -115,6 +117,12 @@ export class Verifier {
   }
   errorMessage(c: number): string {
     return this.get(this.f.exports.errorMessage(c));
+  }
+  errorReason(c: number): string {
+    return this.get(this.f.exports.errorReason(c));
+  }
+  reason(): string {
+    return this.get(this.f.exports.lastReason());
   }
   algByName(n: string): number {
     return this.f.exports.algByName(this.str(n));

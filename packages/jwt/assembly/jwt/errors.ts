@@ -153,3 +153,37 @@ export function jwtErrorMessage(e: JwtError): string {
   const i = <i32>e;
   return i >= 0 && i < MESSAGES.length ? unchecked(MESSAGES[i]) : "unknown Jwt error";
 }
+
+/**
+ * jose-style reason for a code, to go with VerifyResult.claim: "missing", "invalid" (wrong type
+ * or form), "check_failed" (a time or requirement check), "mismatch" (not an allowed value or no
+ * matching key), or "" for Ok. Never traps.
+ */
+export function jwtErrorReason(e: JwtError): string {
+  switch (e) {
+    case JwtError.Ok:
+      return "";
+    case JwtError.TokenMissing:
+    case JwtError.AlgMissing:
+    case JwtError.KidRequired:
+    case JwtError.ClaimMissing:
+      return "missing";
+    case JwtError.SignatureInvalid:
+    case JwtError.Expired:
+    case JwtError.NotYetValid:
+    case JwtError.IssuedInFuture:
+    case JwtError.LifetimeTooLong:
+    case JwtError.ClaimRequirementFailed:
+      return "check_failed";
+    case JwtError.AlgNotAllowed:
+    case JwtError.AlgUnavailable:
+    case JwtError.KeyNotFound:
+    case JwtError.KeySetEmpty:
+    case JwtError.IssuerNotAllowed:
+    case JwtError.AudienceNotAllowed:
+    case JwtError.SubjectNotAllowed:
+    case JwtError.TypInvalid:
+      return "mismatch";
+  }
+  return "invalid";
+}
