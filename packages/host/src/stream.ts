@@ -179,6 +179,17 @@ export class HttpStream extends StreamView {
     if (dir.inputEnded) this.finish(dir);
   }
 
+  /**
+   * Envoy's `continueStream` forgets the request maps and body as soon as it is called (for either
+   * direction): later reads in the same callback already answer BAD_ARGUMENT.
+   */
+  dropRequestMaps(): void {
+    const req = this.request;
+    req.headersVisible = false;
+    req.trailersVisible = false;
+    if (!req.buffering) req.bufferVisible = false;
+  }
+
   /** Resets the stream (proxy_close_stream, local reply too late, buffer overflow after headers were sent). */
   reset(reason: string): void {
     if (this.resetReason || this.completed) return;

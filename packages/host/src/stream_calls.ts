@@ -20,6 +20,7 @@ export function streamImports(vm: Vm) {
       const stream = streamOf();
       if (!stream || type === StreamType.Downstream) return Status.Ok;
       core.defer(() => stream.resume(type === StreamType.Request ? "request" : "response"));
+      stream.dropRequestMaps();
       return Status.Ok;
     },
     /** Resets the HTTP stream after the callback (details "wasm_close_stream" unless already set). */

@@ -153,11 +153,15 @@ describe("actions and resume", () => {
     const logs = workerLogs(host, 0);
     expect(logs.slice(logs.indexOf("auth status=200 body= x-user=alice"))).toEqual([
       "auth status=200 body= x-user=alice",
+      "after_continue add=BadArgument",
       "request_body size=3 eos=0",
       "request_trailers n=1",
     ]);
+    // Envoy drops the request maps as soon as proxy_continue_stream is called.
+    expect(logs).toContain("after_continue add=BadArgument");
     const up = s.upstreamRequest;
     expect(up.headers!.get("x-user")).toBe("alice");
+    expect(up.headers!.has("x-late")).toBe(false);
     expect(new TextDecoder().decode(up.body)).toBe("abc");
     expect(up.trailers!.get("t")).toBe("1");
     expect(up.complete).toBe(true);
