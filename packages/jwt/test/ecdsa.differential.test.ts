@@ -10,6 +10,7 @@ interface Ecdsa {
   importKey(curve: number, x: number, y: number): number;
   verify(handle: number, msg: number, sig: number): number;
   verifyDigest(handle: number, digest: number, sig: number): number;
+  invertMod(curve: number, field: number, x: number): number;
   dropKeys(): void;
   __collect(): void;
 }
@@ -201,4 +202,31 @@ describe("memory: tables survive garbage collection and key churn", () => {
     }
     f.exports.dropKeys();
   });
+});
+
+describe("modular inversion (divsteps) against BigInt", () => {
+  const modPow = (b: bigint, e: bigint, m: bigint) => {
+    let r = 1n;
+    for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+    return r;
+  };
+  for (const c of CURVES) {
+    it(`${c.name}: x⁻¹ mod p and mod n for edge and random x; 0 has none`, () => {
+      for (const [label, m, field] of [["p", c.p, 1], ["n", c.n, 0]] as [string, bigint, number][]) {
+        const xs = [1n, 2n, 3n, m - 1n, m - 2n, (m - 1n) / 2n, 1n << BigInt(8 * c.len - 9), m >> 1n];
+        for (let i = 0; i < 40; i++) xs.push(big(new Uint8Array(randomBytes(c.len))) % m);
+        for (const x of xs) {
+          const got = f.read(f.exports.invertMod(c.id, field, f.bytes(bytesOf(x, c.len))));
+          f.release();
+          if (x === 0n) {
+            expect(got.length).toBe(0);
+            continue;
+          }
+          expect(big(got), `${label} x=${x.toString(16)}`).toBe(modPow(x, m - 2n, m));
+        }
+        expect(f.read(f.exports.invertMod(c.id, field, f.bytes(new Uint8Array(c.len)))).length).toBe(0);
+        f.release();
+      }
+    });
+  }
 });
