@@ -105,3 +105,24 @@ describe("algorithm table", () => {
     });
   });
 });
+
+describe("steady state", () => {
+  it("memory stops growing over thousands of verifies with distinct claims (GC reclaims; caches are bounded)", () => {
+    loadOne("HS256");
+    v.configure({ algorithms: ["HS256"] });
+    const hs = keys.get("HS256")!;
+    const memory = () => (v.f.exports as unknown as { memory: WebAssembly.Memory }).memory.buffer.byteLength;
+    const run = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const claims = claimsAt(NOW, { jti: `id-${i}-${"x".repeat(i % 40)}`, roles: [`r${i}`, `s${i % 7}`], nested: { k: i } });
+        const token = mintNode(hs, JSON.stringify({ alg: "HS256", kid: "k-HS256", x: `h-${i % 13}` }), JSON.stringify(claims));
+        expect(v.verify(token, NOW)).toBe("ok");
+      }
+    };
+    run(0, 1000);
+    const warm = memory();
+    run(1000, 3000);
+    expect(memory()).toBe(warm);
+    expect(warm).toBeLessThan(4 << 20);
+  });
+});
