@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// `node bench/rsa_split.mjs [bits]` (after a bench or test run has built the fixtures): where an
-// RS256 verify's time goes, as the minimum over 80 short batches of each (robust to a busy
-// machine): our whole verify, the RSA public operation alone, SHA-256 of the signing input, and
-// node's verify.
+// `node bench/rsa_split.mjs [bits] [rsa|rsa_scalar]` (after a bench or test run has built the
+// fixtures; rsa_scalar is the build without SIMD): where an RS256 verify's time goes, as the
+// minimum over 80 short batches of each (robust to a busy machine): our whole verify, the RSA
+// public operation alone, SHA-256 of the signing input, and node's verify.
 import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { loadFixture } from "./wasm_fixture.mjs";
 import { signingInput } from "./signing_input.mjs";
 
 const bits = Number(process.argv[2] ?? 2048);
-const rsa = loadFixture("rsa");
+const fixture = process.argv[3] ?? "rsa";
+const rsa = loadFixture(fixture);
 const hash = loadFixture("hash");
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
 const jwk = publicKey.export({ format: "jwk" });
@@ -34,7 +35,7 @@ for (let r = 0; r < 80; r++) {
     best[name] = Math.min(best[name], Number(process.hrtime.bigint() - t) / 1e3 / batch);
   }
 }
-console.log(`RS256-${bits}, ${msg.length}-byte signing input, minimum µs per op over 80 batches of ${batch}:`);
+console.log(`RS256-${bits} (${fixture}.wasm), ${msg.length}-byte signing input, minimum µs per op over 80 batches of ${batch}:`);
 for (const [name, us] of Object.entries(best)) console.log(`  ${name.padEnd(28)} ${us.toFixed(1).padStart(8)}`);
 console.log(`  ratio wasm/node              ${(best["wasm verify"] / best["node verify"]).toFixed(2).padStart(8)}x`);
 
