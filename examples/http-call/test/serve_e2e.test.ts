@@ -55,6 +55,12 @@ function serve(clusterUrl: string, config?: object): Promise<{ url: string; outp
   });
 }
 
+/** The proxy's output once it contains `text` (its log lines may arrive after the HTTP response). */
+async function outputWith(proxy: { output: () => string }, text: string): Promise<string> {
+  for (let waited = 0; waited < 10_000 && !proxy.output().includes(text); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return proxy.output();
+}
+
 async function standin(options: object = {}): Promise<string> {
   const s = await startStandin(0, options);
   cleanups.push(() => s.close());
@@ -90,17 +96,17 @@ describe("http-call through getwild serve and the httpbin stand-in", () => {
     const res = await fetch(proxy.url);
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "reset" });
-    expect(proxy.output()).toContain("httpbin call failed: BrokenConnection reset");
+    expect(await outputWith(proxy, "httpbin call failed: BrokenConnection reset")).toContain("httpbin call failed: BrokenConnection reset");
   });
 
   it("answers 502 timeout when the stand-in is slower than timeout_ms", async () => {
-    const proxy = await serve(await standin({ uuidDelayMs: 2000 }), { timeout_ms: 200 });
+    const proxy = await serve(await standin({ uuidDelayMs: 5000 }), { timeout_ms: 200 });
     const started = Date.now();
     const res = await fetch(proxy.url);
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "timeout" });
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(proxy.output()).toContain("httpbin call timed out after 200 ms");
+    expect(Date.now() - started).toBeLessThan(4000); // well before the stand-in would answer
+    expect(await outputWith(proxy, "httpbin call timed out after 200 ms")).toContain("httpbin call timed out after 200 ms");
   });
 
   it("answers 502 when the stand-in answers 500", async () => {
@@ -108,6 +114,6 @@ describe("http-call through getwild serve and the httpbin stand-in", () => {
     const res = await fetch(proxy.url);
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_500" });
-    expect(proxy.output()).toContain("httpbin answered 500");
+    expect(await outputWith(proxy, "httpbin answered 500")).toContain("httpbin answered 500");
   });
 });
