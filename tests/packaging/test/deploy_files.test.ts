@@ -127,6 +127,8 @@ describe.each(examples)("examples/%s deployment files", (example) => {
         // Istio's generated name: outbound|PORT||HOST, for a service the gateway can see.
         const m = /^outbound\|(\d+)\|\|(.+)$/.exec(cluster);
         expect(m, cluster).not.toBeNull();
+        // An in-mesh Kubernetes service has its cluster already; anything else needs a ServiceEntry here.
+        if (m![2]!.endsWith(".svc.cluster.local")) continue;
         const entry = services.find((s) => s.spec.hosts.includes(m![2]));
         expect(entry, `ServiceEntry for ${m![2]}`).toBeDefined();
         expect(entry.spec.ports.map((p: { number: number }) => p.number)).toContain(Number(m![1]));
