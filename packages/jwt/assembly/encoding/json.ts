@@ -137,6 +137,16 @@ function internAscii(src: usize, len: i32): string {
   return fresh;
 }
 
+/** One of 64 bits chosen by a name's length and first and last UTF-16 units (a 1-hash Bloom filter). */
+// @ts-ignore: decorator
+@inline function nameBit(name: string): u64 {
+  const n = name.length;
+  const p = changetype<usize>(name);
+  let h = <u32>n * 0x9e3779b1;
+  if (n > 0) h ^= (<u32>load<u16>(p) << 7) ^ (<u32>load<u16>(p + (<usize>(n - 1) << 1)) * 0x85ebca6b);
+  return (<u64>1) << <u64>((h ^ (h >> 15)) & 63);
+}
+
 class Reader {
   pos: usize;
   error: JsonError = JsonError.None;
@@ -432,15 +442,15 @@ class Reader {
   object(): JsonValue | null {
     if (++this.depth > this.maxDepth) return this.fail(JsonError.TooDeep);
     this.pos++;
-    const names = new Array<string>();
     const values = new Array<JsonValue>();
     // Duplicate detection: linear for small objects, a set once an object grows past 16 members.
     let seen: Set<string> | null = null;
+    let bloom: u64 = 0;
     this.skipWhitespace();
     if (this.pos < this.end && load<u8>(this.pos) == 0x7d) {
       this.pos++;
       this.depth--;
-      return JsonValue.object(names, values);
+      return JsonValue.object(values);
     }
     for (;;) {
       this.skipWhitespace();
@@ -449,20 +459,25 @@ class Reader {
       const keyPos = this.pos;
       const name = this.string();
       if (name == null) return null;
-      const count = names.length;
+      const count = values.length;
+      const bit = nameBit(name);
       if (seen == null) {
-        for (let i = 0; i < count; i++) {
-          if (unchecked(names[i]) == name) return this.failAt(keyPos, JsonError.DuplicateKey);
+        // Scan only when a name with the same length and end characters was seen before.
+        if (bloom & bit) {
+          for (let i = 0; i < count; i++) {
+            if (unchecked(values[i]).key == name) return this.failAt(keyPos, JsonError.DuplicateKey);
+          }
         }
         if (count >= 16) {
           const s = new Set<string>();
-          for (let i = 0; i < count; i++) s.add(unchecked(names[i]));
+          for (let i = 0; i < count; i++) s.add(unchecked(values[i]).key);
           seen = s;
         }
       } else if (seen.has(name)) {
         return this.failAt(keyPos, JsonError.DuplicateKey);
       }
       if (seen != null) seen.add(name);
+      bloom |= bit;
       this.skipWhitespace();
       if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
       if (load<u8>(this.pos) != 0x3a) return this.fail(JsonError.UnexpectedCharacter);
@@ -470,7 +485,7 @@ class Reader {
       this.skipWhitespace();
       const v = this.value();
       if (v == null) return null;
-      names.push(name);
+      v.key = name;
       values.push(v);
       this.skipWhitespace();
       if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
@@ -478,7 +493,7 @@ class Reader {
       this.pos++;
       if (c == 0x7d) {
         this.depth--;
-        return JsonValue.object(names, values);
+        return JsonValue.object(values);
       }
       if (c != 0x2c) {
         this.pos--;

@@ -2,8 +2,8 @@
 // The small JSON DOM produced by the strict reader: one class, kind-tagged, accessors never trap.
 //
 // One class rather than a hierarchy: no casts at the call sites, no `instanceof` chains, and a
-// wrong-kind access simply answers null/false. Objects keep members in document order in two
-// parallel arrays; lookups are linear, which is faster than hashing for the 5–30 members of real
+// wrong-kind access simply answers null/false. Objects keep their member values in document
+// order in one array, each value carrying its name in `key`; lookups are linear, which is faster than hashing for the 5–30 members of real
 // headers, claims and JWKs (the reader has already rejected duplicate names).
 
 export const enum JsonKind {
@@ -21,10 +21,10 @@ export class JsonValue {
   flag: bool = false;
   /** String value; for a Number, its exact source text (e.g. "1.5e3"). */
   text: string = "";
-  /** Array elements, or object member values (parallel to `names`). */
+  /** Array elements, or object member values in document order. */
   items: Array<JsonValue> | null = null;
-  /** Object member names in document order. */
-  names: Array<string> | null = null;
+  /** For an object member's value: the member name (kept on the value, so objects need one array). */
+  key: string = "";
 
   static null(): JsonValue {
     return new JsonValue();
@@ -53,10 +53,10 @@ export class JsonValue {
     v.items = items;
     return v;
   }
-  static object(names: Array<string>, values: Array<JsonValue>): JsonValue {
+  /** An object whose member values carry their names in `key`. */
+  static object(values: Array<JsonValue>): JsonValue {
     const v = new JsonValue();
     v.kind = JsonKind.Object;
-    v.names = names;
     v.items = values;
     return v;
   }
@@ -95,9 +95,9 @@ export class JsonValue {
 
   /** Member name `i` of an object ("" when out of range or not an object). */
   nameAt(i: i32): string {
-    const names = this.names;
-    if (names == null || i < 0 || i >= names.length) return "";
-    return unchecked(names[i]);
+    if (this.kind != JsonKind.Object) return "";
+    const items = this.items!;
+    return i >= 0 && i < items.length ? unchecked(items[i]).key : "";
   }
 
   /** Member value `i` of an object, or null. */
@@ -115,10 +115,11 @@ export class JsonValue {
   /** Member `name` of an object, or null when absent or not an object. */
   get(name: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    const names = this.names!;
-    const n = names.length;
+    const items = this.items!;
+    const n = items.length;
     for (let i = 0; i < n; i++) {
-      if (unchecked(names[i]) == name) return unchecked(this.items![i]);
+      const item = unchecked(items[i]);
+      if (item.key == name) return item;
     }
     return null;
   }
