@@ -87,6 +87,6 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
 
   it("fails configuration, loudly, under a root id it does not register", async () => {
     // Envoy would reject the configuration: no root context is registered for "other".
-    await expect(createHost({ wasm, rootId: "other" })).rejects.toThrow();
+    await expect(createHost({ wasm, rootId: "other" })).rejects.toThrow(/configur/);
   });
 });
