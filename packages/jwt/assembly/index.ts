@@ -28,4 +28,4 @@ export {
 export { Jwk, JwkOptions, JwkResult, JwkSkip, MAX_KID_LENGTH, parseJwk } from "./jwks/jwk";
 export { JwksError, JwksOptions, JwksResult, KeySet, jwksErrorMessage, parseJwks, parseSingleJwk } from "./jwks/jwks";
 export { nextCandidate, countCandidates } from "./jwks/select";
-export { VerifyResult, verifyJwt, verifyJwtBytes } from "./verify";
+export { VerifyResult, verifyJwt, verifyJwtBytes, asciiBytes } from "./verify";

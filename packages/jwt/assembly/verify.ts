@@ -69,15 +69,23 @@ export function verifyJwt(token: string, keys: KeySet, options: VerifyOptions, n
   const len = token.length;
   if (len == 0) return refused(new VerifyResult(), JwtError.TokenMissing);
   if (len > options.limits.maxTokenBytes) return refused(new VerifyResult(), JwtError.TokenTooLarge);
+  const bytes = asciiBytes(token);
+  if (bytes == null) return refused(new VerifyResult(), JwtError.TokenMalformed);
+  return verifyJwtBytes(bytes, keys, options, nowSeconds);
+}
+
+/** The bytes of an ASCII string, or null when any unit is ≥ 0x80 (a token is pure ASCII). */
+export function asciiBytes(text: string): Uint8Array | null {
+  const len = text.length;
   const bytes = new Uint8Array(len);
-  const src = changetype<usize>(token);
+  const src = changetype<usize>(text);
   const dst = bytes.dataStart;
   for (let i = 0; i < len; i++) {
     const c = load<u16>(src + (<usize>i << 1));
-    if (c >= 0x80) return refused(new VerifyResult(), JwtError.TokenMalformed);
+    if (c >= 0x80) return null;
     store<u8>(dst + <usize>i, <u8>c);
   }
-  return verifyJwtBytes(bytes, keys, options, nowSeconds);
+  return bytes;
 }
 
 /** Verifies a compact JWT given as ASCII bytes. */
