@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Failure answers per RFC 6750 §3: 401 with `WWW-Authenticate: Bearer realm="..."` (plus
+// `error="invalid_token"` unless the token is missing), 403 `insufficient_scope` for claim policy,
+// the audience status by configuration; a JSON or empty body that never contains the token.
+import { HeaderPair } from "@getwild/core/assembly";
+import { JwtError, jwtErrorName } from "../jwt/errors";
+import { FilterConfig } from "./model";
+
+/** Why a request is refused, beyond the verifier's codes. */
+export const enum DenyKind {
+  Token = 0,
+  Missing = 1,
+  JwksUnavailable = 2,
+  NoRule = 3,
+}
+
+export class Denial {
+  constructor(public kind: DenyKind, public error: JwtError = JwtError.Ok) {}
+
+  /** Stable snake_case reason (metrics, details, body). */
+  get reason(): string {
+    if (this.kind == DenyKind.Missing) return "missing";
+    if (this.kind == DenyKind.JwksUnavailable) return "jwks_unavailable";
+    if (this.kind == DenyKind.NoRule) return "no_rule_matched";
+    return jwtErrorName(this.error);
+  }
+}
+
+export class FailureReply {
+  status: u32 = 401;
+  details: string = "";
+  body: Uint8Array | null = null;
+  headers: Array<HeaderPair> = [];
+}
+
+/** The realm: configured, else the request URL without its query (as Envoy), at most 256 chars. */
+export function realmOf(config: FilterConfig, scheme: string | null, authority: string | null, path: string | null): string {
+  if (config.realm.length > 0) return config.realm;
+  let p = path === null ? "/" : path;
+  const q = p.indexOf("?");
+  if (q >= 0) p = p.substring(0, q);
+  let url = (scheme === null ? "http" : scheme) + "://" + (authority === null ? "" : authority) + p;
+  if (url.length > 256) url = url.substring(0, 256);
+  // A quote or backslash would end the quoted-string early.
+  return url.replaceAll("\"", "%22").replaceAll("\\", "%5C");
+}
+
+export function failureReply(config: FilterConfig, denial: Denial, realm: string): FailureReply {
+  const r = new FailureReply();
+  const reason = denial.reason;
+  let error = "invalid_token";
+  if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
+  if (denial.kind == DenyKind.Token) {
+    if (denial.error == JwtError.AudienceNotAllowed) r.status = config.audienceStatus;
+    if (denial.error == JwtError.ClaimRequirementFailed) {
+      r.status = 403;
+      error = "insufficient_scope";
+    }
+  }
+  r.details = "jwt_authn_access_denied{" + reason + "}";
+  let challenge = "Bearer realm=\"" + realm + "\"";
+  if (error.length > 0) challenge += ", error=\"" + error + "\"";
+  r.headers.push(new HeaderPair("www-authenticate", challenge));
+  if (config.jsonBody) {
+    const json = "{\"error\":\"" + (error.length > 0 ? error : "unauthorized") + "\",\"reason\":\"" + reason + "\"}";
+    r.body = Uint8Array.wrap(String.UTF8.encode(json));
+    r.headers.push(new HeaderPair("content-type", "application/json"));
+  }
+  return r;
+}

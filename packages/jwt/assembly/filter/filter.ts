@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+// JwtAuthn: the ready filter. Root context = configuration, JWKS sources, verified-token cache,
+// waiting requests; stream context = one request's rule, tokens and decision.
+//
+// A request that needs keys being fetched (cold start, or a refetch for an unknown kid) is paused
+// and listed; when the fetch ends (here, or in another worker: seen on the tick) or its deadline
+// passes, it is decided again without waiting, so it is always resumed or answered.
+import {
+  RootContext, HttpContext, Action, Status, getPluginConfigurationText, getCurrentTimeMilliseconds,
+  HeaderMap, setTickPeriodMilliseconds, setEffectiveContext, logError, logInfo, logDebug, registerRootContext,
+} from "@getwild/core/assembly";
+import { JsonKind } from "../encoding/json";
+import { base64UrlEncode } from "../encoding/base64url";
+import { JwtError } from "../jwt/errors";
+import { verifyJwt } from "../verify";
+import { JwksListener, JwksSource, KeysState } from "../cache/jwks_source";
+import { parseFilterConfig } from "./config";
+import { FilterConfig, Provider, Requirement, RequirementKind, Rule } from "./model";
+import { FoundToken, TokenPlace, findToken, pathWithoutParam } from "./extract";
+import { Denial, DenyKind, failureReply, realmOf } from "./failure";
+import { FilterMetrics } from "./metrics";
+import { TokenCache, VerifiedToken } from "./token_cache";
+
+const enum Outcome {
+  Ok = 0,
+  Missing = 1,
+  Failed = 2,
+  Wait = 3,
+}
+
+/** One provider's result for one request. */
+class Check {
+  outcome: Outcome = Outcome.Missing;
+  denial: Denial = new Denial(DenyKind.Missing);
+  found: FoundToken | null = null;
+  verified: VerifiedToken | null = null;
+  waitOn: JwksSource | null = null;
+}
+
+/** A short, non-reversible tag for logs: never the token itself. */
+function tokenTag(token: string): string {
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) h = (h ^ <u32>token.charCodeAt(i)) * 0x01000193;
+  return "len=" + token.length.toString() + " fnv=" + h.toString(16);
+}
+
+class Listener extends JwksListener {
+  constructor(public root: JwtAuthnRoot) { super(); }
+  jwksSettled(source: JwksSource, fetchSucceeded: bool): void {
+    this.root.settled(source);
+  }
+}
+
+export class JwtAuthnRoot extends RootContext {
+  config: FilterConfig = new FilterConfig();
+  metrics: FilterMetrics | null = null;
+  cache: TokenCache = new TokenCache(0);
+  waiting: Map<u32, JwtAuthnStream> = new Map<u32, JwtAuthnStream>();
+  private seenSuccess: i32 = 0;
+  private seenFailed: i32 = 0;
+  private seenForced: i32 = 0;
+  private firstTick: bool = true;
+
+  onConfigure(size: u32): bool {
+    const parsed = parseFilterConfig(getPluginConfigurationText());
+    const config = parsed.config;
+    if (config === null) {
+      logError("jwt_authn: configuration refused: " + parsed.error);
+      return false;
+    }
+    this.config = config;
+    this.metrics = new FilterMetrics(config.statPrefix);
+    this.cache = new TokenCache(config.tokenCacheSize);
+    const listener = new Listener(this);
+    let remote = false;
+    for (let i = 0; i < config.providers.length; i++) {
+      const source = unchecked(config.providers[i]).source;
+      source.listener = listener;
+      if (source.isRemote) {
+        remote = true;
+        source.syncFromShared();
+      }
+    }
+    // The first fetch starts on the first tick, shortly after start: Envoy's canary VM is configured
+    // and destroyed at once, and a fetch started there would be cancelled while holding the lease.
+    if (remote) setTickPeriodMilliseconds(50);
+    logInfo("jwt_authn: " + config.providers.length.toString() + " providers, " + config.rules.length.toString() + " rules");
+    return true;
+  }
+
+  onTick(): void {
+    const now = <i64>getCurrentTimeMilliseconds();
+    if (this.firstTick) {
+      this.firstTick = false;
+      setTickPeriodMilliseconds(this.config.tickMs);
+    }
+    const providers = this.config.providers;
+    for (let i = 0; i < providers.length; i++) {
+      const source = unchecked(providers[i]).source;
+      let wanted = false;
+      const streams = this.waiting.values();
+      for (let j = 0; j < streams.length; j++) if (unchecked(streams[j]).waitOn === source) wanted = true;
+      source.tick(this, now, wanted);
+    }
+    this.countFetches();
+    // Requests whose wait outlived its deadline are decided now without keys.
+    const streams = this.waiting.values();
+    for (let j = 0; j < streams.length; j++) {
+      const s = unchecked(streams[j]);
+      if (now >= s.waitDeadlineMs) this.resume(s);
+    }
+  }
+
+  /** A source's fetch ended or new shared keys arrived: decide the requests waiting on it. */
+  settled(source: JwksSource): void {
+    this.countFetches();
+    const streams = this.waiting.values();
+    for (let j = 0; j < streams.length; j++) {
+      const s = unchecked(streams[j]);
+      if (s.waitOn === source) this.resume(s);
+    }
+  }
+
+  private resume(s: JwtAuthnStream): void {
+    this.waiting.delete(s.id);
+    s.waitOn = null;
+    if (setEffectiveContext(s.id) != Status.Ok) return; // the stream has gone
+    if (s.run(true) == Action.Continue) s.continueRequest();
+  }
+
+  /** Moves the sources' fetch counters into metrics. */
+  countFetches(): void {
+    const m = this.metrics;
+    if (m === null) return;
+    let success = 0, failed = 0, forced = 0;
+    const providers = this.config.providers;
+    for (let i = 0; i < providers.length; i++) {
+      const s = unchecked(providers[i]).source;
+      // Providers may share nothing but each source counts once.
+      success += s.fetchSuccesses;
+      failed += s.fetchFailures;
+      forced += s.forcedRefetches;
+    }
+    if (success > this.seenSuccess) m.fetchSuccess.increment(<u64>(success - this.seenSuccess));
+    if (failed > this.seenFailed) m.fetchFailed.increment(<u64>(failed - this.seenFailed));
+    if (forced > this.seenForced) m.refetchUnknownKid.increment(<u64>(forced - this.seenForced));
+    this.seenSuccess = success;
+    this.seenFailed = failed;
+    this.seenForced = forced;
+  }
+
+  /** Called for every allowed request (after headers are set): a hook for filters built on this one. */
+  onAllowed(stream: JwtAuthnStream): void {}
+
+  createHttpContext(contextId: u32): HttpContext | null {
+    return new JwtAuthnStream(contextId, this);
+  }
+}
+
+export class JwtAuthnStream extends HttpContext {
+  waitOn: JwksSource | null = null;
+  waitDeadlineMs: i64 = 0;
+  private checks: Array<Check | null> = [];
+  private realm: string = "";
+  private path: string = "/";
+  private rule: Requirement | null = null;
+  private decided: bool = false;
+
+  get authn(): JwtAuthnRoot {
+    return this.root as JwtAuthnRoot;
+  }
+
+  /** The verified claims of `providerName`'s token for an allowed request, else null. */
+  verifiedToken(providerName: string): VerifiedToken | null {
+    const providers = this.authn.config.providers;
+    for (let i = 0; i < this.checks.length; i++) {
+      const c = unchecked(this.checks[i]);
+      if (c !== null && c.outcome == Outcome.Ok && unchecked(providers[i]).name == providerName) return c.verified;
+    }
+    return null;
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const root = this.authn;
+    const config = root.config;
+    const headers = this.requestHeaders;
+    // Output headers are ours: a client's copy never reaches the upstream, whatever the rule.
+    for (let i = 0; i < config.outputHeaders.length; i++) headers.remove(unchecked(config.outputHeaders[i]));
+    const method = headers.get(":method");
+    if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
+      root.metrics!.corsBypassed.increment();
+      return Action.Continue;
+    }
+    const path = headers.get(":path");
+    this.path = path === null ? "/" : path;
+    this.realm = realmOf(config, headers.get(":scheme"), headers.get(":authority"), path);
+    this.rule = this.matchRule(config, headers);
+    return this.run(false);
+  }
+
+  private matchRule(config: FilterConfig, headers: HeaderMap): Requirement | null {
+    let p = this.path;
+    const q = p.indexOf("?");
+    if (q >= 0) p = p.substring(0, q);
+    for (let i = 0; i < config.rules.length; i++) {
+      const r = unchecked(config.rules[i]);
+      if (!ruleMatches(r, p, headers)) continue;
+      return r.requirement;
+    }
+    return config.unmatchedDeny ? null : config.unmatched;
+  }
+
+  /** Decides the request; Pause while waiting for keys, or after a local reply. */
+  run(resumed: bool): Action {
+    const root = this.authn;
+    const config = root.config;
+    const metrics = root.metrics!;
+    const requirement = this.rule;
+    if (requirement === null) return this.deny(new Denial(DenyKind.NoRule));
+    this.checks = new Array<Check | null>(config.providers.length);
+    const check = this.evaluate(requirement, !resumed);
+    if (check.outcome == Outcome.Wait) {
+      this.waitOn = check.waitOn;
+      const remote = check.waitOn!.remote;
+      const timeout: i64 = remote === null ? 0 : <i64>remote.timeoutMs;
+      this.waitDeadlineMs = <i64>getCurrentTimeMilliseconds() + timeout + 2 * <i64>config.tickMs;
+      root.waiting.set(this.id, this);
+      return Action.Pause;
+    }
+    if (check.outcome != Outcome.Ok) {
+      if (check.denial.kind == DenyKind.JwksUnavailable && config.failOpenWithoutJwks) {
+        logInfo("jwt_authn: JWKS unavailable, request let through (jwks_unavailable: allow)");
+      } else return this.deny(check.denial);
+    }
+    this.applyOutputs();
+    metrics.allowed.increment();
+    this.decided = true;
+    root.onAllowed(this);
+    return Action.Continue;
+  }
+
+  private deny(denial: Denial): Action {
+    const root = this.authn;
+    root.metrics!.deny(denial.reason);
+    this.decided = true;
+    const reply = failureReply(root.config, denial, this.realm);
+    return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
+  }
+
+  /** Combines provider checks as the requirement says. */
+  private evaluate(r: Requirement, mayWait: bool): Check {
+    const kind = r.kind;
+    if (kind == RequirementKind.None) return okCheck();
+    if (kind == RequirementKind.Provider) return this.checkProvider(r.provider, mayWait);
+    if (kind == RequirementKind.RequiresAll) {
+      let last = okCheck();
+      for (let i = 0; i < r.children.length; i++) {
+        const c = this.evaluate(unchecked(r.children[i]), mayWait);
+        if (c.outcome != Outcome.Ok) return c;
+        last = c;
+      }
+      return last;
+    }
+    if (kind == RequirementKind.RequiresAny) {
+      let failure: Check | null = null;
+      let wait: Check | null = null;
+      for (let i = 0; i < r.children.length; i++) {
+        const c = this.evaluate(unchecked(r.children[i]), mayWait);
+        if (c.outcome == Outcome.Ok) return c;
+        if (c.outcome == Outcome.Wait) { if (wait === null) wait = c; }
+        else if (failure === null || (failure.outcome == Outcome.Missing && c.outcome == Outcome.Failed)) failure = c;
+      }
+      if (wait !== null) return wait;
+      return failure !== null ? failure : new Check();
+    }
+    // allow_missing / allow_missing_or_failed: check every provider that has a token.
+    const providers = this.authn.config.providers;
+    let result = okCheck();
+    for (let i = 0; i < providers.length; i++) {
+      const c = this.checkProvider(i, mayWait);
+      if (c.outcome == Outcome.Wait) return c;
+      if (c.outcome == Outcome.Failed && kind == RequirementKind.AllowMissing && result.outcome == Outcome.Ok) result = c;
+    }
+    if (kind == RequirementKind.AllowMissing) {
+      for (let i = 0; i < this.checks.length; i++) {
+        const c = unchecked(this.checks[i]);
+        if (c !== null && c.outcome == Outcome.Ok) return c; // one good token is enough
+      }
+    }
+    return result;
+  }
+
+  private checkProvider(index: i32, mayWait: bool): Check {
+    const memo = unchecked(this.checks[index]);
+    if (memo !== null) return memo;
+    const root = this.authn;
+    const provider = unchecked(root.config.providers[index]);
+    const c = new Check();
+    this.checks[index] = c;
+    const found = findToken(provider, this.requestHeaders, this.path);
+    if (found === null) return c; // Missing
+    c.found = found;
+    const nowMs = <i64>getCurrentTimeMilliseconds();
+    const now = nowMs / 1000;
+    const cached = root.cache.get(found.token, index, now);
+    if (cached !== null) {
+      root.metrics!.cacheHit.increment();
+      c.outcome = Outcome.Ok;
+      c.verified = cached;
+      return c;
+    }
+    const source = provider.source;
+    const state = source.ensure(root, nowMs);
+    if (state != KeysState.Ready) {
+      if (state == KeysState.Wait && mayWait) return waitFor(c, source);
+      c.outcome = Outcome.Failed;
+      c.denial = new Denial(DenyKind.JwksUnavailable);
+      return c;
+    }
+    root.metrics!.cacheMiss.increment();
+    const r = verifyJwt(found.token, source.keys!, provider.options, now);
+    if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(root, nowMs)) {
+      root.countFetches();
+      return waitFor(c, source);
+    }
+    if (!r.ok) {
+      logDebug("jwt_authn: provider " + provider.name + " refused token (" + tokenTag(found.token) + "): " + r.code);
+      c.outcome = Outcome.Failed;
+      c.denial = new Denial(DenyKind.Token, r.error);
+      return c;
+    }
+    const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!);
+    root.cache.put(entry, now);
+    c.outcome = Outcome.Ok;
+    c.verified = entry;
+    return c;
+  }
+
+  /** Strips forwarded tokens, adds payload and claim headers of every verified provider. */
+  private applyOutputs(): void {
+    const headers = this.requestHeaders;
+    const providers = this.authn.config.providers;
+    for (let i = 0; i < this.checks.length; i++) {
+      const c = unchecked(this.checks[i]);
+      if (c === null || c.outcome != Outcome.Ok) continue;
+      const p = unchecked(providers[i]);
+      const found = c.found;
+      if (!p.forward && found !== null) {
+        if (found.place == TokenPlace.Header) headers.remove(found.name);
+        else if (found.place == TokenPlace.Param) headers.set(":path", pathWithoutParam(this.path, found.name));
+      }
+      const v = c.verified;
+      if (v === null) continue;
+      if (p.forwardPayloadHeader.length > 0) headers.set(p.forwardPayloadHeader, base64UrlEncode(v.payload));
+      for (let k = 0; k < p.claimToHeaders.length; k++) {
+        const ch = unchecked(p.claimToHeaders[k]);
+        const claim = v.claims.getPath(ch.claim);
+        if (claim === null) continue;
+        if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) headers.set(ch.header, claim.text);
+        else if (claim.kind == JsonKind.Bool) headers.set(ch.header, claim.flag ? "true" : "false");
+      }
+    }
+  }
+
+  onDelete(): void {
+    this.authn.waiting.delete(this.id);
+  }
+}
+
+
+
+function ruleMatches(r: Rule, path: string, headers: HeaderMap): bool {
+  const exact = r.path;
+  if (exact !== null && path != exact) return false;
+  const prefix = r.prefix;
+  if (prefix !== null && !path.startsWith(prefix)) return false;
+  for (let i = 0; i < r.headers.length; i++) if (!headers.has(unchecked(r.headers[i]))) return false;
+  return true;
+}
+
+function okCheck(): Check {
+  const c = new Check();
+  c.outcome = Outcome.Ok;
+  return c;
+}
+
+function waitFor(c: Check, source: JwksSource): Check {
+  c.outcome = Outcome.Wait;
+  c.waitOn = source;
+  return c;
+}
+
+/** Registers JwtAuthn as the root context for `rootId` (Envoy's root_id). */
+export function registerJwtAuthn(rootId: string = "jwt_authn"): void {
+  registerRootContext((id: u32): RootContext => new JwtAuthnRoot(id), rootId);
+}

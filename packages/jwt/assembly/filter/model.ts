@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JwtAuthn configuration once parsed and validated: providers, rules, requirements, policies.
+import { VerifyOptions } from "../jwt/options";
+import { JwksSource } from "../cache/jwks_source";
+
+/** A header the token may come in, with the text before it ("Bearer "; matched case-insensitively). */
+export class HeaderLocation {
+  constructor(public name: string, public prefix: string) {}
+}
+
+export class ClaimHeader {
+  constructor(public header: string, public claim: string) {}
+}
+
+export class Provider {
+  name: string = "";
+  options: VerifyOptions = new VerifyOptions();
+  source: JwksSource = new JwksSource();
+  fromHeaders: Array<HeaderLocation> = [];
+  fromCookies: Array<string> = [];
+  fromParams: Array<string> = [];
+  /** Keep the token in the request sent upstream (default: strip it). */
+  forward: bool = false;
+  /** When set, the verified payload goes upstream base64url-encoded in this header. */
+  forwardPayloadHeader: string = "";
+  claimToHeaders: Array<ClaimHeader> = [];
+}
+
+export const enum RequirementKind {
+  Provider = 0,
+  RequiresAny = 1,
+  RequiresAll = 2,
+  AllowMissing = 3,
+  AllowMissingOrFailed = 4,
+  /** An empty `requires`: no JWT needed. */
+  None = 5,
+}
+
+export class Requirement {
+  kind: RequirementKind = RequirementKind.None;
+  provider: i32 = -1;
+  children: Array<Requirement> = [];
+}
+
+export class Rule {
+  /** Exact path (without the query), or null. */
+  path: string | null = null;
+  /** Path prefix, or null. */
+  prefix: string | null = null;
+  /** Headers that must be present (lower-case names). */
+  headers: Array<string> = [];
+  requirement: Requirement = new Requirement();
+}
+
+export class FilterConfig {
+  providers: Array<Provider> = [];
+  rules: Array<Rule> = [];
+  /** What applies when no rule matches: deny by default (Envoy allows). */
+  unmatched: Requirement = new Requirement();
+  unmatchedDeny: bool = true;
+  bypassCorsPreflight: bool = true;
+  /** 401 (RFC 6750, default) or 403 (Envoy) for an audience that is not allowed. */
+  audienceStatus: u32 = 401;
+  /** "json" (default) or "empty" failure bodies. */
+  jsonBody: bool = true;
+  /** WWW-Authenticate realm; "" means the request's URL without the query (as Envoy). */
+  realm: string = "";
+  /** When the JWKS cannot be had: deny (default) or let the request through unauthenticated. */
+  failOpenWithoutJwks: bool = false;
+  /** Verified-token cache entries per worker; 0 disables it. */
+  tokenCacheSize: i32 = 100;
+  statPrefix: string = "jwt_authn";
+  /** Period of the tick that refreshes keys and polls other workers' fetches. */
+  tickMs: u32 = 1000;
+  /** Names of every header the filter writes, removed from incoming requests always. */
+  outputHeaders: Array<string> = [];
+}

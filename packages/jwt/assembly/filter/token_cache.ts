@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// Verified-token cache (per worker VM, bounded): a repeated token skips the signature check.
+// Keyed by a 64-bit FNV-1a hash of the token and the provider; the token itself is kept to rule
+// out collisions. Entries end at the token's `exp`; when full, expired entries go first, then the
+// oldest one.
+import { JsonValue } from "../encoding/json";
+
+export class VerifiedToken {
+  constructor(
+    public token: string,
+    public provider: i32,
+    public expiresAtSeconds: i64,
+    public claims: JsonValue,
+    public payload: Uint8Array,
+  ) {}
+}
+
+export function tokenHash(token: string, provider: i32): u64 {
+  let h: u64 = 0xcbf29ce484222325 ^ <u64>provider;
+  const p = changetype<usize>(token);
+  const n = <usize>token.length << 1;
+  for (let i: usize = 0; i < n; i += 2) {
+    h = (h ^ <u64>load<u16>(p + i)) * 0x100000001b3;
+  }
+  return h;
+}
+
+export class TokenCache {
+  private map: Map<u64, VerifiedToken> = new Map<u64, VerifiedToken>();
+  private order: Array<u64> = [];
+  hits: i32 = 0;
+  misses: i32 = 0;
+
+  constructor(public capacity: i32) {}
+
+  get size(): i32 {
+    return this.map.size;
+  }
+
+  get(token: string, provider: i32, nowSeconds: i64): VerifiedToken | null {
+    if (this.capacity <= 0) return null;
+    const h = tokenHash(token, provider);
+    if (!this.map.has(h)) return null;
+    const e = this.map.get(h);
+    if (e.provider != provider || e.token != token) return null;
+    if (nowSeconds >= e.expiresAtSeconds) {
+      this.map.delete(h);
+      return null;
+    }
+    return e;
+  }
+
+  put(entry: VerifiedToken, nowSeconds: i64): void {
+    if (this.capacity <= 0 || entry.expiresAtSeconds <= nowSeconds) return;
+    const h = tokenHash(entry.token, entry.provider);
+    if (!this.map.has(h)) {
+      if (this.map.size >= this.capacity) this.evict(nowSeconds);
+      this.order.push(h);
+    }
+    this.map.set(h, entry);
+  }
+
+  private evict(nowSeconds: i64): void {
+    // Drop expired entries and stale order slots; if nothing expired, drop the oldest.
+    const kept = new Array<u64>();
+    for (let i = 0; i < this.order.length; i++) {
+      const h = unchecked(this.order[i]);
+      if (!this.map.has(h)) continue;
+      if (this.map.get(h).expiresAtSeconds <= nowSeconds) this.map.delete(h);
+      else kept.push(h);
+    }
+    if (kept.length >= this.capacity && kept.length > 0) {
+      this.map.delete(kept[0]);
+      kept.shift();
+    }
+    this.order = kept;
+  }
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+// JwtAuthn through the compiled filter in @getwild/host, with inline keys: token extraction,
+// failure answers (status, WWW-Authenticate, body, details), rules, outputs, claims, metrics,
+// the verified-token cache, and configuration refused with the field named.
+import { describe, it, expect, beforeAll, vi } from "vitest";
+import { rsaKey, jwks, mint, load, get, T0, type SigningKey } from "./filter_helpers";
+
+let key: SigningKey;
+let other: SigningKey;
+beforeAll(async () => {
+  key = await rsaKey("k1");
+  other = await rsaKey("k2");
+});
+
+const ISS = "https://issuer.example.com";
+function provider(extra: Record<string, unknown> = {}) {
+  return { issuer: ISS, audiences: ["api"], local_jwks: jwks(key), ...extra };
+}
+function config(extra: Record<string, unknown> = {}, providerExtra: Record<string, unknown> = {}) {
+  return {
+    providers: { main: provider(providerExtra) },
+    rules: [
+      { match: { prefix: "/public" } },
+      { match: { prefix: "/" }, requires: { provider_name: "main" } },
+    ],
+    ...extra,
+  };
+}
+
+describe("JwtAuthn with inline keys", () => {
+  it("lets a valid token through and strips it before the upstream", async () => {
+    const host = await load(config());
+    const token = await mint(key, { iss: ISS, aud: "api", sub: "u1" });
+    const res = await host.request(get("/data", { authorization: `Bearer ${token}` }), { status: 200, body: "ok" });
+    expect(res.status).toBe(200);
+    expect(res.upstreamRequest?.headers.has("authorization")).toBe(false);
+    expect(host.metric("jwt_authn.allowed")).toBe(1);
+    expect(host.failures).toEqual([]);
+  });
+
+  it("matches the Bearer scheme case-insensitively and keeps the token when forward is set", async () => {
+    const host = await load(config({}, { forward: true }));
+    const token = await mint(key, { iss: ISS, aud: "api" });
+    const res = await host.request(get("/data", { authorization: `bEaReR ${token}` }), { status: 200 });
+    expect(res.status).toBe(200);
+    expect(res.upstreamRequest?.headers.get("authorization")).toBe(`bEaReR ${token}`);
+  });
+
+  it("answers a missing token with 401 and a challenge without an error attribute", async () => {
+    const host = await load(config());
+    const res = await host.request(get("/data?x=1"), { status: 200 });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/data"');
+    expect(JSON.parse(res.bodyText)).toEqual({ error: "unauthorized", reason: "missing" });
+    expect(res.localResponse?.details).toBe("jwt_authn_access_denied{missing}");
+    expect(host.metric("jwt_authn.denied.missing")).toBe(1);
+    expect(host.metric("jwt_authn.denied")).toBe(1);
+  });
+
+  it.each([
+    ["expired", { exp: T0 - 3600, iat: T0 - 7200 }],
+    ["issuer_not_allowed", { iss: "https://evil.example.com" }],
+    ["not_yet_valid", { nbf: T0 + 3600 }],
+  ])("answers %s with 401 invalid_token, and never echoes the token", async (reason, claims) => {
+    const host = await load(config());
+    const token = await mint(key, { iss: ISS, aud: "api", ...claims });
+    const res = await host.request(get("/data", { authorization: `Bearer ${token}` }), { status: 200 });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/data", error="invalid_token"');
+    const body = JSON.parse(res.bodyText);
+    expect(body.error).toBe("invalid_token");
+    expect(typeof body.reason).toBe("string");
+    expect(res.bodyText).not.toContain(token.split(".")[1]);
+    expect(host.logRecords.map((r) => r.message).join("\n")).not.toContain(token);
+    expect(host.metric(`jwt_authn.denied.${body.reason}`)).toBe(1);
+    if (reason === "expired") expect(body.reason).toBe("expired");
+  });
+
+  it("refuses a token signed by an unknown key and a tampered one", async () => {
+    const host = await load(config());
+    const foreign = await mint(other, { iss: ISS, aud: "api" }, { kid: "k1" });
+    const r1 = await host.request(get("/a", { authorization: `Bearer ${foreign}` }), { status: 200 });
+    expect(r1.status).toBe(401);
+    expect(JSON.parse(r1.bodyText).reason).toBe("signature_invalid");
+    const unknownKid = await mint(other, { iss: ISS, aud: "api" });
+    const r2 = await host.request(get("/a", { authorization: `Bearer ${unknownKid}` }), { status: 200 });
+    expect(r2.status).toBe(401);
+    const garbage = await host.request(get("/a", { authorization: "Bearer not.a.jwt" }), { status: 200 });
+    expect(garbage.status).toBe(401);
+    expect(garbage.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    expect(host.failures).toEqual([]);
+  });
+
+  it("answers a wrong audience with 401 by default and 403 when configured", async () => {
+    const token = await mint(key, { iss: ISS, aud: "other" });
+    const h1 = await load(config());
+    const r1 = await h1.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 });
+    expect(r1.status).toBe(401);
+    const h2 = await load(config({ audience_failure_status: 403 }));
+    const r2 = await h2.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 });
+    expect(r2.status).toBe(403);
+    expect(r2.headers.get("www-authenticate")).toContain('error="invalid_token"');
+  });
+
+  it("checks claim requirements: 403 insufficient_scope when one fails", async () => {
+    const host = await load(config({}, { claims: [{ name: "email_verified", equals: true }, { name: "scope", contains_any: ["read"] }] }));
+    const good = await mint(key, { iss: ISS, aud: "api", email_verified: true, scope: "write read" });
+    expect((await host.request(get("/a", { authorization: `Bearer ${good}` }), { status: 200 })).status).toBe(200);
+    const bad = await mint(key, { iss: ISS, aud: "api", email_verified: false, scope: "read" });
+    const res = await host.request(get("/a", { authorization: `Bearer ${bad}` }), { status: 200 });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+  });
+
+  it("sends an empty body when failure_body is empty, with the challenge kept", async () => {
+    const host = await load(config({ failure_body: "empty", realm: "api" }));
+    const res = await host.request(get("/a"), { status: 200 });
+    expect(res.status).toBe(401);
+    expect(res.bodyText).toBe("");
+    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="api"');
+  });
+
+  it("applies rules: first match wins, no requirement, unmatched deny or allow, header presence", async () => {
+    const cfg = config({
+      rules: [
+        { match: { prefix: "/public" } },
+        { match: { path: "/admin", headers: [{ name: "x-admin" }] }, requires: { provider_name: "main" } },
+        { match: { prefix: "/api" }, requires: { provider_name: "main" } },
+      ],
+    });
+    const host = await load(cfg);
+    expect((await host.request(get("/public/x"), { status: 200 })).status).toBe(200);
+    expect((await host.request(get("/api/x"), { status: 200 })).status).toBe(401);
+    expect((await host.request(get("/admin", { "x-admin": "1" }), { status: 200 })).status).toBe(401);
+    const noRule = await host.request(get("/admin"), { status: 200 });
+    expect(noRule.status).toBe(401);
+    expect(noRule.localResponse?.details).toBe("jwt_authn_access_denied{no_rule_matched}");
+    const open = await load({ ...cfg, unmatched: "allow" });
+    expect((await open.request(get("/elsewhere"), { status: 200 })).status).toBe(200);
+  });
+
+  it("lets CORS preflights through without a token", async () => {
+    const host = await load(config());
+    const res = await host.request({ method: "OPTIONS", path: "/a", headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" } }, { status: 204 });
+    expect(res.status).toBe(204);
+    expect(host.metric("jwt_authn.cors_preflight_bypassed")).toBe(1);
+    const plain = await host.request({ method: "OPTIONS", path: "/a", headers: { ":authority": "x" } }, { status: 204 });
+    expect(plain.status).toBe(401);
+  });
+
+  it("allow_missing passes without a token and fails with a bad one; allow_missing_or_failed always passes", async () => {
+    const bad = await mint(other, { iss: ISS, aud: "api" });
+    const h = await load(config({ rules: [{ match: { prefix: "/" }, requires: { allow_missing: {} } }] }));
+    expect((await h.request(get("/a"), { status: 200 })).status).toBe(200);
+    expect((await h.request(get("/a", { authorization: `Bearer ${bad}` }), { status: 200 })).status).toBe(401);
+    const h2 = await load(config({ rules: [{ match: { prefix: "/" }, requires: { allow_missing_or_failed: {} } }] }));
+    expect((await h2.request(get("/a", { authorization: `Bearer ${bad}` }), { status: 200 })).status).toBe(200);
+  });
+
+  it("requires_any / requires_all over two providers with different token locations", async () => {
+    const cfg = {
+      providers: {
+        a: provider(),
+        b: { issuer: "https://b.example.com", local_jwks: jwks(other), from_headers: [{ name: "x-b-token" }] },
+      },
+      rules: [
+        { match: { prefix: "/any" }, requires: { requires_any: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } } },
+        { match: { prefix: "/all" }, requires: { requires_all: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } } },
+      ],
+    };
+    const host = await load(cfg);
+    const ta = await mint(key, { iss: ISS, aud: "api" });
+    const tb = await mint(other, { iss: "https://b.example.com" });
+    expect((await host.request(get("/any", { "x-b-token": tb }), { status: 200 })).status).toBe(200);
+    expect((await host.request(get("/any", { authorization: `Bearer ${ta}` }), { status: 200 })).status).toBe(200);
+    expect((await host.request(get("/all", { authorization: `Bearer ${ta}` }), { status: 200 })).status).toBe(401);
+    const both = await host.request(get("/all", { authorization: `Bearer ${ta}`, "x-b-token": tb }), { status: 200 });
+    expect(both.status).toBe(200);
+    expect(both.upstreamRequest?.headers.has("x-b-token")).toBe(false);
+  });
+
+  it("takes tokens from cookies, and from a query parameter only when asked (stripping it)", async () => {
+    const token = await mint(key, { iss: ISS, aud: "api" });
+    const h = await load(config({}, { from_cookies: ["session"], from_params: ["access_token"] }));
+    expect((await h.request(get("/a", { cookie: `a=b; session=${token}` }), { status: 200 })).status).toBe(200);
+    const viaParam = await h.request(get(`/a?x=1&access_token=${token}`), { status: 200 });
+    expect(viaParam.status).toBe(200);
+    expect(viaParam.upstreamRequest?.headers.get(":path")).toBe("/a?x=1");
+    const defaults = await load(config());
+    expect((await defaults.request(get(`/a?access_token=${token}`), { status: 200 })).status).toBe(401);
+  });
+
+  it("forwards the payload and claims as headers and always drops incoming copies", async () => {
+    const host = await load(config({}, {
+      forward_payload_header: "x-jwt-payload",
+      claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }, { header_name: "x-tenant", claim_name: "org.tenant" }, { header_name: "x-admin", claim_name: "admin" }],
+    }));
+    const claims = { iss: ISS, aud: "api", sub: "user-7", org: { tenant: "t9" }, admin: true };
+    const token = await mint(key, claims);
+    const res = await host.request(get("/a", { authorization: `Bearer ${token}`, "x-sub": "spoofed", "x-jwt-payload": "spoofed" }), { status: 200 });
+    expect(res.status).toBe(200);
+    const h = res.upstreamRequest!.headers;
+    expect(h.get("x-sub")).toBe("user-7");
+    expect(h.get("x-tenant")).toBe("t9");
+    expect(h.get("x-admin")).toBe("true");
+    expect(JSON.parse(Buffer.from(h.get("x-jwt-payload")!, "base64url").toString())).toMatchObject(claims);
+    const publicRes = await host.request(get("/public", { "x-sub": "spoofed", "x-tenant": "x" }), { status: 200 });
+    expect(publicRes.upstreamRequest!.headers.has("x-sub")).toBe(false);
+    expect(publicRes.upstreamRequest!.headers.has("x-tenant")).toBe(false);
+  });
+
+  it("serves a repeated token from the verified-token cache until its exp", async () => {
+    const host = await load(config());
+    const token = await mint(key, { iss: ISS, aud: "api", exp: T0 + 120 });
+    for (let i = 0; i < 3; i++) expect((await host.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 })).status).toBe(200);
+    expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(1);
+    expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
+    // Past exp the entry is gone: the token is verified again (still inside the 60 s skew)…
+    host.advance(121_000);
+    expect((await host.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 })).status).toBe(200);
+    expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(2);
+    // …and refused once exp + skew has passed.
+    host.advance(60_000);
+    const late = await host.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 });
+    expect(late.status).toBe(401);
+    expect(JSON.parse(late.bodyText).reason).toBe("expired");
+  });
+
+  it.each([
+    [{ providers: {} }, "providers"],
+    [{ providers: { p: { issuer: 5, local_jwks: "{}" } } }, "providers.p.issuer"],
+    [{ providers: { p: { local_jwks: "{\"keys\":[]}" } } }, "providers.p.local_jwks"],
+    [{ providers: { p: { remote_jwks: { authority: "x", path: "/k" } } } }, "providers.p.remote_jwks.cluster"],
+    [{ providers: { p: { remote_jwks: { cluster: "c", authority: "x", path: "/k", timeout_ms: 0 } } } }, "providers.p.remote_jwks.timeout_ms"],
+    [{ providers: { p: { firebase: { project_id: "Bad Id" } } } }, "providers.p.firebase.project_id"],
+    [{ providers: { p: { firebase: { project_id: "x" } } }, rules: [{ match: { prefix: "/" }, requires: { provider_name: "q" } }] }, "rules[0].requires.provider_name"],
+    [{ providers: { p: { firebase: { project_id: "x" } } }, audience_failure_status: 402 }, "audience_failure_status"],
+    [{ providers: { p: { firebase: { project_id: "x" }, algorithms: ["none"] } } }, "providers.p.algorithms"],
+    [{ providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } }, "providers.p.clock_skew_seconds"],
+    [{ providers: { p: { firebase: { project_id: "x" }, isuer: "typo" } } }, "providers.p.isuer"],
+  ])("refuses a bad configuration and names the field (%#)", async (cfg, field) => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+    try {
+      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
+    } finally {
+      spy.mockRestore();
+    }
+    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "));
+    expect(refusal, lines.join("\n")).toBeDefined();
+    expect(refusal!.split("configuration refused: ")[1]!.startsWith(field + ":")).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared helpers of the JwtAuthn host tests: RSA keys and tokens minted with jose, JWKS bodies,
+// a host running the compiled filter, and requests through it.
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { SignJWT, exportJWK, type JWTPayload } from "jose";
+import { createHost, VirtualClock, type HostOptions } from "@getwild/host";
+import { buildFilter } from "./filter_build.mjs";
+
+export interface SigningKey { kid: string; privateKey: KeyObject; publicJwk: Record<string, unknown> }
+
+export async function rsaKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  return { kid, privateKey, publicJwk };
+}
+
+export function jwks(...keys: SigningKey[]): string {
+  return JSON.stringify({ keys: keys.map((k) => k.publicJwk) });
+}
+
+/** Seconds of the virtual clock the host starts with. */
+export const T0 = Math.floor(Date.UTC(2026, 10, 25, 12, 0, 0) / 1000);
+
+export async function mint(key: SigningKey, claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+  const body: JWTPayload = { iat: T0 - 10, exp: T0 + 3600, ...claims };
+  return new SignJWT(body).setProtectedHeader({ alg: "RS256", kid: key.kid, ...header }).sign(key.privateKey);
+}
+
+export async function load(config: unknown, extra: Partial<HostOptions> = {}) {
+  const wasm = await buildFilter();
+  return createHost({
+    wasm, rootId: "jwt_authn", pluginConfig: JSON.stringify(config), canary: false,
+    clock: new VirtualClock(T0 * 1000), clusters: ["idp"], ...extra,
+  });
+}
+
+export function get(path: string, headers: Record<string, string> = {}) {
+  return { method: "GET", path, headers: { ":authority": "api.example.com", ":scheme": "https", ...headers } };
+}
+
