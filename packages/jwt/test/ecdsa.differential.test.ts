@@ -230,3 +230,26 @@ describe("modular inversion (divsteps) against BigInt", () => {
     });
   }
 });
+
+describe("garbage in, rejection out", () => {
+  it("random key bytes, curve ids, digests and signatures of every length never trap", () => {
+    const keys = CURVES.map((c) => {
+      const { publicKey } = generateKeyPairSync("ec", { namedCurve: c.name });
+      const { x, y } = coordinates(publicKey);
+      return importKey(c.id, x, y);
+    });
+    for (let i = 0; i < 300; i++) {
+      const curve = (i % 5) - 1; // −1..3: two ids that are not curves
+      const len = (Math.random() * 140) | 0;
+      const h = importKey(curve, new Uint8Array(randomBytes(len)), new Uint8Array(randomBytes((Math.random() * 140) | 0)));
+      expect(h).toBeLessThan(0);
+    }
+    for (const [k, c] of CURVES.entries()) {
+      for (let len = 0; len <= 140; len++) {
+        expect(wasmVerify(keys[k], new Uint8Array(randomBytes(len)), new Uint8Array(randomBytes(len)))).toBe(false);
+        expect(wasmVerifyDigest(keys[k], new Uint8Array(randomBytes(len)), new Uint8Array(randomBytes(2 * c.len)))).toBe(false);
+      }
+    }
+    f.exports.dropKeys();
+  });
+});
