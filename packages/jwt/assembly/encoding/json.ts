@@ -8,48 +8,11 @@
 // depth (recursion is capped, so the wasm stack cannot overflow) and number of values.
 
 import { JsonValue } from "./json_value";
+import { JsonError } from "./json_error";
+import { asciiString, internAscii, nameBit, decodeEscapedString, stringError, stringErrorAt } from "./json_string";
 
 export { JsonKind, JsonValue } from "./json_value";
-
-/** Why a JSON text was refused. Stable values. */
-export const enum JsonError {
-  None = 0,
-  TooLarge = 1,
-  TooDeep = 2,
-  TooManyValues = 3,
-  UnexpectedEnd = 4,
-  UnexpectedCharacter = 5,
-  InvalidNumber = 6,
-  InvalidEscape = 7,
-  LoneSurrogate = 8,
-  InvalidUtf8 = 9,
-  ControlCharacter = 10,
-  DuplicateKey = 11,
-  TrailingData = 12,
-}
-
-// @ts-ignore: decorator
-@lazy const JSON_ERROR_MESSAGES: StaticArray<string> = [
-  "ok",
-  "JSON text is larger than allowed",
-  "JSON nesting is deeper than allowed",
-  "JSON text has more values than allowed",
-  "JSON text ends early",
-  "unexpected character in JSON text",
-  "invalid JSON number",
-  "invalid escape in JSON string",
-  "lone UTF-16 surrogate escape in JSON string",
-  "invalid UTF-8 in JSON text",
-  "raw control character in JSON string",
-  "duplicate member name in JSON object",
-  "data after the JSON value",
-];
-
-/** The message for a JsonError; never traps. */
-export function jsonErrorMessage(e: JsonError): string {
-  const i = <i32>e;
-  return i >= 0 && i < JSON_ERROR_MESSAGES.length ? unchecked(JSON_ERROR_MESSAGES[i]) : "unknown JSON error";
-}
+export { JsonError, jsonErrorMessage } from "./json_error";
 
 /** Deepest nesting ever allowed, whatever the limits say: keeps recursion within the wasm stack. */
 export const JSON_HARD_MAX_DEPTH: i32 = 64;
@@ -75,76 +38,9 @@ export class JsonResult {
   }
 }
 
-// UTF-16 scratch for strings that need decoding (escapes or non-ASCII); grows, never shrinks.
-let scratch = new StaticArray<u16>(256);
-
 // @ts-ignore: decorator
 @inline function isWhitespace(c: u32): bool {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
-}
-
-// @ts-ignore: decorator
-@inline function hexValue(c: u32): i32 {
-  if (c - 0x30 < 10) return <i32>(c - 0x30);
-  const lower = c | 0x20;
-  if (lower - 0x61 < 6) return <i32>(lower - 0x61 + 10);
-  return -1;
-}
-
-/** A string from `len` ASCII bytes (already validated): widen each byte to a UTF-16 unit. */
-function asciiString(src: usize, len: i32): string {
-  if (len == 0) return "";
-  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
-  const dst = changetype<usize>(out);
-  let i = 0;
-  // Four bytes at a time: spread a u32 of bytes into a u64 of UTF-16 units.
-  for (; i + 4 <= len; i += 4) {
-    const w = <u64>load<u32>(src + <usize>i);
-    const spread = (w & 0xff) | ((w & 0xff00) << 8) | ((w & 0xff0000) << 16) | ((w & 0xff000000) << 24);
-    store<u64>(dst + (<usize>i << 1), spread);
-  }
-  for (; i < len; i++) store<u16>(dst + (<usize>i << 1), load<u8>(src + <usize>i));
-  return out;
-}
-
-// Short ASCII strings are interned: the same member names ("iss", "exp", "kid"…) and often the
-// same values (issuer, audience) come back in every token, and reusing the string saves an
-// allocation each time, which is most of what the reader costs. A direct-mapped cache: a miss
-// just replaces the slot, so it holds at most INTERN_SLOTS strings of at most INTERN_MAX_LENGTH.
-const INTERN_SLOTS: u32 = 512;
-const INTERN_MAX_LENGTH: i32 = 48;
-const internTable = new StaticArray<string | null>(<i32>INTERN_SLOTS);
-
-function internAscii(src: usize, len: i32): string {
-  if (len > INTERN_MAX_LENGTH) return asciiString(src, len);
-  let h: u32 = 0x811c9dc5; // FNV-1a
-  for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(src + <usize>i)) * 0x01000193;
-  const slot = <i32>((h ^ (h >> 16)) & (INTERN_SLOTS - 1));
-  const cached = unchecked(internTable[slot]);
-  if (cached != null && cached.length == len) {
-    const chars = changetype<usize>(cached);
-    let same = true;
-    for (let i = 0; i < len; i++) {
-      if (<u32>load<u16>(chars + (<usize>i << 1)) != <u32>load<u8>(src + <usize>i)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached;
-  }
-  const fresh = asciiString(src, len);
-  unchecked((internTable[slot] = fresh));
-  return fresh;
-}
-
-/** One of 64 bits chosen by a name's length and first and last UTF-16 units (a 1-hash Bloom filter). */
-// @ts-ignore: decorator
-@inline function nameBit(name: string): u64 {
-  const n = name.length;
-  const p = changetype<usize>(name);
-  let h = <u32>n * 0x9e3779b1;
-  if (n > 0) h ^= (<u32>load<u16>(p) << 7) ^ (<u32>load<u16>(p + (<usize>(n - 1) << 1)) * 0x85ebca6b);
-  return (<u64>1) << <u64>((h ^ (h >> 15)) & 63);
 }
 
 class Reader {
@@ -262,150 +158,14 @@ class Reader {
     return this.stringSlow(begin);
   }
 
-  // Loops in this file leave through `return`, never `break`: AS 0.28.20 compiled a `break` out of
-  // `for (;;)` here into a fall-through `unreachable` (seen as a trap on `[1]`).
   stringSlow(begin: usize): string | null {
-    const end = this.end;
-    let p = begin;
-    let n = 0; // UTF-16 units written to scratch
-    for (;;) {
-      if (p >= end) {
-        this.failAt(p, JsonError.UnexpectedEnd);
-        return null;
-      }
-      // Room for a surrogate pair at least.
-      if (n + 2 > scratch.length) {
-        const bigger = new StaticArray<u16>(scratch.length << 1);
-        memory.copy(changetype<usize>(bigger), changetype<usize>(scratch), <usize>n << 1);
-        scratch = bigger;
-      }
-      const c = <u32>load<u8>(p);
-      if (c == 0x22) {
-        this.pos = p + 1;
-        return String.UTF16.decodeUnsafe(changetype<usize>(scratch), <usize>n << 1);
-      }
-      if (c < 0x20) {
-        this.failAt(p, JsonError.ControlCharacter);
-        return null;
-      }
-      if (c < 0x80 && c != 0x5c) {
-        unchecked((scratch[n++] = <u16>c));
-        p++;
-        continue;
-      }
-      if (c == 0x5c) {
-        if (p + 1 >= end) {
-          this.failAt(p, JsonError.UnexpectedEnd);
-          return null;
-        }
-        const e = <u32>load<u8>(p + 1);
-        let out: i32 = -1;
-        if (e == 0x22 || e == 0x5c || e == 0x2f) out = <i32>e;
-        else if (e == 0x62) out = 0x08;
-        else if (e == 0x66) out = 0x0c;
-        else if (e == 0x6e) out = 0x0a;
-        else if (e == 0x72) out = 0x0d;
-        else if (e == 0x74) out = 0x09;
-        if (out >= 0) {
-          unchecked((scratch[n++] = <u16>out));
-          p += 2;
-          continue;
-        }
-        if (e != 0x75) {
-          this.failAt(p, JsonError.InvalidEscape);
-          return null;
-        }
-        const unit = this.hex4(p + 2);
-        if (unit < 0) return null;
-        if (unit >= 0xdc00 && unit <= 0xdfff) {
-          this.failAt(p, JsonError.LoneSurrogate);
-          return null;
-        }
-        if (unit >= 0xd800 && unit <= 0xdbff) {
-          // Must be followed at once by an escaped low surrogate.
-          if (p + 12 > end || load<u8>(p + 6) != 0x5c || load<u8>(p + 7) != 0x75) {
-            this.failAt(p, JsonError.LoneSurrogate);
-            return null;
-          }
-          const low = this.hex4(p + 8);
-          if (low < 0) return null;
-          if (low < 0xdc00 || low > 0xdfff) {
-            this.failAt(p, JsonError.LoneSurrogate);
-            return null;
-          }
-          unchecked((scratch[n++] = <u16>unit));
-          unchecked((scratch[n++] = <u16>low));
-          p += 12;
-          continue;
-        }
-        unchecked((scratch[n++] = <u16>unit));
-        p += 6;
-        continue;
-      }
-      // Multi-byte UTF-8 (RFC 3629 table): no overlongs, no encoded surrogates, ≤ U+10FFFF.
-      let cp: u32 = 0;
-      let need = 0;
-      let lo: u32 = 0x80;
-      let hi: u32 = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-        cp = c & 0x1f;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        cp = c & 0x0f;
-        if (c == 0xe0) lo = 0xa0;
-        else if (c == 0xed) hi = 0x9f;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        cp = c & 0x07;
-        if (c == 0xf0) lo = 0x90;
-        else if (c == 0xf4) hi = 0x8f;
-      } else {
-        this.failAt(p, JsonError.InvalidUtf8);
-        return null;
-      }
-      if (p + <usize>need >= end) {
-        this.failAt(p, JsonError.InvalidUtf8);
-        return null;
-      }
-      for (let k = 1; k <= need; k++) {
-        const b = <u32>load<u8>(p + <usize>k);
-        if (b < lo || b > hi) {
-          this.failAt(p, JsonError.InvalidUtf8);
-          return null;
-        }
-        lo = 0x80;
-        hi = 0xbf;
-        cp = (cp << 6) | (b & 0x3f);
-      }
-      p += <usize>(need + 1);
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        unchecked((scratch[n++] = <u16>(0xd800 | (cp >> 10))));
-        unchecked((scratch[n++] = <u16>(0xdc00 | (cp & 0x3ff))));
-      } else {
-        unchecked((scratch[n++] = <u16>cp));
-      }
+    const s = decodeEscapedString(begin, this.end);
+    if (s == null) {
+      this.failAt(stringErrorAt, stringError);
+      return null;
     }
-    return null; // not reached: the loop only exits by return
-  }
-
-  /** Four hex digits at `p` as a UTF-16 unit, or -1 (error recorded). */
-  hex4(p: usize): i32 {
-    if (p + 4 > this.end) {
-      this.failAt(p, JsonError.InvalidEscape);
-      return -1;
-    }
-    let v = 0;
-    for (let k: usize = 0; k < 4; k++) {
-      const h = hexValue(<u32>load<u8>(p + k));
-      if (h < 0) {
-        this.failAt(p, JsonError.InvalidEscape);
-        return -1;
-      }
-      v = (v << 4) | h;
-    }
-    return v;
+    this.pos = stringErrorAt;
+    return s;
   }
 
   array(): JsonValue | null {
