@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The soak: N mixed requests through one filter in @getwild/host, with the wasm memory size read
 // at start, after warm-up and at the end, the request rate, and every answer checked.
-import { startFilter, START_SECONDS } from "./filters.mjs";
+import { startFilter, START_SECONDS, REMOTE_ALGS, jwtAuthnRemoteConfig } from "./filters.mjs";
 import { ALGS, keySet, jwksText, mint } from "./keys.mjs";
 import { assertNoTrap } from "./suites.mjs";
 
@@ -44,6 +44,36 @@ function plan(name) {
             case 3: return { spec: { path: "/api" }, expect: 401 };
             case 4: return { spec: { path: "/api", headers: { authorization: `Bearer ${foreign[i % 4]}` } }, expect: 401 };
             default: return { spec: { method: "POST", path: "/teapot", body: "tea" }, expect: 418 };
+          }
+        },
+      };
+    }
+    case "jwt_authn": {
+      // remote keys with a 5 s lifetime (max-age), so the cache refreshes every ~5000 requests; the
+      // fetch answer alternates good and broken (a broken one keeps the last good keys)
+      let fetches = 0;
+      const good = jwksText(keys, REMOTE_ALGS);
+      const httpCallHandler = () => (fetches++ % 3 === 2
+        ? { status: 503, body: "busy" }
+        : { status: 200, headers: { "cache-control": "max-age=5" }, body: good });
+      const exp = START_SECONDS + 365 * 24 * 3600;
+      const repeated = REMOTE_ALGS.map((alg) => mint(keys, alg, START_SECONDS, { exp }));
+      // 300 distinct tokens against a 100-entry verified-token cache: misses and evictions
+      const distinct = Array.from({ length: 300 }, (_, n) => mint(keys, REMOTE_ALGS[n % 3], START_SECONDS, { exp, sub: `user-${n}` }));
+      const bad = repeated.map((t) => t.slice(0, -4) + (t.endsWith("AAAA") ? "BBBB" : "AAAA"));
+      const foreign = REMOTE_ALGS.map((alg) => mint(keySet("b"), alg, START_SECONDS, { exp }));
+      return {
+        options: { clusters: ["idp"], httpCallHandler, pluginConfig: jwtAuthnRemoteConfig({ min_lifetime_seconds: 1, refresh_before_seconds: 1, unknown_kid_min_interval_ms: 10000 }) },
+        everyN: [1000, (host) => host.advance(1000)],
+        request: (i) => {
+          const auth = (t) => ({ path: "/api", headers: { authorization: `Bearer ${t}` } });
+          switch (i % 8) {
+            case 0: case 1: case 2: return { spec: auth(repeated[i % 3]), expect: 200 };
+            case 3: return { spec: auth(distinct[(i >> 3) % 300]), expect: 200 };
+            case 4: return { spec: auth(bad[i % 3]), expect: 401 };
+            case 5: return { spec: { path: "/api" }, expect: 401 };
+            case 6: return { spec: auth(foreign[i % 3]), expect: 401 };
+            default: return { spec: { method: "POST", path: "/api", headers: { authorization: `Bearer ${repeated[0]}` }, body: "x".repeat(i % 3000) }, expect: 200 };
           }
         },
       };

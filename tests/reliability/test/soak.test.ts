@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+// The short CI soak: mixed requests through every example filter, the user-built filter and
+// JwtAuthn; the wasm memory must stay flat after warm-up (at most one 64 KiB page per 10k requests).
+import { describe, it, expect } from "vitest";
+// @ts-expect-error plain ESM helpers shared with scripts/soak.mjs
+import { soak } from "../lib/soak.mjs";
+// @ts-expect-error plain ESM helpers
+import { ALL_FILTERS } from "../lib/filters.mjs";
+
+const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 30_000);
+const WARMUP = 10_000;
+
+describe(`soak (${REQUESTS} requests per filter, ${WARMUP} of warm-up)`, () => {
+  for (const name of ALL_FILTERS as string[]) {
+    it(`${name}: every answer right, memory flat after warm-up`, async () => {
+      const r = await soak(name, { requests: REQUESTS, warmup: WARMUP });
+      console.log(`soak ${name}: ${r.requests} requests, memory ${r.startBytes} → ${r.warmBytes} (warm) → ${r.endBytes} bytes, ${Math.round(r.requestsPerSecond)} req/s`);
+      expect(r.growthPages).toBeLessThanOrEqual(r.allowedPages);
+    }, 600_000);
+  }
+});
