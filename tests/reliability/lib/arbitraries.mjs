@@ -73,9 +73,9 @@ const mutation = fc.oneof(
  * attacker-made tokens (alg none, HS256 keyed with the RSA public key, tokens signed by
  * other keys), and random strings. `other` keys sign tokens the filter must refuse.
  */
-export function hostileToken(keys, otherKeys, now) {
-  const valid = fc.constantFrom(...ALGS).map((alg) => mint(keys, alg, now));
-  const foreign = fc.constantFrom(...ALGS).map((alg) => mint(otherKeys, alg, now));
+export function hostileToken(keys, otherKeys, now, claims = {}) {
+  const valid = fc.constantFrom(...ALGS).map((alg) => mint(keys, alg, now, claims));
+  const foreign = fc.constantFrom(...ALGS).map((alg) => mint(otherKeys, alg, now, claims));
   const mutated = fc.tuple(valid, foreign, fc.array(mutation, { minLength: 1, maxLength: 2 })).map(([token, other, ms]) =>
     ms.reduce((t, m) => mutate(t, m, other), token));
   const confusion = fc.constantFrom(

@@ -2,7 +2,9 @@
 // How each filter under test is loaded in @getwild/host: module, root id, a valid configuration,
 // clusters and automatic callout answers. One place, shared by the suites, `pnpm fuzz` and `pnpm soak`.
 import { createHost, VirtualClock } from "@getwild/host";
-import { buildFilter, wasmPath } from "./build.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildFilter, wasmPath, repoRoot } from "./build.mjs";
 import { keySet, jwksText, ISSUER, AUDIENCE, ALGS } from "./keys.mjs";
 
 /** 2026-01-01T00:00:00Z: the virtual clock's start, so token times are reproducible. */
@@ -45,10 +47,25 @@ export const FILTERS = {
   responder: { rootId: "responder", pluginConfig: RESPONDER_CONFIG },
   user_auth: { rootId: "user_auth", pluginConfig: () => jwksText(keySet("a")) },
   jwt_authn: { rootId: "jwt_authn", pluginConfig: () => jwtAuthnLocalConfig() },
+  // the example's own plugin-config.json; Google's securetoken endpoint is played by a handler
+  // serving the suites' RSA key
+  "firebase-jwt": {
+    rootId: "firebase-jwt",
+    pluginConfig: () => readFileSync(join(repoRoot, "examples", "firebase-jwt", "plugin-config.json"), "utf8"),
+    clusters: ["googleapis"],
+    httpCallHandler: () => ({ status: 200, headers: { "cache-control": "public, max-age=3600" }, body: jwksText(keySet("a"), ["RS256"]) }),
+  },
+};
+
+/** Claims a valid token needs for each token-verifying filter (merged over mint's defaults). */
+export const TOKEN_CLAIMS = {
+  user_auth: {},
+  jwt_authn: {},
+  "firebase-jwt": { iss: "https://securetoken.google.com/my-firebase-project", aud: "my-firebase-project", auth_time: START_SECONDS - 60 },
 };
 
 /** The example filters and the user-built one (the soak and header/body fuzz run all of them). */
-export const ALL_FILTERS = ["hello", "getwild", "http-call", "responder", "user_auth", "jwt_authn"];
+export const ALL_FILTERS = ["hello", "getwild", "http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt"];
 
 /** Starts a filter in the host with its defaults; `overrides` go to createHost as is. */
 export async function startFilter(name, overrides = {}) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The soak: N mixed requests through one filter in @getwild/host, with the wasm memory size read
 // at start, after warm-up and at the end, the request rate, and every answer checked.
-import { startFilter, START_SECONDS, REMOTE_ALGS, jwtAuthnRemoteConfig } from "./filters.mjs";
+import { startFilter, START_SECONDS, REMOTE_ALGS, TOKEN_CLAIMS, jwtAuthnRemoteConfig } from "./filters.mjs";
 import { ALGS, keySet, jwksText, mint } from "./keys.mjs";
 import { assertNoTrap } from "./suites.mjs";
 
@@ -74,6 +74,29 @@ function plan(name) {
             case 5: return { spec: { path: "/api" }, expect: 401 };
             case 6: return { spec: auth(foreign[i % 3]), expect: 401 };
             default: return { spec: { method: "POST", path: "/api", headers: { authorization: `Bearer ${repeated[0]}` }, body: "x".repeat(i % 3000) }, expect: 200 };
+          }
+        },
+      };
+    }
+    case "firebase-jwt": {
+      // the example's configuration; its key fetch is answered by the filter's default handler,
+      // and time moves 1 s per 1000 requests so the hour-long key lifetime is crossed in 3.6M
+      const claims = { ...TOKEN_CLAIMS["firebase-jwt"], exp: START_SECONDS + 365 * 24 * 3600 };
+      const valid = Array.from({ length: 150 }, (_, n) => mint(keys, "RS256", START_SECONDS, { ...claims, sub: `uid-${n}` }));
+      const bad = valid.slice(0, 8).map((t) => t.slice(0, -4) + (t.endsWith("AAAA") ? "BBBB" : "AAAA"));
+      const foreign = mint(keySet("b"), "RS256", START_SECONDS, claims);
+      const wrongAudience = mint(keys, "RS256", START_SECONDS, { ...claims, aud: "another-project" });
+      return {
+        everyN: [1000, (host) => host.advance(1000)],
+        request: (i) => {
+          const auth = (t) => ({ path: "/api", headers: { authorization: `Bearer ${t}` } });
+          switch (i % 8) {
+            case 0: case 1: case 2: return { spec: auth(valid[i % 3]), expect: 200 }; // cache hits
+            case 3: return { spec: auth(valid[(i >> 3) % 150]), expect: 200 }; // misses past the 100-entry cache
+            case 4: return { spec: auth(bad[i % 8]), expect: 401 };
+            case 5: return { spec: (i >> 3) % 2 ? { path: "/api" } : { path: "/healthz" }, expect: (i >> 3) % 2 ? 401 : 200 };
+            case 6: return { spec: auth(foreign), expect: 401 };
+            default: return { spec: auth(wrongAudience), expect: 403 };
           }
         },
       };
