@@ -16,6 +16,7 @@ export const SOURCES = {
   getwild: { baseDir: join(repoRoot, "examples", "getwild"), entry: "assembly/filter.ts", config: "asconfig.json" },
   "http-call": { baseDir: join(repoRoot, "examples", "http-call"), entry: "assembly/filter.ts", config: "asconfig.json" },
   "firebase-jwt": { baseDir: join(repoRoot, "examples", "firebase-jwt"), entry: "assembly/filter.ts", config: "asconfig.json" },
+  "jwt-authn": { baseDir: join(repoRoot, "examples", "jwt-authn"), entry: "assembly/filter.ts", config: "asconfig.json" },
   responder: { baseDir: packageRoot, entry: "fixtures/responder.ts", config: "asconfig.json" },
   user_auth: { baseDir: packageRoot, entry: "fixtures/user_auth.ts", config: "asconfig.json" },
   jwt_authn: { baseDir: packageRoot, entry: "fixtures/jwt_authn.ts", config: "asconfig.json" },

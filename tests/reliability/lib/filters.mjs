@@ -55,6 +55,13 @@ export const FILTERS = {
     clusters: ["googleapis"],
     httpCallHandler: () => ({ status: 200, headers: { "cache-control": "public, max-age=3600" }, body: jwksText(keySet("a"), ["RS256"]) }),
   },
+  // the example's own plugin-config.json; both key endpoints (login, mesh_ca) serve the suites' keys
+  "jwt-authn": {
+    rootId: "jwt-authn",
+    pluginConfig: () => readFileSync(join(repoRoot, "examples", "jwt-authn", "plugin-config.json"), "utf8"),
+    clusters: ["login", "mesh_ca"],
+    httpCallHandler: () => ({ status: 200, headers: { "cache-control": "max-age=600" }, body: jwksText(keySet("a"), ["RS256", "ES256"]) }),
+  },
 };
 
 /** Claims a valid token needs for each token-verifying filter (merged over mint's defaults). */
@@ -62,10 +69,11 @@ export const TOKEN_CLAIMS = {
   user_auth: {},
   jwt_authn: {},
   "firebase-jwt": { iss: "https://securetoken.google.com/my-firebase-project", aud: "my-firebase-project", auth_time: START_SECONDS - 60 },
+  "jwt-authn": { iss: "https://login.example.com/", aud: "https://api.example.com", scope: "api:read" },
 };
 
 /** The example filters and the user-built one (the soak and header/body fuzz run all of them). */
-export const ALL_FILTERS = ["hello", "getwild", "http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt"];
+export const ALL_FILTERS = ["hello", "getwild", "http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"];
 
 /** Starts a filter in the host with its defaults; `overrides` go to createHost as is. */
 export async function startFilter(name, overrides = {}) {

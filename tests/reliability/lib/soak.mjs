@@ -78,10 +78,11 @@ function plan(name) {
         },
       };
     }
-    case "firebase-jwt": {
-      // the example's configuration; its key fetch is answered by the filter's default handler,
-      // and time moves 1 s per 1000 requests so the hour-long key lifetime is crossed in 3.6M
-      const claims = { ...TOKEN_CLAIMS["firebase-jwt"], exp: START_SECONDS + 365 * 24 * 3600 };
+    case "firebase-jwt":
+    case "jwt-authn": {
+      // the example's configuration; its key fetches are answered by the filter's default handler,
+      // and time moves 1 s per 1000 requests, so key lifetimes (10 min, 1 h) are crossed on long runs
+      const claims = { ...TOKEN_CLAIMS[name], exp: START_SECONDS + 365 * 24 * 3600 };
       const valid = Array.from({ length: 150 }, (_, n) => mint(keys, "RS256", START_SECONDS, { ...claims, sub: `uid-${n}` }));
       const bad = valid.slice(0, 8).map((t) => t.slice(0, -4) + (t.endsWith("AAAA") ? "BBBB" : "AAAA"));
       const foreign = mint(keySet("b"), "RS256", START_SECONDS, claims);
@@ -96,7 +97,7 @@ function plan(name) {
             case 4: return { spec: auth(bad[i % 8]), expect: 401 };
             case 5: return { spec: (i >> 3) % 2 ? { path: "/api" } : { path: "/healthz" }, expect: (i >> 3) % 2 ? 401 : 200 };
             case 6: return { spec: auth(foreign), expect: 401 };
-            default: return { spec: auth(wrongAudience), expect: 403 };
+            default: return { spec: auth(wrongAudience), expect: 403 }; // both examples answer a wrong audience 403
           }
         },
       };

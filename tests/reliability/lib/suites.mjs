@@ -85,12 +85,11 @@ function jwksReplySuite(name) {
   };
 }
 
-/** The valid configurations each configurable filter is mutated from. */
-const VALID_CONFIGS = {
-  "http-call": ['{"cluster":"httpbin","authority":"httpbin.org","timeout_ms":5000}', "{}", ""],
-  responder: [FILTERS.responder.pluginConfig, '{"rules":[]}'],
-  user_auth: [],
-  jwt_authn: [],
+/** Valid configurations each configurable filter is mutated from, besides its default one. */
+const MORE_CONFIGS = {
+  "http-call": () => ['{"cluster":"httpbin","authority":"httpbin.org","timeout_ms":5000}', "{}", ""],
+  responder: () => ['{"rules":[]}'],
+  jwt_authn: () => [jwtAuthnRemoteConfig()],
 };
 
 /** Plugin configurations: refused with a message or accepted, never a trap. */
@@ -99,23 +98,30 @@ function configSuite(name) {
     name: `config:${name}`,
     async setup() {
       await buildFilter(name);
-      const valid = name === "user_auth" ? [jwksText(keySet("a"))]
-        : name === "jwt_authn" ? [jwtAuthnLocalConfig(), jwtAuthnRemoteConfig()] : VALID_CONFIGS[name];
+      const own = FILTERS[name].pluginConfig;
+      const valid = [typeof own === "function" ? own() : own, ...(MORE_CONFIGS[name]?.() ?? [])].filter((c) => c !== undefined);
       return { wasm: readFileSync(wasmPath(name)), valid, stats: { accepted: 0, refused: 0 } };
     },
     property: (ctx) => fc.asyncProperty(hostileConfig(ctx.valid), async (config) => {
+      // the plugin's log lines are only visible through echoLogs (a refused host is never returned)
+      const lines = [];
+      const original = console.log;
+      console.log = (...args) => { lines.push(args.join(" ")); };
       let host;
       try {
-        host = await createHost({ wasm: ctx.wasm, rootId: FILTERS[name].rootId, pluginConfig: config, clusters: ["httpbin", "idp"], canary: false });
+        host = await createHost({ wasm: ctx.wasm, rootId: FILTERS[name].rootId, pluginConfig: config, clusters: ["httpbin", "idp", "jwks", "googleapis", "login", "mesh_ca"], canary: false, echoLogs: true });
       } catch (error) {
         if (!(error instanceof HostLoadError)) throw error;
         if (/RuntimeError|trap|failed:/i.test(error.message)) throw new Error(`configuration trapped the VM: ${error.message}`);
         if (!/rejected/.test(error.message)) throw new Error(`unexpected refusal: ${error.message}`);
+        if (!lines.some((line) => /^\[(warn|error|critical)\] wasm log .*: \S/.test(line))) throw new Error(`refused without a message: ${lines.join(" | ")}`);
         ctx.stats.refused++;
         return;
+      } finally {
+        console.log = original;
       }
-      ctx.stats.accepted++;
       assertNoTrap(host, "configure");
+      ctx.stats.accepted++;
       host.close();
     }),
   };
@@ -139,9 +145,9 @@ function headerSuite(name) {
 /** Every suite with its share of the runs (the expensive ones get fewer). */
 export function allSuites() {
   return [
-    ...["user_auth", "jwt_authn", "firebase-jwt"].map((n) => ({ suite: tokenSuite(n), share: 3 })),
+    ...["user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"].map((n) => ({ suite: tokenSuite(n), share: 3 })),
     ...["user_auth", "jwt_authn"].map((n) => ({ suite: jwksReplySuite(n), share: 1 })),
-    ...["http-call", "responder", "user_auth", "jwt_authn"].map((n) => ({ suite: configSuite(n), share: 1 })),
+    ...["http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"].map((n) => ({ suite: configSuite(n), share: 1 })),
     ...ALL_FILTERS.map((n) => ({ suite: headerSuite(n), share: 3 })),
   ];
 }
