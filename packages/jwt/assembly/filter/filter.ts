@@ -161,7 +161,6 @@ export class JwtAuthnStream extends HttpContext {
   waitOn: JwksSource | null = null;
   waitDeadlineMs: i64 = 0;
   private checks: Array<Check | null> = [];
-  private realm: string = "";
   private path: string = "/";
   private rule: Requirement | null = null;
   private decided: bool = false;
@@ -193,7 +192,6 @@ export class JwtAuthnStream extends HttpContext {
     }
     const path = headers.get(":path");
     this.path = path === null ? "/" : path;
-    this.realm = realmOf(config, headers.get(":scheme"), headers.get(":authority"), path);
     this.rule = this.matchRule(config, headers);
     return this.run(false);
   }
@@ -243,7 +241,10 @@ export class JwtAuthnStream extends HttpContext {
     const root = this.authn;
     root.metrics!.deny(denial.reason);
     this.decided = true;
-    const reply = failureReply(root.config, denial, this.realm);
+    // The realm is built only for a refusal: the request headers are still held (paused) here.
+    const headers = this.requestHeaders;
+    const realm = realmOf(root.config, headers.get(":scheme"), headers.get(":authority"), this.path);
+    const reply = failureReply(root.config, denial, realm);
     return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
   }
 

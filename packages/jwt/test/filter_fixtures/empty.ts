@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bench baseline: a filter whose contexts do nothing (every callback continues).
+import { RootContext, HttpContext, registerRootContext } from "@getwild/core/assembly";
+export * from "@getwild/core/assembly/exports";
+
+class EmptyRoot extends RootContext {
+  createHttpContext(contextId: u32): HttpContext | null {
+    return new HttpContext(contextId, this);
+  }
+}
+registerRootContext((id: u32): RootContext => new EmptyRoot(id), "empty");
