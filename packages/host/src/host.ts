@@ -97,13 +97,15 @@ export class Host {
   /** Drives a whole stream like Envoy: request callbacks, upstream (unless answered locally), response callbacks, end. */
   async request(req: RequestSpec = {}, upstream: Upstream = {}): Promise<RequestResult> {
     const stream = this.newHttpStream({ worker: req.worker });
-    const headers = new HeaderMap([
-      [":method", req.method ?? "GET"],
-      [":scheme", req.scheme ?? "http"],
-      [":authority", req.authority ?? "localhost"],
-      [":path", req.path ?? "/"],
-    ]);
-    for (const [k, v] of new HeaderMap(req.headers).pairs()) headers.set(k, v);
+    const headers = withDefaults(
+      [
+        [":method", req.method ?? "GET"],
+        [":scheme", req.scheme ?? "http"],
+        [":authority", req.authority ?? "localhost"],
+        [":path", req.path ?? "/"],
+      ],
+      req.headers,
+    );
     const chunks = toChunks(req.body);
     const hasTrailers = req.trailers !== undefined;
     stream.sendRequestHeaders(headers, { endOfStream: chunks.length === 0 && !hasTrailers });
@@ -114,8 +116,7 @@ export class Host {
     if (stream.upstreamRequest.complete && !stream.localResponse && !stream.resetReason && !stream.clientResponse.headers.has(":status")) {
       upstreamRequest = stream.upstreamRequest;
       const reply = typeof upstream === "function" ? await upstream(upstreamRequest) : upstream;
-      const rh = new HeaderMap([[":status", String(reply.status ?? 200)]]);
-      for (const [k, v] of new HeaderMap(reply.headers).pairs()) rh.set(k, v);
+      const rh = withDefaults([[":status", String(reply.status ?? 200)]], reply.headers);
       const rc = toChunks(reply.body);
       const rt = reply.trailers !== undefined;
       stream.responseCodeDetails ??= "via_upstream";
@@ -215,6 +216,19 @@ export class Host {
   close(): void {
     for (const vm of this.core.workers) this.core.shutdownRoot(vm);
   }
+}
+
+/**
+ * The given headers after the default pseudo-headers, every value kept in order (repeated headers
+ * such as two `accept` or `set-cookie` lines stay separate entries, as in Envoy's header map). A
+ * pseudo-header given explicitly replaces its default.
+ */
+function withDefaults(defaults: [string, string][], given: HeadersInit | undefined): HeaderMap {
+  const extra = new HeaderMap(given).pairs();
+  const overridden = new Set(extra.map(([k]) => k).filter((k) => k.startsWith(":")));
+  const map = new HeaderMap(defaults.filter(([k]) => !overridden.has(k)));
+  for (const [k, v] of extra) map.add(k, v);
+  return map;
 }
 
 function toChunks(body: RequestSpec["body"]): Uint8Array[] {
