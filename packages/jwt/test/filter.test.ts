@@ -190,6 +190,20 @@ describe("JwtAuthn with inline keys", () => {
     expect((await defaults.request(get(`/a?access_token=${token}`), { status: 200 })).status).toBe(401);
   });
 
+  it("answers 400 invalid_request for two different tokens (header and cookie, or two Authorization headers)", async () => {
+    const a = await mint(key, { iss: ISS, aud: "api" });
+    const b = await mint(key, { iss: ISS, aud: "api", sub: "someone-else" });
+    const h = await load(config({}, { from_headers: [{ name: "authorization", value_prefix: "Bearer " }], from_cookies: ["session"] }));
+    const res = await h.request(get("/a", { authorization: `Bearer ${a}`, cookie: `session=${b}` }), { status: 200 });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("www-authenticate")).toContain('error="invalid_request"');
+    expect(JSON.parse(res.bodyText).reason).toBe("multiple_tokens");
+    expect((await h.request(get("/a", { authorization: `Bearer ${a}`, cookie: `session=${a}` }), { status: 200 })).status).toBe(200);
+    const plain = await load(config({}, { forward: true }));
+    const two = await plain.request({ method: "GET", path: "/a", headers: [[":authority", "x"], ["authorization", `Bearer ${a}`], ["authorization", `Bearer ${b}`]] }, { status: 200 });
+    expect(two.status).toBe(400);
+  });
+
   it("forwards the payload and claims as headers and always drops incoming copies", async () => {
     const host = await load(config({}, {
       forward_payload_header: "x-jwt-payload",

@@ -13,7 +13,16 @@ export const enum TokenPlace {
 }
 
 export class FoundToken {
+  /** True when another of the provider's locations holds a different token (smuggling). */
+  conflict: bool = false;
   constructor(public token: string, public place: TokenPlace, public name: string) {}
+}
+
+/** Keeps the first token found; marks a conflict when a later location holds a different one. */
+function keep(first: FoundToken | null, next: FoundToken): FoundToken {
+  if (first === null) return next;
+  if (first.token != next.token) first.conflict = true;
+  return first;
 }
 
 function isTokenChar(c: i32): bool {
@@ -31,14 +40,21 @@ export function afterPrefix(value: string, prefix: string): string | null {
   return value.substring(start, end);
 }
 
-/** The provider's token: the first location that holds one. */
+/**
+ * The provider's token: the first location that holds one. Every location is looked at, so that a
+ * second, different token (say a header and a cookie) is noticed: which one counts would otherwise
+ * depend on this order, and one of them was never checked.
+ */
 export function findToken(p: Provider, headers: HeaderMap, path: string): FoundToken | null {
+  let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);
-    const value = headers.get(loc.name);
-    if (value === null) continue;
-    const token = afterPrefix(value, loc.prefix);
-    if (token !== null && token.length > 0) return new FoundToken(token, TokenPlace.Header, loc.name);
+    // Every value: a second Authorization header must not slip through unchecked.
+    const values = headers.getAll(loc.name);
+    for (let j = 0; j < values.length; j++) {
+      const token = afterPrefix(unchecked(values[j]), loc.prefix);
+      if (token !== null && token.length > 0) found = keep(found, new FoundToken(token, TokenPlace.Header, loc.name));
+    }
   }
   if (p.fromCookies.length > 0) {
     const cookies = headers.getAll("cookie");
@@ -46,7 +62,7 @@ export function findToken(p: Provider, headers: HeaderMap, path: string): FoundT
       const name = unchecked(p.fromCookies[i]);
       for (let j = 0; j < cookies.length; j++) {
         const v = cookieValue(unchecked(cookies[j]), name);
-        if (v !== null && v.length > 0) return new FoundToken(v, TokenPlace.Cookie, name);
+        if (v !== null && v.length > 0) found = keep(found, new FoundToken(v, TokenPlace.Cookie, name));
       }
     }
   }
@@ -56,11 +72,11 @@ export function findToken(p: Provider, headers: HeaderMap, path: string): FoundT
       for (let i = 0; i < p.fromParams.length; i++) {
         const name = unchecked(p.fromParams[i]);
         const v = paramValue(path.substring(q + 1), name);
-        if (v !== null && v.length > 0) return new FoundToken(v, TokenPlace.Param, name);
+        if (v !== null && v.length > 0) found = keep(found, new FoundToken(v, TokenPlace.Param, name));
       }
     }
   }
-  return null;
+  return found;
 }
 
 function cookieValue(header: string, name: string): string | null {

@@ -12,6 +12,8 @@ export const enum DenyKind {
   Missing = 1,
   JwksUnavailable = 2,
   NoRule = 3,
+  /** Two different tokens for one provider (RFC 6750 §2: one method per request). */
+  MultipleTokens = 4,
 }
 
 export class Denial {
@@ -22,6 +24,7 @@ export class Denial {
     if (this.kind == DenyKind.Missing) return "missing";
     if (this.kind == DenyKind.JwksUnavailable) return "jwks_unavailable";
     if (this.kind == DenyKind.NoRule) return "no_rule_matched";
+    if (this.kind == DenyKind.MultipleTokens) return "multiple_tokens";
     return jwtErrorName(this.error);
   }
 }
@@ -50,6 +53,10 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   const reason = denial.reason;
   let error = "invalid_token";
   if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
+  if (denial.kind == DenyKind.MultipleTokens) {
+    r.status = 400;
+    error = "invalid_request";
+  }
   if (denial.kind == DenyKind.Token) {
     if (denial.error == JwtError.AudienceNotAllowed) r.status = config.audienceStatus;
     if (denial.error == JwtError.ClaimRequirementFailed) {

@@ -301,6 +301,11 @@ export class JwtAuthnStream extends HttpContext {
     const found = findToken(provider, this.requestHeaders, this.path);
     if (found === null) return c; // Missing
     c.found = found;
+    if (found.conflict) {
+      c.outcome = Outcome.Failed;
+      c.denial = new Denial(DenyKind.MultipleTokens);
+      return c;
+    }
     const nowMs = <i64>getCurrentTimeMilliseconds();
     const now = nowMs / 1000;
     const cached = root.cache.get(found.token, index, now);
