@@ -10,7 +10,17 @@ export interface BufferRef {
   replace?(data: Uint8Array): void;
 }
 
-/** The buffer for `type` now: null if unavailable (NOT_FOUND), undefined for an unknown type. */
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Envoy's `Context::getBuffer` for a buffer that holds nothing now: bodies outside their callback
+ * (`request_body_buffer_` is null, yet `buffer_.set(nullptr)` is returned, not nullptr), network
+ * data, the gRPC receive buffer and the call-data scratch. Reads give OK and 0 bytes; writes reach
+ * `BufferBase::copyFrom`, which answers BAD_ARGUMENT.
+ */
+const ABSENT: BufferRef = { bytes: () => EMPTY };
+
+/** The buffer for `type` now: null if Envoy's getBuffer returns nullptr (NOT_FOUND), undefined for an unknown type. */
 export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefined {
   if (type > 8) return undefined;
   const core = vm.core;
@@ -18,8 +28,8 @@ export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefine
     case 0:
     case 1: {
       const ctx = vm.context();
-      if (!ctx || ctx.kind !== "stream") return null;
-      return ctx.stream.bodyBuffer(type === 0 ? "request" : "response");
+      if (!ctx || ctx.kind !== "stream") return ABSENT;
+      return ctx.stream.bodyBuffer(type === 0 ? "request" : "response") ?? ABSENT;
     }
     case 4: {
       const body = vm.calloutResponse?.body;
@@ -30,7 +40,8 @@ export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefine
     case 7:
       return vm.inConfigure ? { bytes: () => core.options.pluginConfig } : null;
     default:
-      return null;
+      // 2, 3 (network data), 5 (gRPC receive buffer), 8 (call data: Envoy hands back its scratch buffer).
+      return ABSENT;
   }
 }
 
@@ -44,13 +55,16 @@ export function bufferImports(vm: Vm) {
       const ok = mem.writeU32(outSizePtr, buf.bytes().length) && mem.writeU32(outFlagsPtr, 0);
       return ok ? Status.Ok : Status.InvalidMemoryAccess;
     },
-    /** Clamps to the buffer (max_size 0xFFFFFFFF is fine); a start past the end is BAD_ARGUMENT. */
+    /**
+     * Clamps to the buffer (max_size 0xFFFFFFFF is fine); nothing to copy (empty buffer, start at or
+     * past the end) writes ptr 0 / size 0 and answers OK, as cpp-host's `get_buffer_bytes` does.
+     */
     proxy_get_buffer_bytes(type: number, start: number, maxSize: number, outPtrPtr: number, outSizePtr: number): number {
       const buf = resolveBuffer(vm, type);
       if (buf === undefined) return Status.BadArgument;
       if (buf === null) return Status.NotFound;
       const bytes = buf.bytes();
-      if (start > bytes.length) return Status.BadArgument;
+      if (start >= bytes.length) return vm.copyOut(EMPTY, outPtrPtr, outSizePtr);
       const end = Math.min(bytes.length, start + maxSize);
       return vm.copyOut(bytes.subarray(start, end), outPtrPtr, outSizePtr);
     },

@@ -3,9 +3,12 @@
 //
 // Valid: request body in onRequestBody (and later request callbacks while buffered), response body
 // in onResponseBody, callout body only in the callout callback, VM configuration in onVmStart,
-// plugin configuration in onConfigure, foreign-function arguments in onForeignFunction. Elsewhere
-// the host answers NotFound (buffer unavailable) or BadArgument (unknown type); the getters then
-// return null and `lastStatus()` says which.
+// plugin configuration in onConfigure, foreign-function arguments in onForeignFunction.
+// Outside its callback a body is simply empty: current Envoy hands out an empty buffer there (reads
+// Ok with 0 bytes, writes BadArgument); older Envoy answered NotFound for the response body, so treat
+// null and an empty body alike. A buffer that does not exist (callout body outside its callback,
+// plugin configuration outside onConfigure) is NotFound, an unknown type BadArgument: the getters
+// then return null (size -1) and `lastStatus()` says which.
 //
 // Writing (current Envoy, Buffer::copyFrom semantics): start 0 drains `size` bytes then prepends
 // the data (so (0, 0) prepends and (0, length) replaces); start >= current length appends; anything
@@ -66,9 +69,9 @@ export function prependBuffer(bufferType: BufferType, data: Uint8Array): Status 
 
 // ---- Bodies (the body seen so far by onRequestBody/onResponseBody; `bodySize` = buffered bytes) ----
 
-/** The buffered request body (valid in onRequestBody); null if unavailable. */
+/** The buffered request body (valid in onRequestBody; empty elsewhere); null only if the host refuses. */
 export function getRequestBody(): Uint8Array | null { return getBufferBytes(BufferType.HttpRequestBody); }
-/** The buffered response body (valid in onResponseBody); null if unavailable. */
+/** The buffered response body (valid in onResponseBody; empty elsewhere); null only if the host refuses. */
 export function getResponseBody(): Uint8Array | null { return getBufferBytes(BufferType.HttpResponseBody); }
 /** Replaces the buffered request body. */
 export function setRequestBody(data: Uint8Array): Status { return replaceBuffer(BufferType.HttpRequestBody, data); }
