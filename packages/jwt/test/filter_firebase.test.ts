@@ -5,7 +5,9 @@
 // Also: the canary VM never starts the fetch, and a client that leaves while waiting is forgotten.
 import { describe, it, expect, beforeAll } from "vitest";
 import { SignJWT } from "jose";
+import { createHost, VirtualClock } from "@getwild/host";
 import { rsaKey, jwks, mint, load, T0, type SigningKey } from "./filter_helpers";
+import { buildFilter } from "./filter_build.mjs";
 
 const PROJECT = "demo-project";
 const ISS = `https://securetoken.google.com/${PROJECT}`;
@@ -96,5 +98,16 @@ describe("firebase preset", () => {
     host.pendingCalls()[0]!.respond({ status: 200, body: jwks(key) });
     expect(stays.upstreamRequest.complete).toBe(true);
     expect(host.failures).toEqual([]);
+  });
+
+  it("works when built in code: FilterConfig.single(firebase(projectId))", async () => {
+    const host = await createHost({ wasm: await buildFilter("firebase_code"), rootId: "firebase_code", canary: false, clusters: ["googleapis"], clock: new VirtualClock(T0 * 1000) });
+    host.advance(50);
+    const call = host.pendingCalls()[0]!;
+    expect(`${call.cluster} ${call.headers.get(":authority")}${call.headers.get(":path")}`).toBe("googleapis www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com");
+    call.respond({ status: 200, body: jwks(key) });
+    expect((await host.request(req(await idToken()), { status: 200 })).status).toBe(200);
+    expect((await host.request(req(await idToken({ aud: "x" })), { status: 200 })).status).toBe(401);
+    expect((await host.request(req(), { status: 200 })).status).toBe(401);
   });
 });

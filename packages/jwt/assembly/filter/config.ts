@@ -66,11 +66,7 @@ export function parseFilterConfig(text: string): ConfigResult {
   c.tokenCacheSize = <i32>f.integer(root, "jwt_cache_size", "jwt_cache_size", 100, 0, 100000);
   c.statPrefix = f.string(root, "stat_prefix", "stat_prefix", "jwt_authn", true);
   c.tickMs = <u32>f.integer(root, "tick_ms", "tick_ms", 1000, 10, 60000);
-  for (let i = 0; i < c.providers.length; i++) {
-    const p = unchecked(c.providers[i]);
-    if (p.forwardPayloadHeader.length > 0) c.outputHeaders.push(p.forwardPayloadHeader);
-    for (let j = 0; j < p.claimToHeaders.length; j++) c.outputHeaders.push(unchecked(p.claimToHeaders[j]).header);
-  }
+  c.finish();
   if (!f.ok) return new ConfigResult(null, f.error);
   return new ConfigResult(c, "");
 }

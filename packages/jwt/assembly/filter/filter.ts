@@ -14,7 +14,7 @@ import { base64UrlEncode } from "../encoding/base64url";
 import { JwtError } from "../jwt/errors";
 import { verifyJwt } from "../verify";
 import { JwksListener, JwksSource, KeysState } from "../cache/jwks_source";
-import { parseFilterConfig } from "./config";
+import { ConfigResult, parseFilterConfig } from "./config";
 import { FilterConfig, Provider, Requirement, RequirementKind, Rule } from "./model";
 import { FoundToken, TokenPlace, findToken, pathWithoutParam } from "./extract";
 import { Denial, DenyKind, failureReply, realmOf } from "./failure";
@@ -61,8 +61,16 @@ export class JwtAuthnRoot extends RootContext {
   private seenForced: i32 = 0;
   private firstTick: bool = true;
 
+  /**
+   * The configuration to run with: by default the plugin configuration parsed as JSON. Override to
+   * build it in code (e.g. `new ConfigResult(FilterConfig.single(firebase("my-project")), "")`).
+   */
+  buildConfig(pluginConfiguration: string): ConfigResult {
+    return parseFilterConfig(pluginConfiguration);
+  }
+
   onConfigure(size: u32): bool {
-    const parsed = parseFilterConfig(getPluginConfigurationText());
+    const parsed = this.buildConfig(getPluginConfigurationText());
     const config = parsed.config;
     if (config === null) {
       logError("jwt_authn: configuration refused: " + parsed.error);

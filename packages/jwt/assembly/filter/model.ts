@@ -74,4 +74,27 @@ export class FilterConfig {
   tickMs: u32 = 1000;
   /** Names of every header the filter writes, removed from incoming requests always. */
   outputHeaders: Array<string> = [];
+
+  /** Collects the output headers of every provider; call after changing providers in code. */
+  finish(): FilterConfig {
+    this.outputHeaders = [];
+    for (let i = 0; i < this.providers.length; i++) {
+      const p = unchecked(this.providers[i]);
+      if (p.forwardPayloadHeader.length > 0) this.outputHeaders.push(p.forwardPayloadHeader);
+      for (let j = 0; j < p.claimToHeaders.length; j++) this.outputHeaders.push(unchecked(p.claimToHeaders[j]).header);
+    }
+    return this;
+  }
+
+  /** A configuration with one provider required on every path (e.g. `FilterConfig.single(firebase("my-project"))`). */
+  static single(provider: Provider): FilterConfig {
+    const c = new FilterConfig();
+    c.providers.push(provider);
+    const rule = new Rule();
+    rule.prefix = "/";
+    rule.requirement.kind = RequirementKind.Provider;
+    rule.requirement.provider = 0;
+    c.rules.push(rule);
+    return c.finish();
+  }
 }
