@@ -36,11 +36,7 @@ export function reportAll(host: Host, key: string): string[] {
   return reports(host).filter(([k]) => k === key).map(([, v]) => v);
 }
 
-/**
- * Direct access to worker 0's exports and memory, for fixtures that export raw test functions
- * (the pairs codec fed with exact bytes). The host keeps its VMs internal; this reads them through
- * its runtime fields and fails loudly if that shape changes.
- */
+/** Direct access to worker 0's exports and memory (host.worker()), for fixtures that export raw test functions (the pairs codec fed with exact bytes). */
 export interface RawVm {
   call(name: string, ...args: number[]): number;
   write(bytes: Uint8Array): number;
@@ -50,12 +46,7 @@ export interface RawVm {
 }
 
 export function rawVm(host: Host): RawVm {
-  const vm = (host as unknown as { core?: { workers?: { exports?: Record<string, unknown> }[] } }).core?.workers?.[0];
-  const exports = vm?.exports;
-  if (!exports || !(exports.memory instanceof WebAssembly.Memory)) {
-    throw new Error("@getwild/host no longer exposes core.workers[0].exports; update test/harness.ts");
-  }
-  const memory = exports.memory;
+  const { exports, memory } = host.worker(0);
   const fn = (name: string) => {
     const f = exports[name];
     if (typeof f !== "function") throw new Error(`fixture export ${name} missing`);

@@ -56,6 +56,23 @@ export interface RequestResult extends ClientResponse {
   stream: HttpStream;
 }
 
+/**
+ * Direct access to one worker's VM, for tests that call a module's own exports or inspect its
+ * memory (codec fixtures fed exact bytes, leak probes). Calls made through `exports` bypass the
+ * host: no context is current, so a guest that makes host calls there gets what cpp-host gives a
+ * call outside any callback.
+ */
+export interface WorkerVm {
+  /** Worker index (as in `newHttpStream({ worker })`). */
+  readonly index: number;
+  /** The VM's current instance exports (functions, memory, globals); a FAIL_RELOAD replacement has new ones. */
+  readonly exports: WebAssembly.Exports;
+  /** The linear memory (exported, or the one the host created for a module that imports it). */
+  readonly memory: WebAssembly.Memory;
+  /** The VM trapped and is not replaced yet. */
+  readonly failed: boolean;
+}
+
 export class Host {
   private nextWorker = 0;
 
@@ -205,6 +222,25 @@ export class Host {
   /** The current VM of a worker has failed (and is not yet replaced). */
   isFailed(worker = 0): boolean {
     return !!this.core.workers[worker]?.failed;
+  }
+
+  /** The current VM of worker `index` (default 0): raw exports and memory; throws for a worker that does not exist. */
+  worker(index = 0): WorkerVm {
+    const core = this.core;
+    if (!Number.isInteger(index) || !core.workers[index]) throw new Error(`no worker ${index} (the host has ${core.workers.length})`);
+    const current = () => core.workers[index]!;
+    return {
+      index,
+      get exports() {
+        return current().exports as unknown as WebAssembly.Exports;
+      },
+      get memory() {
+        return current().memory;
+      },
+      get failed() {
+        return current().failed;
+      },
+    };
   }
 
   /** Linear memory size of a worker's VM (for leak checks over many requests). */

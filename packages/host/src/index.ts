@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Public entry of @getwild/host: an Envoy-faithful proxy-wasm v0.2.1 host for Node (validation, test API, building blocks).
 export { createHost, Host, HostLoadError } from "./host.js";
-export type { RequestSpec, RequestResult, UpstreamReply, Upstream, UpstreamRequest } from "./host.js";
+export type { RequestSpec, RequestResult, UpstreamReply, Upstream, UpstreamRequest, WorkerVm } from "./host.js";
 export type { HostOptions, ForeignFunction, VmFailureRecord } from "./host_core.js";
 export { HttpStream } from "./stream.js";
 export type { ClientResponse, SendOptions } from "./stream.js";

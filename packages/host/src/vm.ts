@@ -65,6 +65,8 @@ function isTrap(e: unknown): e is Error {
 export class Vm {
   readonly exports: Record<string, (...args: (number | bigint)[]) => number | undefined>;
   readonly mem = new GuestMemory();
+  /** The instance's linear memory (exported or host-created). */
+  readonly memory: WebAssembly.Memory;
   readonly contexts = new Map<number, Context>();
   root: RootContext | null = null;
   failure: VmFailure | null = null;
@@ -108,6 +110,7 @@ export class Vm {
     const imported = core.memoryImports[0];
     const memory = imported ? imports[imported.module]![imported.name] : instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) throw new Error("Wasm module has no memory");
+    this.memory = memory;
     this.mem.bind(memory);
   }
 
