@@ -7,7 +7,7 @@ import { soak } from "../lib/soak.mjs";
 // @ts-expect-error plain ESM helpers
 import { ALL_FILTERS } from "../lib/filters.mjs";
 
-const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 30_000);
+const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 20_000);
 const WARMUP = 10_000;
 
 describe(`soak (${REQUESTS} requests per filter, ${WARMUP} of warm-up)`, () => {
