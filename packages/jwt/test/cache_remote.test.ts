@@ -225,4 +225,17 @@ describe("remote JWKS", () => {
     expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(2);
     expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
   });
+
+  it("fails open only when asked (jwks_unavailable: allow), with no identity headers, and logs the source and status", async () => {
+    const config = { ...CONFIG, jwks_unavailable: "allow", providers: { idp: { ...CONFIG.providers.idp, claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }] } } };
+    const host = await start(1, config);
+    const token = await mint(k1, { iss: ISS, sub: "u" });
+    const stream = host.newHttpStream();
+    stream.sendRequestHeaders({ ...HEADERS, authorization: `Bearer ${token}`, "x-sub": "forged" }, { endOfStream: true });
+    host.pendingCalls()[0]!.respond({ status: 404, body: "no such path" });
+    expect(stream.upstreamRequest.complete).toBe(true);
+    expect(stream.upstreamRequest.headers.has("x-sub")).toBe(false);
+    expect(host.metric("jwt_authn.allowed")).toBe(1);
+    expect(host.logs("warn").join("\n")).toContain("JWKS fetch from idp idp.example.com/.well-known/jwks.json failed: status 404");
+  });
 });
