@@ -85,6 +85,40 @@ function jwksReplySuite(name) {
   };
 }
 
+/** Any callout reply into examples/http-call: 200 with the body relayed byte for byte, or 502; never a trap. */
+function calloutReplySuite() {
+  const reply = fc.oneof(
+    fc.record({
+      status: fc.oneof(fc.integer({ min: 100, max: 599 }), fc.constantFrom(200, 204, 299, 504)),
+      headers: hostileHeaders.map((h) => h.filter(([name]) => !name.startsWith(":"))),
+      body: fc.oneof(fc.uint8Array({ maxLength: 4096 }), fc.constantFrom(0, 1, 1 << 20, (1 << 20) + 1).map((n) => new Uint8Array(n).fill(0x7b))),
+    }),
+    fc.constantFrom("reset", "timeout"),
+  );
+  return {
+    name: "callout-replies:http-call",
+    async setup() {
+      return { host: await startFilter("http-call", { httpCallHandler: undefined }), stats: { relayed: 0, refused: 0 } };
+    },
+    property: (ctx) => fc.asyncProperty(reply, async (answer) => {
+      const r = await ctx.host.request({ path: "/" }, { status: 200 });
+      answerAll(ctx.host, answer);
+      await ctx.host.idle();
+      assertNoTrap(ctx.host, "callout reply");
+      const got = r.stream.localResponse;
+      if (!got) throw new Error("the request was neither answered nor refused");
+      const relay = answer !== "reset" && answer !== "timeout" && answer.status >= 200 && answer.status < 300 && answer.body.length <= 1 << 20;
+      if (relay) {
+        if (got.status !== 200 || Buffer.compare(Buffer.from(got.body), Buffer.from(answer.body)) !== 0) throw new Error(`2xx reply not relayed: ${got.status}`);
+        ctx.stats.relayed++;
+      } else {
+        if (got.status !== 502) throw new Error(`failed call answered ${got.status}, expected 502`);
+        ctx.stats.refused++;
+      }
+    }),
+  };
+}
+
 /** Valid configurations each configurable filter is mutated from, besides its default one. */
 const MORE_CONFIGS = {
   "http-call": () => ['{"cluster":"httpbin","authority":"httpbin.org","timeout_ms":5000}', "{}", ""],
@@ -147,6 +181,7 @@ export function allSuites() {
   return [
     ...["user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"].map((n) => ({ suite: tokenSuite(n), share: 3 })),
     ...["user_auth", "jwt_authn"].map((n) => ({ suite: jwksReplySuite(n), share: 1 })),
+    { suite: calloutReplySuite(), share: 1 },
     ...["http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"].map((n) => ({ suite: configSuite(n), share: 1 })),
     ...ALL_FILTERS.map((n) => ({ suite: headerSuite(n), share: 3 })),
   ];

@@ -36,6 +36,10 @@ describe(`fuzz (seed ${SEED}, ${BASE_RUNS} runs per share)`, () => {
         expect(stats.accepted).toBeGreaterThan(0);
         expect(stats.refused).toBeGreaterThan(0);
       }
+      if (stats && "relayed" in stats) {
+        expect(stats.relayed).toBeGreaterThan(0);
+        expect(stats.refused).toBeGreaterThan(0);
+      }
       if (stats && "fetchesAnswered" in stats) expect(stats.fetchesAnswered).toBeGreaterThanOrEqual(BASE_RUNS * share);
     }, 600_000);
   }
