@@ -240,6 +240,21 @@ describe("JwtAuthn with inline keys", () => {
     expect(JSON.parse(late.bodyText).reason).toBe("expired");
   });
 
+  it("bounds the verified-token cache (jwt_cache_size), oldest entry out first", async () => {
+    const host = await load(config({ jwt_cache_size: 2 }));
+    const tokens = await Promise.all([1, 2, 3].map((n) => mint(key, { iss: ISS, aud: "api", sub: `u${n}` })));
+    const send = async (t: string) => expect((await host.request(get("/a", { authorization: `Bearer ${t}` }), { status: 200 })).status).toBe(200);
+    await send(tokens[0]!); await send(tokens[1]!); await send(tokens[0]!); // miss, miss, hit
+    await send(tokens[2]!); // miss: the cache is full, token 1 (oldest) goes
+    await send(tokens[1]!); // hit
+    await send(tokens[0]!); // miss
+    expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
+    expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(4);
+    const off = await load(config({ jwt_cache_size: 0 }));
+    for (let i = 0; i < 2; i++) expect((await off.request(get("/a", { authorization: `Bearer ${tokens[0]}` }), { status: 200 })).status).toBe(200);
+    expect(off.metric("jwt_authn.jwt_cache_miss")).toBe(2);
+  });
+
   it.each([
     [{ providers: {} }, "providers"],
     [{ providers: { p: { issuer: 5, local_jwks: "{}" } } }, "providers.p.issuer"],
