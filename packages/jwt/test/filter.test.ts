@@ -218,6 +218,10 @@ describe("JwtAuthn with inline keys", () => {
     expect(h.get("x-tenant")).toBe("t9");
     expect(h.get("x-admin")).toBe("true");
     expect(JSON.parse(Buffer.from(h.get("x-jwt-payload")!, "base64url").toString())).toMatchObject(claims);
+    // A claim with CR/LF is not copied into a header (header injection), the request still passes.
+    const crlf = await host.request(get("/a", { authorization: `Bearer ${await mint(key, { ...claims, sub: "a\r\nx-admin: true" })}` }), { status: 200 });
+    expect(crlf.status).toBe(200);
+    expect(crlf.upstreamRequest!.headers.has("x-sub")).toBe(false);
     const publicRes = await host.request(get("/public", { "x-sub": "spoofed", "x-tenant": "x" }), { status: 200 });
     expect(publicRes.upstreamRequest!.headers.has("x-sub")).toBe(false);
     expect(publicRes.upstreamRequest!.headers.has("x-tenant")).toBe(false);
@@ -264,6 +268,7 @@ describe("JwtAuthn with inline keys", () => {
     [{ providers: { p: { firebase: { project_id: "Bad Id" } } } }, "providers.p.firebase.project_id"],
     [{ providers: { p: { firebase: { project_id: "x" } } }, rules: [{ match: { prefix: "/" }, requires: { provider_name: "q" } }] }, "rules[0].requires.provider_name"],
     [{ providers: { p: { firebase: { project_id: "x" } } }, audience_failure_status: 402 }, "audience_failure_status"],
+    [{ providers: { p: { firebase: { project_id: "x" } } }, realm: "a\nb" }, "realm"],
     [{ providers: { p: { firebase: { project_id: "x" }, algorithms: ["none"] } } }, "providers.p.algorithms"],
     [{ providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } }, "providers.p.clock_skew_seconds"],
     [{ providers: { p: { firebase: { project_id: "x" }, isuer: "typo" } } }, "providers.p.isuer"],

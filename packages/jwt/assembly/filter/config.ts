@@ -60,6 +60,10 @@ export function parseFilterConfig(text: string): ConfigResult {
   c.jsonBody = body == "json";
   c.realm = f.string(root, "realm", "realm", "");
   if (c.realm.includes("\"") || c.realm.includes("\\")) f.fail("realm", "must not contain quotes or backslashes");
+  for (let i = 0; i < c.realm.length; i++) {
+    const ch = c.realm.charCodeAt(i);
+    if (ch < 0x20 || ch == 0x7f) f.fail("realm", "must not contain control characters");
+  }
   const jwksPolicy = f.string(root, "jwks_unavailable", "jwks_unavailable", "deny");
   if (jwksPolicy != "deny" && jwksPolicy != "allow") f.fail("jwks_unavailable", "must be \"deny\" or \"allow\"");
   c.failOpenWithoutJwks = jwksPolicy == "allow";

@@ -242,7 +242,11 @@ export class JwtAuthnStream extends HttpContext {
         const ch = unchecked(p.claimToHeaders[k]);
         const claim = v.claims.getPath(ch.claim);
         if (claim === null) continue;
-        if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) headers.set(ch.header, claim.text);
+        // A signed claim is still attacker-chosen text for a header: CR, LF or NUL would break the
+        // header block, so such a value is not copied at all.
+        if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) {
+          if (headerSafe(claim.text)) headers.set(ch.header, claim.text);
+        }
         else if (claim.kind == JsonKind.Bool) headers.set(ch.header, claim.flag ? "true" : "false");
       }
     }
@@ -274,4 +278,13 @@ function waitFor(c: Check, source: JwksSource): Check {
   c.outcome = Outcome.Wait;
   c.waitOn = source;
   return c;
+}
+
+/** True when `value` has no control character but tab (RFC 9110 §5.5 field values). */
+function headerSafe(value: string): bool {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c != 0x09) || c == 0x7f) return false;
+  }
+  return true;
 }
