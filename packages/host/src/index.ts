@@ -25,3 +25,5 @@ export type { Metric } from "./metrics.js";
 export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS } from "./registry.js";
 export type { Action, FailurePolicy, LogLevelName } from "./enums.js";
 export { fetchCallHandler } from "./fetch_handler.js";
+// Deployment tools behind `getwild check` and `getwild oci`: module checks and reproducible Wasm OCI images.
+export * from "./deploy/index.js";
