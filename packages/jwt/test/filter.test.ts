@@ -269,6 +269,8 @@ describe("JwtAuthn with inline keys", () => {
     [{ providers: { p: { firebase: { project_id: "x" } } }, rules: [{ match: { prefix: "/" }, requires: { provider_name: "q" } }] }, "rules[0].requires.provider_name"],
     [{ providers: { p: { firebase: { project_id: "x" } } }, audience_failure_status: 402 }, "audience_failure_status"],
     [{ providers: { p: { firebase: { project_id: "x" } } }, realm: "a\nb" }, "realm"],
+    [{ providers: { p: { firebase: { project_id: "x" }, claim_to_headers: [{ header_name: "x-a\r\nb", claim_name: "sub" }] } } }, "providers.p.claim_to_headers[0].header_name"],
+    [{ providers: { p: { firebase: { project_id: "x" }, forward_payload_header: ":path" } } }, "providers.p.forward_payload_header"],
     [{ providers: { p: { firebase: { project_id: "x" }, algorithms: ["none"] } } }, "providers.p.algorithms"],
     [{ providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } }, "providers.p.clock_skew_seconds"],
     [{ providers: { p: { firebase: { project_id: "x" }, isuer: "typo" } } }, "providers.p.isuer"],

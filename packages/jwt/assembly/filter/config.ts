@@ -145,6 +145,9 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
   }
   p.forward = f.bool(v, "forward", path + ".forward", false);
   p.forwardPayloadHeader = f.string(v, "forward_payload_header", path + ".forward_payload_header", "", true).toLowerCase();
+  if (p.forwardPayloadHeader.length > 0 && !headerName(p.forwardPayloadHeader)) {
+    f.fail(path + ".forward_payload_header", "must be a header name (letters, digits, -, _, no pseudo-header)");
+  }
   const cths = f.objects(v, "claim_to_headers", path + ".claim_to_headers");
   for (let i = 0; i < cths.length; i++) {
     const ch = unchecked(cths[i]);
@@ -153,7 +156,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     const hn = f.string(ch, "header_name", cp + ".header_name", "", true);
     const cn = f.string(ch, "claim_name", cp + ".claim_name", "", true);
     if (!ch.has("header_name") || !ch.has("claim_name")) f.fail(cp, "needs header_name and claim_name");
-    if (hn.startsWith(":")) f.fail(cp + ".header_name", "must not be a pseudo-header");
+    if (!headerName(hn)) f.fail(cp + ".header_name", "must be a header name (letters, digits, -, _, no pseudo-header)");
     p.claimToHeaders.push(new ClaimHeader(hn.toLowerCase(), cn));
   }
   // Keys.
@@ -309,3 +312,13 @@ function validProjectId(id: string): bool {
   return true;
 }
 
+/** An HTTP field name (RFC 9110 token) the filter may write; pseudo-headers excluded. */
+function headerName(name: string): bool {
+  if (name.length == 0 || name.length > 256) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
+    if (!ok) return false;
+  }
+  return true;
+}
