@@ -20,6 +20,7 @@ export const SOURCES = {
   responder: { baseDir: packageRoot, entry: "fixtures/responder.ts", config: "asconfig.json" },
   user_auth: { baseDir: packageRoot, entry: "fixtures/user_auth.ts", config: "asconfig.json" },
   jwt_authn: { baseDir: packageRoot, entry: "fixtures/jwt_authn.ts", config: "asconfig.json" },
+  leak: { baseDir: packageRoot, entry: "fixtures/leak.ts", config: "asconfig.json" },
   trap: { baseDir: packageRoot, entry: "fixtures/trap.ts", config: "asconfig.json" },
 };
 

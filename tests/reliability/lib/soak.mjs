@@ -13,6 +13,8 @@ function plan(name) {
   switch (name) {
     case "hello":
       return { request: (i) => ({ spec: { method: i % 3 ? "GET" : "POST", path: `/p/${i % 97}`, headers: { "x-n": String(i), "user-agent": "soak" }, body: i % 3 ? undefined : "x".repeat(i % 2000) }, expect: 200 }) };
+    case "leak":
+      return { request: (i) => ({ spec: { method: "GET", path: `/p/${i}` }, expect: 200 }) };
     case "getwild":
       return { request: (i) => (i % 2 ? { spec: { method: "GET", path: "/" }, expect: 418 } : { spec: { method: "POST", path: "/", body: "abc" }, expect: 200 }) };
     case "http-call": {

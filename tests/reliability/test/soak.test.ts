@@ -10,6 +10,13 @@ import { ALL_FILTERS } from "../lib/filters.mjs";
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 20_000);
 const WARMUP = 10_000;
 
+describe("the soak's memory bound", () => {
+  it("catches a filter that keeps ~100 bytes per request", async () => {
+    const r = await soak("leak", { requests: REQUESTS, warmup: WARMUP });
+    expect(r.growthPages).toBeGreaterThan(r.allowedPages);
+  }, 600_000);
+});
+
 describe(`soak (${REQUESTS} requests per filter, ${WARMUP} of warm-up)`, () => {
   for (const name of ALL_FILTERS as string[]) {
     it(`${name}: every answer right, memory flat after warm-up`, async () => {
