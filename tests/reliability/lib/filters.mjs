@@ -42,6 +42,7 @@ export function jwtAuthnRemoteConfig(remote = {}) {
 /** name → how to start it; `rootId` doubles as the fixture's Envoy root_id. */
 export const FILTERS = {
   hello: { rootId: "hello" },
+  trap: { rootId: "trap" }, // traps on `x-trap`: the header fuzz's own check
   leak: { rootId: "leak" }, // the soak's own check: a filter that leaks on purpose
   getwild: { rootId: "getwild" },
   "http-call": { rootId: "http-call", clusters: ["httpbin"], httpCallHandler: uuidReply },

@@ -21,7 +21,7 @@ export function assertNoTrap(host, what) {
  * Tokens through a filter that verifies them (the user filter's verifyJwt call, JwtAuthn): never a
  * trap, never accepted unless a configured key really signed them (the node:crypto oracle).
  */
-function tokenSuite(name) {
+export function tokenSuite(name) {
   return {
     name: `tokens:${name}`,
     async setup() {
@@ -162,7 +162,7 @@ function configSuite(name) {
 }
 
 /** Any header map, method, path, body and trailers through a filter: never a trap. */
-function headerSuite(name) {
+export function headerSuite(name) {
   return {
     name: `headers:${name}`,
     async setup() {

@@ -3,7 +3,7 @@
 // maps and bodies, across the filters) with a fixed seed. `pnpm fuzz` runs the same suites for longer.
 import { describe, it, expect } from "vitest";
 // @ts-expect-error plain ESM helpers shared with scripts/fuzz.mjs
-import { allSuites, checkSuite } from "../lib/suites.mjs";
+import { allSuites, checkSuite, tokenSuite, headerSuite } from "../lib/suites.mjs";
 // @ts-expect-error plain ESM helpers
 import { keySet, mint, validlySigned, ALGS } from "../lib/keys.mjs";
 
@@ -21,6 +21,20 @@ describe("the oracle", () => {
       expect(validlySigned(token, [b])).toBe(false);
       expect(validlySigned(token.slice(0, -2) + (token.endsWith("AA") ? "BA" : "AA"), [a])).toBe(false);
     }
+  });
+});
+
+describe("the properties can fail", () => {
+  it("the token property catches a filter that lets every token through (hello)", async () => {
+    const result = await checkSuite(tokenSuite("hello"), { numRuns: 200, seed: SEED });
+    expect(result.failed).toBe(true);
+    expect(result.error).toMatch(/accepted a token no configured key signed/);
+  });
+
+  it("the header property catches a filter that traps on one header name (fixtures/trap.ts)", async () => {
+    const result = await checkSuite(headerSuite("trap"), { numRuns: 2000, seed: SEED });
+    expect(result.failed).toBe(true);
+    expect(result.error).toMatch(/the VM trapped: .*unreachable/);
   });
 });
 
