@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Host-wide state shared by every VM of one plugin: options, stores, timers, the after-call queue, VM start-up and failure policy.
 import { Vm } from "./vm.js";
-import { LogStore } from "./logs.js";
+import { LogStore, type LogSink } from "./logs.js";
 import { MetricStore } from "./metrics.js";
 import { SharedDataStore } from "./shared_data.js";
 import { QueueStore } from "./queues.js";
@@ -51,6 +51,13 @@ export interface HostOptions {
   lifecycleOrder?: "envoy" | "spec";
   /** Also print captured logs to the console. */
   echoLogs?: boolean;
+  /**
+   * Called with each log record (level, message, plugin, vm, worker) as the filter writes it, from
+   * every VM (base, canary, workers), start-up included; only records at or above `onLogLevel`.
+   */
+  onLog?: LogSink;
+  /** Minimum level passed to `onLog` (default "trace": every record). Capture in `logRecords` is unaffected. */
+  onLogLevel?: LogLevelName;
   /**
    * Run the plugin's own local replies through its response callbacks, as Envoy's encoder chain does
    * (default true). false sends them straight to the client (to mimic hosts that skip the sender).
@@ -135,7 +142,7 @@ export class HostCore {
     this.memoryImports = parsed.imports.filter((i) => i.kind === "memory" && i.limits);
     this.options = resolveOptions(raw);
     this.clock = raw.clock ?? new VirtualClock();
-    this.logs = new LogStore(this.options.name, !!raw.echoLogs);
+    this.logs = new LogStore(this.options.name, !!raw.echoLogs, raw.onLog ?? null, raw.onLogLevel ?? "trace");
     this.clusters = new Set(raw.clusters ?? []);
     for (const [path, value] of Object.entries(raw.properties ?? {})) this.properties.set(propertyKey(path), encodePropertyValue(value));
   }

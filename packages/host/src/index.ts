@@ -20,7 +20,7 @@ export { VirtualClock, SystemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { Double, encodePropertyValue } from "./properties.js";
 export type { PropertyValue } from "./properties.js";
-export type { LogRecord } from "./logs.js";
+export type { LogRecord, LogSink } from "./logs.js";
 export type { Metric } from "./metrics.js";
 export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS } from "./registry.js";
 export type { Action, FailurePolicy, LogLevelName } from "./enums.js";

@@ -10,19 +10,38 @@ export interface LogRecord {
   plugin: string;
   /** "worker 0", "canary", "base". */
   vm: string;
+  /** Worker index of the VM; -1 for the base and canary VMs. */
+  worker: number;
 }
+
+/** Called for every record at or above its minimum level, as the filter writes it. */
+export type LogSink = (record: LogRecord) => void;
 
 export class LogStore {
   readonly records: LogRecord[] = [];
+  private readonly sinkMin: number;
 
   constructor(
     private readonly plugin: string,
     private readonly echo: boolean,
-  ) {}
+    private readonly sink: LogSink | null = null,
+    sinkLevel: LogLevelName = "trace",
+  ) {
+    this.sinkMin = LOG_LEVELS.indexOf(sinkLevel);
+  }
 
-  add(level: LogLevelName, message: string, vm: string): void {
-    this.records.push({ level, message, plugin: this.plugin, vm });
+  add(level: LogLevelName, message: string, vm: string, worker: number): void {
+    const record: LogRecord = { level, message, plugin: this.plugin, vm, worker };
+    this.records.push(record);
     if (this.echo) console.log(`[${level}] wasm log ${this.plugin} (${vm}): ${message}`);
+    if (this.sink && LOG_LEVELS.indexOf(level) >= this.sinkMin) {
+      // The sink runs inside the guest's host call: an exception must not unwind through the VM.
+      try {
+        this.sink({ ...record });
+      } catch (e) {
+        console.error(`@getwild/host: the onLog sink threw: ${(e as Error)?.stack ?? String(e)}`);
+      }
+    }
   }
 
   /** Messages at one level (or all), in order. Every level is captured whatever `logLevel` says. */
@@ -40,7 +59,7 @@ export function logImports(vm: Vm) {
       const message = vm.mem.readString(ptr, size);
       if (message === null) return Status.InvalidMemoryAccess;
       if (name === "critical") vm.lastCriticalLog = message;
-      core.logs.add(name, message, vm.label);
+      core.logs.add(name, message, vm.label, vm.worker);
       return Status.Ok;
     },
     proxy_get_log_level(outPtr: number): number {

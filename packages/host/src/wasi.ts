@@ -29,7 +29,7 @@ export function wasiImports(vm: Vm) {
       if (!mem.writeU32(nwrittenPtr, total)) return FAULT;
       let text = parts.map((p) => fromUtf8(p)).join("");
       if (text.endsWith("\n")) text = text.slice(0, -1);
-      core.logs.add(fd === 1 ? "info" : "error", text, vm.label);
+      core.logs.add(fd === 1 ? "info" : "error", text, vm.label, vm.worker);
       return SUCCESS;
     },
     fd_read: () => NOSYS,

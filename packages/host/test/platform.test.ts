@@ -88,7 +88,7 @@ describe("logs", () => {
   it("captures each level with the plugin name and VM", async () => {
     const host = await filterHost({ canary: false, name: "my-plugin" });
     const r = host.logRecords[0]!;
-    expect(r).toEqual({ level: "info", message: "vm_start size=0 vm_config=", plugin: "my-plugin", vm: "worker 0" });
+    expect(r).toEqual({ level: "info", message: "vm_start size=0 vm_config=", plugin: "my-plugin", vm: "worker 0", worker: 0 });
     expect(host.logs("warn")).toEqual([]);
   });
 });

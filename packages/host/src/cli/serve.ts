@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { AddressInfo, Socket } from "node:net";
 import { createHost, validateModule, HostLoadError, SystemClock, type Host, type HostOptions } from "../index.js";
-import { FilterLogPrinter } from "./filter_logs.js";
+import { filterLogSink } from "./filter_logs.js";
 import { CliError, ExitCode } from "./errors.js";
 import { startEchoUpstream, type EchoUpstream } from "./echo_upstream.js";
 import { clusterCallHandler } from "./callouts.js";
@@ -48,14 +48,14 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-async function loadHost(options: ServeOptions, pump: () => void, printLogs: boolean): Promise<Host> {
+async function loadHost(options: ServeOptions, pump: () => void, filterLog: ((line: string) => void) | null): Promise<Host> {
   const wasm = await readInput(options.filter, "filter");
   const validation = validateModule(wasm);
   if (!validation.ok) {
     throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
   }
   const pluginConfig = options.config === undefined ? undefined : await readInput(options.config, "configuration");
-  const hostOptions = (echoLogs: boolean): HostOptions => ({
+  const hostOptions: HostOptions = {
     wasm,
     rootId: options.rootId,
     name: options.rootId || basename(options.filter, ".wasm"),
@@ -66,18 +66,15 @@ async function loadHost(options: ServeOptions, pump: () => void, printLogs: bool
     clusters: [...options.clusters.keys()],
     httpCallHandler: clusterCallHandler(options.clusters, pump),
     clock: new SystemClock(),
-    echoLogs,
-  });
+    // Printed as the filter writes them (start-up included), filtered by level as Envoy does, so a
+    // filter refusing to start has its own explanation printed above the error.
+    onLog: filterLog ? filterLogSink(filterLog) : undefined,
+    onLogLevel: options.logLevel,
+  };
   try {
-    // Logs are printed by level once the host exists (FilterLogPrinter).
-    return await createHost(hostOptions(false));
+    return await createHost(hostOptions);
   } catch (e) {
     if (!(e instanceof HostLoadError)) throw e;
-    // A refused start leaves no host to read logs from: start it again, echoing every log, so the
-    // filter's own explanation is printed above the error.
-    if (printLogs) {
-      await createHost({ ...hostOptions(true), canary: false, workers: 1 }).then((h) => h.close(), () => undefined);
-    }
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
       const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
       // The usual cause besides a bad configuration: a root_id the filter did not register.
@@ -106,21 +103,17 @@ function listen(server: http.Server, port: number): Promise<number> {
 /** Starts serving; throws CliError (with its exit code) when anything Envoy would refuse is found. */
 export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Promise<RunningServer> {
   const live = new Set<Exchange>();
-  let logs: FilterLogPrinter | null = null;
   const pumpAll = () => {
     for (const exchange of [...live]) exchange.pump();
-    logs?.flush();
   };
   const filterLog = hooks.filterLog !== undefined ? hooks.filterLog : options.quiet ? null : (line: string) => console.log(line);
-  const host = await loadHost(options, () => pumpAll(), filterLog !== null);
-  logs = filterLog ? new FilterLogPrinter(host, options.logLevel, filterLog) : null;
-  logs?.flush();
+  const host = await loadHost(options, () => pumpAll(), filterLog);
   let echo: EchoUpstream | null = null;
   if (!options.upstream) echo = await startEchoUpstream();
   const upstream = options.upstream ?? echo!.url;
   const accessSink = hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
-  // The filter's logs of a request (on_log included) come before its access-log line.
-  const accessLog = accessSink && ((line: string) => (logs?.flush(), accessSink(line)));
+  // The filter's logs of a request (on_log included) are printed as written, so before its access-log line.
+  const accessLog = accessSink;
   const env = {
     host,
     upstream,
