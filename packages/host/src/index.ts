@@ -4,7 +4,7 @@ export { createHost, Host, HostLoadError } from "./host.js";
 export type { RequestSpec, RequestResult, UpstreamReply, Upstream, UpstreamRequest, WorkerVm } from "./host.js";
 export type { HostOptions, ForeignFunction, VmFailureRecord } from "./host_core.js";
 export { HttpStream } from "./stream.js";
-export type { ClientResponse, SendOptions } from "./stream.js";
+export type { ClientResponse, SendOptions, EnvoyLocalReply } from "./stream.js";
 export { HeaderMap } from "./header_map.js";
 export type { HeadersInit } from "./header_map.js";
 export { validateModule, MSG_ABI, MSG_MALLOC, MSG_CORRUPTED } from "./validate.js";

@@ -5,7 +5,7 @@ import { HeaderMap, type HeadersInit } from "./header_map.js";
 import { utf8, concatBytes } from "./memory.js";
 import { StreamView } from "./stream_view.js";
 import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
-import { prepareLocalReply, envoyLocalResponse, type LocalResponse } from "./local_reply.js";
+import { prepareLocalReply, envoyLocalResponse, makeLocalResponse, type LocalResponse } from "./local_reply.js";
 import type { BufferRef } from "./buffer_calls.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
 import type { HostCore } from "./host_core.js";
@@ -15,6 +15,17 @@ export type { ClientResponse } from "./stream_view.js";
 
 export interface SendOptions {
   endOfStream?: boolean;
+}
+
+/** A reply Envoy itself sends on a stream (see `HttpStream.sendEnvoyLocalReply`). */
+export interface EnvoyLocalReply {
+  status: number;
+  /** Response code details, e.g. "upstream_response_timeout" (whitespace becomes "_"). */
+  details: string;
+  body?: string | Uint8Array;
+  headers?: HeadersInit;
+  /** gRPC status for gRPC clients (default: derived from the HTTP status). */
+  grpcStatus?: number;
 }
 
 
@@ -98,6 +109,26 @@ export class HttpStream extends StreamView {
       }
       vm.contexts.delete(this.id);
     });
+  }
+
+  /**
+   * Sends Envoy's own local reply on this stream, as the router or the connection manager does
+   * (503 `upstream_reset_before_response_started{connection_failure}`, 504
+   * `upstream_response_timeout`, ...): for embedding code that plays the parts of Envoy the host
+   * does not model. It is not the plugin's reply (`localResponse` stays as it is; the reply is
+   * recorded in `envoyLocalReply`). Like any response it passes through the plugin's response
+   * callbacks, whatever `localReplyThroughFilter` says; `details` becomes the response code details.
+   * Once response headers reached the client the stream is reset instead, as Envoy does. Returns
+   * false, doing nothing, when the stream already ended, was reset or already got its response.
+   */
+  sendEnvoyLocalReply(reply: EnvoyLocalReply): boolean {
+    if (this.completed || this.resetReason || this.response.out.complete || this.envoyLocalReply) return false;
+    const body = typeof reply.body === "string" ? utf8(reply.body) : (reply.body ?? new Uint8Array(0));
+    const response = makeLocalResponse(reply.status, reply.details, body, new HeaderMap(reply.headers).pairs(), reply.grpcStatus ?? -1);
+    this.envoyLocalReply = response;
+    this.localReplySent = true;
+    this.core.settle(() => this.sendLocalReply(response, true));
+    return true;
   }
 
   /** Sets a property for this stream only (dotted path or segments), overriding host properties. */
@@ -232,7 +263,9 @@ export class HttpStream extends StreamView {
     if (!this.streamFailed) {
       this.streamFailed = true;
       this.localReplySent = true;
-      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(503, "", "wasm_fail_stream", 14)));
+      this.envoyLocalReply = envoyLocalResponse(503, "", "wasm_fail_stream", 14);
+      const reply = this.envoyLocalReply;
+      this.core.defer(() => this.sendLocalReply(reply));
     }
     return "fail-closed";
   }
@@ -366,11 +399,12 @@ export class HttpStream extends StreamView {
   /** Envoy's buffer limit: 413 for a request, 500 for a response not yet started, else a reset. */
   private bufferOverflow(dir: Direction): void {
     dir.closed = true;
-    if (dir.kind === "request") {
-      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(413, "Payload Too Large", "request_payload_too_large")));
-    } else {
-      this.core.defer(() => this.sendLocalReply(envoyLocalResponse(500, "Internal Server Error", "response_payload_too_large")));
-    }
+    const reply =
+      dir.kind === "request"
+        ? envoyLocalResponse(413, "Payload Too Large", "request_payload_too_large")
+        : envoyLocalResponse(500, "Internal Server Error", "response_payload_too_large");
+    this.envoyLocalReply ??= reply;
+    this.core.defer(() => this.sendLocalReply(reply));
   }
 
   /**
@@ -378,7 +412,7 @@ export class HttpStream extends StreamView {
    * directly to the client when the response is already inside the filter; otherwise it runs through
    * this plugin's response callbacks like any response (Envoy sends local replies through the encoder chain).
    */
-  private sendLocalReply(reply: LocalResponse): void {
+  private sendLocalReply(reply: LocalResponse, fromEnvoy = false): void {
     if (this.resetReason || this.completed) return;
     const res = this.response;
     if (res.out.headers) {
@@ -392,7 +426,8 @@ export class HttpStream extends StreamView {
     const method = this.request.headers?.get(":method");
     const isGrpc = (this.request.headers?.get("content-type") ?? "").startsWith("application/grpc");
     const prepared = prepareLocalReply(reply, isGrpc, method === "HEAD");
-    if (res.headersSeen || !this.core.options.localReplyThroughFilter) {
+    // localReplyThroughFilter concerns the plugin's own replies; Envoy's always pass the filter.
+    if (res.headersSeen || (!fromEnvoy && !this.core.options.localReplyThroughFilter)) {
       res.headersSeen = true;
       res.headers = prepared.headers;
       res.closed = true;

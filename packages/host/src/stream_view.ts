@@ -22,6 +22,12 @@ export class StreamView {
   readonly response = new Direction("response");
   /** The local reply the plugin asked for (recorded when proxy_send_local_response is called). */
   localResponse: LocalResponse | null = null;
+  /**
+   * Envoy's own local reply on this stream, if one was sent: from the embedding code
+   * (`sendEnvoyLocalReply`: upstream connect failure, route timeout) or from the host (buffer
+   * limit 413/500, failed VM 503). Never the plugin's reply.
+   */
+  envoyLocalReply: LocalResponse | null = null;
   /** Response code details (local reply details, "via_upstream", "wasm_fail_stream", …). */
   responseCodeDetails: string | null = null;
   resetReason: string | null = null;

@@ -9,7 +9,7 @@
 // content-length, one still in flight is sent chunked (the filter may change its size).
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from "node:http";
 import { randomUUID } from "node:crypto";
-import type { Host, HttpStream, LocalResponse } from "../index.js";
+import type { Host, HttpStream } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "./loopback.js";
 import { pairsFromRaw, nodeHeaders, trailerObject } from "./http_headers.js";
 
@@ -244,11 +244,9 @@ export class Exchange {
     this.upstreamRes?.resume();
   }
 
-  /** A reply Envoy itself generates; like the filter's, it passes through the response callbacks. */
+  /** A reply Envoy itself generates (not the plugin's); like any response it passes through the response callbacks. */
   private envoyReply(status: number, body: string, details: string): void {
-    const bytes = new TextEncoder().encode(body);
-    const reply: LocalResponse = { status, details, body: bytes, bodyText: body, headers: [], grpcStatus: null };
-    this.guard(() => this.stream.requestLocalReply(reply));
+    this.guard(() => this.stream.sendEnvoyLocalReply({ status, body, details }));
   }
 
   // ---- towards the client -----------------------------------------------------------------------
