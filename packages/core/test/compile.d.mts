@@ -3,5 +3,6 @@
 export const packageRoot: string;
 export const fixtureOutDir: string;
 export function baseFlags(target: "release" | "debug"): string[];
+export function compileWithDiagnostics(entry: string, target: "release" | "debug", outFile: string): Promise<string>;
 export function compileFixture(entry: string, target?: "release" | "debug"): Promise<string>;
 export function compileAllFixtures(): Promise<void>;

@@ -29,18 +29,28 @@ export function baseFlags(target) {
   return flags;
 }
 
-/** Compiles one entry for one target; throws with asc's messages on failure. */
+/**
+ * Compiles one entry for one target into `outFile`; returns what asc printed (warnings), throws with
+ * asc's messages on failure.
+ */
+export async function compileWithDiagnostics(entry, target, outFile) {
+  const args = [entry, "--baseDir", packageRoot, "--outFile", outFile, "--config", "none", ...baseFlags(target)];
+  let diagnostics = "";
+  const { error } = await asc.main(args, {
+    stdout: { write: () => true },
+    stderr: { write: (s) => { diagnostics += s; return true; } },
+  });
+  if (error) throw new Error(`asc failed for ${entry} (${target}):\n${diagnostics}`);
+  return diagnostics;
+}
+
+/** Compiles one fixture for one target; a warning fails the build too (a filter on core must build clean). */
 export async function compileFixture(entry, target = "release") {
   const name = basename(entry, ".ts");
   mkdirSync(fixtureOutDir, { recursive: true });
   const outFile = join(fixtureOutDir, target === "release" ? `${name}.wasm` : `${name}.${target}.wasm`);
-  const args = [entry, "--baseDir", packageRoot, "--outFile", outFile, "--config", "none", ...baseFlags(target)];
-  let errors = "";
-  const { error } = await asc.main(args, {
-    stdout: { write: () => true },
-    stderr: { write: (s) => { errors += s; return true; } },
-  });
-  if (error) throw new Error(`asc failed for ${entry} (${target}):\n${errors}`);
+  const diagnostics = await compileWithDiagnostics(entry, target, outFile);
+  if (/WARNING/.test(diagnostics)) throw new Error(`asc printed warnings for ${entry} (${target}):\n${diagnostics}`);
   return outFile;
 }
 

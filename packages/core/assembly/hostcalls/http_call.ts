@@ -44,7 +44,7 @@ export function dispatchHttpCall(
   if (initializing()) return new HttpCallResult(refuseDuringInitialize("proxy_http_call"), 0);
   let clusterMax = maxUtf8Size(cluster);
   let headersMax = encodedPairsSize(headers);
-  let trailersMax = trailers === null ? 0 : encodedPairsSize(trailers);
+  let trailersMax: usize = trailers === null ? 0 : encodedPairsSize(trailers);
   let buffer = borrowScratch(clusterMax + headersMax + trailersMax);
   let clusterLen = writeUtf8(cluster, buffer);
   let headersPtr = buffer + clusterLen;

@@ -22,7 +22,7 @@ export function sendLocalResponse(
   grpcStatus: i32 = GRPC_STATUS_NONE,
 ): Status {
   let detailsMax = maxUtf8Size(details);
-  let headersMax = headers === null ? 0 : encodedPairsSize(headers);
+  let headersMax: usize = headers === null ? 0 : encodedPairsSize(headers);
   let buffer = borrowScratch(detailsMax + headersMax);
   let detailsLen = writeUtf8(details, buffer);
   let headersPtr = buffer + detailsLen;
