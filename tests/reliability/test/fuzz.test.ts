@@ -8,7 +8,7 @@ import { allSuites, checkSuite, tokenSuite, headerSuite } from "../lib/suites.mj
 import { keySet, mint, validlySigned, ALGS } from "../lib/keys.mjs";
 
 /** CI budget: about a minute for all suites on the 2-core machine (override: FUZZ_RUNS, FUZZ_SEED). */
-const BASE_RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+const BASE_RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 
 describe("the oracle", () => {
