@@ -5,7 +5,7 @@
 import { FE_SIZE, feMul, feSquare } from "./field";
 
 // @ts-ignore: decorator
-@lazy const POW_SCRATCH: usize = memory.data(<i32>(4 * FE_SIZE), 8);
+@lazy const POW_SCRATCH: usize = memory.data(4 * <i32>FE_SIZE, 8);
 
 /** h = f^(2^n), n >= 1. */
 export function feSquareTimes(h: usize, f: usize, n: i32): void {

@@ -24,7 +24,7 @@ export class Ed25519KeyResult {
 }
 
 // @ts-ignore: decorator
-@lazy const POINTS: usize = memory.data(<i32>(3 * POINT_SIZE), 8);
+@lazy const POINTS: usize = memory.data(3 * <i32>POINT_SIZE, 8);
 
 /**
  * Imports a public key from its 32 bytes. Rejects a wrong length (BadLength), a y coordinate

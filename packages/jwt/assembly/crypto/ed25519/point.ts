@@ -20,7 +20,7 @@ export const Z: usize = 2 * FE_SIZE;
 export const T: usize = 3 * FE_SIZE;
 
 // @ts-ignore: decorator
-@lazy const SCRATCH: usize = memory.data(<i32>(2 * FE_SIZE), 8);
+@lazy const SCRATCH: usize = memory.data(2 * <i32>FE_SIZE, 8);
 
 /** p = the neutral element (0, 1): X = 0, Y = Z = 1, T = 0. */
 export function pointSetIdentity(p: usize): void {

@@ -9,7 +9,7 @@ import { FE_D, FE_SQRT_M1 } from "./constants";
 import { X, Y, Z, T } from "./point";
 
 // @ts-ignore: decorator
-@lazy const SCRATCH: usize = memory.data(<i32>(6 * FE_SIZE), 8);
+@lazy const SCRATCH: usize = memory.data(6 * <i32>FE_SIZE, 8);
 
 /** True when the 255-bit little-endian value at s (top bit ignored) is p or larger. */
 function isNonCanonicalY(s: usize): bool {

@@ -24,7 +24,7 @@ export function tableBytes(w: i32): usize {
 }
 
 // @ts-ignore: decorator
-@lazy const SCRATCH: usize = memory.data(<i32>(4 * POINT_SIZE + 3 * FE_SIZE), 8);
+@lazy const SCRATCH: usize = memory.data(4 * <i32>POINT_SIZE + 3 * <i32>FE_SIZE, 8);
 
 /**
  * Fills `out` (tableBytes(w) bytes) for the extended point p: table q, entry i holds

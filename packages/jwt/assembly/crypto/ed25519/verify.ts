@@ -26,7 +26,7 @@ let hasher: Sha512 | null = null;
 // @ts-ignore: decorator
 @lazy const ENCODED: usize = memory.data(32, 8);
 // @ts-ignore: decorator
-@lazy const POINTS: usize = memory.data(<i32>(3 * POINT_SIZE), 8);
+@lazy const POINTS: usize = memory.data(3 * <i32>POINT_SIZE, 8);
 
 /** True when `sig` is a valid Ed25519 signature of `msg` by `key`. Never traps. */
 export function ed25519Verify(key: Ed25519PublicKey, msg: Uint8Array, sig: Uint8Array): bool {
