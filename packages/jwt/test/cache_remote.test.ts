@@ -101,6 +101,17 @@ describe("remote JWKS", () => {
     expect(host.metric("jwt_authn.jwks_fetch_success")).toBe(3);
   });
 
+  it("reads Cache-Control directives in any ASCII case", async () => {
+    const host = await start(1);
+    host.advance(50);
+    const upper = reply(jwks(k1));
+    host.pendingCalls()[0]!.respond({ ...upper, headers: { ...upper.headers, "cache-control": "Public, MAX-AGE=600" } });
+    host.advance(600_000 - 60_000 - 2000);
+    expect(host.pendingCalls()).toHaveLength(0);
+    host.advance(2000);
+    expect(host.pendingCalls()).toHaveLength(1);
+  });
+
   const failures: Array<[string, (call: ReturnType<Awaited<ReturnType<typeof start>>["pendingCalls"]>[number]) => void]> = [
     ["timeout", (c) => c.timeout()],
     ["reset", (c) => c.fail()],

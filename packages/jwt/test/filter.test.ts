@@ -227,6 +227,23 @@ describe("JwtAuthn with inline keys", () => {
     expect(publicRes.upstreamRequest!.headers.has("x-tenant")).toBe(false);
   });
 
+  it("folds header names and the auth scheme in ASCII case only (RFC 9110)", async () => {
+    const host = await load(config({}, {
+      from_headers: [{ name: "X-My-Token", value_prefix: "Token " }],
+      forward_payload_header: "X-JWT-Payload",
+      claim_to_headers: [{ header_name: "X-Sub", claim_name: "sub" }],
+    }));
+    const token = await mint(key, { iss: ISS, aud: "api", sub: "user-8" });
+    const res = await host.request(get("/a", { "x-my-token": `TOKEN ${token}` }), { status: 200 });
+    expect(res.status).toBe(200);
+    expect(res.upstreamRequest!.headers.get("x-sub")).toBe("user-8");
+    expect(res.upstreamRequest!.headers.has("x-jwt-payload")).toBe(true);
+    // U+212A KELVIN SIGN lower-cases to "k" in Unicode, not in ASCII: it is no spelling of "Key".
+    const kelvin = await load(config({}, { from_headers: [{ name: "x-my-token", value_prefix: "Key " }] }));
+    expect((await kelvin.request(get("/a", { "x-my-token": `Key ${token}` }), { status: 200 })).status).toBe(200);
+    expect((await kelvin.request(get("/a", { "x-my-token": `\u212Aey ${token}` }), { status: 200 })).status).toBe(401);
+  });
+
   it("serves a repeated token from the verified-token cache until its exp", async () => {
     const host = await load(config());
     const token = await mint(key, { iss: ISS, aud: "api", exp: T0 + 120 });

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lifetime of a fetched JWKS: `Cache-Control: max-age` clamped to configured bounds, else a fallback.
+import { asciiLowerCase } from "../encoding/ascii";
 
 /** Seconds of `max-age` (or `s-maxage`, which wins for a shared cache like a proxy); -1 if absent or bad. */
 export function maxAgeSeconds(cacheControl: string | null): i64 {
   if (cacheControl === null) return -1;
-  const text = cacheControl.toLowerCase();
+  const text = asciiLowerCase(cacheControl);
   let found: i64 = -1;
   let shared: i64 = -1;
   const parts = text.split(",");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parses and validates the JwtAuthn JSON configuration (shaped like Envoy's jwt_authn; see
 // docs/filter.md). Returns the model or the first error, naming the field.
+import { asciiLowerCase } from "../encoding/ascii";
 import { JsonKind, JsonValue, parseJsonText } from "../encoding/json";
 import { algFromName, ALGS_HMAC } from "../jwt/algorithms";
 import { ClaimOp, ClaimRequirement, validateVerifyOptions } from "../jwt/options";
@@ -136,7 +137,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     f.only(h, hp, ["name", "value_prefix"]);
     const hn = f.string(h, "name", hp + ".name", "", true);
     if (!h.has("name")) f.fail(hp + ".name", "is required");
-    p.fromHeaders.push(new HeaderLocation(hn.toLowerCase(), f.string(h, "value_prefix", hp + ".value_prefix", "")));
+    p.fromHeaders.push(new HeaderLocation(asciiLowerCase(hn), f.string(h, "value_prefix", hp + ".value_prefix", "")));
   }
   p.fromCookies = f.strings(v, "from_cookies", path + ".from_cookies");
   p.fromParams = f.strings(v, "from_params", path + ".from_params");
@@ -144,7 +145,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     p.fromHeaders.push(new HeaderLocation("authorization", "Bearer "));
   }
   p.forward = f.bool(v, "forward", path + ".forward", false);
-  p.forwardPayloadHeader = f.string(v, "forward_payload_header", path + ".forward_payload_header", "", true).toLowerCase();
+  p.forwardPayloadHeader = asciiLowerCase(f.string(v, "forward_payload_header", path + ".forward_payload_header", "", true));
   if (p.forwardPayloadHeader.length > 0 && !headerName(p.forwardPayloadHeader)) {
     f.fail(path + ".forward_payload_header", "must be a header name (letters, digits, -, _, no pseudo-header)");
   }
@@ -157,7 +158,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     const cn = f.string(ch, "claim_name", cp + ".claim_name", "", true);
     if (!ch.has("header_name") || !ch.has("claim_name")) f.fail(cp, "needs header_name and claim_name");
     if (!headerName(hn)) f.fail(cp + ".header_name", "must be a header name (letters, digits, -, _, no pseudo-header)");
-    p.claimToHeaders.push(new ClaimHeader(hn.toLowerCase(), cn));
+    p.claimToHeaders.push(new ClaimHeader(asciiLowerCase(hn), cn));
   }
   // Keys.
   const local = v.get("local_jwks");
@@ -260,7 +261,7 @@ function parseRule(f: Fields, c: FilterConfig, v: JsonValue, path: string): Rule
     for (let i = 0; i < hs.length; i++) {
       const h = unchecked(hs[i]);
       f.only(h, path + ".match.headers[" + i.toString() + "]", ["name"]);
-      rule.headers.push(f.string(h, "name", path + ".match.headers[" + i.toString() + "].name", "", true).toLowerCase());
+      rule.headers.push(asciiLowerCase(f.string(h, "name", path + ".match.headers[" + i.toString() + "].name", "", true)));
     }
   }
   const req = v.get("requires");

@@ -2,6 +2,7 @@
 // Finds a provider's token in the request (headers with a prefix, cookies, query parameters) and
 // removes it when the provider does not forward it.
 import { HeaderMap } from "@getwild/core/assembly";
+import { asciiStartsWithFold } from "../encoding/ascii";
 import { Provider } from "./model";
 
 /** Where a token was found, so it can be stripped. */
@@ -32,7 +33,7 @@ function isTokenChar(c: i32): bool {
 /** The value after `prefix` (compared case-insensitively: RFC 9110 auth schemes), trimmed; null if absent. */
 export function afterPrefix(value: string, prefix: string): string | null {
   if (value.length < prefix.length) return null;
-  if (prefix.length > 0 && value.substring(0, prefix.length).toLowerCase() != prefix.toLowerCase()) return null;
+  if (!asciiStartsWithFold(value, prefix)) return null;
   let start = prefix.length;
   while (start < value.length && value.charCodeAt(start) == 0x20) start++;
   let end = value.length;
