@@ -55,6 +55,9 @@ describe("JwtAuthn with inline keys", () => {
     expect(res.localResponse?.details).toBe("jwt_authn_access_denied{missing}");
     expect(host.metric("jwt_authn.denied.missing")).toBe(1);
     expect(host.metric("jwt_authn.denied")).toBe(1);
+    // The realm is a quoted-string: a quote or backslash in the path is percent-encoded.
+    const quoted = await host.request(get('/a"b\\c"'), { status: 200 });
+    expect(quoted.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/a%22b%5Cc%22"');
   });
 
   it.each([
