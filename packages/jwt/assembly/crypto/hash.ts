@@ -9,18 +9,27 @@ export const enum HashAlg {
   SHA512 = 2,
 }
 
+/**
+ * Whether SHA-384/512 are compiled in. A module built with `--use GETWILD_JWT_ALGS=<mask>`
+ * (jwt/algorithms.ts) whose algorithms all hash with SHA-256 leaves them out (~2.7 KB): hashLength
+ * and hashBlockLength then answer 0 for them, which every public entry point here already rejects.
+ * Bits that need them: RS384 RS512 PS384 PS512 ES384 ES512 HS384 HS512 EdDSA.
+ */
+// @ts-ignore: decorator, compile-time symbol
+@inline const LARGE_HASHES: bool = isDefined(GETWILD_JWT_ALGS) ? (<u32>GETWILD_JWT_ALGS & 0x1db6) != 0 : true;
+
 /** Digest length in bytes, or 0 for a value that is not a HashAlg (callers treat 0 as "reject"). */
 export function hashLength(alg: HashAlg): i32 {
   if (alg == HashAlg.SHA256) return 32;
-  if (alg == HashAlg.SHA384) return 48;
-  if (alg == HashAlg.SHA512) return 64;
+  if (LARGE_HASHES && alg == HashAlg.SHA384) return 48;
+  if (LARGE_HASHES && alg == HashAlg.SHA512) return 64;
   return 0;
 }
 
 /** Compression block length in bytes (what HMAC pads keys to), or 0 for an unknown value. */
 export function hashBlockLength(alg: HashAlg): i32 {
   if (alg == HashAlg.SHA256) return 64;
-  if (alg == HashAlg.SHA384 || alg == HashAlg.SHA512) return 128;
+  if (LARGE_HASHES && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) return 128;
   return 0;
 }
 
@@ -33,18 +42,18 @@ export class Hasher {
   private large: Sha512 | null = null;
 
   constructor(readonly alg: HashAlg) {
-    if (alg == HashAlg.SHA384 || alg == HashAlg.SHA512) this.large = new Sha512(alg == HashAlg.SHA384);
+    if (LARGE_HASHES && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) this.large = new Sha512(alg == HashAlg.SHA384);
     else this.small = new Sha256();
   }
 
   get digestLength(): i32 {
     const large = this.large;
-    return large !== null ? large.digestLength : 32;
+    return LARGE_HASHES && large !== null ? large.digestLength : 32;
   }
 
   reset(): void {
     const large = this.large;
-    if (large !== null) large.reset();
+    if (LARGE_HASHES && large !== null) large.reset();
     else changetype<Sha256>(this.small).reset();
   }
 
@@ -52,7 +61,7 @@ export class Hasher {
   copyFrom(other: Hasher): void {
     if (other.alg != this.alg) return;
     const large = this.large;
-    if (large !== null) large.copyFrom(changetype<Sha512>(other.large));
+    if (LARGE_HASHES && large !== null) large.copyFrom(changetype<Sha512>(other.large));
     else changetype<Sha256>(this.small).copyFrom(changetype<Sha256>(other.small));
   }
 
@@ -62,14 +71,14 @@ export class Hasher {
 
   updateUnsafe(ptr: usize, len: i32): void {
     const large = this.large;
-    if (large !== null) large.updateUnsafe(ptr, len);
+    if (LARGE_HASHES && large !== null) large.updateUnsafe(ptr, len);
     else changetype<Sha256>(this.small).updateUnsafe(ptr, len);
   }
 
   /** Writes `digestLength` bytes at `out` and resets. */
   finishInto(out: usize): void {
     const large = this.large;
-    if (large !== null) large.finishInto(out);
+    if (LARGE_HASHES && large !== null) large.finishInto(out);
     else changetype<Sha256>(this.small).finishInto(out);
   }
 
