@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // RSA public key import from JWK `n`/`e` bytes: size and exponent checks, Montgomery constants and
-// per-key scratch prepared once so a verify allocates only its hash.
+// per-key scratch prepared once so a PKCS#1 v1.5 verify allocates only its hash (PSS a few more buffers).
 import { KeyError } from "../errors";
 import { MontgomeryModulus } from "./montgomery";
 import { bitLength, bytesFromLimbs, compareLimbs, limbsFromBytes } from "./bignum";
