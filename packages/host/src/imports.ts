@@ -58,8 +58,10 @@ function miscImports(vm: Vm): Record<string, HostFn> {
       const name = vm.mem.readString(namePtr, nameSize);
       const args = vm.mem.read(argsPtr, argsSize);
       if (name === null || args === null) return Status.InvalidMemoryAccess;
-      const fn = core.options.foreignFunctions[name];
-      if (!fn) return Status.NotFound;
+      // Own keys only: a guest naming "hasOwnProperty" or "constructor" must get NotFound, not Object.prototype's function.
+      const fns = core.options.foreignFunctions;
+      if (!Object.hasOwn(fns, name)) return Status.NotFound;
+      const fn = fns[name]!;
       const result = fn(args, { worker: vm.worker });
       if (typeof result === "number") return result;
       return vm.copyOut(typeof result === "string" ? utf8(result) : result, outPtrPtr, outSizePtr);

@@ -117,5 +117,7 @@ describe("foreign functions", () => {
     });
     await host.request({ headers: { "x-scenario": "foreign" } });
     expect(host.logs("info")).toContain("reverse=cba unknown=<null> status=NotFound");
+    // A name only found on Object.prototype is not a registered function.
+    expect(host.logs("info")).toContain("inherited=<null> status=NotFound");
   });
 });
