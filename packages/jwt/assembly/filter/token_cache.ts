@@ -43,10 +43,9 @@ export class TokenCache {
     if (!this.map.has(h)) return null;
     const e = this.map.get(h);
     if (e.provider != provider || e.token != token) return null;
-    if (nowSeconds >= e.expiresAtSeconds) {
-      this.map.delete(h);
-      return null;
-    }
+    // An expired entry is left for evict(): deleting it here would leave its hash in `order`, and
+    // a stream of expiring tokens that never fills the map would grow `order` without bound.
+    if (nowSeconds >= e.expiresAtSeconds) return null;
     return e;
   }
 
