@@ -2,7 +2,7 @@
 // ECDSA through the compiled wasm against node:crypto: random keys and messages signed by Node
 // (raw r||s), corrupted signatures and keys (bit flips, r or s = 0, n, > n, wrong lengths,
 // off-curve points, random bytes). Node's verdict is the oracle; no input may trap.
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify as nodeVerify, type KeyObject } from "node:crypto";
+import { createECDH, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { describe, expect, it, beforeAll } from "vitest";
 import { loadFixture, type Fixture } from "./wasm";
 
@@ -17,13 +17,13 @@ interface Ecdsa {
 
 const KEY_ERROR = { BadLength: 1, NotOnCurve: 4 };
 const CURVES = [
-  { name: "P-256", hash: "sha256", id: 0, len: 32, keys: 6,
+  { name: "P-256", hash: "sha256", ecdh: "prime256v1", id: 0, len: 32, keys: 6,
     p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
     n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n },
-  { name: "P-384", hash: "sha384", id: 1, len: 48, keys: 4,
+  { name: "P-384", hash: "sha384", ecdh: "secp384r1", id: 1, len: 48, keys: 4,
     p: (1n << 384n) - (1n << 128n) - (1n << 96n) + (1n << 32n) - 1n,
     n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n },
-  { name: "P-521", hash: "sha512", id: 2, len: 66, keys: 3,
+  { name: "P-521", hash: "sha512", ecdh: "secp521r1", id: 2, len: 66, keys: 3,
     p: (1n << 521n) - 1n,
     n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n },
 ];
@@ -36,6 +36,12 @@ beforeAll(() => {
 const big = (b: Uint8Array) => BigInt("0x" + (Buffer.from(b).toString("hex") || "0"));
 const bytesOf = (v: bigint, len: number) => new Uint8Array(Buffer.from(v.toString(16).padStart(len * 2, "0"), "hex"));
 
+/** a⁻¹ mod m for prime m (Fermat). */
+function modInverse(a: bigint, m: bigint): bigint {
+  let result = 1n, base = a % m, e = m - 2n;
+  for (; e > 0n; e >>= 1n, base = (base * base) % m) if (e & 1n) result = (result * base) % m;
+  return result;
+}
 function importKey(curve: number, x: Uint8Array, y: Uint8Array): number {
   const h = f.exports.importKey(curve, f.bytes(x), f.bytes(y));
   f.release();
@@ -121,6 +127,16 @@ for (const c of CURVES) {
         digest[0] ^= 0x80;
         expect(wasmVerifyDigest(handle, digest, sig), hash).toBe(false);
       }
+      // With no digest e = 0, and then r = x(kQ), s = r/k verifies for any k: a forgery that only
+      // needs Q. Built here with the private key d (kQ = (k·d)G, through ECDH) and refused.
+      const d = big(new Uint8Array(Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url")));
+      const k = big(new Uint8Array(randomBytes(c.len))) % (c.n - 1n) + 1n;
+      const ecdh = createECDH(c.ecdh);
+      ecdh.setPrivateKey(Buffer.from(bytesOf((k * d) % c.n, c.len)));
+      const rPoint = ecdh.getPublicKey();
+      const r = big(new Uint8Array(rPoint.subarray(1, 1 + c.len))) % c.n;
+      const forged = new Uint8Array([...bytesOf(r, c.len), ...bytesOf((r * modInverse(k, c.n)) % c.n, c.len)]);
+      expect(wasmVerifyDigest(handle, new Uint8Array(0), forged)).toBe(false);
       for (const len of [0, 1, 65, 66, 67, 200]) {
         expect(wasmVerifyDigest(handle, new Uint8Array(randomBytes(len)), new Uint8Array(randomBytes(2 * c.len)))).toBe(false);
       }

@@ -45,12 +45,15 @@ function digestToScalar(c: CurveContext, out: usize, digest: Uint8Array): void {
 
 /**
  * Verifies a raw r||s signature over an already computed digest. `sig` must be exactly twice the
- * coordinate length (64, 96 or 132 bytes).
+ * coordinate length (64, 96 or 132 bytes); an empty digest is refused.
  */
 export function ecdsaVerifyDigest(key: EcPublicKey, digest: Uint8Array, sig: Uint8Array): bool {
   const c = key.context;
   const len = c.coordBytes;
   if (sig.length != 2 * len) return false;
+  // No digest (digest() of a hash this module left out) would make e = 0, and with e = 0 anyone
+  // holding only Q can forge: r = x(kQ), s = r/k verifies for any k.
+  if (digest.length == 0) return false;
   const n = c.limbs;
   const es = c.elementSize;
   const acc = c.scratch(8);
