@@ -2,6 +2,7 @@
 // `getwild serve` end to end: real HTTP from a client, through the compiled test filter, to a real upstream.
 import { describe, it, expect, vi } from "vitest";
 import http from "node:http";
+import net from "node:net";
 import { start, upstreamServer, scenario, waitFor } from "./serve_helpers.js";
 
 describe("getwild serve: requests through the filter", () => {
@@ -26,6 +27,31 @@ describe("getwild serve: requests through the filter", () => {
     expect(done).toBeGreaterThan(log);
     expect(del).toBeGreaterThan(done);
     expect(server.lines.at(-1)).toMatch(/^GET \/a\/b\?x=1 -> 200 via_upstream \d+ms$/);
+  });
+
+  it("forwards headers named like Object.prototype members as plain headers (upstream and echo upstream)", async () => {
+    // A raw request, because fetch and http.request objects cannot carry a `__proto__` header name.
+    const get = (url: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(url).port), "127.0.0.1");
+        let raw = "";
+        socket.on("data", (c) => (raw += c));
+        socket.on("end", () => {
+          const [head, ...body] = raw.split("\r\n\r\n");
+          resolve({ status: Number(head!.split(" ")[1]), body: body.join("\r\n\r\n") });
+        });
+        socket.on("error", reject);
+        socket.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nx-scenario: none\r\nconstructor: c\r\n__proto__: p1\r\n__proto__: p2\r\n\r\n");
+      });
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    expect((await get(server.url)).status).toBe(200);
+    expect(up.seen[0]!.headers["constructor"]).toBe("c");
+    // node's req.headers itself drops `__proto__`; the echo upstream reads rawHeaders, so it is checked there.
+    const echoing = await start();
+    const echoed = JSON.parse((await get(echoing.url)).body) as { headers: Record<string, unknown> };
+    expect(echoed.headers["constructor"]).toBe("c");
+    expect(Object.getOwnPropertyDescriptor(echoed.headers, "__proto__")?.value).toEqual(["p1", "p2"]);
   });
 
   it("sends the filter's local reply as Envoy does, without contacting the upstream", async () => {

@@ -2,6 +2,7 @@
 // The built-in echo upstream: answers every request with a JSON description of what reached it, so `getwild serve` works alone.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { headerRecord } from "./http_headers.js";
 
 export interface EchoUpstream {
   url: URL;
@@ -18,7 +19,7 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const headers: Record<string, string | string[]> = {};
+      const headers = headerRecord<string | string[]>();
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i]!.toLowerCase();
         const value = req.rawHeaders[i + 1]!;

@@ -31,7 +31,7 @@ export function pairsFromRaw(raw: string[], skip: readonly string[] = []): [stri
  * repeated names as arrays (node then writes one line per value).
  */
 export function nodeHeaders(map: HeaderMap, skip: readonly string[] = []): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = headerRecord<string | string[]>();
   for (const [name, value] of map.pairs()) {
     if (name.startsWith(":") || HOP_BY_HOP.has(name) || skip.includes(name)) continue;
     const prev = out[name];
@@ -42,7 +42,15 @@ export function nodeHeaders(map: HeaderMap, skip: readonly string[] = []): Recor
 
 /** Trailers as a plain object for `addTrailers` (repeats joined, which trailers allow). */
 export function trailerObject(map: HeaderMap): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = headerRecord<string>();
   for (const [name, value] of map.pairs()) out[name] = name in out ? `${out[name]}, ${value}` : value;
   return out;
+}
+
+/**
+ * An object without a prototype, keyed by header name: a client's `constructor` or `__proto__`
+ * header must be a plain entry, not Object.prototype's function or a prototype change.
+ */
+export function headerRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
