@@ -237,6 +237,30 @@ describe("remote JWKS", () => {
     expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
   });
 
+  it("drops verified tokens from the cache when the key set is replaced: a key taken out of the JWKS stops vouching", async () => {
+    const host = await start(1);
+    host.advance(50);
+    host.pendingCalls()[0]!.respond(reply(jwks(k1), 600));
+    host.advance(1000);
+    const token = await mint(k1, { iss: ISS });
+    for (let i = 0; i < 2; i++) expect(answered(send(host, token).stream)).toBe(200);
+    expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(1);
+    host.advance(600_000 - 60_000); // the refresh before expiry
+    expect(host.pendingCalls()).toHaveLength(1);
+    host.pendingCalls()[0]!.respond(reply(jwks(k2), 600)); // k1 is retired
+    host.advance(1000);
+    const after = send(host, token);
+    expect(after.action).toBe("Pause"); // not a cache hit: verified again, k1 is unknown, one refetch
+    host.pendingCalls()[0]!.respond(reply(jwks(k2), 600));
+    expect(after.stream.localResponse?.status).toBe(401);
+    expect(after.stream.localResponse?.details).toBe("jwt_authn_access_denied{key_not_found}");
+    expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(1);
+    // A token of the current set is cached again.
+    const fresh = await mint(k2, { iss: ISS });
+    for (let i = 0; i < 2; i++) expect(answered(send(host, fresh).stream)).toBe(200);
+    expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
+  });
+
   it("fails open only when asked (jwks_unavailable: allow), with no identity headers, and logs the source and status", async () => {
     const config = { ...CONFIG, jwks_unavailable: "allow", providers: { idp: { ...CONFIG.providers.idp, claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }] } } };
     const host = await start(1, config);

@@ -188,7 +188,7 @@ export class JwtAuthnStream extends HttpContext {
     }
     const nowMs = <i64>getCurrentTimeMilliseconds();
     const now = nowMs / 1000;
-    const cached = root.cache.get(found.token, index, now);
+    const cached = root.cache.get(found.token, index, provider.source.keys, now);
     if (cached !== null) {
       root.metrics!.cacheHit.increment();
       c.outcome = Outcome.Ok;
@@ -204,7 +204,8 @@ export class JwtAuthnStream extends HttpContext {
       return c;
     }
     root.metrics!.cacheMiss.increment();
-    const r = verifyJwt(found.token, source.keys!, provider.options, now);
+    const keys = source.keys!;
+    const r = verifyJwt(found.token, keys, provider.options, now);
     if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(root, nowMs)) {
       root.countFetches();
       return waitFor(c, source);
@@ -215,7 +216,7 @@ export class JwtAuthnStream extends HttpContext {
       c.denial = new Denial(DenyKind.Token, r.error);
       return c;
     }
-    const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!);
+    const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!, keys);
     root.cache.put(entry, now);
     c.outcome = Outcome.Ok;
     c.verified = entry;

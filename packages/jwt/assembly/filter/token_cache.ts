@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Verified-token cache (per worker VM, bounded): a repeated token skips the signature check.
 // Keyed by a 64-bit FNV-1a hash of the token and the provider; the token itself is kept to rule
-// out collisions. Entries end at the token's `exp`; when full, expired entries go first, then the
-// oldest one.
+// out collisions. Entries end at the token's `exp`, or sooner when the provider's key set is
+// replaced (a refresh or a rotation: a key taken out of the JWKS must stop vouching for cached
+// tokens); when full, expired entries go first, then the oldest one.
 import { JsonValue } from "../encoding/json";
+import { KeySet } from "../jwks/jwks";
 
 export class VerifiedToken {
   constructor(
@@ -12,6 +14,8 @@ export class VerifiedToken {
     public expiresAtSeconds: i64,
     public claims: JsonValue,
     public payload: Uint8Array,
+    /** The key set the signature was checked against; the entry counts only while it is current. */
+    public keys: KeySet,
   ) {}
 }
 
@@ -37,12 +41,13 @@ export class TokenCache {
     return this.map.size;
   }
 
-  get(token: string, provider: i32, nowSeconds: i64): VerifiedToken | null {
+  /** The entry for `token`, if it is unexpired and was verified against `keys` (the current set). */
+  get(token: string, provider: i32, keys: KeySet | null, nowSeconds: i64): VerifiedToken | null {
     if (this.capacity <= 0) return null;
     const h = tokenHash(token, provider);
     if (!this.map.has(h)) return null;
     const e = this.map.get(h);
-    if (e.provider != provider || e.token != token) return null;
+    if (e.provider != provider || e.token != token || e.keys !== keys) return null;
     // An expired entry is left for evict(): deleting it here would leave its hash in `order`, and
     // a stream of expiring tokens that never fills the map would grow `order` without bound.
     if (nowSeconds >= e.expiresAtSeconds) return null;
