@@ -54,6 +54,23 @@ describe("getwild serve: requests through the filter", () => {
     expect(Object.getOwnPropertyDescriptor(echoed.headers, "__proto__")?.value).toEqual(["p1", "p2"]);
   });
 
+  it("answers 400 to an absolute URL that does not parse, without calling the upstream, and keeps serving", async () => {
+    const up = await upstreamServer();
+    const server = await start({ upstream: new URL(up.url) });
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(server.port, "127.0.0.1");
+      let raw = "";
+      socket.on("data", (c) => (raw += c));
+      socket.on("end", () => resolve(raw.split("\r\n")[0]!));
+      socket.on("error", reject);
+      socket.write("GET http://[ HTTP/1.1\r\nHost: a\r\n\r\n");
+    });
+    expect(status).toBe("HTTP/1.1 400 Bad Request");
+    expect(up.seen).toHaveLength(0);
+    expect(server.lines.at(-1)).toMatch(/^GET http:\/\/\[ -> 400 http1.codec_error \d+ms$/);
+    expect((await fetch(server.url, scenario("none"))).status).toBe(200);
+  });
+
   it("sends the filter's local reply as Envoy does, without contacting the upstream", async () => {
     const up = await upstreamServer();
     const server = await start({ upstream: new URL(up.url) });

@@ -59,11 +59,14 @@ export class Exchange {
   /** Sends the request headers (and then the body as it arrives) into the filter. */
   start(): void {
     const { req, stream } = this;
+    const path = requestPath(req.url ?? "/");
+    // Envoy's codec refuses an absolute URL it cannot parse before any filter runs.
+    if (path === null) return this.badRequest();
     const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
     this.res.on("close", () => {
       if (!this.done) this.abandon("downstream_remote_disconnect");
     });
-    this.guard(() => stream.sendRequestHeaders(this.requestHeaders(), { endOfStream: !hasBody }));
+    this.guard(() => stream.sendRequestHeaders(this.requestHeaders(path), { endOfStream: !hasBody }));
     if (!hasBody) {
       req.resume();
       return;
@@ -98,13 +101,8 @@ export class Exchange {
     this.pump();
   }
 
-  private requestHeaders(): [string, string][] {
+  private requestHeaders(path: string): [string, string][] {
     const { req } = this;
-    let path = req.url ?? "/";
-    if (/^https?:\/\//i.test(path)) {
-      const url = new URL(path);
-      path = url.pathname + url.search;
-    }
     // node:http already answered `Expect: 100-continue`; Envoy does the same and removes the header.
     const rest = pairsFromRaw(req.rawHeaders, ["host", "expect"]);
     const pairs: [string, string][] = [
@@ -333,6 +331,16 @@ export class Exchange {
     this.abort(reason);
   }
 
+  /** The request line's URL cannot be parsed: 400 without request callbacks; the stream is ended like the other early endings. */
+  private badRequest(): void {
+    this.res.writeHead(400, { "content-type": "text/plain", connection: "close" });
+    this.res.end("Bad Request\n");
+    this.stream.complete();
+    this.done = true;
+    this.env.accessLog?.(`${this.method} ${this.req.url} -> 400 http1.codec_error ${Date.now() - this.startedAt}ms`);
+    this.env.finished(this);
+  }
+
   /** The filter produced response headers that cannot be sent: say why, answer 502. */
   private unsendable(why: string): void {
     console.error(`getwild serve: ${this.method} ${this.req.url}: the response headers after the filter cannot be sent: ${why}`);
@@ -373,4 +381,12 @@ function bodyFraming(complete: boolean, chunks: Uint8Array[], declared: string |
   }
   const n = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
   return { contentLength: n };
+}
+
+/** The `:path` of a request line: an absolute URL is reduced to path and query; null when it does not parse. */
+function requestPath(target: string): string | null {
+  if (!/^https?:\/\//i.test(target)) return target;
+  if (!URL.canParse(target)) return null;
+  const url = new URL(target);
+  return url.pathname + url.search;
 }
