@@ -221,6 +221,7 @@ describe("JwtAuthn with inline keys", () => {
     expect(h.get("x-tenant")).toBe("t9");
     expect(h.get("x-admin")).toBe("true");
     expect(JSON.parse(Buffer.from(h.get("x-jwt-payload")!, "base64url").toString())).toMatchObject(claims);
+    expect(h.get("x-jwt-payload")).toBe(token.split(".")[1]);
     // A claim with CR/LF is not copied into a header (header injection), the request still passes.
     const crlf = await host.request(get("/a", { authorization: `Bearer ${await mint(key, { ...claims, sub: "a\r\nx-admin: true" })}` }), { status: 200 });
     expect(crlf.status).toBe(200);

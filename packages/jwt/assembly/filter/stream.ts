@@ -4,7 +4,6 @@ import {
   HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, logInfo, logDebug,
 } from "@getwild/core/assembly";
 import { JsonKind } from "../encoding/json";
-import { base64UrlEncode } from "../encoding/base64url";
 import { JwtError } from "../jwt/errors";
 import { verifyJwt } from "../verify";
 import { JwksSource, KeysState } from "../cache/jwks_source";
@@ -238,7 +237,13 @@ export class JwtAuthnStream extends HttpContext {
       }
       const v = c.verified;
       if (v === null) continue;
-      if (p.forwardPayloadHeader.length > 0) headers.set(p.forwardPayloadHeader, base64UrlEncode(v.payload));
+      if (p.forwardPayloadHeader.length > 0) {
+        // The token's own middle segment: it was verified, so it has exactly two dots, and the strict
+        // decoder accepted it, so it is the one base64url spelling of the payload (no re-encoding).
+        const token = v.token;
+        const first = token.indexOf(".");
+        headers.set(p.forwardPayloadHeader, token.substring(first + 1, token.indexOf(".", first + 1)));
+      }
       for (let k = 0; k < p.claimToHeaders.length; k++) {
         const ch = unchecked(p.claimToHeaders[k]);
         const claim = v.claims.getPath(ch.claim);
