@@ -2,8 +2,8 @@
 // verifyJwt: a compact JWT string, a key set, a provider's options and the current time in,
 // a VerifyResult with a stable error code out. Never throws, never traps.
 //
-// Order: size and shape → protected header policy (alg allow-list, none, crit, kid, typ) →
-// signature bytes → payload JSON → key selection and signature → claims. The signature is checked
+// Order: size and shape, with header JSON, payload JSON and signature bytes decoded → protected
+// header policy (alg allow-list, none, crit, kid, typ) → key selection and signature → claims. The signature is checked
 // before the claims, so a forged token is reported as a bad signature whatever it claims, and
 // claims of an unverified token are never exposed.
 
