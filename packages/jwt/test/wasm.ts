@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import loader from "@assemblyscript/loader";
 
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const vectorsDir = join(packageRoot, "..", "..", "..", "shared", "vectors");
+export const vectorsDir = join(packageRoot, "test", "vectors");
 
 export interface Fixture<T = Record<string, unknown>> {
   exports: T & loader.ASUtil;
