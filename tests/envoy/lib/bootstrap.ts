@@ -86,6 +86,10 @@ export function rewriteBootstrap(example: string, original: Bootstrap, rewrites:
 /** Dotted paths of every leaf that differs between two JSON-like values. */
 export function changedPaths(a: unknown, b: unknown, path = ""): string[] {
   if (a === b) return [];
+  // An object added (or removed) as a whole is listed by its leaves, so that an allowed leaf added
+  // under a new parent (the test CA's trusted_ca under a new common_tls_context) is recognised.
+  if (a === undefined && typeof b === "object" && b !== null && !Array.isArray(b)) return changedPaths({}, b, path);
+  if (b === undefined && typeof a === "object" && a !== null && !Array.isArray(a)) return changedPaths(a, {}, path);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
     return [path];
   }
