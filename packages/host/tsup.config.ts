@@ -3,11 +3,14 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", envoy: "src/envoy/index.ts", cli: "src/cli/main.ts" },
+  entry: { index: "src/index.ts", envoy: "src/envoy/index.ts", cli: "src/cli/main.ts",
+    "global-setup": "src/global_setup.ts", init: "src/cli/init.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
   clean: true,
+  // import.meta.url in the CJS build (init.ts finds its own package.json from it).
+  shims: true,
   target: "node20",
   outDir: "dist",
 });

@@ -4,6 +4,7 @@ import { parseServeArgs, USAGE } from "./args.js";
 import { serve, type RunningServer } from "./serve.js";
 import { CliError, ExitCode } from "./errors.js";
 import { runCheck, runOci } from "../deploy/index.js";
+import { runInit } from "./init.js";
 
 /** What `getwild` alone or `getwild --help` prints. */
 export const COMMANDS_USAGE = `Usage: getwild <command> [options]
@@ -12,6 +13,7 @@ Commands:
   serve   run a filter as a local HTTP proxy on 127.0.0.1 (getwild serve --help)
   check   tell whether Envoy would load a module, and list its imports and exports
   oci     package a module as a Wasm OCI image (compat variant) for Istio
+  init    write a new filter project (getwild init NAME; also: npm create getwild NAME)
 
 Run "getwild <command> --help" for the options of a command.`;
 
@@ -44,6 +46,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === "check") return runCheck(rest, io);
   if (command === "oci") return runOci(rest, io);
+  if (command === "init") return runInit(rest, io);
   if (command !== "serve") {
     io.err(command === undefined ? COMMANDS_USAGE : `getwild: unknown command "${command}"\n\n${COMMANDS_USAGE}`);
     return ExitCode.BadArguments;
