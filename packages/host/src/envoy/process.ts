@@ -25,6 +25,8 @@ export interface StartEnvoyOptions {
   readyTimeoutMs?: number;
   /** Called with each line Envoy logs. */
   onLog?: (line: string) => void;
+  /** More command-line arguments, e.g. `["--file-flush-interval-msec", "20"]` so access logs arrive at once. */
+  extraArgs?: string[];
 }
 
 export interface ListenerAddress {
@@ -81,6 +83,7 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
     "--admin-address-path", adminPathFile,
   ];
   if (options.componentLogLevel) args.push("--component-log-level", options.componentLogLevel);
+  if (options.extraArgs) args.push(...options.extraArgs);
   const child: ChildProcess = spawn(options.envoy, args, { cwd: options.cwd ?? dir, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];

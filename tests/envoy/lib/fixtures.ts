@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builds the suite's AssemblyScript fixture filters (tests/envoy/fixtures/NAME, each with its own
+// asconfig.json on @getwild/core, like the examples). A build is reused while it is newer than every
+// source file of the fixture, so a run after the first costs nothing. Output goes to the fixture's
+// git-ignored build/ folder.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./locate";
+
+export const fixturesDir = join(repoRoot, "tests", "envoy", "fixtures");
+
+/** Newest modification time among the files of a folder tree (build/ excluded). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "build" || entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The release .wasm of an AssemblyScript fixture, built with asc when missing or older than its sources. */
+export function buildAscFixture(name: string, outFile: string): string {
+  const dir = join(fixturesDir, name);
+  const wasm = join(dir, outFile);
+  if (existsSync(wasm) && statSync(wasm).mtimeMs >= newestSource(dir)) return wasm;
+  const asc = join(repoRoot, "tests", "envoy", "node_modules", ".bin", "asc");
+  const run = spawnSync(asc, ["--target", "release"], { cwd: dir, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`asc failed for fixture ${name}:\n${run.stdout}${run.stderr}`);
+  return wasm;
+}
