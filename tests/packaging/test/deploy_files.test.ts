@@ -95,6 +95,21 @@ describe.each(examples)("examples/%s deployment files", (example) => {
       for (const cluster of [...routed, ...called]) expect(defined, cluster).toContain(cluster);
       for (const c of doc.static_resources.clusters) expect(c.load_assignment.cluster_name).toBe(c.name);
     });
+
+    // Without a validation_context Envoy accepts any certificate, and without a SAN matcher any
+    // certificate the CA issued, for any name: a key server reached that way can be impersonated.
+    it("verifies the certificate of every upstream TLS cluster: a trusted CA and a SAN matcher for its SNI", () => {
+      for (const cluster of envoy().static_resources.clusters) {
+        const tls = cluster.transport_socket?.typed_config;
+        if (tls === undefined) continue;
+        expect(tls["@type"], cluster.name).toBe("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
+        expect(tls.sni, cluster.name).toMatch(/^[a-z0-9.-]+$/);
+        const validation = tls.common_tls_context?.validation_context;
+        expect(validation?.trusted_ca?.filename, `${cluster.name} trusted_ca`).toMatch(/^\//);
+        const names = (validation?.match_typed_subject_alt_names ?? []).filter((m: any) => m.san_type === "DNS").map((m: any) => m.matcher?.exact);
+        expect(names, `${cluster.name} match_typed_subject_alt_names`).toContain(tls.sni);
+      }
+    });
   });
 
   describe("wasmplugin.yaml", () => {
