@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+// examples/jwt-authn in Envoy, from its own envoy.yaml: the `login` cluster reaches an IdP stand-in
+// over real TLS (test CA, certificate for the cluster's SNI), `mesh_ca` a plain-HTTP one; tokens are
+// minted with jose for the issuers and audience in plugin-config.json. One fetch per key set for two
+// workers, claim headers upstream, every rule, RFC 6750 answers, refresh per Cache-Control, key
+// services down at start, and certificates the shipped validation_context must refuse; counters from
+// Envoy's /stats.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
+import { eventually, send, type Answer } from "../lib/client";
+import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
+import { startIdp, type Idp } from "../lib/idp";
+import { metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
+import { createTestPki, type CertificateAuthority, type TestPki } from "../lib/pki";
+import { upstreamTls } from "../lib/tls_cluster";
+import { jwksOf, mint, nowSeconds, signingKey, tamper, type SigningKey } from "../lib/tokens";
+import { header, startUpstream, type Upstream } from "../lib/upstream";
+
+const EXAMPLE = "jwt-authn";
+const config = JSON.parse(readFileSync(join(exampleDir(EXAMPLE), "plugin-config.json"), "utf8"));
+const users = config.providers.users;
+const services = config.providers.services;
+const usersUri = new URL(users.remote_jwks.uri);
+const tls = upstreamTls(loadExampleBootstrap(EXAMPLE), users.remote_jwks.cluster);
+const LOGIN: string = users.remote_jwks.cluster;
+const MESH: string = services.remote_jwks.cluster;
+const REALM = `Bearer realm="${config.realm}"`;
+const SERVICE_HEADER: string = services.from_headers[0].name;
+
+interface Keys {
+  user: SigningKey;
+  service: SigningKey;
+}
+
+function userToken(key: SigningKey, claims: Record<string, unknown> = {}): Promise<string> {
+  const now = nowSeconds();
+  return mint(key, {
+    iss: users.issuer, aud: users.audiences[0], sub: "user|42", scope: "openid api:read",
+    "https://example.com/claims": { tenant: "acme" }, iat: now - 5, exp: now + 600, ...claims,
+  });
+}
+
+function serviceToken(key: SigningKey, claims: Record<string, unknown> = {}): Promise<string> {
+  const now = nowSeconds();
+  return mint(key, { iss: services.issuer, sub: "billing", iat: now - 5, exp: now + 300, ...claims });
+}
+
+async function keys(): Promise<Keys> {
+  return { user: await signingKey("u1", "RS256"), service: await signingKey("s1", "ES256") };
+}
+
+/** The stand-ins for login.example.com (HTTPS, certificate for the SNI) and mesh-ca.internal (HTTP). */
+async function keyServices(pki: TestPki, ca: CertificateAuthority, k: Keys, listening = true): Promise<{ login: Idp; mesh: Idp }> {
+  const login = await startIdp({ path: usersUri.pathname, jwks: jwksOf(k.user), tls: pki.serverCertificate(ca, tls.sni), cacheControl: "max-age=3600", listening });
+  const mesh = await startIdp({ path: services.remote_jwks.path, jwks: jwksOf(k.service), cacheControl: "max-age=3600", listening });
+  return { login, mesh };
+}
+
+function expectRefused(answer: Answer, status: number, error: string, reason: string, what = reason): void {
+  expect(answer.status, what).toBe(status);
+  expect(answer.headers["www-authenticate"], what).toBe(error === "" ? REALM : `${REALM}, error="${error}"`);
+  expect(JSON.parse(answer.body), what).toEqual({ error: error === "" ? "unauthorized" : error, reason });
+}
+
+describe("jwt-authn envoy.yaml as shipped", () => {
+  it("verifies the login key server: system CA bundle, SAN matched to the SNI host", () => {
+    expect(tls.sni).toBe(usersUri.hostname);
+    expect(tls.trustedCaFile).toBe("/etc/ssl/certs/ca-certificates.crt");
+    expect(tls.sanNames).toEqual([tls.sni]);
+  });
+});
+
+envoyDescribe("jwt-authn in Envoy, two workers", () => {
+  let pki: TestPki;
+  let k: Keys;
+  let login: Idp;
+  let mesh: Idp;
+  let upstream: Upstream;
+  let proxy: ExampleInEnvoy;
+  const url = (path = "/orders") => `${proxy.url}${path}`;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    const ca = pki.authority("test-ca");
+    k = await keys();
+    ({ login, mesh } = await keyServices(pki, ca, k));
+    upstream = await startUpstream();
+    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } }, { concurrency: 2 });
+  });
+  afterAll(async () => {
+    await proxy?.envoy.stop();
+    await login?.close();
+    await mesh?.close();
+    await upstream?.close();
+    pki?.remove();
+  });
+
+  it("accepts a user token on both workers with its claim headers, after one fetch per key set for the proxy", async () => {
+    const token = await userToken(k.user);
+    const granted = await onEveryWorker(proxy.envoy, 2, async () => {
+      const answer = await send(url(), { authorization: `Bearer ${token}`, "x-user-id": "forged", "x-caller": "forged" });
+      expect(answer.status).toBe(200);
+      const received = upstream.received.at(-1)!;
+      expect(header(received, "x-user-id")).toBe("user|42");
+      expect(received.headers.filter(([n]) => n === "x-user-id")).toHaveLength(1);
+      expect(header(received, "x-tenant")).toBe("acme");
+      expect(header(received, users.forward_payload_header)).toBe(token.split(".")[1]);
+      expect(header(received, "x-caller")).toBeUndefined();
+      expect(header(received, "authorization")).toBeUndefined();
+    });
+    expect(login.hits).toBe(1);
+    expect(login.fetches[0]).toMatchObject({ authority: usersUri.host, servername: tls.sni, path: usersUri.pathname });
+    expect(mesh.hits).toBe(1);
+    expect(mesh.fetches[0]).toMatchObject({ authority: services.remote_jwks.authority, servername: "", path: services.remote_jwks.path });
+    expect([...login.strayRequests, ...mesh.strayRequests]).toEqual([]);
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(2);
+    expect(await metric(proxy.envoy, "jwt_authn.allowed")).toBe(granted);
+  });
+
+  it("accepts a service token in its own header, with x-caller", async () => {
+    const answer = await send(url(), { [SERVICE_HEADER]: await serviceToken(k.service) });
+    expect(answer.status).toBe(200);
+    const received = upstream.received.at(-1)!;
+    expect(header(received, "x-caller")).toBe("billing");
+    expect(header(received, SERVICE_HEADER)).toBeUndefined();
+    expect(header(received, "x-user-id")).toBeUndefined();
+  });
+
+  it("applies the rules: /admin/ needs both tokens, /healthz none, /public/ a valid one if any", async () => {
+    const user = `Bearer ${await userToken(k.user)}`;
+    const service = await serviceToken(k.service);
+    expectRefused(await send(url("/admin/x"), { authorization: user }), 401, "", "missing", "/admin/ with a user token only");
+    expect((await send(url("/admin/x"), { authorization: user, [SERVICE_HEADER]: service })).status).toBe(200);
+    expect(upstream.received.at(-1)!.path).toBe("/admin/x");
+    expect((await send(url("/healthz"))).status).toBe(200);
+    expect((await send(url("/public/a"))).status).toBe(200);
+    const expired = await userToken(k.user, { exp: nowSeconds() - 600 });
+    expectRefused(await send(url("/public/a"), { authorization: `Bearer ${expired}` }), 401, "invalid_token", "expired", "/public/ with an expired token");
+  });
+
+  it("refuses missing, expired, wrong-audience, wrong-issuer, tampered, out-of-scope and unknown-kid tokens with RFC 6750 challenges", async () => {
+    const strangerService = await signingKey("s-unknown", "ES256");
+    const now = nowSeconds();
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    const cases: Array<[string, Record<string, string>, number, string, string]> = [
+      ["missing", {}, 401, "", "missing"],
+      ["expired", bearer(await userToken(k.user, { exp: now - 3600, iat: now - 7200 })), 401, "invalid_token", "expired"],
+      ["wrong audience", bearer(await userToken(k.user, { aud: "https://other.example.com" })), 403, "invalid_token", "audience_not_allowed"],
+      ["wrong issuer", bearer(await userToken(k.user, { iss: "https://login.example.org/" })), 401, "invalid_token", "issuer_not_allowed"],
+      ["tampered", bearer(tamper(await userToken(k.user), { sub: "admin" })), 401, "invalid_token", "signature_invalid"],
+      ["no api scope", bearer(await userToken(k.user, { scope: "openid" })), 403, "insufficient_scope", "claim_requirement_failed"],
+      ["unknown kid", { [SERVICE_HEADER]: await serviceToken(strangerService) }, 401, "invalid_token", "key_not_found"],
+    ];
+    // Only the refetch the unknown kid forces reads this: a max-age under the services provider's
+    // 30 s minimum (the default), so those keys live 30 s and are refreshed 15 s (half the lifetime)
+    // before they expire.
+    mesh.setCacheControl("max-age=5");
+    const before = upstream.received.length;
+    const deniedBefore = (await metric(proxy.envoy, "jwt_authn.denied"))!;
+    for (const [what, headers, status, error, reason] of cases) {
+      const counted = (await metric(proxy.envoy, `jwt_authn.denied.${reason}`)) ?? 0;
+      expectRefused(await send(url(), headers), status, error, reason, what);
+      expect(await metric(proxy.envoy, `jwt_authn.denied.${reason}`), what).toBe(counted + 1);
+    }
+    expect(await metric(proxy.envoy, "jwt_authn.denied")).toBe(deniedBefore + cases.length);
+    mesh.setCacheControl("max-age=3600");
+    expect(upstream.received.length).toBe(before);
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_refetch_unknown_kid")).toBe(1);
+    expect(mesh.hits).toBe(2);
+    expect(login.hits).toBe(1);
+  });
+
+  it("refreshes a key set when its max-age says, and so picks up a rotated key; the other set is left alone", async () => {
+    const rotated = await signingKey("s2", "ES256");
+    mesh.setJwks(jwksOf(k.service, rotated));
+    const token = await serviceToken(rotated);
+    // The unknown-kid refetch of the previous test was less than 30 s ago: this kid waits for the refresh.
+    expectRefused(await send(url(), { [SERVICE_HEADER]: token }), 401, "invalid_token", "key_not_found", "rotated kid before the refresh");
+    expect(mesh.hits).toBe(2);
+    const shortLived = mesh.fetches[1].at;
+    await eventually("the refresh of the keys fetched with max-age=5", () => (mesh.hits === 3 ? true : undefined), 40_000, 250);
+    // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
+    expect(mesh.fetches[2].at - shortLived).toBeGreaterThanOrEqual(14_000);
+    await eventually("the refreshed keys in the workers", async () => {
+      const answer = await send(url(), { [SERVICE_HEADER]: token });
+      return answer.status === 200 ? answer : undefined;
+    }, 5_000, 250);
+    expect(header(upstream.received.at(-1)!, "x-caller")).toBe("billing");
+    // login's keys came with max-age=3600: not fetched again.
+    expect(login.hits).toBe(1);
+    expect(mesh.hits).toBe(3);
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(4);
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_failed")).toBe(0);
+  });
+});
+
+envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
+  let pki: TestPki;
+  let k: Keys;
+  let login: Idp;
+  let mesh: Idp;
+  let upstream: Upstream;
+  let proxy: ExampleInEnvoy;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    const ca = pki.authority("test-ca");
+    k = await keys();
+    ({ login, mesh } = await keyServices(pki, ca, k, false));
+    upstream = await startUpstream();
+    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+  });
+  afterAll(async () => {
+    await proxy?.envoy.stop();
+    await login?.close();
+    await mesh?.close();
+    await upstream?.close();
+    pki?.remove();
+  });
+
+  it("answers valid tokens with 401 jwks_unavailable while no keys can be had (no request left hanging)", async () => {
+    await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 2);
+    // The bound is the longest wait the filter documents (callout timeout 3 s plus two ticks), not a speed.
+    const user = await send(`${proxy.url}/orders`, { authorization: `Bearer ${await userToken(k.user)}` }, { noAnswerAfterMs: 6_000 });
+    expectRefused(user, 401, "invalid_token", "jwks_unavailable", "user token");
+    const service = await send(`${proxy.url}/orders`, { [SERVICE_HEADER]: await serviceToken(k.service) }, { noAnswerAfterMs: 6_000 });
+    expectRefused(service, 401, "invalid_token", "jwks_unavailable", "service token");
+    expect(upstream.received).toEqual([]);
+    expect(await metric(proxy.envoy, "jwt_authn.denied.jwks_unavailable")).toBe(2);
+    expect(await stat(proxy.envoy, `cluster.${LOGIN}.upstream_cx_connect_fail`)).toBeGreaterThanOrEqual(1);
+    expect(await stat(proxy.envoy, `cluster.${MESH}.upstream_cx_connect_fail`)).toBeGreaterThanOrEqual(1);
+    expect(login.hits + mesh.hits).toBe(0);
+  });
+
+  it("recovers once they are back, after the backoff", async () => {
+    await login.up();
+    await mesh.up();
+    const user = await userToken(k.user);
+    const service = await serviceToken(k.service);
+    await eventually("both tokens granted after the key services came back", async () => {
+      const a = await send(`${proxy.url}/admin/x`, { authorization: `Bearer ${user}`, [SERVICE_HEADER]: service }, { noAnswerAfterMs: 6_000 });
+      return a.status === 200 ? a : undefined;
+    }, 40_000, 500);
+    const received = upstream.received.at(-1)!;
+    expect(header(received, "x-user-id")).toBe("user|42");
+    expect(header(received, "x-caller")).toBe("billing");
+    expect(login.hits).toBe(1);
+    expect(mesh.hits).toBe(1);
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(2);
+  });
+});
+
+envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
+  let pki: TestPki;
+  let ca: CertificateAuthority;
+  let k: Keys;
+  let login: Idp;
+  let mesh: Idp;
+  let upstream: Upstream;
+  let proxy: ExampleInEnvoy;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    ca = pki.authority("test-ca");
+    const other = pki.authority("other-ca");
+    k = await keys();
+    ({ login, mesh } = await keyServices(pki, ca, k));
+    // Right name, but from a CA the cluster does not trust.
+    login.setCertificate(pki.serverCertificate(other, tls.sni));
+    upstream = await startUpstream();
+    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+  });
+  afterAll(async () => {
+    await proxy?.envoy.stop();
+    await login?.close();
+    await mesh?.close();
+    await upstream?.close();
+    pki?.remove();
+  });
+
+  const userRefused = async () => {
+    const answer = await send(`${proxy.url}/orders`, { authorization: `Bearer ${await userToken(k.user)}` }, { noAnswerAfterMs: 6_000 });
+    expectRefused(answer, 401, "invalid_token", "jwks_unavailable", "user token");
+  };
+
+  it("refuses a certificate from another CA: no user keys, user tokens answered 401, service tokens still fine", async () => {
+    await statReaches(proxy.envoy, `cluster.${LOGIN}.ssl.fail_verify_error`, 1);
+    await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 1);
+    await userRefused();
+    expect(login.hits).toBe(0);
+    expect(login.refusedHandshakes).toBeGreaterThanOrEqual(1);
+    expect((await send(`${proxy.url}/orders`, { [SERVICE_HEADER]: await serviceToken(k.service) })).status).toBe(200);
+    expect(mesh.hits).toBe(1);
+  });
+
+  it("refuses a certificate from the trusted CA for another name", async () => {
+    login.setCertificate(pki.serverCertificate(ca, "login.example.com.evil.example"));
+    await statReaches(proxy.envoy, `cluster.${LOGIN}.ssl.fail_verify_san`, 1);
+    await userRefused();
+    expect(login.hits).toBe(0);
+  });
+
+  it("accepts the trusted CA's certificate for the name", async () => {
+    login.setCertificate(pki.serverCertificate(ca, tls.sni));
+    const token = await userToken(k.user);
+    await eventually("a granted user token once the certificate is right", async () => {
+      const answer = await send(`${proxy.url}/orders`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 6_000 });
+      return answer.status === 200 ? answer : undefined;
+    }, 40_000, 500);
+    expect(login.hits).toBe(1);
+    expect(await stat(proxy.envoy, `cluster.${LOGIN}.ssl.handshake`)).toBe(1);
+  });
+});
