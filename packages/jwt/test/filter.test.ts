@@ -55,9 +55,10 @@ describe("JwtAuthn with inline keys", () => {
     expect(res.localResponse?.details).toBe("jwt_authn_access_denied{missing}");
     expect(host.metric("jwt_authn.denied.missing")).toBe(1);
     expect(host.metric("jwt_authn.denied")).toBe(1);
-    // The realm is a quoted-string: a quote or backslash in the path is percent-encoded.
-    const quoted = await host.request(get('/a"b\\c"'), { status: 200 });
-    expect(quoted.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/a%22b%5Cc%22"');
+    // The realm is a quoted-string: a quote in the path is percent-encoded (a backslash never gets
+    // this far: the path is refused, or read as a slash, before any rule).
+    const quoted = await host.request(get('/a"b"'), { status: 200 });
+    expect(quoted.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/a%22b%22"');
   });
 
   it.each([
@@ -142,8 +143,12 @@ describe("JwtAuthn with inline keys", () => {
     expect((await open.request(get("/elsewhere"), { status: 200 })).status).toBe(200);
   });
 
-  it("lets CORS preflights through without a token", async () => {
-    const host = await load(config());
+  it("lets CORS preflights through without a token only when bypass_cors_preflight is set (default false, as Envoy)", async () => {
+    const preflight = { method: "OPTIONS", path: "/a", headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" } };
+    const strict = await load(config());
+    expect((await strict.request(preflight, { status: 204 })).status).toBe(401);
+    expect(strict.metric("jwt_authn.cors_preflight_bypassed")).toBe(0);
+    const host = await load(config({ bypass_cors_preflight: true }));
     const res = await host.request({ method: "OPTIONS", path: "/a", headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" } }, { status: 204 });
     expect(res.status).toBe(204);
     expect(host.metric("jwt_authn.cors_preflight_bypassed")).toBe(1);
@@ -278,6 +283,21 @@ describe("JwtAuthn with inline keys", () => {
     const off = await load(config({ jwt_cache_size: 0 }));
     for (let i = 0; i < 2; i++) expect((await off.request(get("/a", { authorization: `Bearer ${tokens[0]}` }), { status: 200 })).status).toBe(200);
     expect(off.metric("jwt_authn.jwt_cache_miss")).toBe(2);
+  });
+
+  it("refuses at configure time a local JWKS whose only RSA key has a 34-bit exponent (BoringSSL's limit is 33 bits)", async () => {
+    const bigE = { ...key.publicJwk, e: Buffer.from([0x02, 0, 0, 0, 1]).toString("base64url") };
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+    try {
+      await expect(load(config({}, { local_jwks: JSON.stringify({ keys: [bigE] }) }), { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join("\n")).toContain("configuration refused: providers.main.local_jwks:");
+    // The same set with the usual e = 65537 key beside it loads, and that key verifies.
+    const host = await load(config({}, { local_jwks: JSON.stringify({ keys: [{ ...bigE, kid: "big" }, key.publicJwk] }) }));
+    expect((await host.request(get("/a", { authorization: `Bearer ${await mint(key, { iss: ISS, aud: "api" })}` }), { status: 200 })).status).toBe(200);
   });
 
   it.each([

@@ -67,6 +67,9 @@ describe("single JWK", () => {
     expect(v.jwkSkip(small)).toEqual({ skip: S.KeyRejected, keyError: 2 }); // ModulusSize
     expect(v.jwkSkip({ ...rsa.jwk, e: "AAE" }).skip).toBe(S.KeyRejected); // e = 1
     expect(v.jwkSkip({ ...rsa.jwk, e: "AAI" }).skip).toBe(S.KeyRejected); // e = 2 (even)
+    // BoringSSL's exponent limit: at most 33 bits (a 4096-bit e would make every verify ~300x dearer).
+    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x02, 0, 0, 0, 1]).toString("base64url") })).toEqual({ skip: S.KeyRejected, keyError: 3 });
+    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff]).toString("base64url") }).skip).toBe(S.None);
     const offCurve = { ...p256.jwk, y: Buffer.from(Buffer.from(String(p256.jwk.y), "base64url").map((b, i) => (i === 31 ? b ^ 1 : b))).toString("base64url") };
     expect(v.jwkSkip(offCurve)).toEqual({ skip: S.KeyRejected, keyError: 4 }); // NotOnCurve
     expect(v.jwkSkip({ ...p256.jwk, x: "AAAA" }).skip).toBe(S.KeyRejected); // BadLength

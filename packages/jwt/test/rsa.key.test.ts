@@ -57,7 +57,7 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
   });
 
   describe("public exponent", () => {
-    it("must be odd, > 1 and < n; e = 3 is accepted", () => {
+    it("must be odd, >= 3, at most 33 bits (BoringSSL's limits) and < n; e = 3 is accepted", () => {
       const k = testKey(2048);
       const n = BigInt("0x" + k.n.toString("hex"));
       for (const bad of [[], [0], [1], [0, 1], [2], [1, 0, 0], [0xff, 0xfe]]) {
@@ -65,8 +65,11 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
       }
       expect(rsa.importKey(k.n, k.n)).toBe(-BadExponent); // e = n
       expect(rsa.importKey(k.n, toBytes(n + 2n, 257))).toBe(-BadExponent); // e > n (odd)
-      expect(rsa.importKey(k.n, toBytes(n - 2n, 256))).toBeGreaterThanOrEqual(0); // odd, < n
+      expect(rsa.importKey(k.n, toBytes(n - 2n, 256))).toBe(-BadExponent); // odd, < n, but 2048 bits
       expect(rsa.importKey(k.n, Buffer.from([3]))).toBeGreaterThanOrEqual(0);
+      expect(rsa.importKey(k.n, toBytes((1n << 33n) - 1n, 5))).toBeGreaterThanOrEqual(0); // 33 bits: the largest
+      expect(rsa.importKey(k.n, toBytes((1n << 33n) + 1n, 5))).toBe(-BadExponent); // 34 bits
+      expect(rsa.importKey(k.n, toBytes((1n << 33n) + 1n, 12))).toBe(-BadExponent); // leading zeros do not hide it
     });
   });
 

@@ -8,7 +8,7 @@ export const enum KeyError {
   BadLength = 1,
   /** RSA modulus below the configured floor or above 4096 bits. */
   ModulusSize = 2,
-  /** RSA public exponent even, 1, or larger than the modulus. */
+  /** RSA public exponent even, 1, longer than 33 bits, or larger than the modulus. */
   BadExponent = 3,
   /** EC point not on the curve, the point at infinity, or coordinates not below p. */
   NotOnCurve = 4,
@@ -25,7 +25,7 @@ export const enum KeyError {
   "ok",
   "key member has the wrong length",
   "RSA modulus size outside the allowed range",
-  "RSA public exponent must be odd, greater than 1 and smaller than the modulus",
+  "RSA public exponent must be odd, at least 3, at most 33 bits and smaller than the modulus",
   "EC public key is not a point on the curve",
   "Ed25519 public key is not a valid point encoding",
   "HMAC key is shorter than the hash output",

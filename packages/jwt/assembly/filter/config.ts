@@ -10,6 +10,7 @@ import { JwkOptions } from "../jwks/jwk";
 import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { Fields } from "./json_fields";
+import { normalizePath, PathError } from "./path";
 import { ClaimHeader, FilterConfig, HeaderLocation, Provider, Requirement, RequirementKind, Rule } from "./model";
 
 export class ConfigResult {
@@ -17,7 +18,13 @@ export class ConfigResult {
 }
 
 const TOP = ["providers", "rules", "unmatched", "bypass_cors_preflight", "audience_failure_status", "failure_body",
-  "realm", "jwks_unavailable", "jwt_cache_size", "stat_prefix", "tick_ms"];
+  "realm", "jwks_unavailable", "jwt_cache_size", "jwt_cache_bytes", "stat_prefix", "tick_ms", "path_with_escaped_slashes_action"];
+/**
+ * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
+ * 1 GiB, and the incremental collector needs room beside the live entries (garbage between cycles,
+ * the JWKS, in-flight requests), so a quarter of that is the ceiling.
+ */
+const MAX_CACHE_BYTES: i64 = 256 << 20;
 const PROVIDER = ["issuer", "issuers", "audiences", "algorithms", "require_expiration", "require_kid", "require_subject",
   "clock_skew_seconds", "max_lifetime_seconds", "claims", "local_jwks", "remote_jwks", "from_headers", "from_cookies",
   "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes"];
@@ -52,7 +59,12 @@ export function parseFilterConfig(text: string): ConfigResult {
       c.unmatched = parseRequirement(f, c, unmatched, "unmatched", 0);
     } else f.fail("unmatched", "must be \"deny\", \"allow\" or a requirement");
   }
-  c.bypassCorsPreflight = f.bool(root, "bypass_cors_preflight", "bypass_cors_preflight", true);
+  c.bypassCorsPreflight = f.bool(root, "bypass_cors_preflight", "bypass_cors_preflight", false);
+  const slashes = f.string(root, "path_with_escaped_slashes_action", "path_with_escaped_slashes_action", "REJECT_REQUEST");
+  if (slashes != "REJECT_REQUEST" && slashes != "UNESCAPE_AND_FORWARD") {
+    f.fail("path_with_escaped_slashes_action", "must be \"REJECT_REQUEST\" or \"UNESCAPE_AND_FORWARD\"");
+  }
+  c.unescapeSlashes = slashes == "UNESCAPE_AND_FORWARD";
   const aud = f.integer(root, "audience_failure_status", "audience_failure_status", 401, 401, 403);
   if (aud != 401 && aud != 403) f.fail("audience_failure_status", "must be 401 or 403");
   c.audienceStatus = <u32>aud;
@@ -69,6 +81,7 @@ export function parseFilterConfig(text: string): ConfigResult {
   if (jwksPolicy != "deny" && jwksPolicy != "allow") f.fail("jwks_unavailable", "must be \"deny\" or \"allow\"");
   c.failOpenWithoutJwks = jwksPolicy == "allow";
   c.tokenCacheSize = <i32>f.integer(root, "jwt_cache_size", "jwt_cache_size", 100, 0, 100000);
+  c.tokenCacheBytes = <i32>f.integer(root, "jwt_cache_bytes", "jwt_cache_bytes", 1 << 20, 0, MAX_CACHE_BYTES);
   c.statPrefix = f.string(root, "stat_prefix", "stat_prefix", "jwt_authn", true);
   c.tickMs = <u32>f.integer(root, "tick_ms", "tick_ms", 1000, 10, 60000);
   c.finish();
@@ -140,7 +153,13 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(hn), f.string(h, "value_prefix", hp + ".value_prefix", "")));
   }
   p.fromCookies = f.strings(v, "from_cookies", path + ".from_cookies");
+  for (let i = 0; i < p.fromCookies.length; i++) {
+    if (!plainName(unchecked(p.fromCookies[i]))) f.fail(path + ".from_cookies[" + i.toString() + "]", PLAIN_NAME);
+  }
   p.fromParams = f.strings(v, "from_params", path + ".from_params");
+  for (let i = 0; i < p.fromParams.length; i++) {
+    if (!plainName(unchecked(p.fromParams[i]))) f.fail(path + ".from_params[" + i.toString() + "]", PLAIN_NAME);
+  }
   if (!v.has("from_headers") && !v.has("from_cookies") && !v.has("from_params")) {
     p.fromHeaders.push(new HeaderLocation("authorization", "Bearer "));
   }
@@ -257,6 +276,12 @@ function parseRule(f: Fields, c: FilterConfig, v: JsonValue, path: string): Rule
     if (m.has("path")) rule.path = f.string(m, "path", path + ".match.path", "", true);
     if (m.has("prefix")) rule.prefix = f.string(m, "prefix", path + ".match.prefix", "", true);
     if ((rule.path === null) == (rule.prefix === null)) f.fail(path + ".match", "needs exactly one of path or prefix");
+    // Requests are matched in normal form, so a rule written otherwise could never match as meant.
+    const p = rule.path !== null ? rule.path! : rule.prefix !== null ? rule.prefix! : "/";
+    const n = normalizePath(p, false);
+    if (n.error != PathError.None || n.path != p || n.query.length > 0) {
+      f.fail(path + ".match." + (rule.path !== null ? "path" : "prefix"), "must be a normalized path: starts with /, no . or .. segments, no //, no %2F, no \\, no ? or #, unreserved characters not percent-encoded, hex digits upper-case");
+    }
     const hs = f.objects(m, "headers", path + ".match.headers");
     for (let i = 0; i < hs.length; i++) {
       const h = unchecked(hs[i]);
@@ -302,6 +327,18 @@ function parseRequirement(f: Fields, c: FilterConfig, v: JsonValue, path: string
   else if (kind == "allow_missing_or_failed") r.kind = RequirementKind.AllowMissingOrFailed;
   else f.fail(path + "." + kind, "unknown requirement");
   return r;
+}
+
+const PLAIN_NAME = "must be printable ASCII without spaces or any of = ; , & + % \" \\ ? #";
+
+/** A cookie or query parameter name that needs no encoding, so it reads the same to every parser. */
+function plainName(name: string): bool {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+    if (c == 0x3d || c == 0x3b || c == 0x2c || c == 0x26 || c == 0x2b || c == 0x25 || c == 0x22 || c == 0x5c || c == 0x3f || c == 0x23) return false;
+  }
+  return name.length > 0;
 }
 
 function validProjectId(id: string): bool {

@@ -1,33 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// Finds a provider's token in the request (headers with a prefix, cookies, query parameters) and
-// removes it when the provider does not forward it.
-import { HeaderMap } from "@getwild/core/assembly";
+// The strict token reader: finds every occurrence of a provider's token in the request (each value
+// of each configured header, each cookie in each Cookie header, each query parameter), with names
+// and values percent-decoded as an upstream's parser decodes them, so that the token the filter
+// verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
+// token is a conflict (answered 400). Stripping removes every occurrence.
+import { HeaderMap, HeaderPair } from "@getwild/core/assembly";
 import { asciiStartsWithFold } from "../encoding/ascii";
 import { Provider } from "./model";
+import { percentDecode } from "./percent";
 
-/** Where a token was found, so it can be stripped. */
-export const enum TokenPlace {
-  None = 0,
-  Header = 1,
-  Cookie = 2,
-  Param = 3,
-}
-
+/** Every place one provider's token was found, so that all of them can be stripped. */
 export class FoundToken {
-  /** True when another of the provider's locations holds a different token (smuggling). */
+  /** True when the provider's locations hold more than one distinct token (smuggling). */
   conflict: bool = false;
-  constructor(public token: string, public place: TokenPlace, public name: string) {}
-}
-
-/** Keeps the first token found; marks a conflict when a later location holds a different one. */
-function keep(first: FoundToken | null, next: FoundToken): FoundToken {
-  if (first === null) return next;
-  if (first.token != next.token) first.conflict = true;
-  return first;
-}
-
-function isTokenChar(c: i32): bool {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
+  /** Header names (as the request spells them) that held the token. */
+  headerNames: Array<string> = [];
+  /** Configured cookie names that matched, and configured query parameter names that matched. */
+  cookieNames: Array<string> = [];
+  paramNames: Array<string> = [];
+  constructor(public token: string) {}
 }
 
 /** The value after `prefix` (compared case-insensitively: RFC 9110 auth schemes), trimmed; null if absent. */
@@ -35,91 +26,137 @@ export function afterPrefix(value: string, prefix: string): string | null {
   if (value.length < prefix.length) return null;
   if (!asciiStartsWithFold(value, prefix)) return null;
   let start = prefix.length;
-  while (start < value.length && value.charCodeAt(start) == 0x20) start++;
+  while (start < value.length && isOws(value.charCodeAt(start))) start++;
   let end = value.length;
-  while (end > start && value.charCodeAt(end - 1) == 0x20) end--;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
   return value.substring(start, end);
 }
 
+function isOws(c: i32): bool {
+  return c == 0x20 || c == 0x09;
+}
+
 /**
- * The provider's token: the first location that holds one. Every location is looked at, so that a
- * second, different token (say a header and a cookie) is noticed: which one counts would otherwise
- * depend on this order, and one of them was never checked.
+ * Header names equal when they differ only in ASCII case or in `-` against `_`: CGI-style
+ * upstreams (WSGI, PHP, Rack) read `x_token` and `x-token` as the same variable.
  */
-export function findToken(p: Provider, headers: HeaderMap, path: string): FoundToken | null {
+function sameHeaderName(a: string, b: string): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x == 0x5f) x = 0x2d;
+    if (y == 0x5f) y = 0x2d;
+    if (x != y) return false;
+  }
+  return true;
+}
+
+/** Adds one occurrence; an empty value is no token. */
+function note(found: FoundToken | null, token: string): FoundToken | null {
+  if (token.length == 0) return found;
+  if (found === null) return new FoundToken(token);
+  if (found.token != token) found.conflict = true;
+  return found;
+}
+
+function pushOnce(list: Array<string>, name: string): void {
+  if (!list.includes(name)) list.push(name);
+}
+
+/**
+ * The provider's token with every place it was found, or null when none of its locations holds
+ * one. `pairs` is the request's header map read once; `query` is the query string without `?`.
+ */
+export function findToken(p: Provider, pairs: Array<HeaderPair>, query: string): FoundToken | null {
   let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);
-    // Every value: a second Authorization header must not slip through unchecked.
-    const values = headers.getAll(loc.name);
-    for (let j = 0; j < values.length; j++) {
-      const token = afterPrefix(unchecked(values[j]), loc.prefix);
-      if (token !== null && token.length > 0) found = keep(found, new FoundToken(token, TokenPlace.Header, loc.name));
+    for (let j = 0; j < pairs.length; j++) {
+      const pair = unchecked(pairs[j]);
+      if (!sameHeaderName(pair.name, loc.name)) continue;
+      const token = afterPrefix(pair.value, loc.prefix);
+      if (token === null) continue;
+      found = note(found, token);
+      if (found !== null && token.length > 0) pushOnce(found.headerNames, pair.name);
     }
   }
   if (p.fromCookies.length > 0) {
-    const cookies = headers.getAll("cookie");
-    for (let i = 0; i < p.fromCookies.length; i++) {
-      const name = unchecked(p.fromCookies[i]);
-      for (let j = 0; j < cookies.length; j++) {
-        const v = cookieValue(unchecked(cookies[j]), name);
-        if (v !== null && v.length > 0) found = keep(found, new FoundToken(v, TokenPlace.Cookie, name));
+    for (let j = 0; j < pairs.length; j++) {
+      const pair = unchecked(pairs[j]);
+      if (pair.name != "cookie") continue;
+      const cookies = pair.value.split(";");
+      for (let k = 0; k < cookies.length; k++) {
+        const c = unchecked(cookies[k]);
+        const eq = c.indexOf("=");
+        if (eq < 0) continue;
+        const name = percentDecode(trimOws(c.substring(0, eq)), false);
+        if (!p.fromCookies.includes(name)) continue;
+        found = note(found, cookieValue(c.substring(eq + 1)));
+        if (found !== null) pushOnce(found.cookieNames, name);
       }
     }
   }
-  if (p.fromParams.length > 0) {
-    const q = path.indexOf("?");
-    if (q >= 0) {
-      for (let i = 0; i < p.fromParams.length; i++) {
-        const name = unchecked(p.fromParams[i]);
-        const v = paramValue(path.substring(q + 1), name);
-        if (v !== null && v.length > 0) found = keep(found, new FoundToken(v, TokenPlace.Param, name));
-      }
+  if (p.fromParams.length > 0 && query.length > 0) {
+    const parts = query.split("&");
+    for (let k = 0; k < parts.length; k++) {
+      const part = unchecked(parts[k]);
+      const eq = part.indexOf("=");
+      const name = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
+      if (!p.fromParams.includes(name)) continue;
+      found = note(found, eq < 0 ? "" : percentDecode(part.substring(eq + 1), true));
+      if (found !== null) pushOnce(found.paramNames, name);
     }
   }
   return found;
 }
 
-function cookieValue(header: string, name: string): string | null {
-  const parts = header.split(";");
-  for (let i = 0; i < parts.length; i++) {
-    const part = unchecked(parts[i]).trim();
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.substring(0, eq) == name) {
-      let v = part.substring(eq + 1);
-      if (v.length >= 2 && v.charCodeAt(0) == 0x22 && v.charCodeAt(v.length - 1) == 0x22) v = v.substring(1, v.length - 1);
-      return v;
-    }
-  }
-  return null;
+function trimOws(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isOws(s.charCodeAt(start))) start++;
+  while (end > start && isOws(s.charCodeAt(end - 1))) end--;
+  return s.substring(start, end);
 }
 
-function paramValue(query: string, name: string): string | null {
+/** A cookie value: trimmed, without surrounding double quotes, percent-decoded. */
+function cookieValue(raw: string): string {
+  let v = trimOws(raw);
+  if (v.length >= 2 && v.charCodeAt(0) == 0x22 && v.charCodeAt(v.length - 1) == 0x22) v = v.substring(1, v.length - 1);
+  return percentDecode(v, false);
+}
+
+/** `query` (without `?`) without any parameter whose decoded name is in `names`. */
+export function queryWithout(query: string, names: Array<string>): string {
   const parts = query.split("&");
-  for (let i = 0; i < parts.length; i++) {
-    const part = unchecked(parts[i]);
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.substring(0, eq) == name) {
-      const v = part.substring(eq + 1);
-      // A JWT is base64url and dots: anything else (percent-encoding included) is not a token.
-      for (let k = 0; k < v.length; k++) if (!isTokenChar(v.charCodeAt(k))) return "";
-      return v;
-    }
-  }
-  return null;
-}
-
-/** `path` without query parameter `name`. */
-export function pathWithoutParam(path: string, name: string): string {
-  const q = path.indexOf("?");
-  if (q < 0) return path;
-  const parts = path.substring(q + 1).split("&");
   const kept = new Array<string>();
   for (let i = 0; i < parts.length; i++) {
     const part = unchecked(parts[i]);
     const eq = part.indexOf("=");
-    const key = eq < 0 ? part : part.substring(0, eq);
-    if (key != name) kept.push(part);
+    if (!names.includes(percentDecode(eq < 0 ? part : part.substring(0, eq), true))) kept.push(part);
   }
-  return kept.length == 0 ? path.substring(0, q) : path.substring(0, q + 1) + kept.join("&");
+  return kept.join("&");
+}
+
+/** Removes every cookie whose decoded name is in `names` from every Cookie header. */
+export function stripCookies(headers: HeaderMap, pairs: Array<HeaderPair>, names: Array<string>): void {
+  const rebuilt = new Array<string>();
+  let changed = false;
+  for (let j = 0; j < pairs.length; j++) {
+    const pair = unchecked(pairs[j]);
+    if (pair.name != "cookie") continue;
+    const cookies = pair.value.split(";");
+    const kept = new Array<string>();
+    for (let k = 0; k < cookies.length; k++) {
+      const c = unchecked(cookies[k]);
+      const eq = c.indexOf("=");
+      if (eq >= 0 && names.includes(percentDecode(trimOws(c.substring(0, eq)), false))) changed = true;
+      else if (trimOws(c).length > 0) kept.push(trimOws(c));
+    }
+    if (kept.length > 0) rebuilt.push(kept.join("; "));
+  }
+  if (!changed) return;
+  headers.remove("cookie");
+  for (let i = 0; i < rebuilt.length; i++) headers.add("cookie", unchecked(rebuilt[i]));
 }

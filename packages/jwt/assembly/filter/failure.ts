@@ -5,6 +5,7 @@
 import { HeaderPair } from "@getwild/core/assembly";
 import { JwtError, jwtErrorName } from "../jwt/errors";
 import { FilterConfig } from "./model";
+import { PathError, pathErrorReason } from "./path";
 
 /** Why a request is refused, beyond the verifier's codes. */
 export const enum DenyKind {
@@ -14,10 +15,12 @@ export const enum DenyKind {
   NoRule = 3,
   /** Two different tokens for one provider (RFC 6750 §2: one method per request). */
   MultipleTokens = 4,
+  /** A path that cannot be matched safely (encoded slash, malformed escape, ambiguous dots): 400. */
+  BadPath = 5,
 }
 
 export class Denial {
-  constructor(public kind: DenyKind, public error: JwtError = JwtError.Ok) {}
+  constructor(public kind: DenyKind, public error: JwtError = JwtError.Ok, public pathError: PathError = PathError.None) {}
 
   /** Stable snake_case reason (metrics, details, body). */
   get reason(): string {
@@ -25,6 +28,7 @@ export class Denial {
     if (this.kind == DenyKind.JwksUnavailable) return "jwks_unavailable";
     if (this.kind == DenyKind.NoRule) return "no_rule_matched";
     if (this.kind == DenyKind.MultipleTokens) return "multiple_tokens";
+    if (this.kind == DenyKind.BadPath) return pathErrorReason(this.pathError);
     return jwtErrorName(this.error);
   }
 }
@@ -81,7 +85,7 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   const reason = denial.reason;
   let error = "invalid_token";
   if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
-  if (denial.kind == DenyKind.MultipleTokens) {
+  if (denial.kind == DenyKind.MultipleTokens || denial.kind == DenyKind.BadPath) {
     r.status = 400;
     error = "invalid_request";
   }
@@ -93,9 +97,12 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
     }
   }
   r.details = "jwt_authn_access_denied{" + reason + "}";
-  let challenge = "Bearer realm=\"" + realm + "\"";
-  if (error.length > 0) challenge += ", error=\"" + error + "\"";
-  r.headers.push(new HeaderPair("www-authenticate", challenge));
+  // A path refused before any rule applies is no authentication problem: no challenge.
+  if (denial.kind != DenyKind.BadPath) {
+    let challenge = "Bearer realm=\"" + realm + "\"";
+    if (error.length > 0) challenge += ", error=\"" + error + "\"";
+    r.headers.push(new HeaderPair("www-authenticate", challenge));
+  }
   if (config.jsonBody) {
     const json = "{\"error\":\"" + (error.length > 0 ? error : "unauthorized") + "\",\"reason\":\"" + reason + "\"}";
     r.body = Uint8Array.wrap(String.UTF8.encode(json));

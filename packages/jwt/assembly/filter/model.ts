@@ -58,7 +58,13 @@ export class FilterConfig {
   /** What applies when no rule matches: deny by default (Envoy allows). */
   unmatched: Requirement = new Requirement();
   unmatchedDeny: bool = true;
-  bypassCorsPreflight: bool = true;
+  /** CORS preflights pass without a token only when asked (Envoy's default too). */
+  bypassCorsPreflight: bool = false;
+  /**
+   * %2F, %5C and `\` in the path: refused with 400 (default), or read as `/` for matching and
+   * forwarded so (Envoy's UNESCAPE_AND_FORWARD).
+   */
+  unescapeSlashes: bool = false;
   /** 401 (RFC 6750, default) or 403 (Envoy) for an audience that is not allowed. */
   audienceStatus: u32 = 401;
   /** "json" (default) or "empty" failure bodies. */
@@ -69,6 +75,8 @@ export class FilterConfig {
   failOpenWithoutJwks: bool = false;
   /** Verified-token cache entries per worker; 0 disables it. */
   tokenCacheSize: i32 = 100;
+  /** Verified-token cache memory per worker (estimated bytes of the kept tokens and claims). */
+  tokenCacheBytes: i32 = 1 << 20;
   statPrefix: string = "jwt_authn";
   /** Period of the tick that refreshes keys and polls other workers' fetches. */
   tickMs: u32 = 1000;

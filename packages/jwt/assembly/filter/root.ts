@@ -48,7 +48,7 @@ export class JwtAuthnRoot extends RootContext {
     }
     this.config = config;
     this.metrics = new FilterMetrics(config.statPrefix);
-    this.cache = new TokenCache(config.tokenCacheSize);
+    this.cache = new TokenCache(config.tokenCacheSize, config.tokenCacheBytes);
     const listener = new Listener(this);
     let remote = false;
     for (let i = 0; i < config.providers.length; i++) {

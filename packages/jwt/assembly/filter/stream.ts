@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // JwtAuthn stream context: one request's rule, tokens, requirement evaluation, outputs and answer.
 import {
-  HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, logInfo, logDebug,
+  HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, HeaderPair, logInfo, logDebug,
 } from "@getwild/core/assembly";
 import { JsonKind } from "../encoding/json";
 import { JwtError } from "../jwt/errors";
 import { verifyJwt } from "../verify";
 import { JwksSource, KeysState } from "../cache/jwks_source";
 import { FilterConfig, Requirement, RequirementKind, Rule } from "./model";
-import { FoundToken, TokenPlace, findToken, pathWithoutParam } from "./extract";
+import { FoundToken, findToken, queryWithout, stripCookies } from "./extract";
+import { normalizePath, PathError } from "./path";
+import { issuedElsewhere } from "./issuer";
 import { Denial, DenyKind, failureReply, realmOf } from "./failure";
 import { VerifiedToken } from "./token_cache";
 import { JwtAuthnRoot } from "./root";
@@ -27,6 +29,8 @@ class Check {
   found: FoundToken | null = null;
   verified: VerifiedToken | null = null;
   waitOn: JwksSource | null = null;
+  /** A failed token another involved provider verified: it was never this provider's token. */
+  belongsTo: i32 = -1;
 }
 
 /** A short, non-reversible tag for logs: never the token itself. */
@@ -40,7 +44,10 @@ export class JwtAuthnStream extends HttpContext {
   waitOn: JwksSource | null = null;
   waitDeadlineMs: i64 = 0;
   private checks: Array<Check | null> = [];
+  /** The normalised path (the one rules match and the upstream receives), with the query. */
   private path: string = "/";
+  private query: string = "";
+  private pairs: Array<HeaderPair> | null = null;
   private rule: Requirement | null = null;
   private decided: bool = false;
 
@@ -64,24 +71,34 @@ export class JwtAuthnStream extends HttpContext {
     const headers = this.requestHeaders;
     // Output headers are ours: a client's copy never reaches the upstream, whatever the rule.
     for (let i = 0; i < config.outputHeaders.length; i++) headers.remove(unchecked(config.outputHeaders[i]));
+    // Rules match the path as a normalising upstream reads it, and the upstream gets that path, so
+    // `/public/../admin` cannot pass as public and then be served as admin.
+    const raw = headers.get(":path");
+    const normalized = normalizePath(raw === null ? "/" : raw, config.unescapeSlashes);
+    if (normalized.error != PathError.None) {
+      this.path = raw === null ? "/" : raw;
+      return this.deny(new Denial(DenyKind.BadPath, JwtError.Ok, normalized.error));
+    }
+    this.path = normalized.path;
+    this.query = normalized.query;
+    if (raw === null || raw != this.fullPath()) headers.set(":path", this.fullPath());
     const method = headers.get(":method");
     if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
       root.metrics!.corsBypassed.increment();
       return Action.Continue;
     }
-    const path = headers.get(":path");
-    this.path = path === null ? "/" : path;
     this.rule = this.matchRule(config, headers);
     return this.run(false);
   }
 
+  private fullPath(): string {
+    return this.path + this.query;
+  }
+
   private matchRule(config: FilterConfig, headers: HeaderMap): Requirement | null {
-    let p = this.path;
-    const q = p.indexOf("?");
-    if (q >= 0) p = p.substring(0, q);
     for (let i = 0; i < config.rules.length; i++) {
       const r = unchecked(config.rules[i]);
-      if (!ruleMatches(r, p, headers)) continue;
+      if (!ruleMatches(r, this.path, headers)) continue;
       return r.requirement;
     }
     return config.unmatchedDeny ? null : config.unmatched;
@@ -94,26 +111,68 @@ export class JwtAuthnStream extends HttpContext {
     const metrics = root.metrics!;
     const requirement = this.rule;
     if (requirement === null) return this.deny(new Denial(DenyKind.NoRule));
-    this.checks = new Array<Check | null>(config.providers.length);
-    const check = this.evaluate(requirement, !resumed);
-    if (check.outcome == Outcome.Wait) {
-      this.waitOn = check.waitOn;
-      const remote = check.waitOn!.remote;
+    const n = config.providers.length;
+    this.checks = new Array<Check | null>(n);
+    // Every provider the rule involves is checked, whatever the outcome of the others: a token that
+    // is present must verify, so the answer never depends on the order or on which keys are warm.
+    const involved = new Array<bool>(n);
+    markInvolved(requirement, involved);
+    let wait: Check | null = null;
+    for (let i = 0; i < n; i++) {
+      if (!unchecked(involved[i])) continue;
+      const c = this.checkProvider(i, !resumed);
+      if (c.outcome == Outcome.Wait && wait === null) wait = c;
+    }
+    if (wait !== null) {
+      this.waitOn = wait.waitOn;
+      const remote = wait.waitOn!.remote;
       const timeout: i64 = remote === null ? 0 : <i64>remote.timeoutMs;
       this.waitDeadlineMs = <i64>getCurrentTimeMilliseconds() + timeout + 2 * <i64>config.tickMs;
       root.waiting.set(this.id, this);
       return Action.Pause;
     }
-    if (check.outcome != Outcome.Ok) {
-      if (check.denial.kind == DenyKind.JwksUnavailable && config.failOpenWithoutJwks) {
-        logInfo("jwt_authn: JWKS unavailable, request let through (jwks_unavailable: allow)");
-      } else return this.deny(check.denial);
+    const tolerateFailures = hasKind(requirement, RequirementKind.AllowMissingOrFailed);
+    let failOpen = false;
+    for (let i = 0; i < n; i++) {
+      const c = unchecked(this.checks[i]);
+      if (c === null || c.outcome != Outcome.Failed) continue;
+      // Two different tokens for one provider: which one counts would depend on the reader.
+      if (c.denial.kind == DenyKind.MultipleTokens) return this.deny(c.denial);
+      // A token that fails here but another involved provider verified is that provider's token
+      // (two providers reading one header): for this provider it is missing.
+      c.belongsTo = this.verifiedBy(c.found!.token);
+      if (c.belongsTo >= 0) {
+        c.outcome = Outcome.Missing;
+        c.denial = new Denial(DenyKind.Missing);
+        continue;
+      }
+      if (tolerateFailures) continue;
+      if (c.denial.kind == DenyKind.JwksUnavailable && config.failOpenWithoutJwks) {
+        failOpen = true;
+        continue;
+      }
+      return this.deny(c.denial);
+    }
+    if (failOpen) {
+      logInfo("jwt_authn: JWKS unavailable, request let through (jwks_unavailable: allow)");
+    } else {
+      const check = this.evaluate(requirement);
+      if (check.outcome != Outcome.Ok) return this.deny(check.denial);
     }
     this.applyOutputs();
     metrics.allowed.increment();
     this.decided = true;
     root.onAllowed(this);
     return Action.Continue;
+  }
+
+  /** The involved provider that verified `token`, or -1. */
+  private verifiedBy(token: string): i32 {
+    for (let i = 0; i < this.checks.length; i++) {
+      const c = unchecked(this.checks[i]);
+      if (c !== null && c.outcome == Outcome.Ok && c.found !== null && c.found!.token == token) return i;
+    }
+    return -1;
   }
 
   private deny(denial: Denial): Action {
@@ -127,47 +186,28 @@ export class JwtAuthnStream extends HttpContext {
     return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
   }
 
-  /** Combines provider checks as the requirement says. */
-  private evaluate(r: Requirement, mayWait: bool): Check {
+  /** Combines the provider checks (each Ok or Missing by now, or Failed when failures are tolerated). */
+  private evaluate(r: Requirement): Check {
     const kind = r.kind;
-    if (kind == RequirementKind.None) return okCheck();
-    if (kind == RequirementKind.Provider) return this.checkProvider(r.provider, mayWait);
+    if (kind == RequirementKind.None || kind == RequirementKind.AllowMissing || kind == RequirementKind.AllowMissingOrFailed) return okCheck();
+    if (kind == RequirementKind.Provider) return unchecked(this.checks[r.provider])!;
     if (kind == RequirementKind.RequiresAll) {
       let last = okCheck();
       for (let i = 0; i < r.children.length; i++) {
-        const c = this.evaluate(unchecked(r.children[i]), mayWait);
+        const c = this.evaluate(unchecked(r.children[i]));
         if (c.outcome != Outcome.Ok) return c;
         last = c;
       }
       return last;
     }
-    if (kind == RequirementKind.RequiresAny) {
-      let failure: Check | null = null;
-      let wait: Check | null = null;
-      for (let i = 0; i < r.children.length; i++) {
-        const c = this.evaluate(unchecked(r.children[i]), mayWait);
-        if (c.outcome == Outcome.Ok) return c;
-        if (c.outcome == Outcome.Wait) { if (wait === null) wait = c; }
-        else if (failure === null || (failure.outcome == Outcome.Missing && c.outcome == Outcome.Failed)) failure = c;
-      }
-      if (wait !== null) return wait;
-      return failure !== null ? failure : new Check();
+    // requires_any: the first that passes; otherwise the most specific failure.
+    let failure: Check | null = null;
+    for (let i = 0; i < r.children.length; i++) {
+      const c = this.evaluate(unchecked(r.children[i]));
+      if (c.outcome == Outcome.Ok) return c;
+      if (failure === null || (failure.outcome == Outcome.Missing && c.outcome == Outcome.Failed)) failure = c;
     }
-    // allow_missing / allow_missing_or_failed: check every provider that has a token.
-    const providers = this.authn.config.providers;
-    let result = okCheck();
-    for (let i = 0; i < providers.length; i++) {
-      const c = this.checkProvider(i, mayWait);
-      if (c.outcome == Outcome.Wait) return c;
-      if (c.outcome == Outcome.Failed && kind == RequirementKind.AllowMissing && result.outcome == Outcome.Ok) result = c;
-    }
-    if (kind == RequirementKind.AllowMissing) {
-      for (let i = 0; i < this.checks.length; i++) {
-        const c = unchecked(this.checks[i]);
-        if (c !== null && c.outcome == Outcome.Ok) return c; // one good token is enough
-      }
-    }
-    return result;
+    return failure !== null ? failure : new Check();
   }
 
   private checkProvider(index: i32, mayWait: bool): Check {
@@ -177,7 +217,7 @@ export class JwtAuthnStream extends HttpContext {
     const provider = unchecked(root.config.providers[index]);
     const c = new Check();
     this.checks[index] = c;
-    const found = findToken(provider, this.requestHeaders, this.path);
+    const found = findToken(provider, this.headerPairs(), this.query.length > 0 ? this.query.substring(1) : "");
     if (found === null) return c; // Missing
     c.found = found;
     if (found.conflict) {
@@ -197,6 +237,7 @@ export class JwtAuthnStream extends HttpContext {
     const source = provider.source;
     const state = source.ensure(root, nowMs);
     if (state != KeysState.Ready) {
+      if (issuedElsewhere(provider, found.token)) return failed(c, JwtError.IssuerNotAllowed);
       if (state == KeysState.Wait && mayWait) return waitFor(c, source);
       c.outcome = Outcome.Failed;
       c.denial = new Denial(DenyKind.JwksUnavailable);
@@ -205,6 +246,7 @@ export class JwtAuthnStream extends HttpContext {
     root.metrics!.cacheMiss.increment();
     const keys = source.keys!;
     const r = verifyJwt(found.token, keys, provider.options, now);
+    if (r.error == JwtError.KeyNotFound && issuedElsewhere(provider, found.token)) return failed(c, JwtError.IssuerNotAllowed);
     if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(root, nowMs)) {
       root.countFetches();
       return waitFor(c, source);
@@ -222,19 +264,45 @@ export class JwtAuthnStream extends HttpContext {
     return c;
   }
 
-  /** Strips forwarded tokens, adds payload and claim headers of every verified provider. */
+  /** The request's header map, read once per request (each read copies the whole map). */
+  private headerPairs(): Array<HeaderPair> {
+    let pairs = this.pairs;
+    if (pairs === null) {
+      pairs = this.requestHeaders.pairs();
+      this.pairs = pairs;
+    }
+    return pairs;
+  }
+
+  /**
+   * Strips verified tokens at every place they were found (unless the provider forwards them), and
+   * adds the payload and claim headers of every verified provider. A token that failed stays only
+   * under allow_missing_or_failed (any other rule refused the request).
+   */
   private applyOutputs(): void {
     const headers = this.requestHeaders;
     const providers = this.authn.config.providers;
+    const cookies = new Array<string>();
+    const params = new Array<string>();
+    for (let i = 0; i < this.checks.length; i++) {
+      const c = unchecked(this.checks[i]);
+      if (c === null) continue;
+      const owner = c.outcome == Outcome.Ok ? i : c.belongsTo;
+      const found = c.found;
+      if (owner < 0 || found === null || unchecked(providers[owner]).forward) continue;
+      for (let k = 0; k < found.headerNames.length; k++) headers.remove(unchecked(found.headerNames[k]));
+      for (let k = 0; k < found.cookieNames.length; k++) cookies.push(unchecked(found.cookieNames[k]));
+      for (let k = 0; k < found.paramNames.length; k++) params.push(unchecked(found.paramNames[k]));
+    }
+    if (cookies.length > 0) stripCookies(headers, this.headerPairs(), cookies);
+    if (params.length > 0) {
+      const rest = queryWithout(this.query.substring(1), params);
+      headers.set(":path", this.path + (rest.length > 0 ? "?" + rest : ""));
+    }
     for (let i = 0; i < this.checks.length; i++) {
       const c = unchecked(this.checks[i]);
       if (c === null || c.outcome != Outcome.Ok) continue;
       const p = unchecked(providers[i]);
-      const found = c.found;
-      if (!p.forward && found !== null) {
-        if (found.place == TokenPlace.Header) headers.remove(found.name);
-        else if (found.place == TokenPlace.Param) headers.set(":path", pathWithoutParam(this.path, found.name));
-      }
       const v = c.verified;
       if (v === null) continue;
       if (p.forwardPayloadHeader.length > 0) {
@@ -263,7 +331,22 @@ export class JwtAuthnStream extends HttpContext {
   }
 }
 
+/** Marks the providers a requirement involves; allow_missing* involve every provider (as Envoy). */
+function markInvolved(r: Requirement, involved: Array<bool>): void {
+  const kind = r.kind;
+  if (kind == RequirementKind.Provider) involved[r.provider] = true;
+  else if (kind == RequirementKind.AllowMissing || kind == RequirementKind.AllowMissingOrFailed) {
+    for (let i = 0; i < involved.length; i++) involved[i] = true;
+  } else {
+    for (let i = 0; i < r.children.length; i++) markInvolved(unchecked(r.children[i]), involved);
+  }
+}
 
+function hasKind(r: Requirement, kind: RequirementKind): bool {
+  if (r.kind == kind) return true;
+  for (let i = 0; i < r.children.length; i++) if (hasKind(unchecked(r.children[i]), kind)) return true;
+  return false;
+}
 
 function ruleMatches(r: Rule, path: string, headers: HeaderMap): bool {
   const exact = r.path;
@@ -277,6 +360,12 @@ function ruleMatches(r: Rule, path: string, headers: HeaderMap): bool {
 function okCheck(): Check {
   const c = new Check();
   c.outcome = Outcome.Ok;
+  return c;
+}
+
+function failed(c: Check, error: JwtError): Check {
+  c.outcome = Outcome.Failed;
+  c.denial = new Denial(DenyKind.Token, error);
   return c;
 }
 

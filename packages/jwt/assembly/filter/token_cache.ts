@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Verified-token cache (per worker VM, bounded): a repeated token skips the signature check.
-// Keyed by a 64-bit FNV-1a hash of the token and the provider; the token itself is kept to rule
-// out collisions. Entries end at the token's `exp`, or sooner when the provider's key set is
-// replaced (a refresh or a rotation: a key taken out of the JWKS must stop vouching for cached
-// tokens); when full, expired entries go first, then the oldest one.
+// Verified-token cache (per worker VM): a repeated token skips the signature check. Bounded twice:
+// by entries (`jwt_cache_size`) and by the memory the entries hold (`jwt_cache_bytes`), because
+// an entry count alone lets large tokens fill a VM (Envoy's V8 VMs stop at 1 GiB and the worker
+// then answers 503). Tokens over 4 KiB are not cached at all (as Envoy). Keyed by a 64-bit FNV-1a
+// hash of the token and the provider; the token itself is kept to rule out collisions. An entry
+// counts until the token's `exp`, and only while the key set it was verified against is current
+// (a key taken out of the JWKS must stop vouching for cached tokens). When a bound is reached the
+// oldest entries go first.
 import { JsonValue } from "../encoding/json";
 import { KeySet } from "../jwks/jwks";
 
+/** Longest token cached, in characters (Envoy's `jwt_max_token_size` default). */
+export const CACHE_MAX_TOKEN_LENGTH: i32 = 4096;
+
 export class VerifiedToken {
+  /** Estimated bytes this entry keeps alive (see `entryCost`). */
+  cost: i32 = 0;
   constructor(
     public token: string,
     public provider: i32,
@@ -17,6 +25,16 @@ export class VerifiedToken {
     /** The key set the signature was checked against; the entry counts only while it is current. */
     public keys: KeySet,
   ) {}
+}
+
+/**
+ * What an entry keeps alive, rounded up: the token (UTF-16, 2 bytes a character), the payload
+ * bytes, the decoded claims (their strings again in UTF-16 plus a node per value: about four times
+ * the payload), and the fixed objects (entry, map slot, order slot). Measured through the compiled
+ * filter: 4,004-character tokens with 2,970-byte payloads grew the VM by ~22 KB each; this gives 23 KB.
+ */
+export function entryCost(tokenLength: i32, payloadLength: i32): i32 {
+  return 256 + 2 * tokenLength + 5 * payloadLength;
 }
 
 export function tokenHash(token: string, provider: i32): u64 {
@@ -31,11 +49,13 @@ export function tokenHash(token: string, provider: i32): u64 {
 
 export class TokenCache {
   private map: Map<u64, VerifiedToken> = new Map<u64, VerifiedToken>();
+  /** Hashes in insertion order from `head` on; slots before `head` are spent. */
   private order: Array<u64> = [];
-  hits: i32 = 0;
-  misses: i32 = 0;
+  private head: i32 = 0;
+  /** Sum of the costs of the entries in `map`. */
+  bytes: i32 = 0;
 
-  constructor(public capacity: i32) {}
+  constructor(public capacity: i32, public maxBytes: i32 = 1 << 20) {}
 
   get size(): i32 {
     return this.map.size;
@@ -48,35 +68,48 @@ export class TokenCache {
     if (!this.map.has(h)) return null;
     const e = this.map.get(h);
     if (e.provider != provider || e.token != token || e.keys !== keys) return null;
-    // An expired entry is left for evict(): deleting it here would leave its hash in `order`, and
-    // a stream of expiring tokens that never fills the map would grow `order` without bound.
+    // An expired entry is left for eviction, which goes by age.
     if (nowSeconds >= e.expiresAtSeconds) return null;
     return e;
   }
 
   put(entry: VerifiedToken, nowSeconds: i64): void {
     if (this.capacity <= 0 || entry.expiresAtSeconds <= nowSeconds) return;
+    if (entry.token.length > CACHE_MAX_TOKEN_LENGTH) return;
+    entry.cost = entryCost(entry.token.length, entry.payload.length);
+    if (entry.cost > this.maxBytes) return;
     const h = tokenHash(entry.token, entry.provider);
-    if (!this.map.has(h)) {
-      if (this.map.size >= this.capacity) this.evict(nowSeconds);
+    if (this.map.has(h)) {
+      // The same token verified again (a new key set): it takes the old entry's place in the order,
+      // so every entry keeps exactly one slot and `order` never outgrows the map.
+      this.bytes -= this.map.get(h).cost;
+    } else {
       this.order.push(h);
     }
     this.map.set(h, entry);
+    this.bytes += entry.cost;
+    while (this.map.size > this.capacity || this.bytes > this.maxBytes) {
+      if (!this.evictOldest()) break;
+    }
   }
 
-  private evict(nowSeconds: i64): void {
-    // Drop expired entries and stale order slots; if nothing expired, drop the oldest.
-    const kept = new Array<u64>();
-    for (let i = 0; i < this.order.length; i++) {
-      const h = unchecked(this.order[i]);
+  /** Drops the oldest entry; false when there is none. */
+  private evictOldest(): bool {
+    const order = this.order;
+    let evicted = false;
+    while (!evicted && this.head < order.length) {
+      const h = unchecked(order[this.head]);
+      this.head++;
       if (!this.map.has(h)) continue;
-      if (this.map.get(h).expiresAtSeconds <= nowSeconds) this.map.delete(h);
-      else kept.push(h);
+      this.bytes -= this.map.get(h).cost;
+      this.map.delete(h);
+      evicted = true;
     }
-    if (kept.length >= this.capacity && kept.length > 0) {
-      this.map.delete(kept[0]);
-      kept.shift();
+    // Spent slots are cut off once they are half the array, so `order` stays within 2 × capacity.
+    if (this.head > 64 && this.head * 2 > order.length) {
+      this.order = order.slice(this.head);
+      this.head = 0;
     }
-    this.order = kept;
+    return evicted;
   }
 }

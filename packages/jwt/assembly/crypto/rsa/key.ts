@@ -7,6 +7,12 @@ import { bitLength, bytesFromLimbs, compareLimbs, limbsFromBytes } from "./bignu
 
 /** Largest modulus accepted, in bits (JWA and Envoy use up to 4096). */
 export const RSA_MAX_BITS: i32 = 4096;
+/**
+ * Largest public exponent accepted, in bits (BoringSSL's limit, which Envoy's keys go through): a
+ * verify costs a squaring per exponent bit, so a JWKS could otherwise make every verify ~300 times
+ * dearer with a 4096-bit e. Real keys use 65537 (17 bits) or 3.
+ */
+export const RSA_MAX_EXPONENT_BITS: i32 = 33;
 /** Default smallest modulus accepted, in bits (RFC 7518 §3.3 requires 2048 or more). */
 export const RSA_DEFAULT_MIN_BITS: i32 = 2048;
 
@@ -77,8 +83,8 @@ function stripLeadingZeros(b: Uint8Array): Uint8Array {
 /**
  * Imports an RSA public key from the decoded JWK members `n` and `e` (big-endian bytes).
  * Accepts a modulus of `minBits`..4096 bits (leading zero bytes tolerated) that is odd, and an
- * exponent that is odd, greater than 1 and smaller than n (so e = 3 keys are accepted, as
- * RFC 8017 allows). Never traps: any bytes give either a key or a KeyError.
+ * exponent that is odd, at least 3, at most 33 bits long and smaller than n (as BoringSSL; e = 3
+ * keys are accepted, as RFC 8017 allows). Never traps: any bytes give either a key or a KeyError.
  */
 export function importRsaPublicKey(n: Uint8Array, e: Uint8Array, minBits: i32 = RSA_DEFAULT_MIN_BITS): RsaKeyResult {
   const modulus = stripLeadingZeros(n);
@@ -90,6 +96,7 @@ export function importRsaPublicKey(n: Uint8Array, e: Uint8Array, minBits: i32 = 
   const eLen = exponent.length;
   if (eLen == 0 || (unchecked(exponent[eLen - 1]) & 1) == 0) return new RsaKeyResult(null, KeyError.BadExponent);
   if (eLen == 1 && unchecked(exponent[0]) == 1) return new RsaKeyResult(null, KeyError.BadExponent);
+  if (bitLength(exponent.dataStart, eLen) > RSA_MAX_EXPONENT_BITS) return new RsaKeyResult(null, KeyError.BadExponent);
   if (!lessThan(exponent, modulus)) return new RsaKeyResult(null, KeyError.BadExponent);
   return new RsaKeyResult(new RsaPublicKey(modulus, bits, exponent), KeyError.None);
 }

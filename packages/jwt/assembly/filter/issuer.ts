@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+// The issuer a token claims, read without verifying it, only to tell that a token is not meant for
+// a provider (another provider's token in a shared header): such a token needs neither this
+// provider's keys nor a wait for them nor a refetch for its unknown kid. It never decides that a
+// token is accepted.
+import { JsonKind } from "../encoding/json";
+import { parseCompactJws } from "../jwt/jws";
+import { asciiBytes } from "../verify";
+import { Provider } from "./model";
+
+/** True when `token` names an `iss` and the provider checks issuers and that one is not among them. */
+export function issuedElsewhere(p: Provider, token: string): bool {
+  const issuers = p.options.issuers;
+  if (issuers.length == 0) return false;
+  const bytes = asciiBytes(token);
+  if (bytes === null || bytes.length > p.options.limits.maxTokenBytes) return false;
+  const jws = parseCompactJws(bytes, p.options.limits).jws;
+  if (jws === null) return false;
+  const iss = jws.payload.get("iss");
+  return iss !== null && iss.kind == JsonKind.String && !issuers.includes(iss.text);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// The request path as a normalising upstream reads it, for rule matching: what Envoy's
+// `normalize_path` + `merge_slashes` do (RFC 3986 §6.2.2: percent-encoded unreserved characters
+// decoded and other escapes upper-cased, dot segments removed, then runs of slashes merged).
+// Encoded slashes (%2F), encoded backslashes (%5C) and raw backslashes are refused by default, as
+// a strict gateway does, because upstreams disagree on whether they separate segments. A path whose
+// result depends on the order of the last two steps (`/a//../b`: `/a/b` in Envoy's order, `/b`
+// when slashes are merged first) is refused too, so every normalising upstream agrees with the
+// rule chosen here.
+
+export const enum PathError {
+  None = 0,
+  /** %2F, %5C or `\` while they are refused. */
+  EscapedSlash = 1,
+  /** A `%` not followed by two hex digits. */
+  Malformed = 2,
+  /** Dot segments and repeated slashes whose meaning depends on the order they are resolved in. */
+  Ambiguous = 3,
+  /** Not origin-form (does not start with `/`) and not `*`. */
+  NotOrigin = 4,
+}
+
+/** The stable reason of a path refusal (metrics, details, body). */
+export function pathErrorReason(e: PathError): string {
+  if (e == PathError.EscapedSlash) return "path_escaped_slash";
+  if (e == PathError.Malformed) return "path_malformed";
+  if (e == PathError.Ambiguous) return "path_ambiguous";
+  return "path_not_origin_form";
+}
+
+export class NormalizedPath {
+  constructor(
+    /** The normalised path, without query or fragment ("" when refused). */
+    public path: string,
+    /** The query with its `?`, unchanged, or "". */
+    public query: string,
+    public error: PathError,
+  ) {}
+}
+
+function hexValue(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
+function isUnreserved(c: i32): bool {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
+}
+
+const HEX = "0123456789ABCDEF";
+
+/**
+ * Splits `raw` (a `:path`) into path and query, and normalises the path. The fragment, if a client
+ * sent one, is dropped as Envoy does. `unescapeSlashes` turns %2F, %5C and `\` into `/` instead of
+ * refusing them (Envoy's UNESCAPE_AND_FORWARD).
+ */
+export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPath {
+  let end = raw.indexOf("#");
+  if (end < 0) end = raw.length;
+  let q = raw.indexOf("?");
+  if (q < 0 || q > end) q = end;
+  const path = raw.substring(0, q);
+  const query = raw.substring(q, end);
+  if (path == "*") return new NormalizedPath(path, query, PathError.None);
+  if (path.length == 0 || path.charCodeAt(0) != 0x2f) return new NormalizedPath("", query, PathError.NotOrigin);
+  // 1. Percent-encoding normalisation (and slash policy).
+  let decoded = path;
+  if (path.includes("%") || path.includes("\\")) {
+    const parts = new Array<string>();
+    let from = 0;
+    for (let i = 0; i < path.length; i++) {
+      const c = path.charCodeAt(i);
+      if (c == 0x5c) {
+        if (!unescapeSlashes) return new NormalizedPath("", query, PathError.EscapedSlash);
+        parts.push(path.substring(from, i));
+        parts.push("/");
+        from = i + 1;
+        continue;
+      }
+      if (c != 0x25) continue;
+      const hi = i + 2 < path.length ? hexValue(path.charCodeAt(i + 1)) : -1;
+      const lo = hi >= 0 ? hexValue(path.charCodeAt(i + 2)) : -1;
+      if (lo < 0) return new NormalizedPath("", query, PathError.Malformed);
+      const v = (hi << 4) | lo;
+      parts.push(path.substring(from, i));
+      if (v == 0x2f || v == 0x5c) {
+        if (!unescapeSlashes) return new NormalizedPath("", query, PathError.EscapedSlash);
+        parts.push("/");
+      } else if (isUnreserved(v)) {
+        parts.push(String.fromCharCode(v));
+      } else {
+        parts.push("%" + HEX.charAt(hi) + HEX.charAt(lo));
+      }
+      from = i + 3;
+      i += 2;
+    }
+    parts.push(path.substring(from));
+    decoded = parts.join("");
+  }
+  // 2. and 3. Dot segments, then merged slashes (Envoy's order), checked against the other order.
+  const result = mergeSlashes(removeDotSegments(decoded));
+  if (decoded.includes("//") && removeDotSegments(mergeSlashes(decoded)) != result) {
+    return new NormalizedPath("", query, PathError.Ambiguous);
+  }
+  return new NormalizedPath(result, query, PathError.None);
+}
+
+/** RFC 3986 §5.2.4 for an absolute path (starts with `/`). */
+export function removeDotSegments(path: string): string {
+  if (!path.includes(".")) return path;
+  const input = path.split("/");
+  const out = new Array<string>();
+  // input[0] is the empty string before the leading slash.
+  for (let i = 1; i < input.length; i++) {
+    const s = unchecked(input[i]);
+    const last = i == input.length - 1;
+    if (s == ".") {
+      if (last) out.push("");
+    } else if (s == "..") {
+      if (out.length > 0) out.pop();
+      if (last) out.push("");
+    } else out.push(s);
+  }
+  return "/" + out.join("/");
+}
+
+/** Runs of `/` become one. */
+export function mergeSlashes(path: string): string {
+  if (!path.includes("//")) return path;
+  const parts = path.split("/");
+  const kept = new Array<string>();
+  for (let i = 0; i < parts.length; i++) {
+    const s = unchecked(parts[i]);
+    // Keep the leading "" (the root) and a trailing "" (a trailing slash), drop the others.
+    if (s.length > 0 || i == 0 || i == parts.length - 1) kept.push(s);
+  }
+  const joined = kept.join("/");
+  return joined.length == 0 ? "/" : joined;
+}
