@@ -2,7 +2,7 @@
 // The `getwild` command: arguments, messages and exit codes in-process, then the built bin as a real process.
 import { describe, it, expect, beforeAll } from "vitest";
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, writeFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import http from "node:http";
@@ -32,11 +32,11 @@ describe("getwild: arguments", () => {
     const top = await cli(["--help"]);
     expect(top.code).toBe(ExitCode.Ok);
     expect(top.out).toMatch(/^Usage: getwild <command>/);
-    for (const command of ["serve", "check", "oci"]) expect(top.out).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["serve", "check", "oci", "token"]) expect(top.out).toMatch(new RegExp(`^  ${command} `, "m"));
     for (const argv of [["serve", "--help"], ["serve", "-h"]]) {
       const r = await cli(argv);
       expect(r.code).toBe(ExitCode.Ok);
-      expect(r.out).toMatch(/^Usage: getwild serve --filter FILTER.wasm/);
+      expect(r.out).toMatch(/^Usage: getwild serve FILTER.wasm \[options\]/);
     }
     const none = await cli([]);
     expect(none.code).toBe(ExitCode.BadArguments);
@@ -48,9 +48,15 @@ describe("getwild: arguments", () => {
 
   const bad: [string, string[], RegExp][] = [
     ["unknown option", ["--filtre", "f.wasm"], /Unknown option '--filtre'/],
-    ["missing --filter", [], /--filter is required/],
+    ["missing filter", [], /the filter is required: getwild serve FILTER.wasm/],
     ["value missing", ["--filter"], /--filter/],
-    ["positional argument", ["--filter", "f.wasm", "extra"], /positional argument/],
+    ["filter given twice", ["--filter", "f.wasm", "extra"], /give the filter once: "extra" and --filter f.wasm/],
+    ["two positional filters", ["a.wasm", "b.wasm"], /one filter only; unexpected argument "b.wasm"/],
+    ["http cluster off this machine", ["f", "--cluster", "idp=http://idp.example.com"], /--cluster idp: only loopback addresses/],
+    ["ftp cluster", ["f", "--cluster", "idp=ftp://127.0.0.1/"], /--cluster idp: only http:\/\/ URLs are supported \(or https:\/\/\)/],
+    ["dev IdP on a mapped cluster", ["f", "--cluster", "login=http://127.0.0.1:1", "--dev-idp", "login"], /cluster login is mapped twice/],
+    ["dev IdP without a name", ["f", "--dev-idp", "a b"], /--dev-idp expects a cluster name, got "a b"/],
+    ["admin port not a number", ["f", "--admin-port", "x"], /--admin-port must be an integer from 0 to 65535, got "x"/],
     ["port not a number", ["--filter", "f", "--port", "http"], /--port must be an integer from 0 to 65535, got "http"/],
     ["port too large", ["--filter", "f", "--port", "70000"], /--port must be an integer from 0 to 65535/],
     ["negative port", ["--filter", "f", "--port=-1"], /--port must be an integer/],
@@ -79,6 +85,21 @@ describe("getwild: arguments", () => {
     expect(o).toMatchObject({ filter: "f.wasm", rootId: "", port: 10000, workers: 1, logLevel: "info", failurePolicy: "FAIL_CLOSED", quiet: false });
     expect(o.upstream?.href).toBe("http://localhost:8080/");
     expect([...o.clusters.keys()]).toEqual(["a", "b"]);
+    expect(o).toMatchObject({ adminPort: 0, devIdpClusters: [], watch: false });
+  });
+
+  it("takes the filter as the first argument (like check and oci), https clusters on any host, dev IdP clusters", () => {
+    const o = parseServeArgs(["f.wasm", "--cluster", "googleapis=https://www.googleapis.com", "--dev-idp", "login,mesh_ca", "--dev-idp", "x", "--admin-port", "off", "--watch"])!;
+    expect(o.filter).toBe("f.wasm");
+    expect(o.clusters.get("googleapis")?.href).toBe("https://www.googleapis.com/");
+    expect(o).toMatchObject({ devIdpClusters: ["login", "mesh_ca", "x"], adminPort: null, watch: true });
+  });
+
+  it("prints its version for --version", async () => {
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(ExitCode.Ok);
+    const { version } = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
+    expect(r.out).toBe(`getwild ${version} (@getwild/host)`);
   });
 });
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// proxy_http_call on real HTTP: a named cluster maps to a loopback URL; the call's timeout, failures and reply go back to the filter.
+// proxy_http_call on real HTTP: a named cluster maps to a loopback http URL or an https URL (TLS verified); the
+// call's timeout, failures and reply go back to the filter.
 import http from "node:http";
+import https from "node:https";
+import { rootCertificates } from "node:tls";
+import { isIP } from "node:net";
 import type { PendingCall, HttpCallOutcome } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "./loopback.js";
 import { pairsFromRaw, nodeHeaders } from "./http_headers.js";
@@ -10,10 +14,12 @@ import { pairsFromRaw, nodeHeaders } from "./http_headers.js";
  * content-length; a timeout gives the filter Envoy's 504, a connection failure the "reset" failure.
  * `settled` runs after each outcome has been delivered to the filter (so streams it resumed move on).
  */
-export function clusterCallHandler(clusters: Map<string, URL>, settled: () => void) {
+export function clusterCallHandler(clusters: Map<string, URL>, settled: () => void, extraCa?: string) {
+  // Extra CAs are added to Node's roots (the `ca` option alone would replace them).
+  const ca = extraCa === undefined ? undefined : [...rootCertificates, extraCa];
   return async (call: PendingCall): Promise<HttpCallOutcome> => {
     try {
-      return await perform(call, clusters.get(call.cluster)!);
+      return await perform(call, clusters.get(call.cluster)!, ca);
     } finally {
       // The host delivers the outcome in a later microtask; a macrotask runs after it.
       setImmediate(settled);
@@ -21,7 +27,7 @@ export function clusterCallHandler(clusters: Map<string, URL>, settled: () => vo
   };
 }
 
-function perform(call: PendingCall, base: URL): Promise<HttpCallOutcome> {
+function perform(call: PendingCall, base: URL, ca: string[] | undefined): Promise<HttpCallOutcome> {
   return new Promise((resolve) => {
     let done = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -33,7 +39,7 @@ function perform(call: PendingCall, base: URL): Promise<HttpCallOutcome> {
     };
     const headers = nodeHeaders(call.headers);
     headers.host = call.headers.get(":authority") ?? base.host;
-    const req = http.request({
+    const options = {
       hostname: hostnameOf(base),
       port: portOf(base),
       method: call.headers.get(":method") ?? "GET",
@@ -41,7 +47,13 @@ function perform(call: PendingCall, base: URL): Promise<HttpCallOutcome> {
       headers,
       setHost: false,
       agent: false,
-    });
+    } as const;
+    // TLS: SNI and certificate check against the URL's host (an Envoy cluster's `sni`), whatever
+    // :authority the filter sends as Host.
+    const req =
+      base.protocol === "https:"
+        ? https.request({ ...options, servername: isIP(options.hostname) ? undefined : options.hostname, ca, rejectUnauthorized: true })
+        : http.request(options);
     if (call.timeoutMs > 0) {
       timer = setTimeout(() => {
         req.destroy();

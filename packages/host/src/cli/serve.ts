@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// `getwild serve` as a function: load the filter like Envoy, start the echo upstream if needed, listen on loopback, run real time.
+// `getwild serve` as a function: load the filter like Envoy, start the echo upstream, the dev IdP and the admin
+// listener as asked, listen on loopback, run real time, reload on --watch.
 import http from "node:http";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { AddressInfo, Socket } from "node:net";
 import { createHost, validateModule, HostLoadError, SystemClock, type Host, type HostOptions } from "../index.js";
-import { filterLogSink } from "./filter_logs.js";
+import { LOG_LEVELS } from "../enums.js";
+import { formatFilterLog } from "./filter_logs.js";
 import { CliError, ExitCode } from "./errors.js";
 import { startEchoUpstream, type EchoUpstream } from "./echo_upstream.js";
 import { clusterCallHandler } from "./callouts.js";
 import { Exchange, ROUTE_TIMEOUT_MS } from "./exchange.js";
 import type { ServeOptions } from "./args.js";
+import { loadDevKeys } from "./dev_keys.js";
+import { startDevIdp, type DevIdp } from "./dev_idp.js";
+import { startAdmin, type AdminServer } from "./admin.js";
+import { clustersNamedIn } from "./config_clusters.js";
+import { registeredRootIds } from "./root_ids.js";
+import { watchFilter, type Watcher } from "./watch.js";
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT */
@@ -20,8 +28,18 @@ export interface RunningServer {
   upstream: URL;
   /** True when `upstream` is the built-in echo server. */
   echo: boolean;
-  /** The host running the filter (logs, metrics, failures). */
-  host: Host;
+  /** The host running the filter (logs, metrics, failures); a --watch reload replaces it. */
+  readonly host: Host;
+  /** The development identity provider, when --dev-idp mapped clusters to it. */
+  devIdp: { url: URL; clusters: string[] } | null;
+  /** The admin listener (/stats), when asked for. */
+  admin: { url: string; port: number } | null;
+  /** Clusters the configuration names that no --cluster or --dev-idp maps (proxy_http_call to them fails). */
+  unmappedClusters: string[];
+  /** The package whose build --watch runs on a source change (null: none, or not watching). */
+  watching: { buildPackage: string | null } | null;
+  /** Loads the filter and configuration again; new requests use the new VMs (what --watch does). */
+  reload(): Promise<void>;
   /** Stops listening, drops open connections, shuts the plugin down (root on_done / on_delete). */
   close(): Promise<void>;
 }
@@ -33,6 +51,8 @@ export interface ServeHooks {
   filterLog?: ((line: string) => void) | null;
   /** Envoy's route timeout (default 15 s). */
   routeTimeoutMs?: number;
+  /** Where --watch reports reloads and builds (default console.log). */
+  say?: (line: string) => void;
 }
 
 /** How often host time moves forward (ticks, callout deadlines). */
@@ -48,38 +68,69 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-async function loadHost(options: ServeOptions, pump: () => void, filterLog: ((line: string) => void) | null): Promise<Host> {
+interface Loaded {
+  wasm: Uint8Array;
+  pluginConfig: Uint8Array | undefined;
+}
+
+async function readFilter(options: ServeOptions): Promise<Loaded> {
   const wasm = await readInput(options.filter, "filter");
   const validation = validateModule(wasm);
   if (!validation.ok) {
     throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
   }
   const pluginConfig = options.config === undefined ? undefined : await readInput(options.config, "configuration");
+  return { wasm, pluginConfig };
+}
+
+const quoted = (ids: string[]) => ids.map((id) => JSON.stringify(id)).join(", ");
+
+/** Why a configure failure happened when the root id matched nothing: the ids the module has, or why they are unknown. */
+function rootIdHint(options: ServeOptions, loaded: Loaded): string {
+  const ids = registeredRootIds(loaded.wasm, loaded.pluginConfig);
+  if (ids === null) return `--root-id "${options.rootId}" matches no root context of the module`;
+  if (ids.length === 0) return `--root-id "${options.rootId}" matches no root context, and no literal root id was found in the module`;
+  return `--root-id "${options.rootId}" matches no root context; the module registered ${quoted(ids)}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
+}
+
+async function loadHost(
+  options: ServeOptions,
+  loaded: Loaded,
+  clusters: Map<string, URL>,
+  ca: string | undefined,
+  pump: () => void,
+  filterLog: ((line: string) => void) | null,
+): Promise<Host> {
+  const minimum = LOG_LEVELS.indexOf(options.logLevel);
+  let unregisteredRoot = false;
   const hostOptions: HostOptions = {
-    wasm,
+    wasm: loaded.wasm,
     rootId: options.rootId,
     name: options.rootId || basename(options.filter, ".wasm"),
-    pluginConfig,
+    pluginConfig: loaded.pluginConfig,
     workers: options.workers,
     logLevel: options.logLevel,
     failurePolicy: options.failurePolicy,
-    clusters: [...options.clusters.keys()],
-    httpCallHandler: clusterCallHandler(options.clusters, pump),
+    clusters: [...clusters.keys()],
+    httpCallHandler: clusterCallHandler(clusters, pump, ca),
     clock: new SystemClock(),
     // Printed as the filter writes them (start-up included), filtered by level as Envoy does, so a
-    // filter refusing to start has its own explanation printed above the error.
-    onLog: filterLog ? filterLogSink(filterLog) : undefined,
-    onLogLevel: options.logLevel,
+    // filter refusing to start has its own explanation printed above the error. Every record is seen
+    // here so that a root id nobody registered is recognised even below the printed level.
+    onLog: (record) => {
+      if (/no root context registered for root_id/.test(record.message)) unregisteredRoot = true;
+      if (filterLog && LOG_LEVELS.indexOf(record.level) >= minimum) filterLog(formatFilterLog(record));
+    },
+    onLogLevel: "trace",
   };
   try {
     return await createHost(hostOptions);
   } catch (e) {
     if (!(e instanceof HostLoadError)) throw e;
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
+      if (unregisteredRoot) throw new CliError(ExitCode.ConfigRejected, `${rootIdHint(options, loaded)} (${e.message})`);
       const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
-      // The usual cause besides a bad configuration: a root_id the filter did not register.
-      const hint = `see its log above; the filter was started with --root-id "${options.rootId}"`;
-      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (${hint}): ${e.message}`);
+      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (see its log above): ${e.message}`);
     }
     throw new CliError(ExitCode.ModuleRefused, `the filter failed to start: ${e.message}`);
   }
@@ -102,67 +153,139 @@ function listen(server: http.Server, port: number): Promise<number> {
 
 /** Starts serving; throws CliError (with its exit code) when anything Envoy would refuse is found. */
 export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Promise<RunningServer> {
-  const live = new Set<Exchange>();
+  const live = new Map<Exchange, Host>();
   const pumpAll = () => {
-    for (const exchange of [...live]) exchange.pump();
+    for (const exchange of [...live.keys()]) exchange.pump();
   };
   const filterLog = hooks.filterLog !== undefined ? hooks.filterLog : options.quiet ? null : (line: string) => console.log(line);
-  const host = await loadHost(options, () => pumpAll(), filterLog);
-  let echo: EchoUpstream | null = null;
-  if (!options.upstream) echo = await startEchoUpstream();
-  const upstream = options.upstream ?? echo!.url;
-  const accessSink = hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
-  // The filter's logs of a request (on_log included) are printed as written, so before its access-log line.
-  const accessLog = accessSink;
-  const env = {
-    host,
-    upstream,
-    routeTimeoutMs: hooks.routeTimeoutMs ?? ROUTE_TIMEOUT_MS,
-    accessLog,
-    finished: (exchange: Exchange) => live.delete(exchange),
+  const say = hooks.say ?? ((line: string) => console.log(line));
+  const ca = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    while (stoppers.length) await stoppers.pop()!();
   };
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    const exchange = new Exchange(env, req, res);
-    live.add(exchange);
-    exchange.start();
-  });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  let port: number;
   try {
-    port = await listen(server, options.port);
-  } catch (e) {
-    await echo?.close();
-    host.close();
-    throw e;
-  }
-  // Host time follows the wall clock: ticks fire and callout deadlines expire as in Envoy.
-  let last = Date.now();
-  const clock = setInterval(() => {
-    const now = Date.now();
-    host.advance(now - last);
-    last = now;
-    pumpAll();
-  }, TIME_STEP_MS);
-  let closed: Promise<void> | null = null;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    upstream,
-    echo: echo !== null,
-    host,
-    close: () =>
-      (closed ??= (async () => {
-        clearInterval(clock);
-        await new Promise<void>((resolve) => {
+    const clusters = new Map(options.clusters);
+    let devIdp: DevIdp | null = null;
+    const devIdpClusters = options.devIdpClusters ?? [];
+    if (devIdpClusters.length > 0) {
+      devIdp = await startDevIdp(loadDevKeys(options.devKeyFile));
+      stoppers.push(() => devIdp!.close());
+      for (const name of devIdpClusters) clusters.set(name, devIdp.url);
+    }
+    let loaded = await readFilter(options);
+    let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
+    stoppers.push(() => host.close());
+    const configText = loaded.pluginConfig === undefined ? "" : new TextDecoder().decode(loaded.pluginConfig);
+    const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
+    let echo: EchoUpstream | null = null;
+    if (!options.upstream) {
+      echo = await startEchoUpstream();
+      stoppers.push(() => echo!.close());
+    }
+    const upstream = options.upstream ?? echo!.url;
+    const accessLog = hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
+    // Hosts replaced by a reload keep running until the requests they carry are finished.
+    const retired = new Set<Host>();
+    const retireIdle = () => {
+      for (const old of retired) {
+        if (![...live.values()].includes(old)) {
+          old.close();
+          retired.delete(old);
+        }
+      }
+    };
+    stoppers.push(() => {
+      for (const old of retired) old.close();
+    });
+    // The filter's logs of a request (on_log included) are printed as written, so before its access-log line.
+    const env = {
+      get host() {
+        return host;
+      },
+      upstream,
+      routeTimeoutMs: hooks.routeTimeoutMs ?? ROUTE_TIMEOUT_MS,
+      accessLog,
+      finished: (exchange: Exchange) => {
+        live.delete(exchange);
+        if (retired.size > 0) retireIdle();
+      },
+    };
+    const sockets = new Set<Socket>();
+    const server = http.createServer((req, res) => {
+      const exchange = new Exchange(env, req, res);
+      live.set(exchange, host);
+      exchange.start();
+    });
+    server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    const port = await listen(server, options.port);
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
           server.close(() => resolve());
           for (const socket of sockets) socket.destroy();
-        });
-        await echo?.close();
-        host.close();
-      })()),
-  };
+        }),
+    );
+    let admin: AdminServer | null = null;
+    if (options.adminPort !== undefined && options.adminPort !== null) {
+      admin = await startAdmin(options.adminPort, () => host.metrics());
+      stoppers.push(() => admin!.close());
+    }
+    // Host time follows the wall clock: ticks fire and callout deadlines expire as in Envoy.
+    let last = Date.now();
+    const clock = setInterval(() => {
+      const now = Date.now();
+      host.advance(now - last);
+      for (const old of retired) old.advance(now - last);
+      last = now;
+      pumpAll();
+    }, TIME_STEP_MS);
+    stoppers.push(() => clearInterval(clock));
+    const reload = async () => {
+      const next = await readFilter(options);
+      const replacement = await loadHost(options, next, clusters, ca, () => pumpAll(), filterLog);
+      retired.add(host);
+      host = replacement;
+      loaded = next;
+      retireIdle();
+    };
+    let watcher: Watcher | null = null;
+    if (options.watch) {
+      watcher = watchFilter(options.filter, options.config, {
+        say: (line) => say(`getwild serve: ${line}`),
+        reload: async () => {
+          try {
+            await reload();
+            say(`getwild serve: watch: reloaded ${options.filter}${options.config ? ` and ${options.config}` : ""}`);
+          } catch (e) {
+            // A broken build or configuration must not take the running filter down.
+            say(`getwild serve: watch: not reloaded, still serving the previous module: ${(e as Error).message}`);
+          }
+        },
+      });
+      stoppers.push(() => watcher!.close());
+    }
+    let closed: Promise<void> | null = null;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      upstream,
+      echo: echo !== null,
+      get host() {
+        return host;
+      },
+      devIdp: devIdp === null ? null : { url: devIdp.url, clusters: devIdpClusters },
+      admin: admin === null ? null : { url: admin.url, port: admin.port },
+      unmappedClusters,
+      watching: watcher === null ? null : { buildPackage: watcher.buildPackage },
+      reload,
+      close: () => (closed ??= stopAll()),
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
 }

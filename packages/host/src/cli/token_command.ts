@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// `getwild token [CONFIG]`: arguments, then the token on stdout (or JSON, or a curl line); how to send it
+// and which cluster the dev IdP must serve go to stderr, so `TOKEN=$(getwild token CONFIG)` works.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { CliError, ExitCode } from "./errors.js";
+import { DEFAULT_DEV_KEY_FILE, loadDevKeys } from "./dev_keys.js";
+import { curlWith, mintToken } from "./token.js";
+
+export const TOKEN_USAGE = `Usage: getwild token CONFIG.json [options]
+
+Mints a JWT that the JwtAuthn plugin configuration CONFIG accepts, signed with the development key
+that "getwild serve --dev-idp CLUSTER" publishes. Issuer, audience, algorithm and the provider's claim
+requirements come from the configuration (the Firebase preset too). For local testing only.
+
+Options:
+  --config PATH       the plugin configuration (or give it as the first argument)
+  --provider NAME     which provider (default: the first one)
+  --sub VALUE         the subject (default "dev-user")
+  --iss VALUE         override the issuer
+  --aud VALUE         override the audience
+  --claim NAME=VALUE  add or replace a claim; VALUE is JSON when it parses, else a string (repeatable)
+  --lifetime TIME     seconds, or 30m, 2h, 1d, until exp (default 1h; capped by max_lifetime_seconds)
+  --dev-key PATH      the dev key file (default ${DEFAULT_DEV_KEY_FILE}; made on first use)
+  --curl URL          print a ready curl command for URL instead of the bare token
+  --json              print { token, provider, alg, kid, claims, placement, cluster }
+  -h, --help          this help`;
+
+function bad(message: string): CliError {
+  return new CliError(ExitCode.BadArguments, `${message}\nRun "getwild token --help" for the options.`);
+}
+
+function seconds(text: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(text);
+  if (!match) throw bad(`--lifetime must be seconds or a number with s, m, h or d, got "${text}"`);
+  const value = Number(match[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "" | "s" | "m" | "h" | "d"];
+  if (value < 1 || value > 366 * 86400) throw bad(`--lifetime must be from 1 s to 366 days, got "${text}"`);
+  return value;
+}
+
+function claimValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function runToken(argv: string[], io: { out(line: string): void; err(line: string): void }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: "string" },
+        provider: { type: "string" },
+        sub: { type: "string" },
+        iss: { type: "string" },
+        aud: { type: "string" },
+        claim: { type: "string", multiple: true },
+        lifetime: { type: "string" },
+        "dev-key": { type: "string" },
+        curl: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(TOKEN_USAGE);
+    return ExitCode.Ok;
+  }
+  if (positionals.length > 1 || (positionals.length === 1 && values.config !== undefined)) {
+    throw bad("give the configuration once (as the first argument or with --config)");
+  }
+  const configPath = values.config ?? positionals[0];
+  if (configPath === undefined) throw bad("the plugin configuration is required, e.g. getwild token examples/jwt-authn/plugin-config.json");
+  const claims: Record<string, unknown> = {};
+  for (const spec of values.claim ?? []) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) throw bad(`--claim expects NAME=VALUE, got "${spec}"`);
+    claims[spec.slice(0, eq)] = claimValue(spec.slice(eq + 1));
+  }
+  let configText: string;
+  try {
+    configText = readFileSync(configPath, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(ExitCode.FileNotFound, `configuration ${configPath}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  const keys = loadDevKeys(values["dev-key"]);
+  const minted = mintToken(configText, keys, {
+    provider: values.provider,
+    subject: values.sub,
+    issuer: values.iss,
+    audience: values.aud,
+    claims,
+    lifetimeSeconds: values.lifetime === undefined ? undefined : seconds(values.lifetime),
+  });
+  if (values.json) io.out(JSON.stringify(minted, null, 2));
+  else if (values.curl !== undefined) io.out(curlWith(minted, values.curl));
+  else io.out(minted.token);
+  const where = minted.placement.kind === "header" ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"` : `${minted.placement.kind} "${minted.placement.name}"`;
+  io.err(`getwild token: provider "${minted.provider}", ${minted.alg} key ${minted.kid} from ${keys.file}; send it in the ${where}`);
+  if (minted.cluster !== null) {
+    io.err(`getwild token: the filter fetches keys through cluster "${minted.cluster}": serve with --dev-idp ${minted.cluster}`);
+  } else {
+    io.err(`getwild token: provider "${minted.provider}" has local_jwks: add the dev public key (getwild serve prints where) to accept this token`);
+  }
+  return ExitCode.Ok;
+}
