@@ -132,6 +132,16 @@ describe.each(examples)("examples/%s deployment files", (example) => {
       if (spec.sha256 !== undefined) expect(spec.sha256).toMatch(/^[0-9a-f]{64}$/);
     });
 
+    it("originates TLS only with the server verified: a CA bundle and the SNI among the subjectAltNames", () => {
+      for (const rule of docs().filter((d) => d.kind === "DestinationRule")) {
+        const policies = [rule.spec.trafficPolicy, ...(rule.spec.trafficPolicy?.portLevelSettings ?? [])];
+        for (const tls of policies.map((p) => p?.tls).filter((t) => t !== undefined && t.mode !== "DISABLE" && t.mode !== "ISTIO_MUTUAL")) {
+          expect(tls.caCertificates, `${rule.metadata.name} caCertificates`).toMatch(/^\//);
+          expect(tls.subjectAltNames, `${rule.metadata.name} subjectAltNames`).toContain(tls.sni);
+        }
+      }
+    });
+
     it("gives the same plugin configuration as envoy.yaml, with Istio cluster names for callouts", () => {
       const spec = plugin();
       const envoyConfig = [...objects(yamlDocs(join(dir, "envoy.yaml"))[0])].find((o) => o.name === WASM_FILTER)!.typed_config.config;
