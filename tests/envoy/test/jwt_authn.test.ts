@@ -44,7 +44,9 @@ function userToken(key: SigningKey, claims: Record<string, unknown> = {}): Promi
 
 function serviceToken(key: SigningKey, claims: Record<string, unknown> = {}): Promise<string> {
   const now = nowSeconds();
-  return mint(key, { iss: services.issuer, sub: "billing", iat: now - 5, exp: now + 300, ...claims });
+  // The audience only when the configuration asks for one.
+  const aud = services.audiences === undefined ? {} : { aud: services.audiences[0] };
+  return mint(key, { iss: services.issuer, ...aud, sub: "billing", iat: now - 5, exp: now + 300, ...claims });
 }
 
 async function keys(): Promise<Keys> {
