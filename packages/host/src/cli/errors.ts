@@ -16,6 +16,8 @@ export const ExitCode = {
   ConfigRejected: 5,
   /** The port cannot be listened on (in use, or not permitted). */
   PortUnavailable: 6,
+  /** `serve --envoy` found no Envoy (GETWILD_ENVOY, PATH, or the project's .getwild/envoy venv). */
+  EnvoyMissing: 7,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

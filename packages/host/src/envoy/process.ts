@@ -27,6 +27,10 @@ export interface StartEnvoyOptions {
   onLog?: (line: string) => void;
   /** More command-line arguments, e.g. `["--file-flush-interval-msec", "20"]` so access logs arrive at once. */
   extraArgs?: string[];
+  /** Keep only the last this many lines in `logs` (a long-running `getwild serve --envoy`); default: all. */
+  logLimit?: number;
+  /** Called with Envoy's pid as soon as it is spawned (its main thread's id in the log lines). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ListenerAddress {
@@ -85,6 +89,7 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
   if (options.componentLogLevel) args.push("--component-log-level", options.componentLogLevel);
   if (options.extraArgs) args.push(...options.extraArgs);
   const child: ChildProcess = spawn(options.envoy, args, { cwd: options.cwd ?? dir, stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const logs: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   const onText = (stream: NodeJS.ReadableStream) => {
@@ -97,6 +102,7 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         logs.push(line);
+        if (options.logLimit !== undefined && logs.length > options.logLimit) logs.splice(0, logs.length - options.logLimit);
         options.onLog?.(line);
         for (let i = waiters.length - 1; i >= 0; i--) {
           if (waiters[i].pattern.test(line)) waiters.splice(i, 1)[0].resolve(line);

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// `getwild serve --envoy`: the examples and the test filter run in a real Envoy from serve's own options,
+// answered over real HTTP, with serve's output lines (listening, filter logs, access log) and exit codes.
+import { describe, it, expect, afterEach } from "vitest";
+import http from "node:http";
+import https from "node:https";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import net, { type AddressInfo } from "node:net";
+import { runCli } from "../src/cli/command.js";
+import { ExitCode } from "../src/cli/errors.js";
+import { serve } from "../src/cli/serve.js";
+import { parseServeArgs } from "../src/cli/args.js";
+import { envoyForTests, repoRoot } from "./envoy_binary.js";
+import { createTestCa } from "./test_ca.js";
+import { fixturePath } from "./paths.js";
+
+const ENVOY = envoyForTests("serve --envoy tests");
+// runCli finds Envoy the way users' shells do.
+if (ENVOY !== "") process.env.GETWILD_ENVOY = ENVOY;
+
+const example = (name: string) => join(repoRoot, "examples", name, "build", "filter.wasm");
+const UUID_V4 = /"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Resolves once `condition` holds (output lines arrive after the response they describe). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+/** `getwild serve --envoy ARGV` in-process; `during(url, run)` runs while it serves, then it is stopped. */
+async function serveEnvoy(argv: string[], during?: (url: string, run: Run) => Promise<void>): Promise<Run> {
+  const run: Run = { code: -1, out: [], err: [] };
+  run.code = await runCli(["serve", "--envoy", ...argv], {
+    out: (l) => run.out.push(l),
+    err: (l) => run.err.push(l),
+    stopSignal: async (server) => {
+      await during?.(server.url, run);
+    },
+  });
+  return run;
+}
+
+async function loopbackServer(handler: http.RequestListener): Promise<{ url: string; port: number }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, port };
+}
+
+/** A port nothing listens on (taken, then released). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function httpbinStandin(): Promise<string> {
+  const module = await import(pathToFileURL(join(repoRoot, "examples", "http-call", "test", "httpbin_standin.mjs")).href);
+  const standin = await module.startStandin(0);
+  cleanups.push(() => standin.close());
+  return standin.url;
+}
+
+describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
+  it("serves examples/hello: hello: world on the echo upstream's reply, the filter's logs and the access log in serve's format", async () => {
+    const r = await serveEnvoy(["--filter", example("hello"), "--root-id", "hello", "--port", "0"], async (url, run) => {
+      const response = await fetch(`${url}/greet?x=1`, { method: "POST", body: "hi", headers: { "x-marker": "m-42" } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("hello")).toBe("world");
+      expect(response.headers.get("server")).toBe("envoy");
+      expect(response.headers.get("x-echo-upstream")).toBe("getwild");
+      const echo = await response.json();
+      expect(echo).toMatchObject({ method: "POST", path: "/greet?x=1", body: "hi" });
+      expect(echo.headers["x-marker"]).toBe("m-42");
+      await until(() => run.out.some((l) => /^POST \/greet\?x=1 -> 200 via_upstream \d+ms$/.test(l)), "the access-log line");
+    });
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(r.out).toContain("[info] wasm log hello (worker 0): x-marker: m-42");
+    expect(r.out).toContain("[info] wasm log hello (worker 0): :path: /greet?x=1");
+    const lines = r.out.join("\n");
+    expect(lines).toMatch(/^getwild serve: filter .*hello\/build\/filter.wasm \(root_id "hello", 1 worker, config none\)$/m);
+    expect(lines).toMatch(/^getwild serve: envoy 1\.\d+\.\d+ \(.*envoy/m);
+    expect(lines).toMatch(/^getwild serve: upstream: built-in echo at http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(lines).toMatch(/^getwild serve: listening on http:\/\/127\.0\.0\.1:\d+ \(Ctrl-C to stop\)$/m);
+    // The filter's log lines of a request come before its access-log line, as in serve.
+    expect(r.out.findIndex((l) => l.endsWith("x-marker: m-42"))).toBeLessThan(r.out.findIndex((l) => l.startsWith("POST /greet")));
+    expect(r.err).toEqual([]);
+  });
+
+  it("serves examples/getwild as the emulator does: GET gets the same 418 byte for byte, POST reaches the upstream", async () => {
+    const emulated = await serve(parseServeArgs(["--filter", example("getwild"), "--root-id", "getwild", "--port", "0", "--quiet"])!);
+    cleanups.push(() => emulated.close());
+    const expected = await fetch(`${emulated.url}/`);
+    const expectedBody = Buffer.from(await expected.arrayBuffer());
+    expect(expected.status).toBe(418);
+    const r = await serveEnvoy(["--filter", example("getwild"), "--root-id", "getwild", "--port", "0", "--quiet"], async (url) => {
+      const response = await fetch(`${url}/any?q=1`);
+      expect(response.status).toBe(418);
+      for (const name of ["powered-by", "content-type", "content-length"]) expect(response.headers.get(name)).toBe(expected.headers.get(name));
+      expect(Buffer.from(await response.arrayBuffer()).equals(expectedBody)).toBe(true);
+      const post = await fetch(`${url}/submit`, { method: "POST", body: "payload" });
+      expect(post.status).toBe(200);
+      expect(await post.json()).toMatchObject({ method: "POST", path: "/submit", body: "payload" });
+    });
+    expect(r.code).toBe(ExitCode.Ok);
+    // --quiet: neither the filter's logs nor the access log.
+    expect(r.out.every((l) => l.startsWith("getwild serve: "))).toBe(true);
+  });
+
+  it("serves examples/http-call with its httpbin cluster mapped to the stand-in; a cluster that does not answer gives its 502 reason", async () => {
+    const standin = await httpbinStandin();
+    const r = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=${standin}`, "--port", "0"], async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(UUID_V4);
+    });
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(r.out.join("\n")).toContain(`getwild serve: cluster httpbin -> ${standin}/`);
+    expect(r.out.some((l) => /^\[info\] wasm log http-call \(worker 0\): httpbin answered 200 with \d+ bytes$/.test(l))).toBe(true);
+    expect(r.out.some((l) => /^GET \/ -> 200 httpbin_uuid \d+ms$/.test(l))).toBe(true);
+
+    // Nothing listens on the mapped port: Envoy answers the callout 503, which the filter reports.
+    const closedPort = await freePort();
+    const down = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=http://127.0.0.1:${closedPort}`, "--port", "0"], async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
+    });
+    expect(down.code).toBe(ExitCode.Ok);
+    expect(down.out).toContain("[warn] wasm log http-call (worker 0): httpbin answered 503");
+  });
+
+  it("sends requests to --upstream under its path prefix, and prints a local reply's details in the access log", async () => {
+    const seen: string[] = [];
+    const upstream = await loopbackServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.end("from upstream");
+    });
+    const r = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--upstream", `${upstream.url}/base/`, "--port", "0"], async (url, run) => {
+      const passed = await fetch(`${url}/x/y?z=1`);
+      expect(await passed.text()).toBe("from upstream");
+      const denied = await fetch(`${url}/`, { headers: { "x-scenario": "deny" } });
+      expect(denied.status).toBe(403);
+      await until(() => run.out.some((l) => l.startsWith("GET / -> 403")), "the denied request's access-log line");
+    });
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(seen).toEqual(["GET /base/x/y?z=1"]);
+    expect(r.out.join("\n")).toContain(`getwild serve: upstream: ${upstream.url}`);
+    expect(r.out.some((l) => /^GET \/x\/y\?z=1 -> 200 via_upstream \d+ms$/.test(l))).toBe(true);
+    expect(r.out.some((l) => /^GET \/ -> 403 access__denied_now \d+ms$/.test(l))).toBe(true);
+  });
+
+  it("runs an https:// cluster over TLS with SNI, verifying the server against the CA bundle (SSL_CERT_FILE)", async () => {
+    const trusted = createTestCa("getwild test CA");
+    const stranger = createTestCa("a CA nobody trusts");
+    cleanups.push(() => (trusted.remove(), stranger.remove()));
+    const sni: string[] = [];
+    const start = async (certificate: { cert: string; key: string }) => {
+      const server = https.createServer(certificate, (req, res) => {
+        sni.push((req.socket as import("node:tls").TLSSocket).servername || "");
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(`{"uuid": "0b6f1e3e-5d1c-4c2a-9f7e-2f3a4b5c6d7e"}\n`);
+      });
+      server.on("tlsClientError", () => {});
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+      return (server.address() as AddressInfo).port;
+    };
+    const previous = process.env.SSL_CERT_FILE;
+    process.env.SSL_CERT_FILE = trusted.caFile;
+    cleanups.push(() => (previous === undefined ? delete process.env.SSL_CERT_FILE : (process.env.SSL_CERT_FILE = previous), undefined));
+
+    const good = await start(trusted.server("localhost"));
+    const ok = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=https://localhost:${good}`, "--port", "0"], async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(UUID_V4);
+    });
+    expect(ok.code).toBe(ExitCode.Ok);
+    expect(sni).toEqual(["localhost"]);
+    expect(ok.out.join("\n")).toContain(`getwild serve: https clusters verify their server with ${trusted.caFile}`);
+
+    // A certificate from a CA that is not in the bundle: Envoy refuses the handshake, the request never arrives.
+    const forged = await start(stranger.server("localhost"));
+    const refused = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=https://localhost:${forged}`, "--port", "0"], async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
+    });
+    expect(refused.code).toBe(ExitCode.Ok);
+    expect(sni).toEqual(["localhost"]);
+  });
+
+  it("passes the configuration byte for byte and --log-level as the level the filter logs at", async () => {
+    const config = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.txt");
+    writeFileSync(config, "héllo ✓ {\"a\": 1}");
+    const r = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--config", config, "--port", "0"]);
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(r.out).toContain(`[info] wasm log test (main): configure config=héllo ✓ {"a": 1}`);
+    const quiet = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--config", config, "--port", "0", "--log-level", "warn"]);
+    expect(quiet.code).toBe(ExitCode.Ok);
+    expect(quiet.out.filter((l) => l.includes("wasm log"))).toEqual([]);
+  });
+
+  it("exits with serve's codes: 5 for a rejected configuration, 6 for a busy port, 2 for a cluster URL with a path", async () => {
+    const config = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.txt");
+    writeFileSync(config, "reject");
+    const rejected = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--config", config, "--port", "0"]);
+    expect(rejected.code).toBe(ExitCode.ConfigRejected);
+    expect(rejected.err.join("\n")).toMatch(/^getwild serve: error: the filter rejected the configuration in .*config.txt in Envoy/);
+    // The filter's own explanation is printed above the error.
+    expect(rejected.out).toContain("[info] wasm log test (main): configure config=reject");
+
+    const busy = await loopbackServer(() => {});
+    const inUse = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", String(busy.port), "--quiet"]);
+    expect(inUse.code).toBe(ExitCode.PortUnavailable);
+    expect(inUse.err).toEqual([`getwild serve: error: cannot listen on 127.0.0.1:${busy.port}: the port is already in use`]);
+
+    const prefixed = await serveEnvoy(["--filter", fixturePath("filter"), "--cluster", "auth=http://127.0.0.1:9/prefix"]);
+    expect(prefixed.code).toBe(ExitCode.BadArguments);
+    expect(prefixed.err.join("\n")).toMatch(/--cluster auth: an Envoy cluster is an address, so with --envoy the URL cannot have a path/);
+  });
+});
