@@ -31,7 +31,7 @@ const userToken = (claims: Record<string, unknown> = {}) =>
     "https://example.com/claims": { tenant: "acme" }, iat: NOW - 5, exp: NOW + 600, ...claims })
     .setProtectedHeader({ alg: "RS256", kid: "u1" }).sign(userKey);
 const serviceToken = (claims: Record<string, unknown> = {}) =>
-  new SignJWT({ iss: "https://mesh-ca.internal", sub: "billing", iat: NOW - 5, exp: NOW + 300, ...claims })
+  new SignJWT({ iss: "https://mesh-ca.internal", aud: "https://api.example.com", sub: "billing", iat: NOW - 5, exp: NOW + 300, ...claims })
     .setProtectedHeader({ alg: "ES256", kid: "s1" }).sign(serviceKey);
 
 function envoyConfiguration(): string {
@@ -95,6 +95,22 @@ describe.each(Object.entries(BUILDS))("jwt-authn (%s build)", (_target, file) =>
     expect((await host.request(get("/public/a"), { status: 200 })).status).toBe(200);
     const forged = await host.request(get("/public/a", { authorization: `Bearer ${await userToken({ exp: NOW - 600 })}` }), { status: 200 });
     expect(forged.status).toBe(401);
+  });
+
+  it("refuses service tokens for another audience or living longer than 15 minutes, and a forged token beside a valid one", async () => {
+    const host = await start();
+    const noAud = await host.request(get("/orders", { "x-service-token": await serviceToken({ aud: undefined }) }), { status: 200 });
+    expect(noAud.status).toBe(403);
+    const long = await host.request(get("/orders", { "x-service-token": await serviceToken({ exp: NOW + 3600 }) }), { status: 200 });
+    expect(long.status).toBe(401);
+    expect(JSON.parse(long.bodyText).reason).toBe("lifetime_too_long");
+    // /public/ allows a missing token, not a bad one, whatever valid token comes with it.
+    const forged = await host.request(get("/public/a", { authorization: `Bearer ${await userToken({ exp: NOW - 600 })}`, "x-service-token": await serviceToken() }), { status: 200 });
+    expect(forged.status).toBe(401);
+    expect(forged.upstreamRequest).toBeNull();
+    // Paths are matched as the upstream reads them: /public/../orders is /orders and needs a token.
+    expect((await host.request(get("/public/../orders"), { status: 200 })).status).toBe(401);
+    expect((await host.request(get("/public%2F..%2Forders"), { status: 200 })).status).toBe(400);
   });
 
   it("answers 403 for a missing scope or a wrong audience, 401 with the realm otherwise", async () => {
