@@ -42,8 +42,10 @@ function dataSegments(wasm: Uint8Array): Uint8Array[] {
         const flags = readLeb(wasm, at);
         if (flags === 2) readLeb(wasm, at); // memory index
         if (flags !== 1) {
-          // the offset expression: skip to its `end` opcode (constant expressions have no nested blocks)
-          while (wasm[at.pos] !== 0x0b) at.pos++;
+          // the offset expression: one instruction (i32.const, i64.const or global.get with a LEB
+          // immediate, whose bytes may equal the `end` opcode), then `end`
+          at.pos++;
+          readLeb(wasm, at);
           at.pos++;
         }
         const length = readLeb(wasm, at);
@@ -65,9 +67,11 @@ export function stringLiterals(wasm: Uint8Array): string[] {
     for (const step of [1, 2]) {
       for (let phase = 0; phase < step; phase++) {
         let run = "";
-        for (let i = phase; i + step - 1 < seg.length; i += step) {
+        for (let i = phase; i < seg.length; i += step) {
           const c = seg[i]!;
-          const ok = printable(c) && (step === 1 || seg[i + 1] === 0);
+          // Optimised modules drop trailing zero bytes from segments (memory starts zeroed), so a
+          // string's last UTF-16 unit may end with the segment: a missing byte is a zero.
+          const ok = printable(c) && (step === 1 || (seg[i + 1] ?? 0) === 0);
           if (ok) run += String.fromCharCode(c);
           if (!ok || i + step >= seg.length) {
             if (run.length > 0 && run.length <= MAX_LENGTH && (step === 2 || run.length >= 2)) found.add(run);
