@@ -10,10 +10,14 @@ export interface Clock {
   monotonicNs(): bigint;
 }
 
-/** A clock that only moves when `advance` is called; starts at `startMs` (default: the real time at creation). */
+/**
+ * A clock that only moves when `advance` is called; starts at `startMs` (default: the real time at
+ * creation). Its monotonic time starts at the process's monotonic reading, never 0: Envoy's steady clock
+ * is never 0, and the Go runtime (wasip1) refuses to start on a zero `nanotime`.
+ */
 export class VirtualClock implements Clock {
   private wall: bigint;
-  private mono = 0n;
+  private mono = process.hrtime.bigint();
 
   constructor(startMs: number = Date.now()) {
     this.wall = BigInt(Math.trunc(startMs)) * 1_000_000n;

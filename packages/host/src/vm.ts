@@ -51,6 +51,21 @@ export const INIT_ALLOWED = new Set([
   ...wasiNames("clock_time_get", "random_get", "fd_prestat_get", "fd_prestat_dir_name"),
 ]);
 
+/**
+ * With `wasi: "cpp-host-head"` (cpp-host#427 and #533, in Envoy 1.40): the Go runtime's start-up calls
+ * too, which modules built by Go's wasip1 target (the Go SDK) make from `_initialize`, plus the WASI
+ * calls #533 allows there because a module's global initialisers run in that phase.
+ */
+export const INIT_ALLOWED_HEAD = new Set([
+  ...INIT_ALLOWED,
+  ...wasiNames("clock_res_get", "poll_oneoff", "fd_fdstat_get", "fd_fdstat_set_flags"),
+  ...wasiNames("fd_advise", "fd_allocate", "fd_datasync", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size"),
+  ...wasiNames("fd_filestat_set_times", "fd_pread", "fd_pwrite", "fd_readdir", "fd_renumber", "fd_sync", "fd_tell"),
+  ...wasiNames("path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link", "path_readlink"),
+  ...wasiNames("path_remove_directory", "path_rename", "path_symlink", "path_unlink_file"),
+  ...wasiNames("sock_accept", "sock_recv", "sock_send", "sock_shutdown"),
+]);
+
 /** Host calls allowed while the guest allocator runs (cpp-host `allocMemory`). */
 export const ALLOC_ALLOWED = new Set(["env.proxy_log", ...wasiNames("fd_write", "clock_time_get", "poll_oneoff")]);
 
@@ -153,7 +168,7 @@ export class Vm {
 
   /** Runs `_initialize` (then `main`/`__main_void`) or `_start` under the restricted-callback allowlist. */
   start(): void {
-    this.restricted = INIT_ALLOWED;
+    this.restricted = this.core.options.wasi === "cpp-host-head" ? INIT_ALLOWED_HEAD : INIT_ALLOWED;
     try {
       if (this.has("_initialize")) {
         this.call("_initialize", 0);

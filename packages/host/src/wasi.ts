@@ -35,11 +35,12 @@ export function wasiImports(vm: Vm) {
     fd_read: () => NOSYS,
     fd_seek: () => NOSYS,
     fd_close: () => NOSYS,
+    /** cpp-host's answer for stdout/stderr: filetype and flags 0, rights_base FD_WRITE (64), inheriting 0. */
     fd_fdstat_get(fd: number, statPtr: number): number {
       if (fd !== 1 && fd !== 2) return BADF;
-      if (!mem.write(statPtr, new Uint8Array(24))) return FAULT;
-      mem.write(statPtr, new Uint8Array([2])); // filetype character device
-      return SUCCESS;
+      const stat = new Uint8Array(24);
+      stat[8] = 64;
+      return mem.write(statPtr, stat) ? SUCCESS : FAULT;
     },
     environ_sizes_get(countPtr: number, sizePtr: number): number {
       const size = env.reduce((n, e) => n + e.length, 0);
@@ -75,7 +76,13 @@ export function wasiImports(vm: Vm) {
     fd_prestat_dir_name: () => NOSYS,
     fd_fdstat_set_flags: () => NOSYS,
     sched_yield: () => SUCCESS,
-    poll_oneoff: () => NOSYS,
+    /**
+     * cpp-host#533: no event is polled, nevents is set to 0 and the call succeeds (the Go runtime treats
+     * any error here as fatal, and calls it from `_initialize` and the allocator).
+     */
+    poll_oneoff(_in: number, _out: number, _subscriptions: number, neventsPtr: number): number {
+      return mem.writeU32(neventsPtr, 0) ? SUCCESS : FAULT;
+    },
     clock_res_get(id: number, outPtr: number): number {
       return id === 0 || id === 1 ? writeU64(outPtr, 1n) : NOTSUP;
     },
