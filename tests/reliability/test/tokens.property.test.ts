@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// Issue 12, classes 3 and 4, as a differential property through the compiled JwtAuthn: what the
+// filter verifies is what an upstream reads. The upstream's readers are standard parsers, not the
+// filter's code: WHATWG URLSearchParams for the query and the `cookie` package (npm, pinned) for the
+// Cookie header, read at every occurrence (first, last, any). For any mix of valid, forged,
+// percent-encoded, empty and junk tokens under plain and encoded names: a request that passes
+// carried no other token than the verified one, and reaches the upstream with none left; a request
+// whose readers disagree is refused with 400.
+import { describe, it, expect, beforeAll } from "vitest";
+import fc from "fast-check";
+import { randomBytes } from "node:crypto";
+import { SignJWT } from "jose";
+import { parse as parseCookie } from "cookie";
+import { createHost, VirtualClock } from "@getwild/host";
+// @ts-expect-error plain ESM helper
+import { wasmPath } from "../lib/build.mjs";
+
+const NOW = 1_767_225_600;
+const SECRET = randomBytes(32);
+const config = JSON.stringify({
+  providers: {
+    main: {
+      issuer: "iss", algorithms: ["HS256"], local_jwks: JSON.stringify({ keys: [{ kty: "oct", k: SECRET.toString("base64url"), kid: "h", alg: "HS256" }] }),
+      from_params: ["access_token"], from_cookies: ["session"], claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
+    },
+  },
+  rules: [{ match: { prefix: "/" }, requires: { provider_name: "main" } }],
+});
+const encodeAll = (s: string) => [...s].map((c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
+
+/** Every value an upstream's parsers read for the token's names, in order. */
+function upstreamReads(query: string, cookieHeader: string | undefined): string[] {
+  const fromQuery = new URLSearchParams(query).getAll("access_token");
+  // The cookie package keeps the first of a repeated name, so each pair is read on its own to see
+  // every occurrence (an upstream reading the last one sees that one); surrounding quotes are
+  // dropped as RFC 6265 parsers such as Go's do.
+  const fromCookies = (cookieHeader ?? "").split(";").map((pair) => parseCookie(pair).session)
+    .filter((v): v is string => v !== undefined).map((v) => v.replace(/^"(.*)"$/, "$1"));
+  return [...fromQuery, ...fromCookies].filter((v) => v.length > 0);
+}
+
+describe("the token the filter verifies is the token an upstream reads (differential property)", () => {
+  let valid: string, forged: string;
+  beforeAll(async () => {
+    const sign = (secret: Buffer, sub: string) =>
+      new SignJWT({ iss: "iss", sub, iat: NOW - 10, exp: NOW + 3600 }).setProtectedHeader({ alg: "HS256", kid: "h" }).sign(secret);
+    valid = await sign(SECRET, "alice");
+    forged = await sign(randomBytes(32), "mallory");
+  });
+
+  it("queries and cookies with repeated, encoded and forged tokens", async () => {
+    const host = await createHost({ wasm: wasmPath("jwt_authn"), rootId: "jwt_authn", pluginConfig: config, canary: false, clock: new VirtualClock(NOW * 1000) });
+    const value = () => fc.constantFrom(valid, forged, valid.replaceAll(".", "%2E"), encodeAll(valid), forged.replaceAll(".", "%2e"), "", "junk", `${valid}x`, `"${valid}"`);
+    const paramName = fc.constantFrom("access_token", "access_token", "access%5Ftoken", "%61ccess_token", encodeAll("access_token"), "access+token", "Access_token", "x");
+    const cookieName = fc.constantFrom("session", "session", " session", "sess%69on", "Session", "other");
+    const arb = fc.record({
+      params: fc.array(fc.tuple(paramName, value(), fc.boolean()), { maxLength: 4 }),
+      cookies: fc.option(fc.tuple(fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }), fc.constantFrom("; ", ";")), { nil: undefined }),
+    });
+    const outcomes = { passed: 0, conflict: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ params, cookies }) => {
+        const query = params.map(([n, v, eq]) => (eq ? `${n}=${v}` : n)).join("&");
+        const cookieHeader = cookies === undefined ? undefined : cookies[0].map(([n, v]) => `${n}=${v}`).join(cookies[1]);
+        const reads = upstreamReads(query, cookieHeader);
+        const headers: Record<string, string> = cookieHeader === undefined ? {} : { cookie: cookieHeader };
+        const res = await host.request({ method: "GET", path: `/r${query ? "?" + query : ""}`, authority: "api.example", headers }, { status: 200 });
+        expect(host.failures).toEqual([]);
+        const what = JSON.stringify({ query, cookieHeader });
+        if (new Set(reads).size > 1) expect(res.status, what).toBe(400);
+        if (res.status === 200) {
+          outcomes.passed++;
+          // Every reader saw the verified token or nothing, and the upstream gets no token at all.
+          for (const r of reads) expect(r, what).toBe(valid);
+          expect(res.upstreamRequest!.headers.get("x-sub")).toBe("alice");
+          const path = res.upstreamRequest!.headers.get(":path")!;
+          const cookieUp = res.upstreamRequest!.headers.get("cookie") ?? undefined;
+          expect(upstreamReads(path.includes("?") ? path.slice(path.indexOf("?") + 1) : "", cookieUp), what).toEqual([]);
+        } else if (res.status === 400) {
+          outcomes.conflict++;
+          expect(JSON.parse(res.bodyText).reason, what).toBe("multiple_tokens");
+        } else {
+          outcomes.refused++;
+          expect(res.status, what).toBe(401);
+          expect(res.upstreamRequest, what).toBeNull();
+          // A lone valid token that every reader agrees on is never refused.
+          expect(reads.length > 0 && reads.every((r) => r === valid), what).toBe(false);
+        }
+      }),
+      { numRuns: 600, seed: 20261203 },
+    );
+    expect(outcomes.passed).toBeGreaterThan(30);
+    expect(outcomes.conflict).toBeGreaterThan(30);
+    expect(outcomes.refused).toBeGreaterThan(30);
+  });
+});
