@@ -3,10 +3,14 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { jwtExample } from "./jwt.mjs";
 
 /**
- * What each known example needs besides its module, and how to try it. Unknown examples are served
- * too, with their root_id from envoy.yaml and plugin-config.json when present.
+ * What each known example needs besides its module, and how to try it, in the order they are served:
+ * ports BASE, BASE+1... follow this order (the README lists them). Unknown examples are served after
+ * them, by name, with their root_id from envoy.yaml and plugin-config.json when present. `prepare`
+ * gets { dir, cli, repoRoot } and returns extra serve arguments (and may replace `tries`, add `smoke`
+ * checks and a `close`), or null when what the example needs is missing.
  */
 const KNOWN = {
   getwild: {
@@ -24,7 +28,7 @@ const KNOWN = {
     title: "http-call: answers with GET /uuid from the httpbin cluster (a local stand-in)",
     tries: [{ curl: "curl -i localhost:PORT/", note: "200 with a uuid fetched by proxy_http_call" }],
     /** Starts the httpbin stand-in and maps the cluster to it. */
-    async prepare(dir) {
+    async prepare({ dir }) {
       const standin = join(dir, "test", "httpbin_standin.mjs");
       if (!existsSync(standin)) return null;
       const { startStandin } = await import(pathToFileURL(standin).href);
@@ -32,7 +36,18 @@ const KNOWN = {
       return { args: ["--cluster", `httpbin=${server.url}`], close: () => server.close() };
     },
   },
+  "jwt-authn": {
+    title: "jwt-authn: Envoy jwt_authn-style JWT checks; keys from the local dev IdP (getwild serve --dev-idp)",
+    tries: [],
+    prepare: jwtExample("/"),
+  },
+  "firebase-jwt": {
+    title: "firebase-jwt: Firebase ID tokens; Google's key endpoint played by the local dev IdP",
+    tries: [],
+    prepare: jwtExample("/"),
+  },
 };
+const ORDER = Object.keys(KNOWN);
 
 function rootIdOf(dir) {
   const envoy = join(dir, "envoy.yaml");
@@ -41,11 +56,12 @@ function rootIdOf(dir) {
   return match ? match[1] : "";
 }
 
-/** Built examples, the Get Wild one first, each with its serve arguments (port added later). */
+/** The examples (built or not), Get Wild first, each with its serve arguments (port added later). */
 export function discoverExamples(repoRoot) {
   const base = join(repoRoot, "examples");
   const names = existsSync(base) ? readdirSync(base).filter((n) => existsSync(join(base, n, "package.json"))) : [];
-  names.sort((a, b) => (a === "getwild" ? -1 : b === "getwild" ? 1 : a.localeCompare(b)));
+  const rank = (n) => (ORDER.includes(n) ? ORDER.indexOf(n) : ORDER.length);
+  names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return names.map((name) => {
     const dir = join(base, name);
     const wasm = join(dir, "build", "filter.wasm");

@@ -14,7 +14,10 @@ function parseJson(text) {
   }
 }
 
-/** Checks per example: [description, request, verdict(response) -> null when fine or the problem]. */
+/**
+ * Checks per example: [description, request, verdict(response) -> null when fine or the problem, path
+ * (default "/")]. An example's `prepare` may bring its own (the JWT examples: checks with fresh tokens).
+ */
 const CHECKS = {
   getwild: [
     ["GET  / -> 418 from the filter", { method: "GET" }, (r) =>
@@ -41,19 +44,20 @@ const CHECKS = {
 /** Runs the checks of every served example; prints one line each; resolves to the number of failures. */
 export async function runSmoke(served, print) {
   let failures = 0;
-  for (const { name, url } of served) {
-    for (const [what, init, verdict] of CHECKS[name] ?? [["GET  / answers", { method: "GET" }, (r) => (r.status > 0 ? null : "no answer")]]) {
+  for (const { name, url, example } of served) {
+    const checks = example.smoke ?? CHECKS[name] ?? [["GET  / answers", { method: "GET" }, (r) => (r.status > 0 ? null : "no answer")]];
+    for (const [what, init, verdict, path = "/"] of checks) {
       let problem;
       let summary = "";
       try {
-        const r = await request(`${url}/`, init);
+        const r = await request(`${url}${path}`, init);
         problem = verdict(r);
         summary = `${r.status} ${r.headers.get("content-type") ?? ""} ${Buffer.byteLength(r.body)} bytes`;
       } catch (e) {
         problem = `request failed: ${e.message}`;
       }
       if (problem) failures++;
-      print(`smoke ${problem ? "FAIL" : "ok  "} ${name.padEnd(10)} ${what}${problem ? ` -- ${problem}` : ` (${summary.trim()})`}`);
+      print(`smoke ${problem ? "FAIL" : "ok  "} ${name.padEnd(12)} ${what}${problem ? ` -- ${problem}` : ` (${summary.trim()})`}`);
     }
   }
   return failures;
