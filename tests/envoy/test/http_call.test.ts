@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // examples/http-call in Envoy, from its own envoy.yaml: the `httpbin` cluster (TLS, as shipped) points
-// at a local stand-in with a certificate from the test CA. `/uuid` is relayed; each failure of the
+// at a local stand-in with a certificate from a test CA for the cluster's SNI name. `/uuid` is relayed; each failure of the
 // callout becomes the filter's 502 with a JSON reason.
 //
 // What Envoy 1.40 does with the callout in each failure (the host emulator must match this):
@@ -17,9 +17,11 @@
 //   reason reset.
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadExampleBootstrap } from "../lib/bootstrap";
 import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
 import { startHttpbin, type Httpbin } from "../lib/httpbin";
-import { testCa, type TestCa } from "../lib/tls";
+import { createTestPki, type TestPki } from "../lib/pki";
+import { upstreamTls } from "../lib/tls_cluster";
 
 const UUID_BODY = /^\{\n {2}"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"\n\}\n$/;
 
@@ -40,15 +42,20 @@ async function expect502(url: string, reason: string): Promise<void> {
 }
 
 envoyDescribe("http-call in Envoy", () => {
-  let ca: TestCa;
+  let pki: TestPki;
+  let ca: { caFile: string };
   let httpbin: Httpbin;
 
   beforeAll(async () => {
-    ca = testCa();
-    httpbin = await startHttpbin(ca);
+    pki = createTestPki();
+    const authority = pki.authority("httpbin-test-ca");
+    ca = { caFile: authority.certFile };
+    const { sni } = upstreamTls(loadExampleBootstrap("http-call"), "httpbin");
+    httpbin = await startHttpbin(pki.serverCertificate(authority, sni));
   });
   afterAll(async () => {
     await httpbin?.close();
+    pki?.remove();
   });
 
   describe("with the shipped configuration (5 s timeout), httpbin over TLS", () => {
