@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // firebase-jwt through @getwild/host, both builds, with the exact plugin-config.json: Firebase ID
 // tokens minted with jose against a stand-in for Google's securetoken JWKS; granted requests counted;
-// 401/403 answers (never a hanging request), even when Google's endpoint fails.
+// 401 answers (another project's token included), 403 for a foreign audience, never a hanging request,
+// even when Google's endpoint fails.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -84,7 +85,7 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     expect(host.failures).toEqual([]);
   });
 
-  it("answers 401 without a token, 401 for an expired one, 403 for another project's token", async () => {
+  it("answers 401 without a token, 401 for an expired one, 401 for another project's token, 403 for this issuer with a foreign audience", async () => {
     const host = await start();
     const missing = await host.request(get(), { status: 200 });
     expect(missing.status).toBe(401);
@@ -92,10 +93,17 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     const expired = await host.request(get({ authorization: `Bearer ${await idToken({ exp: NOW - 3600, iat: NOW - 7200 })}` }), { status: 200 });
     expect(expired.status).toBe(401);
     expect(expired.headers.get("www-authenticate")).toContain('error="invalid_token"');
-    const other = await host.request(get({ authorization: `Bearer ${await idToken({ aud: "someone-else" })}` }), { status: 200 });
-    expect(other.status).toBe(403);
+    // A genuine ID token of another project: Google signs it with the same keys, but its iss and aud
+    // name that project. Refused as an invalid token (401), as RFC 6750 and Envoy's jwt_authn do.
+    const otherProject = await idToken({ iss: "https://securetoken.google.com/other-project", aud: "other-project" });
+    const other = await host.request(get({ authorization: `Bearer ${otherProject}` }), { status: 200 });
+    expect(other.status).toBe(401);
+    expect(other.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    // Only a token with this project's issuer and a foreign audience meets audience_failure_status: 403.
+    const foreignAudience = await host.request(get({ authorization: `Bearer ${await idToken({ aud: "someone-else" })}` }), { status: 200 });
+    expect(foreignAudience.status).toBe(403);
     expect(host.metric("firebase_jwt.granted")).toBe(0);
-    expect(host.metric("jwt_authn.denied")).toBe(3);
+    expect(host.metric("jwt_authn.denied")).toBe(4);
   });
 
   it("lets /healthz through without a token, and strips a forged uid header", async () => {
