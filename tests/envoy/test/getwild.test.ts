@@ -102,15 +102,30 @@ envoyDescribe("getwild in Envoy", () => {
   });
 });
 
-/** Sends raw bytes on a new connection and resolves with everything the server sent until it closed. */
+/**
+ * Sends raw bytes on a new connection and resolves with the response once its content-length body is
+ * in (not at close: Envoy keeps a closing connection up to its 1 s delayed_close_timeout).
+ */
 async function rawRequest(url: string, text: string): Promise<string> {
   const { connect } = await import("node:net");
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), "127.0.0.1", () => socket.write(text));
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk) => chunks.push(chunk));
+    let received = Buffer.alloc(0);
+    const complete = () => {
+      const end = received.indexOf("\r\n\r\n");
+      if (end < 0) return false;
+      const length = /\r\ncontent-length: (\d+)\r\n/i.exec(received.subarray(0, end + 2).toString("latin1"));
+      return length !== null && received.length >= end + 4 + Number(length[1]);
+    };
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (complete()) {
+        socket.destroy();
+        resolve(received.toString("latin1"));
+      }
+    });
     socket.on("error", reject);
-    socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    socket.on("close", () => reject(new Error(`connection closed before a complete response: ${received.toString("latin1")}`)));
   });
 }
