@@ -19,12 +19,21 @@ function isCi(): boolean {
   return ci !== "" && ci !== "0" && ci !== "false";
 }
 
-/** Whether `go` runs here; throws when it does not and CI is set. */
+/** Go 1.24 is the first with wasip1 reactors (`-buildmode=c-shared`), which the SDK needs. */
+function tooOld(version: string): boolean {
+  const m = /go1\.(\d+)/.exec(version);
+  return m !== null && Number(m[1]) < 24;
+}
+
+/** Whether a `go` that can build the fixture runs here; throws when not and CI is set. */
 export function goAvailability(): GoAvailability {
   const run = spawnSync("go", ["version"], { encoding: "utf8" });
-  if (run.status === 0) return { ok: true, version: `${run.stdout}`.trim() };
-  const reason = "no `go` command (Go 1.24+ builds the proxy-wasm-go-sdk fixture; https://go.dev/doc/install)";
-  if (isCi()) throw new Error(`foreign SDK test: CI is set and there is ${reason}`);
+  const version = `${run.stdout ?? ""}`.trim();
+  let reason: string;
+  if (run.status !== 0) reason = "there is no `go` command (Go 1.24+ builds the proxy-wasm-go-sdk fixture; https://go.dev/doc/install)";
+  else if (tooOld(version)) reason = `${version} is older than Go 1.24, which the proxy-wasm-go-sdk fixture needs`;
+  else return { ok: true, version };
+  if (isCi()) throw new Error(`foreign SDK test: CI is set and ${reason}`);
   return { ok: false, reason };
 }
 
