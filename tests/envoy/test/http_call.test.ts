@@ -15,6 +15,13 @@
 // - the stand-in sends headers and part of the body, then resets: only here does the callout fail:
 //   on_http_call_response with 0 headers, proxy_get_status -> BrokenConnection (11) "reset" ->
 //   reason reset.
+// The replies themselves, seen through the differential probe (fixtures/probe) on a plain-HTTP cluster
+// pointed at this stand-in: the reset before answering arrives with 3 headers (:status 503,
+// content-length, content-type text/plain) and the body "upstream connect error or disconnect/reset
+// before headers. reset reason: connection termination" (the same as a plain close); the 500 arrives
+// with the upstream's headers as received (content-type, date, connection, transfer-encoding) plus
+// x-envoy-upstream-service-time; the reset mid-body gives 0 headers, 0 body bytes, status 11 "reset",
+// and a later successful call still reads status 11 with an empty message (the code is never reset).
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExampleBootstrap } from "../lib/bootstrap";
