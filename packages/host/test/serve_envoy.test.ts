@@ -1,84 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild serve --envoy`: the examples and the test filter run in a real Envoy from serve's own options,
 // answered over real HTTP, with serve's output lines (listening, filter logs, access log) and exit codes.
-import { describe, it, expect, afterEach } from "vitest";
-import http from "node:http";
+import { describe, it, expect } from "vitest";
 import https from "node:https";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import net, { type AddressInfo } from "node:net";
-import { runCli } from "../src/cli/command.js";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { ExitCode } from "../src/cli/errors.js";
 import { serve } from "../src/cli/serve.js";
 import { parseServeArgs } from "../src/cli/args.js";
-import { envoyForTests, repoRoot } from "./envoy_binary.js";
+import { ENVOY, cleanups, example, freePort, httpbinStandin, loopbackServer, serveEnvoy, until } from "./serve_envoy_helpers.js";
 import { createTestCa } from "./test_ca.js";
 import { fixturePath } from "./paths.js";
 
-const ENVOY = envoyForTests("serve --envoy tests");
-// runCli finds Envoy the way users' shells do.
-if (ENVOY !== "") process.env.GETWILD_ENVOY = ENVOY;
-
-const example = (name: string) => join(repoRoot, "examples", name, "build", "filter.wasm");
 const UUID_V4 = /"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-/** Resolves once `condition` holds (output lines arrive after the response they describe). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 10_000) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** `getwild serve --envoy ARGV` in-process; `during(url, run)` runs while it serves, then it is stopped. */
-async function serveEnvoy(argv: string[], during?: (url: string, run: Run) => Promise<void>): Promise<Run> {
-  const run: Run = { code: -1, out: [], err: [] };
-  run.code = await runCli(["serve", "--envoy", ...argv], {
-    out: (l) => run.out.push(l),
-    err: (l) => run.err.push(l),
-    stopSignal: async (server) => {
-      await during?.(server.url, run);
-    },
-  });
-  return run;
-}
-
-async function loopbackServer(handler: http.RequestListener): Promise<{ url: string; port: number }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, port };
-}
-
-/** A port nothing listens on (taken, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-async function httpbinStandin(): Promise<string> {
-  const module = await import(pathToFileURL(join(repoRoot, "examples", "http-call", "test", "httpbin_standin.mjs")).href);
-  const standin = await module.startStandin(0);
-  cleanups.push(() => standin.close());
-  return standin.url;
-}
 
 describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
   it("serves examples/hello: hello: world on the echo upstream's reply, the filter's logs and the access log in serve's format", async () => {
@@ -169,14 +106,14 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     expect(r.out.some((l) => /^GET \/ -> 403 access__denied_now \d+ms$/.test(l))).toBe(true);
   });
 
-  it("runs an https:// cluster over TLS with SNI, verifying the server against the CA bundle (SSL_CERT_FILE)", async () => {
+  it("runs an https:// cluster over TLS with SNI, verifying the server against the system bundle plus --ca, or SSL_CERT_FILE", async () => {
     const trusted = createTestCa("getwild test CA");
     const stranger = createTestCa("a CA nobody trusts");
     cleanups.push(() => (trusted.remove(), stranger.remove()));
     const sni: string[] = [];
     const start = async (certificate: { cert: string; key: string }) => {
       const server = https.createServer(certificate, (req, res) => {
-        sni.push((req.socket as import("node:tls").TLSSocket).servername || "");
+        sni.push((req.socket as TLSSocket).servername || "");
         res.writeHead(200, { "content-type": "application/json" });
         res.end(`{"uuid": "0b6f1e3e-5d1c-4c2a-9f7e-2f3a4b5c6d7e"}\n`);
       });
@@ -185,21 +122,21 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
       return (server.address() as AddressInfo).port;
     };
-    const previous = process.env.SSL_CERT_FILE;
-    process.env.SSL_CERT_FILE = trusted.caFile;
-    cleanups.push(() => (previous === undefined ? delete process.env.SSL_CERT_FILE : (process.env.SSL_CERT_FILE = previous), undefined));
-
     const good = await start(trusted.server("localhost"));
-    const ok = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=https://localhost:${good}`, "--port", "0"], async (url) => {
+    const ok = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=https://localhost:${good}`, "--ca", trusted.caFile, "--port", "0"], async (url) => {
       const response = await fetch(`${url}/`);
       expect(response.status).toBe(200);
       expect(await response.text()).toMatch(UUID_V4);
     });
     expect(ok.code).toBe(ExitCode.Ok);
     expect(sni).toEqual(["localhost"]);
-    expect(ok.out.join("\n")).toContain(`getwild serve: https clusters verify their server with ${trusted.caFile}`);
+    expect(ok.out.join("\n")).toMatch(/^getwild serve: https clusters verify their server with .+ and the given CA$/m);
 
-    // A certificate from a CA that is not in the bundle: Envoy refuses the handshake, the request never arrives.
+    // SSL_CERT_FILE replaces the system bundle; a certificate from a CA not in it is refused in the
+    // handshake, and the request never arrives.
+    const previous = process.env.SSL_CERT_FILE;
+    process.env.SSL_CERT_FILE = trusted.caFile;
+    cleanups.push(() => (previous === undefined ? delete process.env.SSL_CERT_FILE : (process.env.SSL_CERT_FILE = previous), undefined));
     const forged = await start(stranger.server("localhost"));
     const refused = await serveEnvoy(["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=https://localhost:${forged}`, "--port", "0"], async (url) => {
       const response = await fetch(`${url}/`);
@@ -207,6 +144,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
     });
     expect(refused.code).toBe(ExitCode.Ok);
+    expect(refused.out).toContain(`getwild serve: https clusters verify their server with ${trusted.caFile}`);
     expect(sni).toEqual(["localhost"]);
   });
 

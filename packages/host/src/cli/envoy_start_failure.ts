@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Why Envoy did not start, told with serve's exit codes and messages: a taken port, a configuration the
-// filter rejected, a filter that failed to load, or (getwild's fault) a bootstrap Envoy refused.
+// filter rejected (or a --root-id it never registered), a filter that failed to load, or (getwild's
+// fault) a bootstrap Envoy refused.
 import { CliError, ExitCode } from "./errors.js";
+import { registeredRootIds } from "./root_ids.js";
 import type { ServeOptions } from "./args.js";
+import type { LoadedFilter } from "./envoy_launch.js";
 
 /** Envoy's summary of a failed start: "error `<reason>` initializing config ...". */
 function envoyReason(lines: string[]): string | null {
@@ -13,21 +16,32 @@ function envoyReason(lines: string[]): string | null {
   return null;
 }
 
-export function startFailure(error: Error, lines: string[], options: ServeOptions): CliError {
+/** As serve says it: the root ids the module registered, when the filter logged that none matched. */
+function rootIdHint(options: ServeOptions, filter: LoadedFilter): string {
+  const ids = registeredRootIds(filter.wasm, filter.configuration);
+  if (ids === null) return `--root-id "${options.rootId}" matches no root context of the module`;
+  if (ids.length === 0) return `--root-id "${options.rootId}" matches no root context, and no literal root id was found in the module`;
+  const quoted = ids.map((id) => JSON.stringify(id)).join(", ");
+  return `--root-id "${options.rootId}" matches no root context; the module registered ${quoted}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
+}
+
+export function startFailure(error: Error, lines: string[], options: ServeOptions, filter: LoadedFilter): CliError {
   const reason = envoyReason(lines);
   const all = lines.join("\n");
   const bind = /cannot bind '([^']*)': (.*)$/m.exec(all);
   if (bind) {
     const why = /address already in use/i.test(bind[2]!) ? "is already in use" : /permission denied/i.test(bind[2]!) ? "needs privileges (use a port above 1023)" : bind[2]!;
-    return new CliError(ExitCode.PortUnavailable, `cannot listen on 127.0.0.1:${options.port}: the port ${why}`);
+    return new CliError(ExitCode.PortUnavailable, `cannot listen on ${bind[1]}: the port ${why}`);
   }
   if (/Failed to configure base Wasm plugin/.test(all)) {
+    const envoySays = reason ?? "proxy_on_configure returned false";
+    if (/no root context registered for root_id/.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options, filter)} (Envoy: ${envoySays})`);
     const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
-    const hint = `see its log above; the filter was started with --root-id "${options.rootId}"`;
-    return new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} in Envoy (${hint}): ${reason ?? "proxy_on_configure returned false"}`);
+    return new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} in Envoy (see its log above): ${envoySays}`);
   }
-  if (/\]\[(error|critical)\]\[wasm\]/.test(all)) {
-    const detail = lines.filter((l) => /\]\[(error|critical)\]\[wasm\]/.test(l)).map((l) => l.replace(/^.*?\] \[[^\]]*\] /, ""));
+  const wasmErrors = lines.filter((l) => /\]\[(error|critical)\]\[wasm\]/.test(l));
+  if (wasmErrors.length > 0) {
+    const detail = wasmErrors.map((l) => l.replace(/^.*?\] \[[^\]]*\] /, ""));
     return new CliError(ExitCode.ModuleRefused, `the filter failed to start in Envoy: ${detail.join("; ")}`);
   }
   // Anything else is a bootstrap getwild made and Envoy refused: a bug here, reported with Envoy's words.

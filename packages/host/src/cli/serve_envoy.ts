@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild serve --envoy`: the same options and output as `serve`, but the filter runs in a real Envoy
 // started with a bootstrap generated from those options. getwild keeps what Envoy has no part in: the
-// built-in echo upstream, the checks before start (files, module validation) and the printed lines.
+// built-in echo upstream, the dev IdP, the checks before start (files, module validation), the printed
+// lines, and --watch (a new Envoy on the same ports; the previous module again if the new one fails).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { validateModule } from "../index.js";
-import { startEnvoy, type EnvoyBinary, type EnvoyProcess } from "../envoy/index.js";
-import { serveBootstrap, SERVE_LISTENER, UPSTREAM_CLUSTER } from "../envoy/bootstrap.js";
+import type { EnvoyBinary, EnvoyProcess } from "../envoy/index.js";
+import { UPSTREAM_CLUSTER } from "../envoy/bootstrap.js";
 import { CliError, ExitCode } from "./errors.js";
-import { startEchoUpstream, type EchoUpstream } from "./echo_upstream.js";
-import { envoyOutput } from "./envoy_output.js";
+import { startEchoUpstream } from "./echo_upstream.js";
 import { locateEnvoy } from "./envoy_binary.js";
 import { trustedCa } from "./trusted_ca.js";
-import { startFailure } from "./envoy_start_failure.js";
+import { launchEnvoy, type Launch, type LaunchSinks, type LoadedFilter } from "./envoy_launch.js";
+import { loadDevKeys } from "./dev_keys.js";
+import { startDevIdp } from "./dev_idp.js";
+import { clustersNamedIn } from "./config_clusters.js";
+import { watchFilter } from "./watch.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./command.js";
 
@@ -24,32 +30,31 @@ export interface RunningEnvoyServer {
   echo: boolean;
   /** The Envoy binary that runs the filter. */
   binary: EnvoyBinary;
-  /** The running Envoy (admin URL, stats, its recent log lines). */
-  envoy: EnvoyProcess;
+  /** The running Envoy (admin URL, stats, its recent log lines); a --watch reload replaces it. */
+  readonly envoy: EnvoyProcess;
+  /** http://127.0.0.1:PORT of Envoy's admin interface, when --admin-port is not "off". */
+  admin: string | null;
+  devIdp: { url: URL; clusters: string[] } | null;
+  /** Clusters the configuration names that nothing maps (proxy_http_call to them fails). */
+  unmappedClusters: string[];
   /** Where https:// clusters take their CA certificates from (undefined: no https cluster). */
   caSource?: string;
-  /** Resolves when Envoy exits, whoever stopped it, with its exit code or signal. */
+  /** The package --watch builds on a source change (null: none, or not watching). */
+  watching: { buildPackage: string | null } | null;
+  /** Resolves when Envoy exits without being stopped by getwild, with its exit code or signal. */
   exited: Promise<number | string>;
-  /** Stops Envoy and the echo upstream. */
+  /** Loads the filter and configuration again into a new Envoy on the same ports (what --watch does). */
+  reload(): Promise<void>;
+  /** Stops Envoy, the echo upstream and the dev IdP. */
   close(): Promise<void>;
 }
 
-export interface ServeEnvoyHooks {
-  /** As in serve: default console.log unless `quiet`; null for none. */
-  accessLog?: ((line: string) => void) | null;
-  filterLog?: ((line: string) => void) | null;
-  /** Envoy's own warnings and errors; default console.error unless `quiet`. */
-  envoyLog?: ((line: string) => void) | null;
+export interface ServeEnvoyHooks extends Partial<LaunchSinks> {
   /** The Envoy to run (default: GETWILD_ENVOY, PATH, then the project's .getwild/envoy venv). */
   binary?: EnvoyBinary;
-  /** Progress while an Envoy is installed on first use. */
-  progress?: (line: string) => void;
+  /** Progress while an Envoy is installed on first use; --watch's reports. */
+  say?: (line: string) => void;
 }
-
-/** Envoy's names for serve's levels. */
-const ENVOY_LEVEL: Record<string, string> = { warn: "warning" };
-/** How many of Envoy's lines to keep for error messages (the rest are only printed). */
-const KEPT_LINES = 200;
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {
@@ -61,12 +66,22 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
+async function readFilter(options: ServeOptions): Promise<LoadedFilter> {
+  const wasm = await readInput(options.filter, "filter");
+  const validation = validateModule(wasm);
+  if (!validation.ok) {
+    throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
+  }
+  const configuration = options.config === undefined ? undefined : await readInput(options.config, "configuration");
+  return { wasm, configuration };
+}
+
 /** What only the emulator can do, refused with the reason (Envoy has no path on a cluster). */
 function checkEnvoyCan(options: ServeOptions): void {
+  if (options.clusters.has(UPSTREAM_CLUSTER) || options.devIdpClusters?.includes(UPSTREAM_CLUSTER)) {
+    throw new CliError(ExitCode.BadArguments, `cluster ${UPSTREAM_CLUSTER}: with --envoy that name is the upstream's cluster; choose another`);
+  }
   for (const [name, url] of options.clusters) {
-    if (name === UPSTREAM_CLUSTER) {
-      throw new CliError(ExitCode.BadArguments, `--cluster ${name}: with --envoy that name is the upstream's cluster; choose another`);
-    }
     if (url.pathname !== "/" && url.pathname !== "") {
       throw new CliError(
         ExitCode.BadArguments,
@@ -83,103 +98,130 @@ function orDefault(hook: ((line: string) => void) | null | undefined, quiet: boo
 /** Starts Envoy with the filter; throws CliError (serve's exit codes) when anything refuses. */
 export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks = {}): Promise<RunningEnvoyServer> {
   checkEnvoyCan(options);
-  const wasm = await readInput(options.filter, "filter");
-  const validation = validateModule(wasm);
-  if (!validation.ok) {
-    throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
-  }
-  const configuration = options.config === undefined ? undefined : await readInput(options.config, "configuration");
-  const https = [...options.clusters.values()].some((url) => url.protocol === "https:");
-  const ca = https ? trustedCa() : undefined;
-  const binary = hooks.binary ?? locateEnvoy(process.env, process.cwd(), hooks.progress ?? ((line) => console.error(line)));
-
-  let echo: EchoUpstream | null = null;
-  if (!options.upstream) echo = await startEchoUpstream();
-  const upstream = options.upstream ?? echo!.url;
-  // The same plugin name as the emulator's; vm_id stays "" as serve leaves it (plugin_vm_id, shared data).
-  const names = { pluginName: options.rootId || basename(options.filter, ".wasm"), rootId: options.rootId, vmId: "" };
-  const bootstrap = serveBootstrap({
-    filter: resolve(options.filter),
-    ...names,
-    configuration,
-    failurePolicy: options.failurePolicy,
-    port: options.port,
-    upstream,
-    clusters: options.clusters,
-    trustedCaPem: ca?.pem,
-  });
-  // Envoy's main thread (base and canary VMs) logs under Envoy's pid; the workers under their own ids.
-  let envoyPid: number | undefined;
-  const seen: string[] = [];
-  let stopping = false;
-  let held: string[] | null = [];
-  const envoyLog = orDefault(hooks.envoyLog, options.quiet, (line) => console.error(line));
-  const translate = envoyOutput(
-    names,
-    {
-      filterLog: orDefault(hooks.filterLog, options.quiet, (line) => console.log(line)),
-      accessLog: orDefault(hooks.accessLog, options.quiet, (line) => console.log(line)),
-      // Envoy's notes on its own shutdown ("caught SIGTERM") are not news to whoever stopped it; its
-      // lines before it is ready are held, since a failed start is summed up in the error instead.
-      envoyLog: envoyLog && ((line) => (stopping ? undefined : held === null ? envoyLog(line) : held.push(line))),
-    },
-    () => envoyPid,
-  );
-  let envoy: EnvoyProcess;
+  const say = hooks.say ?? ((line: string) => console.log(line));
+  let loaded = await readFilter(options);
+  const extraCa = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
+  const binary = hooks.binary ?? locateEnvoy(process.env, process.cwd(), (line) => say(`getwild serve: ${line}`));
+  const sinks: LaunchSinks = {
+    filterLog: orDefault(hooks.filterLog, options.quiet, (line) => console.log(line)),
+    accessLog: orDefault(hooks.accessLog, options.quiet, (line) => console.log(line)),
+    envoyLog: orDefault(hooks.envoyLog, options.quiet, (line) => console.error(line)),
+  };
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    while (stoppers.length) await stoppers.pop()!();
+  };
   try {
-    envoy = await startEnvoy({
-      envoy: binary.path,
-      bootstrap,
-      concurrency: options.workers,
-      // Envoy's own components at warning; the wasm component (the filter's proxy_log and what
-      // proxy_get_log_level reports) at --log-level.
-      logLevel: "warning",
-      componentLogLevel: `wasm:${ENVOY_LEVEL[options.logLevel] ?? options.logLevel}`,
-      // Access-log lines are written out every 50 ms instead of Envoy's 10 s.
-      extraArgs: ["--file-flush-interval-msec", "50"],
-      logLimit: KEPT_LINES,
-      onSpawn: (pid) => (envoyPid = pid),
-      onLog: (line) => {
-        seen.push(line);
-        if (seen.length > KEPT_LINES) seen.shift();
-        translate(line);
-      },
-    });
-  } catch (e) {
-    await echo?.close();
-    throw startFailure(e as Error, seen, options);
-  }
-  const running = envoy;
-  for (const line of held) envoyLog?.(line);
-  held = null;
-  const port = (await running.listeners())[SERVE_LISTENER]!.port;
-  // If this process ends without close() (an uncaught error, process.exit), Envoy must not outlive it.
-  const killOnExit = () => {
-    try {
-      process.kill(running.pid, "SIGKILL");
-    } catch {
-      // already gone
+    const clusters = new Map(options.clusters);
+    const devIdpClusters = options.devIdpClusters ?? [];
+    let devIdpUrl: URL | null = null;
+    if (devIdpClusters.length > 0) {
+      const devIdp = await startDevIdp(loadDevKeys(options.devKeyFile));
+      stoppers.push(() => devIdp.close());
+      devIdpUrl = devIdp.url;
+      for (const name of devIdpClusters) clusters.set(name, devIdp.url);
     }
-  };
-  process.once("exit", killOnExit);
-  let closed: Promise<void> | null = null;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    upstream,
-    echo: echo !== null,
-    binary,
-    envoy: running,
-    caSource: ca?.source,
-    exited: running.exited,
-    close: () =>
-      (closed ??= (async () => {
-        stopping = true;
-        await running.stop();
-        process.off("exit", killOnExit);
-        await echo?.close();
-      })()),
-  };
+    const https = [...clusters.values()].some((url) => url.protocol === "https:");
+    const ca = https ? trustedCa(process.env, extraCa) : undefined;
+    let echoUrl: URL | null = null;
+    if (!options.upstream) {
+      const echo = await startEchoUpstream();
+      stoppers.push(() => echo.close());
+      echoUrl = echo.url;
+    }
+    const upstream = options.upstream ?? echoUrl!;
+    const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
+    const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
+    // Envoy reads a copy of the module, so that --watch can start the previous one again if a new one fails.
+    const snapshots = mkdtempSync(join(tmpdir(), "getwild-serve-envoy-"));
+    stoppers.push(() => rmSync(snapshots, { recursive: true, force: true }));
+    let generation = 0;
+    const settings = {
+      options,
+      binary,
+      // The same plugin name as the emulator's; vm_id stays "" as serve leaves it (plugin_vm_id, shared data).
+      names: { pluginName: options.rootId || basename(options.filter, ".wasm"), rootId: options.rootId, vmId: "" },
+      upstream,
+      clusters,
+      trustedCaPem: ca?.pem,
+      sinks,
+    };
+    const launch = (filter: LoadedFilter, port: number, adminPort: number) => {
+      const path = join(snapshots, `filter-${++generation}.wasm`);
+      writeFileSync(path, filter.wasm);
+      return launchEnvoy({ ...settings, filter, snapshot: path, port, adminPort });
+    };
+    let current: Launch = await launch(loaded, options.port, options.adminPort ?? 0);
+    let stopped = false;
+    stoppers.push(() => {
+      stopped = true;
+      return current.stop();
+    });
+    const port = current.port;
+    const adminPort = Number(new URL(current.envoy.adminUrl).port);
+    let unexpectedExit!: (code: number | string) => void;
+    const exited = new Promise<number | string>((resolve) => (unexpectedExit = resolve));
+    // Only an exit nobody asked for ends serve: not close(), not the stop of a reload.
+    let replacing = false;
+    const watchExit = (l: Launch) => void l.envoy.exited.then((code) => l === current && !stopped && !replacing && unexpectedExit(code));
+    watchExit(current);
+
+    const reload = async () => {
+      const next = await readFilter(options);
+      const previous = loaded;
+      replacing = true;
+      await current.stop();
+      try {
+        current = await launch(next, port, adminPort);
+        loaded = next;
+      } catch (e) {
+        // Back to the module that worked, on the same ports, and say why the new one was refused.
+        current = await launch(previous, port, adminPort);
+        throw e;
+      } finally {
+        replacing = false;
+        watchExit(current);
+      }
+    };
+    let watching: RunningEnvoyServer["watching"] = null;
+    if (options.watch) {
+      const watcher = watchFilter(options.filter, options.config, {
+        say: (line) => say(`getwild serve: ${line}`),
+        reload: async () => {
+          try {
+            await reload();
+            say(`getwild serve: watch: reloaded ${options.filter}${options.config ? ` and ${options.config}` : ""}`);
+          } catch (e) {
+            say(`getwild serve: watch: not reloaded, still serving the previous module: ${(e as Error).message}`);
+          }
+        },
+      });
+      stoppers.push(() => watcher.close());
+      watching = { buildPackage: watcher.buildPackage };
+    }
+    let closed: Promise<void> | null = null;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      upstream,
+      echo: echoUrl !== null,
+      binary,
+      get envoy() {
+        return current.envoy;
+      },
+      admin: options.adminPort === null ? null : current.envoy.adminUrl,
+      devIdp: devIdpUrl === null ? null : { url: devIdpUrl, clusters: devIdpClusters },
+      unmappedClusters,
+      caSource: ca?.source,
+      watching,
+      exited,
+      reload,
+      close: () => (closed ??= stopAll()),
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
 }
 
 /** `getwild serve --envoy` as the command runs it: start, print serve's lines, wait for the stop signal or Envoy's exit. */
@@ -188,7 +230,7 @@ export async function runServeEnvoy(options: ServeOptions, io: CliIo): Promise<n
     accessLog: options.quiet ? null : io.out,
     filterLog: options.quiet ? null : io.out,
     envoyLog: options.quiet ? null : io.err,
-    progress: io.err,
+    say: io.out,
   });
   const say = (line: string) => io.out(`getwild serve: ${line}`);
   const workers = `${options.workers} worker${options.workers === 1 ? "" : "s"}`;
@@ -196,14 +238,27 @@ export async function runServeEnvoy(options: ServeOptions, io: CliIo): Promise<n
   // `envoy --version` prints the path, then "version: <sha>/<version>/...": the version is what matters.
   const version = /version: \S*?\/(\d+\.\d+\.\d+)\//.exec(server.binary.version)?.[1] ?? server.binary.version;
   say(`envoy ${version} (${server.binary.path}, from ${server.binary.source})`);
-  say(`envoy admin: ${server.envoy.adminUrl} (stats at /stats)`);
   say(server.echo ? `upstream: built-in echo at ${server.upstream.origin}` : `upstream: ${server.upstream.origin}`);
   for (const [name, url] of options.clusters) say(`cluster ${name} -> ${url.href}`);
   if (server.caSource !== undefined) say(`https clusters verify their server with ${server.caSource}`);
+  if (server.devIdp) {
+    say(`dev IdP (development keys, for local testing only): JWKS at ${server.devIdp.url.origin} for cluster ${server.devIdp.clusters.join(", ")}; mint a token with: getwild token ${options.config ?? "CONFIG.json"}`);
+  }
+  for (const name of server.unmappedClusters) {
+    io.err(`getwild serve: warning: the configuration names cluster "${name}", which is not mapped: pass --cluster ${name}=URL (a loopback http:// or an https:// URL) or --dev-idp ${name}`);
+  }
+  if (server.admin) say(`admin: ${server.admin}/stats (Envoy's stats, the filter's metrics among them)`);
+  if (server.watching) {
+    say(`watching ${options.filter}${options.config ? ` and ${options.config}` : ""}${server.watching.buildPackage ? `, and ${server.watching.buildPackage}/assembly (runs its build)` : ""}`);
+  }
   say(`listening on ${server.url} (Ctrl-C to stop)`);
   // Ctrl-C in a terminal reaches Envoy too, which then exits 0 on its own: that is a stop as well.
-  const stopped = await Promise.race([io.stopSignal(server).then(() => null), server.exited]);
-  await server.close();
+  let stopped: number | string | null;
+  try {
+    stopped = await Promise.race([io.stopSignal(server).then(() => null), server.exited]);
+  } finally {
+    await server.close();
+  }
   if (stopped === null || stopped === 0 || stopped === "SIGINT" || stopped === "SIGTERM") return ExitCode.Ok;
   io.err(`getwild serve: error: Envoy exited (${stopped}):\n${server.envoy.logs.slice(-10).join("\n")}`);
   return ExitCode.Internal;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 export interface StartEnvoyOptions {
   /** Path of the Envoy executable (see findEnvoy). */
   envoy: string;
-  /** The bootstrap, as the object a YAML or JSON file would hold. Its `admin` is replaced by one on 127.0.0.1:0. */
+  /** The bootstrap, as the object a YAML or JSON file would hold. Its `admin` is replaced by one on 127.0.0.1:adminPort. */
   bootstrap: Record<string, unknown>;
   /** Worker threads (Envoy's --concurrency); default 1, so every request meets the same wasm VM. */
   concurrency?: number;
@@ -29,6 +29,8 @@ export interface StartEnvoyOptions {
   extraArgs?: string[];
   /** Keep only the last this many lines in `logs` (a long-running `getwild serve --envoy`); default: all. */
   logLimit?: number;
+  /** Port of the admin interface on 127.0.0.1 (default 0: a free one). */
+  adminPort?: number;
   /** Called with Envoy's pid as soon as it is spawned (its main thread's id in the log lines). */
   onSpawn?: (pid: number) => void;
 }
@@ -76,7 +78,7 @@ function sleep(ms: number): Promise<void> {
 export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProcess> {
   const dir = mkdtempSync(join(tmpdir(), "getwild-envoy-"));
   const adminPathFile = join(dir, "admin-address");
-  const bootstrap = { ...options.bootstrap, admin: { address: { socket_address: { address: "127.0.0.1", port_value: 0 } } } };
+  const bootstrap = { ...options.bootstrap, admin: { address: { socket_address: { address: "127.0.0.1", port_value: options.adminPort ?? 0 } } } };
   const configFile = join(dir, "envoy.json");
   writeFileSync(configFile, JSON.stringify(bootstrap, null, 2));
   const args = [
