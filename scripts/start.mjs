@@ -4,15 +4,16 @@
 // (for the JWT examples with tokens from the dev IdP). With CI set or --smoke it sends those requests
 // itself, prints the results and exits 0 (all fine) or 1. With --build (what `pnpm start` passes) it first
 // builds what it serves: the getwild CLI and each example's release .wasm, in parallel, skipping what is
-// up to date. --list prints the port plan and exits.
+// up to date. --list prints the port plan and exits. --envoy serves every example through a real Envoy
+// (getwild serve --envoy), found as the tests find it: GETWILD_ENVOY, PATH, else the repository's .envoy/venv.
 //
-//   node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list]
+//   node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy]
 //        (BASE default 10000: getwild on BASE, hello BASE+1, ... in the order of start/examples.mjs;
 //         0 gives every server a free port)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { discoverExamples } from "./start/examples.mjs";
 import { runSmoke } from "./start/smoke.mjs";
 import { buildForStart } from "./start/build.mjs";
@@ -23,15 +24,16 @@ const STARTUP_TIMEOUT_MS = 30_000;
 
 function parseArguments(argv) {
   const ci = (process.env.CI ?? "").toLowerCase();
-  const options = { smoke: ci !== "" && ci !== "0" && ci !== "false", port: 10000, build: false, list: false };
+  const options = { smoke: ci !== "" && ci !== "0" && ci !== "false", port: 10000, build: false, list: false, envoy: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--build") options.build = true;
     else if (arg === "--list") options.list = true;
+    else if (arg === "--envoy") options.envoy = true;
     else if (arg === "--port" && /^\d+$/.test(argv[i + 1] ?? "") && Number(argv[i + 1]) <= 65535) options.port = Number(argv[++i]);
     else {
-      console.error(`start: unknown or incomplete argument "${arg}" (usage: node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list])`);
+      console.error(`start: unknown or incomplete argument "${arg}" (usage: node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy])`);
       process.exit(2);
     }
   }
@@ -91,8 +93,9 @@ function stop(child) {
   });
 }
 
-function banner(served) {
-  const lines = ["", "Serving the examples through getwild serve (no Envoy needed):", ""];
+function banner(served, envoy) {
+  const through = envoy ? `getwild serve --envoy (Envoy at ${envoy})` : "getwild serve (no Envoy needed)";
+  const lines = ["", `Serving the examples through ${through}:`, ""];
   for (const { url, admin, example } of served) {
     const port = new URL(url).port;
     lines.push(`  ${example.title}`, `  ${url}${admin ? `   (metrics: curl ${admin})` : ""}`);
@@ -140,6 +143,18 @@ async function main() {
     console.error(`start: ${relative(repoRoot, cli)} is missing: run "pnpm start" (it builds it) or "pnpm run build".`);
     return 1;
   }
+  if (options.envoy) {
+    // Found once here and handed to every `getwild serve --envoy` (each would otherwise look, or install, itself).
+    const { findEnvoy } = await import(pathToFileURL(join(repoRoot, "packages", "host", "dist", "envoy.js")).href);
+    const install = process.env.GETWILD_NO_ENVOY_INSTALL !== "1";
+    const found = findEnvoy({ installDir: install ? join(repoRoot, ".envoy", "venv") : undefined, log: (line) => console.log(`start: ${line}`) });
+    if (!found.ok) {
+      console.error(`start: --envoy: ${found.error}`);
+      return 1;
+    }
+    process.env.GETWILD_ENVOY = found.envoy.path;
+    options.envoyPath = found.envoy.path;
+  }
   const getwild = examples.find((e) => e.name === "getwild");
   if (!getwild?.built) {
     console.error('start: examples/getwild/build/filter.wasm is missing: run "pnpm start" (it builds it) or "pnpm run build".');
@@ -161,7 +176,7 @@ async function main() {
       }
       if (extra.close) cleanups.push(extra.close);
       const shown = { ...example, tries: extra.tries ?? example.tries, smoke: extra.smoke };
-      return await serveExample(shown, port, extra.args);
+      return await serveExample(shown, port, [...extra.args, ...(options.envoy ? ["--envoy"] : [])]);
     } catch (e) {
       console.error(`start: ${example.name} could not be served: ${e.message}`);
       if (example.name === "getwild") throw e;
@@ -180,7 +195,7 @@ async function main() {
     await shutdown();
     return 1;
   }
-  console.log(banner(served));
+  console.log(banner(served, options.envoyPath));
   if (options.smoke) {
     const failures = await runSmoke(served, (line) => console.log(line));
     await shutdown();
