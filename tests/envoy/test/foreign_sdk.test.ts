@@ -45,6 +45,8 @@ const SCENARIOS: Scenario[] = [
   { name: "a GET with x-trace reaches the upstream and gets x-go-filter", method: "GET", path: "/hello", headers: { "x-trace": "t-1" } },
   { name: "/forbidden is answered 403 by the filter", method: "GET", path: "/forbidden", headers: { "x-trace": "t-2" } },
   { name: "a POST without x-trace reaches the upstream with its body", method: "POST", path: "/items", headers: {}, body: "payload" },
+  // Large enough to reach the filter in several chunks in Envoy: the filter pauses until the end.
+  { name: "a 256 KiB PUT is read whole by the filter once it ended", method: "PUT", path: "/big", headers: { "x-trace": "t-3" }, body: "0123456789abcdef".repeat(16384) },
 ];
 
 interface Observed {
@@ -139,7 +141,13 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
       }
       expect(real.headers).toContainEqual(["x-go-filter", PLUGIN_CONFIG]);
       const trace = scenario.headers["x-trace"];
-      expect(real.logs).toEqual([trace ? `go-filter: x-trace=${trace}` : "go-filter: no x-trace (error status returned by host: not found)"]);
+      const bodyLog = scenario.body ? [`go-filter: request body ${scenario.body.length} bytes: ${scenario.body.slice(0, 16)}`] : [];
+      expect(real.logs).toEqual([trace ? `go-filter: x-trace=${trace}` : "go-filter: no x-trace (error status returned by host: not found)", ...bodyLog]);
+    });
+
+    it("counts every request in its metric in both (Envoy: wasmcustom.go_filter.requests)", async () => {
+      expect((await envoy.stats())["wasmcustom.go_filter.requests"]).toBe(SCENARIOS.length);
+      expect(host.metric("go_filter.requests")).toBe(SCENARIOS.length);
     });
 
     it("starts the plugin with its configuration in both (Envoy once more: its main thread's VM)", () => {
