@@ -15,12 +15,16 @@
 //   in Envoy (x-go-filter is on the 403), as the host's default localReplyThroughFilter does.
 // - Envoy starts the plugin once more than the host: with one worker, on_configure runs for the
 //   canary, for the main thread's VM and for the worker (3 times); the host runs canary + worker (2).
+// - A callout made with the Go SDK (DispatchHttpCall, reply read and answered from its callback)
+//   gives the same answer; the call itself differs only in headers: Envoy adds x-envoy-internal and
+//   x-envoy-expected-rq-timeout-ms, the host's fetchCallHandler adds `connection: keep-alive`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHost, type Host } from "@getwild/host";
+import { createHost, fetchCallHandler, type Host } from "@getwild/host";
 import { startEnvoy, type EnvoyProcess } from "@getwild/host/envoy";
 import { envoyDescribe, envoyPath } from "../lib/envoy";
 import { fixtureBootstrap } from "../lib/fixture_bootstrap";
 import { buildGoFilter, goAvailability } from "../lib/go_fixture";
+import { startHttpbin, type Httpbin, type HttpbinRequest } from "../lib/httpbin";
 import { startUpstream, type Upstream } from "../lib/upstream";
 
 const go = goAvailability(); // throws when CI is set and there is no `go`
@@ -108,20 +112,33 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
     let envoy: EnvoyProcess;
     let url: string;
     let host: Host;
+    let httpbin: Httpbin;
 
     beforeAll(async () => {
       wasm = buildGoFilter();
+      httpbin = await startHttpbin();
       upstream = await startUpstream((_request, response) => {
         response.writeHead(200, UPSTREAM_HEADERS);
         response.end(UPSTREAM_BODY);
       });
-      envoy = await startEnvoy({ envoy: envoyPath(), bootstrap: fixtureBootstrap({ wasm, rootId: "go-filter", backend: upstream, configuration: PLUGIN_CONFIG }) });
+      envoy = await startEnvoy({
+        envoy: envoyPath(),
+        bootstrap: fixtureBootstrap({ wasm, rootId: "go-filter", backend: upstream, configuration: PLUGIN_CONFIG, clusters: { httpbin } }),
+      });
       url = await envoy.url();
-      host = await createHost({ wasm, rootId: "go-filter", pluginConfig: PLUGIN_CONFIG, wasi: "cpp-host-head" });
+      host = await createHost({
+        wasm,
+        rootId: "go-filter",
+        pluginConfig: PLUGIN_CONFIG,
+        wasi: "cpp-host-head",
+        clusters: ["httpbin"],
+        httpCallHandler: fetchCallHandler({ httpbin: `http://127.0.0.1:${httpbin.port}` }),
+      });
     });
     afterAll(async () => {
       await envoy?.stop();
       await upstream?.close();
+      await httpbin?.close();
     });
 
     it.each(SCENARIOS)("$name: same status, headers, body, upstream request and logs", async (scenario) => {
@@ -145,9 +162,39 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
       expect(real.logs).toEqual([trace ? `go-filter: x-trace=${trace}` : "go-filter: no x-trace (error status returned by host: not found)", ...bodyLog]);
     });
 
+    it("answers /callout with the reply of its callout to the httpbin cluster in both", async () => {
+      const scenario: Scenario = { name: "callout", method: "GET", path: "/callout", headers: { "x-trace": "t-4" } };
+      const emulated = await throughHost(host, scenario);
+      const hostCall = httpbin.received.at(-1)!;
+      const hostReply = httpbin.sent.at(-1)!;
+      const real = await throughEnvoy(envoy, url, upstream, scenario, emulated.logs);
+      const envoyCall = httpbin.received.at(-1)!;
+      const envoyReply = httpbin.sent.at(-1)!;
+      // Each relays the uuid its own call got; everything else is the same.
+      expect(httpbin.sent.length).toBeGreaterThanOrEqual(2);
+      expect(emulated.body).toBe(hostReply);
+      expect(real.body).toBe(envoyReply);
+      expect({ ...emulated, body: "" }).toEqual({ ...real, body: "" });
+      expect(real.status).toBe(200);
+      expect(real.headers).toContainEqual(["x-callout-status", "200"]);
+      expect(real.upstream).toBeNull();
+      expect(real.logs).toEqual(["go-filter: x-trace=t-4", `go-filter: callout answered 200 with ${envoyReply.length} bytes`]);
+      // The call as the stand-in got it. Envoy also adds x-envoy-internal and
+      // x-envoy-expected-rq-timeout-ms; the host's fetchCallHandler (node's http client with a
+      // keep-alive agent) adds `connection: keep-alive`, which Envoy does not send.
+      const essentials = (call: HttpbinRequest) => ({
+        method: call.method,
+        path: call.path,
+        headers: call.headers.filter(([name]) => !name.startsWith("x-envoy-") && name !== "connection"),
+      });
+      expect(essentials(hostCall)).toEqual(essentials(envoyCall));
+      expect(essentials(envoyCall)).toEqual({ method: "GET", path: "/uuid", headers: [["host", "httpbin.org"], ["accept", "application/json"]] });
+    });
+
     it("counts every request in its metric in both (Envoy: wasmcustom.go_filter.requests)", async () => {
-      expect((await envoy.stats())["wasmcustom.go_filter.requests"]).toBe(SCENARIOS.length);
-      expect(host.metric("go_filter.requests")).toBe(SCENARIOS.length);
+      const requests = SCENARIOS.length + 1; // and /callout
+      expect((await envoy.stats())["wasmcustom.go_filter.requests"]).toBe(requests);
+      expect(host.metric("go_filter.requests")).toBe(requests);
     });
 
     it("starts the plugin with its configuration in both (Envoy once more: its main thread's VM)", () => {
