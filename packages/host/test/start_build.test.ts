@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { packageRoot } from "./paths.js";
 
 const repoRoot = join(packageRoot, "..", "..");
-// @ts-expect-error plain ESM script of the repository
+// A plain ESM script of the repository (untyped).
 const { buildForStart, buildSteps } = await import(join(repoRoot, "scripts", "start", "build.mjs"));
 
 /** A fake compiler: writes OUT and appends its name to a log, so the test sees what ran. */

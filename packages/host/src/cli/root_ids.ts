@@ -12,7 +12,8 @@
 import { HostCore } from "../host_core.js";
 import { parseWasm } from "../wasm_parser.js";
 
-const UNREGISTERED = /no root context registered for root_id/;
+/** What @getwild/core logs when no registered root context matches the host's root id. */
+export const UNREGISTERED_ROOT_LOG = /no root context registered for root_id/;
 /** Bounds the work on a huge module; root ids are short literals. */
 const MAX_CANDIDATES = 4000;
 const MAX_LENGTH = 128;
@@ -98,7 +99,7 @@ export function registeredRootIds(wasm: Uint8Array, pluginConfig: Uint8Array | u
     } catch {
       // a failed start still tells, through its log, whether a root matched
     }
-    return core.logs.records.some((r) => UNREGISTERED.test(r.message)) ? false : true;
+    return core.logs.records.some((r) => UNREGISTERED_ROOT_LOG.test(r.message)) ? false : true;
   };
   // A module that does not log the marker for an id nobody registers cannot be probed this way.
   if (probe("\u0001getwild-probe-no-such-root-id") !== false) return null;

@@ -17,7 +17,7 @@ import { loadDevKeys } from "./dev_keys.js";
 import { startDevIdp, type DevIdp } from "./dev_idp.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { clustersNamedIn } from "./config_clusters.js";
-import { registeredRootIds } from "./root_ids.js";
+import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import { watchFilter, type Watcher } from "./watch.js";
 
 export interface RunningServer {
@@ -118,7 +118,7 @@ async function loadHost(
     // filter refusing to start has its own explanation printed above the error. Every record is seen
     // here so that a root id nobody registered is recognised even below the printed level.
     onLog: (record) => {
-      if (/no root context registered for root_id/.test(record.message)) unregisteredRoot = true;
+      if (UNREGISTERED_ROOT_LOG.test(record.message)) unregisteredRoot = true;
       if (filterLog && LOG_LEVELS.indexOf(record.level) >= minimum) filterLog(formatFilterLog(record));
     },
     onLogLevel: "trace",
