@@ -45,6 +45,8 @@ export interface Idp {
   readonly refusedHandshakes: number;
   setJwks(jwks: unknown): void;
   setCacheControl(value: string | undefined): void;
+  /** true: take key set requests (they count) and never answer them, until set back to false. */
+  setStalling(stalling: boolean): void;
   /** Swaps the served certificate for new connections (HTTPS only). */
   setCertificate(certificate: ServerCertificate): void;
   /** Stops listening and drops open connections: the IdP is down. */
@@ -57,6 +59,8 @@ export interface Idp {
 export async function startIdp(options: IdpOptions): Promise<Idp> {
   let jwks = JSON.stringify(options.jwks);
   let cacheControl = options.cacheControl;
+  let stalling = false;
+  const stalled: ServerResponse[] = [];
   const fetches: JwksFetch[] = [];
   const strayRequests: string[] = [];
   const sockets = new Set<Socket>();
@@ -76,6 +80,10 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
       servername: (request.socket as TLSSocket).servername || "",
       at: Date.now(),
     });
+    if (stalling) {
+      stalled.push(response);
+      return;
+    }
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cacheControl !== undefined) headers["cache-control"] = cacheControl;
     response.writeHead(200, headers);
@@ -123,6 +131,11 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
     },
     setCacheControl(value) {
       cacheControl = value;
+    },
+    setStalling(value) {
+      stalling = value;
+      // Requests held so far are dropped (their caller has given up on them by then).
+      if (!value) for (const response of stalled.splice(0)) response.destroy();
     },
     setCertificate(certificate) {
       if (!options.tls) throw new Error("setCertificate: this IdP stand-in serves plain HTTP");

@@ -51,3 +51,8 @@ export async function onEveryWorker(envoy: EnvoyProcess, workers: number, sendOn
     expect(sent, `connections per worker after ${sent} requests: ${perWorker.join(", ")}`).toBeLessThan(64);
   }
 }
+
+/** Envoy's log lines about key fetches (with their thread ids), to explain an unexpected fetch count. */
+export function fetchLog(proxy: { envoy: EnvoyProcess }): string {
+  return proxy.envoy.logs.filter((line) => /JWKS|lease/.test(line)).join("\n");
+}

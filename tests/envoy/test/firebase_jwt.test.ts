@@ -11,7 +11,7 @@ import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
 import { eventually, send } from "../lib/client";
 import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
-import { metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
+import { fetchLog, metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
 import { repoRoot } from "../lib/locate";
 import { createTestPki, type CertificateAuthority, type TestPki } from "../lib/pki";
 import { upstreamTls } from "../lib/tls_cluster";
@@ -85,7 +85,7 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
       expect(header(received, "x-firebase-sign-in-provider")).toBe("password");
       expect(header(received, "authorization")).toBeUndefined();
     });
-    expect(idp.hits).toBe(1);
+    expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(idp.fetches[0]).toMatchObject({ authority: JWKS_AUTHORITY, servername: tls.sni, path: JWKS_PATH });
     expect(idp.strayRequests).toEqual([]);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);
@@ -128,7 +128,7 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     expect(await metric(proxy.envoy, "jwt_authn.denied")).toBe(cases.length);
     // The unknown kid made the proxy fetch the keys again once (Google may have rotated), no more.
     expect(await metric(proxy.envoy, "jwt_authn.jwks_refetch_unknown_kid")).toBe(1);
-    expect(idp.hits).toBe(2);
+    expect(idp.hits, fetchLog(proxy)).toBe(2);
     idp.setCacheControl(GOOGLE_CACHE_CONTROL);
   });
 
@@ -140,7 +140,7 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     const early = await send(url(), { authorization: `Bearer ${token}` });
     expect(early.status).toBe(401);
     expect(JSON.parse(early.body).reason).toBe("key_not_found");
-    expect(idp.hits).toBe(2);
+    expect(idp.hits, fetchLog(proxy)).toBe(2);
     const shortLived = idp.fetches[1].at;
     await eventually("the refresh of the keys fetched with max-age=5", () => (idp.hits === 3 ? true : undefined), 40_000, 250);
     // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
@@ -152,7 +152,7 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
     expect(answer.body).toBe("upstream");
     // The refresh brought Google's long max-age back: no further fetch.
-    expect(idp.hits).toBe(3);
+    expect(idp.hits, fetchLog(proxy)).toBe(3);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(3);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_failed")).toBe(0);
   });
@@ -190,7 +190,9 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
     expect(upstream.received).toEqual([]);
     expect(await metric(proxy.envoy, "jwt_authn.denied.jwks_unavailable")).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${CLUSTER}.upstream_cx_connect_fail`)).toBeGreaterThanOrEqual(1);
-    expect(idp.hits).toBe(0);
+    expect(idp.hits, fetchLog(proxy)).toBe(0);
+    // A refused connection reaches the filter as Envoy's 503 reply, not as a failed call.
+    await proxy.envoy.waitForLog(/wasm log .*JWKS fetch from googleapis www\.googleapis\.com\/.* failed: status 503;/);
   });
 
   it("recovers once the endpoint is back, after the backoff", async () => {
@@ -201,7 +203,7 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
       return answer.status === 200 ? answer : undefined;
     }, 40_000, 500);
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
-    expect(idp.hits).toBe(1);
+    expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);
     expect(await metric(proxy.envoy, "firebase_jwt.granted")).toBe(1);
   });
@@ -242,8 +244,9 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
     await statReaches(proxy.envoy, `cluster.${CLUSTER}.ssl.fail_verify_error`, 1);
     await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 1);
     await refused();
-    expect(idp.hits).toBe(0);
+    expect(idp.hits, fetchLog(proxy)).toBe(0);
     expect(idp.refusedHandshakes).toBeGreaterThanOrEqual(1);
+    await proxy.envoy.waitForLog(/wasm log .*JWKS fetch from googleapis www\.googleapis\.com\/.* failed: status 503;/);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(0);
   });
 
@@ -251,7 +254,7 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
     idp.setCertificate(pki.serverCertificate(ca, "www.googleapis.com.evil.example"));
     await statReaches(proxy.envoy, `cluster.${CLUSTER}.ssl.fail_verify_san`, 1);
     await refused();
-    expect(idp.hits).toBe(0);
+    expect(idp.hits, fetchLog(proxy)).toBe(0);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(0);
   });
 
@@ -263,7 +266,7 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
       const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 8_000 });
       return answer.status === 200 ? answer : undefined;
     }, 40_000, 500);
-    expect(idp.hits).toBe(1);
+    expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${CLUSTER}.ssl.handshake`)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);
   });

@@ -12,7 +12,7 @@ import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
 import { eventually, send, type Answer } from "../lib/client";
 import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
-import { metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
+import { fetchLog, metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
 import { createTestPki, type CertificateAuthority, type TestPki } from "../lib/pki";
 import { upstreamTls } from "../lib/tls_cluster";
 import { jwksOf, mint, nowSeconds, signingKey, tamper, type SigningKey } from "../lib/tokens";
@@ -112,9 +112,11 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
       expect(header(received, "x-caller")).toBeUndefined();
       expect(header(received, "authorization")).toBeUndefined();
     });
-    expect(login.hits).toBe(1);
+    // The services key set is fetched on the first tick too, maybe by another VM; user tokens do not wait for it.
+    await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_success", 2);
+    expect(login.hits, fetchLog(proxy)).toBe(1);
     expect(login.fetches[0]).toMatchObject({ authority: usersUri.host, servername: tls.sni, path: usersUri.pathname });
-    expect(mesh.hits).toBe(1);
+    expect(mesh.hits, fetchLog(proxy)).toBe(1);
     expect(mesh.fetches[0]).toMatchObject({ authority: services.remote_jwks.authority, servername: "", path: services.remote_jwks.path });
     expect([...login.strayRequests, ...mesh.strayRequests]).toEqual([]);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(2);
@@ -170,8 +172,8 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
     mesh.setCacheControl("max-age=3600");
     expect(upstream.received.length).toBe(before);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_refetch_unknown_kid")).toBe(1);
-    expect(mesh.hits).toBe(2);
-    expect(login.hits).toBe(1);
+    expect(mesh.hits, fetchLog(proxy)).toBe(2);
+    expect(login.hits, fetchLog(proxy)).toBe(1);
   });
 
   it("refreshes a key set when its max-age says, and so picks up a rotated key; the other set is left alone", async () => {
@@ -180,7 +182,7 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
     const token = await serviceToken(rotated);
     // The unknown-kid refetch of the previous test was less than 30 s ago: this kid waits for the refresh.
     expectRefused(await send(url(), { [SERVICE_HEADER]: token }), 401, "invalid_token", "key_not_found", "rotated kid before the refresh");
-    expect(mesh.hits).toBe(2);
+    expect(mesh.hits, fetchLog(proxy)).toBe(2);
     const shortLived = mesh.fetches[1].at;
     await eventually("the refresh of the keys fetched with max-age=5", () => (mesh.hits === 3 ? true : undefined), 40_000, 250);
     // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
@@ -191,8 +193,8 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
     }, 5_000, 250);
     expect(header(upstream.received.at(-1)!, "x-caller")).toBe("billing");
     // login's keys came with max-age=3600: not fetched again.
-    expect(login.hits).toBe(1);
-    expect(mesh.hits).toBe(3);
+    expect(login.hits, fetchLog(proxy)).toBe(1);
+    expect(mesh.hits, fetchLog(proxy)).toBe(3);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(4);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_failed")).toBe(0);
   });
@@ -234,6 +236,8 @@ envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
     expect(await stat(proxy.envoy, `cluster.${LOGIN}.upstream_cx_connect_fail`)).toBeGreaterThanOrEqual(1);
     expect(await stat(proxy.envoy, `cluster.${MESH}.upstream_cx_connect_fail`)).toBeGreaterThanOrEqual(1);
     expect(login.hits + mesh.hits).toBe(0);
+    // A refused connection reaches the filter as Envoy's 503 reply, not as a failed call.
+    await proxy.envoy.waitForLog(/wasm log .*JWKS fetch from mesh_ca mesh-ca\.internal\/keys failed: status 503;/);
   });
 
   it("recovers once they are back, after the backoff", async () => {
@@ -248,8 +252,8 @@ envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
     const received = upstream.received.at(-1)!;
     expect(header(received, "x-user-id")).toBe("user|42");
     expect(header(received, "x-caller")).toBe("billing");
-    expect(login.hits).toBe(1);
-    expect(mesh.hits).toBe(1);
+    expect(login.hits, fetchLog(proxy)).toBe(1);
+    expect(mesh.hits, fetchLog(proxy)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(2);
   });
 });
@@ -291,17 +295,19 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
     await statReaches(proxy.envoy, `cluster.${LOGIN}.ssl.fail_verify_error`, 1);
     await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 1);
     await userRefused();
-    expect(login.hits).toBe(0);
+    expect(login.hits, fetchLog(proxy)).toBe(0);
     expect(login.refusedHandshakes).toBeGreaterThanOrEqual(1);
+    // A refused certificate reaches the filter as Envoy's 503 reply, not as a failed call.
+    await proxy.envoy.waitForLog(/wasm log .*JWKS fetch from login login\.example\.com\/\.well-known\/jwks\.json failed: status 503;/);
     expect((await send(`${proxy.url}/orders`, { [SERVICE_HEADER]: await serviceToken(k.service) })).status).toBe(200);
-    expect(mesh.hits).toBe(1);
+    expect(mesh.hits, fetchLog(proxy)).toBe(1);
   });
 
   it("refuses a certificate from the trusted CA for another name", async () => {
     login.setCertificate(pki.serverCertificate(ca, "login.example.com.evil.example"));
     await statReaches(proxy.envoy, `cluster.${LOGIN}.ssl.fail_verify_san`, 1);
     await userRefused();
-    expect(login.hits).toBe(0);
+    expect(login.hits, fetchLog(proxy)).toBe(0);
   });
 
   it("accepts the trusted CA's certificate for the name", async () => {
@@ -311,7 +317,47 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
       const answer = await send(`${proxy.url}/orders`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 6_000 });
       return answer.status === 200 ? answer : undefined;
     }, 40_000, 500);
-    expect(login.hits).toBe(1);
+    expect(login.hits, fetchLog(proxy)).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${LOGIN}.ssl.handshake`)).toBe(1);
+  });
+});
+
+envoyDescribe("jwt-authn in Envoy, the services key server taking requests and never answering", () => {
+  let pki: TestPki;
+  let k: Keys;
+  let login: Idp;
+  let mesh: Idp;
+  let upstream: Upstream;
+  let proxy: ExampleInEnvoy;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    const ca = pki.authority("test-ca");
+    k = await keys();
+    ({ login, mesh } = await keyServices(pki, ca, k));
+    mesh.setStalling(true);
+    upstream = await startUpstream();
+    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+  });
+  afterAll(async () => {
+    await proxy?.envoy.stop();
+    await login?.close();
+    await mesh?.close();
+    await upstream?.close();
+    pki?.remove();
+  });
+
+  it("answers a request waiting for those keys once the callout times out (no hang), and logs the timeout", async () => {
+    await eventually("the first fetch at the stalling key server", () => (mesh.hits >= 1 ? true : undefined), 10_000, 50);
+    // The request arrives while the fetch is in flight: it waits for it. Bound: the callout timeout
+    // (1 s) plus two ticks, as the filter documents, with room; not a speed.
+    const answer = await send(`${proxy.url}/orders`, { [SERVICE_HEADER]: await serviceToken(k.service) }, { noAnswerAfterMs: 6_000 });
+    expectRefused(answer, 401, "invalid_token", "jwks_unavailable", "service token");
+    expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_failed")).toBeGreaterThanOrEqual(1);
+    // Envoy's async client ends a timed-out callout with its own 504 reply, not a failed call.
+    await proxy.envoy.waitForLog(/wasm log .*JWKS fetch from mesh_ca mesh-ca\.internal\/keys failed: status 504;/);
+    expect(await stat(proxy.envoy, `cluster.${MESH}.upstream_rq_timeout`)).toBeGreaterThanOrEqual(1);
+    // User tokens are not held up by the other key set.
+    expect((await send(`${proxy.url}/orders`, { authorization: `Bearer ${await userToken(k.user)}` })).status).toBe(200);
   });
 });
