@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// What a user gets from `npm i`: every package under packages/ is packed with `pnpm pack`, installed with
-// plain npm into a new project outside the workspace, and a custom filter using @getwild/core and
+// What a user gets from `npm i`: every package under packages/ is packed with `pnpm pack` (once, by the
+// global setup), installed with plain npm into a new project outside the workspace, and a custom filter using @getwild/core and
 // @getwild/jwt (and @getwild/getwild) is built there with asc (published asconfig base) and run in the installed @getwild/host.
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readPacks, run } from "../lib/pack.js";
+import { b64url, hs } from "../lib/hs.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..", "..");
 const fixture = join(here, "..", "fixture");
-const PNPM = ["-y", "pnpm@12.4.2"];
 const packageDirs = readdirSync(join(repo, "packages")).filter((d) => existsSync(join(repo, "packages", d, "package.json")));
 
 let work: string;
@@ -21,39 +22,13 @@ let project: string;
 const tarballs = new Map<string, string>(); // package name → tarball path
 const manifests = new Map<string, Record<string, any>>(); // package name → packed package.json
 
-function run(cmd: string, args: string[], cwd: string, input?: string): string {
-  const r = spawnSync(cmd, args, { cwd, input, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** Every file the host's package.json points at exists (its build is complete). */
-function hostBuilt(): boolean {
-  const hostDir = join(repo, "packages", "host");
-  const m = JSON.parse(readFileSync(join(hostDir, "package.json"), "utf8"));
-  const targets = [m.main, m.types, ...Object.values<string>(m.exports["."]), ...Object.values<string>(m.bin ?? {})];
-  return targets.every((t) => existsSync(join(hostDir, t)));
-}
-
-const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
-function hs(alg: "HS256" | "HS384", secret: Buffer, claims: object): string {
-  const input = `${b64url(JSON.stringify({ alg, typ: "JWT" }))}.${b64url(JSON.stringify(claims))}`;
-  const mac = createHmac(alg === "HS256" ? "sha256" : "sha384", secret).update(input).digest();
-  return `${input}.${b64url(mac)}`;
-}
-
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "getwild-packaging-"));
   expect(relative(repo, work).startsWith("..")).toBe(true); // outside the workspace
-  // The root `pnpm test` builds first; a lone run of this package builds the host itself.
-  if (!hostBuilt()) run("npx", [...PNPM, "--filter", "@getwild/host", "run", "build"], repo);
-  const packed = join(work, "tarballs");
-  mkdirSync(packed);
-  run("npx", [...PNPM, "-r", "--filter", "./packages/*", "pack", "--pack-destination", packed], repo);
-  for (const file of readdirSync(packed)) {
-    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", join(packed, file), "package/package.json"], { encoding: "utf8" }));
-    tarballs.set(manifest.name, join(packed, file));
-    manifests.set(manifest.name, manifest);
+  expect(relative(repo, inject("packDir")).startsWith("..")).toBe(true);
+  for (const [name, { tarball, manifest }] of readPacks(inject("packDir"))) {
+    tarballs.set(name, tarball);
+    manifests.set(name, manifest);
   }
 }, 300_000);
 
@@ -79,7 +54,8 @@ describe("published packages", () => {
       const deps = { ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies };
       for (const [dep, range] of Object.entries<string>(deps)) {
         expect(range, `${name} → ${dep}`).not.toMatch(/^(workspace|file|link):/);
-        if (dep.startsWith("@getwild/")) expect(manifests.get(dep)?.version, `${name} → ${dep}`).toBe(range);
+        // workspace:^ is published as ^VERSION of the sibling packed with it (Changesets versions them together).
+        if (dep.startsWith("@getwild/")) expect([manifests.get(dep)?.version, `^${manifests.get(dep)?.version}`], `${name} → ${dep}`).toContain(range);
       }
     }
   });
@@ -118,7 +94,7 @@ describe("published packages", () => {
         null,
       ];
       const jwks = JSON.stringify({ keys: [{ kty: "oct", k: b64url(secret), alg: "HS256" }] });
-      out = JSON.parse(run("node", ["run.mjs"], project, JSON.stringify({ jwks, tokens })));
+      out = JSON.parse(run("node", ["run.mjs"], project, { input: JSON.stringify({ jwks, tokens }) }));
     }, 300_000);
 
     it("installs the published versions from the tarballs (nothing from the workspace)", () => {
