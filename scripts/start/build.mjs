@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What `pnpm start` builds before serving: the getwild CLI (@getwild/host) and the release .wasm of each
-// example it serves, nothing else (no debug builds, no size reports), all at once, one progress line per
-// step. A step whose output is newer than every input it reads is skipped.
+// What `pnpm start` builds before serving: the getwild bin of @getwild/host and the release .wasm of each
+// example it serves, nothing else (no library build or type declarations, no debug builds, no size
+// reports), all at once, one progress line per step. A step whose output is newer than every input it
+// reads is skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -38,10 +39,14 @@ export function buildSteps(repoRoot, examples) {
   const host = join(repoRoot, "packages", "host");
   const steps = [
     {
+      // Only the bin, as one ESM bundle (about a second): the package's full build also writes the
+      // library, CJS and type declarations, which serving does not use and which take most of a minute.
+      // No clean: the rest of dist/ stays as the last full build left it.
       name: "getwild CLI",
-      what: "tsup in packages/host",
+      what: "tsup src/cli/main.ts -> dist/cli.js",
       cwd: host,
-      command: [join(host, "node_modules", "tsup", "dist", "cli-default.js")],
+      command: [join(host, "node_modules", "tsup", "dist", "cli-default.js"), "--no-config", "--entry.cli", "src/cli/main.ts",
+        "--format", "esm", "--target", "node20", "--out-dir", "dist"],
       fresh: () => outputTime(join(host, "dist", "cli.js")) > newestInput([join(host, "src"), join(host, "package.json"), join(host, "tsup.config.ts")]),
     },
   ];

@@ -51,7 +51,8 @@ describe("pnpm start --build", () => {
     expect(log).toEqual([
       `${join(root, "examples", "alpha", "build", "filter.wasm")} --target release`,
       `${join(root, "examples", "beta", "build", "filter.wasm")} --target release`,
-      `${join(root, "packages", "host", "dist", "cli.js")} `,
+      // Only the bin, no config (so no clean of dist/, no type declarations).
+      `${join(root, "packages", "host", "dist", "cli.js")} --no-config --entry.cli src/cli/main.ts --format esm --target node20 --out-dir dist`,
     ]);
     for (const name of ["getwild CLI", "alpha", "beta"]) {
       expect(lines.some((l) => l.startsWith(`build: ${name}: `) && l.endsWith(" ..."))).toBe(true);
