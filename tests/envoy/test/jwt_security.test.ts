@@ -2,7 +2,9 @@
 // Issue 12 through real Envoy with examples/jwt-authn as shipped (its envoy.yaml and
 // plugin-config.json; key services are local stand-ins): path tricks that would move a request from
 // a protected rule to a weaker one, duplicate and smuggled tokens, and a forged token beside a valid
-// one under allow_missing. Requests are written byte for byte on a raw socket, because fetch and
+// one under allow_missing; cookie and query-parameter smuggling through a second Envoy whose
+// configuration (the harness's pluginConfiguration rewrite) lets the users provider read a cookie
+// and a parameter too. Requests are written byte for byte on a raw socket, because fetch and
 // node:http would normalise the path or merge repeated headers before Envoy saw them.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -56,6 +58,15 @@ function raw(port: number, path: string, headers: Array<[string, string]>): Prom
   });
 }
 
+/** plugin-config.json with the users provider also reading a cookie and a query parameter. */
+function withCookieAndParam(): string {
+  const copy = structuredClone(config);
+  copy.providers.users.from_headers = [{ name: "authorization", value_prefix: "Bearer " }];
+  copy.providers.users.from_cookies = ["session"];
+  copy.providers.users.from_params = ["access_token"];
+  return JSON.stringify(copy);
+}
+
 envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
   let pki: TestPki;
   let login: Idp;
@@ -63,6 +74,8 @@ envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
   let upstream: Upstream;
   let proxy: ExampleInEnvoy;
   let port: number;
+  let cookieProxy: ExampleInEnvoy;
+  let cookiePort: number;
   let user: string, forgedUser: string, service: string, forgedService: string;
 
   beforeAll(async () => {
@@ -87,11 +100,20 @@ envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
       trustedCa: { [users.remote_jwks.cluster]: ca.certFile },
     }, { concurrency: 1 });
     port = Number(new URL(proxy.url).port);
+    // The same example with the users provider also reading a cookie and a query parameter (the
+    // shipped configuration reads headers only), to send cookie and parameter smuggling through Envoy.
+    cookieProxy = await startExample(EXAMPLE, {
+      clusters: { backend: upstream, [users.remote_jwks.cluster]: login, [services.remote_jwks.cluster]: mesh },
+      trustedCa: { [users.remote_jwks.cluster]: ca.certFile },
+      pluginConfiguration: withCookieAndParam(),
+    }, { concurrency: 1 });
+    cookiePort = Number(new URL(cookieProxy.url).port);
     // Warm both key sets: one request that needs each.
     expect((await raw(port, "/admin/warm", [["authorization", `Bearer ${user}`], [SERVICE_HEADER, service]])).status).toBe(200);
   });
   afterAll(async () => {
     await proxy?.envoy.stop();
+    await cookieProxy?.envoy.stop();
     await login?.close();
     await mesh?.close();
     await upstream?.close();
@@ -99,9 +121,9 @@ envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
   });
 
   /** Sends and returns the answer and whether the upstream got anything. */
-  async function attempt(path: string, headers: Array<[string, string]>) {
+  async function attempt(path: string, headers: Array<[string, string]>, to = port) {
     const before = upstream.received.length;
-    const answer = await raw(port, path, headers);
+    const answer = await raw(to, path, headers);
     return { ...answer, reached: upstream.received.slice(before) };
   }
 
@@ -173,5 +195,32 @@ envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
     const alone = await attempt("/public/a", [[SERVICE_HEADER, service]]);
     expect(alone.status).toBe(200);
     expect(alone.reached[0]!.headers.map(([n]) => n)).not.toContain(SERVICE_HEADER);
+  });
+
+  it.each([
+    ["two cookies of one name in one Cookie header", "/orders", [["cookie", "session=USER; session=FORGED"]]],
+    ["two Cookie headers", "/orders", [["cookie", "session=FORGED"], ["cookie", "a=1; session=USER"]]],
+    ["a percent-encoded cookie name", "/orders", [["cookie", "sess%69on=FORGED; session=USER"]]],
+    ["a query parameter given twice", "/orders?access_token=USER&access_token=FORGED", []],
+    ["an encoded parameter name beside the plain one", "/orders?access%5Ftoken=FORGED&access_token=USER", []],
+    ["a parameter and a cookie", "/orders?access_token=USER", [["cookie", "session=FORGED"]]],
+  ] as Array<[string, string, Array<[string, string]>]>)("%s (users reading a cookie and a parameter too): 400 multiple_tokens", async (_what, path, headers) => {
+    const fill = (v: string) => v.replace("FORGED", forgedUser).replace("USER", user);
+    const answer = await attempt(fill(path), headers.map(([n, v]) => [n, fill(v)]), cookiePort);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ error: "invalid_request", reason: "multiple_tokens" });
+    expect(answer.reached).toEqual([]);
+  });
+
+  it("one token at every place, percent-encoded in the query: passes, and the upstream gets none of it", async () => {
+    const encoded = user.replaceAll(".", "%2E");
+    const answer = await attempt(`/orders?x=1&access_token=${encoded}&access%5Ftoken=${user}`, [["authorization", `Bearer ${user}`], ["cookie", `a=1; session=${user}`], ["cookie", `session="${user}"; b=2`]], cookiePort);
+    expect(answer.status).toBe(200);
+    expect(answer.reached).toHaveLength(1);
+    const got = answer.reached[0]!;
+    expect(got.path).toBe("/orders?x=1");
+    expect(got.headers.filter(([n]) => n === "cookie").map(([, v]) => v).join("; ")).toBe("a=1; b=2");
+    expect(got.headers.map(([n]) => n)).not.toContain("authorization");
+    expect(JSON.stringify(got.headers)).not.toContain(user.split(".")[2]!);
   });
 });
