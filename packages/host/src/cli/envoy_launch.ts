@@ -44,6 +44,8 @@ export interface Launch {
 
 /** Envoy's names for serve's levels. */
 const ENVOY_LEVEL: Record<string, string> = { warn: "warning" };
+/** Envoy's log line when a signal asks it to stop. */
+const SHUTDOWN_NOTE = /^\[warn\] envoy main: caught (ENVOY_)?SIG[A-Z]+$/;
 /** How many of Envoy's lines to keep for error messages (the rest are only printed). */
 const KEPT_LINES = 200;
 
@@ -69,9 +71,12 @@ export async function launchEnvoy(s: LaunchSettings): Promise<Launch> {
     {
       filterLog: s.sinks.filterLog,
       accessLog: s.sinks.accessLog,
-      // Envoy's notes on its own shutdown ("caught SIGTERM") are not news to whoever stopped it; its
-      // lines before it is ready are held, since a failed start is summed up in the error instead.
-      envoyLog: envoyLog && ((line) => (stopping ? undefined : held === null ? envoyLog(line) : held.push(line))),
+      // Envoy's notes on its own shutdown ("caught SIGTERM", or SIGINT when Ctrl-C reaches it directly)
+      // are not news to whoever stopped it; its lines before it is ready are held, since a failed start
+      // is summed up in the error instead.
+      envoyLog:
+        envoyLog &&
+        ((line) => (stopping || SHUTDOWN_NOTE.test(line) ? undefined : held === null ? envoyLog(line) : held.push(line))),
     },
     () => envoyPid,
   );
