@@ -101,14 +101,15 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     expect(upstream.received.at(-1)!.path).toBe("/healthz");
   });
 
-  it("refuses missing, expired, wrong-audience, wrong-issuer, tampered and unknown-kid tokens with RFC 6750 challenges", async () => {
+  it("refuses missing, expired, foreign-audience, other-project (issuer), tampered and unknown-kid tokens with RFC 6750 challenges", async () => {
     const stranger = await signingKey("not-google");
     const now = nowSeconds();
     const cases: Array<[string, Record<string, string>, number, string, string]> = [
       ["missing", {}, 401, "", "missing"],
       ["expired", { authorization: `Bearer ${await idToken(key, { exp: now - 3600, iat: now - 7200, auth_time: now - 7200 })}` }, 401, "invalid_token", "expired"],
-      ["another project", { authorization: `Bearer ${await idToken(key, { aud: "someone-else" })}` }, 403, "invalid_token", "audience_not_allowed"],
+      ["this issuer, another audience", { authorization: `Bearer ${await idToken(key, { aud: "someone-else" })}` }, 403, "invalid_token", "audience_not_allowed"],
       ["another issuer", { authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else" })}` }, 401, "invalid_token", "issuer_not_allowed"],
+      ["another project", { authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else", aud: "someone-else" })}` }, 401, "invalid_token", "issuer_not_allowed"],
       ["tampered", { authorization: `Bearer ${tamper(await idToken(key), { sub: "admin-uid" })}` }, 401, "invalid_token", "signature_invalid"],
       ["unknown kid", { authorization: `Bearer ${await idToken(stranger)}` }, 401, "invalid_token", "key_not_found"],
     ];
@@ -117,12 +118,13 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     idp.setCacheControl("public, max-age=5");
     const before = upstream.received.length;
     for (const [what, headers, status, error, reason] of cases) {
+      const counted = (await metric(proxy.envoy, `jwt_authn.denied.${reason}`)) ?? 0;
       const answer = await send(url(), headers);
       const realm = `Bearer realm="${proxy.url}/profile"`;
       expect(answer.status, what).toBe(status);
       expect(answer.headers["www-authenticate"], what).toBe(error === "" ? realm : `${realm}, error="${error}"`);
       expect(JSON.parse(answer.body), what).toEqual({ error: error === "" ? "unauthorized" : error, reason });
-      expect(await metric(proxy.envoy, `jwt_authn.denied.${reason}`), what).toBe(1);
+      expect(await metric(proxy.envoy, `jwt_authn.denied.${reason}`), what).toBe(counted + 1);
     }
     expect(upstream.received.length).toBe(before);
     expect(await metric(proxy.envoy, "jwt_authn.denied")).toBe(cases.length);
