@@ -17,7 +17,9 @@ export class ConfigResult {
   constructor(public config: FilterConfig | null, public error: string) {}
 }
 
-const TOP = ["providers", "rules", "unmatched", "bypass_cors_preflight", "audience_failure_status", "failure_body",
+// "$schema" lets a configuration file name its JSON Schema for editors (schema/jwt-authn.schema.json);
+// the filter only checks that it is a string.
+const TOP = ["$schema", "providers", "rules", "unmatched", "bypass_cors_preflight", "audience_failure_status", "failure_body",
   "realm", "jwks_unavailable", "jwt_cache_size", "jwt_cache_bytes", "stat_prefix", "tick_ms", "path_with_escaped_slashes_action"];
 /**
  * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
@@ -40,6 +42,7 @@ export function parseFilterConfig(text: string): ConfigResult {
   const f = new Fields();
   const c = new FilterConfig();
   f.only(root, "", TOP);
+  f.string(root, "$schema", "$schema", "");
   const providers = f.object(root, "providers", "providers");
   if (providers === null || providers.length == 0) f.fail("providers", "at least one provider is required");
   else {
@@ -150,6 +153,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     f.only(h, hp, ["name", "value_prefix"]);
     const hn = f.string(h, "name", hp + ".name", "", true);
     if (!h.has("name")) f.fail(hp + ".name", "is required");
+    else if (!headerName(hn)) f.fail(hp + ".name", "must be a header name (letters, digits, -, _, no pseudo-header)");
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(hn), f.string(h, "value_prefix", hp + ".value_prefix", "")));
   }
   p.fromCookies = f.strings(v, "from_cookies", path + ".from_cookies");
