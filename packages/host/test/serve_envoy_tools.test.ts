@@ -100,6 +100,27 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy with serve's tools", () => 
     expect(configured.at(-1)).toBe("[info] wasm log test (main): configure config=second");
   });
 
+  it("--failure-policy reaches Envoy: after a trap FAIL_CLOSED keeps answering 503, FAIL_OPEN lets requests pass; Envoy's error is printed", async () => {
+    const trap = { headers: { "x-scenario": "trap" } };
+    const closed = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", "0"], async (url, run) => {
+      expect((await fetch(`${url}/`, trap)).status).toBe(503);
+      expect((await fetch(`${url}/`)).status).toBe(503);
+      await until(() => run.out.filter((l) => /^GET \/ -> 503 /.test(l)).length === 2, "two 503 access-log lines");
+    });
+    expect(closed.code).toBe(ExitCode.Ok);
+    expect(closed.out.filter((l) => l.startsWith("GET / -> "))).toEqual([expect.stringMatching(/ wasm_fail_stream \d+ms$/), expect.stringMatching(/ wasm_fail_stream \d+ms$/)]);
+    // Envoy's own line about the trap, marked as Envoy's, on stderr, with the lines of its backtrace under it.
+    expect(closed.err[0]).toBe("[error] envoy wasm: Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable");
+    expect(closed.err).toContain("Proxy-Wasm plugin in-VM backtrace:");
+    const open = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", "0", "--failure-policy", "FAIL_OPEN", "--quiet"], async (url) => {
+      expect((await fetch(`${url}/`, trap)).status).toBe(503);
+      const after = await fetch(`${url}/`);
+      expect(after.status).toBe(200);
+      expect(after.headers.get("x-echo-upstream")).toBe("getwild");
+    });
+    expect(open.code).toBe(ExitCode.Ok);
+  });
+
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`the built bin stops Envoy on ${signal} and exits 0`, async () => {
       const bin = join(packageRoot, "dist", "cli.js");
