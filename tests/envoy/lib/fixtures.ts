@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builds the suite's AssemblyScript fixture filters (tests/envoy/fixtures/NAME, each with its own
 // asconfig.json on @getwild/core, like the examples). A build is reused while it is newer than every
-// source file of the fixture, so a run after the first costs nothing. Output goes to the fixture's
+// source file of the fixture and of @getwild/core, so a run after the first costs nothing. Output goes to the fixture's
 // git-ignored build/ folder.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -25,7 +25,8 @@ function newestSource(dir: string): number {
 export function buildAscFixture(name: string, outFile: string): string {
   const dir = join(fixturesDir, name);
   const wasm = join(dir, outFile);
-  if (existsSync(wasm) && statSync(wasm).mtimeMs >= newestSource(dir)) return wasm;
+  const newest = Math.max(newestSource(dir), newestSource(join(repoRoot, "packages", "core", "assembly")));
+  if (existsSync(wasm) && statSync(wasm).mtimeMs >= newest) return wasm;
   const asc = join(repoRoot, "tests", "envoy", "node_modules", ".bin", "asc");
   const run = spawnSync(asc, ["--target", "release"], { cwd: dir, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`asc failed for fixture ${name}:\n${run.stdout}${run.stderr}`);
