@@ -157,6 +157,21 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     const quiet = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--config", config, "--port", "0", "--log-level", "warn"]);
     expect(quiet.code).toBe(ExitCode.Ok);
     expect(quiet.out.filter((l) => l.includes("wasm log"))).toEqual([]);
+
+    // Bytes that are not UTF-8 (sent as a BytesValue) reach the filter as they do in the emulator: the
+    // filter's own decoding of them logs the same line in both.
+    const binary = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.bin");
+    writeFileSync(binary, Buffer.from([0x61, 0xff, 0xfe, 0x00, 0x62, 0xc3]));
+    const emulatorLines: string[] = [];
+    const emulated = await serve(parseServeArgs(["--filter", fixturePath("filter"), "--root-id", "test", "--config", binary, "--port", "0"])!, {
+      filterLog: (l) => emulatorLines.push(l),
+      accessLog: null,
+    });
+    await emulated.close();
+    const expected = emulatorLines.find((l) => l.includes("configure config="))!.replace(/^.*configure config=/, "");
+    const bytes = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--config", binary, "--port", "0"]);
+    expect(bytes.code).toBe(ExitCode.Ok);
+    expect(bytes.out).toContain(`[info] wasm log test (main): configure config=${expected}`);
   });
 
   it("exits with serve's codes: 5 for a rejected configuration, 6 for a busy port, 2 for a cluster URL with a path", async () => {

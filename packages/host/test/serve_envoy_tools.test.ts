@@ -54,14 +54,16 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy with serve's tools", () => 
     expect(r.err.join("\n")).toContain("or --dev-idp mesh_ca");
   });
 
-  it("--admin-port: Envoy's admin on that port, with the filter's metrics in /stats; off: no admin line", async () => {
+  it("--admin-port: Envoy's admin on that port, with the filter's metrics in /stats (and --workers as Envoy's concurrency); off: no admin line", async () => {
     const adminPort = await freePort();
-    const r = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", "0", "--admin-port", String(adminPort), "--quiet"], async (url) => {
+    const r = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", "0", "--admin-port", String(adminPort), "--workers", "2", "--quiet"], async (url) => {
       await fetch(`${url}/`);
       await fetch(`${url}/`);
       const stats = await (await fetch(`http://127.0.0.1:${adminPort}/stats`)).text();
       // Envoy names a filter's metrics with a `wasmcustom.` prefix.
       expect(stats).toMatch(/^wasmcustom\.requests_total: 2$/m);
+      // --workers is Envoy's --concurrency.
+      expect(stats).toMatch(/^server\.concurrency: 2$/m);
     });
     expect(r.code).toBe(ExitCode.Ok);
     expect(r.out).toContain(`getwild serve: admin: http://127.0.0.1:${adminPort}/stats (Envoy's stats, the filter's metrics among them)`);
