@@ -70,6 +70,7 @@ const invalid: [string, unknown][] = [
   ["the firebase preset with an issuer", { providers: { p: { ...fb, issuer: "x" } } }],
   ["a firebase project id with upper case", { providers: { p: { firebase: { project_id: "My_Project" } } } }],
   ["a pseudo-header as output header", { providers: { p: { ...fb, claim_to_headers: [{ header_name: ":path", claim_name: "sub" }] } } }],
+  ["a pseudo-header as token header", { providers: { p: { ...fb, from_headers: [{ name: ":authority" }] } } }],
   ["a cookie name with =", { providers: { p: { ...fb, from_cookies: ["a=b"] } } }],
   ["a clock skew over 300 s", { providers: { p: { ...fb, clock_skew_seconds: 301 } } }],
   ["a rule with path and prefix", { providers: { p: fb }, rules: [{ match: { path: "/a", prefix: "/" } }] }],
