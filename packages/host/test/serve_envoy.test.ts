@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { ExitCode } from "../src/cli/errors.js";
+import { HOW_TO_GET_ENVOY } from "../src/envoy/index.js";
 import { serve } from "../src/cli/serve.js";
 import { parseServeArgs } from "../src/cli/args.js";
 import { ENVOY, cleanups, example, freePort, httpbinStandin, loopbackServer, serveEnvoy, until } from "./serve_envoy_helpers.js";
@@ -191,5 +192,20 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     const prefixed = await serveEnvoy(["--filter", fixturePath("filter"), "--cluster", "auth=http://127.0.0.1:9/prefix"]);
     expect(prefixed.code).toBe(ExitCode.BadArguments);
     expect(prefixed.err.join("\n")).toMatch(/--cluster auth: an Envoy cluster is an address, so with --envoy the URL cannot have a path/);
+  });
+});
+
+describe("getwild serve --envoy without an Envoy", () => {
+  it("exits 7 and says how to get one when GETWILD_ENVOY names no file", async () => {
+    const previous = process.env.GETWILD_ENVOY;
+    process.env.GETWILD_ENVOY = "/nonexistent/envoy";
+    try {
+      const r = await serveEnvoy(["--filter", example("hello"), "--root-id", "hello", "--port", "0"]);
+      expect(r.code).toBe(ExitCode.EnvoyMissing);
+      expect(r.err).toEqual([`getwild serve: error: --envoy: GETWILD_ENVOY=/nonexistent/envoy does not exist; ${HOW_TO_GET_ENVOY}`]);
+    } finally {
+      if (previous === undefined) delete process.env.GETWILD_ENVOY;
+      else process.env.GETWILD_ENVOY = previous;
+    }
   });
 });

@@ -35,7 +35,8 @@ Options:
   -h, --help               this help
 
 Upstream and http:// cluster addresses must be loopback (localhost, 127.x.x.x, [::1]). Exit codes:
-2 bad arguments, 3 missing file, 4 module refused, 5 configuration rejected, 6 port unavailable.`;
+2 bad arguments, 3 missing file, 4 module refused, 5 configuration rejected, 6 port unavailable,
+7 no Envoy (--envoy).`;
 
 export interface ServeOptions {
   /** Path of the filter module. */

@@ -4,7 +4,7 @@
 // reused while the pin holds; GETWILD_NO_ENVOY_INSTALL=1 turns the install off).
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { findEnvoy, type EnvoyBinary } from "../envoy/index.js";
+import { findEnvoy, HOW_TO_GET_ENVOY, type EnvoyBinary } from "../envoy/index.js";
 import { CliError, ExitCode } from "./errors.js";
 
 /** The folder of the nearest package.json above `cwd` (the user's project), else `cwd` itself. */
@@ -39,6 +39,9 @@ export function locateEnvoy(env: NodeJS.ProcessEnv, cwd: string, log: (line: str
     ignoreCacheFolder(cacheDir);
     found = findEnvoy(options);
   }
-  if (!found.ok) throw new CliError(ExitCode.EnvoyMissing, `--envoy: ${found.error}`);
+  if (!found.ok) {
+    const how = found.error.includes(HOW_TO_GET_ENVOY) ? "" : `; ${HOW_TO_GET_ENVOY}`;
+    throw new CliError(ExitCode.EnvoyMissing, `--envoy: ${found.error}${how}`);
+  }
   return found.envoy;
 }
