@@ -38,6 +38,9 @@ describe("strict token reader", () => {
     ["two Cookie headers", () => ({ method: "GET", path: "/a", headers: [[":authority", "x"], ["cookie", `session=${valid}`], ["cookie", `session=${forged}`]] as [string, string][] })],
     ["header name with _ for -", () => get("/a", { "x-token": valid, x_token: forged })],
     ["a header and a query parameter", () => get(`/a?access_token=${forged}`, { authorization: `Bearer ${valid}` })],
+    ["a parameter after ; (split there by some upstream parsers)", () => get(`/a?x=1;access_token=${forged}&access_token=${valid}`)],
+    ["a token parameter whose value runs on past a ; (another token to a ;-splitting parser)", () => get(`/a?access_token=${valid};access_token=${forged}`)],
+    ["two cookies joined with , (RFC 2965-era parsers split there)", () => get("/a", { cookie: `session=${valid}, session=${forged}` })],
   ])("%s holding two different tokens: 400 multiple_tokens, nothing upstream", async (_name, request) => {
     const host = await load(config());
     const res = await host.request(request(), { status: 200 });
@@ -62,6 +65,16 @@ describe("strict token reader", () => {
     expect(h.has("x_token")).toBe(false);
     expect(h.get("cookie")).toBe("a=1; b=2");
     expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(1);
+  });
+
+  it("strips a token parameter joined with ; and a cookie joined with , as well, keeping their neighbours", async () => {
+    const host = await load(config());
+    const res = await host.request(get(`/a?x=1;access_token=${valid};y=2&z=3`), { status: 200 });
+    expect(res.status).toBe(200);
+    expect(res.upstreamRequest!.headers.get(":path")).toBe("/a?x=1;y=2&z=3");
+    const comma = await host.request(get("/a", { cookie: `a=1, session=${valid}; b=2` }), { status: 200 });
+    expect(comma.status).toBe(200);
+    expect(comma.upstreamRequest!.headers.get("cookie")).toBe("a=1; b=2");
   });
 
   it("a cookie header left with no cookie is removed; forward keeps every occurrence", async () => {
@@ -98,7 +111,10 @@ describe("strict token reader", () => {
     expect(JSON.parse(bad.bodyText).reason).toBe("signature_invalid");
   });
 
-  it.each([["from_params", "access%5Ftoken"], ["from_cookies", "a;b"], ["from_params", "a b"]])("refuses %s name %s at configure time", async (field, name) => {
-    await expect(load(config({ [field]: [name] }))).rejects.toThrow(/proxy_on_configure returned false/);
+  it.each([
+    ["from_params", ["access%5Ftoken"]], ["from_cookies", ["a;b"]], ["from_params", ["a b"]],
+    ["from_headers", [{ name: ":path" }]], ["from_headers", [{ name: "x-a b" }]],
+  ])("refuses %s %j at configure time", async (field, value) => {
+    await expect(load(config({ [field]: value }))).rejects.toThrow(/proxy_on_configure returned false/);
   });
 });

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 12, classes 3 and 4, as a differential property through the compiled JwtAuthn: what the
 // filter verifies is what an upstream reads. The upstream's readers are standard parsers, not the
-// filter's code: WHATWG URLSearchParams for the query and the `cookie` package (npm, pinned) for the
-// Cookie header, read at every occurrence (first, last, any). For any mix of valid, forged,
+// filter's code: WHATWG URLSearchParams for the query (also on the query split at `;`, as some
+// parsers do) and the `cookie` package (npm, pinned) for the Cookie header (also on pairs split at
+// `,`, as RFC 2965-era parsers do), read at every occurrence (first, last, any). For any mix of valid, forged,
 // percent-encoded, empty and junk tokens under plain and encoded names: a request that passes
 // carried no other token than the verified one, and reaches the upstream with none left; a request
 // whose readers disagree is refused with 400.
@@ -30,11 +31,14 @@ const encodeAll = (s: string) => [...s].map((c) => "%" + c.charCodeAt(0).toStrin
 
 /** Every value an upstream's parsers read for the token's names, in order. */
 function upstreamReads(query: string, cookieHeader: string | undefined): string[] {
-  const fromQuery = new URLSearchParams(query).getAll("access_token");
+  // WHATWG splits on & only; some upstream parsers split on ; as well (Python's before 3.9.2).
+  const fromQuery = [...new URLSearchParams(query).getAll("access_token"), ...new URLSearchParams(query.replaceAll(";", "&")).getAll("access_token")];
   // The cookie package keeps the first of a repeated name, so each pair is read on its own to see
   // every occurrence (an upstream reading the last one sees that one); surrounding quotes are
   // dropped as RFC 6265 parsers such as Go's do.
-  const fromCookies = (cookieHeader ?? "").split(";").map((pair) => parseCookie(pair).session)
+  // RFC 2965-era parsers split on "," too: read both ways.
+  const pairs = (cookieHeader ?? "").split(";");
+  const fromCookies = [...pairs, ...pairs.flatMap((p) => p.split(","))].map((pair) => parseCookie(pair).session)
     .filter((v): v is string => v !== undefined).map((v) => v.replace(/^"(.*)"$/, "$1"));
   return [...fromQuery, ...fromCookies].filter((v) => v.length > 0);
 }
@@ -54,13 +58,13 @@ describe("the token the filter verifies is the token an upstream reads (differen
     const paramName = fc.constantFrom("access_token", "access_token", "access%5Ftoken", "%61ccess_token", encodeAll("access_token"), "access+token", "Access_token", "x");
     const cookieName = fc.constantFrom("session", "session", " session", "sess%69on", "Session", "other");
     const arb = fc.record({
-      params: fc.array(fc.tuple(paramName, value(), fc.boolean()), { maxLength: 4 }),
-      cookies: fc.option(fc.tuple(fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }), fc.constantFrom("; ", ";")), { nil: undefined }),
+      params: fc.array(fc.tuple(paramName, value(), fc.boolean(), fc.constantFrom("&", "&", ";")), { maxLength: 4 }),
+      cookies: fc.option(fc.tuple(fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }), fc.constantFrom("; ", ";", ", ")), { nil: undefined }),
     });
     const outcomes = { passed: 0, conflict: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(arb, async ({ params, cookies }) => {
-        const query = params.map(([n, v, eq]) => (eq ? `${n}=${v}` : n)).join("&");
+        const query = params.map(([n, v, eq, sep], i) => (i === 0 ? "" : sep) + (eq ? `${n}=${v}` : n)).join("");
         const cookieHeader = cookies === undefined ? undefined : cookies[0].map(([n, v]) => `${n}=${v}`).join(cookies[1]);
         const reads = upstreamReads(query, cookieHeader);
         const headers: Record<string, string> = cookieHeader === undefined ? {} : { cookie: cookieHeader };

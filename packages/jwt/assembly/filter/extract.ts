@@ -86,29 +86,52 @@ export function findToken(p: Provider, pairs: Array<HeaderPair>, query: string):
     for (let j = 0; j < pairs.length; j++) {
       const pair = unchecked(pairs[j]);
       if (pair.name != "cookie") continue;
+      // Split on `;` (RFC 6265), and also on `,` as RFC 2965-era parsers (some Java containers) do:
+      // `session=VALID, session=FORGED` is one junk value to the first and two tokens to the second.
       const cookies = pair.value.split(";");
       for (let k = 0; k < cookies.length; k++) {
         const c = unchecked(cookies[k]);
-        const eq = c.indexOf("=");
-        if (eq < 0) continue;
-        const name = percentDecode(trimOws(c.substring(0, eq)), false);
-        if (!p.fromCookies.includes(name)) continue;
-        found = note(found, cookieValue(c.substring(eq + 1)));
-        if (found !== null) pushOnce(found.cookieNames, name);
+        found = noteCookie(p, found, c);
+        if (!c.includes(",")) continue;
+        const sub = c.split(",");
+        for (let m = 0; m < sub.length; m++) found = noteCookie(p, found, unchecked(sub[m]));
       }
     }
   }
   if (p.fromParams.length > 0 && query.length > 0) {
+    // Read as WHATWG does (split on `&`) and as parsers that also split on `;` do (Python's before
+    // 3.9.2, several Java and PHP setups): `x=1;access_token=FORGED` is an occurrence for the latter,
+    // and `access_token=VALID;x` is `VALID;x` for the former. Every reading counts.
     const parts = query.split("&");
     for (let k = 0; k < parts.length; k++) {
       const part = unchecked(parts[k]);
-      const eq = part.indexOf("=");
-      const name = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
-      if (!p.fromParams.includes(name)) continue;
-      found = note(found, eq < 0 ? "" : percentDecode(part.substring(eq + 1), true));
-      if (found !== null) pushOnce(found.paramNames, name);
+      found = noteParam(p, found, part);
+      if (!part.includes(";")) continue;
+      const sub = part.split(";");
+      for (let j = 0; j < sub.length; j++) found = noteParam(p, found, unchecked(sub[j]));
     }
   }
+  return found;
+}
+
+/** Notes a cookie pair when its decoded name is one of the provider's cookies. */
+function noteCookie(p: Provider, found: FoundToken | null, c: string): FoundToken | null {
+  const eq = c.indexOf("=");
+  if (eq < 0) return found;
+  const name = percentDecode(trimOws(c.substring(0, eq)), false);
+  if (!p.fromCookies.includes(name)) return found;
+  found = note(found, cookieValue(c.substring(eq + 1)));
+  if (found !== null) pushOnce(found.cookieNames, name);
+  return found;
+}
+
+/** Notes `name=value` when its decoded name is one of the provider's parameters. */
+function noteParam(p: Provider, found: FoundToken | null, part: string): FoundToken | null {
+  const eq = part.indexOf("=");
+  const name = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
+  if (!p.fromParams.includes(name)) return found;
+  found = note(found, eq < 0 ? "" : percentDecode(part.substring(eq + 1), true));
+  if (found !== null) pushOnce(found.paramNames, name);
   return found;
 }
 
@@ -127,16 +150,30 @@ function cookieValue(raw: string): string {
   return percentDecode(v, false);
 }
 
-/** `query` (without `?`) without any parameter whose decoded name is in `names`. */
+/** `query` (without `?`) without any parameter whose decoded name is in `names` (`&`- or `;`-separated). */
 export function queryWithout(query: string, names: Array<string>): string {
   const parts = query.split("&");
   const kept = new Array<string>();
   for (let i = 0; i < parts.length; i++) {
-    const part = unchecked(parts[i]);
-    const eq = part.indexOf("=");
-    if (!names.includes(percentDecode(eq < 0 ? part : part.substring(0, eq), true))) kept.push(part);
+    if (paramNamed(unchecked(parts[i]), names)) continue;
+    const sub = unchecked(parts[i]).split(";");
+    const keptSub = new Array<string>();
+    for (let j = 0; j < sub.length; j++) {
+      if (!paramNamed(unchecked(sub[j]), names)) keptSub.push(unchecked(sub[j]));
+    }
+    if (keptSub.length > 0) kept.push(keptSub.join(";"));
   }
   return kept.join("&");
+}
+
+function cookieNamed(c: string, names: Array<string>): bool {
+  const eq = c.indexOf("=");
+  return eq >= 0 && names.includes(percentDecode(trimOws(c.substring(0, eq)), false));
+}
+
+function paramNamed(part: string, names: Array<string>): bool {
+  const eq = part.indexOf("=");
+  return names.includes(percentDecode(eq < 0 ? part : part.substring(0, eq), true));
 }
 
 /** Removes every cookie whose decoded name is in `names` from every Cookie header. */
@@ -150,9 +187,22 @@ export function stripCookies(headers: HeaderMap, pairs: Array<HeaderPair>, names
     const kept = new Array<string>();
     for (let k = 0; k < cookies.length; k++) {
       const c = unchecked(cookies[k]);
-      const eq = c.indexOf("=");
-      if (eq >= 0 && names.includes(percentDecode(trimOws(c.substring(0, eq)), false))) changed = true;
-      else if (trimOws(c).length > 0) kept.push(trimOws(c));
+      if (cookieNamed(c, names)) {
+        changed = true;
+        continue;
+      }
+      let rest = trimOws(c);
+      if (rest.includes(",")) {
+        // A `,`-joined pair of one of the names (see findToken) goes; the rest of the pair stays.
+        const sub = rest.split(",");
+        const keptSub = new Array<string>();
+        for (let m = 0; m < sub.length; m++) {
+          if (cookieNamed(unchecked(sub[m]), names)) changed = true;
+          else keptSub.push(unchecked(sub[m]));
+        }
+        rest = trimOws(keptSub.join(","));
+      }
+      if (rest.length > 0) kept.push(rest);
     }
     if (kept.length > 0) rebuilt.push(kept.join("; "));
   }
