@@ -24,7 +24,9 @@ import {
 import { LocalReply, GRPC_STATUS_MAX } from "./reply";
 import { Responder } from "./responder";
 
-const TOP_FIELDS: string[] = ["rules"];
+// "$schema" lets a configuration file name its JSON Schema for editors (schema/responder.schema.json);
+// it must be a string and is otherwise ignored.
+const TOP_FIELDS: string[] = ["$schema", "rules"];
 const RULE_FIELDS: string[] = ["match", "status", "headers", "body", "grpc_status", "details"];
 const MATCH_FIELDS: string[] = ["method", "path", "prefix", "headers", "any", "not"];
 
@@ -78,6 +80,8 @@ function isBlank(bytes: Uint8Array): bool {
 function readTop(reader: ConfigReader, root: JsonValue): Responder {
   let responder = new Responder();
   if (!reader.object(root, "", TOP_FIELDS)) return responder;
+  let schema = root.get("$schema");
+  if (schema !== null && reader.string(schema, "$schema") === null) return responder;
   let rules = root.get("rules");
   if (rules === null) {
     reader.fail("rules", "required field is missing");
