@@ -23,15 +23,34 @@ export interface HttpCallReply {
 /** What an automatic responder may answer: a reply, or "reset"/"timeout" to simulate those outcomes. */
 export type HttpCallOutcome = HttpCallReply | "reset" | "timeout";
 
+/** A cluster for proxy_http_call; `hosts: 0` models a cluster without any host. */
+export interface ClusterSpec {
+  name: string;
+  hosts?: number;
+}
+
+/** A reply Envoy's router builds itself (plain text), as the async client hands it to the plugin. */
+function routerReply(status: number, body: string): HttpCallReply {
+  return { status, headers: [["content-length", String(Buffer.byteLength(body))], ["content-type", "text/plain"]], body };
+}
+
 /**
  * The 504 Envoy's async client produces when a call's timeout expires; it reaches the plugin through
- * the success path. ASSUMPTION (not verified against a running Envoy, see README "Fidelity").
+ * the success path (shown in Envoy by tests/envoy differential row callout-timeout).
  */
-export const TIMEOUT_REPLY: HttpCallReply = {
-  status: 504,
-  headers: { "content-length": "24", "content-type": "text/plain" },
-  body: "upstream request timeout",
-};
+export const TIMEOUT_REPLY: HttpCallReply = routerReply(504, "upstream request timeout");
+
+/** Envoy's reply when the cluster's host refuses the connection (differential row callout-dead). */
+export const CONNECT_FAILURE_REPLY: HttpCallReply = routerReply(
+  503,
+  "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
+);
+
+/** Envoy's reply when the host closes the connection before the response headers (row callout-reset). */
+export const CONNECTION_TERMINATION_REPLY: HttpCallReply = routerReply(
+  503,
+  "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+);
 
 export class PendingCall {
   private done = false;
@@ -76,7 +95,7 @@ export class PendingCall {
     this.complete(null, { code: Status.BrokenConnection, message });
   }
 
-  /** The timeout expired: Envoy answers 504 through the success path (assumption, see TIMEOUT_REPLY). */
+  /** The timeout expired: Envoy answers 504 through the success path (TIMEOUT_REPLY). */
   timeout(): void {
     this.respond(TIMEOUT_REPLY);
   }
@@ -126,13 +145,16 @@ export function calloutImports(vm: Vm) {
       const body = mem.read(bodyPtr, bodySize);
       const trlBytes = mem.read(trlPtr, trlSize);
       if (cluster === null || hdrBytes === null || body === null || trlBytes === null) return Status.InvalidMemoryAccess;
-      if (!core.clusters.has(cluster)) return Status.BadArgument;
+      const hosts = core.clusters.get(cluster);
+      if (hosts === undefined) return Status.BadArgument;
       const headers = new HeaderMap(decodePairs(hdrBytes) ?? []);
       if (!headers.has(":path") || !headers.has(":method") || !headers.has(":authority")) return Status.BadArgument;
       const timeout = timeoutMs | 0;
       if (timeout < 0) return Status.BadArgument;
       if (body.length > 0) headers.set("content-length", String(body.length));
       if (!vm.root) return Status.BadArgument;
+      // No host to send to: Envoy's async client fails inside send(), so the call is refused.
+      if (hosts <= 0) return Status.InternalFailure;
       const token = vm.nextHttpToken();
       if (!mem.writeU32(outTokenPtr, token)) return Status.InvalidMemoryAccess;
       const deadline = timeout > 0 ? core.nowMs + timeout : null;

@@ -63,6 +63,8 @@ export class Direction {
   held: Uint8Array[] = [];
   heldEnd = false;
   heldTrailers: HeaderMap | null = null;
+  /** Body bytes the peer sent so far (Envoy's bytes received, for request.size / request.total_size). */
+  receivedBytes = 0;
   /** The peer finished sending (end_of_stream on headers/body, or trailers). */
   inputEnded = false;
   headersSeen = false;

@@ -2,6 +2,7 @@
 // Header-map host calls: which map each type means in the current context, and Envoy's statuses for absent maps.
 import { Status } from "./enums.js";
 import { encodePairs, decodePairs } from "./pairs.js";
+import { decodeHeaderValue, encodeHeaderValue } from "./header_text.js";
 import type { HeaderMap } from "./header_map.js";
 import type { Vm } from "./vm.js";
 
@@ -17,6 +18,11 @@ export function resolveMap(vm: Vm, type: number, write = false): HeaderMap | nul
 
 export function headerImports(vm: Vm) {
   const mem = vm.mem;
+  /** Header bytes from the guest, kept exactly (values need not be UTF-8, as in Envoy). */
+  const text = (ptr: number, size: number): string | null => {
+    const bytes = mem.read(ptr, size);
+    return bytes === null ? null : decodeHeaderValue(bytes);
+  };
   /** A map for reading (Envoy `getConstMap`) or writing (`getMap`), or BAD_ARGUMENT when absent. */
   const mapFor = (type: number, write: boolean): HeaderMap | Status => resolveMap(vm, type, write) ?? Status.BadArgument;
   const mutable = (type: number) => mapFor(type, true);
@@ -49,18 +55,18 @@ export function headerImports(vm: Vm) {
       return mem.writeU32(outSizePtr, map.byteSize) ? Status.Ok : Status.InvalidMemoryAccess;
     },
     proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, outPtrPtr: number, outSizePtr: number): number {
-      const key = mem.readString(keyPtr, keySize);
+      const key = text(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
       const map = readable(type);
       // In the access-log phase a missing map reads as a missing key.
       if (typeof map === "number") return inLogPhase() ? Status.NotFound : map;
       const value = map.get(key);
       if (value === undefined) return Status.NotFound;
-      return vm.copyOut(new TextEncoder().encode(value), outPtrPtr, outSizePtr);
+      return vm.copyOut(encodeHeaderValue(value), outPtrPtr, outSizePtr);
     },
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number): number {
-      const key = mem.readString(keyPtr, keySize);
-      const value = mem.readString(valPtr, valSize);
+      const key = text(keyPtr, keySize);
+      const value = text(valPtr, valSize);
       if (key === null || value === null) return Status.InvalidMemoryAccess;
       const map = mutable(type);
       if (typeof map === "number") return map;
@@ -68,8 +74,8 @@ export function headerImports(vm: Vm) {
       return Status.Ok;
     },
     proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number): number {
-      const key = mem.readString(keyPtr, keySize);
-      const value = mem.readString(valPtr, valSize);
+      const key = text(keyPtr, keySize);
+      const value = text(valPtr, valSize);
       if (key === null || value === null) return Status.InvalidMemoryAccess;
       const map = mutable(type);
       if (typeof map === "number") return map;
@@ -77,7 +83,7 @@ export function headerImports(vm: Vm) {
       return Status.Ok;
     },
     proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number): number {
-      const key = mem.readString(keyPtr, keySize);
+      const key = text(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
       const map = mutable(type);
       if (typeof map === "number") return map;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Envoy-like header map: an ordered multimap with lower-cased keys, first-value get and byte-size accounting.
 import type { Pair } from "./pairs.js";
+import { encodeHeaderValue } from "./header_text.js";
 
 export type HeadersInit = HeaderMap | Record<string, string | string[]> | readonly (readonly [string, string])[];
 
@@ -81,7 +82,7 @@ export class HeaderMap {
   /** Sum of key and value lengths in bytes: what Envoy's `byteSize()` returns for `proxy_get_header_map_size`. */
   get byteSize(): number {
     let n = 0;
-    for (const [k, v] of this.entries) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+    for (const [k, v] of this.entries) n += encodeHeaderValue(k).length + encodeHeaderValue(v).length;
     return n;
   }
 

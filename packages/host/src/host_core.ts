@@ -7,10 +7,11 @@ import { SharedDataStore } from "./shared_data.js";
 import { QueueStore } from "./queues.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
-import type { PendingCall, HttpCallOutcome } from "./callouts.js";
+import type { PendingCall, HttpCallOutcome, ClusterSpec } from "./callouts.js";
 import type { FailurePolicy, LogLevelName } from "./enums.js";
 import type { WasiSet } from "./registry.js";
 import type { ParsedImport, ParsedModule } from "./wasm_parser.js";
+import type { ConnectionOptions } from "./connection.js";
 
 export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;
 
@@ -32,8 +33,11 @@ export interface HostOptions {
   /** Run Envoy's throw-away canary VM (create, vm_start, configure) first (default true). */
   canary?: boolean;
   failurePolicy?: FailurePolicy;
-  /** Cluster names proxy_http_call may target. */
-  clusters?: string[];
+  /**
+   * Clusters proxy_http_call may target: names, or `{ name, hosts: 0 }` for a cluster without any
+   * host (Envoy's call then fails at once with INTERNAL_FAILURE and no callback).
+   */
+  clusters?: (string | ClusterSpec)[];
   /** Answers http calls automatically (the dev proxy); without it, tests answer via pendingCalls(). */
   httpCallHandler?: (call: PendingCall) => HttpCallOutcome | Promise<HttpCallOutcome>;
   clock?: Clock & { advance?(ms: number): void };
@@ -58,6 +62,12 @@ export interface HostOptions {
   onLog?: LogSink;
   /** Minimum level passed to `onLog` (default "trace": every record). Capture in `logRecords` is unaffected. */
   onLogLevel?: LogLevelName;
+  /**
+   * The downstream connection every stream reports (source/destination addresses, TLS) and the
+   * upstream address; default a plaintext client on 127.0.0.1, listener 127.0.0.1:10000, upstream
+   * 127.0.0.1:8080. A stream's own `connection` may be changed before its first callback.
+   */
+  connection?: ConnectionOptions;
   /**
    * Run the plugin's own local replies through its response callbacks, as Envoy's encoder chain does
    * (default true). false sends them straight to the client (to mimic hosts that skip the sender).
@@ -125,13 +135,15 @@ export class HostCore {
   readonly sharedData = new SharedDataStore();
   readonly queues = new QueueStore();
   readonly properties = new Map<string, Uint8Array>();
-  readonly clusters: Set<string>;
+  /** Cluster name → number of hosts (Infinity when not given). */
+  readonly clusters: Map<string, number>;
   readonly workers: Vm[] = [];
   readonly failures: VmFailureRecord[] = [];
   readonly inflight = new Set<Promise<void>>();
   /** Memories the module imports (the host creates them). */
   readonly memoryImports: ParsedImport[];
   private readonly queue: (() => void)[] = [];
+  private lastConnectionId = 0;
   private depth = 0;
 
   constructor(
@@ -143,8 +155,13 @@ export class HostCore {
     this.options = resolveOptions(raw);
     this.clock = raw.clock ?? new VirtualClock();
     this.logs = new LogStore(this.options.name, !!raw.echoLogs, raw.onLog ?? null, raw.onLogLevel ?? "trace");
-    this.clusters = new Set(raw.clusters ?? []);
+    this.clusters = new Map((raw.clusters ?? []).map((c) => (typeof c === "string" ? [c, Infinity] : [c.name, c.hosts ?? Infinity])));
     for (const [path, value] of Object.entries(raw.properties ?? {})) this.properties.set(propertyKey(path), encodePropertyValue(value));
+  }
+
+  /** Envoy numbers connections from 1; each stream of the host gets its own connection. */
+  nextConnectionId(): number {
+    return ++this.lastConnectionId;
   }
 
   /** Queue work to run once the current VM call (and the test operation around it) has returned. */

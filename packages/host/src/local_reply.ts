@@ -39,6 +39,18 @@ function httpToGrpcStatus(code: number): number {
   }
 }
 
+/**
+ * Envoy's `grpc-message` encoding (gRPC's percent-encoding): the UTF-8 bytes of the message, with
+ * bytes outside printable ASCII (0x20..0x7e) and '%' written as %XX; spaces, '/', '?' stay as they are.
+ */
+export function grpcMessageEncode(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) {
+    out += b < 0x20 || b > 0x7e || b === 0x25 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
+  }
+  return out;
+}
+
 export interface PreparedReply {
   headers: HeaderMap;
   body: Uint8Array;
@@ -58,7 +70,7 @@ export function prepareLocalReply(r: LocalResponse, isGrpc: boolean, isHead: boo
     headers.set(":status", "200");
     headers.set("content-type", "application/grpc");
     if (!headers.has("grpc-status")) headers.set("grpc-status", String(r.grpcStatus ?? httpToGrpcStatus(r.status)));
-    if (r.body.length > 0 && !isHead) headers.set("grpc-message", encodeURIComponent(r.bodyText));
+    if (r.body.length > 0 && !isHead) headers.set("grpc-message", grpcMessageEncode(r.body));
     headers.remove("content-length");
     return { headers, body: new Uint8Array(0), headersOnly: true };
   }

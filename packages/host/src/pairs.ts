@@ -8,15 +8,14 @@ export const PAIRS_MAX_BYTES = 1024 * 1024;
 
 export type Pair = [string, string];
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+import { decodeHeaderValue, encodeHeaderValue } from "./header_text.js";
 
 /** Serializes pairs: u32 count, count × (u32 key len, u32 value len), then each key and value NUL-terminated. */
 export function encodePairs(pairs: readonly (readonly [string | Uint8Array, string | Uint8Array])[]): Uint8Array {
   if (pairs.length === 0) return new Uint8Array(0);
   const raw = pairs.map(([k, v]) => [
-    typeof k === "string" ? encoder.encode(k) : k,
-    typeof v === "string" ? encoder.encode(v) : v,
+    typeof k === "string" ? encodeHeaderValue(k) : k,
+    typeof v === "string" ? encodeHeaderValue(v) : v,
   ]);
   let size = 4 + 8 * raw.length;
   for (const [k, v] of raw) size += k!.length + 1 + v!.length + 1;
@@ -73,8 +72,8 @@ export function decodePairsBytes(bytes: Uint8Array): [Uint8Array, Uint8Array][] 
   return out;
 }
 
-/** decodePairsBytes with UTF-8 strings. */
+/** decodePairsBytes as strings: UTF-8, with bytes that are not UTF-8 kept (see header_text.ts). */
 export function decodePairs(bytes: Uint8Array): Pair[] | null {
   const raw = decodePairsBytes(bytes);
-  return raw ? raw.map(([k, v]) => [decoder.decode(k), decoder.decode(v)]) : null;
+  return raw ? raw.map(([k, v]) => [decodeHeaderValue(k), decodeHeaderValue(v)]) : null;
 }

@@ -6,6 +6,7 @@ import { utf8, fromUtf8 } from "./memory.js";
 import type { Vm } from "./vm.js";
 import type { HttpStream } from "./stream.js";
 import type { HeaderMap } from "./header_map.js";
+import { connectionAttribute } from "./connection.js";
 
 /** A float to be encoded as an 8-byte double (plain JS numbers that are integers encode as int64). */
 export class Double {
@@ -58,7 +59,16 @@ export function propertyKey(path: string | readonly string[]): string {
   return (typeof path === "string" ? path.split(".") : [...path]).join("\0");
 }
 
-const headersValue = (m: HeaderMap | null) => (m ? encodePairs(m.pairs()) : null);
+/**
+ * A header map as Envoy's CEL map serializes it: one entry per name, repeated values joined with ","
+ * (differential row properties). A map the filter does not hold reads as an empty map, not absent.
+ */
+function headersValue(m: HeaderMap | null): Uint8Array {
+  const joined = new Map<string, string>();
+  for (const [k, v] of m?.pairs() ?? []) joined.set(k, joined.has(k) ? `${joined.get(k)},${v}` : v);
+  // An empty map is a pairs buffer with a count of 0 (4 bytes), as Envoy serializes it.
+  return joined.size === 0 ? new Uint8Array(4) : encodePairs([...joined]);
+}
 
 /** `request.*` / `response.*` attributes derived from the stream like Envoy's CEL activation. */
 function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null {
@@ -69,6 +79,13 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
     const h = stream.request.headersVisible || stream.inLogPhase ? stream.request.headers : null;
     if (name === "protocol") return utf8(stream.protocol);
     if (name === "time") return encodePropertyValue(stream.startTimeNs);
+    if (name === "headers") return headersValue(h);
+    const bodySize = stream.request.receivedBytes;
+    if (name === "total_size") return encodePropertyValue((stream.request.headers?.byteSize ?? 0) + bodySize);
+    if (name === "size") {
+      const length = stream.request.headers?.get("content-length");
+      return encodePropertyValue(length !== undefined && /^\d+$/.test(length) ? Number(length) : bodySize);
+    }
     if (!h) return null;
     const rawPath = h.get(":path") ?? "";
     const q = rawPath.indexOf("?");
@@ -80,7 +97,6 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
       case "host": return str(h.get(":authority"));
       case "scheme": return str(h.get(":scheme"));
       case "method": return str(h.get(":method"));
-      case "headers": return headersValue(h);
       case "referer": return str(h.get("referer"));
       case "useragent": return str(h.get("user-agent"));
       case "id": return str(h.get("x-request-id"));
@@ -128,7 +144,7 @@ export function propertyImports(vm: Vm) {
       case "plugin_vm_id": return utf8(core.options.vmId);
     }
     if (!stream) return null;
-    const derived = streamAttribute(stream, path);
+    const derived = streamAttribute(stream, path) ?? connectionAttribute(stream.connection, stream.upstreamAddress, path);
     if (derived) return derived;
     // Unknown names fall back to filter state written by proxy_set_property ("wasm.<path>").
     return stream.filterState.get(`wasm.${key}`) ?? null;

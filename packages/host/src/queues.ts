@@ -57,7 +57,8 @@ export function queueImports(vm: Vm) {
       const vmId = vm.mem.readString(vmIdPtr, vmIdSize);
       const name = vm.mem.readString(namePtr, nameSize);
       if (vmId === null || name === null) return Status.InvalidMemoryAccess;
-      const token = store.resolve(vmId, name);
+      // An empty vm_id means the caller's own (differential row queue).
+      const token = store.resolve(vmId === "" ? core.options.vmId : vmId, name);
       if (token === undefined) return Status.NotFound;
       return vm.mem.writeU32(outIdPtr, token) ? Status.Ok : Status.InvalidMemoryAccess;
     },

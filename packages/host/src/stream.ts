@@ -10,6 +10,7 @@ import type { BufferRef } from "./buffer_calls.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
 import type { HostCore } from "./host_core.js";
 import type { Vm } from "./vm.js";
+import { defaultConnection, type ConnectionInfo } from "./connection.js";
 
 export type { ClientResponse } from "./stream_view.js";
 
@@ -34,6 +35,10 @@ type Invoked = { raw: number | null; forced: boolean } | "fail-open" | "fail-clo
 export class HttpStream extends StreamView {
   readonly startTimeNs: bigint;
   protocol = "HTTP/1.1";
+  /** The downstream connection (source.*, destination.*, connection.* properties). */
+  readonly connection: ConnectionInfo;
+  /** The upstream host once the upstream answered (upstream.* properties); null before and for local replies. */
+  upstreamAddress: string | null = null;
   completed = false;
   /** Called once when the request end has passed the filter (the router would now send it upstream). */
   onRequestForwarded: (() => void) | null = null;
@@ -56,6 +61,7 @@ export class HttpStream extends StreamView {
   ) {
     super();
     this.startTimeNs = core.clock.nowNs();
+    this.connection = defaultConnection(core.nextConnectionId(), core.raw.connection ?? {});
     vm.contexts.set(id, { kind: "stream", id, stream: this });
   }
 
@@ -79,6 +85,7 @@ export class HttpStream extends StreamView {
 
   sendResponseHeaders(headers: HeadersInit, opts: SendOptions = {}): Action {
     this.assertUpstreamMayAnswer();
+    this.upstreamAddress ??= this.core.raw.connection?.upstream ?? "127.0.0.1:8080";
     return this.core.settle(() => this.receiveHeaders(this.response, new HeaderMap(headers), !!opts.endOfStream));
   }
 
@@ -165,12 +172,17 @@ export class HttpStream extends StreamView {
     return { bytes: () => dir.buffer, replace: (data) => void (dir.buffer = data) };
   }
 
-  /** proxy_send_local_response: recorded now, sent after the callback; the callback's result is forced to stop. */
+  /**
+   * proxy_send_local_response: recorded now, sent after the callback; the callback's result is forced
+   * to stop. A second reply on the stream answers OK and is dropped: Envoy sends the first one only
+   * (differential row local-twice).
+   */
   requestLocalReply(reply: LocalResponse): Status {
-    if (this.localReplySent || this.completed || this.resetReason) return Status.BadArgument;
+    if (this.completed || this.resetReason) return Status.BadArgument;
+    this.stopIteration = true;
+    if (this.localReplySent) return Status.Ok;
     this.localReplySent = true;
     this.localResponse = reply;
-    this.stopIteration = true;
     this.core.defer(() => this.sendLocalReply(reply));
     return Status.Ok;
   }
@@ -308,6 +320,7 @@ export class HttpStream extends StreamView {
     if (!dir.headersSeen) throw new Error(`${dir.kind} body sent before headers`);
     if (dir.inputEnded) throw new Error(`${dir.kind} already ended`);
     dir.inputEnded = eos;
+    dir.receivedBytes += chunk.length;
     if (dir.closed) return this.record("StopIterationNoBuffer");
     if (dir.stoppedAt === "headers") {
       dir.held.push(chunk);

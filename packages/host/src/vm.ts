@@ -100,7 +100,8 @@ export class Vm {
   private nextHttpCallToken = 0;
   readonly callouts = new Map<number, PendingCall>();
   readonly metricIds = new Map<number, { type: number; name: string }>();
-  private readonly nextMetricId = [0, 1, 2];
+  /** Last id handed out per type; Envoy's first ids are 4, 5, 6 (differential row metrics). */
+  private readonly lastMetricId = [0, 1, 2];
   lastCriticalLog: string | null = null;
   private nextContextId = 1;
   private currentContextId = 0;
@@ -244,10 +245,10 @@ export class Vm {
     return this.nextHttpCallToken;
   }
 
-  /** cpp-host metric ids: the type in the low two bits, advancing by 4 per definition. */
+  /** Envoy's metric ids: the type in the low two bits, advancing by 4 before each definition (4, 8, …; 5, 9, …). */
   nextMetric(type: number): number {
-    const id = this.nextMetricId[type]!;
-    this.nextMetricId[type] = id + 4;
+    const id = this.lastMetricId[type]! + 4;
+    this.lastMetricId[type] = id;
     return id;
   }
 }

@@ -33,8 +33,9 @@ export function wasiImports(vm: Vm) {
       return SUCCESS;
     },
     fd_read: () => NOSYS,
-    fd_seek: () => NOSYS,
-    fd_close: () => NOSYS,
+    /** cpp-host's stubs answer success without doing anything (differential row wasi). */
+    fd_seek: () => SUCCESS,
+    fd_close: () => SUCCESS,
     /** cpp-host's answer for stdout/stderr: filetype and flags 0, rights_base FD_WRITE (64), inheriting 0. */
     fd_fdstat_get(fd: number, statPtr: number): number {
       if (fd !== 1 && fd !== 2) return BADF;

@@ -36,7 +36,7 @@ describe("sendEnvoyLocalReply", () => {
     grpc.sendEnvoyLocalReply({ status: 503, body: "no healthy upstream", details: "no_healthy_upstream" });
     expect(grpc.clientResponse.status).toBe(200);
     expect(grpc.clientResponse.headers.get("grpc-status")).toBe("14");
-    expect(grpc.clientResponse.headers.get("grpc-message")).toBe("no%20healthy%20upstream");
+    expect(grpc.clientResponse.headers.get("grpc-message")).toBe("no healthy upstream");
     expect(grpc.localResponse).toBeNull();
 
     const late = host.newHttpStream();
