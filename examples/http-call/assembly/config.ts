@@ -3,8 +3,10 @@
 //
 // Envoy passes the `configuration` string as is; Istio's WasmPlugin passes `pluginConfig` as JSON.
 // Every field is optional, so an empty configuration means "cluster httpbin, 5 s". A configuration
-// that is not a JSON object, or a field of the wrong type, is refused (onConfigure returns false),
-// which makes Envoy reject the config instead of running with a surprise.
+// that is not a JSON object, an unknown field (a typo would otherwise fall back to the default
+// silently) or a field of the wrong type is refused (onConfigure returns false), which makes Envoy
+// reject the config instead of running with a surprise. "$schema" (a string) is allowed so a
+// configuration file can name schema/http-call.schema.json for editors.
 import { JsonKind, JsonValue, parseJsonText } from "@getwild/jwt/assembly/encoding/json";
 
 export const DEFAULT_CLUSTER = "httpbin";
@@ -12,6 +14,9 @@ export const DEFAULT_AUTHORITY = "httpbin.org";
 export const DEFAULT_TIMEOUT_MS: u32 = 5000;
 /** One minute: longer than any sane callout from a request path. */
 export const MAX_TIMEOUT_MS: u32 = 60000;
+
+/** The fields a configuration may have; anything else is refused by name. */
+const KNOWN_FIELDS: string[] = ["$schema", "cluster", "authority", "timeout_ms"];
 
 export class CallConfig {
   cluster: string = DEFAULT_CLUSTER;
@@ -31,6 +36,12 @@ export function parseCallConfig(text: string): CallConfig {
     config.error = "configuration must be a JSON object";
     return config;
   }
+  for (let i = 0, n = root.length; i < n; i++) {
+    let name = root.nameAt(i);
+    if (!KNOWN_FIELDS.includes(name)) return refuse(config, "unknown field \"" + name + "\" (known: cluster, authority, timeout_ms)");
+  }
+  let schema = root.get("$schema");
+  if (schema !== null && schema.kind != JsonKind.String) return refuse(config, "\"$schema\" must be a string");
   let cluster = nonEmptyString(root, "cluster");
   let authority = nonEmptyString(root, "authority");
   if (root.has("cluster")) {
