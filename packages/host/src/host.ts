@@ -95,7 +95,10 @@ export class Host {
     const w = opts.worker ?? this.nextWorker++ % n;
     if (w < 0 || w >= n) throw new Error(`no worker ${w}`);
     let vm = this.core.workers[w]!;
-    if (vm.failed && this.core.options.failurePolicy === "FAIL_RELOAD") vm = this.reload(w);
+    // FAIL_RELOAD waits out Envoy's back-off after the failure; until then streams get the 503.
+    if (vm.failed && this.core.options.failurePolicy === "FAIL_RELOAD" && this.core.nowMs - vm.failedAtMs >= this.core.options.reloadBackoffMs) {
+      vm = this.reload(w);
+    }
     return new HttpStream(this.core, vm, vm.allocContextId());
   }
 
@@ -107,7 +110,8 @@ export class Host {
       this.core.workers[w] = vm;
       return vm;
     } catch {
-      return old; // the fresh VM failed to start as well; keep serving the failure policy
+      old.failedAtMs = this.core.nowMs; // the fresh VM failed to start as well: back off again
+      return old;
     }
   }
 

@@ -85,6 +85,8 @@ export class Vm {
   readonly contexts = new Map<number, Context>();
   root: RootContext | null = null;
   failure: VmFailure | null = null;
+  /** Host time (ms) of the failure; FAIL_RELOAD's back-off counts from here. */
+  failedAtMs = 0;
   /** Non-null while a restricted phase (init, allocator) runs: the allowed `module.name` set. */
   restricted: Set<string> | null = null;
   /** Actions cpp-host/Envoy run after the current VM call returns (continue, close, local reply). */
@@ -186,6 +188,7 @@ export class Vm {
   fail(fn: string, e: Error): void {
     const message = `Function: ${fn} failed: ${e instanceof HostTrap ? e.message : `Uncaught ${e.name}: ${e.message}`}`;
     this.failure = { message, function: fn, stack: e.stack ?? "", criticalLog: this.lastCriticalLog };
+    this.failedAtMs = this.core.nowMs;
     this.tickPeriodMs = 0;
     this.core.onVmFailed(this);
   }

@@ -40,11 +40,18 @@ describe("traps", () => {
     expect(later.status).toBe(204);
   });
 
-  it("FAIL_RELOAD: the failing stream gets 503, the next one runs on a fresh VM", async () => {
+  it("FAIL_RELOAD: the failing stream gets 503, so does every stream during the 1 s back-off, then a fresh VM serves", async () => {
+    // Envoy 1.40: tests/envoy/test/failure_policy.test.ts (FAIL_RELOAD).
     const host = await filterHost({ canary: false, failurePolicy: "FAIL_RELOAD" });
     const first = await host.request({ headers: { "x-scenario": "trap" } });
     expect(first.status).toBe(503);
     expect(host.isFailed(0)).toBe(true);
+    host.advance(999);
+    const during = await host.request({}, { status: 200 });
+    expect(during.status).toBe(503);
+    expect(during.stream.envoyLocalReply?.details).toBe("wasm_fail_stream");
+    expect(host.isFailed(0)).toBe(true);
+    host.advance(1);
     const next = await host.request({}, { status: 200 });
     expect(next.status).toBe(200);
     expect(next.headers.get("hello")).toBe("world");

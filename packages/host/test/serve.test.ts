@@ -247,9 +247,11 @@ describe("getwild serve: requests through the filter", () => {
     expect(after.headers.get("hello")).toBeNull(); // the filter is bypassed
   });
 
-  it("FAIL_RELOAD: the request after a trap gets a fresh VM", async () => {
+  it("FAIL_RELOAD: after a trap, 503 during Envoy's back-off (1 s of host time), then a fresh VM", async () => {
     const server = await start({ failurePolicy: "FAIL_RELOAD" });
     expect((await fetch(server.url, scenario("trap"))).status).toBe(503);
+    expect((await fetch(server.url, scenario("none"))).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const next = await fetch(server.url, scenario("none"));
     expect(next.status).toBe(200);
     expect(next.headers.get("hello")).toBe("world");

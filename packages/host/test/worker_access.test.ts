@@ -28,6 +28,7 @@ describe("host.worker(i)", () => {
     const before = w.exports;
     host.newHttpStream().sendRequestHeaders(req("trap"), { endOfStream: true });
     expect(w.failed).toBe(true);
+    host.advance(1000); // FAIL_RELOAD's back-off
     host.newHttpStream(); // the next stream on the worker starts a fresh VM
     expect(w.failed).toBe(false);
     expect(w.exports).not.toBe(before);
