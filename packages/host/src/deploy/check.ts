@@ -3,16 +3,22 @@
 import { parseArgs } from "node:util";
 import { validateModule, type ValidationResult } from "../validate.js";
 import { DeployExit, processIo, readModule, type CommandIo, type DeployExitCode } from "./io.js";
+import { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
 
 export const CHECK_USAGE = `Usage: getwild check FILTER.wasm [--json] [--wasi stable|cpp-host-head]
+                     [--config FILE [--root-id ID]]
 
 Checks a proxy-wasm module the way Envoy (proxy-wasm-cpp-host, V8) checks it on load: ABI version
 marker, allocator export, every import resolvable with its exact signature, callback export
 signatures. Prints the size, imports and exports; exits 4 with Envoy's message if Envoy would refuse
-the module (2 bad arguments, 3 missing file).
+the module (2 bad arguments, 3 missing file). With --config, it then starts the module with that plugin
+configuration as Envoy's canary VM does and prints the filter's verdict and what it logged; exits 5
+if the filter rejects it.
 
   --json                   print the result as JSON instead of text
   --wasi SET               WASI functions the target host links: stable (default) or cpp-host-head
+  --config FILE            a plugin configuration (Envoy configuration value, Istio pluginConfig as JSON)
+  --root-id ID             the root_id the configuration is for (Envoy root_id, Istio pluginName; default "")
   -h, --help               this help`;
 
 /** What to change when AssemblyScript's default imports (which Envoy lacks) show up. */
@@ -60,14 +66,17 @@ export function formatCheck(report: CheckReport): string {
 
 /** Runs `getwild check` with the arguments after "check"; returns the exit code. */
 export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<DeployExitCode> {
-  let values: { json?: boolean; wasi?: string; help?: boolean };
+  let values: { json?: boolean; wasi?: string; help?: boolean; config?: string; "root-id"?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { json: { type: "boolean" }, wasi: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" }, wasi: { type: "string" }, help: { type: "boolean", short: "h" },
+        config: { type: "string" }, "root-id": { type: "string" },
+      },
     }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${CHECK_USAGE}`);
@@ -85,10 +94,23 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
   const file = positionals[0]!;
   const bytes = await readModule(file, io);
   if (!bytes) return DeployExit.FileNotFound;
+  if (values["root-id"] !== undefined && values.config === undefined) {
+    io.err(`--root-id only applies with --config\n${CHECK_USAGE}`);
+    return DeployExit.BadArguments;
+  }
+  const config = values.config === undefined ? null : await readConfigFile(values.config);
+  if (typeof config === "string") {
+    io.err(config);
+    return DeployExit.FileNotFound;
+  }
   const report = checkModule(file, bytes, wasi);
-  io.out(values.json ? JSON.stringify(report, null, 2) : formatCheck(report));
+  // The configuration is only tried on a module Envoy would load.
+  const verdict = config !== null && report.ok ? await checkConfig(bytes, values.config!, config, values["root-id"] ?? "") : null;
+  if (values.json) io.out(JSON.stringify(verdict === null ? report : { ...report, config: verdict }, null, 2));
+  else io.out(verdict === null ? formatCheck(report) : `${formatCheck(report)}\n${formatConfigVerdict(verdict)}`);
   // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.
   for (const error of report.errors) io.err(`error: ${error}`);
   for (const hint of importHints(report)) io.err(hint);
-  return report.ok ? DeployExit.Ok : DeployExit.ModuleRefused;
+  if (!report.ok) return DeployExit.ModuleRefused;
+  return verdict !== null && !verdict.accepted ? DeployExit.ConfigRejected : DeployExit.Ok;
 }

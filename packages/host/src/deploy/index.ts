@@ -2,6 +2,8 @@
 // Deployment tools of @getwild/host: `getwild check` and `getwild oci`, and the pieces behind them.
 export { runCheck, checkModule, formatCheck, importHints, CHECK_USAGE } from "./check.js";
 export type { CheckReport } from "./check.js";
+export { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
+export type { ConfigVerdict } from "./check_config.js";
 export { runOci, writeOciLayout, OCI_USAGE } from "./oci.js";
 export { buildOciImage, layoutEntries, reproducibleGzip, sha256Digest, MEDIA_TYPE, VARIANT_ANNOTATION, REF_NAME_ANNOTATION, PLUGIN_FILE } from "./oci_image.js";
 export type { OciImage, OciImageOptions, Descriptor } from "./oci_image.js";

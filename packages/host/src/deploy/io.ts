@@ -20,6 +20,8 @@ export const DeployExit = {
   BadArguments: 2,
   FileNotFound: 3,
   ModuleRefused: 4,
+  /** `check --config`: the filter's proxy_on_configure rejected the configuration. */
+  ConfigRejected: 5,
 } as const;
 
 export type DeployExitCode = (typeof DeployExit)[keyof typeof DeployExit];
