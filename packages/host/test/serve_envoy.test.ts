@@ -88,7 +88,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     expect(down.out).toContain("[warn] wasm log http-call (worker 0): httpbin answered 503");
   });
 
-  it("sends requests to --upstream under its path prefix, and prints a local reply's details in the access log", async () => {
+  it("sends requests to --upstream under its path prefix, and prints a local reply's details and a reset in the access log", async () => {
     const seen: string[] = [];
     const upstream = await loopbackServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
@@ -100,12 +100,16 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       const denied = await fetch(`${url}/`, { headers: { "x-scenario": "deny" } });
       expect(denied.status).toBe(403);
       await until(() => run.out.some((l) => l.startsWith("GET / -> 403")), "the denied request's access-log line");
+      // proxy_close_stream: Envoy resets the stream and logs no status, which serve prints as "reset".
+      await expect(fetch(`${url}/closed`, { headers: { "x-scenario": "close" } })).rejects.toThrow();
+      await until(() => run.out.some((l) => l.startsWith("GET /closed -> ")), "the reset request's access-log line");
     });
     expect(r.code).toBe(ExitCode.Ok);
     expect(seen).toEqual(["GET /base/x/y?z=1"]);
     expect(r.out.join("\n")).toContain(`getwild serve: upstream: ${upstream.url}`);
     expect(r.out.some((l) => /^GET \/x\/y\?z=1 -> 200 via_upstream \d+ms$/.test(l))).toBe(true);
     expect(r.out.some((l) => /^GET \/ -> 403 access__denied_now \d+ms$/.test(l))).toBe(true);
+    expect(r.out.some((l) => /^GET \/closed -> reset wasm_close_stream \d+ms$/.test(l))).toBe(true);
   });
 
   it("runs an https:// cluster over TLS with SNI, verifying the server against the system bundle plus --ca, or SSL_CERT_FILE", async () => {
