@@ -289,6 +289,13 @@ export const SCENARIOS: Scenario[] = [
     expect: { status: 200, report: "fd_seek.1=0;fd_seek.9=0;fd_close.1=0;fd_close.9=0" },
   },
   {
+    name: "log-levels",
+    shows: "the filter's log lines at debug, info and warn: Envoy (log level info) prints info and warn only",
+    request: { path: "/logs", headers: probe("log-levels") },
+    expect: { status: 200, logs: ["probe log-levels: info", "probe log-levels: warn"] },
+    departures: { host: { fields: ["logs"], readme: "Every log level is captured" } },
+  },
+  {
     name: "bytes",
     shows: "header values that are not UTF-8 pass through byte for byte: read by the filter, added to the upstream request and to the response",
     request: { path: "/bytes", headers: probe("bytes", [["x-bin", "a\xff\xfe\xc3\xa9z"]]) },

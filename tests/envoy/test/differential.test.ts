@@ -9,7 +9,7 @@ import { startEnvoy, type EnvoyProcess } from "@getwild/host/envoy";
 import { envoyDescribe, envoyPath } from "../lib/envoy";
 import { startUpstream, type Upstream, type ReceivedRequest } from "../lib/upstream";
 import { buildProbe, probeBootstrap, unusedPort } from "../lib/probe";
-import { SCENARIOS, TARGET_DEPARTURES, UPSTREAM_PATHS, type Observed, type Scenario, type Target } from "../lib/scenarios";
+import { SCENARIOS, TARGET_DEPARTURES, UPSTREAM_PATHS, ENVOY_ADDED_UPSTREAM_HEADERS, type Observed, type Scenario, type Target } from "../lib/scenarios";
 import { runInEnvoy, runInHost, runInServe, startHostTarget, startServeTarget, type HostTarget, type ServeTarget } from "../lib/targets";
 import type { ServerResponse } from "node:http";
 
@@ -80,6 +80,17 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
         expect(comparable(seen, scenario, target)).toEqual(comparable(inEnvoy!, scenario, target));
       });
     }
+  });
+
+  it("documented departure: Envoy's connection manager adds x-request-id and x-forwarded-proto before the filter, the host does not", async () => {
+    const pass = SCENARIOS.find((s) => s.name === "pass")!;
+    const added = (from: number) => upstream.received.slice(from).flatMap((r) => r.headers.map(([k]) => k)).filter((k) => ENVOY_ADDED_UPSTREAM_HEADERS.has(k));
+    let from = upstream.received.length;
+    await runInEnvoy(envoy, envoyPort, pass, upstream);
+    expect(added(from).sort()).toEqual(["x-forwarded-proto", "x-request-id"]);
+    from = upstream.received.length;
+    await runInHost(host, pass, upstream);
+    expect(added(from)).toEqual([]);
   });
 
   it("metric values: Envoy's /stats (wasmcustom.<name>) equal the host's metrics", async () => {
