@@ -132,10 +132,11 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
     const upstream = options.upstream ?? echoUrl!;
     const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
     const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
-    // Envoy reads a copy of the module, so that --watch can start the previous one again if a new one fails.
+    // Envoy reads a copy of the module (written from the bytes validated above), so that --watch can
+    // start the previous one again if a new one fails; Envoy reads it only while it starts.
     const snapshots = mkdtempSync(join(tmpdir(), "getwild-serve-envoy-"));
     stoppers.push(() => rmSync(snapshots, { recursive: true, force: true }));
-    let generation = 0;
+    const snapshot = join(snapshots, "filter.wasm");
     const settings = {
       options,
       binary,
@@ -147,9 +148,8 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
       sinks,
     };
     const launch = (filter: LoadedFilter, port: number, adminPort: number) => {
-      const path = join(snapshots, `filter-${++generation}.wasm`);
-      writeFileSync(path, filter.wasm);
-      return launchEnvoy({ ...settings, filter, snapshot: path, port, adminPort });
+      writeFileSync(snapshot, filter.wasm);
+      return launchEnvoy({ ...settings, filter, snapshot, port, adminPort });
     };
     let current: Launch = await launch(loaded, options.port, options.adminPort ?? 0);
     let stopped = false;
