@@ -19,7 +19,7 @@ function config(provider: Record<string, unknown> = {}) {
     providers: {
       main: {
         issuer: ISS, local_jwks: jwks(key), claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
-        from_headers: [{ name: "authorization", value_prefix: "Bearer " }, { name: "x-token" }],
+        from_headers: [{ name: "authorization", value_prefix: "Bearer " }, { name: "x-token" }, { name: "x-my-long-token" }],
         from_cookies: ["session"], from_params: ["access_token"], ...provider,
       },
     },
@@ -37,6 +37,7 @@ describe("strict token reader", () => {
     ["a percent-encoded cookie name", () => get("/a", { cookie: `sess%69on=${forged}; session=${valid}` })],
     ["two Cookie headers", () => ({ method: "GET", path: "/a", headers: [[":authority", "x"], ["cookie", `session=${valid}`], ["cookie", `session=${forged}`]] as [string, string][] })],
     ["header name with _ for -", () => get("/a", { "x-token": valid, x_token: forged })],
+    ["header name with some of its - as _", () => ({ method: "GET", path: "/a", headers: [[":authority", "x"], ["x-my-long-token", valid], ["x-my_long-token", forged]] as [string, string][] })],
     ["a header and a query parameter", () => get(`/a?access_token=${forged}`, { authorization: `Bearer ${valid}` })],
     ["a parameter after ; (split there by some upstream parsers)", () => get(`/a?x=1;access_token=${forged}&access_token=${valid}`)],
     ["a token parameter whose value runs on past a ; (another token to a ;-splitting parser)", () => get(`/a?access_token=${valid};access_token=${forged}`)],

@@ -4,7 +4,7 @@
 // and values percent-decoded as an upstream's parser decodes them, so that the token the filter
 // verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
 // token is a conflict (answered 400). Stripping removes every occurrence.
-import { HeaderMap, HeaderPair } from "@getwild/core/assembly";
+import { HeaderMap } from "@getwild/core/assembly";
 import { asciiStartsWithFold } from "../encoding/ascii";
 import { Provider } from "./model";
 import { percentDecode } from "./percent";
@@ -36,23 +36,6 @@ function isOws(c: i32): bool {
   return c == 0x20 || c == 0x09;
 }
 
-/**
- * Header names equal when they differ only in ASCII case or in `-` against `_`: CGI-style
- * upstreams (WSGI, PHP, Rack) read `x_token` and `x-token` as the same variable.
- */
-function sameHeaderName(a: string, b: string): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    let x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x >= 0x41 && x <= 0x5a) x += 0x20;
-    if (y >= 0x41 && y <= 0x5a) y += 0x20;
-    if (x == 0x5f) x = 0x2d;
-    if (y == 0x5f) y = 0x2d;
-    if (x != y) return false;
-  }
-  return true;
-}
-
 /** Adds one occurrence; an empty value is no token. */
 function note(found: FoundToken | null, token: string): FoundToken | null {
   if (token.length == 0) return found;
@@ -67,30 +50,33 @@ function pushOnce(list: Array<string>, name: string): void {
 
 /**
  * The provider's token with every place it was found, or null when none of its locations holds
- * one. `pairs` is the request's header map read once; `query` is the query string without `?`.
+ * one. `cookies` are the request's Cookie header values; `query` is the query string without `?`.
+ * Headers are read by name (each read copies the map out of the host once): the configured name,
+ * and its `_` spellings only when present.
  */
-export function findToken(p: Provider, pairs: Array<HeaderPair>, query: string): FoundToken | null {
+export function findToken(p: Provider, headers: HeaderMap, cookies: Array<string>, query: string): FoundToken | null {
   let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);
-    for (let j = 0; j < pairs.length; j++) {
-      const pair = unchecked(pairs[j]);
-      if (!sameHeaderName(pair.name, loc.name)) continue;
-      const token = afterPrefix(pair.value, loc.prefix);
-      if (token === null) continue;
-      found = note(found, token);
-      if (found !== null && token.length > 0) pushOnce(found.headerNames, pair.name);
+    for (let k = 0; k < loc.spellings.length; k++) {
+      const name = unchecked(loc.spellings[k]);
+      if (k > 0 && !headers.has(name)) continue;
+      const values = headers.getAll(name);
+      for (let j = 0; j < values.length; j++) {
+        const token = afterPrefix(unchecked(values[j]), loc.prefix);
+        if (token === null) continue;
+        found = note(found, token);
+        if (found !== null && token.length > 0) pushOnce(found.headerNames, name);
+      }
     }
   }
   if (p.fromCookies.length > 0) {
-    for (let j = 0; j < pairs.length; j++) {
-      const pair = unchecked(pairs[j]);
-      if (pair.name != "cookie") continue;
+    for (let j = 0; j < cookies.length; j++) {
       // Split on `;` (RFC 6265), and also on `,` as RFC 2965-era parsers (some Java containers) do:
       // `session=VALID, session=FORGED` is one junk value to the first and two tokens to the second.
-      const cookies = pair.value.split(";");
-      for (let k = 0; k < cookies.length; k++) {
-        const c = unchecked(cookies[k]);
+      const pairs = unchecked(cookies[j]).split(";");
+      for (let k = 0; k < pairs.length; k++) {
+        const c = unchecked(pairs[k]);
         found = noteCookie(p, found, c);
         if (!c.includes(",")) continue;
         const sub = c.split(",");
@@ -177,13 +163,11 @@ function paramNamed(part: string, names: Array<string>): bool {
 }
 
 /** Removes every cookie whose decoded name is in `names` from every Cookie header. */
-export function stripCookies(headers: HeaderMap, pairs: Array<HeaderPair>, names: Array<string>): void {
+export function stripCookies(headers: HeaderMap, values: Array<string>, names: Array<string>): void {
   const rebuilt = new Array<string>();
   let changed = false;
-  for (let j = 0; j < pairs.length; j++) {
-    const pair = unchecked(pairs[j]);
-    if (pair.name != "cookie") continue;
-    const cookies = pair.value.split(";");
+  for (let j = 0; j < values.length; j++) {
+    const cookies = unchecked(values[j]).split(";");
     const kept = new Array<string>();
     for (let k = 0; k < cookies.length; k++) {
       const c = unchecked(cookies[k]);

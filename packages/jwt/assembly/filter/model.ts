@@ -5,7 +5,32 @@ import { JwksSource } from "../cache/jwks_source";
 
 /** A header the token may come in, with the text before it ("Bearer "; matched case-insensitively). */
 export class HeaderLocation {
-  constructor(public name: string, public prefix: string) {}
+  /**
+   * The name, then its spellings with `_` for some or all of its `-`: CGI-style upstreams (WSGI,
+   * PHP, Rack) read `x_token` and `x-token` as one variable, so each spelling is a place the token
+   * may be smuggled in. Every combination up to four dashes; past that, all-`_` only.
+   */
+  spellings: Array<string>;
+  constructor(public name: string, public prefix: string) {
+    this.spellings = dashSpellings(name);
+  }
+}
+
+function dashSpellings(name: string): Array<string> {
+  const out = [name];
+  const dashes = new Array<i32>();
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) == 0x2d) dashes.push(i);
+  if (dashes.length == 0) return out;
+  // Past four dashes, only the all-`_` spelling (2^k names would be too many to look up).
+  const every = dashes.length > 4;
+  const all = every ? 1 : (1 << dashes.length) - 1;
+  for (let mask = 1; mask <= all; mask++) {
+    const chars = new Array<i32>(name.length);
+    for (let i = 0; i < name.length; i++) chars[i] = name.charCodeAt(i);
+    for (let d = 0; d < dashes.length; d++) if (every || ((mask >> d) & 1) != 0) chars[unchecked(dashes[d])] = 0x5f;
+    out.push(String.fromCharCodes(chars));
+  }
+  return out;
 }
 
 export class ClaimHeader {

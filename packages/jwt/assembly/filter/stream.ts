@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // JwtAuthn stream context: one request's rule, tokens, requirement evaluation, outputs and answer.
 import {
-  HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, HeaderPair, logInfo, logDebug,
+  HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, logInfo, logDebug,
 } from "@getwild/core/assembly";
 import { JsonKind } from "../encoding/json";
 import { JwtError } from "../jwt/errors";
@@ -47,7 +47,7 @@ export class JwtAuthnStream extends HttpContext {
   /** The normalised path (the one rules match and the upstream receives), with the query. */
   private path: string = "/";
   private query: string = "";
-  private pairs: Array<HeaderPair> | null = null;
+  private cookies: Array<string> | null = null;
   private rule: Requirement | null = null;
   private decided: bool = false;
 
@@ -217,7 +217,8 @@ export class JwtAuthnStream extends HttpContext {
     const provider = unchecked(root.config.providers[index]);
     const c = new Check();
     this.checks[index] = c;
-    const found = findToken(provider, this.headerPairs(), this.query.length > 0 ? this.query.substring(1) : "");
+    const cookies = provider.fromCookies.length > 0 ? this.cookieHeaders() : NO_COOKIES;
+    const found = findToken(provider, this.requestHeaders, cookies, this.query.length > 0 ? this.query.substring(1) : "");
     if (found === null) return c; // Missing
     c.found = found;
     if (found.conflict) {
@@ -264,14 +265,14 @@ export class JwtAuthnStream extends HttpContext {
     return c;
   }
 
-  /** The request's header map, read once per request (each read copies the whole map). */
-  private headerPairs(): Array<HeaderPair> {
-    let pairs = this.pairs;
-    if (pairs === null) {
-      pairs = this.requestHeaders.pairs();
-      this.pairs = pairs;
+  /** The request's Cookie header values, read once per request (as the client sent them). */
+  private cookieHeaders(): Array<string> {
+    let cookies = this.cookies;
+    if (cookies === null) {
+      cookies = this.requestHeaders.getAll("cookie");
+      this.cookies = cookies;
     }
-    return pairs;
+    return cookies;
   }
 
   /**
@@ -294,7 +295,7 @@ export class JwtAuthnStream extends HttpContext {
       for (let k = 0; k < found.cookieNames.length; k++) cookies.push(unchecked(found.cookieNames[k]));
       for (let k = 0; k < found.paramNames.length; k++) params.push(unchecked(found.paramNames[k]));
     }
-    if (cookies.length > 0) stripCookies(headers, this.headerPairs(), cookies);
+    if (cookies.length > 0) stripCookies(headers, this.cookieHeaders(), cookies);
     if (params.length > 0) {
       const rest = queryWithout(this.query.substring(1), params);
       headers.set(":path", this.path + (rest.length > 0 ? "?" + rest : ""));
@@ -356,6 +357,8 @@ function ruleMatches(r: Rule, path: string, headers: HeaderMap): bool {
   for (let i = 0; i < r.headers.length; i++) if (!headers.has(unchecked(r.headers[i]))) return false;
   return true;
 }
+
+const NO_COOKIES = new Array<string>();
 
 function okCheck(): Check {
   const c = new Check();
