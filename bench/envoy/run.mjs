@@ -7,7 +7,8 @@
 // completed on that listener, wrk's p50/p99 latency, Envoy's RSS growth over the run, module bytes.
 // Knobs (environment): BENCH_ENVOY_ROUNDS (5), BENCH_ENVOY_WARM_REQUESTS (20000),
 // BENCH_ENVOY_COLD_REQUESTS (2000), BENCH_ENVOY_CONNECTIONS (8), BENCH_ENVOY_ONLY (a regex on names),
-// BENCH_ENVOY_LOG=1 (print the measured Envoy's warnings and errors).
+// BENCH_ENVOY_LOG=1 (print the measured Envoy's warnings and errors), BENCH_ENVOY_PERF=1 (record each
+// run with `perf record -e cpu-clock` into .bench/envoy/perf-CASE.data; its figures then include perf's cost).
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,7 @@ import { findEnvoy, startEnvoy } from "../../packages/host/dist/envoy.js";
 import { exampleConfig, jwtAuthnConfig, measuredBootstrap, nativeJwtAuthn, peerConfig, upstreamBootstrap, wasmFilter } from "./lib/bootstrap.mjs";
 import { ensureWrk, runWrk } from "./lib/load.mjs";
 import { buildGoPeer, buildRustPeer } from "./lib/peers.mjs";
-import { sample } from "./lib/proc.mjs";
+import { sample, startPerf } from "./lib/proc.mjs";
 import { makeKeys, mintTokens, tamper } from "./lib/tokens.mjs";
 import { formatTable, summarise } from "./lib/report.mjs";
 
@@ -29,6 +30,7 @@ const CONNECTIONS = env("BENCH_ENVOY_CONNECTIONS", 8);
 const WARMUP_REQUESTS = 500;
 const MAX_SECONDS = 120; // per run: the time bound, never reached on a healthy machine
 const ENVOY_LOG = process.env.BENCH_ENVOY_LOG === "1" ? (line) => console.error(`envoy: ${line}`) : undefined;
+const PERF = process.env.BENCH_ENVOY_PERF === "1";
 const ONLY = process.env.BENCH_ENVOY_ONLY ? new RegExp(process.env.BENCH_ENVOY_ONLY) : null;
 const log = (line) => console.error(line);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -110,10 +112,12 @@ async function measure(envoy, wrk, c, tokensFile, slice, requests) {
   const url = await envoy.url(c.listener);
   const counter = `http.${c.listener}.downstream_rq_completed`;
   const before = (await envoy.stats())[counter] ?? 0;
+  const perf = PERF ? startPerf(envoy.pid, join(repo, ".bench", "envoy", `perf-${c.name}.data`)) : null;
   const s0 = sample(envoy.pid);
   const load = await runWrk({ wrk, url, tokensFile, offset: slice.offset, count: slice.count, requests, connections: CONNECTIONS, maxSeconds: MAX_SECONDS });
   await sleep(100); // requests wrk left in flight when it stopped finish inside the window
   const s1 = sample(envoy.pid);
+  await perf?.stop();
   const completed = ((await envoy.stats())[counter] ?? 0) - before;
   const expectedErrors = c.status === 200 ? 0 : load.requests;
   if (load.status_errors !== expectedErrors) throw new Error(`${c.name}: ${load.status_errors} of ${load.requests} answers were not ${c.status}`);
