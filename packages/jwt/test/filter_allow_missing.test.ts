@@ -92,6 +92,25 @@ describe("allow_missing / requires_any with a bad token beside a good one", () =
     expect(both.stream.upstreamRequest.headers.has("x-service-token")).toBe(false);
   });
 
+  it("two cold key sets: the request waits for one, then the other, and passes with both tokens", async () => {
+    const cfg = config();
+    (cfg.providers as Record<string, any>).services = {
+      issuer: SERVICES, remote_jwks: { cluster: "mesh", authority: "mesh.example.com", path: "/keys", timeout_ms: 1000 }, from_headers: [{ name: "x-service-token" }],
+    };
+    for (const path of ["/public/a", "/any/a"]) {
+      const host = await load(cfg, { clusters: ["idp", "mesh"] });
+      const r = send(host, path, { authorization: `Bearer ${user}`, "x-service-token": service });
+      expect(r.action, path).toBe("Pause");
+      host.advance(50);
+      const calls = host.pendingCalls();
+      expect(calls.map((c) => c.cluster).sort()).toEqual(["idp", "mesh"]);
+      calls.find((c) => c.cluster === "idp")!.respond({ status: 200, body: jwks(userKey) });
+      expect(status(r.stream), path).toBe(0); // still waiting, now for the services' keys
+      calls.find((c) => c.cluster === "mesh")!.respond({ status: 200, body: jwks(serviceKey) });
+      expect(status(r.stream), path).toBe(200);
+    }
+  });
+
   it("keys that cannot be fetched: a present user token fails closed even beside a valid service token", async () => {
     const host = await load(config());
     const r = send(host, "/public/a", { authorization: `Bearer ${user}`, "x-service-token": service });

@@ -48,6 +48,8 @@ export class JwtAuthnStream extends HttpContext {
   private path: string = "/";
   private query: string = "";
   private cookies: Array<string> | null = null;
+  /** Key sources this request has waited for: each at most once, so a wait can never loop. */
+  private waited: Array<JwksSource> = [];
   private rule: Requirement | null = null;
   private decided: bool = false;
 
@@ -104,7 +106,11 @@ export class JwtAuthnStream extends HttpContext {
     return config.unmatchedDeny ? null : config.unmatched;
   }
 
-  /** Decides the request; Pause while waiting for keys, or after a local reply. */
+  /**
+   * Decides the request; Pause while waiting for keys, or after a local reply. `resumed` is true
+   * after a wait; a request waits at most once per key source (two cold providers: one after the
+   * other), and never again for a source it has waited for.
+   */
   run(resumed: bool): Action {
     const root = this.authn;
     const config = root.config;
@@ -120,11 +126,12 @@ export class JwtAuthnStream extends HttpContext {
     let wait: Check | null = null;
     for (let i = 0; i < n; i++) {
       if (!unchecked(involved[i])) continue;
-      const c = this.checkProvider(i, !resumed);
+      const c = this.checkProvider(i);
       if (c.outcome == Outcome.Wait && wait === null) wait = c;
     }
     if (wait !== null) {
       this.waitOn = wait.waitOn;
+      this.waited.push(wait.waitOn!);
       const remote = wait.waitOn!.remote;
       const timeout: i64 = remote === null ? 0 : <i64>remote.timeoutMs;
       this.waitDeadlineMs = <i64>getCurrentTimeMilliseconds() + timeout + 2 * <i64>config.tickMs;
@@ -210,11 +217,12 @@ export class JwtAuthnStream extends HttpContext {
     return failure !== null ? failure : new Check();
   }
 
-  private checkProvider(index: i32, mayWait: bool): Check {
+  private checkProvider(index: i32): Check {
     const memo = unchecked(this.checks[index]);
     if (memo !== null) return memo;
     const root = this.authn;
     const provider = unchecked(root.config.providers[index]);
+    const mayWait = !this.waited.includes(provider.source);
     const c = new Check();
     this.checks[index] = c;
     const cookies = provider.fromCookies.length > 0 ? this.cookieHeaders() : NO_COOKIES;
