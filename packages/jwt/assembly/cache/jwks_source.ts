@@ -13,7 +13,7 @@ import {
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jwks/jwks";
 import { jwksLifetimeMs } from "./cache_control";
-import { Lease, readLease, takeLease, releaseLease } from "./lease";
+import { Lease, createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -86,6 +86,11 @@ export class JwksSource {
 
   get isRemote(): bool {
     return this.remote !== null;
+  }
+
+  /** Makes the proxy-wide fetch lease exist before workers race for it (see createLeaseIfAbsent). */
+  prepareLease(): void {
+    if (this.remote !== null) createLeaseIfAbsent(this.sharedKey + ".lease");
   }
 
   /** Adopts keys another worker already published (VM start, every tick). True when they changed. */

@@ -61,6 +61,17 @@ function encode(fetching: bool, untilMs: i64, failures: i32, nonce: u64): Uint8A
   return Uint8Array.wrap(String.UTF8.encode(text));
 }
 
+/**
+ * Creates the lease key, idle, when it does not exist yet. The first write of a key ignores the CAS,
+ * so two workers that both saw no key would both take the lease and fetch twice (seen in Envoy with
+ * two workers). Called at configure time: Envoy configures its canary and main-thread VMs before any
+ * worker runs, so the key exists before workers race and every take is a real CAS.
+ */
+export function createLeaseIfAbsent(key: string): void {
+  if (getSharedData(key).found) return;
+  setSharedData(key, encode(false, 0, 0, leaseNonce()), 0);
+}
+
 /** Takes the lease for a fetch ending at `untilMs` at the latest; true when this VM holds it. */
 export function takeLease(key: string, seen: Lease, untilMs: i64): bool {
   const nonce = leaseNonce();

@@ -56,6 +56,7 @@ export class JwtAuthnRoot extends RootContext {
       source.listener = listener;
       if (source.isRemote) {
         remote = true;
+        source.prepareLease();
         source.syncFromShared();
       }
     }
