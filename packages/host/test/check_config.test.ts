@@ -51,6 +51,12 @@ describe("getwild check --config", () => {
     expect(r.out).toMatch(/REFUSED: .*proxy_on_configure failed/);
   });
 
+  it("names the root ids the module registered when --root-id matches none", async () => {
+    const r = await check("fine", "--root-id", "tset");
+    expect(r.code).toBe(5);
+    expect(r.out).toContain('hint: --root-id "tset" matches no root context; the module registered "test": pass --root-id test');
+  });
+
   it("reports the verdict in --json", async () => {
     const r = await check("reject", "--root-id", "test", "--json");
     const report = JSON.parse(r.out);

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { createHost } from "../host.js";
 import { VirtualClock } from "../clock.js";
 import type { LogRecord } from "../logs.js";
+import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "../cli/root_ids.js";
 
 export interface ConfigVerdict {
   file: string;
@@ -15,6 +16,16 @@ export interface ConfigVerdict {
   error: string | null;
   /** What the filter logged at info and above while starting and configuring ("[level] message"). */
   logs: string[];
+  /** When the root id matched no root context: the ids the module registered (as `serve` says it). */
+  hint: string | null;
+}
+
+/** The --root-id to pass instead, when the filter said no root context matched. */
+function rootIdHint(wasm: Uint8Array, config: Uint8Array, rootId: string): string {
+  const ids = registeredRootIds(wasm, config);
+  if (ids === null || ids.length === 0) return `--root-id "${rootId}" matches no root context of the module`;
+  const quoted = ids.map((id) => JSON.stringify(id)).join(", ");
+  return `--root-id "${rootId}" matches no root context; the module registered ${quoted}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
 }
 
 /** Reads the file, or returns the reason it cannot be read. */
@@ -34,16 +45,19 @@ export async function readConfigFile(file: string): Promise<Uint8Array | string>
  */
 export async function checkConfig(wasm: Uint8Array, file: string, config: Uint8Array, rootId: string): Promise<ConfigVerdict> {
   const logs: string[] = [];
+  let unregisteredRoot = false;
   // Only the canary's lines: the worker would repeat them when the config is accepted.
   const onLog = (r: LogRecord) => {
     if (r.vm === "canary") logs.push(`[${r.level}] ${r.message}`);
+    if (UNREGISTERED_ROOT_LOG.test(r.message)) unregisteredRoot = true;
   };
   try {
     const host = await createHost({ wasm, rootId, pluginConfig: config, canary: true, clock: new VirtualClock(Date.now()), onLog, onLogLevel: "info" });
     host.close();
-    return { file, rootId, accepted: true, error: null, logs };
+    return { file, rootId, accepted: true, error: null, logs, hint: null };
   } catch (e) {
-    return { file, rootId, accepted: false, error: (e as Error).message, logs };
+    const hint = unregisteredRoot ? rootIdHint(wasm, config, rootId) : null;
+    return { file, rootId, accepted: false, error: (e as Error).message, logs, hint };
   }
 }
 
@@ -51,5 +65,6 @@ export function formatConfigVerdict(v: ConfigVerdict): string {
   const lines = v.logs.map((l) => `  ${l}`);
   const where = `${v.file} (root_id "${v.rootId}")`;
   if (v.accepted) return [`config ${where}:`, ...lines, `OK: the filter accepted this configuration`].join("\n");
-  return [`config ${where}:`, ...lines, `REFUSED: ${v.error ?? "the filter rejected this configuration"}`].join("\n");
+  const refused = `REFUSED: ${v.error ?? "the filter rejected this configuration"}`;
+  return [`config ${where}:`, ...lines, refused, ...(v.hint === null ? [] : [`hint: ${v.hint}`])].join("\n");
 }
