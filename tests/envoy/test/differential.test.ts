@@ -28,8 +28,17 @@ function upstreamBehaviour(request: ReceivedRequest, response: ServerResponse): 
 function comparable(observed: Observed, scenario: Scenario, target: Target): Partial<Observed> {
   const whole = TARGET_DEPARTURES[target];
   const out: Partial<Observed> = whole ? whole.apply(observed) : { ...observed };
-  const fields = scenario.departures?.[target]?.fields ?? [];
+  const departure = scenario.departures?.[target];
+  const fields = departure?.fields ?? [];
   for (const field of fields) delete out[field];
+  if (departure?.replace) {
+    const [pattern, replacement] = departure.replace;
+    const fix = (text: string) => text.replace(pattern, replacement);
+    if (out.report) out.report = fix(out.report);
+    if (out.body !== undefined) out.body = fix(out.body);
+    out.logs = out.logs?.map(fix);
+    out.headers = out.headers?.map(([k, v]) => [k, fix(v)]);
+  }
   if (fields.includes("report")) out.headers = out.headers?.filter(([k]) => k !== "x-probe-report");
   if (target === "host") delete out.framing; // no wire in-process
   return out;
