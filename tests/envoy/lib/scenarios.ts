@@ -150,6 +150,12 @@ export const SCENARIOS: Scenario[] = [
     expect: { status: 403, body: "stopped anyway", upstream: [] },
   },
   {
+    name: "local-in-response",
+    shows: "a local reply sent from on_response_headers (the upstream's response not yet sent downstream) replaces the response and goes straight to the client, without passing the sender again",
+    request: { path: "/replace", headers: probe("local-in-response") },
+    expect: { status: 502, body: "replaced by probe", headers: [["content-type", "text/plain"]], report: null, logs: ["probe local-in-response: rc=0;seen=1"] },
+  },
+  {
     name: "callout-live",
     shows: "a callout to a listening cluster: what the cluster receives, the reply's headers, body and proxy_get_status",
     request: { path: "/c", headers: callout("live", [["x-probe-path", "/ok"]]) },
