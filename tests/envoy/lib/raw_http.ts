@@ -16,6 +16,8 @@ export interface RawRequest {
 
 export interface RawResponse {
   stalled: boolean;
+  /** The connection closed before the body was complete (the proxy reset the stream mid-response). */
+  reset?: boolean;
   status: number;
   /** Header pairs in wire order, names lower-cased, values as latin1 strings (bytes). */
   headers: Array<[string, string]>;
@@ -35,18 +37,19 @@ function parseHead(head: string): { status: number; headers: Array<[string, stri
   return { status, headers };
 }
 
-/** Decodes a chunked body; null while incomplete. */
-function dechunk(data: Buffer): Buffer | null {
+/** Decodes a chunked body: the complete chunks so far, and whether the last chunk arrived. */
+function dechunk(data: Buffer): { body: Buffer; complete: boolean } {
   const parts: Buffer[] = [];
   let at = 0;
+  const partial = () => ({ body: Buffer.concat(parts), complete: false });
   for (;;) {
     const eol = data.indexOf("\r\n", at);
-    if (eol < 0) return null;
+    if (eol < 0) return partial();
     const size = parseInt(data.subarray(at, eol).toString("latin1"), 16);
     if (Number.isNaN(size)) throw new Error("bad chunk size");
     at = eol + 2;
-    if (size === 0) return data.indexOf("\r\n", at) < 0 ? null : Buffer.concat(parts);
-    if (data.length < at + size + 2) return null;
+    if (size === 0) return data.indexOf("\r\n", at) < 0 ? partial() : { body: Buffer.concat(parts), complete: true };
+    if (data.length < at + size + 2) return partial();
     parts.push(data.subarray(at, at + size));
     at += size + 2;
   }
@@ -79,9 +82,10 @@ export function rawRequest(port: number, request: RawRequest, waitMs: number): P
       if (headOnly) return finish({ stalled: false, status, headers, framing: length !== undefined ? "content-length" : "none", body: "" });
       if (length !== undefined) {
         if (rest.length >= Number(length)) finish({ stalled: false, status, headers, framing: "content-length", body: rest.subarray(0, Number(length)).toString("latin1") });
+        else if (closed) finish({ stalled: false, reset: true, status, headers, framing: "content-length", body: rest.toString("latin1") });
       } else if (chunked) {
-        const body = dechunk(rest);
-        if (body) finish({ stalled: false, status, headers, framing: "chunked", body: body.toString("latin1") });
+        const { body, complete } = dechunk(rest);
+        if (complete || closed) finish({ stalled: false, reset: !complete, status, headers, framing: "chunked", body: body.toString("latin1") });
       } else if (closed) {
         finish({ stalled: false, status, headers, framing: rest.length > 0 ? "close" : "none", body: rest.toString("latin1") });
       }

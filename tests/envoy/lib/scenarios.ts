@@ -23,6 +23,8 @@ export interface ScenarioRequest {
 export interface Observed {
   /** No response before the wait ended (the stream stayed stopped). */
   stalled: boolean;
+  /** The stream was reset after the response started (the client saw an incomplete response). */
+  reset: boolean;
   status: number;
   /** Response headers in order, minus date/server/x-envoy-* and the framing headers (see framing). */
   headers: Array<[string, string]>;
@@ -74,6 +76,8 @@ export const UPSTREAM_PATHS = {
   stall: "/stall",
   /** Closes the connection without answering. */
   reset: "/reset",
+  /** Answers 200 with a body in two chunks, the second a moment later. */
+  twoChunks: "/two-chunks",
 } as const;
 
 const probe = (scenario: string, more: Array<[string, string]> = []): Array<[string, string]> => [
@@ -154,6 +158,13 @@ export const SCENARIOS: Scenario[] = [
     shows: "a local reply sent from on_response_headers (the upstream's response not yet sent downstream) replaces the response and goes straight to the client, without passing the sender again",
     request: { path: "/replace", headers: probe("local-in-response") },
     expect: { status: 502, body: "replaced by probe", headers: [["content-type", "text/plain"]], report: null, logs: ["probe local-in-response: rc=0;seen=1"] },
+  },
+  {
+    name: "local-after-headers",
+    shows: "a local reply from on_response_body, after the response headers went downstream: answers OK, then Envoy resets the stream (the client sees the 200 headers and an incomplete body)",
+    request: { path: UPSTREAM_PATHS.twoChunks, headers: probe("local-after-headers") },
+    expect: { status: 200, reset: true, logs: ["probe local-after-headers: rc=0"] },
+    departures: { serve: { fields: ["status", "headers", "framing", "reset"], readme: "getwild serve: reset after the response started" } },
   },
   {
     name: "callout-live",

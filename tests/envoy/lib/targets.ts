@@ -38,6 +38,7 @@ function observe(raw: RawResponse, upstream: Observed["upstream"], logs: string[
   const report = raw.headers.find(([k]) => k === "x-probe-report")?.[1] ?? null;
   return {
     stalled: raw.stalled,
+    reset: raw.reset ?? false,
     status: raw.status,
     headers: raw.headers.filter(([k]) => !DROPPED_RESPONSE.test(k)).map(([k, v]) => [k, k === "x-probe-report" ? normalize(v) : v]),
     framing: length ?? (chunked ? "chunked" : "none"),
@@ -144,6 +145,7 @@ export async function runInHost(target: HostTarget, scenario: Scenario, upstream
     ? { stalled: true, status: 0, headers: [], framing: "none", body: "" }
     : {
         stalled: false,
+        reset: result!.reset !== null,
         status: result!.status,
         headers: result!.headers.pairs().filter(([k]) => k !== ":status").map(([k, v]) => [k, latin1(encodeHeaderValue(v))]),
         framing: "none",

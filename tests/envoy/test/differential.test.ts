@@ -20,6 +20,12 @@ function upstreamBehaviour(request: ReceivedRequest, response: ServerResponse): 
     response.socket?.destroy();
     return;
   }
+  if (request.path === UPSTREAM_PATHS.twoChunks) {
+    response.writeHead(200, { "content-type": "text/plain" });
+    response.write("first chunk;");
+    setTimeout(() => response.end("second chunk"), 50);
+    return;
+  }
   response.writeHead(200, { "content-type": "text/plain" });
   response.end(`upstream ${request.method} ${request.path}${request.body === "" ? "" : ` ${request.body}`}`);
 }
