@@ -64,10 +64,15 @@ describe("a project from npm create getwild", () => {
     }
   });
 
-  it("npm run check passes the module Envoy would load", () => {
+  it("npm run check passes the module Envoy would load; npm run oci packages it for Istio", () => {
     const check = npm(["run", "check"]);
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain("OK: Envoy would load this module");
+    const oci = npm(["run", "oci"]);
+    expect(oci.status, oci.stdout + oci.stderr).toBe(0);
+    const listing = spawnSync("tar", ["-tf", join(project, "build", "my-filter-oci.tar")], { encoding: "utf8" }).stdout.split("\n");
+    expect(listing).toContain("oci-layout");
+    expect(listing).toContain("index.json");
   });
 
   it("assembly/tsconfig.json gives an editor AssemblyScript's types (u32, bool, unchecked)", () => {
