@@ -47,7 +47,7 @@ export interface Scenario {
   shows: string;
   request: ScenarioRequest;
   /** Observables asserted against Envoy itself (partial). */
-  expect: Partial<Observed> & { reportIncludes?: string[] };
+  expect: Partial<Observed> & { reportIncludes?: string[]; upstreamCount?: number };
   /** Targets that do not run this row, with the reason (e.g. serve has no vm_id option). */
   skip?: Partial<Record<Target, string>>;
   /** Documented departures: the fields of Observed a target differs in, and the host README Fidelity item that says why. */
@@ -76,6 +76,8 @@ export const UPSTREAM_PATHS = {
   stall: "/stall",
   /** Closes the connection without answering. */
   reset: "/reset",
+  /** Answers like any path, 100 ms later (so every request a proxy sends for one stream arrives first). */
+  slow: "/slow",
   /** Answers 200 with a body in two chunks, the second a moment later. */
   twoChunks: "/two-chunks",
 } as const;
@@ -304,9 +306,29 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "wasi",
-    shows: "WASI fd_seek and fd_close answer success (0), as cpp-host's stubs do",
+    shows: "WASI fd_seek and fd_close answer success (0); fd_read ENOSYS (52), fd_prestat_get EBADF (8), fd_prestat_dir_name ENOSYS, path_open ENOENT (44)",
     request: { path: "/wasi", headers: probe("wasi") },
-    expect: { status: 200, report: "fd_seek.1=0;fd_seek.9=0;fd_close.1=0;fd_close.9=0" },
+    expect: {
+      status: 200,
+      report: "fd_seek.1=0;fd_seek.9=0;fd_close.1=0;fd_close.9=0;others=[fd_read.0=52;fd_prestat_get.3=8;fd_prestat_dir_name.3=52;path_open=44]",
+    },
+  },
+  {
+    name: "continue-unstopped",
+    shows: "proxy_continue_stream on a request that is not stopped answers OK, and Envoy then sends the request upstream twice (the client gets one response)",
+    request: { path: UPSTREAM_PATHS.slow, headers: probe("continue-unstopped") },
+    expect: { status: 200, body: `upstream GET ${UPSTREAM_PATHS.slow}`, report: "rc=0", upstreamCount: 2 },
+    departures: {
+      host: { fields: ["upstream"], readme: "proxy_continue_stream on a request that is not stopped" },
+      serve: { fields: ["upstream"], readme: "proxy_continue_stream on a request that is not stopped" },
+    },
+  },
+  {
+    name: "buffer-outside",
+    shows: "outside their callbacks the call-data buffer (8) reads as empty (OK, 0 bytes) and the callout body (4) is NotFound",
+    request: { path: "/buffers", headers: probe("buffer-outside") },
+    // status,size of proxy_get_buffer_status; status,length of proxy_get_buffer_bytes
+    expect: { status: 200, report: "call_data=0,0;0,0;callout_body=1,0;1,0" },
   },
   {
     name: "log-levels",

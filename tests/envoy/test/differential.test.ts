@@ -20,6 +20,13 @@ function upstreamBehaviour(request: ReceivedRequest, response: ServerResponse): 
     response.socket?.destroy();
     return;
   }
+  if (request.path === UPSTREAM_PATHS.slow) {
+    setTimeout(() => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end(`upstream ${request.method} ${request.path}`);
+    }, 100);
+    return;
+  }
   if (request.path === UPSTREAM_PATHS.twoChunks) {
     response.writeHead(200, { "content-type": "text/plain" });
     response.write("first chunk;");
@@ -81,8 +88,9 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
     it(`Envoy: ${scenario.shows}`, async () => {
       const seen = await runInEnvoy(envoy, envoyPort, scenario, upstream);
       envoySeen.set(scenario.name, seen);
-      const { reportIncludes, ...fields } = scenario.expect;
+      const { reportIncludes, upstreamCount, ...fields } = scenario.expect;
       expect(seen).toMatchObject(fields);
+      if (upstreamCount !== undefined) expect(seen.upstream).toHaveLength(upstreamCount);
       for (const part of reportIncludes ?? []) expect(seen.report ?? seen.body).toContain(part);
     });
 
