@@ -327,4 +327,23 @@ describe("JwtAuthn with inline keys", () => {
     expect(refusal, lines.join("\n")).toBeDefined();
     expect(refusal!.split("configuration refused: ")[1]!.startsWith(field + ":")).toBe(true);
   });
+
+  it("lists every error of a configuration in one refusal, not only the first", async () => {
+    const cfg = {
+      providers: { p: { firebase: { project_id: "Bad Id" }, clock_skew_seconds: 900, isuer: "typo" } },
+      audience_failure_status: 402,
+    };
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+    try {
+      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
+    } finally {
+      spy.mockRestore();
+    }
+    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "))!;
+    for (const field of ["providers.p.firebase.project_id", "providers.p.clock_skew_seconds", "providers.p.isuer", "audience_failure_status"]) {
+      expect(refusal, refusal).toContain(field + ":");
+    }
+    expect(refusal.split("; ").length).toBe(4);
+  });
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parses and validates the JwtAuthn JSON configuration (shaped like Envoy's jwt_authn; see
-// docs/filter.md). Returns the model or the first error, naming the field.
+// docs/filter.md). Returns the model or every error found, each naming its field.
 import { asciiLowerCase } from "../encoding/ascii";
 import { JsonKind, JsonValue, parseJsonText } from "../encoding/json";
 import { algFromName, ALGS_HMAC } from "../jwt/algorithms";

@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// Typed reads of configuration JSON that remember the first error with the path of the bad field,
-// so a refused configuration names exactly what to fix ("providers.auth0.audiences[1]: ...").
+// Typed reads of configuration JSON that remember every error with the path of the bad field, so a
+// refused configuration names all there is to fix at once ("providers.auth0.audiences[1]: ...").
 import { JsonKind, JsonValue } from "../encoding/json";
 
+/** How many configuration errors one refusal lists. */
+const MAX_REPORTED: i32 = 20;
+
 export class Fields {
-  /** First problem found, "" when none. */
+  /** Every problem found, in reading order; "" when none. Joined with "; " on one log line. */
   error: string = "";
+  private count: i32 = 0;
 
   get ok(): bool {
     return this.error.length == 0;
   }
 
   fail(path: string, why: string): void {
-    if (this.error.length == 0) this.error = path + ": " + why;
+    const line = path + ": " + why;
+    if (this.error.includes(line)) return;
+    this.count++;
+    // A bounded list: a hostile or generated config must not grow the log line without limit.
+    if (this.count <= MAX_REPORTED) this.error = this.error.length == 0 ? line : this.error + "; " + line;
+    else if (this.count == MAX_REPORTED + 1) this.error += "; (more errors not listed)";
   }
 
   /** Refuses members not in `known` (typos would otherwise be silently ignored). */
