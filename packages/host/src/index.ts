@@ -27,6 +27,7 @@ export type { Metric } from "./metrics.js";
 export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS } from "./registry.js";
 export type { Action, FailurePolicy, LogLevelName } from "./enums.js";
 export { fetchCallHandler } from "./fetch_handler.js";
+export type { FetchCallOptions } from "./fetch_handler.js";
 // Builds a filter project with its own asc and asconfig.json (what @getwild/host/global-setup runs before tests).
 export { buildFilter, FilterBuildError } from "./build_filter.js";
 export type { BuildFilterOptions } from "./build_filter.js";

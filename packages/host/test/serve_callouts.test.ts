@@ -47,14 +47,30 @@ describe("getwild serve: proxy_http_call to a mapped cluster", () => {
     expect(server.host.logs("info")).toContain("auth status=504 body=upstream request timeout x-user=<null>");
   });
 
-  it("reports a refused connection to the filter as a reset", async () => {
+  it("gives the filter Envoy's 503 reply for a refused connection (not a reset), and later calls see no failure status", async () => {
     const auth = await upstreamServer();
     const dead = new URL(auth.url);
     await auth.close();
     const server = await start({ clusters: new Map([["auth", dead]]) });
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(server.url, scenario("callout"));
+      expect(r.status).toBe(401);
+    }
+    const body = "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure";
+    expect(server.host.logs("info").filter((l) => l.startsWith("auth "))).toEqual([
+      `auth status=503 body=${body} x-user=<null>`,
+      `auth status=503 body=${body} x-user=<null>`,
+    ]);
+  });
+
+  it("gives the filter Envoy's other 503 when the cluster closes the connection before answering", async () => {
+    const auth = await upstreamServer((_s, res) => res.socket?.destroy());
+    const server = await start({ clusters: new Map([["auth", new URL(auth.url)]]) });
     const r = await fetch(server.url, scenario("callout"));
-    expect(r.status).toBe(503);
-    expect(server.host.logs("info")).toContain("auth failed code=BrokenConnection msg=reset");
+    expect(r.status).toBe(401);
+    expect(server.host.logs("info")).toContain(
+      "auth status=503 body=upstream connect error or disconnect/reset before headers. reset reason: connection termination x-user=<null>",
+    );
   });
 
   it("refuses calls to clusters that were not mapped", async () => {

@@ -63,11 +63,6 @@ export interface Departure {
   readme: string;
 }
 
-/** getwild serve's callout handler (src/cli/callouts.ts) answers failed calls and builds replies its own way. */
-const SERVE_CALLOUTS: Departure = {
-  fields: ["report", "body", "logs", "framing"],
-  readme: "getwild serve: callouts",
-};
 const SERVE_EMPTY_BODY: Departure = { fields: ["framing"], readme: "getwild serve: replies without a body" };
 
 /** The recording upstream's behaviour, by request path. */
@@ -173,14 +168,12 @@ export const SCENARIOS: Scenario[] = [
     shows: "a callout to a listening cluster: what the cluster receives, the reply's headers, body and proxy_get_status",
     request: { path: "/c", headers: callout("live", [["x-probe-path", "/ok"]]) },
     expect: { status: 200, reportIncludes: ["dispatch=0", "get_status=0", ":status=200", "reply=upstream%20GET%20/ok"] },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-post",
     shows: "a callout with a body: content-length is added",
     request: { path: "/c", headers: callout("live", [["x-probe-path", "/post"], ["x-probe-body", "hello"]]) },
     expect: { status: 200, reportIncludes: ["dispatch=0", "reply=upstream%20POST%20/post%20hello"] },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-dead",
@@ -190,14 +183,12 @@ export const SCENARIOS: Scenario[] = [
       status: 200,
       report: `dispatch=0;headers=3;body=98;trailers=0;get_status=0;message=;:status=503;names=:status%2Ccontent-length%2Ccontent-type;content-type=text/plain;reply=${CONNECT_FAILURE_BODY}`,
     },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-unhealthy",
     shows: "a cluster whose only host fails its health check: Envoy's panic mode still tries the host, so the same 503",
     request: { path: "/c", headers: callout("unhealthy") },
     expect: { status: 200, reportIncludes: ["dispatch=0", ":status=503", `reply=${CONNECT_FAILURE_BODY}`] },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-empty",
@@ -220,7 +211,6 @@ export const SCENARIOS: Scenario[] = [
       status: 200,
       report: "dispatch=0;headers=3;body=24;trailers=0;get_status=0;message=;:status=504;names=:status%2Ccontent-length%2Ccontent-type;content-type=text/plain;reply=upstream%20request%20timeout",
     },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-reset",
@@ -235,21 +225,18 @@ export const SCENARIOS: Scenario[] = [
         "reply=upstream%20connect%20error%20or%20disconnect/reset%20before%20headers.%20reset%20reason:%20connection%20termination",
       ],
     },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "callout-continue",
     shows: "a callout whose callback resumes the request: the upstream gets the header the callback added",
     request: { path: "/after-callout", headers: callout("live", [["x-probe-after", "continue"]]) },
     expect: { status: 200, body: "upstream GET /after-callout" },
-    departures: { serve: { fields: [...SERVE_CALLOUTS.fields, "upstream"], readme: SERVE_CALLOUTS.readme } },
   },
   {
     name: "callout-local-raw",
     shows: "a local reply sent from a callout callback with the raw ABI call (sets the VM's stop flag outside any stream callback)",
     request: { path: "/c", headers: callout("live", [["x-probe-after", "local-raw"]]) },
     expect: { status: 200, reportIncludes: [":status=200"] },
-    departures: { serve: SERVE_CALLOUTS },
   },
   {
     name: "pass-after-callout-reply",

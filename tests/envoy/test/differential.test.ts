@@ -116,6 +116,21 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
     expect(added(from)).toEqual([]);
   });
 
+  it("callout requests: the cluster receives the same headers, in the same order, from Envoy, createHost (fetchCallHandler) and serve (x-envoy-* and connection included)", async () => {
+    const post = SCENARIOS.find((s) => s.name === "callout-post")!;
+    const calloutHeaders = async (run: () => Promise<Observed>) => {
+      const from = upstream.received.length;
+      await run();
+      return upstream.received.slice(from).filter((r) => r.headers.some(([k]) => k === "x-probe-callout")).map((r) => r.headers);
+    };
+    const inEnvoy = await calloutHeaders(() => runInEnvoy(envoy, envoyPort, post, upstream));
+    expect(inEnvoy).toEqual([
+      [["host", "probe-callout"], ["x-probe-callout", "1"], ["content-length", "5"], ["x-envoy-internal", "true"], ["x-envoy-expected-rq-timeout-ms", "5000"]],
+    ]);
+    expect(await calloutHeaders(() => runInHost(host, post, upstream))).toEqual(inEnvoy);
+    expect(await calloutHeaders(() => runInServe(serve, post, upstream))).toEqual(inEnvoy);
+  });
+
   it("metric values: Envoy's /stats (wasmcustom.<name>) equal the host's metrics", async () => {
     const stats = await envoy.stats();
     // Histograms reach the admin output at Envoy's stats flush (every 5 s by default).
