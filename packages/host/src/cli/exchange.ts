@@ -11,7 +11,7 @@ import http, { type IncomingMessage, type ServerResponse, type ClientRequest } f
 import { randomUUID } from "node:crypto";
 import type { Host, HttpStream } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "./loopback.js";
-import { pairsFromRaw, nodeHeaders, trailerObject } from "./http_headers.js";
+import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord, fromWire, toWire } from "./http_headers.js";
 
 /** Envoy's default route timeout: no upstream response headers 15 s after the request ended. */
 export const ROUTE_TIMEOUT_MS = 15_000;
@@ -106,7 +106,7 @@ export class Exchange {
     // node:http already answered `Expect: 100-continue`; Envoy does the same and removes the header.
     const rest = pairsFromRaw(req.rawHeaders, ["host", "expect"]);
     const pairs: [string, string][] = [
-      [":authority", req.headers.host ?? "localhost"],
+      [":authority", req.headers.host === undefined ? "localhost" : fromWire(req.headers.host)],
       [":path", path],
       [":method", this.method],
       [":scheme", "http"],
@@ -141,8 +141,10 @@ export class Exchange {
   private startUpstream(): void {
     const out = this.stream.request.out;
     const h = out.headers!;
-    const headers = nodeHeaders(h, ["content-length"]);
-    headers.host = h.get(":authority") ?? this.env.upstream.host;
+    // Host first, as Envoy writes :authority ahead of the other headers.
+    const headers = headerRecord<string | string[]>();
+    headers.host = toWire(h.get(":authority") ?? this.env.upstream.host);
+    Object.assign(headers, nodeHeaders(h, ["content-length", "host"]));
     const framing = bodyFraming(out.complete, out.chunks, h.get("content-length"));
     if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
     this.upstreamChunked = framing.contentLength === null;
@@ -261,6 +263,9 @@ export class Exchange {
       if (!noBody) {
         delete headers["content-length"];
         const framing = bodyFraming(out.complete, out.chunks, out.headers.get("content-length"));
+        // A response already complete without a body (a local reply without one) ends with its
+        // headers: Envoy's codec then writes content-length: 0, not an empty chunked body.
+        if (framing.contentLength === null && out.complete && out.chunks.every((c) => c.length === 0)) framing.contentLength = 0;
         if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
         this.clientChunked = framing.contentLength === null;
         this.clientBytesLeft = framing.contentLength;

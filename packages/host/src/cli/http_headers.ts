@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Converting between node:http raw headers and the filter's header pairs, dropping hop-by-hop headers as Envoy does.
 import type { HeaderMap } from "../index.js";
+import { decodeHeaderValue, encodeHeaderValue } from "../header_text.js";
+
+/**
+ * node:http hands header values over as latin1 strings (one char per byte) and writes them back the
+ * same way; the filter's strings are header_text's (UTF-8, other bytes as U+DC80..U+DCFF). These
+ * convert between the two so bytes that are not UTF-8 pass through unchanged, as in Envoy.
+ */
+export const fromWire = (value: string): string => decodeHeaderValue(Buffer.from(value, "latin1"));
+export const toWire = (value: string): string => Buffer.from(encodeHeaderValue(value)).toString("latin1");
 
 /** Connection-level headers: a proxy consumes them, the filter and the next hop never see them. */
 const HOP_BY_HOP = new Set([
@@ -8,8 +17,8 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * Pairs from node's `rawHeaders` (name, value, name, value…): names lower-cased, order and repeats
- * kept, hop-by-hop headers and those named in `Connection` removed, `skip` names removed too.
+ * Pairs from node's `rawHeaders` (name, value, name, value…): names lower-cased, values as the
+ * filter's strings (fromWire), order and repeats kept, hop-by-hop headers and those named in `Connection` removed, `skip` names removed too.
  */
 export function pairsFromRaw(raw: string[], skip: readonly string[] = []): [string, string][] {
   const dropped = new Set([...HOP_BY_HOP, ...skip]);
@@ -21,21 +30,22 @@ export function pairsFromRaw(raw: string[], skip: readonly string[] = []): [stri
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (!dropped.has(name)) pairs.push([name, raw[i + 1]!]);
+    if (!dropped.has(name)) pairs.push([name, fromWire(raw[i + 1]!)]);
   }
   return pairs;
 }
 
 /**
  * Headers for node:http from a filter's map: pseudo-headers, hop-by-hop headers and `skip` left out,
- * repeated names as arrays (node then writes one line per value).
+ * repeated names as arrays (node then writes one line per value), values as wire bytes (toWire).
  */
 export function nodeHeaders(map: HeaderMap, skip: readonly string[] = []): Record<string, string | string[]> {
   const out = headerRecord<string | string[]>();
   for (const [name, value] of map.pairs()) {
     if (name.startsWith(":") || HOP_BY_HOP.has(name) || skip.includes(name)) continue;
     const prev = out[name];
-    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    const wire = toWire(value);
+    out[name] = prev === undefined ? wire : Array.isArray(prev) ? [...prev, wire] : [prev, wire];
   }
   return out;
 }
@@ -43,7 +53,7 @@ export function nodeHeaders(map: HeaderMap, skip: readonly string[] = []): Recor
 /** Trailers as a plain object for `addTrailers` (repeats joined, which trailers allow). */
 export function trailerObject(map: HeaderMap): Record<string, string> {
   const out = headerRecord<string>();
-  for (const [name, value] of map.pairs()) out[name] = name in out ? `${out[name]}, ${value}` : value;
+  for (const [name, value] of map.pairs()) out[name] = name in out ? `${out[name]}, ${toWire(value)}` : toWire(value);
   return out;
 }
 
