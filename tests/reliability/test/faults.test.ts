@@ -213,11 +213,16 @@ describe("a trap injected in a filter, under each failure policy", () => {
     expect(host.failures.length).toBe(1);
   });
 
-  it("FAIL_RELOAD: the trapping stream gets 503, the next one runs on a fresh VM", async () => {
+  it("FAIL_RELOAD: the trapping stream gets 503, so does every stream during Envoy's 1 s back-off, then a fresh VM", async () => {
     const host = await trapHost("FAIL_RELOAD");
     await host.request(plain, { status: 200 });
     await host.request(plain, { status: 200 });
     expect((await host.request(trapping, { status: 200 })).status).toBe(503);
+    host.advance(999);
+    const during = await host.request(plain, { status: 200 });
+    expect(during.status).toBe(503);
+    expect(during.upstreamRequest).toBeNull();
+    host.advance(1);
     const after = await host.request(plain, { status: 200 });
     expect(after.status).toBe(200);
     expect(after.upstreamRequest?.headers.get("x-vm-requests")).toBe("1"); // counting from zero again
