@@ -300,6 +300,20 @@ describe("JwtAuthn with inline keys", () => {
     expect((await host.request(get("/a", { authorization: `Bearer ${await mint(key, { iss: ISS, aud: "api" })}` }), { status: 200 })).status).toBe(200);
   });
 
+  /** The filter's "configuration refused" log line for a configuration it must refuse. */
+  async function refusalOf(cfg: unknown): Promise<string> {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+    try {
+      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
+    } finally {
+      spy.mockRestore();
+    }
+    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "));
+    expect(refusal, lines.join("\n")).toBeDefined();
+    return refusal!;
+  }
+
   it.each([
     [{ providers: {} }, "providers"],
     [{ providers: { p: { issuer: 5, local_jwks: "{}" } } }, "providers.p.issuer"],
@@ -316,16 +330,8 @@ describe("JwtAuthn with inline keys", () => {
     [{ providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } }, "providers.p.clock_skew_seconds"],
     [{ providers: { p: { firebase: { project_id: "x" }, isuer: "typo" } } }, "providers.p.isuer"],
   ])("refuses a bad configuration and names the field (%#)", async (cfg, field) => {
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
-    try {
-      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
-    } finally {
-      spy.mockRestore();
-    }
-    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "));
-    expect(refusal, lines.join("\n")).toBeDefined();
-    expect(refusal!.split("configuration refused: ")[1]!.startsWith(field + ":")).toBe(true);
+    const refusal = await refusalOf(cfg);
+    expect(refusal.split("configuration refused: ")[1]!.startsWith(field + ":")).toBe(true);
   });
 
   it("lists every error of a configuration in one refusal, not only the first", async () => {
@@ -333,14 +339,7 @@ describe("JwtAuthn with inline keys", () => {
       providers: { p: { firebase: { project_id: "Bad Id" }, clock_skew_seconds: 900, isuer: "typo" } },
       audience_failure_status: 402,
     };
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
-    try {
-      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
-    } finally {
-      spy.mockRestore();
-    }
-    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "))!;
+    const refusal = await refusalOf(cfg);
     for (const field of ["providers.p.firebase.project_id", "providers.p.clock_skew_seconds", "providers.p.isuer", "audience_failure_status"]) {
       expect(refusal, refusal).toContain(field + ":");
     }
