@@ -9,7 +9,7 @@ import { VirtualClock, type Clock } from "./clock.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
 import type { PendingCall, HttpCallOutcome, ClusterSpec } from "./callouts.js";
 import type { FailurePolicy, LogLevelName } from "./enums.js";
-import type { WasiSet } from "./registry.js";
+import { DEFAULT_WASI, type WasiSet } from "./registry.js";
 import type { ParsedImport, ParsedModule } from "./wasm_parser.js";
 import type { ConnectionOptions } from "./connection.js";
 
@@ -118,7 +118,7 @@ export function resolveOptions(o: HostOptions): ResolvedOptions {
     logLevel: o.logLevel ?? "info",
     foreignFunctions: o.foreignFunctions ?? {},
     bufferLimitBytes: o.bufferLimitBytes ?? 1024 * 1024,
-    wasi: o.wasi ?? "stable",
+    wasi: o.wasi ?? DEFAULT_WASI,
     env: o.env ?? {},
     lifecycleOrder: o.lifecycleOrder ?? "envoy",
     localReplyThroughFilter: o.localReplyThroughFilter ?? true,

@@ -86,10 +86,19 @@ export const WASI_HEAD_EXTRA: Record<string, FuncType> = {
 
 export const WASI_MODULES = ["wasi_snapshot_preview1", "wasi_unstable"] as const;
 
+/**
+ * Which WASI functions (and start-up rules) the host links, by the Envoy it stands for:
+ * "cpp-host-head" is cpp-host with #427 and #533, what Envoy 1.40 (the Envoy tests/envoy runs) links
+ * and the default; "stable" is the 2022 set of Envoy before 1.33 (Istio before 1.25), which refuses
+ * modules built by Go's wasip1 target (proxy-wasm-go-sdk: missing sched_yield, poll_oneoff ...).
+ */
 export type WasiSet = "stable" | "cpp-host-head";
 
+/** The WASI set of the Envoy the host is checked against (1.40). */
+export const DEFAULT_WASI: WasiSet = "cpp-host-head";
+
 /** Looks up the host's signature for `module.name`, or undefined when the host does not provide it. */
-export function hostImportType(module: string, name: string, wasi: WasiSet = "stable"): FuncType | undefined {
+export function hostImportType(module: string, name: string, wasi: WasiSet = DEFAULT_WASI): FuncType | undefined {
   if (module === "env") return PROXY_IMPORTS[name] ?? OTHER_ENV_IMPORTS[name];
   if ((WASI_MODULES as readonly string[]).includes(module)) {
     return WASI_STABLE[name] ?? (wasi === "cpp-host-head" ? WASI_HEAD_EXTRA[name] : undefined);

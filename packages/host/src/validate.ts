@@ -36,7 +36,7 @@ export interface ValidationResult {
 }
 
 export interface ValidateOptions {
-  /** WASI functions linked: the 2022 stable set (default) or cpp-host HEAD's larger set. */
+  /** WASI functions linked: cpp-host HEAD's set as in Envoy 1.40 (default), or "stable" (Envoy before 1.33). */
   wasi?: WasiSet;
 }
 

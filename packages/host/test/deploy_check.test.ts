@@ -89,6 +89,14 @@ describe("getwild check", () => {
     );
   });
 
+  it("links Envoy 1.40's WASI set by default (a Go SDK import such as sched_yield passes); --wasi stable refuses it as Envoy before 1.33 does", async () => {
+    const path = write("go_sdk_import.wasm", buildModule({ imports: [{ module: "wasi_snapshot_preview1", name: "sched_yield", sig: s("", "i32") }], funcs: minimalFuncs }));
+    expect(await runCheck([path], capture())).toBe(0);
+    const stable = capture();
+    expect(await runCheck([path, "--wasi", "stable"], stable)).toBe(4);
+    expect(stable.stderr[0]).toBe("error: Failed to load Wasm module due to a missing import: wasi_snapshot_preview1.sched_yield");
+  });
+
   it("refuses bytes that are not wasm with Envoy's parse message", async () => {
     const path = write("junk.wasm", new TextEncoder().encode("not a module"));
     const io = capture();

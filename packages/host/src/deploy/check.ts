@@ -2,6 +2,7 @@
 // `getwild check filter.wasm`: validates a module exactly as @getwild/host does on load and prints its imports, exports and size.
 import { parseArgs } from "node:util";
 import { validateModule, type ValidationResult } from "../validate.js";
+import { DEFAULT_WASI, type WasiSet } from "../registry.js";
 import { DeployExit, processIo, readModule, type CommandIo, type DeployExitCode } from "./io.js";
 import { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
 
@@ -16,7 +17,8 @@ configuration as Envoy's canary VM does and prints the filter's verdict and what
 if the filter rejects it.
 
   --json                   print the result as JSON instead of text
-  --wasi SET               WASI functions the target host links: stable (default) or cpp-host-head
+  --wasi SET               WASI functions the target Envoy links: cpp-host-head (default; Envoy 1.33+,
+                           what Envoy 1.40 runs) or stable (Envoy before 1.33, Istio before 1.25)
   --config FILE            a plugin configuration (Envoy configuration value, Istio pluginConfig as JSON)
   --root-id ID             the root_id the configuration is for (Envoy root_id, Istio pluginName; default "")
   -h, --help               this help`;
@@ -44,7 +46,7 @@ export interface CheckReport extends ValidationResult {
 }
 
 /** Validates the bytes of a module (no file system): what `check` reports. */
-export function checkModule(file: string, bytes: Uint8Array, wasi: "stable" | "cpp-host-head" = "stable"): CheckReport {
+export function checkModule(file: string, bytes: Uint8Array, wasi: WasiSet = DEFAULT_WASI): CheckReport {
   return { file, sizeBytes: bytes.length, ...validateModule(bytes, { wasi }) };
 }
 
@@ -86,7 +88,7 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
     io.out(CHECK_USAGE);
     return DeployExit.Ok;
   }
-  const wasi = values.wasi ?? "stable";
+  const wasi = values.wasi ?? DEFAULT_WASI;
   if (positionals.length !== 1 || (wasi !== "stable" && wasi !== "cpp-host-head")) {
     io.err(`${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`);
     return DeployExit.BadArguments;
@@ -105,7 +107,7 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
   }
   const report = checkModule(file, bytes, wasi);
   // The configuration is only tried on a module Envoy would load.
-  const verdict = config !== null && report.ok ? await checkConfig(bytes, values.config!, config, values["root-id"] ?? "") : null;
+  const verdict = config !== null && report.ok ? await checkConfig(bytes, values.config!, config, values["root-id"] ?? "", wasi) : null;
   if (values.json) io.out(JSON.stringify(verdict === null ? report : { ...report, config: verdict }, null, 2));
   else io.out(verdict === null ? formatCheck(report) : `${formatCheck(report)}\n${formatConfigVerdict(verdict)}`);
   // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.
