@@ -259,19 +259,24 @@ export class HttpStream extends StreamView {
   /** cpp-host CHECK_FAIL around every callback, then the call itself. */
   private invoke(fn: string, ...args: number[]): Invoked {
     const vm = this.vm;
-    if (vm.failed) return this.failMode();
+    if (vm.failed) return this.failMode(false);
     this.ensureCreated();
-    if (vm.failed) return this.failMode();
+    if (vm.failed) return this.failMode(true);
     this.stopIteration = false;
     const raw = vm.call(fn, this.id, this.id, ...args);
-    if (vm.failed) return this.failMode();
+    if (vm.failed) return this.failMode(true);
     const forced = this.stopIteration;
     this.stopIteration = false;
     return { raw: raw ?? null, forced };
   }
 
-  private failMode(): "fail-open" | "fail-closed" {
-    if (this.core.options.failurePolicy === "FAIL_OPEN") return "fail-open";
+  /**
+   * How a callback on a failed VM resolves. The stream whose own callback trapped is answered 503
+   * wasm_fail_stream under every policy, FAIL_OPEN included (Envoy 1.40:
+   * tests/envoy/test/failure_policy.test.ts); with FAIL_OPEN the other streams skip the filter.
+   */
+  private failMode(trappedHere: boolean): "fail-open" | "fail-closed" {
+    if (this.core.options.failurePolicy === "FAIL_OPEN" && !trappedHere && !this.streamFailed) return "fail-open";
     if (!this.streamFailed) {
       this.streamFailed = true;
       this.localReplySent = true;

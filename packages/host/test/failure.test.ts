@@ -30,14 +30,20 @@ describe("traps", () => {
     expect(host.logRecords.length).toBe(before);
   });
 
-  it("FAIL_OPEN: the failed filter is skipped and requests pass untouched", async () => {
+  it("FAIL_OPEN: the trapping stream gets 503 wasm_fail_stream (as in Envoy), later requests skip the failed filter", async () => {
+    // Envoy 1.40: tests/envoy/test/failure_policy.test.ts (FAIL_OPEN).
     const host = await filterHost({ canary: false, failurePolicy: "FAIL_OPEN" });
     const first = await host.request({ headers: { "x-scenario": "trap" } }, { status: 200, body: "up" });
-    expect(first.status).toBe(200);
-    expect(first.bodyText).toBe("up");
+    expect(first.status).toBe(503);
+    expect(first.bodyText).toBe("");
+    expect(first.stream.responseCodeDetails).toBe("wasm_fail_stream");
+    expect(first.upstreamRequest).toBeNull();
     expect(first.headers.has("hello")).toBe(false);
-    const later = await host.request({}, { status: 204 });
-    expect(later.status).toBe(204);
+    const later = await host.request({ headers: { "x-scenario": "trap" } }, { status: 200, body: "up" });
+    expect(later.status).toBe(200);
+    expect(later.bodyText).toBe("up");
+    expect(later.headers.has("hello")).toBe(false);
+    expect(later.upstreamRequest).not.toBeNull();
   });
 
   it("FAIL_RELOAD: the failing stream gets 503, so does every stream during the 1 s back-off, then a fresh VM serves", async () => {
