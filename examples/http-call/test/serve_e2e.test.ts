@@ -91,12 +91,13 @@ describe("http-call through getwild serve and the httpbin stand-in", () => {
     expect(seen.size).toBe(3); // each request made its own call
   });
 
-  it("answers 502 reset when nothing listens behind the cluster", async () => {
+  it("answers 502 upstream_status_503 when nothing listens behind the cluster (Envoy's router answers the callout 503)", async () => {
+    // As in Envoy (tests/envoy/test/http_call.test.ts): a refused connection is a 503 reply, not a failed call.
     const proxy = await serve(`http://127.0.0.1:${await closedPort()}`);
     const res = await fetch(proxy.url);
     expect(res.status).toBe(502);
-    expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "reset" });
-    expect(await outputWith(proxy, "httpbin call failed: BrokenConnection reset")).toContain("httpbin call failed: BrokenConnection reset");
+    expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
+    expect(await outputWith(proxy, "httpbin answered 503")).toContain("httpbin answered 503");
   });
 
   it("answers 502 timeout when the stand-in is slower than timeout_ms", async () => {
