@@ -4,10 +4,10 @@
 // and values percent-decoded as an upstream's parser decodes them, so that the token the filter
 // verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
 // token is a conflict (answered 400). Stripping removes every occurrence.
-import { HeaderMap } from "@getwild/core/assembly";
 import { asciiStartsWithFold } from "../encoding/ascii";
 import { Provider } from "./model";
 import { percentDecode } from "./percent";
+import { RequestHeaders } from "./request_headers";
 
 /** Every place one provider's token was found, so that all of them can be stripped. */
 export class FoundToken {
@@ -51,10 +51,10 @@ function pushOnce(list: Array<string>, name: string): void {
 /**
  * The provider's token with every place it was found, or null when none of its locations holds
  * one. `cookies` are the request's Cookie header values; `query` is the query string without `?`.
- * Headers are read by name (each read copies the map out of the host once): the configured name,
- * and its `_` spellings only when present.
+ * Headers are looked up in the request's one copy of the map: the configured name, and its `_`
+ * spellings only when present.
  */
-export function findToken(p: Provider, headers: HeaderMap, cookies: Array<string>, query: string): FoundToken | null {
+export function findToken(p: Provider, headers: RequestHeaders, cookies: Array<string>, query: string): FoundToken | null {
   let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);
@@ -163,7 +163,7 @@ function paramNamed(part: string, names: Array<string>): bool {
 }
 
 /** Removes every cookie whose decoded name is in `names` from every Cookie header. */
-export function stripCookies(headers: HeaderMap, values: Array<string>, names: Array<string>): void {
+export function stripCookies(headers: RequestHeaders, values: Array<string>, names: Array<string>): void {
   const rebuilt = new Array<string>();
   let changed = false;
   for (let j = 0; j < values.length; j++) {

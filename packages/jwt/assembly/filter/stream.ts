@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // JwtAuthn stream context: one request's rule, tokens, requirement evaluation, outputs and answer.
 import {
-  HttpContext, Action, getCurrentTimeMilliseconds, HeaderMap, logInfo, logDebug,
+  HttpContext, Action, getCurrentTimeMilliseconds, logInfo, logDebug,
 } from "@getwild/core/assembly";
 import { JsonKind } from "../encoding/json";
 import { JwtError } from "../jwt/errors";
@@ -14,6 +14,7 @@ import { issuedElsewhere } from "./issuer";
 import { Denial, DenyKind, failureReply, realmOf } from "./failure";
 import { VerifiedToken } from "./token_cache";
 import { JwtAuthnRoot } from "./root";
+import { RequestHeaders } from "./request_headers";
 
 const enum Outcome {
   Ok = 0,
@@ -52,6 +53,8 @@ export class JwtAuthnStream extends HttpContext {
   private waited: Array<JwksSource> = [];
   private rule: Requirement | null = null;
   private decided: bool = false;
+  /** The request headers, read from the host once per request (see request_headers.ts). */
+  private headers: RequestHeaders | null = null;
 
   get authn(): JwtAuthnRoot {
     return this.root as JwtAuthnRoot;
@@ -70,8 +73,10 @@ export class JwtAuthnStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const root = this.authn;
     const config = root.config;
-    const headers = this.requestHeaders;
-    // Output headers are ours: a client's copy never reaches the upstream, whatever the rule.
+    const headers = RequestHeaders.read(this.requestHeaders);
+    this.headers = headers;
+    // Output headers are ours: a client's copy never reaches the upstream, whatever the rule
+    // (removed only when the client sent one: the read above says so without a host call).
     for (let i = 0; i < config.outputHeaders.length; i++) headers.remove(unchecked(config.outputHeaders[i]));
     // Rules match the path as a normalising upstream reads it, and the upstream gets that path, so
     // `/public/../admin` cannot pass as public and then be served as admin.
@@ -93,11 +98,21 @@ export class JwtAuthnStream extends HttpContext {
     return this.run(false);
   }
 
+  /** The request's header copy (read now if onRequestHeaders has not: never a null to trap on). */
+  private reqHeaders(): RequestHeaders {
+    let headers = this.headers;
+    if (headers === null) {
+      headers = RequestHeaders.read(this.requestHeaders);
+      this.headers = headers;
+    }
+    return headers;
+  }
+
   private fullPath(): string {
     return this.path + this.query;
   }
 
-  private matchRule(config: FilterConfig, headers: HeaderMap): Requirement | null {
+  private matchRule(config: FilterConfig, headers: RequestHeaders): Requirement | null {
     for (let i = 0; i < config.rules.length; i++) {
       const r = unchecked(config.rules[i]);
       if (!ruleMatches(r, this.path, headers)) continue;
@@ -187,7 +202,7 @@ export class JwtAuthnStream extends HttpContext {
     root.metrics!.deny(denial.reason);
     this.decided = true;
     // The realm is built only for a refusal: the request headers are still held (paused) here.
-    const headers = this.requestHeaders;
+    const headers = this.reqHeaders();
     const realm = realmOf(root.config, headers.get(":scheme"), headers.get(":authority"), this.path);
     const reply = failureReply(root.config, denial, realm);
     return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
@@ -226,7 +241,7 @@ export class JwtAuthnStream extends HttpContext {
     const c = new Check();
     this.checks[index] = c;
     const cookies = provider.fromCookies.length > 0 ? this.cookieHeaders() : NO_COOKIES;
-    const found = findToken(provider, this.requestHeaders, cookies, this.query.length > 0 ? this.query.substring(1) : "");
+    const found = findToken(provider, this.reqHeaders(), cookies, this.query.length > 0 ? this.query.substring(1) : "");
     if (found === null) return c; // Missing
     c.found = found;
     if (found.conflict) {
@@ -277,7 +292,7 @@ export class JwtAuthnStream extends HttpContext {
   private cookieHeaders(): Array<string> {
     let cookies = this.cookies;
     if (cookies === null) {
-      cookies = this.requestHeaders.getAll("cookie");
+      cookies = this.reqHeaders().getAll("cookie");
       this.cookies = cookies;
     }
     return cookies;
@@ -289,7 +304,7 @@ export class JwtAuthnStream extends HttpContext {
    * under allow_missing_or_failed (any other rule refused the request).
    */
   private applyOutputs(): void {
-    const headers = this.requestHeaders;
+    const headers = this.reqHeaders();
     const providers = this.authn.config.providers;
     const cookies = new Array<string>();
     const params = new Array<string>();
@@ -357,7 +372,7 @@ function hasKind(r: Requirement, kind: RequirementKind): bool {
   return false;
 }
 
-function ruleMatches(r: Rule, path: string, headers: HeaderMap): bool {
+function ruleMatches(r: Rule, path: string, headers: RequestHeaders): bool {
   const exact = r.path;
   if (exact !== null && path != exact) return false;
   const prefix = r.prefix;

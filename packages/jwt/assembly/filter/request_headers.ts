@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// The request headers of one JwtAuthn request, read from the host once (one
+// proxy_get_header_map_pairs) and kept as the host's bytes: every lookup of the request (path,
+// method, rule headers, each token location and its `_` spellings, cookies, realm) is answered
+// from that copy, and only the values asked for are decoded to strings. Writes go straight to the
+// host; a name written or removed since the read is answered by the host from then on, so a read
+// never sees a value the filter has already changed. When the map cannot be read as pairs (the
+// host refused, or sent a malformed buffer) every call goes to the host, as before.
+import { HeaderMap, Status, MapType } from "@getwild/core/assembly";
+import { proxy_get_header_map_pairs } from "@getwild/core/assembly/abi/imports";
+import { fromHost } from "@getwild/core/assembly/abi/status";
+import {
+  clearOut, OUT_PTR, OUT_SIZE, outPtr, outSize, isHostBlock, freeOutBlock,
+  borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
+} from "@getwild/core/assembly/abi/memory";
+import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
+
+export class RequestHeaders {
+  /** The pairs buffer as the host sent it; null when every call must go to the host. */
+  private bytes: Uint8Array | null = null;
+  private count: i32 = 0;
+  /** Lower-case names this filter wrote or removed since the read: the copy is stale for them. */
+  private changed: Array<string> | null = null;
+
+  constructor(public readonly map: HeaderMap) {}
+
+  /** Reads the whole map from the host (one call). */
+  static read(map: HeaderMap): RequestHeaders {
+    const h = new RequestHeaders(map);
+    clearOut();
+    if (fromHost(proxy_get_header_map_pairs(<MapType>map.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return h;
+    const ptr = outPtr();
+    const size = outSize();
+    if (size == 0) {
+      freeOutBlock();
+      h.bytes = new Uint8Array(0);
+      return h;
+    }
+    if (!isHostBlock(ptr, size)) return h;
+    const count = countPairsUnsafe(ptr, size);
+    if (count >= 0) {
+      const bytes = new Uint8Array(<i32>size);
+      memory.copy(bytes.dataStart, ptr, size);
+      h.bytes = bytes;
+      h.count = count;
+    }
+    heap.free(ptr);
+    return h;
+  }
+
+  /** First value of `name`, or null when absent. */
+  get(name: string): string | null {
+    if (this.fromHost(name)) return this.map.get(name);
+    return this.find(name, FIRST, null) ? lastValue : null;
+  }
+
+  has(name: string): bool {
+    if (this.fromHost(name)) return this.map.has(name);
+    return this.find(name, PRESENCE, null);
+  }
+
+  /** Every value of `name`, in order. */
+  getAll(name: string): Array<string> {
+    if (this.fromHost(name)) return this.map.getAll(name);
+    const out = new Array<string>();
+    this.find(name, ALL, out);
+    return out;
+  }
+
+  /** Removes every value of `name`; no host call when the client sent none (known from the read). */
+  remove(name: string): void {
+    if (!this.fromHost(name) && !this.find(name, PRESENCE, null)) return;
+    this.map.remove(name);
+    this.markChanged(name);
+  }
+
+  set(name: string, value: string): void {
+    this.map.set(name, value);
+    this.markChanged(name);
+  }
+
+  add(name: string, value: string): void {
+    this.map.add(name, value);
+    this.markChanged(name);
+  }
+
+  private fromHost(name: string): bool {
+    if (this.bytes === null) return true;
+    const changed = this.changed;
+    if (changed === null) return false;
+    for (let i = 0; i < changed.length; i++) if (sameNameFold(unchecked(changed[i]), name)) return true;
+    return false;
+  }
+
+  private markChanged(name: string): void {
+    let changed = this.changed;
+    if (changed === null) {
+      changed = new Array<string>();
+      this.changed = changed;
+    }
+    if (!changed.includes(name)) changed.push(name);
+  }
+
+  /**
+   * Looks `name` up in the copy: true when present. FIRST leaves the first value in `lastValue`,
+   * ALL pushes every value to `out`, PRESENCE decodes nothing.
+   */
+  private find(name: string, mode: i32, out: Array<string> | null): bool {
+    const bytes = this.bytes!;
+    const ptr = bytes.dataStart;
+    const key = borrowScratch(maxUtf8Size(name));
+    const keyLen = writeUtf8(name, key);
+    lowerAsciiInPlace(key, keyLen);
+    let pos = pairsDataStart(this.count);
+    let found = false;
+    for (let i = 0; i < this.count; i++) {
+      const nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
+      const valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+      const matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
+      pos += nameLen + 1;
+      if (matches) {
+        found = true;
+        if (mode == PRESENCE) break;
+        const value = String.UTF8.decodeUnsafe(ptr + pos, valueLen, false);
+        if (mode == FIRST) {
+          lastValue = value;
+          break;
+        }
+        out!.push(value);
+      }
+      pos += valueLen + 1;
+    }
+    releaseScratch(key);
+    return found;
+  }
+}
+
+const PRESENCE: i32 = 0;
+const FIRST: i32 = 1;
+const ALL: i32 = 2;
+
+/** The value found by the last single-value `find` (saves a result object per lookup). */
+let lastValue: string = "";
+
+/** ASCII case-insensitive equality of two header names. */
+function sameNameFold(a: string, b: string): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (<u32>(x - 0x41) < 26) x |= 0x20;
+    if (<u32>(y - 0x41) < 26) y |= 0x20;
+    if (x != y) return false;
+  }
+  return true;
+}
