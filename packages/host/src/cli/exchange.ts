@@ -320,10 +320,25 @@ export class Exchange {
     this.env.finished(this);
   }
 
-  /** The stream was reset (by the filter, a late local reply, or an upstream reset): drop both connections. */
+  /**
+   * The stream was reset (by the filter, a late local reply, or an upstream reset): drop both
+   * connections. Response headers that already passed the filter are sent first, as Envoy does
+   * (its client sees the status and headers, then the connection closes mid-body).
+   */
   private abort(reason: string): void {
     this.dropUpstream();
-    if (!this.res.destroyed) this.res.destroy();
+    const socket = this.res.socket;
+    const out = this.stream.response.out;
+    const bodyStarted = out.chunks.slice(0, this.clientChunksSent).some((c) => c.length > 0);
+    if (this.clientHeadersSent && !bodyStarted && socket && !socket.destroyed) {
+      // node holds written headers until the first body bytes: send them, then close once written.
+      // Once body bytes went out the connection is dropped at once, so a client never takes a
+      // mis-framed body for a whole one.
+      this.res.flushHeaders();
+      socket.destroySoon();
+    } else if (!this.res.destroyed) {
+      this.res.destroy();
+    }
     this.stream.complete();
     this.done = true;
     this.env.accessLog?.(`${this.method} ${this.req.url} -> reset ${reason} ${Date.now() - this.startedAt}ms`);
