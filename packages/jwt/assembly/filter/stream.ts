@@ -7,7 +7,7 @@ import { JsonKind } from "../encoding/json";
 import { JwtError } from "../jwt/errors";
 import { verifyJwt } from "../verify";
 import { JwksSource, KeysState } from "../cache/jwks_source";
-import { FilterConfig, Requirement, RequirementKind, Rule } from "./model";
+import { FilterConfig, Provider, Requirement, RequirementKind, Rule } from "./model";
 import { FoundToken, findToken, queryWithout, stripCookies } from "./extract";
 import { normalizePath, PathError } from "./path";
 import { issuedElsewhere } from "./issuer";
@@ -282,6 +282,7 @@ export class JwtAuthnStream extends HttpContext {
       return c;
     }
     const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!, keys);
+    prepareOutputs(provider, entry);
     root.cache.put(entry, now);
     c.outcome = Outcome.Ok;
     c.verified = entry;
@@ -329,23 +330,12 @@ export class JwtAuthnStream extends HttpContext {
       const p = unchecked(providers[i]);
       const v = c.verified;
       if (v === null) continue;
-      if (p.forwardPayloadHeader.length > 0) {
-        // The token's own middle segment: it was verified, so it has exactly two dots, and the strict
-        // decoder accepted it, so it is the one base64url spelling of the payload (no re-encoding).
-        const token = v.token;
-        const first = token.indexOf(".");
-        headers.set(p.forwardPayloadHeader, token.substring(first + 1, token.indexOf(".", first + 1)));
-      }
-      for (let k = 0; k < p.claimToHeaders.length; k++) {
-        const ch = unchecked(p.claimToHeaders[k]);
-        const claim = v.claims.getPath(ch.claim);
-        if (claim === null) continue;
-        // A signed claim is still attacker-chosen text for a header: CR, LF or NUL would break the
-        // header block, so such a value is not copied at all.
-        if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) {
-          if (headerSafe(claim.text)) headers.set(ch.header, claim.text);
-        }
-        else if (claim.kind == JsonKind.Bool) headers.set(ch.header, claim.flag ? "true" : "false");
+      // The values were made when the token was verified (prepareOutputs): a cache hit reads no JSON.
+      if (p.forwardPayloadHeader.length > 0) headers.set(p.forwardPayloadHeader, v.payloadHeaderValue);
+      const values = v.claimHeaderValues;
+      for (let k = 0; k < p.claimToHeaders.length && k < values.length; k++) {
+        const value = unchecked(values[k]);
+        if (value !== null) headers.set(unchecked(p.claimToHeaders[k]).header, value);
       }
     }
   }
@@ -399,6 +389,31 @@ function waitFor(c: Check, source: JwksSource): Check {
   c.outcome = Outcome.Wait;
   c.waitOn = source;
   return c;
+}
+
+/** Makes the output header values of a freshly verified token once, for this and every cache hit. */
+function prepareOutputs(p: Provider, v: VerifiedToken): void {
+  if (p.forwardPayloadHeader.length > 0) {
+    // The token's own middle segment: it was verified, so it has exactly two dots, and the strict
+    // decoder accepted it, so it is the one base64url spelling of the payload (no re-encoding).
+    const token = v.token;
+    const first = token.indexOf(".");
+    v.payloadHeaderValue = token.substring(first + 1, token.indexOf(".", first + 1));
+  }
+  const values = new Array<string | null>(p.claimToHeaders.length);
+  for (let k = 0; k < p.claimToHeaders.length; k++) {
+    const claim = v.claims.getPath(unchecked(p.claimToHeaders[k]).claim);
+    let value: string | null = null;
+    // A signed claim is still attacker-chosen text for a header: CR, LF or NUL would break the
+    // header block, so such a value is not copied at all.
+    if (claim !== null) {
+      if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) {
+        if (headerSafe(claim.text)) value = claim.text;
+      } else if (claim.kind == JsonKind.Bool) value = claim.flag ? "true" : "false";
+    }
+    values[k] = value;
+  }
+  v.claimHeaderValues = values;
 }
 
 /** True when `value` has no control character but tab (RFC 9110 §5.5 field values). */

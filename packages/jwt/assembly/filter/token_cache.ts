@@ -16,6 +16,13 @@ export const CACHE_MAX_TOKEN_LENGTH: i32 = 4096;
 export class VerifiedToken {
   /** Estimated bytes this entry keeps alive (see `entryCost`). */
   cost: i32 = 0;
+  /**
+   * The provider's output headers, made once when the token is verified so that a cache hit reads
+   * no JSON and builds no string: `forward_payload_header`'s value ("" when not configured), then
+   * one value per `claim_to_headers` entry (null: the claim is absent or unfit for a header).
+   */
+  payloadHeaderValue: string = "";
+  claimHeaderValues: Array<string | null> = [];
   constructor(
     public token: string,
     public provider: i32,
@@ -35,6 +42,16 @@ export class VerifiedToken {
  */
 export function entryCost(tokenLength: i32, payloadLength: i32): i32 {
   return 256 + 2 * tokenLength + 5 * payloadLength;
+}
+
+/** What the ready output header values add to an entry: their UTF-16 text plus a string header each. */
+function outputsCost(e: VerifiedToken): i32 {
+  let cost = 2 * e.payloadHeaderValue.length;
+  for (let i = 0; i < e.claimHeaderValues.length; i++) {
+    const v = unchecked(e.claimHeaderValues[i]);
+    cost += 24 + (v === null ? 0 : 2 * v.length);
+  }
+  return cost;
 }
 
 export function tokenHash(token: string, provider: i32): u64 {
@@ -76,7 +93,7 @@ export class TokenCache {
   put(entry: VerifiedToken, nowSeconds: i64): void {
     if (this.capacity <= 0 || entry.expiresAtSeconds <= nowSeconds) return;
     if (entry.token.length > CACHE_MAX_TOKEN_LENGTH) return;
-    entry.cost = entryCost(entry.token.length, entry.payload.length);
+    entry.cost = entryCost(entry.token.length, entry.payload.length) + outputsCost(entry);
     if (entry.cost > this.maxBytes) return;
     const h = tokenHash(entry.token, entry.provider);
     if (this.map.has(h)) {
