@@ -85,7 +85,8 @@ describe("getwild: arguments", () => {
     expect(o).toMatchObject({ filter: "f.wasm", rootId: "", port: 10000, workers: 1, logLevel: "info", failurePolicy: "FAIL_CLOSED", quiet: false });
     expect(o.upstream?.href).toBe("http://localhost:8080/");
     expect([...o.clusters.keys()]).toEqual(["a", "b"]);
-    expect(o).toMatchObject({ adminPort: 0, devIdpClusters: [], watch: false });
+    expect(o).toMatchObject({ adminPort: 0, devIdpClusters: [], watch: false, vmId: "" });
+    expect(parseServeArgs(["f.wasm", "--vm-id", "shared-vm"])!.vmId).toBe("shared-vm");
   });
 
   it("takes the filter as the first argument (like check and oci), https clusters on any host, dev IdP clusters", () => {

@@ -259,6 +259,12 @@ describe("getwild serve: requests through the filter", () => {
     expect(next.headers.get("hello")).toBe("world");
   });
 
+  it("gives the filter --vm-id as plugin_vm_id (Envoy's vm_config.vm_id)", async () => {
+    const server = await start({ vmId: "shared-vm" });
+    expect((await fetch(server.url, scenario("props"))).status).toBe(200);
+    expect(server.host.logs("info")).toContain("plugin_name=test root_id=test vm_id=shared-vm node_id=<null>");
+  });
+
   it("prints the filter's logs at or above --log-level, before the request's access-log line", async () => {
     const printed: string[] = [];
     const { serve } = await import("../src/cli/serve.js");

@@ -48,7 +48,7 @@ export interface Scenario {
   request: ScenarioRequest;
   /** Observables asserted against Envoy itself (partial). */
   expect: Partial<Observed> & { reportIncludes?: string[]; upstreamCount?: number };
-  /** Targets that do not run this row, with the reason (e.g. serve has no vm_id option). */
+  /** Targets that do not run this row, with the reason (e.g. serve has no cluster without hosts). */
   skip?: Partial<Record<Target, string>>;
   /** Documented departures: the fields of Observed a target differs in, and the host README Fidelity item that says why. */
   departures?: Partial<Record<Target, Departure>>;
@@ -258,8 +258,6 @@ export const SCENARIOS: Scenario[] = [
         "response=[upstream.address=127.0.0.1:PORT;upstream.port=PORT;response.code=200;response.code_details=via_upstream;request.path=status1;request.headers=bytes4{}]",
       ],
     },
-
-    departures: { serve: { fields: [], replace: [/plugin_vm_id=[^;]*/g, "plugin_vm_id=VM"], readme: "getwild serve: vm_id" } },
   },
   {
     name: "metrics",
@@ -284,7 +282,6 @@ export const SCENARIOS: Scenario[] = [
         "probe queue ready",
       ],
     },
-    skip: { serve: "getwild serve has no --vm-id option (the probe's vm_id is 'probe')" },
   },
   {
     name: "wasi",

@@ -168,7 +168,7 @@ export interface ServeTarget {
 
 export async function startServeTarget(wasm: string, upstreamUrl: URL, deadUrl: URL): Promise<ServeTarget> {
   const cli = join(repoRoot, "packages", "host", "dist", "cli.js");
-  const args = [cli, "serve", "--filter", wasm, "--root-id", "probe", "--port", "0", "--upstream", upstreamUrl.origin];
+  const args = [cli, "serve", "--filter", wasm, "--root-id", "probe", "--vm-id", PROBE_VM_ID, "--port", "0", "--upstream", upstreamUrl.origin];
   for (const [name, url] of [["backend", upstreamUrl], ["live", upstreamUrl], ["dead", deadUrl], ["unhealthy", deadUrl]] as const) {
     args.push("--cluster", `${name}=${url.origin}`);
   }

@@ -15,6 +15,8 @@ Options:
   --filter PATH            the filter module (.wasm) (or give it as the first argument)
   --config PATH            plugin configuration file, passed to the filter as is (e.g. JSON)
   --root-id ID             Envoy root_id: which registerRootContext(..., ID) to use (default "")
+  --vm-id ID               Envoy vm_config.vm_id: plugin_vm_id, and the namespace of shared data and
+                           queues (default "")
   --upstream URL           upstream, e.g. http://127.0.0.1:8080 (default: a built-in echo upstream)
   --cluster NAME=URL       map an Envoy cluster for proxy_http_call to a URL (repeatable); http:// on
                            loopback, or https:// on any host (TLS, certificate verified)
@@ -44,6 +46,8 @@ export interface ServeOptions {
   /** Path of the plugin configuration file, if any. */
   config?: string;
   rootId: string;
+  /** Envoy's vm_config.vm_id (default ""): what plugin_vm_id reads and where shared data and queues live. */
+  vmId?: string;
   /** Upstream URL; undefined = start the built-in echo upstream. */
   upstream?: URL;
   /** Cluster name → URL for proxy_http_call. */
@@ -113,6 +117,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
         filter: { type: "string" },
         config: { type: "string" },
         "root-id": { type: "string" },
+        "vm-id": { type: "string" },
         upstream: { type: "string" },
         cluster: { type: "string", multiple: true },
         ca: { type: "string" },
@@ -161,6 +166,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
     filter,
     config: values.config,
     rootId: values["root-id"] ?? "",
+    vmId: values["vm-id"] ?? "",
     upstream: values.upstream === undefined ? undefined : loopback(values.upstream, "--upstream"),
     clusters,
     port: values.port === undefined ? 10000 : integer(values.port, "port", 0, 65535),

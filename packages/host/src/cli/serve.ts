@@ -106,6 +106,7 @@ async function loadHost(
   const hostOptions: HostOptions = {
     wasm: loaded.wasm,
     rootId: options.rootId,
+    vmId: options.vmId ?? "",
     name: options.rootId || basename(options.filter, ".wasm"),
     pluginConfig: loaded.pluginConfig,
     workers: options.workers,

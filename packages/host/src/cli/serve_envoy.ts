@@ -140,8 +140,8 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
     const settings = {
       options,
       binary,
-      // The same plugin name as the emulator's; vm_id stays "" as serve leaves it (plugin_vm_id, shared data).
-      names: { pluginName: options.rootId || basename(options.filter, ".wasm"), rootId: options.rootId, vmId: "" },
+      // The same plugin name and vm_id as the emulator's (plugin_vm_id, shared data).
+      names: { pluginName: options.rootId || basename(options.filter, ".wasm"), rootId: options.rootId, vmId: options.vmId ?? "" },
       upstream,
       clusters,
       trustedCaPem: ca?.pem,
