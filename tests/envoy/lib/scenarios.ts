@@ -33,7 +33,7 @@ export interface Observed {
   body: string;
   /** The probe's x-probe-report, if any (normalized). */
   report: string | null;
-  /** Requests the upstream received (route and callouts), minus x-envoy-* and documented headers. */
+  /** Requests the upstream received (route and callouts), minus x-request-id/x-forwarded-proto (ENVOY_ADDED_UPSTREAM_HEADERS). */
   upstream: Array<{ method: string; path: string; headers: Array<[string, string]>; body: string }>;
   /** The probe's log lines ("probe ..."), normalized. */
   logs: string[];

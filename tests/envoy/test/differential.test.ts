@@ -10,7 +10,7 @@ import { envoyDescribe, envoyPath } from "../lib/envoy";
 import { startUpstream, type Upstream, type ReceivedRequest } from "../lib/upstream";
 import { buildProbe, probeBootstrap, unusedPort } from "../lib/probe";
 import { SCENARIOS, TARGET_DEPARTURES, UPSTREAM_PATHS, ENVOY_ADDED_UPSTREAM_HEADERS, type Observed, type Scenario, type Target } from "../lib/scenarios";
-import { runInEnvoy, runInHost, runInServe, startHostTarget, startServeTarget, type HostTarget, type ServeTarget } from "../lib/targets";
+import { runInEnvoy, runInHost, runInServe, startHostTarget, startServeTarget, HOST_UNCOMPARED_UPSTREAM, type HostTarget, type ServeTarget } from "../lib/targets";
 import type { ServerResponse } from "node:http";
 
 /** Answers `upstream <METHOD> <path>[ <body>]`, except the paths that stall or reset. */
@@ -53,7 +53,10 @@ function comparable(observed: Observed, scenario: Scenario, target: Target): Par
     out.headers = out.headers?.map(([k, v]) => [k, fix(v)]);
   }
   if (fields.includes("report")) out.headers = out.headers?.filter(([k]) => k !== "x-probe-report");
-  if (target === "host") delete out.framing; // no wire in-process
+  if (target === "host") {
+    delete out.framing; // no wire in-process
+    out.upstream = out.upstream?.map((r) => ({ ...r, headers: r.headers.filter(([k]) => !HOST_UNCOMPARED_UPSTREAM.test(k)) }));
+  }
   return out;
 }
 

@@ -147,6 +147,8 @@ export class Exchange {
     Object.assign(headers, nodeHeaders(h, ["content-length", "host"]));
     const framing = bodyFraming(out.complete, out.chunks, h.get("content-length"));
     if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
+    // Envoy's router tells the upstream how long it will wait.
+    headers["x-envoy-expected-rq-timeout-ms"] = String(this.env.routeTimeoutMs);
     this.upstreamChunked = framing.contentLength === null;
     this.upstreamBytesLeft = framing.contentLength;
     const upstream = this.env.upstream;
@@ -158,6 +160,8 @@ export class Exchange {
       headers,
       setHost: false,
     });
+    // node would add `connection: keep-alive`; Envoy sends no connection header (HTTP/1.1 keeps it open).
+    if (!req.headersSent) req.removeHeader("connection");
     this.upstreamReq = req;
     req.on("response", (res) => this.onUpstreamResponse(res));
     req.on("error", (e) => this.onUpstreamError(e));
