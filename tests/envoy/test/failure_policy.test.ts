@@ -11,6 +11,7 @@
 //   upstream, for good (checked here past FAIL_RELOAD's back-off).
 // - FAIL_OPEN: every later request skips the filter (no x-vm-served) and reaches the upstream; the
 //   filter is gone, so a later `x-trap: 1` passes too.
+//   The same sequence runs in @getwild/host (createHost with the same fixture) and must match.
 // - FAIL_RELOAD: later requests get the 503 (wasm_fail_stream) for a back-off of about one second
 //   (1.05-1.25 s measured, default reload_config; each such request counts in
 //   `wasm.<plugin>.vm_reload_backoff`), then the first request after it runs on a fresh VM (start-up
@@ -19,6 +20,7 @@
 //   costs about one second.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEnvoy, type EnvoyProcess } from "@getwild/host/envoy";
+import { createHost } from "@getwild/host";
 import { envoyDescribe, envoyPath } from "../lib/envoy";
 import { buildAscFixture } from "../lib/fixtures";
 import { ACCESS_LINE, fixtureBootstrap, type FailurePolicy } from "../lib/fixture_bootstrap";
@@ -122,6 +124,23 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
       }
       expect(upstream.received.length).toBe(reached + 4);
       expect(await accessDetails(envoy, 6)).toEqual(["200 via_upstream", "503 wasm_fail_stream", ...Array(4).fill("200 via_upstream")]);
+    });
+
+    it("@getwild/host does the same: 503 wasm_fail_stream for the trapping request, then the filter is skipped", async () => {
+      const host = await createHost({ wasm, rootId: "trap", failurePolicy: "FAIL_OPEN", canary: false });
+      const answer = async (trap = false) => {
+        const r = await host.request({ path: "/item", headers: trap ? { "x-trap": "1" } : {} }, { status: 200, body: "upstream" });
+        return { status: r.status, served: r.headers.get("x-vm-served") ?? null, body: r.bodyText, details: r.stream.responseCodeDetails, upstream: r.upstreamRequest !== null };
+      };
+      try {
+        expect((await answer()).served).toBe("1");
+        expect(await answer(true)).toEqual({ status: 503, served: null, body: "", details: "wasm_fail_stream", upstream: false });
+        for (const trap of [false, false, true, false]) {
+          expect(await answer(trap)).toEqual({ status: 200, served: null, body: "upstream", details: "via_upstream", upstream: true });
+        }
+      } finally {
+        host.close();
+      }
     });
   });
 
