@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hello filter: logs every request header at info ("name: value") and adds `hello: world` to
 // every response (the wasme / TinyGo default template, in AssemblyScript).
-import { RootContext, HttpContext, Action, logInfo, registerRootContext } from "@getwild/core/assembly";
+import { RootContext, HttpContext, Action, LogLevel, logEnabled, logInfo, registerRootContext } from "@getwild/core/assembly";
 export * from "@getwild/core/assembly/exports";
 
 class Hello extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    // Production Envoys log at warning: one host call then skips reading the header map and
+    // building lines the proxy would drop.
+    if (!logEnabled(LogLevel.Info)) return Action.Continue;
     let headers = this.requestHeaders.pairs();
     for (let i = 0, n = headers.length; i < n; i++) {
       let header = unchecked(headers[i]);

@@ -47,6 +47,15 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
     expect(host.failures).toEqual([]);
   });
 
+  it("builds no log line when the proxy logs at warning (as production Envoys do)", async () => {
+    const host = await createHost({ wasm, rootId: "hello", logLevel: "warn" });
+    const result = await host.request({ path: "/quiet", headers: [["x-marker", "m"]] }, { status: 200 });
+    expect(result.status).toBe(200);
+    expect(result.headers.get("hello")).toBe("world");
+    expect(host.logs("info")).toEqual([]);
+    expect(host.failures).toEqual([]);
+  });
+
   it("adds `hello: world` to every response, keeping the upstream's headers and body", async () => {
     const host = await createHost({ wasm, rootId: "hello" });
     for (const status of [200, 404, 503]) {

@@ -33,4 +33,16 @@ envoyDescribe("hello in Envoy", () => {
     expect(logs).toContain(":path: /logged");
     expect(logs).toContain("x-marker: m-42");
   });
+
+  it("logs nothing when Envoy runs at warning, and still adds hello: world", async () => {
+    const quiet = await startExample("hello", { clusters: { backend: upstream } }, { logLevel: "warning" });
+    try {
+      const response = await fetch(`${quiet.url}/quiet`, { headers: { "x-marker": "q-1" } });
+      expect(response.headers.get("hello")).toBe("world");
+      await response.text();
+      expect(quiet.envoy.wasmLogs()).toEqual([]);
+    } finally {
+      await quiet.envoy.stop();
+    }
+  });
 });
