@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The request headers of one JwtAuthn request, read from the host once (one
-// proxy_get_header_map_pairs) and kept as the host's bytes: every lookup of the request (path,
+// proxy_get_header_map_pairs) and kept as the host's block (no copy, nothing for the GC): every lookup of the request (path,
 // method, rule headers, each token location and its `_` spellings, cookies, realm) is answered
 // from that copy, and only the values asked for are decoded to strings. Writes go straight to the
 // host; a name written or removed since the read is answered by the host from then on, so a read
 // never sees a value the filter has already changed. When the map cannot be read as pairs (the
-// host refused, or sent a malformed buffer) every call goes to the host, as before.
+// host refused, or sent a malformed buffer), and after `release` (the block is freed once the
+// request is decided, or when the stream goes), every call goes to the host, as before.
 import { HeaderMap, Status, MapType } from "@getwild/core/assembly";
 import { proxy_get_header_map_pairs } from "@getwild/core/assembly/abi/imports";
 import { fromHost } from "@getwild/core/assembly/abi/status";
@@ -16,8 +17,8 @@ import {
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
 
 export class RequestHeaders {
-  /** The pairs buffer as the host sent it; null when every call must go to the host. */
-  private bytes: Uint8Array | null = null;
+  /** The host's pairs block (validated); 0 when every call must go to the host. */
+  private ptr: usize = 0;
   private count: i32 = 0;
   /** Lower-case names this filter wrote or removed since the read: the copy is stale for them. */
   private changed: Array<string> | null = null;
@@ -31,21 +32,26 @@ export class RequestHeaders {
     if (fromHost(proxy_get_header_map_pairs(<MapType>map.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return h;
     const ptr = outPtr();
     const size = outSize();
+    // An empty map (size 0) or a block that is not ours: the host answers every call.
     if (size == 0) {
       freeOutBlock();
-      h.bytes = new Uint8Array(0);
       return h;
     }
     if (!isHostBlock(ptr, size)) return h;
     const count = countPairsUnsafe(ptr, size);
-    if (count >= 0) {
-      const bytes = new Uint8Array(<i32>size);
-      memory.copy(bytes.dataStart, ptr, size);
-      h.bytes = bytes;
-      h.count = count;
+    if (count < 0) {
+      heap.free(ptr);
+      return h;
     }
-    heap.free(ptr);
+    h.ptr = ptr;
+    h.count = count;
     return h;
+  }
+
+  /** Frees the host block; later calls go to the host. Safe to call more than once. */
+  release(): void {
+    if (this.ptr != 0) heap.free(this.ptr);
+    this.ptr = 0;
   }
 
   /** First value of `name`, or null when absent. */
@@ -85,7 +91,7 @@ export class RequestHeaders {
   }
 
   private fromHost(name: string): bool {
-    if (this.bytes === null) return true;
+    if (this.ptr == 0) return true;
     const changed = this.changed;
     if (changed === null) return false;
     for (let i = 0; i < changed.length; i++) if (sameNameFold(unchecked(changed[i]), name)) return true;
@@ -106,8 +112,7 @@ export class RequestHeaders {
    * ALL pushes every value to `out`, PRESENCE decodes nothing.
    */
   private find(name: string, mode: i32, out: Array<string> | null): bool {
-    const bytes = this.bytes!;
-    const ptr = bytes.dataStart;
+    const ptr = this.ptr;
     const key = borrowScratch(maxUtf8Size(name));
     const keyLen = writeUtf8(name, key);
     lowerAsciiInPlace(key, keyLen);

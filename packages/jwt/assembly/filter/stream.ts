@@ -16,6 +16,9 @@ import { VerifiedToken } from "./token_cache";
 import { JwtAuthnRoot } from "./root";
 import { RequestHeaders } from "./request_headers";
 
+/** Denials are never changed after they are made: one shared "missing" saves an object per check. */
+const MISSING = new Denial(DenyKind.Missing);
+
 const enum Outcome {
   Ok = 0,
   Missing = 1,
@@ -26,7 +29,7 @@ const enum Outcome {
 /** One provider's result for one request. */
 class Check {
   outcome: Outcome = Outcome.Missing;
-  denial: Denial = new Denial(DenyKind.Missing);
+  denial: Denial = MISSING;
   found: FoundToken | null = null;
   verified: VerifiedToken | null = null;
   waitOn: JwksSource | null = null;
@@ -95,7 +98,10 @@ export class JwtAuthnStream extends HttpContext {
       return Action.Continue;
     }
     this.rule = this.matchRule(config, headers);
-    return this.run(false);
+    const action = this.run(false);
+    // A decided request reads no more headers: the host block goes back now (a paused one keeps it).
+    if (this.decided) headers.release();
+    return action;
   }
 
   /** The request's header copy (read now if onRequestHeaders has not: never a null to trap on). */
@@ -165,7 +171,7 @@ export class JwtAuthnStream extends HttpContext {
       c.belongsTo = this.verifiedBy(c.found!.token);
       if (c.belongsTo >= 0) {
         c.outcome = Outcome.Missing;
-        c.denial = new Denial(DenyKind.Missing);
+        c.denial = MISSING;
         continue;
       }
       if (tolerateFailures) continue;
@@ -307,8 +313,8 @@ export class JwtAuthnStream extends HttpContext {
   private applyOutputs(): void {
     const headers = this.reqHeaders();
     const providers = this.authn.config.providers;
-    const cookies = new Array<string>();
-    const params = new Array<string>();
+    let cookies: Array<string> | null = null;
+    let params: Array<string> | null = null;
     for (let i = 0; i < this.checks.length; i++) {
       const c = unchecked(this.checks[i]);
       if (c === null) continue;
@@ -316,11 +322,17 @@ export class JwtAuthnStream extends HttpContext {
       const found = c.found;
       if (owner < 0 || found === null || unchecked(providers[owner]).forward) continue;
       for (let k = 0; k < found.headerNames.length; k++) headers.remove(unchecked(found.headerNames[k]));
-      for (let k = 0; k < found.cookieNames.length; k++) cookies.push(unchecked(found.cookieNames[k]));
-      for (let k = 0; k < found.paramNames.length; k++) params.push(unchecked(found.paramNames[k]));
+      for (let k = 0; k < found.cookieNames.length; k++) {
+        if (cookies === null) cookies = new Array<string>();
+        cookies.push(unchecked(found.cookieNames[k]));
+      }
+      for (let k = 0; k < found.paramNames.length; k++) {
+        if (params === null) params = new Array<string>();
+        params.push(unchecked(found.paramNames[k]));
+      }
     }
-    if (cookies.length > 0) stripCookies(headers, this.cookieHeaders(), cookies);
-    if (params.length > 0) {
+    if (cookies !== null) stripCookies(headers, this.cookieHeaders(), cookies);
+    if (params !== null) {
       const rest = queryWithout(this.query.substring(1), params);
       headers.set(":path", this.path + (rest.length > 0 ? "?" + rest : ""));
     }
@@ -342,6 +354,8 @@ export class JwtAuthnStream extends HttpContext {
 
   onDelete(): void {
     this.authn.waiting.delete(this.id);
+    const headers = this.headers;
+    if (headers !== null) headers.release();
   }
 }
 
