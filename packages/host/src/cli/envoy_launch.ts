@@ -7,11 +7,8 @@ import { serveBootstrap, SERVE_LISTENER } from "../envoy/bootstrap.js";
 import { envoyOutput, type PluginNames } from "./envoy_output.js";
 import { startFailure } from "./envoy_start_failure.js";
 import type { ServeOptions } from "./args.js";
+import type { LoadedFilter } from "./filter_input.js";
 
-export interface LoadedFilter {
-  wasm: Uint8Array;
-  configuration: Uint8Array | undefined;
-}
 
 export interface LaunchSinks {
   filterLog: ((line: string) => void) | null;

@@ -5,7 +5,7 @@
 import { CliError, ExitCode } from "./errors.js";
 import { registeredRootIds } from "./root_ids.js";
 import type { ServeOptions } from "./args.js";
-import type { LoadedFilter } from "./envoy_launch.js";
+import type { LoadedFilter } from "./filter_input.js";
 
 /** Envoy's summary of a failed start: "error `<reason>` initializing config ...". */
 function envoyReason(lines: string[]): string | null {

@@ -2,10 +2,9 @@
 // `getwild serve` as a function: load the filter like Envoy, start the echo upstream, the dev IdP and the admin
 // listener as asked, listen on loopback, run real time, reload on --watch.
 import http from "node:http";
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { AddressInfo, Socket } from "node:net";
-import { createHost, validateModule, HostLoadError, SystemClock, type Host, type HostOptions } from "../index.js";
+import { createHost, HostLoadError, SystemClock, type Host, type HostOptions } from "../index.js";
 import { LOG_LEVELS } from "../enums.js";
 import { formatFilterLog } from "./filter_logs.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -18,7 +17,8 @@ import { startDevIdp, type DevIdp } from "./dev_idp.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { clustersNamedIn } from "./config_clusters.js";
 import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
-import { watchFilter, type Watcher } from "./watch.js";
+import { type Watcher } from "./watch.js";
+import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT */
@@ -58,36 +58,11 @@ export interface ServeHooks {
 /** How often host time moves forward (ticks, callout deadlines). */
 const TIME_STEP_MS = 10;
 
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new CliError(ExitCode.FileNotFound, `${what} ${path}: ${why}`);
-  }
-}
-
-interface Loaded {
-  wasm: Uint8Array;
-  pluginConfig: Uint8Array | undefined;
-}
-
-async function readFilter(options: ServeOptions): Promise<Loaded> {
-  const wasm = await readInput(options.filter, "filter");
-  const validation = validateModule(wasm);
-  if (!validation.ok) {
-    throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
-  }
-  const pluginConfig = options.config === undefined ? undefined : await readInput(options.config, "configuration");
-  return { wasm, pluginConfig };
-}
-
 const quoted = (ids: string[]) => ids.map((id) => JSON.stringify(id)).join(", ");
 
 /** Why a configure failure happened when the root id matched nothing: the ids the module has, or why they are unknown. */
-function rootIdHint(options: ServeOptions, loaded: Loaded): string {
-  const ids = registeredRootIds(loaded.wasm, loaded.pluginConfig);
+function rootIdHint(options: ServeOptions, loaded: LoadedFilter): string {
+  const ids = registeredRootIds(loaded.wasm, loaded.configuration);
   if (ids === null) return `--root-id "${options.rootId}" matches no root context of the module`;
   if (ids.length === 0) return `--root-id "${options.rootId}" matches no root context, and no literal root id was found in the module`;
   return `--root-id "${options.rootId}" matches no root context; the module registered ${quoted(ids)}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
@@ -95,7 +70,7 @@ function rootIdHint(options: ServeOptions, loaded: Loaded): string {
 
 async function loadHost(
   options: ServeOptions,
-  loaded: Loaded,
+  loaded: LoadedFilter,
   clusters: Map<string, URL>,
   ca: string | undefined,
   pump: () => void,
@@ -108,7 +83,7 @@ async function loadHost(
     rootId: options.rootId,
     vmId: options.vmId ?? "",
     name: options.rootId || basename(options.filter, ".wasm"),
-    pluginConfig: loaded.pluginConfig,
+    pluginConfig: loaded.configuration,
     workers: options.workers,
     logLevel: options.logLevel,
     failurePolicy: options.failurePolicy,
@@ -177,7 +152,7 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
     let loaded = await readFilter(options);
     let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
     stoppers.push(() => host.close());
-    const configText = loaded.pluginConfig === undefined ? "" : new TextDecoder().decode(loaded.pluginConfig);
+    const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
     const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
     let echo: EchoUpstream | null = null;
     if (!options.upstream) {
@@ -255,18 +230,7 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
     };
     let watcher: Watcher | null = null;
     if (options.watch) {
-      watcher = watchFilter(options.filter, options.config, {
-        say: (line) => say(`getwild serve: ${line}`),
-        reload: async () => {
-          try {
-            await reload();
-            say(`getwild serve: watch: reloaded ${options.filter}${options.config ? ` and ${options.config}` : ""}`);
-          } catch (e) {
-            // A broken build or configuration must not take the running filter down.
-            say(`getwild serve: watch: not reloaded, still serving the previous module: ${(e as Error).message}`);
-          }
-        },
-      });
+      watcher = watchAndReload(options, say, reload);
       stoppers.push(() => watcher!.close());
     }
     let closed: Promise<void> | null = null;

@@ -4,21 +4,19 @@
 // built-in echo upstream, the dev IdP, the checks before start (files, module validation), the printed
 // lines, and --watch (a new Envoy on the same ports; the previous module again if the new one fails).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { validateModule } from "../index.js";
 import type { EnvoyBinary, EnvoyProcess } from "../envoy/index.js";
 import { UPSTREAM_CLUSTER } from "../envoy/bootstrap.js";
 import { CliError, ExitCode } from "./errors.js";
 import { startEchoUpstream } from "./echo_upstream.js";
 import { locateEnvoy } from "./envoy_binary.js";
 import { trustedCa } from "./trusted_ca.js";
-import { launchEnvoy, type Launch, type LaunchSinks, type LoadedFilter } from "./envoy_launch.js";
+import { launchEnvoy, type Launch, type LaunchSinks } from "./envoy_launch.js";
 import { loadDevKeys } from "./dev_keys.js";
 import { startDevIdp } from "./dev_idp.js";
 import { clustersNamedIn } from "./config_clusters.js";
-import { watchFilter } from "./watch.js";
+import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./command.js";
 
@@ -54,26 +52,6 @@ export interface ServeEnvoyHooks extends Partial<LaunchSinks> {
   binary?: EnvoyBinary;
   /** Progress while an Envoy is installed on first use; --watch's reports. */
   say?: (line: string) => void;
-}
-
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new CliError(ExitCode.FileNotFound, `${what} ${path}: ${why}`);
-  }
-}
-
-async function readFilter(options: ServeOptions): Promise<LoadedFilter> {
-  const wasm = await readInput(options.filter, "filter");
-  const validation = validateModule(wasm);
-  if (!validation.ok) {
-    throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
-  }
-  const configuration = options.config === undefined ? undefined : await readInput(options.config, "configuration");
-  return { wasm, configuration };
 }
 
 /** What only the emulator can do, refused with the reason (Envoy has no path on a cluster). */
@@ -185,17 +163,7 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
     };
     let watching: RunningEnvoyServer["watching"] = null;
     if (options.watch) {
-      const watcher = watchFilter(options.filter, options.config, {
-        say: (line) => say(`getwild serve: ${line}`),
-        reload: async () => {
-          try {
-            await reload();
-            say(`getwild serve: watch: reloaded ${options.filter}${options.config ? ` and ${options.config}` : ""}`);
-          } catch (e) {
-            say(`getwild serve: watch: not reloaded, still serving the previous module: ${(e as Error).message}`);
-          }
-        },
-      });
+      const watcher = watchAndReload(options, say, reload);
       stoppers.push(() => watcher.close());
       watching = { buildPackage: watcher.buildPackage };
     }
