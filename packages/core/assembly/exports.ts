@@ -11,12 +11,23 @@ import { Runtime } from "shared/runtime";
 
 /**
  * With `--runtime minimal` (no incremental GC steps inside callbacks, a smaller module), collect
- * when a callback returns: no managed reference lives on the stack then, only in globals (the
- * context registry), so a full collection is safe. A constant branch: absent from other runtimes.
+ * when the outermost callback returns: no managed reference lives on the stack then, only in
+ * globals (the context registry), so a full collection is safe. Envoy does not re-enter the VM from
+ * a host call, but should a host do so, the depth count keeps the collection for the outermost
+ * return, where the outer callback's locals are gone too. Constant branches: absent from other runtimes.
  */
+let callbackDepth: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function enterCallback(): void {
+  if (ASC_RUNTIME == Runtime.Minimal) callbackDepth++;
+}
+
 // @ts-ignore: decorator
 @inline function collectAfterCallback(): void {
-  if (ASC_RUNTIME == Runtime.Minimal) __collect();
+  if (ASC_RUNTIME == Runtime.Minimal) {
+    if (--callbackDepth == 0) __collect();
+  }
 }
 
 /** ABI marker: Envoy refuses a module without it ("Missing or unknown Proxy-Wasm ABI version"). */
@@ -33,63 +44,74 @@ export function proxy_on_memory_allocate(size: usize): usize {
 }
 
 export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  enterCallback();
   dispatcher.onContextCreate(contextId, parentContextId);
   collectAfterCallback();
 }
 
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): bool {
+  enterCallback();
   const result: bool = dispatcher.onVmStart(rootContextId, vmConfigurationSize);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
+  enterCallback();
   const result: bool = dispatcher.onConfigure(rootContextId, pluginConfigurationSize);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_tick(rootContextId: u32): void {
+  enterCallback();
   dispatcher.onTick(rootContextId);
   collectAfterCallback();
 }
 
 export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
+  enterCallback();
   dispatcher.onQueueReady(rootContextId, queueId);
   collectAfterCallback();
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: bool): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onRequestHeaders(contextId, numHeaders, endOfStream);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_request_body(contextId: u32, bodySize: u32, endOfStream: bool): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onRequestBody(contextId, bodySize, endOfStream);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_request_trailers(contextId: u32, numTrailers: u32): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onRequestTrailers(contextId, numTrailers);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: bool): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onResponseHeaders(contextId, numHeaders, endOfStream);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_response_body(contextId: u32, bodySize: u32, endOfStream: bool): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onResponseBody(contextId, bodySize, endOfStream);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u32 {
+  enterCallback();
   const result: u32 = dispatcher.onResponseTrailers(contextId, numTrailers);
   collectAfterCallback();
   return result;
@@ -98,27 +120,32 @@ export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u3
 export function proxy_on_http_call_response(
   rootContextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32,
 ): void {
+  enterCallback();
   dispatcher.onHttpCallResponse(rootContextId, token, numHeaders, bodySize, numTrailers);
   collectAfterCallback();
 }
 
 export function proxy_on_foreign_function(rootContextId: u32, functionId: u32, argumentsSize: u32): void {
+  enterCallback();
   dispatcher.onForeignFunction(rootContextId, functionId, argumentsSize);
   collectAfterCallback();
 }
 
 export function proxy_on_log(contextId: u32): void {
+  enterCallback();
   dispatcher.onLog(contextId);
   collectAfterCallback();
 }
 
 export function proxy_on_done(contextId: u32): bool {
+  enterCallback();
   const result: bool = dispatcher.onDone(contextId);
   collectAfterCallback();
   return result;
 }
 
 export function proxy_on_delete(contextId: u32): void {
+  enterCallback();
   dispatcher.onDelete(contextId);
   collectAfterCallback();
 }
