@@ -35,6 +35,11 @@ class Check {
   waitOn: JwksSource | null = null;
   /** A failed token another involved provider verified: it was never this provider's token. */
   belongsTo: i32 = -1;
+  /**
+   * Keys unavailable under `jwks_unavailable: "allow"`: this provider's token counts as passing
+   * where the rule names this provider, and only there (the rest of the rule is still enforced).
+   */
+  failedOpen: bool = false;
 }
 
 /** A short, non-reversible tag for logs: never the token itself. */
@@ -176,17 +181,17 @@ export class JwtAuthnStream extends HttpContext {
       }
       if (tolerateFailures) continue;
       if (c.denial.kind == DenyKind.JwksUnavailable && config.failOpenWithoutJwks) {
+        // Only this token is let through unchecked: the requirement is still evaluated below, so
+        // a provider that is simply missing (or another rule branch) is enforced as usual.
+        c.failedOpen = true;
         failOpen = true;
         continue;
       }
       return this.deny(c.denial);
     }
-    if (failOpen) {
-      logInfo("jwt_authn: JWKS unavailable, request let through (jwks_unavailable: allow)");
-    } else {
-      const check = this.evaluate(requirement);
-      if (check.outcome != Outcome.Ok) return this.deny(check.denial);
-    }
+    const check = this.evaluate(requirement);
+    if (check.outcome != Outcome.Ok) return this.deny(check.denial);
+    if (failOpen) logInfo("jwt_authn: JWKS unavailable, a token let through unchecked (jwks_unavailable: allow)");
     this.applyOutputs();
     metrics.allowed.increment();
     this.decided = true;
@@ -214,11 +219,14 @@ export class JwtAuthnStream extends HttpContext {
     return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
   }
 
-  /** Combines the provider checks (each Ok or Missing by now, or Failed when failures are tolerated). */
+  /** Combines the provider checks (each Ok or Missing by now, Failed when failures are tolerated, or failed open). */
   private evaluate(r: Requirement): Check {
     const kind = r.kind;
     if (kind == RequirementKind.None || kind == RequirementKind.AllowMissing || kind == RequirementKind.AllowMissingOrFailed) return okCheck();
-    if (kind == RequirementKind.Provider) return unchecked(this.checks[r.provider])!;
+    if (kind == RequirementKind.Provider) {
+      const c = unchecked(this.checks[r.provider])!;
+      return c.failedOpen ? okCheck() : c;
+    }
     if (kind == RequirementKind.RequiresAll) {
       let last = okCheck();
       for (let i = 0; i < r.children.length; i++) {
