@@ -171,9 +171,9 @@ export class JwtAuthnStream extends HttpContext {
       if (c === null || c.outcome != Outcome.Failed) continue;
       // Two different tokens for one provider: which one counts would depend on the reader.
       if (c.denial.kind == DenyKind.MultipleTokens) return this.deny(c.denial);
-      // A token that fails here but another involved provider verified is that provider's token
-      // (two providers reading one header): for this provider it is missing.
-      c.belongsTo = this.verifiedBy(c.found!.token);
+      // A token that fails here but another involved provider verified at the same places is that
+      // provider's token (two providers reading one header): for this provider it is missing.
+      c.belongsTo = this.verifiedAtSamePlaces(c.found!);
       if (c.belongsTo >= 0) {
         c.outcome = Outcome.Missing;
         c.denial = MISSING;
@@ -199,11 +199,17 @@ export class JwtAuthnStream extends HttpContext {
     return Action.Continue;
   }
 
-  /** The involved provider that verified `token`, or -1. */
-  private verifiedBy(token: string): i32 {
+  /**
+   * The involved provider that verified the same token at every place `failed` was found, or -1.
+   * Equal values are not enough: a provider's token copied into a location only the failing
+   * provider reads must still fail there (and must not reach the upstream as that provider's).
+   */
+  private verifiedAtSamePlaces(failed: FoundToken): i32 {
     for (let i = 0; i < this.checks.length; i++) {
       const c = unchecked(this.checks[i]);
-      if (c !== null && c.outcome == Outcome.Ok && c.found !== null && c.found!.token == token) return i;
+      if (c === null || c.outcome != Outcome.Ok) continue;
+      const found = c.found;
+      if (found !== null && found.token == failed.token && sameLocations(failed, found)) return i;
     }
     return -1;
   }
@@ -376,6 +382,18 @@ function markInvolved(r: Requirement, involved: Array<bool>): void {
   } else {
     for (let i = 0; i < r.children.length; i++) markInvolved(unchecked(r.children[i]), involved);
   }
+}
+
+/** True when every place `inner` was found is also a place `outer` found its token. */
+function sameLocations(inner: FoundToken, outer: FoundToken): bool {
+  return containsAll(outer.headerNames, inner.headerNames)
+    && containsAll(outer.cookieNames, inner.cookieNames)
+    && containsAll(outer.paramNames, inner.paramNames);
+}
+
+function containsAll(list: Array<string>, items: Array<string>): bool {
+  for (let i = 0; i < items.length; i++) if (!list.includes(unchecked(items[i]))) return false;
+  return true;
 }
 
 function hasKind(r: Requirement, kind: RequirementKind): bool {
