@@ -51,16 +51,16 @@ function pushOnce(list: Array<string>, name: string): void {
 /**
  * The provider's token with every place it was found, or null when none of its locations holds
  * one. `cookies` are the request's Cookie header values; `query` is the query string without `?`.
- * Headers are looked up in the request's one copy of the map: the configured name, and its `_`
- * spellings only when present.
+ * Headers are looked up in the request's one copy of the map: every name the client sent that a
+ * CGI-style upstream reads as the configured one (any mix of `-` and `_`, any case).
  */
 export function findToken(p: Provider, headers: RequestHeaders, cookies: Array<string>, query: string): FoundToken | null {
   let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);
-    for (let k = 0; k < loc.spellings.length; k++) {
-      const name = unchecked(loc.spellings[k]);
-      if (k > 0 && !headers.has(name)) continue;
+    const names = headers.spellingsOf(loc.name);
+    for (let k = 0; k < names.length; k++) {
+      const name = unchecked(names[k]);
       const values = headers.getAll(name);
       for (let j = 0; j < values.length; j++) {
         const token = afterPrefix(unchecked(values[j]), loc.prefix);

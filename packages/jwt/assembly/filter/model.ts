@@ -3,34 +3,14 @@
 import { VerifyOptions } from "../jwt/options";
 import { JwksSource } from "../cache/jwks_source";
 
-/** A header the token may come in, with the text before it ("Bearer "; matched case-insensitively). */
+/**
+ * A header the token may come in, with the text before it ("Bearer "; matched case-insensitively).
+ * CGI-style upstreams (WSGI, PHP, Rack) read `x_token`, `X-Token` and `x-TOKEN_` mixes as one
+ * variable, so the token reader looks at every name the client sent that equals `name` once `_`
+ * is read as `-` and case is ignored (RequestHeaders.spellingsOf), not only at `name`.
+ */
 export class HeaderLocation {
-  /**
-   * The name, then its spellings with `_` for some or all of its `-`: CGI-style upstreams (WSGI,
-   * PHP, Rack) read `x_token` and `x-token` as one variable, so each spelling is a place the token
-   * may be smuggled in. Every combination up to four dashes; past that, all-`_` only.
-   */
-  spellings: Array<string>;
-  constructor(public name: string, public prefix: string) {
-    this.spellings = dashSpellings(name);
-  }
-}
-
-function dashSpellings(name: string): Array<string> {
-  const out = [name];
-  const dashes = new Array<i32>();
-  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) == 0x2d) dashes.push(i);
-  if (dashes.length == 0) return out;
-  // Past four dashes, only the all-`_` spelling (2^k names would be too many to look up).
-  const every = dashes.length > 4;
-  const all = every ? 1 : (1 << dashes.length) - 1;
-  for (let mask = 1; mask <= all; mask++) {
-    const chars = new Array<i32>(name.length);
-    for (let i = 0; i < name.length; i++) chars[i] = name.charCodeAt(i);
-    for (let d = 0; d < dashes.length; d++) if (every || ((mask >> d) & 1) != 0) chars[unchecked(dashes[d])] = 0x5f;
-    out.push(String.fromCharCodes(chars));
-  }
-  return out;
+  constructor(public name: string, public prefix: string) {}
 }
 
 export class ClaimHeader {
@@ -105,7 +85,10 @@ export class FilterConfig {
   statPrefix: string = "jwt_authn";
   /** Period of the tick that refreshes keys and polls other workers' fetches. */
   tickMs: u32 = 1000;
-  /** Names of every header the filter writes, removed from incoming requests always. */
+  /**
+   * Names of every header the filter writes, removed from incoming requests always, under every
+   * spelling a CGI-style upstream reads as the same name (RequestHeaders.remove).
+   */
   outputHeaders: Array<string> = [];
 
   /** Collects the output headers of every provider; call after changing providers in code. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The request headers of one JwtAuthn request, read from the host once (one
 // proxy_get_header_map_pairs) and kept as the host's block (no copy, nothing for the GC): every lookup of the request (path,
-// method, rule headers, each token location and its `_` spellings, cookies, realm) is answered
+// method, rule headers, each token location and its CGI spellings, cookies, realm) is answered
 // from that copy, and only the values asked for are decoded to strings. Writes go straight to the
 // host; a name written or removed since the read is answered by the host from then on, so a read
 // never sees a value the filter has already changed. When the map cannot be read as pairs (the
@@ -73,11 +73,59 @@ export class RequestHeaders {
     return out;
   }
 
-  /** Removes every value of `name`; no host call when the client sent none (known from the read). */
+  /**
+   * Removes every value of `name` and of every spelling of it the client sent that a CGI-style
+   * upstream reads as the same variable (see `spellingsOf`): whatever this filter removes is a
+   * header it owns or a token, and must not reach the upstream under another name. No host call
+   * for a spelling the client did not send (known from the read).
+   */
   remove(name: string): void {
-    if (!this.fromHost(name) && !this.find(name, PRESENCE, null)) return;
-    this.map.remove(name);
-    this.markChanged(name);
+    if (this.fromHost(name) || this.find(name, PRESENCE, null)) {
+      this.map.remove(name);
+      this.markChanged(name);
+    }
+    const others = this.spellingsOf(name);
+    for (let i = 0; i < others.length; i++) {
+      const other = unchecked(others[i]);
+      if (sameNameFold(other, name)) continue;
+      this.map.remove(other);
+      this.markChanged(other);
+    }
+  }
+
+  /**
+   * The distinct names the client sent that a CGI-style upstream (WSGI, PHP, Rack: HTTP_X_TOKEN)
+   * reads as `name`: equal once `_` is read as `-` and case is ignored, whatever mix of the two
+   * the name uses. Compared by normal form, so a name with many dashes costs one pass, not one
+   * lookup per spelling. Names as the request spells them, `name` itself included when sent.
+   */
+  spellingsOf(name: string): Array<string> {
+    const out = new Array<string>();
+    const ptr = this.ptr;
+    if (ptr == 0) {
+      // No copy: ask the host for the names (one call; only on the fallback path).
+      const pairs = this.map.pairs();
+      for (let i = 0; i < pairs.length; i++) {
+        const n = unchecked(pairs[i]).name;
+        if (sameCgiName(n, name) && !includesFold(out, n)) out.push(n);
+      }
+      return out;
+    }
+    const key = borrowScratch(maxUtf8Size(name));
+    const keyLen = writeUtf8(name, key);
+    cgiNormalInPlace(key, keyLen);
+    let pos = pairsDataStart(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
+      const valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+      if (cgiNameEqualsUnsafe(ptr + pos, nameLen, key, keyLen)) {
+        const n = String.UTF8.decodeUnsafe(ptr + pos, nameLen, false);
+        if (!includesFold(out, n)) out.push(n);
+      }
+      pos += nameLen + 1 + valueLen + 1;
+    }
+    releaseScratch(key);
+    return out;
   }
 
   set(name: string, value: string): void {
@@ -146,6 +194,44 @@ const ALL: i32 = 2;
 
 /** The value found by the last single-value `find` (saves a result object per lookup). */
 let lastValue: string = "";
+
+/** `_` read as `-`, ASCII upper case as lower: the name CGI-style upstreams see, in `-` form. */
+function cgiNormalInPlace(ptr: usize, size: usize): void {
+  for (let i: usize = 0; i < size; i++) {
+    const c = load<u8>(ptr + i);
+    if (<u32>(c - 0x41) < 26) store<u8>(ptr + i, c | 0x20);
+    else if (c == 0x5f) store<u8>(ptr + i, 0x2d);
+  }
+}
+
+/** A name in the block against a key already in normal form (cgiNormalInPlace). */
+@unsafe function cgiNameEqualsUnsafe(namePtr: usize, nameLen: usize, keyPtr: usize, keyLen: usize): bool {
+  if (nameLen != keyLen) return false;
+  for (let i: usize = 0; i < nameLen; i++) {
+    let c = load<u8>(namePtr + i);
+    if (<u32>(c - 0x41) < 26) c |= 0x20;
+    else if (c == 0x5f) c = 0x2d;
+    if (c != load<u8>(keyPtr + i)) return false;
+  }
+  return true;
+}
+
+function cgiChar(c: i32): i32 {
+  if (<u32>(c - 0x41) < 26) return c | 0x20;
+  return c == 0x5f ? 0x2d : c;
+}
+
+/** Two header names a CGI-style upstream reads as one variable. */
+function sameCgiName(a: string, b: string): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (cgiChar(a.charCodeAt(i)) != cgiChar(b.charCodeAt(i))) return false;
+  return true;
+}
+
+function includesFold(list: Array<string>, name: string): bool {
+  for (let i = 0; i < list.length; i++) if (sameNameFold(unchecked(list[i]), name)) return true;
+  return false;
+}
 
 /** ASCII case-insensitive equality of two header names. */
 function sameNameFold(a: string, b: string): bool {
