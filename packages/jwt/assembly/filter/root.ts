@@ -104,7 +104,10 @@ export class JwtAuthnRoot extends RootContext {
     this.waiting.delete(s.id);
     s.waitOn = null;
     if (setEffectiveContext(s.id) != Status.Ok) return; // the stream has gone
-    if (s.run(true) == Action.Continue) s.continueRequest();
+    const action = s.run(true);
+    // Decided now: the header block kept during the wait is not needed any more.
+    s.releaseHeadersIfDecided();
+    if (action == Action.Continue) s.continueRequest();
   }
 
   /** Moves the sources' fetch counters into metrics. */

@@ -92,7 +92,9 @@ export class JwtAuthnStream extends HttpContext {
     const normalized = normalizePath(raw === null ? "/" : raw, config.unescapeSlashes);
     if (normalized.error != PathError.None) {
       this.path = raw === null ? "/" : raw;
-      return this.deny(new Denial(DenyKind.BadPath, JwtError.Ok, normalized.error));
+      const refused = this.deny(new Denial(DenyKind.BadPath, JwtError.Ok, normalized.error));
+      headers.release();
+      return refused;
     }
     this.path = normalized.path;
     this.query = normalized.query;
@@ -100,6 +102,7 @@ export class JwtAuthnStream extends HttpContext {
     const method = headers.get(":method");
     if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
       root.metrics!.corsBypassed.increment();
+      headers.release();
       return Action.Continue;
     }
     this.rule = this.matchRule(config, headers);
@@ -107,6 +110,12 @@ export class JwtAuthnStream extends HttpContext {
     // A decided request reads no more headers: the host block goes back now (a paused one keeps it).
     if (this.decided) headers.release();
     return action;
+  }
+
+  /** Frees the kept host header block once the request is decided (after a wait, say). */
+  releaseHeadersIfDecided(): void {
+    const headers = this.headers;
+    if (this.decided && headers !== null) headers.release();
   }
 
   /** The request's header copy (read now if onRequestHeaders has not: never a null to trap on). */
