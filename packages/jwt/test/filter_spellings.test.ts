@@ -74,3 +74,47 @@ describe("CGI spellings of header names", () => {
     expect(h.get("x-other_header")).toBe("kept");
   });
 });
+
+describe("PHP spellings of parameter and cookie names", () => {
+  it.each([
+    ["access.token", (v: string, f: string) => get(`/a?access_token=${v}&access.token=${f}`)],
+    ["access%20token", (v: string, f: string) => get(`/a?access_token=${v}&access%20token=${f}`)],
+    ["access+token", (v: string, f: string) => get(`/a?access_token=${v}&access+token=${f}`)],
+    ["access[token", (v: string, f: string) => get(`/a?access_token=${v}&access[token=${f}`)],
+    ["access%5Btoken", (v: string, f: string) => get(`/a?access_token=${v}&access%5Btoken=${f}`)],
+    ["a leading space", (v: string, f: string) => get(`/a?access_token=${v}&%20access_token=${f}`)],
+    ["access_token[] (an array replacing the string)", (v: string, f: string) => get(`/a?access_token=${v}&access_token[]=${f}`)],
+    ["cookie session.id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session.id=${f}` })],
+    ["cookie session+id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session+id=${f}` })],
+    ["cookie session[id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session[id=${f}` })],
+  ])("%s beside the configured name with another token: 400 multiple_tokens", async (_name, request) => {
+    const host = await load(config());
+    const res = await host.request(request(valid, forged), { status: 200 });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.bodyText).reason).toBe("multiple_tokens");
+    expect(res.upstreamRequest).toBeNull();
+    expect(host.failures).toEqual([]);
+  });
+
+  it("reads a token under a PHP spelling and strips every spelling, keeping other parameters and cookies", async () => {
+    const host = await load(config());
+    const res = await host.request(get(`/a?x=1&access.token=${valid}&a.b=2&access%20token=${valid}&access[token=${valid}&z=3`, {
+      cookie: `a.b=1; session.id=${valid}; session+id=${valid}; session_id=${valid}; c=2`,
+    }), { status: 200 });
+    expect(res.status).toBe(200);
+    const h = res.upstreamRequest!.headers;
+    expect(h.get("x-user-id")).toBe("alice");
+    expect(h.get(":path")).toBe("/a?x=1&a.b=2&z=3");
+    expect(h.get("cookie")).toBe("a.b=1; c=2");
+  });
+
+  it("a forged token under a PHP spelling alone is refused, not ignored", async () => {
+    const host = await load(config());
+    const bad = await host.request(get(`/a?access.token=${forged}`), { status: 200 });
+    expect(bad.status).toBe(401);
+    expect(JSON.parse(bad.bodyText).reason).toBe("signature_invalid");
+    // A name PHP keeps apart (`[` closed later in the name is an array of another variable) is no token.
+    const other = await host.request(get(`/a?access[x]token=${forged}`), { status: 200 });
+    expect(JSON.parse(other.bodyText).reason).toBe("missing");
+  });
+});

@@ -3,7 +3,8 @@
 // filter verifies is what an upstream reads. The upstream's readers are standard parsers, not the
 // filter's code: WHATWG URLSearchParams for the query (also on the query split at `;`, as some
 // parsers do) and the `cookie` package (npm, pinned) for the Cookie header (also on pairs split at
-// `,`, as RFC 2965-era parsers do), read at every occurrence (first, last, any). For any mix of valid, forged,
+// `,`, as RFC 2965-era parsers do), and a model of PHP's name mangling (`access.token` is
+// `access_token` to $_GET), read at every occurrence (first, last, any). For any mix of valid, forged,
 // percent-encoded, empty and junk tokens under plain and encoded names: a request that passes
 // carried no other token than the verified one, and reaches the upstream with none left; a request
 // whose readers disagree is refused with 400.
@@ -40,7 +41,38 @@ function upstreamReads(query: string, cookieHeader: string | undefined): string[
   const pairs = (cookieHeader ?? "").split(";");
   const fromCookies = [...pairs, ...pairs.flatMap((p) => p.split(","))].map((pair) => parseCookie(pair).session)
     .filter((v): v is string => v !== undefined).map((v) => v.replace(/^"(.*)"$/, "$1"));
-  return [...fromQuery, ...fromCookies].filter((v) => v.length > 0);
+  return [...fromQuery, ...fromCookies, ...phpReads(query, cookieHeader)].filter((v) => v.length > 0);
+}
+
+/**
+ * PHP's $_GET / $_COOKIE, modelled from its documented name mangling: a name is decoded (`+` is a
+ * space), leading spaces go, `.` and space become `_` up to the first `[`; `name[...]` is an array
+ * of `name` (it replaces a string of that name), an unmatched `[` becomes `_` and the rest stays.
+ * The last value of a variable wins, so every value under a name folding to the token's is read.
+ */
+function phpVariable(raw: string): string {
+  let name: string;
+  try { name = decodeURIComponent(raw.replaceAll("+", " ")); } catch { return raw; }
+  name = name.replace(/^ +/, "");
+  const bracket = name.indexOf("[");
+  const head = (bracket < 0 ? name : name.slice(0, bracket)).replace(/[ .]/g, "_");
+  if (bracket < 0) return head;
+  return name.indexOf("]", bracket + 1) >= 0 ? head : head + "_" + name.slice(bracket + 1);
+}
+function phpReads(query: string, cookieHeader: string | undefined): string[] {
+  const values: string[] = [];
+  // Query values decode `+` as a space; cookie values lose surrounding quotes, as the other readers'.
+  const take = (pair: string, variable: string, isCookie: boolean) => {
+    const eq = pair.indexOf("=");
+    if (eq < 0 || phpVariable(pair.slice(0, eq)) !== variable) return;
+    const v = pair.slice(eq + 1);
+    let value: string;
+    try { value = decodeURIComponent(isCookie ? v : v.replaceAll("+", " ")); } catch { value = v; }
+    values.push(isCookie ? value.replace(/^"(.*)"$/, "$1") : value);
+  };
+  for (const pair of query.split("&")) take(pair, "access_token", false);
+  for (const pair of (cookieHeader ?? "").split(";")) take(pair.trim(), "session", true);
+  return values;
 }
 
 describe("the token the filter verifies is the token an upstream reads (differential property)", () => {
@@ -55,8 +87,9 @@ describe("the token the filter verifies is the token an upstream reads (differen
   it("queries and cookies with repeated, encoded and forged tokens", async () => {
     const host = await createHost({ wasm: wasmPath("jwt_authn"), rootId: "jwt_authn", pluginConfig: config, canary: false, clock: new VirtualClock(NOW * 1000) });
     const value = () => fc.constantFrom(valid, forged, valid.replaceAll(".", "%2E"), encodeAll(valid), forged.replaceAll(".", "%2e"), "", "junk", `${valid}x`, `"${valid}"`);
-    const paramName = fc.constantFrom("access_token", "access_token", "access%5Ftoken", "%61ccess_token", encodeAll("access_token"), "access+token", "Access_token", "x");
-    const cookieName = fc.constantFrom("session", "session", " session", "sess%69on", "Session", "other");
+    const paramName = fc.constantFrom("access_token", "access_token", "access%5Ftoken", "%61ccess_token", encodeAll("access_token"), "access+token", "Access_token", "x",
+      "access.token", "access%20token", "access[token", "access_token[]", "access[x]token");
+    const cookieName = fc.constantFrom("session", "session", " session", "sess%69on", "Session", "other", "session[]", "session[", "session.");
     const arb = fc.record({
       params: fc.array(fc.tuple(paramName, value(), fc.boolean(), fc.constantFrom("&", "&", ";")), { maxLength: 4 }),
       cookies: fc.option(fc.tuple(fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }), fc.constantFrom("; ", ";", ", ")), { nil: undefined }),

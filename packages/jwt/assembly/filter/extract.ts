@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The strict token reader: finds every occurrence of a provider's token in the request (each value
 // of each configured header, each cookie in each Cookie header, each query parameter), with names
-// and values percent-decoded as an upstream's parser decodes them, so that the token the filter
+// and values percent-decoded as an upstream's parser decodes them (and, for parameters and cookies,
+// names PHP folds into the configured one: `access.token`), so that the token the filter
 // verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
 // token is a conflict (answered 400). Stripping removes every occurrence.
 import { asciiStartsWithFold } from "../encoding/ascii";
@@ -100,22 +101,22 @@ export function findToken(p: Provider, headers: RequestHeaders, cookies: Array<s
   return found;
 }
 
-/** Notes a cookie pair when its decoded name is one of the provider's cookies. */
+/** Notes a cookie pair when its decoded name is read as one of the provider's cookies (cookieNameIn). */
 function noteCookie(p: Provider, found: FoundToken | null, c: string): FoundToken | null {
   const eq = c.indexOf("=");
   if (eq < 0) return found;
-  const name = percentDecode(trimOws(c.substring(0, eq)), false);
-  if (!p.fromCookies.includes(name)) return found;
+  const name = cookieNameIn(c.substring(0, eq), p.fromCookies);
+  if (name === null) return found;
   found = note(found, cookieValue(c.substring(eq + 1)));
   if (found !== null) pushOnce(found.cookieNames, name);
   return found;
 }
 
-/** Notes `name=value` when its decoded name is one of the provider's parameters. */
+/** Notes `name=value` when its decoded name is read as one of the provider's parameters (nameIn). */
 function noteParam(p: Provider, found: FoundToken | null, part: string): FoundToken | null {
   const eq = part.indexOf("=");
-  const name = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
-  if (!p.fromParams.includes(name)) return found;
+  const name = nameIn(percentDecode(eq < 0 ? part : part.substring(0, eq), true), p.fromParams);
+  if (name === null) return found;
   found = note(found, eq < 0 ? "" : percentDecode(part.substring(eq + 1), true));
   if (found !== null) pushOnce(found.paramNames, name);
   return found;
@@ -136,7 +137,7 @@ function cookieValue(raw: string): string {
   return percentDecode(v, false);
 }
 
-/** `query` (without `?`) without any parameter whose decoded name is in `names` (`&`- or `;`-separated). */
+/** `query` (without `?`) without any parameter whose decoded name is read as one of `names` (nameIn; `&`- or `;`-separated). */
 export function queryWithout(query: string, names: Array<string>): string {
   const parts = query.split("&");
   const kept = new Array<string>();
@@ -154,15 +155,62 @@ export function queryWithout(query: string, names: Array<string>): string {
 
 function cookieNamed(c: string, names: Array<string>): bool {
   const eq = c.indexOf("=");
-  return eq >= 0 && names.includes(percentDecode(trimOws(c.substring(0, eq)), false));
+  return eq >= 0 && cookieNameIn(c.substring(0, eq), names) !== null;
 }
 
 function paramNamed(part: string, names: Array<string>): bool {
   const eq = part.indexOf("=");
-  return names.includes(percentDecode(eq < 0 ? part : part.substring(0, eq), true));
+  return nameIn(percentDecode(eq < 0 ? part : part.substring(0, eq), true), names) !== null;
 }
 
-/** Removes every cookie whose decoded name is in `names` from every Cookie header. */
+/**
+ * The name in `names` a decoded parameter or cookie name is read as, or null: the same name, or
+ * one PHP reads as the same variable (phpVariableName), since an upstream in PHP takes the last.
+ */
+function nameIn(decoded: string, names: Array<string>): string | null {
+  if (names.includes(decoded)) return decoded;
+  const php = phpVariableName(decoded);
+  if (php.length == 0) return null;
+  for (let i = 0; i < names.length; i++) {
+    const n = unchecked(names[i]);
+    if (phpVariableName(n) == php) return n;
+  }
+  return null;
+}
+
+/** A raw cookie name read as nameIn does; PHP decodes `+` in cookie names as a space, so do we. */
+function cookieNameIn(raw: string, names: Array<string>): string | null {
+  const trimmed = trimOws(raw);
+  const exact = percentDecode(trimmed, false);
+  if (names.includes(exact)) return exact;
+  return nameIn(percentDecode(trimmed, true), names);
+}
+
+/**
+ * The variable PHP registers a parameter or cookie under (php_register_variable): leading spaces
+ * dropped, then `.` and space read as `_` up to the first `[`; a `[` with a `]` after it makes
+ * the name before it an array (which replaces a string of that name: last wins), a `[` without
+ * one is read as `_` and the rest is kept as is. So `access.token`, `access token`, `access[token`
+ * and `access_token[]` all overwrite `access_token`.
+ */
+export function phpVariableName(name: string): string {
+  let start = 0;
+  while (start < name.length && name.charCodeAt(start) == 0x20) start++;
+  const chars = new Array<i32>();
+  for (let i = start; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c == 0x20 || c == 0x2e) chars.push(0x5f);
+    else if (c == 0x5b) {
+      if (name.indexOf("]", i + 1) >= 0) break;
+      chars.push(0x5f);
+      for (let j = i + 1; j < name.length; j++) chars.push(name.charCodeAt(j));
+      break;
+    } else chars.push(c);
+  }
+  return String.fromCharCodes(chars);
+}
+
+/** Removes every cookie whose decoded name is read as one of `names` (cookieNameIn) from every Cookie header. */
 export function stripCookies(headers: RequestHeaders, values: Array<string>, names: Array<string>): void {
   const rebuilt = new Array<string>();
   let changed = false;
