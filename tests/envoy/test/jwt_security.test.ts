@@ -204,6 +204,11 @@ envoyDescribe("jwt-authn in Envoy: ways around the rules (issue 12)", () => {
     ["a query parameter given twice", "/orders?access_token=USER&access_token=FORGED", []],
     ["an encoded parameter name beside the plain one", "/orders?access%5Ftoken=FORGED&access_token=USER", []],
     ["a parameter and a cookie", "/orders?access_token=USER", [["cookie", "session=FORGED"]]],
+    // Names PHP reads as the configured one (`.`, space, unmatched `[` as `_`; `name[]` replaces `name`).
+    ["a parameter name PHP folds: access.token", "/orders?access_token=USER&access.token=FORGED", []],
+    ["a parameter name PHP folds: access%20token", "/orders?access_token=USER&access%20token=FORGED", []],
+    ["a parameter name PHP folds: access%5Btoken", "/orders?access_token=USER&access%5Btoken=FORGED", []],
+    ["a cookie name PHP reads as an array replacing it: session[]", "/orders", [["cookie", "session=USER; session[]=FORGED"]]],
   ] as Array<[string, string, Array<[string, string]>]>)("%s (users reading a cookie and a parameter too): 400 multiple_tokens", async (_what, path, headers) => {
     const fill = (v: string) => v.replace("FORGED", forgedUser).replace("USER", user);
     const answer = await attempt(fill(path), headers.map(([n, v]) => [n, fill(v)]), cookiePort);
