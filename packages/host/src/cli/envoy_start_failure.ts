@@ -3,7 +3,7 @@
 // filter rejected (or a --root-id it never registered), a filter that failed to load, or (getwild's
 // fault) a bootstrap Envoy refused.
 import { CliError, ExitCode } from "./errors.js";
-import { registeredRootIds } from "./root_ids.js";
+import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import type { ServeOptions } from "./args.js";
 import type { LoadedFilter } from "./filter_input.js";
 
@@ -16,15 +16,6 @@ function envoyReason(lines: string[]): string | null {
   return null;
 }
 
-/** As serve says it: the root ids the module registered, when the filter logged that none matched. */
-function rootIdHint(options: ServeOptions, filter: LoadedFilter): string {
-  const ids = registeredRootIds(filter.wasm, filter.configuration);
-  if (ids === null) return `--root-id "${options.rootId}" matches no root context of the module`;
-  if (ids.length === 0) return `--root-id "${options.rootId}" matches no root context, and no literal root id was found in the module`;
-  const quoted = ids.map((id) => JSON.stringify(id)).join(", ");
-  return `--root-id "${options.rootId}" matches no root context; the module registered ${quoted}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
-}
-
 export function startFailure(error: Error, lines: string[], options: ServeOptions, filter: LoadedFilter): CliError {
   const reason = envoyReason(lines);
   const all = lines.join("\n");
@@ -35,7 +26,7 @@ export function startFailure(error: Error, lines: string[], options: ServeOption
   }
   if (/Failed to configure base Wasm plugin/.test(all)) {
     const envoySays = reason ?? "proxy_on_configure returned false";
-    if (/no root context registered for root_id/.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options, filter)} (Envoy: ${envoySays})`);
+    if (UNREGISTERED_ROOT_LOG.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, filter.wasm, filter.configuration)} (Envoy: ${envoySays})`);
     const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
     return new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} in Envoy (see its log above): ${envoySays}`);
   }

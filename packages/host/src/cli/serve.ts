@@ -16,7 +16,7 @@ import { loadDevKeys } from "./dev_keys.js";
 import { startDevIdp, type DevIdp } from "./dev_idp.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { clustersNamedIn } from "./config_clusters.js";
-import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
+import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import { type Watcher } from "./watch.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 
@@ -58,16 +58,6 @@ export interface ServeHooks {
 /** How often host time moves forward (ticks, callout deadlines). */
 const TIME_STEP_MS = 10;
 
-const quoted = (ids: string[]) => ids.map((id) => JSON.stringify(id)).join(", ");
-
-/** Why a configure failure happened when the root id matched nothing: the ids the module has, or why they are unknown. */
-function rootIdHint(options: ServeOptions, loaded: LoadedFilter): string {
-  const ids = registeredRootIds(loaded.wasm, loaded.configuration);
-  if (ids === null) return `--root-id "${options.rootId}" matches no root context of the module`;
-  if (ids.length === 0) return `--root-id "${options.rootId}" matches no root context, and no literal root id was found in the module`;
-  return `--root-id "${options.rootId}" matches no root context; the module registered ${quoted(ids)}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
-}
-
 async function loadHost(
   options: ServeOptions,
   loaded: LoadedFilter,
@@ -104,7 +94,7 @@ async function loadHost(
   } catch (e) {
     if (!(e instanceof HostLoadError)) throw e;
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
-      if (unregisteredRoot) throw new CliError(ExitCode.ConfigRejected, `${rootIdHint(options, loaded)} (${e.message})`);
+      if (unregisteredRoot) throw new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, loaded.wasm, loaded.configuration)} (${e.message})`);
       const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
       throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (see its log above): ${e.message}`);
     }
