@@ -10,6 +10,7 @@ import {
   CONNECT_FAILURE_REPLY, CONNECTION_TERMINATION_REPLY, type PendingCall, type HttpCallOutcome,
 } from "./callouts.js";
 import { decodeHeaderValue, encodeHeaderValue } from "./header_text.js";
+import { hostnameOf, pathPrefixOf, portOf } from "./url_parts.js";
 
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
 
@@ -53,7 +54,7 @@ export function fetchCallHandler(
       if (target === undefined) return resolve(CONNECT_FAILURE_REPLY);
       const base = new URL(target);
       const secure = base.protocol === "https:";
-      const hostname = base.hostname.replace(/^\[(.*)\]$/, "$1");
+      const hostname = hostnameOf(base);
       const started = Date.now();
       let settled = false;
       let connected = false;
@@ -64,12 +65,11 @@ export function fetchCallHandler(
         if (timer) clearTimeout(timer);
         resolve(outcome);
       };
-      const prefix = base.pathname === "/" ? "" : base.pathname.replace(/\/$/, "");
       const req = (secure ? https : http).request({
         host: hostname,
-        port: base.port || (secure ? 443 : 80),
+        port: portOf(base),
         method: call.headers.get(":method") ?? "GET",
-        path: prefix + (call.headers.get(":path") ?? "/"),
+        path: pathPrefixOf(base) + (call.headers.get(":path") ?? "/"),
         headers: outgoingHeaders(call),
         setHost: false,
         agent: secure ? httpsAgent : httpAgent,

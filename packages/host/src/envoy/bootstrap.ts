@@ -4,6 +4,7 @@
 // and certificate checks for https://); an access log on stdout as JSON lines that the CLI prints in
 // serve's own format. Everything else is Envoy's defaults, so the filter meets Envoy as deployed.
 import { isIP } from "node:net";
+import { hostnameOf, pathPrefixOf, portOf } from "../url_parts.js";
 
 export interface ServeBootstrapInput {
   /** Absolute path of the filter module. */
@@ -54,15 +55,6 @@ const TYPE = {
   connectionsMonitor: "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
 };
 
-/** Host name without IPv6 brackets. */
-function bareHost(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, "$1");
-}
-
-function portOf(url: URL): number {
-  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-}
-
 /**
  * The configuration as Envoy's `configuration` Any. Envoy hands a StringValue's or a BytesValue's
  * bytes to the filter as they are; a proto string must be UTF-8, so other bytes go as BytesValue.
@@ -78,7 +70,7 @@ function configurationAny(bytes: Uint8Array): Record<string, string> {
 
 /** A cluster with one endpoint at the URL's host and port; https:// gets TLS with SNI and a SAN check. */
 export function urlCluster(name: string, url: URL, trustedCaPem: string | undefined): Record<string, unknown> {
-  const host = bareHost(url);
+  const host = hostnameOf(url);
   const ip = isIP(host) !== 0;
   const cluster: Record<string, unknown> = {
     name,
@@ -113,7 +105,7 @@ export function urlCluster(name: string, url: URL, trustedCaPem: string | undefi
 
 /** The route to the upstream; a path on the upstream URL becomes a prefix rewrite, as serve prefixes it. */
 function upstreamRoute(upstream: URL): Record<string, unknown> {
-  const prefix = upstream.pathname === "/" ? "" : upstream.pathname.replace(/\/$/, "");
+  const prefix = pathPrefixOf(upstream);
   return prefix === "" ? { cluster: UPSTREAM_CLUSTER } : { cluster: UPSTREAM_CLUSTER, prefix_rewrite: `${prefix}/` };
 }
 
