@@ -7,6 +7,7 @@
 // result depends on the order of the last two steps (`/a//../b`: `/a/b` in Envoy's order, `/b`
 // when slashes are merged first) is refused too, so every normalising upstream agrees with the
 // rule chosen here.
+import { hexValue } from "./percent";
 
 export const enum PathError {
   None = 0,
@@ -36,13 +37,6 @@ export class NormalizedPath {
     public query: string,
     public error: PathError,
   ) {}
-}
-
-function hexValue(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
 }
 
 /** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
