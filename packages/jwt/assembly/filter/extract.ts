@@ -24,13 +24,8 @@ export class FoundToken {
 
 /** The value after `prefix` (compared case-insensitively: RFC 9110 auth schemes), trimmed; null if absent. */
 export function afterPrefix(value: string, prefix: string): string | null {
-  if (value.length < prefix.length) return null;
   if (!asciiStartsWithFold(value, prefix)) return null;
-  let start = prefix.length;
-  while (start < value.length && isOws(value.charCodeAt(start))) start++;
-  let end = value.length;
-  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
-  return value.substring(start, end);
+  return trimOws(value, prefix.length);
 }
 
 function isOws(c: i32): bool {
@@ -122,8 +117,8 @@ function noteParam(p: Provider, found: FoundToken | null, part: string): FoundTo
   return found;
 }
 
-function trimOws(s: string): string {
-  let start = 0;
+/** `s` from `start` on, without leading and trailing spaces and tabs. */
+function trimOws(s: string, start: i32 = 0): string {
   let end = s.length;
   while (start < end && isOws(s.charCodeAt(start))) start++;
   while (end > start && isOws(s.charCodeAt(end - 1))) end--;

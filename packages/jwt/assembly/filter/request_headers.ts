@@ -15,6 +15,7 @@ import {
   borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
+import { asciiStartsWithFold } from "../encoding/ascii";
 
 export class RequestHeaders {
   /** The host's pairs block (validated); 0 when every call must go to the host. */
@@ -198,9 +199,7 @@ let lastValue: string = "";
 /** `_` read as `-`, ASCII upper case as lower: the name CGI-style upstreams see, in `-` form. */
 function cgiNormalInPlace(ptr: usize, size: usize): void {
   for (let i: usize = 0; i < size; i++) {
-    const c = load<u8>(ptr + i);
-    if (<u32>(c - 0x41) < 26) store<u8>(ptr + i, c | 0x20);
-    else if (c == 0x5f) store<u8>(ptr + i, 0x2d);
+    store<u8>(ptr + i, <u8>cgiChar(load<u8>(ptr + i)));
   }
 }
 
@@ -208,15 +207,14 @@ function cgiNormalInPlace(ptr: usize, size: usize): void {
 @unsafe function cgiNameEqualsUnsafe(namePtr: usize, nameLen: usize, keyPtr: usize, keyLen: usize): bool {
   if (nameLen != keyLen) return false;
   for (let i: usize = 0; i < nameLen; i++) {
-    let c = load<u8>(namePtr + i);
-    if (<u32>(c - 0x41) < 26) c |= 0x20;
-    else if (c == 0x5f) c = 0x2d;
-    if (c != load<u8>(keyPtr + i)) return false;
+    if (cgiChar(load<u8>(namePtr + i)) != <i32>load<u8>(keyPtr + i)) return false;
   }
   return true;
 }
 
-function cgiChar(c: i32): i32 {
+/** One character of the CGI normal form: ASCII upper case as lower, `_` as `-`. */
+// @ts-ignore: decorator
+@inline function cgiChar(c: i32): i32 {
   if (<u32>(c - 0x41) < 26) return c | 0x20;
   return c == 0x5f ? 0x2d : c;
 }
@@ -235,13 +233,5 @@ function includesFold(list: Array<string>, name: string): bool {
 
 /** ASCII case-insensitive equality of two header names. */
 function sameNameFold(a: string, b: string): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (<u32>(x - 0x41) < 26) x |= 0x20;
-    if (<u32>(y - 0x41) < 26) y |= 0x20;
-    if (x != y) return false;
-  }
-  return true;
+  return a.length == b.length && asciiStartsWithFold(a, b);
 }
