@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared by the two JWT examples in Envoy: reading the filter's counters from the admin /stats, and
-// the spread of requests over both worker threads.
+// Shared by the two JWT examples in Envoy: starting one with its key servers, reading the filter's
+// counters from the admin /stats, and the spread of requests over both worker threads.
 import { expect } from "vitest";
 import type { EnvoyProcess } from "@getwild/host/envoy";
 import { eventually } from "./client";
+import { startExample, type ExampleInEnvoy } from "./envoy";
+import type { Idp } from "./idp";
+import { createTestPki, type CertificateAuthority, type TestPki } from "./pki";
+import { startUpstream, type Upstream } from "./upstream";
 
 /** Envoy lists every metric a wasm module defines with proxy_define_metric under `wasmcustom.`. */
 export const wasmMetric = (name: string) => `wasmcustom.${name}`;
@@ -55,4 +59,51 @@ export async function onEveryWorker(envoy: EnvoyProcess, workers: number, sendOn
 /** Envoy's log lines about key fetches (with their thread ids), to explain an unexpected fetch count. */
 export function fetchLog(proxy: { envoy: EnvoyProcess }): string {
   return proxy.envoy.logs.filter((line) => /JWKS|lease/.test(line)).join("\n");
+}
+
+/** One JWT example in Envoy with its key servers: a test CA, the stand-ins, the backend, the proxy. */
+export interface JwtExampleRig {
+  pki: TestPki;
+  /** The CA the rewritten clusters in `trustedCa` trust. */
+  ca: CertificateAuthority;
+  /** The stand-ins, by the cluster each answers for. */
+  keyServers: Record<string, Idp>;
+  upstream: Upstream;
+  proxy: ExampleInEnvoy;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `example` in Envoy with `backend` at a recording upstream and each cluster `keyServers`
+ * returns at its stand-in; the clusters in `tlsClusters` trust the rig's test CA. Whatever started
+ * is stopped by close(), also when a later step failed.
+ */
+export async function startJwtExample(
+  example: string,
+  tlsClusters: string[],
+  keyServers: (pki: TestPki, ca: CertificateAuthority) => Promise<Record<string, Idp>>,
+  options: Parameters<typeof startExample>[2] = {},
+): Promise<JwtExampleRig> {
+  const pki = createTestPki();
+  const ca = pki.authority("test-ca");
+  let servers: Idp[] = [];
+  let upstream: Upstream | undefined;
+  let proxy: ExampleInEnvoy | undefined;
+  const close = async () => {
+    await proxy?.envoy.stop();
+    for (const server of servers) await server.close();
+    await upstream?.close();
+    pki.remove();
+  };
+  try {
+    const clusters = await keyServers(pki, ca);
+    servers = Object.values(clusters);
+    upstream = await startUpstream();
+    const trustedCa = Object.fromEntries(tlsClusters.map((name) => [name, ca.certFile]));
+    proxy = await startExample(example, { clusters: { backend: upstream, ...clusters }, trustedCa }, options);
+    return { pki, ca, keyServers: clusters, upstream, proxy, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -9,14 +9,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
 import { eventually, send } from "../lib/client";
-import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
+import { envoyDescribe, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
-import { fetchLog, metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
+import { fetchLog, metric, onEveryWorker, startJwtExample, stat, statReaches, type JwtExampleRig } from "../lib/jwt_example";
 import { repoRoot } from "../lib/locate";
-import { createTestPki, type CertificateAuthority, type TestPki } from "../lib/pki";
+import type { CertificateAuthority, TestPki } from "../lib/pki";
 import { upstreamTls } from "../lib/tls_cluster";
 import { jwksOf, mint, nowSeconds, signingKey, tamper, type SigningKey } from "../lib/tokens";
-import { header, startUpstream, type Upstream } from "../lib/upstream";
+import { header, type Upstream } from "../lib/upstream";
 
 const EXAMPLE = "firebase-jwt";
 const pluginConfig = JSON.parse(readFileSync(join(exampleDir(EXAMPLE), "plugin-config.json"), "utf8"));
@@ -51,7 +51,7 @@ describe("firebase-jwt envoy.yaml as shipped", () => {
 });
 
 envoyDescribe("firebase-jwt in Envoy, two workers", () => {
-  let pki: TestPki;
+  let rig: JwtExampleRig;
   let key: SigningKey;
   let idp: Idp;
   let upstream: Upstream;
@@ -59,19 +59,12 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
   const url = (path = "/profile") => `${proxy.url}${path}`;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    const ca = pki.authority("test-ca");
     key = await signingKey("google-1");
-    idp = await googleStandIn(pki, ca, key);
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [CLUSTER]: idp }, trustedCa: { [CLUSTER]: ca.certFile } }, { concurrency: 2 });
+    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (pki, ca) => ({ [CLUSTER]: await googleStandIn(pki, ca, key) }), { concurrency: 2 });
+    ({ upstream, proxy } = rig);
+    idp = rig.keyServers[CLUSTER];
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await idp?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   it("grants a valid ID token on both workers with the claim headers, after one key fetch for the proxy", async () => {
     const token = await idToken(key);
@@ -161,26 +154,19 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
 });
 
 envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
-  let pki: TestPki;
+  let rig: JwtExampleRig;
   let key: SigningKey;
   let idp: Idp;
   let upstream: Upstream;
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    const ca = pki.authority("test-ca");
     key = await signingKey("google-1");
-    idp = await googleStandIn(pki, ca, key, false);
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [CLUSTER]: idp }, trustedCa: { [CLUSTER]: ca.certFile } });
+    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (pki, ca) => ({ [CLUSTER]: await googleStandIn(pki, ca, key, false) }));
+    ({ upstream, proxy } = rig);
+    idp = rig.keyServers[CLUSTER];
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await idp?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   it("answers a valid token with 401 jwks_unavailable while no keys can be had (no request left hanging)", async () => {
     await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 1);
@@ -212,6 +198,7 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
 });
 
 envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
+  let rig: JwtExampleRig;
   let pki: TestPki;
   let ca: CertificateAuthority;
   let key: SigningKey;
@@ -220,21 +207,16 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    ca = pki.authority("test-ca");
-    const other = pki.authority("other-ca");
     key = await signingKey("google-1");
-    // Right name, but from a CA the cluster does not trust: what a MITM without Google's key can show.
-    idp = await startIdp({ path: JWKS_PATH, jwks: jwksOf(key), tls: pki.serverCertificate(other, tls.sni), cacheControl: GOOGLE_CACHE_CONTROL });
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [CLUSTER]: idp }, trustedCa: { [CLUSTER]: ca.certFile } });
+    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (rigPki) => {
+      const other = rigPki.authority("other-ca");
+      // Right name, but from a CA the cluster does not trust: what a MITM without Google's key can show.
+      return { [CLUSTER]: await startIdp({ path: JWKS_PATH, jwks: jwksOf(key), tls: rigPki.serverCertificate(other, tls.sni), cacheControl: GOOGLE_CACHE_CONTROL }) };
+    });
+    ({ pki, ca, upstream, proxy } = rig);
+    idp = rig.keyServers[CLUSTER];
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await idp?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   const refused = async () => {
     const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${await idToken(key)}` }, { noAnswerAfterMs: 8_000 });

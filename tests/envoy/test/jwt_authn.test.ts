@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
 import { eventually, send, type Answer } from "../lib/client";
-import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
+import { envoyDescribe, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
-import { fetchLog, metric, onEveryWorker, stat, statReaches } from "../lib/jwt_example";
-import { createTestPki, type CertificateAuthority, type TestPki } from "../lib/pki";
+import { fetchLog, metric, onEveryWorker, startJwtExample, stat, statReaches, type JwtExampleRig } from "../lib/jwt_example";
+import type { CertificateAuthority, TestPki } from "../lib/pki";
 import { upstreamTls } from "../lib/tls_cluster";
 import { jwksOf, mint, nowSeconds, signingKey, tamper, type SigningKey } from "../lib/tokens";
-import { header, startUpstream, type Upstream } from "../lib/upstream";
+import { header, type Upstream } from "../lib/upstream";
 
 const EXAMPLE = "jwt-authn";
 const config = JSON.parse(readFileSync(join(exampleDir(EXAMPLE), "plugin-config.json"), "utf8"));
@@ -53,11 +53,16 @@ async function keys(): Promise<Keys> {
   return { user: await signingKey("u1", "RS256"), service: await signingKey("s1", "ES256") };
 }
 
-/** The stand-ins for login.example.com (HTTPS, certificate for the SNI) and mesh-ca.internal (HTTP). */
-async function keyServices(pki: TestPki, ca: CertificateAuthority, k: Keys, listening = true): Promise<{ login: Idp; mesh: Idp }> {
+/** The stand-ins for login.example.com (HTTPS, certificate for the SNI) and mesh-ca.internal (HTTP), by cluster. */
+async function keyServices(pki: TestPki, ca: CertificateAuthority, k: Keys, listening = true): Promise<Record<string, Idp>> {
   const login = await startIdp({ path: usersUri.pathname, jwks: jwksOf(k.user), tls: pki.serverCertificate(ca, tls.sni), cacheControl: "max-age=3600", listening });
   const mesh = await startIdp({ path: services.remote_jwks.path, jwks: jwksOf(k.service), cacheControl: "max-age=3600", listening });
-  return { login, mesh };
+  return { [LOGIN]: login, [MESH]: mesh };
+}
+
+/** The example with both stand-ins started, `login` trusting the rig's test CA. */
+async function startRig(k: Keys, listening = true, options: Parameters<typeof startJwtExample>[3] = {}): Promise<JwtExampleRig> {
+  return startJwtExample(EXAMPLE, [LOGIN], (pki, ca) => keyServices(pki, ca, k, listening), options);
 }
 
 function expectRefused(answer: Answer, status: number, error: string, reason: string, what = reason): void {
@@ -75,7 +80,7 @@ describe("jwt-authn envoy.yaml as shipped", () => {
 });
 
 envoyDescribe("jwt-authn in Envoy, two workers", () => {
-  let pki: TestPki;
+  let rig: JwtExampleRig;
   let k: Keys;
   let login: Idp;
   let mesh: Idp;
@@ -84,20 +89,11 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
   const url = (path = "/orders") => `${proxy.url}${path}`;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    const ca = pki.authority("test-ca");
     k = await keys();
-    ({ login, mesh } = await keyServices(pki, ca, k));
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } }, { concurrency: 2 });
+    rig = await startRig(k, true, { concurrency: 2 });
+    ({ upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await login?.close();
-    await mesh?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   it("accepts a user token on both workers with its claim headers, after one fetch per key set for the proxy", async () => {
     const token = await userToken(k.user);
@@ -201,7 +197,7 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
 });
 
 envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
-  let pki: TestPki;
+  let rig: JwtExampleRig;
   let k: Keys;
   let login: Idp;
   let mesh: Idp;
@@ -209,20 +205,11 @@ envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    const ca = pki.authority("test-ca");
     k = await keys();
-    ({ login, mesh } = await keyServices(pki, ca, k, false));
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+    rig = await startRig(k, false);
+    ({ upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await login?.close();
-    await mesh?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   it("answers valid tokens with 401 jwks_unavailable while no keys can be had (no request left hanging)", async () => {
     await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 2);
@@ -259,6 +246,7 @@ envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
 });
 
 envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
+  let rig: JwtExampleRig;
   let pki: TestPki;
   let ca: CertificateAuthority;
   let k: Keys;
@@ -268,23 +256,16 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    ca = pki.authority("test-ca");
-    const other = pki.authority("other-ca");
     k = await keys();
-    ({ login, mesh } = await keyServices(pki, ca, k));
-    // Right name, but from a CA the cluster does not trust.
-    login.setCertificate(pki.serverCertificate(other, tls.sni));
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+    rig = await startJwtExample(EXAMPLE, [LOGIN], async (rigPki, rigCa) => {
+      const servers = await keyServices(rigPki, rigCa, k);
+      // Right name, but from a CA the cluster does not trust.
+      servers[LOGIN].setCertificate(rigPki.serverCertificate(rigPki.authority("other-ca"), tls.sni));
+      return servers;
+    });
+    ({ pki, ca, upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await login?.close();
-    await mesh?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   const userRefused = async () => {
     const answer = await send(`${proxy.url}/orders`, { authorization: `Bearer ${await userToken(k.user)}` }, { noAnswerAfterMs: 6_000 });
@@ -323,7 +304,7 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
 });
 
 envoyDescribe("jwt-authn in Envoy, the services key server taking requests and never answering", () => {
-  let pki: TestPki;
+  let rig: JwtExampleRig;
   let k: Keys;
   let login: Idp;
   let mesh: Idp;
@@ -331,21 +312,15 @@ envoyDescribe("jwt-authn in Envoy, the services key server taking requests and n
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
-    pki = createTestPki();
-    const ca = pki.authority("test-ca");
     k = await keys();
-    ({ login, mesh } = await keyServices(pki, ca, k));
-    mesh.setStalling(true);
-    upstream = await startUpstream();
-    proxy = await startExample(EXAMPLE, { clusters: { backend: upstream, [LOGIN]: login, [MESH]: mesh }, trustedCa: { [LOGIN]: ca.certFile } });
+    rig = await startJwtExample(EXAMPLE, [LOGIN], async (pki, ca) => {
+      const servers = await keyServices(pki, ca, k);
+      servers[MESH].setStalling(true);
+      return servers;
+    });
+    ({ upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
   });
-  afterAll(async () => {
-    await proxy?.envoy.stop();
-    await login?.close();
-    await mesh?.close();
-    await upstream?.close();
-    pki?.remove();
-  });
+  afterAll(() => rig?.close());
 
   it("answers a request waiting for those keys once the callout times out (no hang), and logs the timeout", async () => {
     await eventually("the first fetch at the stalling key server", () => (mesh.hits >= 1 ? true : undefined), 10_000, 50);
