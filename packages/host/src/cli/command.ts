@@ -3,6 +3,7 @@
 import { parseServeArgs, USAGE } from "./args.js";
 import { serve, type RunningServer } from "./serve.js";
 import { runServeEnvoy, type RunningEnvoyServer } from "./serve_envoy.js";
+import { printServeBanner } from "./serve_banner.js";
 import { CliError, ExitCode } from "./errors.js";
 import { runCheck, runOci } from "../deploy/index.js";
 import { runInit } from "./init.js";
@@ -69,23 +70,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (options.envoy) return runServeEnvoy(options, io);
   const server = await serve(options, { accessLog: options.quiet ? null : io.out, say: io.out });
-  const say = (line: string) => io.out(`getwild serve: ${line}`);
-  const workers = `${options.workers} worker${options.workers === 1 ? "" : "s"}`;
-  say(`filter ${options.filter} (root_id "${options.rootId}", ${workers}, config ${options.config ?? "none"})`);
-  say(server.echo ? `upstream: built-in echo at ${server.upstream.origin}` : `upstream: ${server.upstream.origin}`);
-  for (const [name, url] of options.clusters) say(`cluster ${name} -> ${url.href}`);
-  if (server.devIdp) {
-    say(`dev IdP (development keys, for local testing only): JWKS at ${server.devIdp.url.origin} for cluster ${server.devIdp.clusters.join(", ")}; mint a token with: getwild token ${options.config ?? "CONFIG.json"}`);
-  }
-  for (const name of server.unmappedClusters) {
-    // proxy_http_call to it would fail at request time (BadArgument, as in Envoy): say so now, with the fix.
-    io.err(`getwild serve: warning: the configuration names cluster "${name}", which is not mapped: pass --cluster ${name}=URL (a loopback http:// or an https:// URL) or --dev-idp ${name}`);
-  }
-  if (server.admin) say(`admin: ${server.admin.url}/stats (the filter's metrics)`);
-  if (server.watching) {
-    say(`watching ${options.filter}${options.config ? ` and ${options.config}` : ""}${server.watching.buildPackage ? `, and ${server.watching.buildPackage}/assembly (runs its build)` : ""}`);
-  }
-  say(`listening on ${server.url} (Ctrl-C to stop)`);
+  printServeBanner(options, server, io, { admin: server.admin ? `admin: ${server.admin.url}/stats (the filter's metrics)` : undefined });
   await io.stopSignal(server);
   await server.close();
   return ExitCode.Ok;

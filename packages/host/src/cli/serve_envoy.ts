@@ -19,6 +19,7 @@ import { clustersNamedIn } from "./config_clusters.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./command.js";
+import { printServeBanner } from "./serve_banner.js";
 
 export interface RunningEnvoyServer {
   /** http://127.0.0.1:PORT of Envoy's listener. */
@@ -200,26 +201,13 @@ export async function runServeEnvoy(options: ServeOptions, io: CliIo): Promise<n
     envoyLog: options.quiet ? null : io.err,
     say: io.out,
   });
-  const say = (line: string) => io.out(`getwild serve: ${line}`);
-  const workers = `${options.workers} worker${options.workers === 1 ? "" : "s"}`;
-  say(`filter ${options.filter} (root_id "${options.rootId}", ${workers}, config ${options.config ?? "none"})`);
   // `envoy --version` prints the path, then "version: <sha>/<version>/...": the version is what matters.
   const version = /version: \S*?\/(\d+\.\d+\.\d+)\//.exec(server.binary.version)?.[1] ?? server.binary.version;
-  say(`envoy ${version} (${server.binary.path}, from ${server.binary.source})`);
-  say(server.echo ? `upstream: built-in echo at ${server.upstream.origin}` : `upstream: ${server.upstream.origin}`);
-  for (const [name, url] of options.clusters) say(`cluster ${name} -> ${url.href}`);
-  if (server.caSource !== undefined) say(`https clusters verify their server with ${server.caSource}`);
-  if (server.devIdp) {
-    say(`dev IdP (development keys, for local testing only): JWKS at ${server.devIdp.url.origin} for cluster ${server.devIdp.clusters.join(", ")}; mint a token with: getwild token ${options.config ?? "CONFIG.json"}`);
-  }
-  for (const name of server.unmappedClusters) {
-    io.err(`getwild serve: warning: the configuration names cluster "${name}", which is not mapped: pass --cluster ${name}=URL (a loopback http:// or an https:// URL) or --dev-idp ${name}`);
-  }
-  if (server.admin) say(`admin: ${server.admin}/stats (Envoy's stats, the filter's metrics among them)`);
-  if (server.watching) {
-    say(`watching ${options.filter}${options.config ? ` and ${options.config}` : ""}${server.watching.buildPackage ? `, and ${server.watching.buildPackage}/assembly (runs its build)` : ""}`);
-  }
-  say(`listening on ${server.url} (Ctrl-C to stop)`);
+  printServeBanner(options, server, io, {
+    engine: `envoy ${version} (${server.binary.path}, from ${server.binary.source})`,
+    ca: server.caSource === undefined ? undefined : `https clusters verify their server with ${server.caSource}`,
+    admin: server.admin ? `admin: ${server.admin}/stats (Envoy's stats, the filter's metrics among them)` : undefined,
+  });
   // Ctrl-C in a terminal reaches Envoy too, which then exits 0 on its own: that is a stop as well.
   let stopped: number | string | null;
   try {
