@@ -6,6 +6,7 @@ import type { HostCore } from "./host_core.js";
 import type { HttpStream } from "./stream.js";
 import type { PendingCall, CalloutResponse } from "./callouts.js";
 import { buildImports } from "./imports.js";
+import { WASI_MODULES } from "./registry.js";
 
 export interface RootContext {
   kind: "root";
@@ -40,8 +41,7 @@ export interface VmFailure {
   criticalLog: string | null;
 }
 
-const WASI = ["wasi_snapshot_preview1", "wasi_unstable"];
-const wasiNames = (...names: string[]) => WASI.flatMap((m) => names.map((n) => `${m}.${n}`));
+const wasiNames = (...names: string[]) => WASI_MODULES.flatMap((m) => names.map((n) => `${m}.${n}`));
 
 /** Host calls allowed while `_initialize`/`main` run (cpp-host `startVm`, since #306). */
 export const INIT_ALLOWED = new Set([
@@ -53,17 +53,13 @@ export const INIT_ALLOWED = new Set([
 
 /**
  * With `wasi: "cpp-host-head"` (cpp-host#427 and #533, in Envoy 1.40): the Go runtime's start-up calls
- * too, which modules built by Go's wasip1 target (the Go SDK) make from `_initialize`, plus the WASI
- * calls #533 allows there because a module's global initialisers run in that phase.
+ * too, which modules built by Go's wasip1 target (the Go SDK) make from `_initialize`. #533 also allows
+ * the rest of its new WASI set there (fd_advise … sock_shutdown); the host does not link those (a
+ * module importing one is refused on load), so listing them here would change nothing.
  */
 export const INIT_ALLOWED_HEAD = new Set([
   ...INIT_ALLOWED,
   ...wasiNames("clock_res_get", "poll_oneoff", "fd_fdstat_get", "fd_fdstat_set_flags"),
-  ...wasiNames("fd_advise", "fd_allocate", "fd_datasync", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size"),
-  ...wasiNames("fd_filestat_set_times", "fd_pread", "fd_pwrite", "fd_readdir", "fd_renumber", "fd_sync", "fd_tell"),
-  ...wasiNames("path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link", "path_readlink"),
-  ...wasiNames("path_remove_directory", "path_rename", "path_symlink", "path_unlink_file"),
-  ...wasiNames("sock_accept", "sock_recv", "sock_send", "sock_shutdown"),
 ]);
 
 /** Host calls allowed while the guest allocator runs (cpp-host `allocMemory`). */
