@@ -23,6 +23,8 @@ export interface FixtureBootstrapOptions {
   accessLog?: boolean;
   /** Extra clusters a filter may call (name -> endpoint, plain HTTP/1.1). */
   clusters?: Record<string, Endpoint>;
+  /** Further clusters as written (from staticCluster), for those one endpoint does not describe. */
+  moreClusters?: Record<string, unknown>[];
 }
 
 /** Matches the access-log lines `accessLog` writes: [, status, details]. */
@@ -36,15 +38,19 @@ const ACCESS_LOG = {
   },
 };
 
-function cluster(name: string, endpoint: Endpoint): Record<string, unknown> {
+/** A STATIC plain-HTTP cluster over `endpoints` (none: a cluster with no host), with `extra` fields. */
+export function staticCluster(name: string, endpoints: Endpoint[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name,
     connect_timeout: "1s",
     type: "STATIC",
     load_assignment: {
       cluster_name: name,
-      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: endpoint.address, port_value: endpoint.port } } } }] }],
+      endpoints: [
+        { lb_endpoints: endpoints.map((e) => ({ endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } } })) },
+      ],
     },
+    ...extra,
   };
 }
 
@@ -89,7 +95,11 @@ export function fixtureBootstrap(options: FixtureBootstrapOptions): Bootstrap {
           ],
         },
       ],
-      clusters: [cluster("backend", options.backend), ...Object.entries(options.clusters ?? {}).map(([name, endpoint]) => cluster(name, endpoint))],
+      clusters: [
+        staticCluster("backend", [options.backend]),
+        ...Object.entries(options.clusters ?? {}).map(([name, endpoint]) => staticCluster(name, [endpoint])),
+        ...(options.moreClusters ?? []),
+      ],
     },
   };
 }
