@@ -6,6 +6,7 @@
 // plus the per-key comb table, vs node:crypto's createPublicKey from the same JWK.
 import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { pathToFileURL } from "node:url";
+import { printCpuTimes } from "./cpu_time.mjs";
 import { loadFixture } from "./wasm_fixture.mjs";
 import { signingInput } from "./signing_input.mjs";
 
@@ -46,27 +47,10 @@ export default async function ecdsaCases() {
   return cases;
 }
 
-// `node bench/ecdsa.bench.mjs` on its own: the same cases timed by CPU time (process.cpuUsage) with
-// the minimum over rounds, which a busy shared machine disturbs far less than wall-clock medians.
+// `node bench/ecdsa.bench.mjs` on its own: the same cases timed by CPU time (cpu_time.mjs).
 // Add --liftoff --no-wasm-tier-up before the script name for the baseline compiler only.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { compileFixture } = await import("../test/compile.mjs");
   await compileFixture("test/fixtures/ecdsa.ts");
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-  const cpuPerOp = (fn, n) => {
-    const t = process.cpuUsage();
-    for (let i = 0; i < n; i++) fn();
-    const d = process.cpuUsage(t);
-    return (d.user + d.system) / n;
-  };
-  for (const c of await ecdsaCases()) {
-    const n = Math.max(5, Math.round(100_000 / cpuPerOp(c.wasm, 5)));
-    const m = Math.max(5, Math.round(100_000 / cpuPerOp(c.native, 5)));
-    let w = Infinity, x = Infinity;
-    for (let r = 0; r < rounds; r++) {
-      w = Math.min(w, cpuPerOp(c.wasm, n));
-      x = Math.min(x, cpuPerOp(c.native, m));
-    }
-    console.log(`${c.name.padEnd(14)} wasm ${w.toFixed(1).padStart(8)} µs  native ${x.toFixed(1).padStart(8)} µs  ratio ${(w / x).toFixed(2)}x (CPU time, min of ${rounds})`);
-  }
+  printCpuTimes(await ecdsaCases(), { roundUs: 100_000, nameWidth: 14 });
 }

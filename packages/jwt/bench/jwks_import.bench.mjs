@@ -5,6 +5,7 @@
 // time and after every JWKS fetch or rotation, once per key; the verify rows show what it buys.
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { pathToFileURL } from "node:url";
+import { printCpuTimes } from "./cpu_time.mjs";
 import { compileFixture } from "../test/compile.mjs";
 import { loadFixture } from "./wasm_fixture.mjs";
 
@@ -32,25 +33,7 @@ export default async function jwksImportCases() {
   });
 }
 
-// `node bench/jwks_import.bench.mjs` on its own: the same cases timed by CPU time (process.cpuUsage),
-// minimum over rounds, which a busy shared machine disturbs far less than the runner's wall-clock medians.
+// `node bench/jwks_import.bench.mjs` on its own: the same cases timed by CPU time (cpu_time.mjs).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-  const cpuPerOp = (fn, n) => {
-    const t = process.cpuUsage();
-    for (let i = 0; i < n; i++) fn();
-    const d = process.cpuUsage(t);
-    return (d.user + d.system) / n;
-  };
-  for (const c of await jwksImportCases()) {
-    for (let i = 0; i < 20; i++) { c.wasm(); c.native(); } // tier-up before timing
-    const n = Math.max(5, Math.round(50_000 / cpuPerOp(c.wasm, 5)));
-    const m = Math.max(5, Math.round(50_000 / cpuPerOp(c.native, 5)));
-    let w = Infinity, x = Infinity;
-    for (let r = 0; r < rounds; r++) {
-      w = Math.min(w, cpuPerOp(c.wasm, n));
-      x = Math.min(x, cpuPerOp(c.native, m));
-    }
-    console.log(`${c.name.padEnd(18)} wasm ${w.toFixed(1).padStart(8)} µs  native ${x.toFixed(1).padStart(8)} µs  ratio ${(w / x).toFixed(2)}x (CPU time, min of ${rounds})`);
-  }
+  printCpuTimes(await jwksImportCases(), { roundUs: 50_000, nameWidth: 18, warmup: 20 });
 }
