@@ -139,7 +139,7 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
       stoppers.push(() => devIdp!.close());
       for (const name of devIdpClusters) clusters.set(name, devIdp.url);
     }
-    let loaded = await readFilter(options);
+    const loaded = await readFilter(options);
     let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
     stoppers.push(() => host.close());
     const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
@@ -215,7 +215,6 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
       const replacement = await loadHost(options, next, clusters, ca, () => pumpAll(), filterLog);
       retired.add(host);
       host = replacement;
-      loaded = next;
       retireIdle();
     };
     let watcher: Watcher | null = null;
