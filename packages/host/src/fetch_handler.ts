@@ -9,10 +9,8 @@ import { rootCertificates } from "node:tls";
 import {
   CONNECT_FAILURE_REPLY, CONNECTION_TERMINATION_REPLY, type PendingCall, type HttpCallOutcome,
 } from "./callouts.js";
-import { decodeHeaderValue, encodeHeaderValue } from "./header_text.js";
+import { headerFromNode, headerToNode } from "./header_text.js";
 import { hostnameOf, pathPrefixOf, portOf } from "./url_parts.js";
-
-const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
 
 export interface FetchCallOptions {
   /**
@@ -96,12 +94,12 @@ export function fetchCallHandler(
           const replyHeaders: [string, string][] = [[":status", String(res.statusCode ?? 502)]];
           for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
             const name = res.rawHeaders[i]!.toLowerCase();
-            if (name !== "keep-alive") replyHeaders.push([name, decodeHeaderValue(Buffer.from(res.rawHeaders[i + 1]!, "latin1"))]);
+            if (name !== "keep-alive") replyHeaders.push([name, headerFromNode(res.rawHeaders[i + 1]!)]);
           }
           replyHeaders.push(["x-envoy-upstream-service-time", String(Date.now() - started)]);
           const trailers: [string, string][] = [];
           for (let i = 0; i + 1 < res.rawTrailers.length; i += 2) {
-            trailers.push([res.rawTrailers[i]!.toLowerCase(), decodeHeaderValue(Buffer.from(res.rawTrailers[i + 1]!, "latin1"))]);
+            trailers.push([res.rawTrailers[i]!.toLowerCase(), headerFromNode(res.rawTrailers[i + 1]!)]);
           }
           finish({ headers: replyHeaders, body: new Uint8Array(Buffer.concat(chunks)), trailers: trailers.length > 0 ? trailers : undefined });
         });
@@ -117,12 +115,12 @@ export function fetchCallHandler(
  */
 function outgoingHeaders(call: PendingCall): Record<string, string | string[]> {
   const out = Object.create(null) as Record<string, string | string[]>;
-  out.host = latin1(encodeHeaderValue(call.headers.get(":authority") ?? ""));
+  out.host = headerToNode(call.headers.get(":authority") ?? "");
   for (const [name, value] of call.headers.pairs()) {
     if (name.startsWith(":") || name === "host") continue;
-    const bytes = latin1(encodeHeaderValue(value));
+    const wire = headerToNode(value);
     const prev = out[name];
-    out[name] = prev === undefined ? bytes : Array.isArray(prev) ? [...prev, bytes] : [prev, bytes];
+    out[name] = prev === undefined ? wire : Array.isArray(prev) ? [...prev, wire] : [prev, wire];
   }
   out["x-envoy-internal"] = "true";
   if (call.timeoutMs > 0) out["x-envoy-expected-rq-timeout-ms"] = String(call.timeoutMs);

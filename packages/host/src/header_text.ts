@@ -72,3 +72,11 @@ export function encodeHeaderValue(text: string): Uint8Array {
   flush();
   return new Uint8Array(parts);
 }
+
+/**
+ * node:http hands header values over as latin1 strings (one char per byte) and writes them back the
+ * same way. These convert between that form and the strings above, so bytes that are not UTF-8 pass
+ * through node unchanged, as through Envoy.
+ */
+export const headerFromNode = (value: string): string => decodeHeaderValue(Buffer.from(value, "latin1"));
+export const headerToNode = (value: string): string => Buffer.from(encodeHeaderValue(value)).toString("latin1");
