@@ -3,7 +3,6 @@
 // it (the fixture bootstrap; plugin, root and VM all named "probe"). Clusters: `backend` (the route)
 // and `live` (callouts) on the recording upstream, `dead` on a loopback port nobody listens on,
 // `empty` with no endpoint at all, and `unhealthy` whose only host fails its active health check.
-import { createServer } from "node:net";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
 import type { Bootstrap, Endpoint } from "./bootstrap";
@@ -22,15 +21,6 @@ export async function buildProbe(): Promise<string> {
   } as any);
   if (error) throw new Error(`asc failed for the probe:\n${errors}`);
   return probeWasm;
-}
-
-/** A loopback port that was free a moment ago and that nothing listens on. */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export const PROBE_NAME = "probe";

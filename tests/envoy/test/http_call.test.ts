@@ -22,24 +22,15 @@
 // with the upstream's headers as received (content-type, date, connection, transfer-encoding) plus
 // x-envoy-upstream-service-time; the reset mid-body gives 0 headers, 0 body bytes, status 11 "reset",
 // and a later successful call still reads status 11 with an empty message (the code is never reset).
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExampleBootstrap } from "../lib/bootstrap";
 import { envoyDescribe, startExample, type ExampleInEnvoy } from "../lib/envoy";
 import { startHttpbin, type Httpbin } from "../lib/httpbin";
 import { createTestPki, type TestPki } from "../lib/pki";
+import { unusedPort } from "../lib/ports";
 import { upstreamTls } from "../lib/tls_cluster";
 
 const UUID_BODY = /^\{\n {2}"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"\n\}\n$/;
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function expect502(url: string, reason: string): Promise<void> {
   const response = await fetch(`${url}/anything`);
@@ -148,7 +139,7 @@ envoyDescribe("http-call in Envoy", () => {
   describe("with the httpbin cluster on a port where nothing listens", () => {
     let proxy: ExampleInEnvoy;
     beforeAll(async () => {
-      proxy = await startExample("http-call", { clusters: { httpbin: { address: "127.0.0.1", port: await closedPort() } }, trustedCa: { httpbin: ca.caFile } });
+      proxy = await startExample("http-call", { clusters: { httpbin: { address: "127.0.0.1", port: await unusedPort() } }, trustedCa: { httpbin: ca.caFile } });
     });
     afterAll(async () => {
       await proxy?.envoy.stop();
