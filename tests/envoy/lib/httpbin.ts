@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { headerPairs } from "./upstream";
 
 export type HttpbinMode = "uuid" | "status500" | "stall" | "reset" | "resetAfterHeaders";
 
@@ -47,9 +48,7 @@ export async function startHttpbin(tls?: { cert: string; key: string }): Promise
     close: async () => {},
   };
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) headers.push([request.rawHeaders[i].toLowerCase(), request.rawHeaders[i + 1]]);
-    state.received.push({ method: request.method ?? "", path: request.url ?? "", headers });
+    state.received.push({ method: request.method ?? "", path: request.url ?? "", headers: headerPairs(request) });
     request.resume();
     if (request.method !== "GET" || request.url !== "/uuid") {
       response.writeHead(404, { "content-type": "text/plain" });
