@@ -153,7 +153,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     f.only(h, hp, ["name", "value_prefix"]);
     const hn = f.string(h, "name", hp + ".name", "", true);
     if (!h.has("name")) f.fail(hp + ".name", "is required");
-    else if (!headerName(hn)) f.fail(hp + ".name", "must be a header name (letters, digits, -, _, no pseudo-header)");
+    else if (!headerName(hn)) f.fail(hp + ".name", HEADER_NAME);
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(hn), f.string(h, "value_prefix", hp + ".value_prefix", "")));
   }
   p.fromCookies = f.strings(v, "from_cookies", path + ".from_cookies");
@@ -170,7 +170,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
   p.forward = f.bool(v, "forward", path + ".forward", false);
   p.forwardPayloadHeader = asciiLowerCase(f.string(v, "forward_payload_header", path + ".forward_payload_header", "", true));
   if (p.forwardPayloadHeader.length > 0 && !headerName(p.forwardPayloadHeader)) {
-    f.fail(path + ".forward_payload_header", "must be a header name (letters, digits, -, _, no pseudo-header)");
+    f.fail(path + ".forward_payload_header", HEADER_NAME);
   }
   const cths = f.objects(v, "claim_to_headers", path + ".claim_to_headers");
   for (let i = 0; i < cths.length; i++) {
@@ -180,7 +180,7 @@ function parseProvider(f: Fields, name: string, v: JsonValue): Provider {
     const hn = f.string(ch, "header_name", cp + ".header_name", "", true);
     const cn = f.string(ch, "claim_name", cp + ".claim_name", "", true);
     if (!ch.has("header_name") || !ch.has("claim_name")) f.fail(cp, "needs header_name and claim_name");
-    if (!headerName(hn)) f.fail(cp + ".header_name", "must be a header name (letters, digits, -, _, no pseudo-header)");
+    if (!headerName(hn)) f.fail(cp + ".header_name", HEADER_NAME);
     p.claimToHeaders.push(new ClaimHeader(asciiLowerCase(hn), cn));
   }
   // Keys.
@@ -332,6 +332,8 @@ function parseRequirement(f: Fields, c: FilterConfig, v: JsonValue, path: string
   else f.fail(path + "." + kind, "unknown requirement");
   return r;
 }
+
+const HEADER_NAME = "must be a header name (letters, digits, -, _ or ., no pseudo-header)";
 
 const PLAIN_NAME = "must be printable ASCII without spaces or any of = ; , & + % \" \\ ? #";
 
