@@ -10,7 +10,7 @@
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Host, HttpStream } from "../index.js";
-import { hostnameOf, portOf, pathPrefixOf } from "./loopback.js";
+import { hostnameOf, portOf, pathPrefixOf } from "../url_parts.js";
 import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord, fromWire, toWire } from "./http_headers.js";
 
 /** Envoy's default route timeout: no upstream response headers 15 s after the request ended. */

@@ -49,18 +49,3 @@ export function parseClusterUrl(text: string, what: string): URL {
   }
   return url;
 }
-
-/** Host name for node:http (without IPv6 brackets). */
-export function hostnameOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, "$1");
-}
-
-/** Port of an http or https URL (80 or 443 when absent). */
-export function portOf(url: URL): number {
-  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-}
-
-/** The URL's path as a prefix for request paths ("" for "/"). */
-export function pathPrefixOf(url: URL): string {
-  return url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
-}
