@@ -70,12 +70,12 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
   const envoySeen = new Map<string, Observed>();
 
   beforeAll(async () => {
-    const wasm = await buildProbe();
+    const wasm = buildProbe();
     upstream = await startUpstream(upstreamBehaviour);
     const deadPort = await unusedPort();
     const upstreamUrl = new URL(`http://${upstream.address}:${upstream.port}`);
     const deadUrl = new URL(`http://127.0.0.1:${deadPort}`);
-    envoy = await startEnvoy({ envoy: envoyPath(), bootstrap: probeBootstrap(upstream, deadPort) });
+    envoy = await startEnvoy({ envoy: envoyPath(), bootstrap: probeBootstrap(upstream, deadPort, wasm) });
     envoyPort = Number(new URL(await envoy.url()).port);
     host = await startHostTarget(wasm, upstreamUrl, deadUrl);
     serve = await startServeTarget(wasm, upstreamUrl, deadUrl);
