@@ -8,17 +8,14 @@ import { createHost, HostLoadError, SystemClock, type Host, type HostOptions } f
 import { LOG_LEVELS } from "../enums.js";
 import { formatFilterLog } from "./filter_logs.js";
 import { CliError, ExitCode } from "./errors.js";
-import { startEchoUpstream, type EchoUpstream } from "./echo_upstream.js";
 import { clusterCallHandler } from "./callouts.js";
 import { Exchange, ROUTE_TIMEOUT_MS } from "./exchange.js";
 import type { ServeOptions } from "./args.js";
-import { loadDevKeys } from "./dev_keys.js";
-import { startDevIdp, type DevIdp } from "./dev_idp.js";
 import { startAdmin, type AdminServer } from "./admin.js";
-import { clustersNamedIn } from "./config_clusters.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import { type Watcher } from "./watch.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
+import { startLocalServices, unmappedClusters } from "./serve_locals.js";
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT */
@@ -131,25 +128,11 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
     while (stoppers.length) await stoppers.pop()!();
   };
   try {
-    const clusters = new Map(options.clusters);
-    let devIdp: DevIdp | null = null;
-    const devIdpClusters = options.devIdpClusters ?? [];
-    if (devIdpClusters.length > 0) {
-      devIdp = await startDevIdp(loadDevKeys(options.devKeyFile));
-      stoppers.push(() => devIdp!.close());
-      for (const name of devIdpClusters) clusters.set(name, devIdp.url);
-    }
+    const { clusters, devIdp, upstream, echo } = await startLocalServices(options, stoppers);
     const loaded = await readFilter(options);
     let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
     stoppers.push(() => host.close());
-    const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
-    const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
-    let echo: EchoUpstream | null = null;
-    if (!options.upstream) {
-      echo = await startEchoUpstream();
-      stoppers.push(() => echo!.close());
-    }
-    const upstream = options.upstream ?? echo!.url;
+    const unmapped = unmappedClusters(loaded.configuration, clusters);
     const accessLog = hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
     // Hosts replaced by a reload keep running until the requests they carry are finished.
     const retired = new Set<Host>();
@@ -227,13 +210,13 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
       url: `http://127.0.0.1:${port}`,
       port,
       upstream,
-      echo: echo !== null,
+      echo,
       get host() {
         return host;
       },
-      devIdp: devIdp === null ? null : { url: devIdp.url, clusters: devIdpClusters },
+      devIdp,
       admin: admin === null ? null : { url: admin.url, port: admin.port },
-      unmappedClusters,
+      unmappedClusters: unmapped,
       watching: watcher === null ? null : { buildPackage: watcher.buildPackage },
       reload,
       close: () => (closed ??= stopAll()),

@@ -9,14 +9,11 @@ import { basename, join } from "node:path";
 import type { EnvoyBinary, EnvoyProcess } from "../envoy/index.js";
 import { UPSTREAM_CLUSTER } from "../envoy/bootstrap.js";
 import { CliError, ExitCode } from "./errors.js";
-import { startEchoUpstream } from "./echo_upstream.js";
 import { locateEnvoy } from "./envoy_binary.js";
 import { trustedCa } from "./trusted_ca.js";
 import { launchEnvoy, type Launch, type LaunchSinks } from "./envoy_launch.js";
-import { loadDevKeys } from "./dev_keys.js";
-import { startDevIdp } from "./dev_idp.js";
-import { clustersNamedIn } from "./config_clusters.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
+import { startLocalServices, unmappedClusters } from "./serve_locals.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./command.js";
 import { printServeBanner } from "./serve_banner.js";
@@ -91,26 +88,10 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
     while (stoppers.length) await stoppers.pop()!();
   };
   try {
-    const clusters = new Map(options.clusters);
-    const devIdpClusters = options.devIdpClusters ?? [];
-    let devIdpUrl: URL | null = null;
-    if (devIdpClusters.length > 0) {
-      const devIdp = await startDevIdp(loadDevKeys(options.devKeyFile));
-      stoppers.push(() => devIdp.close());
-      devIdpUrl = devIdp.url;
-      for (const name of devIdpClusters) clusters.set(name, devIdp.url);
-    }
+    const { clusters, devIdp, upstream, echo } = await startLocalServices(options, stoppers);
     const https = [...clusters.values()].some((url) => url.protocol === "https:");
     const ca = https ? trustedCa(process.env, extraCa) : undefined;
-    let echoUrl: URL | null = null;
-    if (!options.upstream) {
-      const echo = await startEchoUpstream();
-      stoppers.push(() => echo.close());
-      echoUrl = echo.url;
-    }
-    const upstream = options.upstream ?? echoUrl!;
-    const configText = loaded.configuration === undefined ? "" : new TextDecoder().decode(loaded.configuration);
-    const unmappedClusters = clustersNamedIn(configText).filter((name) => !clusters.has(name));
+    const unmapped = unmappedClusters(loaded.configuration, clusters);
     // Envoy reads a copy of the module (written from the bytes validated above), so that --watch can
     // start the previous one again if a new one fails; Envoy reads it only while it starts.
     const snapshots = mkdtempSync(join(tmpdir(), "getwild-serve-envoy-"));
@@ -173,14 +154,14 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
       url: `http://127.0.0.1:${port}`,
       port,
       upstream,
-      echo: echoUrl !== null,
+      echo,
       binary,
       get envoy() {
         return current.envoy;
       },
       admin: options.adminPort === null ? null : current.envoy.adminUrl,
-      devIdp: devIdpUrl === null ? null : { url: devIdpUrl, clusters: devIdpClusters },
-      unmappedClusters,
+      devIdp,
+      unmappedClusters: unmapped,
       caSource: ca?.source,
       watching,
       exited,
