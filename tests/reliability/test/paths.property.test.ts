@@ -7,15 +7,16 @@
 // order; the filter must either agree with both or refuse the request with 400.
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
-import { randomBytes } from "node:crypto";
-import { SignJWT } from "jose";
 import { createHost, VirtualClock } from "@getwild/host";
 // @ts-expect-error plain ESM helper
 import { wasmPath } from "../lib/build.mjs";
+// @ts-expect-error plain ESM helper
+import { START_SECONDS as NOW } from "../lib/filters.mjs";
+// @ts-expect-error plain ESM helper
+import { jwksText, keySet, mint } from "../lib/keys.mjs";
 
-const NOW = 1_767_225_600;
-const SECRET = randomBytes(32);
-const JWKS = JSON.stringify({ keys: [{ kty: "oct", k: SECRET.toString("base64url"), kid: "h", alg: "HS256" }] });
+const KEYS = keySet("a");
+const JWKS = jwksText(KEYS, ["HS256"]);
 /** Rules in order (first match wins); each needs its own provider, which writes `x-rule: <index>`. */
 const RULES: Array<{ path?: string; prefix?: string }> = [
   { path: "/healthz" }, { prefix: "/public/" }, { prefix: "/admin/x/" }, { prefix: "/admin/" }, { prefix: "/api/v1/" }, { prefix: "/a" },
@@ -70,11 +71,10 @@ const pathArb = fc.tuple(
 
 describe("rule matching against a normalising upstream (property)", () => {
   let tokens: Record<string, string>;
-  beforeAll(async () => {
+  beforeAll(() => {
     tokens = {};
     for (let i = 0; i < RULES.length; i++) {
-      tokens[`x-t-${i}`] = await new SignJWT({ iss: "iss", rule: String(i), iat: NOW - 10, exp: NOW + 3600 })
-        .setProtectedHeader({ alg: "HS256", kid: "h" }).sign(SECRET);
+      tokens[`x-t-${i}`] = mint(KEYS, "HS256", NOW - 10, { iss: "iss", rule: String(i) });
     }
   });
 

@@ -10,19 +10,20 @@
 // whose readers disagree is refused with 400.
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
-import { randomBytes } from "node:crypto";
-import { SignJWT } from "jose";
 import { parse as parseCookie } from "cookie";
 import { createHost, VirtualClock } from "@getwild/host";
 // @ts-expect-error plain ESM helper
 import { wasmPath } from "../lib/build.mjs";
+// @ts-expect-error plain ESM helper
+import { START_SECONDS as NOW } from "../lib/filters.mjs";
+// @ts-expect-error plain ESM helper
+import { jwksText, keySet, mint } from "../lib/keys.mjs";
 
-const NOW = 1_767_225_600;
-const SECRET = randomBytes(32);
+const KEYS = keySet("a");
 const config = JSON.stringify({
   providers: {
     main: {
-      issuer: "iss", algorithms: ["HS256"], local_jwks: JSON.stringify({ keys: [{ kty: "oct", k: SECRET.toString("base64url"), kid: "h", alg: "HS256" }] }),
+      issuer: "iss", algorithms: ["HS256"], local_jwks: jwksText(KEYS, ["HS256"]),
       from_params: ["access_token"], from_cookies: ["session"], claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
     },
   },
@@ -77,11 +78,10 @@ function phpReads(query: string, cookieHeader: string | undefined): string[] {
 
 describe("the token the filter verifies is the token an upstream reads (differential property)", () => {
   let valid: string, forged: string;
-  beforeAll(async () => {
-    const sign = (secret: Buffer, sub: string) =>
-      new SignJWT({ iss: "iss", sub, iat: NOW - 10, exp: NOW + 3600 }).setProtectedHeader({ alg: "HS256", kid: "h" }).sign(secret);
-    valid = await sign(SECRET, "alice");
-    forged = await sign(randomBytes(32), "mallory");
+  beforeAll(() => {
+    valid = mint(KEYS, "HS256", NOW - 10, { iss: "iss", sub: "alice" });
+    // Another secret under the configured kid: a bad signature, not an unknown key.
+    forged = mint(keySet("b"), "HS256", NOW - 10, { iss: "iss", sub: "mallory" }, { kid: KEYS.HS256.kid });
   });
 
   it("queries and cookies with repeated, encoded and forged tokens", async () => {
