@@ -78,19 +78,22 @@ export class RequestHeaders {
    * Removes every value of `name` and of every spelling of it the client sent that a CGI-style
    * upstream reads as the same variable (see `spellingsOf`): whatever this filter removes is a
    * header it owns or a token, and must not reach the upstream under another name. No host call
-   * for a spelling the client did not send (known from the read).
+   * for a spelling the client did not send (known from the read), and one pass over the copy: the
+   * spellings include `name` itself when it was sent.
    */
   remove(name: string): void {
-    if (this.fromHost(name) || this.find(name, PRESENCE, null)) {
+    // A copy that cannot say whether `name` is there (none, or stale for it): the host removes it.
+    const askHost = this.fromHost(name);
+    if (askHost) {
       this.map.remove(name);
       this.markChanged(name);
     }
-    const others = this.spellingsOf(name);
-    for (let i = 0; i < others.length; i++) {
-      const other = unchecked(others[i]);
-      if (sameNameFold(other, name)) continue;
-      this.map.remove(other);
-      this.markChanged(other);
+    const spellings = this.spellingsOf(name);
+    for (let i = 0; i < spellings.length; i++) {
+      const spelling = unchecked(spellings[i]);
+      if (askHost && sameNameFold(spelling, name)) continue;
+      this.map.remove(spelling);
+      this.markChanged(spelling);
     }
   }
 
