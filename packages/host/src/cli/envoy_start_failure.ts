@@ -5,7 +5,7 @@
 import { CliError, ExitCode } from "./errors.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import type { ServeOptions } from "./args.js";
-import type { LoadedFilter } from "./filter_input.js";
+import { configSource, type LoadedFilter } from "./filter_input.js";
 
 /** Envoy's summary of a failed start: "error `<reason>` initializing config ...". */
 function envoyReason(lines: string[]): string | null {
@@ -27,8 +27,7 @@ export function startFailure(error: Error, lines: string[], options: ServeOption
   if (/Failed to configure base Wasm plugin/.test(all)) {
     const envoySays = reason ?? "proxy_on_configure returned false";
     if (UNREGISTERED_ROOT_LOG.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, filter.wasm, filter.configuration)} (Envoy: ${envoySays})`);
-    const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
-    return new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} in Envoy (see its log above): ${envoySays}`);
+    return new CliError(ExitCode.ConfigRejected, `the filter rejected ${configSource(options)} in Envoy (see its log above): ${envoySays}`);
   }
   const wasmErrors = lines.filter((l) => /\]\[(error|critical)\]\[wasm\]/.test(l));
   if (wasmErrors.length > 0) {

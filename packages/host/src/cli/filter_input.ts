@@ -13,6 +13,11 @@ export interface LoadedFilter {
   configuration: Uint8Array | undefined;
 }
 
+/** The configuration a refusal names: "the configuration in FILE", or "an empty configuration" without --config. */
+export function configSource(options: ServeOptions): string {
+  return options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
+}
+
 /** A file named on the command line; a missing one is exit code FileNotFound with a plain reason. */
 export async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {

@@ -14,7 +14,7 @@ import type { ServeOptions } from "./args.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
 import { type Watcher } from "./watch.js";
-import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
+import { configSource, readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 import { startLocalServices, unmappedClusters } from "./serve_locals.js";
 
 export interface RunningServer {
@@ -92,8 +92,7 @@ async function loadHost(
     if (!(e instanceof HostLoadError)) throw e;
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
       if (unregisteredRoot) throw new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, loaded.wasm, loaded.configuration)} (${e.message})`);
-      const source = options.config === undefined ? "an empty configuration" : `the configuration in ${options.config}`;
-      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${source} (see its log above): ${e.message}`);
+      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${configSource(options)} (see its log above): ${e.message}`);
     }
     throw new CliError(ExitCode.ModuleRefused, `the filter failed to start: ${e.message}`);
   }
