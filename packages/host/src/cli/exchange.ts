@@ -11,7 +11,8 @@ import http, { type IncomingMessage, type ServerResponse, type ClientRequest } f
 import { randomUUID } from "node:crypto";
 import type { Host, HttpStream } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "../url_parts.js";
-import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord, fromWire, toWire } from "./http_headers.js";
+import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord } from "./http_headers.js";
+import { headerFromNode as fromWire, headerToNode as toWire } from "../header_text.js";
 
 /** Envoy's default route timeout: no upstream response headers 15 s after the request ended. */
 export const ROUTE_TIMEOUT_MS = 15_000;

@@ -1,15 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Converting between node:http raw headers and the filter's header pairs, dropping hop-by-hop headers as Envoy does.
 import type { HeaderMap } from "../index.js";
-import { decodeHeaderValue, encodeHeaderValue } from "../header_text.js";
-
-/**
- * node:http hands header values over as latin1 strings (one char per byte) and writes them back the
- * same way; the filter's strings are header_text's (UTF-8, other bytes as U+DC80..U+DCFF). These
- * convert between the two so bytes that are not UTF-8 pass through unchanged, as in Envoy.
- */
-export const fromWire = (value: string): string => decodeHeaderValue(Buffer.from(value, "latin1"));
-export const toWire = (value: string): string => Buffer.from(encodeHeaderValue(value)).toString("latin1");
+import { headerFromNode as fromWire, headerToNode as toWire } from "../header_text.js";
 
 /** Connection-level headers: a proxy consumes them, the filter and the next hop never see them. */
 const HOP_BY_HOP = new Set([
@@ -18,7 +10,7 @@ const HOP_BY_HOP = new Set([
 
 /**
  * Pairs from node's `rawHeaders` (name, value, name, value…): names lower-cased, values as the
- * filter's strings (fromWire), order and repeats kept, hop-by-hop headers and those named in `Connection` removed, `skip` names removed too.
+ * filter's strings (header_text's headerFromNode), order and repeats kept, hop-by-hop headers and those named in `Connection` removed, `skip` names removed too.
  */
 export function pairsFromRaw(raw: string[], skip: readonly string[] = []): [string, string][] {
   const dropped = new Set([...HOP_BY_HOP, ...skip]);
