@@ -7,7 +7,7 @@
 // silently) or a field of the wrong type is refused (onConfigure returns false), which makes Envoy
 // reject the config instead of running with a surprise. "$schema" (a string) is allowed so a
 // configuration file can name schema/http-call.schema.json for editors.
-import { JsonKind, JsonValue, parseJsonText } from "@getwild/jwt/assembly/encoding/json";
+import { JsonKind, JsonValue, parseJsonText } from "@getwild/json/assembly";
 
 export const DEFAULT_CLUSTER = "httpbin";
 export const DEFAULT_AUTHORITY = "httpbin.org";

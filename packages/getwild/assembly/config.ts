@@ -14,7 +14,7 @@
 //   headers object: name -> true (present) | false (absent) | "value" (one value equals)
 //   any     array of match objects, one must hold        not  a match object that must not hold
 // Unknown fields, wrong types, a status outside 200..599 and invalid header names are refused.
-import { JsonValue, JsonLimits, parseJson, jsonErrorMessage } from "@getwild/jwt/assembly/encoding/json";
+import { JsonValue, JsonLimits, parseJson, jsonErrorMessage } from "@getwild/json/assembly";
 import { ConfigError, ConfigReader, kindName, memberPath, itemPath } from "./config_reader";
 import { isValidHeaderName, isValidHeaderValue, isHeaderSetByEnvoy } from "./header_syntax";
 import {

@@ -4,7 +4,7 @@
 // Configuration errors must say exactly which field is wrong ("rules[1].status: ..."), because the
 // operator only sees one log line when Envoy refuses the configuration. The reader stops at the
 // first error; later reads return neutral values and are ignored.
-import { JsonKind, JsonValue } from "@getwild/jwt/assembly/encoding/json";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 
 export class ConfigError {
   constructor(

@@ -1,31 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// @getwild/jwt public API: strict encodings, JWS/JWT verification, JWK/JWKS parsing, algorithms.
-// The crypto primitives stay importable from "@getwild/jwt/assembly/crypto/..." for direct use.
-
-export {
-  Base64Error, Base64UrlResult, base64UrlDecode, base64UrlDecodeBytes, base64UrlDecodeRange,
-  base64UrlEncode, base64UrlEncodeBytes, base64UrlDecodedLength, base64UrlEncodedLength,
-} from "./encoding/base64url";
-export {
-  JsonError, JsonKind, JsonLimits, JsonResult, JsonValue, jsonErrorMessage, parseJson, parseJsonText,
-} from "./encoding/json";
-export { NumericDate, NumericDateError, numericDateOf, MAX_NUMERIC_DATE } from "./encoding/json_number";
-export { JwtError, JWT_ERROR_COUNT, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
-export {
-  Alg, ALG_COUNT, ALG_NONE, ALG_UNKNOWN, AlgFamily, KeyType, COMPILED_ALGS,
-  ALG_BIT_RS256, ALG_BIT_RS384, ALG_BIT_RS512, ALG_BIT_PS256, ALG_BIT_PS384, ALG_BIT_PS512,
-  ALG_BIT_ES256, ALG_BIT_ES384, ALG_BIT_ES512, ALG_BIT_HS256, ALG_BIT_HS384, ALG_BIT_HS512, ALG_BIT_EDDSA,
-  ALGS_ALL, ALGS_ASYMMETRIC, ALGS_ECDSA, ALGS_HMAC, ALGS_RSA, ALGS_RSA_PKCS1, ALGS_RSA_PSS,
-  CURVE_NONE, CURVE_P256, CURVE_P384, CURVE_P521, CURVE_ED25519,
-  algFromName, algName, algFamily, algHash, algKeyType, algCurve, algCompiled, keyFitsAlg, verifySignature,
-} from "./jwt/algorithms";
-export { CompactJws, JwsLimits, JwsResult, parseCompactJws } from "./jwt/jws";
-export { HeaderCheck, checkHeader, typAccepted } from "./jwt/header";
-export { ClaimsCheck, checkClaims } from "./jwt/claims";
-export {
-  ClaimOp, ClaimRequirement, MatchKind, StringMatcher, VerifyOptions, validateVerifyOptions, MAX_CLOCK_SKEW_SECONDS,
-} from "./jwt/options";
-export { Jwk, JwkOptions, JwkResult, JwkSkip, MAX_KID_LENGTH, parseJwk } from "./jwks/jwk";
-export { JwksError, JwksOptions, JwksResult, KeySet, jwksErrorMessage, parseJwks, parseSingleJwk } from "./jwks/jwks";
-export { nextCandidate, countCandidates } from "./jwks/select";
-export { VerifyResult, verifyJwt, verifyJwtBytes, asciiBytes } from "./verify";
+// @getwild/jwt has two layers, each its own subpath:
+// - "@getwild/jwt/assembly/jose": host-free JOSE (encodings, crypto, JWS/JWT, JWK/JWKS, verifyJwt);
+//   it imports nothing from @getwild/core, so it also runs outside a proxy.
+// - "@getwild/jwt/assembly/filter": the JwtAuthn filter, the JWKS cache over callouts and presets.
+// The package root is the JOSE layer, so `import ... from "@getwild/jwt/assembly"` stays host-free.
+export * from "./jose/index";

@@ -14,7 +14,7 @@ export interface Ed25519Exports {
   fieldOp(op: number, a: number, b: number): number;
 }
 
-// KeyError values from assembly/crypto/errors.ts.
+// KeyError values from assembly/jose/crypto/errors.ts.
 const KEY_OK = 0, BAD_LENGTH = 1, BAD_ENCODING = 5;
 
 let fx: Fixture<Ed25519Exports>;

@@ -6,7 +6,7 @@ import { randomBytes, randomInt, sign } from "node:crypto";
 import { RsaWasm, RSA_BUILDS } from "./rsa_wasm";
 import { testKey } from "./rsa_keys";
 
-// KeyError values from assembly/crypto/errors.ts.
+// KeyError values from assembly/jose/crypto/errors.ts.
 const ModulusSize = 2, BadExponent = 3, BadModulus = 7;
 
 describe.each(RSA_BUILDS)("%s.wasm", (build) => {

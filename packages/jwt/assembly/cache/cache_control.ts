@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lifetime of a fetched JWKS: `Cache-Control: max-age` clamped to configured bounds, else a fallback.
-import { asciiLowerCase } from "../encoding/ascii";
+import { asciiLowerCase } from "../jose/encoding/ascii";
 
 /** Seconds of `max-age` (or `s-maxage`, which wins for a shared cache like a proxy); -1 if absent or bad. */
 export function maxAgeSeconds(cacheControl: string | null): i64 {

@@ -11,7 +11,7 @@ import {
   RootContext, BaseContext, HeaderPair, HttpCallResponse, Status,
   getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
 } from "@getwild/core/assembly";
-import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jwks/jwks";
+import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
 import { jwksLifetimeMs } from "./cache_control";
 import { Lease, createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
 

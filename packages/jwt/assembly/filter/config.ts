@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parses and validates the JwtAuthn JSON configuration (shaped like Envoy's jwt_authn; see
 // docs/filter.md). Returns the model or every error found, each naming its field.
-import { asciiLowerCase } from "../encoding/ascii";
-import { JsonKind, JsonValue, parseJsonText } from "../encoding/json";
-import { algFromName, ALGS_HMAC } from "../jwt/algorithms";
-import { ClaimOp, ClaimRequirement, validateVerifyOptions } from "../jwt/options";
-import { JwksOptions, parseJwks, jwksErrorMessage } from "../jwks/jwks";
-import { JwkOptions } from "../jwks/jwk";
+import { asciiLowerCase } from "../jose/encoding/ascii";
+import { JsonKind, JsonValue, parseJsonText } from "@getwild/json/assembly";
+import { algFromName, ALGS_HMAC } from "../jose/jwt/algorithms";
+import { ClaimOp, ClaimRequirement, validateVerifyOptions } from "../jose/jwt/options";
+import { JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
+import { JwkOptions } from "../jose/jwks/jwk";
 import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { Fields } from "./json_fields";

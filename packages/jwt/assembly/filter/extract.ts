@@ -5,7 +5,7 @@
 // names PHP folds into the configured one: `access.token`), so that the token the filter
 // verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
 // token is a conflict (answered 400). Stripping removes every occurrence.
-import { asciiStartsWithFold } from "../encoding/ascii";
+import { asciiStartsWithFold } from "../jose/encoding/ascii";
 import { Provider } from "./model";
 import { percentDecode } from "./percent";
 import { RequestHeaders } from "./request_headers";

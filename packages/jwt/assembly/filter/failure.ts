@@ -3,7 +3,7 @@
 // `error="invalid_token"` unless the token is missing), 403 `insufficient_scope` for claim policy,
 // the audience status by configuration; a JSON or empty body that never contains the token.
 import { HeaderPair } from "@getwild/core/assembly";
-import { JwtError, jwtErrorName } from "../jwt/errors";
+import { JwtError, jwtErrorName } from "../jose/jwt/errors";
 import { FilterConfig } from "./model";
 import { PathError, pathErrorReason } from "./path";
 

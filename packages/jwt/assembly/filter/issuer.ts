@@ -3,9 +3,9 @@
 // a provider (another provider's token in a shared header): such a token needs neither this
 // provider's keys nor a wait for them nor a refetch for its unknown kid. It never decides that a
 // token is accepted.
-import { JsonKind } from "../encoding/json";
-import { parseCompactJws } from "../jwt/jws";
-import { asciiBytes } from "../verify";
+import { JsonKind } from "@getwild/json/assembly";
+import { parseCompactJws } from "../jose/jwt/jws";
+import { asciiBytes } from "../jose/verify";
 import { Provider } from "./model";
 
 /** True when `token` names an `iss` and the provider checks issuers and that one is not among them. */

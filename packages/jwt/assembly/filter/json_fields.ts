@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Typed reads of configuration JSON that remember every error with the path of the bad field, so a
 // refused configuration names all there is to fix at once ("providers.auth0.audiences[1]: ...").
-import { JsonKind, JsonValue } from "../encoding/json";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 
 /** How many configuration errors one refusal lists. */
 const MAX_REPORTED: i32 = 20;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The JwtAuthn configuration once parsed and validated: providers, rules, requirements, policies.
-import { VerifyOptions } from "../jwt/options";
+import { VerifyOptions } from "../jose/jwt/options";
 import { JwksSource } from "../cache/jwks_source";
 
 /**

@@ -15,7 +15,7 @@ import {
   borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
-import { asciiStartsWithFold } from "../encoding/ascii";
+import { asciiStartsWithFold } from "../jose/encoding/ascii";
 
 export class RequestHeaders {
   /** The host's pairs block (validated); 0 when every call must go to the host. */

@@ -3,9 +3,9 @@
 import {
   HttpContext, Action, getCurrentTimeMilliseconds, logInfo, logDebug,
 } from "@getwild/core/assembly";
-import { JsonKind } from "../encoding/json";
-import { JwtError } from "../jwt/errors";
-import { verifyJwt } from "../verify";
+import { JsonKind } from "@getwild/json/assembly";
+import { JwtError } from "../jose/jwt/errors";
+import { verifyJwt } from "../jose/verify";
 import { JwksSource, KeysState } from "../cache/jwks_source";
 import { FilterConfig, Provider, Requirement, RequirementKind, Rule } from "./model";
 import { FoundToken, findToken, queryWithout, stripCookies } from "./extract";

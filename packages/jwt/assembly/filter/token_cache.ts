@@ -7,8 +7,8 @@
 // counts until the token's `exp`, and only while the key set it was verified against is current
 // (a key taken out of the JWKS must stop vouching for cached tokens). When a bound is reached the
 // oldest entries go first.
-import { JsonValue } from "../encoding/json";
-import { KeySet } from "../jwks/jwks";
+import { JsonValue } from "@getwild/json/assembly";
+import { KeySet } from "../jose/jwks/jwks";
 
 /** Longest token cached, in characters (Envoy's `jwt_max_token_size` default). */
 export const CACHE_MAX_TOKEN_LENGTH: i32 = 4096;

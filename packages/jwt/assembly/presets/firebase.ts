@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // firebase(projectId): a provider for Firebase Authentication ID tokens, verified locally with
 // Google's securetoken keys (the JWKS form of the x509 map the Firebase docs name).
-import { ALG_BIT_RS256 } from "../jwt/algorithms";
+import { ALG_BIT_RS256 } from "../jose/jwt/algorithms";
 import { RemoteJwksConfig, JwksSource } from "../cache/jwks_source";
 import { Provider, HeaderLocation } from "../filter/model";
 

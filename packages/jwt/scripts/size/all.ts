@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Size-measurement entry: every JWS algorithm (RS*, PS*, HS*, ES256/384/512, EdDSA).
-import { HashAlg } from "../../assembly/crypto/hash";
-import { hmacVerify } from "../../assembly/crypto/hmac";
-import { RsaPublicKey, importRsaPublicKey, rsaPkcs1Verify, rsaPssVerify } from "../../assembly/crypto/rsa";
-import { EcCurve, EcPublicKey, importEcPublicKey, ecdsaVerify } from "../../assembly/crypto/ecdsa";
-import { Ed25519PublicKey, importEd25519PublicKey, ed25519Verify } from "../../assembly/crypto/ed25519";
+import { HashAlg } from "../../assembly/jose/crypto/hash";
+import { hmacVerify } from "../../assembly/jose/crypto/hmac";
+import { RsaPublicKey, importRsaPublicKey, rsaPkcs1Verify, rsaPssVerify } from "../../assembly/jose/crypto/rsa";
+import { EcCurve, EcPublicKey, importEcPublicKey, ecdsaVerify } from "../../assembly/jose/crypto/ecdsa";
+import { Ed25519PublicKey, importEd25519PublicKey, ed25519Verify } from "../../assembly/jose/crypto/ed25519";
 import { bytesAt } from "./io";
 export { allocate, releaseAll } from "./io";
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Size-measurement entry: RS256 only (RSA key import + PKCS#1 v1.5 verify with SHA-256).
-import { HashAlg } from "../../assembly/crypto/hash";
-import { RsaPublicKey, importRsaPublicKey, rsaPkcs1Verify } from "../../assembly/crypto/rsa";
+import { HashAlg } from "../../assembly/jose/crypto/hash";
+import { RsaPublicKey, importRsaPublicKey, rsaPkcs1Verify } from "../../assembly/jose/crypto/rsa";
 import { bytesAt } from "./io";
 export { allocate, releaseAll } from "./io";
 

@@ -6,7 +6,7 @@
 // authentication (istio#22597). Import does all key-only work (Montgomery constants, decoded
 // points, HMAC pads) here, so a verify does none of it.
 
-import { JsonKind, JsonValue } from "../encoding/json";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 import { base64UrlDecode } from "../encoding/base64url";
 import { KeyError } from "../crypto/errors";
 import { HashAlg, hashLength } from "../crypto/hash";

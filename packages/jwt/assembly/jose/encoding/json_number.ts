@@ -6,7 +6,7 @@
 // inside the clock skew). Magnitudes above 2^53 are refused rather than rounded, since f64-based
 // verifiers would each round them differently. Exponent forms (1.3e9) are computed exactly too.
 
-import { JsonKind, JsonValue } from "./json_value";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 
 /** 2^53: the largest magnitude accepted (matches what every JavaScript verifier can represent). */
 export const MAX_NUMERIC_DATE: i64 = 9007199254740992;

@@ -3,7 +3,7 @@
 // issuer, audience, subject rules and configured claim requirements. Returns the first failure
 // with the claim it concerns (jose's claim + reason idea); never traps.
 
-import { JsonKind, JsonValue } from "../encoding/json";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 import { numericDateOf, NumericDateError } from "../encoding/json_number";
 import { JwtError } from "./errors";
 import { ClaimOp, ClaimRequirement, VerifyOptions } from "./options";

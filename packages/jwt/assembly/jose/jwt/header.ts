@@ -3,7 +3,7 @@
 // allow-list only, `none` refused, any `crit` refused, kid/typ type-checked, and the key-bearing
 // members `jku`/`x5u`/`jwk`/`x5c` ignored entirely: keys come only from the configured key set.
 
-import { JsonKind, JsonValue } from "../encoding/json";
+import { JsonKind, JsonValue } from "@getwild/json/assembly";
 import { JwtError } from "./errors";
 import { Alg, ALG_NONE, ALG_UNKNOWN, algFromName, algBit, algCompiled } from "./algorithms";
 import { MAX_KID_LENGTH } from "../jwks/jwk";

@@ -7,7 +7,7 @@
 // before the claims, so a forged token is reported as a bad signature whatever it claims, and
 // claims of an unverified token are never exposed.
 
-import { JsonValue, JsonError } from "./encoding/json";
+import { JsonValue, JsonError } from "@getwild/json/assembly";
 import { JwtError, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
 import { Alg } from "./jwt/algorithms";
 import { verifySignature } from "./jwt/algorithms";

@@ -5,7 +5,7 @@
 // the document itself is bad or when no key at all is usable. Only the parsed keys are kept,
 // never the raw JSON.
 
-import { JsonKind, JsonLimits, parseJson, JsonError } from "../encoding/json";
+import { JsonKind, JsonLimits, parseJson, JsonError } from "@getwild/json/assembly";
 import { Jwk, JwkOptions, JwkSkip, parseJwk } from "./jwk";
 
 export const enum JwksError {

@@ -7,7 +7,7 @@
 // serialization, unprotected headers and detached payloads are not JWTs.
 
 import { base64UrlDecodeRange } from "../encoding/base64url";
-import { JsonKind, JsonLimits, JsonValue, JsonError, parseJson } from "../encoding/json";
+import { JsonKind, JsonLimits, JsonValue, JsonError, parseJson } from "@getwild/json/assembly";
 import { JwtError } from "./errors";
 
 /** Caps for one token. */
