@@ -2,12 +2,12 @@
 // Each package installed on its own, by name, as a user will once they are published: a new project
 // outside the workspace runs `npm i <one package>` against a local registry that serves only our
 // tarballs (npm takes every other package from its usual registry). The dependencies each package
-// declares must be enough: @getwild/jwt alone builds a JwtAuthn filter, @getwild/getwild alone a
-// responder, @getwild/core alone a filter of its own; the module then runs in @getwild/host.
+// declares must be enough (and no more is pulled in): @getwild/jwt alone builds a JwtAuthn filter,
+// @getwild/getwild alone a responder, @getwild/core alone a filter of its own; the module then runs in @getwild/host.
 // The registry is started by the global setup (test/global-setup.ts).
 import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHost, validateModule } from "@getwild/host";
@@ -34,6 +34,11 @@ function installAlone(dir: string, pkg: string): string {
   return project;
 }
 
+/** The @getwild packages npm put in the project (what the one asked for pulled in). */
+function installedOurs(project: string): string[] {
+  return readdirSync(join(project, "node_modules", "@getwild")).sort();
+}
+
 /** Writes assembly/filter.ts and an asconfig extending core's, builds with the installed asc, returns the module. */
 function build(project: string, source: string): Uint8Array {
   mkdirSync(join(project, "assembly"));
@@ -47,8 +52,9 @@ function build(project: string, source: string): Uint8Array {
 }
 
 describe("each package installed alone from the registry", () => {
-  it("@getwild/jwt: its dependencies (core) and peer (assemblyscript) come with it; a JwtAuthn filter builds and verifies", async () => {
+  it("@getwild/jwt: its dependencies (core, json) and peer (assemblyscript) come with it; a JwtAuthn filter builds and verifies", async () => {
     const project = installAlone("jwt-only", "@getwild/jwt");
+    expect(installedOurs(project)).toEqual(["core", "json", "jwt"]);
     const wasm = build(project, [
       'import { registerJwtAuthn } from "@getwild/jwt/assembly/filter";',
       'export * from "@getwild/core/assembly/exports";',
@@ -67,8 +73,9 @@ describe("each package installed alone from the registry", () => {
     expect((await host.request({ method: "GET", path: "/" }, { status: 200 })).status).toBe(401);
   });
 
-  it("@getwild/getwild: core and jwt (its JSON reader) come with it; the responder builds and answers", async () => {
+  it("@getwild/getwild: core and json (its JSON reader) come with it, jwt does not; the responder builds and answers", async () => {
     const project = installAlone("getwild-only", "@getwild/getwild");
+    expect(installedOurs(project)).toEqual(["core", "getwild", "json"]);
     const wasm = build(project, [
       'import { RootContext, registerRootContext } from "@getwild/core/assembly";',
       'import { ResponderRoot } from "@getwild/getwild/assembly";',
