@@ -5,7 +5,8 @@
 // token is accepted.
 import { JsonKind } from "@getwild/json/assembly";
 import { parseCompactJws } from "../jose/jwt/jws";
-import { asciiBytes } from "../jose/verify";
+import { parseClaimsSet } from "../jose/jwt/claims";
+import { asciiBytes } from "../jose/encoding/ascii";
 import { Provider } from "./model";
 
 /** True when `token` names an `iss` and the provider checks issuers and that one is not among them. */
@@ -16,6 +17,8 @@ export function issuedElsewhere(p: Provider, token: string): bool {
   if (bytes === null || bytes.length > p.options.limits.maxTokenBytes) return false;
   const jws = parseCompactJws(bytes, p.options.limits).jws;
   if (jws === null) return false;
-  const iss = jws.payload.get("iss");
+  const claims = parseClaimsSet(jws.payloadBytes, p.options.limits).claims;
+  if (claims === null) return false;
+  const iss = claims.get("iss");
   return iss !== null && iss.kind == JsonKind.String && !issuers.includes(iss.text);
 }

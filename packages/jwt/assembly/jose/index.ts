@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// @getwild/jwt JOSE layer (host-free; imports nothing from @getwild/core): strict encodings, JWS/JWT verification, JWK/JWKS parsing, algorithms.
+// @getwild/jwt JOSE layer (host-free; imports nothing from @getwild/core): strict encodings, JWS (verifyJws) and
+// JWT (verifyJwt) verification, JWK/JWKS parsing, algorithms.
 // The crypto primitives stay importable from "@getwild/jwt/assembly/jose/crypto/..." for direct use.
 
 export {
@@ -21,11 +22,14 @@ export {
 } from "./jwt/algorithms";
 export { CompactJws, JwsLimits, JwsResult, parseCompactJws } from "./jwt/jws";
 export { HeaderCheck, checkHeader, typAccepted } from "./jwt/header";
-export { ClaimsCheck, checkClaims } from "./jwt/claims";
+export { ClaimsCheck, ClaimsSet, checkClaims, parseClaimsSet } from "./jwt/claims";
 export {
-  ClaimOp, ClaimRequirement, MatchKind, StringMatcher, VerifyOptions, validateVerifyOptions, MAX_CLOCK_SKEW_SECONDS,
+  ClaimOp, ClaimRequirement, JwsVerifyOptions, MatchKind, StringMatcher, VerifyOptions, MAX_CLOCK_SKEW_SECONDS,
+  validateJwsVerifyOptions, validateVerifyOptions,
 } from "./jwt/options";
 export { Jwk, JwkOptions, JwkResult, JwkSkip, MAX_KID_LENGTH, parseJwk } from "./jwks/jwk";
 export { JwksError, JwksOptions, JwksResult, KeySet, jwksErrorMessage, parseJwks, parseSingleJwk } from "./jwks/jwks";
 export { nextCandidate, countCandidates } from "./jwks/select";
-export { VerifyResult, verifyJwt, verifyJwtBytes, asciiBytes } from "./verify";
+export { JwsVerifyResult, verifyJws, verifyJwsBytes, verifyJwsWithKey, verifyParsedJws } from "./verify_jws";
+export { VerifyResult, verifyJwt, verifyJwtBytes } from "./verify";
+export { asciiBytes } from "./encoding/ascii";

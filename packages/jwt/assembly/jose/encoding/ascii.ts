@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// ASCII-only case folding for protocol tokens (header names, auth schemes, Cache-Control directives).
+// ASCII for protocol tokens: case folding (header names, auth schemes, Cache-Control directives) and
+// the bytes of a compact JWS given as a string.
 
 // HTTP compares these case-insensitively in ASCII only (RFC 9110 §5.1, §11.1), and String#toLowerCase
 // would also link AssemblyScript's Unicode case tables (~4 KB of code and data) for no benefit.
@@ -33,4 +34,18 @@ export function asciiStartsWithFold(value: string, prefix: string): bool {
     if (asciiLowerChar(value.charCodeAt(i)) != asciiLowerChar(prefix.charCodeAt(i))) return false;
   }
   return true;
+}
+
+/** The bytes of an ASCII string, or null when any unit is ≥ 0x80 (a compact JWS is pure ASCII). */
+export function asciiBytes(text: string): Uint8Array | null {
+  const len = text.length;
+  const bytes = new Uint8Array(len);
+  const src = changetype<usize>(text);
+  const dst = bytes.dataStart;
+  for (let i = 0; i < len; i++) {
+    const c = load<u16>(src + (<usize>i << 1));
+    if (c >= 0x80) return null;
+    store<u8>(dst + <usize>i, <u8>c);
+  }
+  return bytes;
 }

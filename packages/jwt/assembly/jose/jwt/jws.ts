@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compact JWS parsing (RFC 7515 §7.1): exactly three segments (header and payload non-empty), a size cap, strict
-// base64url everywhere, and a protected header and payload that are strict JSON objects.
+// base64url everywhere, and a protected header that is a strict JSON object. The payload is bytes of
+// any kind here; a JWT reads it as its claims set (claims.ts, parseClaimsSet).
 //
 // The signing input is the first two segments exactly as received (never re-serialized JSON:
 // RFC 7515 A.1 carries CR LF inside its header). Only the compact form exists here: JSON
@@ -25,8 +26,7 @@ export class JwsLimits {
 export class CompactJws {
   constructor(
     public header: JsonValue,
-    public payload: JsonValue,
-    /** Decoded payload bytes (the JSON text), e.g. for a forwarded payload header. */
+    /** Decoded payload bytes (for a JWT, the claims JSON text). */
     public payloadBytes: Uint8Array,
     public signature: Uint8Array,
     /** Length of the signing input: bytes [0, signingInputLength) of the token. */
@@ -38,7 +38,7 @@ export class JwsResult {
   constructor(
     public jws: CompactJws | null,
     public error: JwtError,
-    /** The JSON reader's reason for HeaderJson / PayloadJson. */
+    /** The JSON reader's reason for HeaderJson. */
     public jsonError: JsonError = JsonError.None,
   ) {}
 }
@@ -47,7 +47,7 @@ function fail(e: JwtError, j: JsonError = JsonError.None): JwsResult {
   return new JwsResult(null, e, j);
 }
 
-/** Splits and decodes a compact JWS given as ASCII bytes. Never traps. */
+/** Splits and decodes a compact JWS given as ASCII bytes; nothing is verified yet. Never traps. */
 export function parseCompactJws(token: Uint8Array, limits: JwsLimits): JwsResult {
   const len = token.length;
   if (len == 0) return fail(JwtError.TokenMissing);
@@ -76,13 +76,8 @@ export function parseCompactJws(token: Uint8Array, limits: JwsLimits): JwsResult
 
   const payloadBytes = base64UrlDecodeRange(token, first + 1, second);
   if (!payloadBytes.ok) return fail(JwtError.PayloadEncoding);
-  const pb = payloadBytes.bytes!;
-  const payload = parseJson(pb, new JsonLimits(limits.maxTokenBytes, limits.maxDepth, limits.maxTokenBytes));
-  const v = payload.value;
-  if (v == null) return fail(JwtError.PayloadJson, payload.error);
-  if (v.kind != JsonKind.Object) return fail(JwtError.PayloadJson);
 
   const signature = base64UrlDecodeRange(token, second + 1, len);
   if (!signature.ok) return fail(JwtError.SignatureEncoding);
-  return new JwsResult(new CompactJws(h, v, pb, signature.bytes!, second), JwtError.Ok);
+  return new JwsResult(new CompactJws(h, payloadBytes.bytes!, signature.bytes!, second), JwtError.Ok);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What a provider accepts: algorithms, issuers, audiences, time rules, subject rules, claim
-// requirements and size caps. Plain data, built once at configure time and checked by
-// `validateVerifyOptions` there, so a bad configuration is refused before any request.
+// What a verification accepts. JwsVerifyOptions: the protected-header policy (algorithms, kid,
+// typ) and size caps, all that verifyJws needs; VerifyOptions adds a JWT provider's claim rules
+// (issuers, audiences, time, subject, requirements) for verifyJwt. Plain data, built once at
+// configure time and checked there (validate*), so a bad configuration is refused before any request.
 
 import { ALGS_ALL, ALGS_ASYMMETRIC } from "./algorithms";
 import { JwsLimits } from "./jws";
@@ -58,9 +59,19 @@ export class ClaimRequirement {
   ) {}
 }
 
-export class VerifyOptions {
+/** The protected-header policy and size caps of a JWS verification (verifyJws). */
+export class JwsVerifyOptions {
   /** Alg bit mask (ALG_BIT_*); by default every public-key algorithm, no HMAC. */
   algorithms: u32 = ALGS_ASYMMETRIC;
+  /** Refuse a token without `kid`. */
+  requireKid: bool = false;
+  /** Accepted `typ` values (case-insensitive, "application/" optional); empty: any (or none). */
+  types: Array<string> = [];
+  limits: JwsLimits = new JwsLimits();
+}
+
+/** A JWT provider's options (verifyJwt): the JWS policy plus the claim rules. */
+export class VerifyOptions extends JwsVerifyOptions {
   /** `iss` must equal one of these (exact, case-sensitive). Empty: not checked. */
   issuers: Array<string> = [];
   /** `aud` (string or array) must contain one of these. Empty: not checked. */
@@ -75,26 +86,29 @@ export class VerifyOptions {
   maxLifetimeSeconds: i64 = 0;
   /** Firebase: `auth_time` required and not in the future. */
   checkAuthTime: bool = false;
-  requireKid: bool = false;
   requireSubject: bool = false;
   /** When > 0: `sub` length limit in UTF-16 units (Firebase: 128). */
   subjectMaxLength: i32 = 0;
   /** When non-empty: `sub` must match one of these. */
   subjects: Array<StringMatcher> = [];
-  /** Accepted `typ` values; empty: any (or none). */
-  types: Array<string> = [];
   requirements: Array<ClaimRequirement> = [];
-  limits: JwsLimits = new JwsLimits();
+}
+
+/** Null when the JWS options are usable, else a message naming the bad field (for configure time). */
+export function validateJwsVerifyOptions(o: JwsVerifyOptions): string | null {
+  if (o.algorithms == 0) return "algorithms: at least one algorithm must be allowed";
+  if ((o.algorithms & ~ALGS_ALL) != 0) return "algorithms: unknown algorithm bit";
+  if (o.limits.maxTokenBytes < 16 || o.limits.maxTokenBytes > 1 << 20) return "max_token_bytes: must be between 16 and 1048576";
+  return null;
 }
 
 /** Null when the options are usable, else a message naming the bad field (for configure time). */
 export function validateVerifyOptions(o: VerifyOptions): string | null {
-  if (o.algorithms == 0) return "algorithms: at least one algorithm must be allowed";
-  if ((o.algorithms & ~ALGS_ALL) != 0) return "algorithms: unknown algorithm bit";
+  const jws = validateJwsVerifyOptions(o);
+  if (jws != null) return jws;
   if (o.clockSkewSeconds < 0 || o.clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS) return "clock_skew_seconds: must be between 0 and 300";
   if (o.maxLifetimeSeconds < 0) return "max_lifetime: must not be negative";
   if (o.subjectMaxLength < 0) return "subject_max_length: must not be negative";
-  if (o.limits.maxTokenBytes < 16 || o.limits.maxTokenBytes > 1 << 20) return "max_token_bytes: must be between 16 and 1048576";
   for (let i = 0; i < o.requirements.length; i++) {
     const r = unchecked(o.requirements[i]);
     if (r.path.length == 0) return "claims: a requirement has an empty claim path";
