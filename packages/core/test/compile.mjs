@@ -1,57 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
-// Compiles test/fixtures/*.ts to build/test/<name>.wasm (release) and <name>.debug.wasm (debug) with
-// the flags of asconfig.base.json, as a filter would be built. The abort handler is named by its
-// path inside this package (a package cannot import itself through ~lib/@getwild/core).
-import { readdirSync, mkdirSync, readFileSync } from "node:fs";
+// Builds test/fixtures/*.ts through @getwild/host's buildFilter with this package's asconfig.base.json
+// (the flags every filter ships with; any asc warning fails): build/test/<name>.wasm (release) and
+// <name>.debug.wasm (debug target, with assertions kept on: the suite runs every fixture both ways, so
+// an assertion the release build strips is exercised). Inside core the abort handler is named by its
+// path (a package cannot reach itself through ~lib/@getwild/core).
+import { readdirSync } from "node:fs";
 import { join, basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { buildFilter } from "@getwild/host";
 
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const fixtureOutDir = join(packageRoot, "build", "test");
 
-/** asc CLI flags equivalent to asconfig.base.json for `target` ("release" | "debug"). */
-export function baseFlags(target) {
-  const base = JSON.parse(readFileSync(join(packageRoot, "asconfig.base.json"), "utf8"));
-  const options = { ...base.options, ...base.targets[target] };
-  const flags = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (key === "use") {
-      for (const use of value) {
-        flags.push("--use", use.replace("~lib/@getwild/core/assembly/", "assembly/"));
-      }
-    } else if (value === true) {
-      flags.push(`--${key}`);
-    } else if (value !== false) {
-      flags.push(`--${key}`, String(value));
-    }
-  }
-  return flags;
+const OWN_ABORT = ["abort=assembly/abort/coreAbort"];
+
+/** Builds `entry` for `target`; `releaseOut` is its release path (another target writes <name>.<target>.wasm). */
+async function build(entry, target, releaseOut) {
+  const [written] = await buildFilter({
+    cwd: packageRoot,
+    entry,
+    outFile: releaseOut,
+    asconfig: "asconfig.base.json",
+    targets: [target],
+    use: OWN_ABORT,
+    assertions: target === "debug",
+  });
+  return written;
 }
 
 /**
- * Compiles one entry for one target into `outFile`; returns what asc printed (warnings), throws with
- * asc's messages on failure.
+ * Compiles one entry for the release target into `outFile` and returns "": buildFilter refuses a build
+ * that printed a warning (its FilterBuildError carries asc's output), so nothing else is left to report.
  */
 export async function compileWithDiagnostics(entry, target, outFile) {
-  const args = [entry, "--baseDir", packageRoot, "--outFile", outFile, "--config", "none", ...baseFlags(target)];
-  let diagnostics = "";
-  const { error } = await asc.main(args, {
-    stdout: { write: () => true },
-    stderr: { write: (s) => { diagnostics += s; return true; } },
-  });
-  if (error) throw new Error(`asc failed for ${entry} (${target}):\n${diagnostics}`);
-  return diagnostics;
+  if (target !== "release") throw new Error("compileWithDiagnostics builds the release target");
+  await build(entry, target, outFile);
+  return "";
 }
 
-/** Compiles one fixture for one target; a warning fails the build too (a filter on core must build clean). */
-export async function compileFixture(entry, target = "release") {
-  const name = basename(entry, ".ts");
-  mkdirSync(fixtureOutDir, { recursive: true });
-  const outFile = join(fixtureOutDir, target === "release" ? `${name}.wasm` : `${name}.${target}.wasm`);
-  const diagnostics = await compileWithDiagnostics(entry, target, outFile);
-  if (/WARNING/.test(diagnostics)) throw new Error(`asc printed warnings for ${entry} (${target}):\n${diagnostics}`);
-  return outFile;
+/** Compiles one fixture for one target ("release" | "debug"); returns the .wasm path. */
+export function compileFixture(entry, target = "release") {
+  return build(entry, target, join(fixtureOutDir, `${basename(entry, ".ts")}.wasm`));
 }
 
 /** Compiles every fixture (or those in FIXTURES=a,b), release and debug (TARGETS=release to skip debug). */

@@ -14,5 +14,7 @@ interface VitestProject {
 export default async function setup(project?: VitestProject): Promise<void> {
   const cwd = project?.config?.root ?? process.cwd();
   await buildFilter({ cwd });
-  project?.onTestsRerun?.(() => buildFilter({ cwd }));
+  project?.onTestsRerun?.(async () => {
+    await buildFilter({ cwd });
+  });
 }
