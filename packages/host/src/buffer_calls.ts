@@ -2,12 +2,14 @@
 // Buffer host calls: bodies, configurations and callout bodies, with current Envoy's `Buffer::copyFrom` rules for writes.
 import { Status } from "./enums.js";
 import { concatBytes } from "./memory.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
+import type { BufferRef } from "./direction.js";
 
-export interface BufferRef {
-  bytes(): Uint8Array;
-  /** Absent for immutable buffers (configurations, callout body): writes are BAD_ARGUMENT. */
-  replace?(data: Uint8Array): void;
+/** What buffer calls use of their VM: the configurations and the callout body being delivered. */
+export interface BufferVm extends GuestVm {
+  readonly inConfigure: boolean;
+  readonly calloutResponse: { readonly body: Uint8Array } | null;
+  readonly core: { readonly options: { readonly vmConfig: Uint8Array; readonly pluginConfig: Uint8Array } };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -21,7 +23,7 @@ const EMPTY = new Uint8Array(0);
 const ABSENT: BufferRef = { bytes: () => EMPTY };
 
 /** The buffer for `type` now: null if Envoy's getBuffer returns nullptr (NOT_FOUND), undefined for an unknown type. */
-export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefined {
+export function resolveBuffer(vm: BufferVm, type: number): BufferRef | null | undefined {
   if (type > 8) return undefined;
   const core = vm.core;
   switch (type) {
@@ -45,7 +47,7 @@ export function resolveBuffer(vm: Vm, type: number): BufferRef | null | undefine
   }
 }
 
-export function bufferImports(vm: Vm) {
+export function bufferImports(vm: BufferVm) {
   const mem = vm.mem;
   return {
     proxy_get_buffer_status(type: number, outSizePtr: number, outFlagsPtr: number): number {

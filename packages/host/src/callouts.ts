@@ -4,7 +4,8 @@ import { Status } from "./enums.js";
 import { HeaderMap, type HeadersInit } from "./header_map.js";
 import { decodePairs } from "./pairs.js";
 import { utf8 } from "./memory.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm, GuestCall } from "./guest_vm.js";
+import type { RootContext } from "./contexts.js";
 
 export interface CalloutResponse {
   headers: HeaderMap;
@@ -52,11 +53,30 @@ export const CONNECTION_TERMINATION_REPLY: HttpCallReply = routerReply(
   "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
 );
 
+/** What http calls use of their VM: its calls, root context, status and the host's clusters and timer. */
+export interface CalloutVm extends GuestVm {
+  readonly root: RootContext | null;
+  readonly failed: boolean;
+  readonly call: GuestCall;
+  readonly callouts: Map<number, PendingCall>;
+  /** Last status for proxy_get_status (set by callout completions). */
+  status: { code: number; message: string };
+  /** Set only while proxy_on_http_call_response runs. */
+  calloutResponse: CalloutResponse | null;
+  nextHttpToken(): number;
+  readonly core: {
+    readonly clusters: ReadonlyMap<string, number>;
+    readonly nowMs: number;
+    settle<T>(fn: () => T): T;
+    onCalloutCreated(call: PendingCall): void;
+  };
+}
+
 export class PendingCall {
   private done = false;
 
   constructor(
-    private readonly vm: Vm,
+    private readonly vm: CalloutVm,
     readonly token: number,
     readonly cluster: string,
     readonly headers: HeaderMap,
@@ -132,7 +152,7 @@ export class PendingCall {
   }
 }
 
-export function calloutImports(vm: Vm) {
+export function calloutImports(vm: CalloutVm) {
   const core = vm.core;
   const mem = vm.mem;
   return {

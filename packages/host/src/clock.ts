@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Injectable time: wall clock and monotonic nanoseconds for the guest, plus proxy_get_current_time / tick-period host calls.
 import { Status } from "./enums.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
 
 export interface Clock {
   /** Wall-clock time in nanoseconds since the Unix epoch. */
@@ -48,7 +48,14 @@ export class SystemClock implements Clock {
   }
 }
 
-export function clockImports(vm: Vm) {
+/** What time calls use of their VM: its tick timer and the host's clock and timer time. */
+export interface ClockVm extends GuestVm {
+  tickPeriodMs: number;
+  nextTickAtMs: number;
+  readonly core: { readonly clock: Clock; readonly nowMs: number };
+}
+
+export function clockImports(vm: ClockVm) {
   const core = vm.core;
   return {
     proxy_get_current_time_nanoseconds(outPtr: number): number {

@@ -2,7 +2,7 @@
 // The downstream connection a stream arrived on, and the upstream it went to: what Envoy reports as
 // `source.*`, `destination.*`, `connection.*` and `upstream.*` properties. The host has no sockets
 // of its own, so it models a plaintext HTTP/1.1 client on loopback unless told otherwise.
-import { encodePropertyValue } from "./properties.js";
+import { encodePropertyValue } from "./property_value.js";
 
 export interface ConnectionInfo {
   /** Client address, "ip:port" (`source.address`; `source.port` is its port). */

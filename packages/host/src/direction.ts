@@ -38,6 +38,13 @@ export interface Forwarded {
 
 export type DirectionKind = "request" | "response";
 
+/** A buffer as host calls read and write it (the body a direction holds, a configuration, a callout body). */
+export interface BufferRef {
+  bytes(): Uint8Array;
+  /** Absent for immutable buffers (configurations, callout body): writes are BAD_ARGUMENT. */
+  replace?(data: Uint8Array): void;
+}
+
 export class Direction {
   /** Headers as the filter sees and modifies them (null until they arrive). */
   headers: HeaderMap | null = null;

@@ -4,10 +4,16 @@ import { Status } from "./enums.js";
 import { encodePairs, decodePairs } from "./pairs.js";
 import { decodeHeaderValue, encodeHeaderValue } from "./header_text.js";
 import type { HeaderMap } from "./header_map.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
+import type { CalloutResponse } from "./callouts.js";
+
+/** What header calls use of their VM: the callout response being delivered (maps 6 and 7). */
+export interface HeaderVm extends GuestVm {
+  readonly calloutResponse: CalloutResponse | null;
+}
 
 /** The map for `type` in the effective context: null if unavailable there, undefined for an unknown type. */
-export function resolveMap(vm: Vm, type: number, write = false): HeaderMap | null | undefined {
+export function resolveMap(vm: HeaderVm, type: number, write = false): HeaderMap | null | undefined {
   if (type > 7) return undefined;
   if (type === 6) return vm.calloutResponse?.headers ?? null;
   if (type === 7) return vm.calloutResponse?.trailers ?? null;
@@ -16,7 +22,7 @@ export function resolveMap(vm: Vm, type: number, write = false): HeaderMap | nul
   return ctx.stream.headerMap(type, write);
 }
 
-export function headerImports(vm: Vm) {
+export function headerImports(vm: HeaderVm) {
   const mem = vm.mem;
   /** Header bytes from the guest, kept exactly (values need not be UTF-8, as in Envoy). */
   const text = (ptr: number, size: number): string | null => {

@@ -6,7 +6,7 @@ import { HttpStream, type ClientResponse } from "./stream.js";
 import { HeaderMap, type HeadersInit } from "./header_map.js";
 import { validateModule, type ValidationResult } from "./validate.js";
 import { parseWasm } from "./wasm_parser.js";
-import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
+import { encodePropertyValue, propertyKey, type PropertyValue } from "./property_value.js";
 import { utf8, fromUtf8 } from "./memory.js";
 import type { LogLevelName } from "./enums.js";
 import type { LogRecord } from "./logs.js";

@@ -6,14 +6,15 @@ import { MetricStore } from "./metrics.js";
 import { SharedDataStore } from "./shared_data.js";
 import { QueueStore } from "./queues.js";
 import { VirtualClock, type Clock } from "./clock.js";
-import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
+import { encodePropertyValue, propertyKey, type PropertyValue } from "./property_value.js";
 import type { PendingCall, HttpCallOutcome, ClusterSpec } from "./callouts.js";
 import type { FailurePolicy, LogLevelName } from "./enums.js";
 import { DEFAULT_WASI, type WasiSet } from "./registry.js";
 import type { ParsedImport, ParsedModule } from "./wasm_parser.js";
 import type { ConnectionOptions } from "./connection.js";
+import type { ForeignFunction } from "./imports.js";
 
-export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;
+export type { ForeignFunction };
 
 export interface HostOptions {
   /** Path to the .wasm file, or its bytes. */

@@ -1,22 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
 // Assembles the import object for one VM from the per-area host calls, enforcing restricted phases on every call.
 import { Status } from "./enums.js";
-import { HostTrap, type Vm } from "./vm.js";
+import { HostTrap } from "./host_trap.js";
+import type { GuestVm } from "./guest_vm.js";
+import type { WasiSet } from "./registry.js";
 import { PROXY_IMPORTS, OTHER_ENV_IMPORTS, WASI_STABLE, WASI_HEAD_EXTRA, WASI_MODULES } from "./registry.js";
-import { logImports } from "./logs.js";
-import { clockImports } from "./clock.js";
-import { metricImports } from "./metrics.js";
-import { sharedDataImports } from "./shared_data.js";
-import { queueImports } from "./queues.js";
-import { propertyImports } from "./properties.js";
-import { headerImports } from "./header_calls.js";
-import { bufferImports } from "./buffer_calls.js";
-import { streamImports } from "./stream_calls.js";
-import { calloutImports } from "./callouts.js";
-import { wasiImports } from "./wasi.js";
+import { logImports, type LogVm } from "./logs.js";
+import { clockImports, type ClockVm } from "./clock.js";
+import { metricImports, type MetricVm } from "./metrics.js";
+import { sharedDataImports, type SharedDataVm } from "./shared_data.js";
+import { queueImports, type QueueVm } from "./queues.js";
+import { propertyImports, type PropertyVm } from "./properties.js";
+import { headerImports, type HeaderVm } from "./header_calls.js";
+import { bufferImports, type BufferVm } from "./buffer_calls.js";
+import { streamImports, type StreamCallsVm } from "./stream_calls.js";
+import { calloutImports, type CalloutVm } from "./callouts.js";
+import { wasiImports, type WasiVm } from "./wasi.js";
 import { utf8 } from "./memory.js";
 
 type HostFn = (...args: any[]) => number | void;
+
+export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;
+
+/** What the context, foreign-function and gRPC calls and the restricted-phase guard use of their VM. */
+interface MiscVm extends GuestVm {
+  /** Non-null while a restricted phase (init, allocator) runs: the allowed `module.name` set. */
+  readonly restricted: ReadonlySet<string> | null;
+  setEffectiveContext(id: number): Status;
+  readonly core: {
+    readonly clusters: ReadonlyMap<string, number>;
+    readonly options: { readonly foreignFunctions: Record<string, ForeignFunction>; readonly wasi: WasiSet };
+    defer(fn: () => void): void;
+    /** proxy_done: the root context's on_delete, then it is gone. */
+    deleteRoot(vm: HostCallVm): void;
+  };
+}
+
+/** The VM as all host calls together see it (vm.ts implements it). */
+export type HostCallVm = LogVm & ClockVm & MetricVm & SharedDataVm & QueueVm & PropertyVm & HeaderVm & BufferVm &
+  StreamCallsVm & CalloutVm & WasiVm & MiscVm;
 
 /**
  * gRPC is linked but not emulated. Statuses follow Envoy where they do not need a real call: an
@@ -24,7 +46,7 @@ type HostFn = (...args: any[]) => number | void;
  * call ever exists, tokens of the right kind (low bits 1 = call, 2 = stream) are NOT_FOUND, others
  * BAD_ARGUMENT.
  */
-function grpcImports(vm: Vm): Record<string, HostFn> {
+function grpcImports(vm: MiscVm): Record<string, HostFn> {
   const start = (servicePtr: number, serviceSize: number): number => {
     const service = vm.mem.readString(servicePtr, serviceSize);
     if (service === null) return Status.InvalidMemoryAccess;
@@ -42,7 +64,7 @@ function grpcImports(vm: Vm): Record<string, HostFn> {
 }
 
 /** Context and foreign-function calls. */
-function miscImports(vm: Vm): Record<string, HostFn> {
+function miscImports(vm: HostCallVm): Record<string, HostFn> {
   const core = vm.core;
   return {
     proxy_set_effective_context: (id: number) => vm.setEffectiveContext(id),
@@ -72,14 +94,14 @@ function miscImports(vm: Vm): Record<string, HostFn> {
 }
 
 /** Wraps a host function: restricted-phase check, then u32 view of every i32 argument (i64 stay BigInt). */
-function guard(vm: Vm, key: string, fn: HostFn): HostFn {
+function guard(vm: MiscVm, key: string, fn: HostFn): HostFn {
   return (...args: unknown[]) => {
     if (vm.restricted && !vm.restricted.has(key)) throw new HostTrap("restricted_callback");
     return fn(...args.map((a) => (typeof a === "number" ? a >>> 0 : a)));
   };
 }
 
-export function buildImports(vm: Vm): Record<string, Record<string, HostFn>> {
+export function buildImports(vm: HostCallVm): Record<string, Record<string, HostFn>> {
   const env: Record<string, HostFn> = {
     ...logImports(vm),
     ...clockImports(vm),

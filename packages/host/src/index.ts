@@ -20,8 +20,8 @@ export type { HttpCallReply, HttpCallOutcome, ClusterSpec } from "./callouts.js"
 export type { LocalResponse } from "./local_reply.js";
 export { VirtualClock, SystemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
-export { Double, encodePropertyValue } from "./properties.js";
-export type { PropertyValue } from "./properties.js";
+export { Double, encodePropertyValue } from "./property_value.js";
+export type { PropertyValue } from "./property_value.js";
 export type { LogRecord, LogSink } from "./logs.js";
 export type { Metric } from "./metrics.js";
 export { hostImportType, PROXY_IMPORTS, WASI_STABLE, KNOWN_EXPORTS, DEFAULT_WASI } from "./registry.js";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Captured plugin logs (proxy_log and WASI stdout/stderr) per level, tagged with the plugin name and the VM that wrote them.
 import { LOG_LEVELS, Status, type LogLevelName } from "./enums.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
 
 export interface LogRecord {
   level: LogLevelName;
@@ -50,7 +50,13 @@ export class LogStore {
   }
 }
 
-export function logImports(vm: Vm) {
+/** What log calls use of their VM: the host's log store and level, and the last critical log (kept for a trap). */
+export interface LogVm extends GuestVm {
+  lastCriticalLog: string | null;
+  readonly core: { readonly logs: LogStore; readonly options: { readonly logLevel: LogLevelName } };
+}
+
+export function logImports(vm: LogVm) {
   const core = vm.core;
   return {
     proxy_log(level: number, ptr: number, size: number): number {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Envoy-style stats shared by all VMs of a host, with per-VM type-tagged metric ids and Envoy's argument rules.
 import { METRIC_TYPES, Status, type MetricTypeName } from "./enums.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
 
 export interface Metric {
   type: MetricTypeName;
@@ -27,7 +27,14 @@ export class MetricStore {
 
 const U64 = (v: bigint) => BigInt.asUintN(64, v);
 
-export function metricImports(vm: Vm) {
+/** What metric calls use of their VM: its metric ids (Envoy numbers them per VM) and the host's store. */
+export interface MetricVm extends GuestVm {
+  readonly metricIds: Map<number, { type: number; name: string }>;
+  nextMetric(type: number): number;
+  readonly core: { readonly metrics: MetricStore };
+}
+
+export function metricImports(vm: MetricVm) {
   const store = vm.core.metrics;
   const lookup = (id: number): Metric | undefined => {
     const def = vm.metricIds.get(id);

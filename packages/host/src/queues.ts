@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared queues keyed by (vm_id, name); proxy_on_queue_ready goes, posted after the current call, to the last registrant.
 import { Status } from "./enums.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm, GuestCall } from "./guest_vm.js";
+
+/** The VM a queue notifies (its last registrant). */
+export interface QueueOwner {
+  readonly failed: boolean;
+  readonly call: GuestCall;
+}
 
 interface Queue {
   vmId: string;
   name: string;
   items: Uint8Array[];
   /** Last registrant: its VM and root context receive proxy_on_queue_ready. */
-  owner: Vm;
+  owner: QueueOwner;
   ownerContextId: number;
 }
 
@@ -17,7 +23,7 @@ export class QueueStore {
   private readonly byName = new Map<string, number>();
   private nextToken = 1;
 
-  register(vmId: string, name: string, owner: Vm, ownerContextId: number): number {
+  register(vmId: string, name: string, owner: QueueOwner, ownerContextId: number): number {
     const key = `${vmId}\0${name}`;
     const existing = this.byName.get(key);
     if (existing !== undefined) {
@@ -42,7 +48,13 @@ export class QueueStore {
   }
 }
 
-export function queueImports(vm: Vm) {
+/** What queue calls use of their VM: its root context, itself as a registrant, and the host's store and after-call queue. */
+export interface QueueVm extends GuestVm, QueueOwner {
+  readonly root: { readonly id: number } | null;
+  readonly core: { readonly queues: QueueStore; readonly options: { readonly vmId: string }; defer(fn: () => void): void };
+}
+
+export function queueImports(vm: QueueVm) {
   const core = vm.core;
   const store = core.queues;
   return {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Process-wide shared key/value data keyed by vm_id, with cpp-host's compare-and-swap rules.
 import { Status } from "./enums.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
 
 interface Entry {
   value: Uint8Array;
@@ -44,7 +44,12 @@ export class SharedDataStore {
   }
 }
 
-export function sharedDataImports(vm: Vm) {
+/** What shared-data calls use of their VM: the host's store, scoped by vm_id. */
+export interface SharedDataVm extends GuestVm {
+  readonly core: { readonly sharedData: SharedDataStore; readonly options: { readonly vmId: string } };
+}
+
+export function sharedDataImports(vm: SharedDataVm) {
   const core = vm.core;
   return {
     proxy_get_shared_data(keyPtr: number, keySize: number, outValPtrPtr: number, outValSizePtr: number, outCasPtr: number): number {

@@ -6,11 +6,10 @@ import { utf8, concatBytes } from "./memory.js";
 import { StreamView } from "./stream_view.js";
 import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
 import { prepareLocalReply, envoyLocalResponse, makeLocalResponse, type LocalResponse } from "./local_reply.js";
-import type { BufferRef } from "./buffer_calls.js";
-import { encodePropertyValue, propertyKey, type PropertyValue } from "./properties.js";
-import type { HostCore } from "./host_core.js";
-import type { Vm } from "./vm.js";
-import { defaultConnection, type ConnectionInfo } from "./connection.js";
+import type { BufferRef } from "./direction.js";
+import { encodePropertyValue, propertyKey, type PropertyValue } from "./property_value.js";
+import { defaultConnection, type ConnectionInfo, type ConnectionOptions } from "./connection.js";
+import type { FailurePolicy } from "./enums.js";
 
 export type { ClientResponse } from "./stream_view.js";
 
@@ -29,6 +28,32 @@ export interface EnvoyLocalReply {
   grpcStatus?: number;
 }
 
+/** What a stream uses of the host-wide state (HostCore implements it). */
+export interface StreamHost {
+  readonly options: {
+    readonly lifecycleOrder: "envoy" | "spec";
+    readonly failurePolicy: FailurePolicy;
+    readonly bufferLimitBytes: number;
+    readonly localReplyThroughFilter: boolean;
+  };
+  readonly raw: { readonly connection?: ConnectionOptions };
+  readonly clock: { nowNs(): bigint };
+  nextConnectionId(): number;
+  settle<T>(fn: () => T): T;
+  defer(fn: () => void): void;
+}
+
+/** What a stream uses of the VM it runs on (Vm implements it). */
+export interface StreamVm {
+  readonly worker: number;
+  readonly failed: boolean;
+  readonly root: { readonly id: number } | null;
+  readonly contexts: {
+    set(id: number, context: { kind: "stream"; id: number; stream: HttpStream }): unknown;
+    delete(id: number): unknown;
+  };
+  call(name: string, contextId: number, ...args: (number | bigint)[]): number | undefined;
+}
 
 type Invoked = { raw: number | null; forced: boolean } | "fail-open" | "fail-closed";
 
@@ -55,8 +80,8 @@ export class HttpStream extends StreamView {
   }
 
   constructor(
-    readonly core: HostCore,
-    readonly vm: Vm,
+    readonly core: StreamHost,
+    readonly vm: StreamVm,
     readonly id: number,
   ) {
     super();

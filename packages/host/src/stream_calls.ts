@@ -3,9 +3,14 @@
 import { Status, StreamType } from "./enums.js";
 import { decodePairs } from "./pairs.js";
 import { makeLocalResponse } from "./local_reply.js";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
 
-export function streamImports(vm: Vm) {
+/** What stream-control calls use of their VM: the host's after-call queue. */
+export interface StreamCallsVm extends GuestVm {
+  readonly core: { defer(fn: () => void): void };
+}
+
+export function streamImports(vm: StreamCallsVm) {
   const core = vm.core;
   const mem = vm.mem;
   const streamOf = () => {

@@ -2,34 +2,23 @@
 // One wasm VM (a worker's instance): calls into the guest with cpp-host's context save/restore, restricted phases, trap capture and allocation.
 import { GuestMemory } from "./memory.js";
 import { Status } from "./enums.js";
-import type { HostCore } from "./host_core.js";
-import type { HttpStream } from "./stream.js";
 import type { PendingCall, CalloutResponse } from "./callouts.js";
-import { buildImports } from "./imports.js";
-import { WASI_MODULES } from "./registry.js";
+import { buildImports, type HostCallVm } from "./imports.js";
+import { WASI_MODULES, type WasiSet } from "./registry.js";
+import { HostTrap } from "./host_trap.js";
+import type { Context, RootContext } from "./contexts.js";
+import type { ParsedImport } from "./wasm_parser.js";
 
-export interface RootContext {
-  kind: "root";
-  id: number;
-  /** on_done returned false: the plugin will call proxy_done later. */
-  pendingDone: boolean;
-}
-
-export interface StreamContext {
-  kind: "stream";
-  id: number;
-  stream: HttpStream;
-}
-
-export type Context = RootContext | StreamContext;
-
-/** A trap raised by the host itself (restricted callback), handled like a wasm trap. */
-export class HostTrap extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "HostTrap";
-  }
-}
+/**
+ * What a VM uses of the host-wide state (HostCore implements it): what its host calls use, plus the
+ * memories to create, the WASI set, the timer time and where to report a failure.
+ */
+export type VmHost = HostCallVm["core"] & {
+  readonly memoryImports: readonly ParsedImport[];
+  readonly options: { readonly wasi: WasiSet };
+  readonly nowMs: number;
+  onVmFailed(vm: Vm): void;
+};
 
 export interface VmFailure {
   /** "Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable" (cpp-host wording). */
@@ -73,7 +62,7 @@ function isTrap(e: unknown): e is Error {
   return e instanceof WebAssembly.RuntimeError || e instanceof HostTrap || e instanceof RangeError;
 }
 
-export class Vm {
+export class Vm implements HostCallVm {
   readonly exports: Record<string, (...args: (number | bigint)[]) => number | undefined>;
   readonly mem = new GuestMemory();
   /** The instance's linear memory (exported or host-created). */
@@ -106,7 +95,7 @@ export class Vm {
   private effectiveContextId = 0;
 
   constructor(
-    readonly core: HostCore,
+    readonly core: VmHost,
     /** "base", "canary" or "worker N". */
     readonly label: string,
     /** Worker index; -1 for the base and canary VMs. */

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // The WASI subset cpp-host links (stable set + optional newer additions), with Envoy's behaviour: stdout/stderr become logs, proc_exit does not stop.
 import { randomFillSync } from "node:crypto";
-import type { Vm } from "./vm.js";
+import type { GuestVm } from "./guest_vm.js";
+import type { LogStore } from "./logs.js";
+import type { Clock } from "./clock.js";
 import { utf8, fromUtf8 } from "./memory.js";
 
 const SUCCESS = 0, BADF = 8, FAULT = 21, INVAL = 28, NOENT = 44, NOSYS = 52, NOTSUP = 58;
 
-export function wasiImports(vm: Vm) {
+/** What WASI calls use of their VM: the environment, the log store (stdout/stderr) and the clock. */
+export interface WasiVm extends GuestVm {
+  readonly core: { readonly options: { readonly env: Record<string, string> }; readonly logs: LogStore; readonly clock: Clock };
+}
+
+export function wasiImports(vm: WasiVm) {
   const core = vm.core;
   const mem = vm.mem;
   const env = Object.entries(core.options.env).map(([k, v]) => utf8(`${k}=${v}\0`));
