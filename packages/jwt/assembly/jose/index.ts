@@ -33,3 +33,8 @@ export { nextCandidate, countCandidates } from "./jwks/select";
 export { JwsVerifyResult, verifyJws, verifyJwsBytes, verifyJwsWithKey, verifyParsedJws } from "./verify_jws";
 export { VerifyResult, verifyJwt, verifyJwtBytes } from "./verify";
 export { asciiBytes } from "./encoding/ascii";
+export { ThumbprintError, ThumbprintResult, jwkThumbprint, thumbprintInput } from "./jwks/thumbprint";
+export {
+  DpopError, DPOP_ERROR_COUNT, dpopErrorName, dpopErrorMessage, dpopErrorIsTokenFault, DpopOptions, DPOP_DEFAULT_ALGS,
+  DPOP_MAX_WINDOW_SECONDS, normalizeHttpUri, requestUri, DpopRequest, DpopResult, verifyDpopProof, accessTokenHash, confirmationJkt,
+} from "./dpop/index";
