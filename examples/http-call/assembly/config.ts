@@ -5,9 +5,10 @@
 // Every field is optional, so an empty configuration means "cluster httpbin, 5 s". A configuration
 // that is not a JSON object, an unknown field (a typo would otherwise fall back to the default
 // silently) or a field of the wrong type is refused (onConfigure returns false), which makes Envoy
-// reject the config instead of running with a surprise. "$schema" (a string) is allowed so a
-// configuration file can name schema/http-call.schema.json for editors.
-import { JsonKind, JsonValue, parseJsonText } from "@getwild/json/assembly";
+// reject the config instead of running with a surprise; the log line lists every wrong field, in
+// @getwild/json's wording ("timeout_ms: must be an integer from 1 to 60000, got 0"). "$schema" (a
+// string) is allowed so a configuration file can name schema/http-call.schema.json for editors.
+import { ConfigReader, JsonLimits } from "@getwild/json/assembly";
 
 export const DEFAULT_CLUSTER = "httpbin";
 export const DEFAULT_AUTHORITY = "httpbin.org";
@@ -22,67 +23,23 @@ export class CallConfig {
   cluster: string = DEFAULT_CLUSTER;
   authority: string = DEFAULT_AUTHORITY;
   timeoutMs: u32 = DEFAULT_TIMEOUT_MS;
-  /** Why the configuration was refused; "" when it is valid. */
+  /** Why the configuration was refused (every error, joined with "; "); "" when it is valid. */
   error: string = "";
 }
 
-/** Reads the configuration text; `error` is set (and the other fields are defaults) when it is invalid. */
+/** Reads the configuration text; `error` is set (and the other fields are not to be used) when it is invalid. */
 export function parseCallConfig(text: string): CallConfig {
   let config = new CallConfig();
   if (text.trim().length == 0) return config;
-  let parsed = parseJsonText(text);
-  let root = parsed.value;
-  if (!parsed.ok || root === null || root.kind != JsonKind.Object) {
-    config.error = "configuration must be a JSON object";
-    return config;
+  let reader = new ConfigReader();
+  let root = reader.documentText(text, new JsonLimits());
+  if (root !== null) {
+    reader.only(root, "", KNOWN_FIELDS);
+    reader.string(root, "", "$schema", "");
+    config.cluster = reader.string(root, "", "cluster", DEFAULT_CLUSTER, 1);
+    config.authority = reader.string(root, "", "authority", DEFAULT_AUTHORITY, 1);
+    config.timeoutMs = <u32>reader.integer(root, "", "timeout_ms", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
   }
-  for (let i = 0, n = root.length; i < n; i++) {
-    let name = root.nameAt(i);
-    if (!KNOWN_FIELDS.includes(name)) return refuse(config, "unknown field \"" + name + "\" (known: cluster, authority, timeout_ms)");
-  }
-  let schema = root.get("$schema");
-  if (schema !== null && schema.kind != JsonKind.String) return refuse(config, "\"$schema\" must be a string");
-  let cluster = nonEmptyString(root, "cluster");
-  let authority = nonEmptyString(root, "authority");
-  if (root.has("cluster")) {
-    if (cluster === null) return refuse(config, "\"cluster\" must be a non-empty string");
-    config.cluster = cluster;
-  }
-  if (root.has("authority")) {
-    if (authority === null) return refuse(config, "\"authority\" must be a non-empty string");
-    config.authority = authority;
-  }
-  if (root.has("timeout_ms")) {
-    let timeout = root.get("timeout_ms");
-    let ms = timeout === null || timeout.kind != JsonKind.Number ? -1 : smallInteger(timeout.text);
-    if (ms < 1 || <u32>ms > MAX_TIMEOUT_MS) {
-      return refuse(config, "\"timeout_ms\" must be an integer from 1 to " + MAX_TIMEOUT_MS.toString());
-    }
-    config.timeoutMs = <u32>ms;
-  }
+  config.error = reader.error;
   return config;
-}
-
-function refuse(config: CallConfig, why: string): CallConfig {
-  config.error = why;
-  return config;
-}
-
-function nonEmptyString(object: JsonValue, name: string): string | null {
-  let value = object.get(name);
-  if (value === null || value.kind != JsonKind.String || value.text.length == 0) return null;
-  return value.text;
-}
-
-/** Decimal digits only, at most 9 of them; -1 otherwise (no exponent or fraction in a timeout). */
-function smallInteger(text: string): i32 {
-  let n = text.length;
-  if (n == 0 || n > 9) return -1;
-  let value: i32 = 0;
-  for (let i = 0; i < n; i++) {
-    let digit = <i32>text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
 }

@@ -171,13 +171,16 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
   });
 
   it.each([
-    ["[1]", "configuration must be a JSON object"],
-    ["{not json", "configuration must be a JSON object"],
-    ['{"cluster": ""}', '"cluster" must be a non-empty string'],
-    ['{"authority": 5}', '"authority" must be a non-empty string'],
-    ['{"timeout_ms": 0}', '"timeout_ms" must be an integer from 1 to 60000'],
-    ['{"timeout_ms": 1.5}', '"timeout_ms" must be an integer from 1 to 60000'],
-    ['{"timeout_ms": 60001}', '"timeout_ms" must be an integer from 1 to 60000'],
+    ["[1]", "configuration: must be a JSON object, got an array"],
+    ["{not json", "configuration: invalid JSON: unexpected character at byte 1"],
+    ['{"cluster": ""}', "cluster: must not be empty"],
+    ['{"authority": 5}', "authority: must be a string, got a number"],
+    ['{"timeout_ms": 0}', "timeout_ms: must be an integer from 1 to 60000, got 0"],
+    ['{"timeout_ms": 1.5}', "timeout_ms: must be an integer from 1 to 60000, got 1.5"],
+    ['{"timeout_ms": 60001}', "timeout_ms: must be an integer from 1 to 60000, got 60001"],
+    ['{"clustr": "x"}', "clustr: unknown field"],
+    // Every error in one line, in reading order, not only the first.
+    ['{"clustr": "x", "authority": "", "timeout_ms": "5000"}', "clustr: unknown field; authority: must not be empty; timeout_ms: must be an integer from 1 to 60000, got a string"],
   ])("rejects the configuration %s: Envoy refuses the config, the log says why", async (config, why) => {
     const printed = vi.spyOn(console, "log").mockImplementation(() => {});
     try {

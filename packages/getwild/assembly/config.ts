@@ -14,8 +14,7 @@
 //   headers object: name -> true (present) | false (absent) | "value" (one value equals)
 //   any     array of match objects, one must hold        not  a match object that must not hold
 // Unknown fields, wrong types, a status outside 200..599 and invalid header names are refused.
-import { JsonValue, JsonLimits, parseJson, jsonErrorMessage } from "@getwild/json/assembly";
-import { ConfigError, ConfigReader, kindName, memberPath, itemPath } from "./config_reader";
+import { ConfigReader, JsonValue, JsonLimits, memberPath, itemPath, kindName } from "@getwild/json/assembly";
 import { isValidHeaderName, isValidHeaderValue, isHeaderSetByEnvoy } from "./header_syntax";
 import {
   Matcher, MethodMatcher, PathMatcher, PathPrefixMatcher, HeaderPresentMatcher, HeaderEqualsMatcher,
@@ -38,12 +37,12 @@ export const MAX_RULE_STATUS: i32 = 599;
 // @ts-ignore: decorator
 @lazy const CONFIG_LIMITS = new JsonLimits(1 << 20, 32, 1 << 16);
 
-/** A parsed configuration, or the first error with the field it is about. */
+/** A parsed configuration, or every error found (each "<path>: <what is wrong>", joined with "; "). */
 export class ResponderConfig {
-  constructor(public readonly responder: Responder | null, public readonly error: ConfigError | null) {}
+  constructor(public readonly responder: Responder | null, public readonly error: string) {}
 
   get ok(): bool {
-    return this.error === null;
+    return this.responder !== null;
   }
 }
 
@@ -52,16 +51,12 @@ export class ResponderConfig {
  * rules, which passes every request on.
  */
 export function parseResponderConfig(bytes: Uint8Array): ResponderConfig {
-  if (isBlank(bytes)) return new ResponderConfig(new Responder(), null);
-  let parsed = parseJson(bytes, CONFIG_LIMITS);
-  let root = parsed.value;
-  if (!parsed.ok || root === null) {
-    let message = jsonErrorMessage(parsed.error) + " at byte " + parsed.offset.toString();
-    return new ResponderConfig(null, new ConfigError("", "invalid JSON: " + message));
-  }
+  if (isBlank(bytes)) return new ResponderConfig(new Responder(), "");
   let reader = new ConfigReader();
+  let root = reader.document(bytes, CONFIG_LIMITS);
+  if (root === null) return new ResponderConfig(null, reader.error);
   let responder = readTop(reader, root);
-  return reader.failed ? new ResponderConfig(null, reader.error) : new ResponderConfig(responder, null);
+  return reader.ok ? new ResponderConfig(responder, "") : new ResponderConfig(null, reader.error);
 }
 
 /** Same as parseResponderConfig, for configuration given as text. */
@@ -77,91 +72,71 @@ function isBlank(bytes: Uint8Array): bool {
   return true;
 }
 
+// Every read goes on after an error, so one refusal lists all there is to fix; what is built from
+// a wrong field is thrown away with the configuration.
+
 function readTop(reader: ConfigReader, root: JsonValue): Responder {
   let responder = new Responder();
-  if (!reader.object(root, "", TOP_FIELDS)) return responder;
-  let schema = root.get("$schema");
-  if (schema !== null && reader.string(schema, "$schema") === null) return responder;
-  let rules = root.get("rules");
-  if (rules === null) {
-    reader.fail("rules", "required field is missing");
-    return responder;
-  }
-  if (!reader.array(rules, "rules")) return responder;
-  for (let i = 0, n = rules.length; i < n && !reader.failed; i++) {
-    readRule(reader, rules.at(i)!, itemPath("rules", i), responder);
-  }
+  reader.only(root, "", TOP_FIELDS);
+  reader.string(root, "", "$schema", "");
+  let rules = reader.required(root, "", "rules");
+  if (rules === null || !reader.arrayValue(rules, "rules")) return responder;
+  for (let i = 0, n = rules.length; i < n; i++) readRule(reader, rules.at(i)!, itemPath("rules", i), responder);
   return responder;
 }
 
 function readRule(reader: ConfigReader, rule: JsonValue, field: string, responder: Responder): void {
-  if (!reader.object(rule, field, RULE_FIELDS)) return;
-  let statusValue = rule.get("status");
-  if (statusValue === null) {
-    reader.fail(memberPath(field, "status"), "required field is missing");
-    return;
-  }
-  let status = reader.integer(statusValue, memberPath(field, "status"), MIN_RULE_STATUS, MAX_RULE_STATUS);
+  if (!reader.objectValue(rule, field, RULE_FIELDS)) return;
+  reader.required(rule, field, "status");
+  let status = reader.integer(rule, field, "status", MIN_RULE_STATUS, MIN_RULE_STATUS, MAX_RULE_STATUS);
   let reply = new LocalReply(<u32>status);
   let matchValue = rule.get("match");
   let matcher = matchValue === null ? new Matcher() : readMatch(reader, matchValue, memberPath(field, "match"));
   let headers = rule.get("headers");
   if (headers !== null) readReplyHeaders(reader, headers, memberPath(field, "headers"), reply);
-  let body = rule.get("body");
-  if (body !== null) {
-    let text = reader.string(body, memberPath(field, "body"));
-    if (text !== null) reply.text(text);
-  }
-  let grpc = rule.get("grpc_status");
-  if (grpc !== null) reply.grpc(reader.integer(grpc, memberPath(field, "grpc_status"), 0, GRPC_STATUS_MAX));
-  let details = rule.get("details");
-  if (details !== null) {
-    let text = reader.string(details, memberPath(field, "details"));
-    if (text !== null) reply.withDetails(text);
-  }
-  if (!reader.failed) responder.when(matcher, reply);
+  if (rule.has("body")) reply.text(reader.string(rule, field, "body", ""));
+  if (rule.has("grpc_status")) reply.grpc(<i32>reader.integer(rule, field, "grpc_status", -1, 0, GRPC_STATUS_MAX));
+  if (rule.has("details")) reply.withDetails(reader.string(rule, field, "details", reply.details));
+  responder.when(matcher, reply);
 }
 
 function readReplyHeaders(reader: ConfigReader, headers: JsonValue, field: string, reply: LocalReply): void {
-  if (!headers.isObject) {
-    reader.fail(field, "expected an object, got " + kindName(headers));
-    return;
-  }
-  for (let i = 0, n = headers.length; i < n && !reader.failed; i++) {
+  if (!reader.objectValue(headers, field)) return;
+  for (let i = 0, n = headers.length; i < n; i++) {
     let name = headers.nameAt(i);
     let where = memberPath(field, name);
     if (!isValidHeaderName(name)) {
       reader.fail(where, "invalid header name (RFC 9110 token characters only)");
-      return;
+      continue;
     }
     if (isHeaderSetByEnvoy(name)) {
       reader.fail(where, "Envoy sets this header itself");
-      return;
+      continue;
     }
     let value = headers.valueAt(i)!;
     if (value.isArray) {
       for (let j = 0, m = value.length; j < m; j++) addReplyHeader(reader, reply, name, value.at(j)!, itemPath(where, j));
-    } else {
+    } else if (value.isString) {
       addReplyHeader(reader, reply, name, value, where);
+    } else {
+      reader.fail(where, "must be a string or an array of strings, got " + kindName(value));
     }
   }
 }
 
 function addReplyHeader(reader: ConfigReader, reply: LocalReply, name: string, value: JsonValue, field: string): void {
-  if (!value.isString) {
-    reader.fail(field, "expected a string or an array of strings, got " + kindName(value));
-    return;
-  }
-  if (!isValidHeaderValue(value.text)) {
+  let text = reader.stringValue(value, field);
+  if (text === null) return;
+  if (!isValidHeaderValue(text)) {
     reader.fail(field, "invalid header value (control characters)");
     return;
   }
-  reply.header(name, value.text);
+  reply.header(name, text);
 }
 
 function readMatch(reader: ConfigReader, match: JsonValue, field: string): Matcher {
   let all = new Array<Matcher>();
-  if (!reader.object(match, field, MATCH_FIELDS)) return new Matcher();
+  if (!reader.objectValue(match, field, MATCH_FIELDS)) return new Matcher();
   let method = match.get("method");
   if (method !== null) all.push(readMethods(reader, method, memberPath(field, "method")));
   let path = match.get("path");
@@ -176,10 +151,10 @@ function readMatch(reader: ConfigReader, match: JsonValue, field: string): Match
   }
   let headers = match.get("headers");
   if (headers !== null) readHeaderConditions(reader, headers, memberPath(field, "headers"), all);
-  let any = match.get("any");
-  if (any !== null && reader.array(any, memberPath(field, "any"))) {
+  let any = reader.array(match, field, "any");
+  if (any !== null) {
     let alternatives = new Array<Matcher>();
-    for (let i = 0, n = any.length; i < n && !reader.failed; i++) {
+    for (let i = 0, n = any.length; i < n; i++) {
       alternatives.push(readMatch(reader, any.at(i)!, itemPath(memberPath(field, "any"), i)));
     }
     all.push(new AnyOf(alternatives));
@@ -201,7 +176,7 @@ function readMethods(reader: ConfigReader, value: JsonValue, field: string): Mat
 }
 
 function addMethod(reader: ConfigReader, value: JsonValue, field: string, methods: string[]): void {
-  let method = reader.string(value, field);
+  let method = reader.stringValue(value, field);
   if (method === null) return;
   if (!isValidHeaderName(method)) {
     reader.fail(field, "invalid method \"" + method + "\"");
@@ -211,7 +186,7 @@ function addMethod(reader: ConfigReader, value: JsonValue, field: string, method
 }
 
 function readPath(reader: ConfigReader, value: JsonValue, field: string): string | null {
-  let path = reader.string(value, field);
+  let path = reader.stringValue(value, field);
   if (path === null) return null;
   if (!path.startsWith("/")) {
     reader.fail(field, "must start with \"/\"");
@@ -225,18 +200,15 @@ function readPath(reader: ConfigReader, value: JsonValue, field: string): string
 }
 
 function readHeaderConditions(reader: ConfigReader, headers: JsonValue, field: string, into: Matcher[]): void {
-  if (!headers.isObject) {
-    reader.fail(field, "expected an object, got " + kindName(headers));
-    return;
-  }
-  for (let i = 0, n = headers.length; i < n && !reader.failed; i++) {
+  if (!reader.objectValue(headers, field)) return;
+  for (let i = 0, n = headers.length; i < n; i++) {
     let name = headers.nameAt(i);
     let where = memberPath(field, name);
     // Request pseudo-headers (":authority", ":scheme") are matchable; the rest must be a token.
     let bare = name.startsWith(":") ? name.substring(1) : name;
     if (!isValidHeaderName(bare)) {
       reader.fail(where, "invalid header name (RFC 9110 token characters only)");
-      return;
+      continue;
     }
     let condition = headers.valueAt(i)!;
     if (condition.isBool) {
@@ -245,7 +217,7 @@ function readHeaderConditions(reader: ConfigReader, headers: JsonValue, field: s
     } else if (condition.isString) {
       into.push(new HeaderEqualsMatcher(name, condition.text));
     } else {
-      reader.fail(where, "expected true (present), false (absent) or a string (equals), got " + kindName(condition));
+      reader.fail(where, "must be true (present), false (absent) or a string (equals), got " + kindName(condition));
     }
   }
 }

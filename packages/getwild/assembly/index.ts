@@ -8,7 +8,6 @@ export {
   headerEquals, allOf, anyOf, not,
 } from "./match";
 export { Rule, Responder, NO_RULE } from "./responder";
-export { ConfigError } from "./config_reader";
 export { ResponderConfig, parseResponderConfig, parseResponderConfigText, MIN_RULE_STATUS, MAX_RULE_STATUS } from "./config";
 export { ResponderRoot, ResponderStream } from "./responder_plugin";
 export { isValidHeaderName, isValidHeaderValue } from "./header_syntax";

@@ -4,7 +4,7 @@
 // Register it in a filter with
 //   registerRootContext((id: u32): RootContext => new ResponderRoot(id), "responder");
 // A bad configuration makes onConfigure return false, so Envoy refuses it (and Istio NACKs it)
-// instead of serving with half of the rules; the log line names the offending field.
+// instead of serving with half of the rules; the log line names every offending field.
 import {
   Action, HttpContext, RootContext, getPluginConfiguration, logError, logInfo, logWarn,
 } from "@getwild/core/assembly";
@@ -18,9 +18,8 @@ export class ResponderRoot extends RootContext {
   onConfigure(pluginConfigurationSize: u32): bool {
     let config = parseResponderConfig(getPluginConfiguration());
     let responder = config.responder;
-    let error = config.error;
-    if (error !== null || responder === null) {
-      logError("getwild responder: configuration refused: " + (error === null ? "no rules" : error.toString()));
+    if (responder === null) {
+      logError("getwild responder: configuration refused: " + config.error);
       return false;
     }
     this.responder = responder;

@@ -119,46 +119,46 @@ describe.each(builds("responder"))("responder plugin ($target)", ({ wasm }) => {
     const rule = (extra: object) => ({ rules: [{ status: 200, ...extra }] });
     const bad: [string, unknown, string][] = [
       ["unknown top-level field", { rules: [], rule: [] }, "rule: unknown field"],
-      ["missing rules", {}, "rules: required field is missing"],
-      ["rules not an array", { rules: {} }, "rules: expected an array, got an object"],
-      ["rule not an object", { rules: [418] }, "rules[0]: expected an object, got a number"],
+      ["missing rules", {}, "rules: is required"],
+      ["rules not an array", { rules: {} }, "rules: must be an array, got an object"],
+      ["rule not an object", { rules: [418] }, "rules[0]: must be an object, got a number"],
       ["unknown rule field", rule({ stauts: 418 }), "rules[0].stauts: unknown field"],
-      ["missing status", { rules: [{ body: "x" }] }, "rules[0].status: required field is missing"],
-      ["status as a string", { rules: [{ status: "418" }] }, "rules[0].status: expected an integer, got a string"],
+      ["missing status", { rules: [{ body: "x" }] }, "rules[0].status: is required"],
+      ["status as a string", { rules: [{ status: "418" }] }, "rules[0].status: must be an integer from 200 to 599, got a string"],
       ["status below 200", { rules: [{ status: 199 }] }, "rules[0].status: must be an integer from 200 to 599, got 199"],
       ["status above 599", { rules: [{ status: 600 }] }, "rules[0].status: must be an integer from 200 to 599, got 600"],
-      ["status far out of range", '{"rules":[{"status":99999999999999999999}]}', "rules[0].status: must be an integer from 200 to 599"],
-      ["status with a fraction", '{"rules":[{"status":418.0}]}', "rules[0].status: expected an integer, got 418.0"],
-      ["status with an exponent", '{"rules":[{"status":4.18e2}]}', "rules[0].status: expected an integer, got 4.18e2"],
-      ["second rule wrong", { rules: [{ status: 200 }, { status: 700 }] }, "rules[1].status: must be an integer"],
+      ["status far out of range", '{"rules":[{"status":99999999999999999999}]}', "rules[0].status: must be an integer from 200 to 599, got 99999999999999999999"],
+      ["status with a fraction", '{"rules":[{"status":418.0}]}', "rules[0].status: must be an integer from 200 to 599, got 418.0"],
+      ["status with an exponent", '{"rules":[{"status":4.18e2}]}', "rules[0].status: must be an integer from 200 to 599, got 4.18e2"],
+      ["second rule wrong", { rules: [{ status: 200 }, { status: 700 }] }, "rules[1].status: must be an integer from 200 to 599, got 700"],
       ["header name with a space", rule({ headers: { "bad name": "x" } }), "rules[0].headers.bad name: invalid header name"],
       ["pseudo-header in a reply", rule({ headers: { ":status": "200" } }), "rules[0].headers.:status: invalid header name"],
       ["empty header name", rule({ headers: { "": "x" } }), "rules[0].headers.: invalid header name"],
       ["content-length in a reply", rule({ headers: { "Content-Length": "3" } }), "rules[0].headers.Content-Length: Envoy sets this header itself"],
       ["header value with a newline", rule({ headers: { "x-a": "1\r\nx-b: 2" } }), "rules[0].headers.x-a: invalid header value"],
-      ["header value not a string", rule({ headers: { "x-a": 1 } }), "rules[0].headers.x-a: expected a string or an array of strings, got a number"],
-      ["header value list with a number", rule({ headers: { "x-a": ["1", 2] } }), "rules[0].headers.x-a[1]: expected a string"],
-      ["headers not an object", rule({ headers: ["x-a"] }), "rules[0].headers: expected an object, got an array"],
-      ["body not a string", rule({ body: 5 }), "rules[0].body: expected a string, got a number"],
+      ["header value not a string", rule({ headers: { "x-a": 1 } }), "rules[0].headers.x-a: must be a string or an array of strings, got a number"],
+      ["header value list with a number", rule({ headers: { "x-a": ["1", 2] } }), "rules[0].headers.x-a[1]: must be a string, got a number"],
+      ["headers not an object", rule({ headers: ["x-a"] }), "rules[0].headers: must be an object, got an array"],
+      ["body not a string", rule({ body: 5 }), "rules[0].body: must be a string, got a number"],
       ["grpc_status out of range", rule({ grpc_status: 17 }), "rules[0].grpc_status: must be an integer from 0 to 16, got 17"],
-      ["details not a string", rule({ details: null }), "rules[0].details: expected a string, got null"],
-      ["match not an object", rule({ match: "/x" }), "rules[0].match: expected an object, got a string"],
+      ["details not a string", rule({ details: null }), "rules[0].details: must be a string, got null"],
+      ["match not an object", rule({ match: "/x" }), "rules[0].match: must be an object, got a string"],
       ["unknown match field", rule({ match: { pathprefix: "/x" } }), "rules[0].match.pathprefix: unknown field"],
-      ["method not a string", rule({ match: { method: 1 } }), "rules[0].match.method: expected a string, got a number"],
-      ["method list item wrong", rule({ match: { method: ["GET", true] } }), "rules[0].match.method[1]: expected a string, got a boolean"],
+      ["method not a string", rule({ match: { method: 1 } }), "rules[0].match.method: must be a string, got a number"],
+      ["method list item wrong", rule({ match: { method: ["GET", true] } }), "rules[0].match.method[1]: must be a string, got a boolean"],
       ["method empty list", rule({ match: { method: [] } }), "rules[0].match.method: must list at least one method"],
       ["method with a space", rule({ match: { method: "GE T" } }), "rules[0].match.method: invalid method"],
       ["path without slash", rule({ match: { path: "teapot" } }), "rules[0].match.path: must start with \"/\""],
       ["path with a query", rule({ match: { path: "/t?x=1" } }), "rules[0].match.path: must not contain a query"],
-      ["prefix not a string", rule({ match: { prefix: ["/a"] } }), "rules[0].match.prefix: expected a string, got an array"],
-      ["header condition a number", rule({ match: { headers: { "x-a": 1 } } }), "rules[0].match.headers.x-a: expected true (present), false (absent) or a string"],
+      ["prefix not a string", rule({ match: { prefix: ["/a"] } }), "rules[0].match.prefix: must be a string, got an array"],
+      ["header condition a number", rule({ match: { headers: { "x-a": 1 } } }), "rules[0].match.headers.x-a: must be true (present), false (absent) or a string (equals), got a number"],
       ["header condition bad name", rule({ match: { headers: { "x a": true } } }), "rules[0].match.headers.x a: invalid header name"],
-      ["nested any wrong", rule({ match: { any: [{ path: "/a" }, { path: 3 }] } }), "rules[0].match.any[1].path: expected a string, got a number"],
-      ["any not an array", rule({ match: { any: { path: "/a" } } }), "rules[0].match.any: expected an array, got an object"],
+      ["nested any wrong", rule({ match: { any: [{ path: "/a" }, { path: 3 }] } }), "rules[0].match.any[1].path: must be a string, got a number"],
+      ["any not an array", rule({ match: { any: { path: "/a" } } }), "rules[0].match.any: must be an array, got an object"],
       ["nested not wrong", rule({ match: { not: { color: "red" } } }), "rules[0].match.not.color: unknown field"],
-      ["invalid JSON", '{"rules": [', "invalid JSON: JSON text ends early"],
-      ["trailing comma", '{"rules": [],}', "invalid JSON: unexpected character"],
-      ["duplicate field", '{"rules": [], "rules": []}', "invalid JSON: duplicate member name"],
+      ["invalid JSON", '{"rules": [', "configuration: invalid JSON: ends early at byte 11"],
+      ["trailing comma", '{"rules": [],}', "configuration: invalid JSON: unexpected character at byte 13"],
+      ["duplicate field", '{"rules": [], "rules": []}', "configuration: invalid JSON: duplicate member name at byte"],
     ];
     it.each(bad)("%s", async (_name, pluginConfig, expected) => {
       const { lines, error } = await captureLogs(() =>
@@ -170,6 +170,44 @@ describe.each(builds("responder"))("responder plugin ($target)", ({ wasm }) => {
       expect(refusal.length).toBe(1); // the canary refuses it; no worker is started
       expect(refusal[0]).toMatch(/^\[error\]/);
       expect(refusal[0]).toContain(`configuration refused: ${expected}`);
+    });
+
+    /** The list of errors of the one refusal line for `pluginConfig`. */
+    async function refusalList(pluginConfig: unknown): Promise<string[]> {
+      const { lines, error } = await captureLogs(() =>
+        createHost({ wasm, rootId: "responder", echoLogs: true, pluginConfig: JSON.stringify(pluginConfig) }),
+      );
+      expect(error).toBeInstanceOf(HostLoadError);
+      const refusal = lines.filter((l) => l.includes("getwild responder: configuration refused: "));
+      expect(refusal.length).toBe(1);
+      return refusal[0]!.split("configuration refused: ")[1]!.split("; ");
+    }
+
+    it("lists every error of a configuration in one refusal, in reading order", async () => {
+      const listed = await refusalList({
+        rules: [
+          { status: 700, body: 5 },
+          { stauts: 418 },
+          { status: 200, match: { method: [], any: {} }, headers: { "bad name": "x", "x-a": 1 } },
+        ],
+      });
+      expect(listed).toEqual([
+        "rules[0].status: must be an integer from 200 to 599, got 700",
+        "rules[0].body: must be a string, got a number",
+        "rules[1].stauts: unknown field",
+        "rules[1].status: is required",
+        "rules[2].match.method: must list at least one method",
+        "rules[2].match.any: must be an array, got an object",
+        "rules[2].headers.bad name: invalid header name (RFC 9110 token characters only)",
+        "rules[2].headers.x-a: must be a string or an array of strings, got a number",
+      ]);
+    });
+
+    it("lists at most 20 errors and counts the rest", async () => {
+      const listed = await refusalList({ rules: Array.from({ length: 25 }, () => ({ status: 100 })) });
+      expect(listed.length).toBe(21);
+      for (let i = 0; i < 20; i++) expect(listed[i]).toBe(`rules[${i}].status: must be an integer from 200 to 599, got 100`);
+      expect(listed[20]).toBe("(5 more not listed)");
     });
   });
 });

@@ -21,22 +21,22 @@ export const enum JsonError {
 // @ts-ignore: decorator
 @lazy const JSON_ERROR_MESSAGES: StaticArray<string> = [
   "ok",
-  "JSON text is larger than allowed",
-  "JSON nesting is deeper than allowed",
-  "JSON text has more values than allowed",
-  "JSON text ends early",
-  "unexpected character in JSON text",
-  "invalid JSON number",
-  "invalid escape in JSON string",
-  "lone UTF-16 surrogate escape in JSON string",
-  "invalid UTF-8 in JSON text",
-  "raw control character in JSON string",
-  "duplicate member name in JSON object",
-  "data after the JSON value",
+  "larger than allowed",
+  "nested deeper than allowed",
+  "more values than allowed",
+  "ends early",
+  "unexpected character",
+  "invalid number",
+  "invalid escape in a string",
+  "lone UTF-16 surrogate escape in a string",
+  "invalid UTF-8",
+  "raw control character in a string",
+  "duplicate member name",
+  "data after the value",
 ];
 
 /** The message for a JsonError; never traps. */
 export function jsonErrorMessage(e: JsonError): string {
   const i = <i32>e;
-  return i >= 0 && i < JSON_ERROR_MESSAGES.length ? unchecked(JSON_ERROR_MESSAGES[i]) : "unknown JSON error";
+  return i >= 0 && i < JSON_ERROR_MESSAGES.length ? unchecked(JSON_ERROR_MESSAGES[i]) : "unknown error";
 }

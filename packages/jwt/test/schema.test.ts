@@ -102,9 +102,9 @@ describe("schema/jwt-authn.schema.json and the JwtAuthn filter agree", () => {
     const source = readFileSync(join(root, "assembly", "filter", "config.ts"), "utf8");
     const known = (name: string) => [...new RegExp(`const ${name} = \\[([^\\]]*)\\]`).exec(source)![1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
     const keys = (o: { properties: object }) => Object.keys(o.properties).sort();
-    expect(keys(schema)).toEqual(known("TOP"));
-    expect(keys(schema.definitions.provider)).toEqual(known("PROVIDER"));
-    expect(keys(schema.definitions.remote_jwks)).toEqual(known("REMOTE"));
-    expect(keys(schema.definitions.claim)).toEqual(known("CLAIM"));
+    expect(keys(schema)).toEqual(known("TOP_FIELDS"));
+    expect(keys(schema.definitions.provider)).toEqual(known("PROVIDER_FIELDS"));
+    expect(keys(schema.definitions.remote_jwks)).toEqual(known("REMOTE_FIELDS"));
+    expect(keys(schema.definitions.claim)).toEqual(known("CLAIM_FIELDS"));
   });
 });
