@@ -13,9 +13,10 @@
 //   method  string or array of strings     path  exact path, query excluded    prefix  path prefix
 //   headers object: name -> true (present) | false (absent) | "value" (one value equals)
 //   any     array of match objects, one must hold        not  a match object that must not hold
-// Unknown fields, wrong types, a status outside 200..599 and invalid header names are refused.
+// Unknown fields, wrong types, a status outside 200..599 and header names or values a filter may not
+// send (core's headers/syntax.ts) are refused.
 import { ConfigReader, JsonValue, JsonLimits, memberPath, itemPath, kindName } from "@getwild/json/assembly";
-import { isValidHeaderName, isValidHeaderValue, isHeaderSetByEnvoy } from "./header_syntax";
+import { HEADER_NAME_RULE, isHeaderName, isHeaderSetByEnvoy, isHeaderValue, isToken } from "@getwild/core/assembly/headers/syntax";
 import {
   Matcher, MethodMatcher, PathMatcher, PathPrefixMatcher, HeaderPresentMatcher, HeaderEqualsMatcher,
   AllOf, AnyOf, NotMatcher,
@@ -105,8 +106,8 @@ function readReplyHeaders(reader: ConfigReader, headers: JsonValue, field: strin
   for (let i = 0, n = headers.length; i < n; i++) {
     let name = headers.nameAt(i);
     let where = memberPath(field, name);
-    if (!isValidHeaderName(name)) {
-      reader.fail(where, "invalid header name (RFC 9110 token characters only)");
+    if (!isHeaderName(name)) {
+      reader.fail(where, HEADER_NAME_RULE);
       continue;
     }
     if (isHeaderSetByEnvoy(name)) {
@@ -127,8 +128,8 @@ function readReplyHeaders(reader: ConfigReader, headers: JsonValue, field: strin
 function addReplyHeader(reader: ConfigReader, reply: LocalReply, name: string, value: JsonValue, field: string): void {
   let text = reader.stringValue(value, field);
   if (text === null) return;
-  if (!isValidHeaderValue(text)) {
-    reader.fail(field, "invalid header value (control characters)");
+  if (!isHeaderValue(text)) {
+    reader.fail(field, "must be a header value (no control characters but tab)");
     return;
   }
   reply.header(name, text);
@@ -178,8 +179,8 @@ function readMethods(reader: ConfigReader, value: JsonValue, field: string): Mat
 function addMethod(reader: ConfigReader, value: JsonValue, field: string, methods: string[]): void {
   let method = reader.stringValue(value, field);
   if (method === null) return;
-  if (!isValidHeaderName(method)) {
-    reader.fail(field, "invalid method \"" + method + "\"");
+  if (!isToken(method)) {
+    reader.fail(field, "must be a method (RFC 9110 token characters), got \"" + method + "\"");
     return;
   }
   methods.push(method);
@@ -204,10 +205,10 @@ function readHeaderConditions(reader: ConfigReader, headers: JsonValue, field: s
   for (let i = 0, n = headers.length; i < n; i++) {
     let name = headers.nameAt(i);
     let where = memberPath(field, name);
-    // Request pseudo-headers (":authority", ":scheme") are matchable; the rest must be a token.
+    // Only looked up, never set: any RFC 9110 token, and request pseudo-headers (":authority").
     let bare = name.startsWith(":") ? name.substring(1) : name;
-    if (!isValidHeaderName(bare)) {
-      reader.fail(where, "invalid header name (RFC 9110 token characters only)");
+    if (!isToken(bare)) {
+      reader.fail(where, "must be a header name (RFC 9110 token characters) or a pseudo-header");
       continue;
     }
     let condition = headers.valueAt(i)!;

@@ -10,5 +10,4 @@ export {
 export { Rule, Responder, NO_RULE } from "./responder";
 export { ResponderConfig, parseResponderConfig, parseResponderConfigText, MIN_RULE_STATUS, MAX_RULE_STATUS } from "./config";
 export { ResponderRoot, ResponderStream } from "./responder_plugin";
-export { isValidHeaderName, isValidHeaderValue } from "./header_syntax";
 export { GET_WILD, GET_WILD_ART, GET_WILD_POWERED_BY, getWildReply } from "./getwild";

@@ -8,6 +8,7 @@
 // readRequirement. To add a provider field: name it in PROVIDER_FIELDS, read it in readProvider
 // (or a read* function of its own called from there), and keep the value in model.ts's Provider.
 import { asciiLowerCase } from "../jose/encoding/ascii";
+import { HEADER_NAME_RULE, isHeaderName } from "@getwild/core/assembly/headers/syntax";
 import { ConfigReader, JsonLimits, JsonValue, itemPath, memberPath } from "@getwild/json/assembly";
 import { algFromName, ALGS_HMAC } from "../jose/jwt/algorithms";
 import { ClaimOp, ClaimRequirement, validateVerifyOptions } from "../jose/jwt/options";
@@ -171,7 +172,7 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
     r.only(h, hp, ["name", "value_prefix"]);
     const name = r.string(h, hp, "name", "", 1);
     if (!h.has("name")) r.fail(memberPath(hp, "name"), "is required");
-    else if (!headerName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME);
+    else if (!isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "")));
   }
   p.fromCookies = r.strings(v, path, "from_cookies");
@@ -191,8 +192,8 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
 function readOutputs(r: ConfigReader, p: Provider, v: JsonValue, path: string): void {
   p.forward = r.bool(v, path, "forward", false);
   p.forwardPayloadHeader = asciiLowerCase(r.string(v, path, "forward_payload_header", "", 1));
-  if (p.forwardPayloadHeader.length > 0 && !headerName(p.forwardPayloadHeader)) {
-    r.fail(memberPath(path, "forward_payload_header"), HEADER_NAME);
+  if (p.forwardPayloadHeader.length > 0 && !isHeaderName(p.forwardPayloadHeader)) {
+    r.fail(memberPath(path, "forward_payload_header"), HEADER_NAME_RULE);
   }
   const cths = r.objects(v, path, "claim_to_headers");
   for (let i = 0; i < cths.length; i++) {
@@ -202,7 +203,7 @@ function readOutputs(r: ConfigReader, p: Provider, v: JsonValue, path: string): 
     const header = r.string(ch, cp, "header_name", "", 1);
     const claim = r.string(ch, cp, "claim_name", "", 1);
     if (!ch.has("header_name") || !ch.has("claim_name")) r.fail(cp, "needs header_name and claim_name");
-    if (!headerName(header)) r.fail(memberPath(cp, "header_name"), HEADER_NAME);
+    if (!isHeaderName(header)) r.fail(memberPath(cp, "header_name"), HEADER_NAME_RULE);
     p.claimToHeaders.push(new ClaimHeader(asciiLowerCase(header), claim));
   }
 }
@@ -358,8 +359,6 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
 
 // ---- Names
 
-const HEADER_NAME = "must be a header name (letters, digits, -, _ or ., no pseudo-header)";
-
 const PLAIN_NAME = "must be printable ASCII without spaces or any of = ; , & + % \" \\ ? #";
 
 /** A cookie or query parameter name that needs no encoding, so it reads the same to every parser. */
@@ -377,17 +376,6 @@ function validProjectId(id: string): bool {
   for (let i = 0; i < id.length; i++) {
     const ch = id.charCodeAt(i);
     if (!((ch >= 0x61 && ch <= 0x7a) || (ch >= 0x30 && ch <= 0x39) || ch == 0x2d)) return false;
-  }
-  return true;
-}
-
-/** An HTTP field name (RFC 9110 token) the filter may write; pseudo-headers excluded. */
-function headerName(name: string): bool {
-  if (name.length == 0 || name.length > 256) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
-    if (!ok) return false;
   }
   return true;
 }

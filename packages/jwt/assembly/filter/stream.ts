@@ -3,6 +3,7 @@
 import {
   HttpContext, Action, getCurrentTimeMilliseconds, logInfo, logDebug,
 } from "@getwild/core/assembly";
+import { isHeaderValue } from "@getwild/core/assembly/headers/syntax";
 import { JsonKind } from "@getwild/json/assembly";
 import { JwtError } from "../jose/jwt/errors";
 import { verifyJwt } from "../jose/verify";
@@ -457,19 +458,10 @@ function prepareOutputs(p: Provider, v: VerifiedToken): void {
     // header block, so such a value is not copied at all.
     if (claim !== null) {
       if (claim.kind == JsonKind.String || claim.kind == JsonKind.Number) {
-        if (headerSafe(claim.text)) value = claim.text;
+        if (isHeaderValue(claim.text)) value = claim.text;
       } else if (claim.kind == JsonKind.Bool) value = claim.flag ? "true" : "false";
     }
     values[k] = value;
   }
   v.claimHeaderValues = values;
-}
-
-/** True when `value` has no control character but tab (RFC 9110 §5.5 field values). */
-function headerSafe(value: string): bool {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c != 0x09) || c == 0x7f) return false;
-  }
-  return true;
 }
