@@ -15,6 +15,7 @@ export function loadFixture(name) {
       },
     },
   }));
+  exports._initialize?.(); // exportStart (core's asconfig.base.json): the loader does not run the start function
   const pinned = [];
   return {
     exports,

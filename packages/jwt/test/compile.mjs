@@ -1,34 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// Compiles test/fixtures/*.ts entries to build/test/<name>.wasm (release flags, loader runtime
-// exported). Shared by the vitest global setup and the benchmark, so both run the same bytes.
-import { readdirSync, mkdirSync, readFileSync } from "node:fs";
+// Builds test/fixtures/*.ts (primitives run through @assemblyscript/loader, not filters) to
+// build/test/<name>.wasm through @getwild/host's buildFilter, with the release flags of
+// @getwild/core's asconfig.base.json (what a filter ships with; any asc warning fails) plus the
+// loader's runtime exports, and asc's own env.abort instead of core's proxy_log handler (these modules
+// run without a proxy-wasm host; the loader reports the abort). Shared by the vitest global setup and
+// the benchmark, so both run the same bytes.
+import { readdirSync, readFileSync } from "node:fs";
 import { join, basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { buildFilter } from "@getwild/host";
 
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const fixtureOutDir = join(packageRoot, "build", "test");
 
-/** Compiles one entry (path relative to the package root); throws with asc's messages on failure. */
+/** Compiles one entry (path relative to the package root) with extra asc flags; returns the .wasm path. */
 export async function compileFixture(entry, extra = []) {
-  const name = basename(entry, ".ts");
-  mkdirSync(fixtureOutDir, { recursive: true });
-  const args = [
-    entry,
-    "--baseDir", packageRoot,
-    "--outFile", join(fixtureOutDir, `${name}.wasm`),
-    "-O3", "--noAssert",
-    "--runtime", "incremental",
-    "--exportRuntime",
-    "--config", "none",
-    ...extra,
-  ];
-  let errors = "";
-  const { error } = await asc.main(args, {
-    stdout: { write: () => true },
-    stderr: { write: (s) => { errors += s; return true; } },
-  });
-  if (error) throw new Error(`asc failed for ${entry}:\n${errors}`);
+  const outFile = join(fixtureOutDir, `${basename(entry, ".ts")}.wasm`);
+  await buildFilter({ cwd: packageRoot, entry, outFile, use: [], flags: ["--exportRuntime", ...extra] });
+  return outFile;
 }
 
 /**
@@ -50,4 +39,8 @@ export async function compileAllFixtures() {
     const entry = join("test", "fixtures", file);
     await compileFixture(entry, fixtureFlags(entry));
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await compileAllFixtures();
 }

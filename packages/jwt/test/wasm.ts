@@ -28,6 +28,9 @@ export function loadFixture<T>(name: string): Fixture<T> {
       },
     },
   });
+  // Built with the release filters' flags, whose `exportStart` leaves the start function (top-level
+  // initialisers) to an `_initialize` export that a proxy-wasm host calls first; the loader does not.
+  (exports as unknown as { _initialize?: () => void })._initialize?.();
   const pinned: number[] = [];
   return {
     exports,
