@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { CliError, ExitCode } from "./errors.js";
 import { DEFAULT_DEV_KEY_FILE, loadDevKeys } from "./dev_keys.js";
 import { curlWith, mintToken } from "./token.js";
+import { dpopClientKey, dpopCurl, dpopProof } from "./dpop_proof.js";
 
 export const TOKEN_USAGE = `Usage: getwild token CONFIG.json [options]
 
@@ -23,6 +24,8 @@ Options:
   --lifetime TIME     seconds, or 30m, 2h, 1d, until exp (default 1h; capped by max_lifetime_seconds)
   --dev-key PATH      the dev key file (default ${DEFAULT_DEV_KEY_FILE}; made on first use)
   --curl URL          print a ready curl command for URL instead of the bare token
+  --dpop METHOD       with --curl: a token bound to a fresh client key (cnf.jkt) and one DPoP proof for
+                      METHOD and URL (RFC 9449); the proof is single-use, run again for each request
   --json              print { token, provider, alg, kid, claims, placement, cluster }
   -h, --help          this help`;
 
@@ -63,6 +66,7 @@ export async function runToken(argv: string[], io: { out(line: string): void; er
         lifetime: { type: "string" },
         "dev-key": { type: "string" },
         curl: { type: "string" },
+        dpop: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -93,6 +97,12 @@ export async function runToken(argv: string[], io: { out(line: string): void; er
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(ExitCode.FileNotFound, `configuration ${configPath}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
+  const dpopMethod = values.dpop;
+  if (dpopMethod !== undefined && (values.curl === undefined || !/^[A-Z]+$/.test(dpopMethod))) {
+    throw bad("--dpop takes the request method (GET, POST, ...) and needs --curl URL (the URL the proof is for)");
+  }
+  const dpopKey = dpopMethod === undefined ? null : dpopClientKey();
+  if (dpopKey !== null) claims.cnf = { jkt: dpopKey.jkt };
   const keys = loadDevKeys(values["dev-key"]);
   const minted = mintToken(configText, keys, {
     provider: values.provider,
@@ -103,9 +113,10 @@ export async function runToken(argv: string[], io: { out(line: string): void; er
     lifetimeSeconds: values.lifetime === undefined ? undefined : seconds(values.lifetime),
   });
   if (values.json) io.out(JSON.stringify(minted, null, 2));
+  else if (dpopKey !== null) io.out(dpopCurl(dpopMethod!, values.curl!, minted.token, dpopProof(dpopKey, dpopMethod!, values.curl!, minted.token)));
   else if (values.curl !== undefined) io.out(curlWith(minted, values.curl));
   else io.out(minted.token);
-  const where = minted.placement.kind === "header" ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"` : `${minted.placement.kind} "${minted.placement.name}"`;
+  const where = dpopKey !== null ? `header "authorization: DPoP <token>", with a new proof in header "dpop" for every request` : minted.placement.kind === "header" ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"` : `${minted.placement.kind} "${minted.placement.name}"`;
   io.err(`getwild token: provider "${minted.provider}", ${minted.alg} key ${minted.kid} from ${keys.file}; send it in the ${where}`);
   if (minted.cluster !== null) {
     io.err(`getwild token: the filter fetches keys through cluster "${minted.cluster}": serve with --dev-idp ${minted.cluster}`);
