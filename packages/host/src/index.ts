@@ -33,4 +33,4 @@ export type { FetchCallOptions } from "./fetch_handler.js";
 export { buildFilter, FilterBuildError } from "./build_filter.js";
 export type { BuildFilterOptions } from "./build_filter.js";
 // Deployment tools behind `getwild check` and `getwild oci`: module checks and reproducible Wasm OCI images.
-export * from "./deploy/index.js";
+export * from "./cli/deploy/index.js";

@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCheck, type CommandIo } from "../src/deploy/index.js";
+import { runCheck, type CommandIo } from "../src/cli/deploy/index.js";
 import { FILTER } from "./helpers.js";
 
 let dir: string;

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCheck, type CommandIo } from "../src/deploy/index.js";
+import { runCheck, type CommandIo } from "../src/cli/deploy/index.js";
 import { validateModule } from "../src/validate.js";
 import { buildModule, minimalFuncs, s } from "./wasm_builder.js";
 import { FILTER } from "./helpers.js";

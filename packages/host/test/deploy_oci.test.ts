@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { runOci, writeTar, type CommandIo } from "../src/deploy/index.js";
+import { runOci, writeTar, type CommandIo } from "../src/cli/deploy/index.js";
 import { buildModule, minimalFuncs } from "./wasm_builder.js";
 import { FILTER } from "./helpers.js";
 

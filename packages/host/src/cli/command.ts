@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `getwild` command as a function (argv in, exit code out), so it runs the same in the bin and in tests.
 import { parseServeArgs, USAGE } from "./args.js";
-import { serve, type RunningServer } from "./serve.js";
-import { runServeEnvoy, type RunningEnvoyServer } from "./serve_envoy.js";
+import { serve } from "./serve.js";
+import { runServeEnvoy } from "./serve_envoy.js";
+import type { CliIo } from "./io.js";
 import { printServeBanner } from "./serve_banner.js";
 import { CliError, ExitCode } from "./errors.js";
-import { runCheck, runOci } from "../deploy/index.js";
+import { runCheck, runOci } from "./deploy/index.js";
 import { runInit } from "./init.js";
 import { runToken } from "./token_command.js";
 import { hostVersion } from "./version.js";
@@ -22,12 +23,6 @@ Commands:
 
 Run "getwild <command> --help" for the options of a command; "getwild --version" prints the version.`;
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  /** Resolves when the server should stop (the bin: SIGINT/SIGTERM). */
-  stopSignal(server: RunningServer | RunningEnvoyServer): Promise<void>;
-}
 
 /** Runs `getwild <argv>`; every failure is reported on `io.err` and mapped to its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -5,6 +5,10 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { projectFiles } from "./init_templates.js";
+import { ExitCode, type ExitCodeValue } from "./errors.js";
+import type { CommandIo } from "./io.js";
+
+export type { CommandIo } from "./io.js";
 
 export const INIT_USAGE = `Usage: getwild init NAME        (or: npm create getwild NAME)
 
@@ -15,10 +19,6 @@ check and oci. The folder's last segment is the npm package name and the filter'
 
   -h, --help   this help`;
 
-export interface InitIo {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /** npm's rules for a new unscoped package name: lower case, URL-safe, not starting with . or _. */
 export function invalidProjectName(name: string): string | null {
@@ -53,34 +53,34 @@ export function scaffoldProject(dir: string, version: string = hostVersion()): s
   return Object.keys(files);
 }
 
-/** Runs `getwild init` with the arguments after "init"; returns the exit code (0, or 2 for bad arguments). */
-export function runInit(argv: string[], io: InitIo, command = "getwild init"): number {
+/** Runs `getwild init` with the arguments after "init"; returns the exit code (Ok, or BadArguments). */
+export function runInit(argv: string[], io: CommandIo, command = "getwild init"): ExitCodeValue {
   let positionals: string[];
   let help: boolean | undefined;
   try {
     ({ positionals, values: { help } } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${INIT_USAGE}`);
-    return 2;
+    return ExitCode.BadArguments;
   }
   if (help) {
     io.out(INIT_USAGE);
-    return 0;
+    return ExitCode.Ok;
   }
   if (positionals.length !== 1) {
     io.err(`${command}: expected the new project's folder name\n${INIT_USAGE}`);
-    return 2;
+    return ExitCode.BadArguments;
   }
   const dir = resolve(positionals[0]!);
   const name = basename(dir);
   const problem = invalidProjectName(name);
   if (problem !== null) {
     io.err(`${command}: "${name}" cannot be an npm package name: it ${problem}`);
-    return 2;
+    return ExitCode.BadArguments;
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     io.err(`${command}: ${dir} already exists and is not empty; pick a new folder name`);
-    return 2;
+    return ExitCode.BadArguments;
   }
   const written = scaffoldProject(dir);
   const shown = relative(process.cwd(), dir) || ".";
@@ -92,5 +92,5 @@ export function runInit(argv: string[], io: InitIo, command = "getwild init"): n
   io.out("  npm install");
   io.out("  npm test          # builds build/filter.wasm, then tests it in @getwild/host");
   io.out("  npm run serve     # the filter on http://127.0.0.1:10000 in front of an echo upstream");
-  return 0;
+  return ExitCode.Ok;
 }

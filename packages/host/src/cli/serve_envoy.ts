@@ -15,7 +15,7 @@ import { launchEnvoy, type Launch, type LaunchSinks } from "./envoy_launch.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 import { startLocalServices, unmappedClusters } from "./serve_locals.js";
 import type { ServeOptions } from "./args.js";
-import type { CliIo } from "./command.js";
+import type { CliIo } from "./io.js";
 import { printServeBanner } from "./serve_banner.js";
 
 export interface RunningEnvoyServer {

@@ -3,10 +3,12 @@
 import { parseArgs } from "node:util";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { validateModule } from "../validate.js";
+import { validateModule } from "../../validate.js";
 import { buildOciImage, layoutEntries, type OciImage } from "./oci_image.js";
 import { writeTar } from "./tar.js";
-import { DeployExit, processIo, readModule, type CommandIo, type DeployExitCode } from "./io.js";
+import { processIo, type CommandIo } from "../io.js";
+import { ExitCode, type ExitCodeValue } from "../errors.js";
+import { readModule } from "./read_module.js";
 
 export const OCI_USAGE = `Usage: getwild oci FILTER.wasm -o OUT [--tag TAG]
 
@@ -43,7 +45,7 @@ export async function writeOciLayout(image: OciImage, folder: string): Promise<v
 }
 
 /** Runs `getwild oci` with the arguments after "oci"; returns the exit code. */
-export async function runOci(argv: string[], io: CommandIo = processIo): Promise<DeployExitCode> {
+export async function runOci(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
   let values: { output?: string; tag?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -55,11 +57,11 @@ export async function runOci(argv: string[], io: CommandIo = processIo): Promise
     }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${OCI_USAGE}`);
-    return DeployExit.BadArguments;
+    return ExitCode.BadArguments;
   }
   if (values.help) {
     io.out(OCI_USAGE);
-    return DeployExit.Ok;
+    return ExitCode.Ok;
   }
   const problem =
     positionals.length !== 1 ? "expected exactly one module file"
@@ -68,17 +70,17 @@ export async function runOci(argv: string[], io: CommandIo = processIo): Promise
     : null;
   if (problem) {
     io.err(`${problem}\n${OCI_USAGE}`);
-    return DeployExit.BadArguments;
+    return ExitCode.BadArguments;
   }
   const file = positionals[0]!;
   const output = values.output!;
   const bytes = await readModule(file, io);
-  if (!bytes) return DeployExit.FileNotFound;
+  if (!bytes) return ExitCode.FileNotFound;
   const validation = validateModule(bytes);
   if (!validation.ok) {
     for (const error of validation.errors) io.err(`error: ${error}`);
     io.err(`${file}: not packaged, Envoy would refuse this module (see "getwild check ${file}")`);
-    return DeployExit.ModuleRefused;
+    return ExitCode.ModuleRefused;
   }
   const image = buildOciImage(bytes, { tag: values.tag });
   const asFolder = output.endsWith("/") || (await isDirectory(output));
@@ -91,7 +93,7 @@ export async function runOci(argv: string[], io: CommandIo = processIo): Promise
     }
   } catch (e) {
     io.err(`${output}: cannot write (${(e as Error).message})`);
-    return DeployExit.Internal;
+    return ExitCode.Internal;
   }
   io.out(
     [
@@ -101,5 +103,5 @@ export async function runOci(argv: string[], io: CommandIo = processIo): Promise
       `  layer    ${image.layer.digest} (${image.layer.size} bytes, plugin.wasm ${bytes.length} bytes)`,
     ].join("\n"),
   );
-  return DeployExit.Ok;
+  return ExitCode.Ok;
 }

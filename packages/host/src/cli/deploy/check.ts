@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild check filter.wasm`: validates a module exactly as @getwild/host does on load and prints its imports, exports and size.
 import { parseArgs } from "node:util";
-import { validateModule, type ValidationResult } from "../validate.js";
-import { DEFAULT_WASI, type WasiSet } from "../registry.js";
-import { DeployExit, processIo, readModule, type CommandIo, type DeployExitCode } from "./io.js";
+import { validateModule, type ValidationResult } from "../../validate.js";
+import { DEFAULT_WASI, type WasiSet } from "../../registry.js";
+import { processIo, type CommandIo } from "../io.js";
+import { ExitCode, type ExitCodeValue } from "../errors.js";
+import { readModule } from "./read_module.js";
 import { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
 
 export const CHECK_USAGE = `Usage: getwild check FILTER.wasm [--json] [--wasi stable|cpp-host-head]
@@ -67,7 +69,7 @@ export function formatCheck(report: CheckReport): string {
 }
 
 /** Runs `getwild check` with the arguments after "check"; returns the exit code. */
-export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<DeployExitCode> {
+export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
   let values: { json?: boolean; wasi?: string; help?: boolean; config?: string; "root-id"?: string };
   let positionals: string[];
   try {
@@ -82,28 +84,28 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
     }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${CHECK_USAGE}`);
-    return DeployExit.BadArguments;
+    return ExitCode.BadArguments;
   }
   if (values.help) {
     io.out(CHECK_USAGE);
-    return DeployExit.Ok;
+    return ExitCode.Ok;
   }
   const wasi = values.wasi ?? DEFAULT_WASI;
   if (positionals.length !== 1 || (wasi !== "stable" && wasi !== "cpp-host-head")) {
     io.err(`${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`);
-    return DeployExit.BadArguments;
+    return ExitCode.BadArguments;
   }
   const file = positionals[0]!;
   const bytes = await readModule(file, io);
-  if (!bytes) return DeployExit.FileNotFound;
+  if (!bytes) return ExitCode.FileNotFound;
   if (values["root-id"] !== undefined && values.config === undefined) {
     io.err(`--root-id only applies with --config\n${CHECK_USAGE}`);
-    return DeployExit.BadArguments;
+    return ExitCode.BadArguments;
   }
   const config = values.config === undefined ? null : await readConfigFile(values.config);
   if (typeof config === "string") {
     io.err(config);
-    return DeployExit.FileNotFound;
+    return ExitCode.FileNotFound;
   }
   const report = checkModule(file, bytes, wasi);
   // The configuration is only tried on a module Envoy would load.
@@ -113,6 +115,6 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
   // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.
   for (const error of report.errors) io.err(`error: ${error}`);
   for (const hint of importHints(report)) io.err(hint);
-  if (!report.ok) return DeployExit.ModuleRefused;
-  return verdict !== null && !verdict.accepted ? DeployExit.ConfigRejected : DeployExit.Ok;
+  if (!report.ok) return ExitCode.ModuleRefused;
+  return verdict !== null && !verdict.accepted ? ExitCode.ConfigRejected : ExitCode.Ok;
 }

@@ -9,5 +9,8 @@ export { buildOciImage, layoutEntries, reproducibleGzip, sha256Digest, MEDIA_TYP
 export type { OciImage, OciImageOptions, Descriptor } from "./oci_image.js";
 export { writeTar } from "./tar.js";
 export type { TarEntry } from "./tar.js";
-export { DeployExit, processIo } from "./io.js";
-export type { CommandIo, DeployExitCode } from "./io.js";
+// One exit-code table for every getwild command (errors.ts), and where commands print.
+export { ExitCode } from "../errors.js";
+export type { ExitCodeValue } from "../errors.js";
+export { processIo } from "../io.js";
+export type { CommandIo } from "../io.js";

@@ -3,11 +3,11 @@
 // configuration file, the way Envoy's canary VM does before accepting a config, and reports the verdict
 // with what the filter logged (its refusal names the field).
 import { readFile } from "node:fs/promises";
-import { createHost } from "../host.js";
-import { VirtualClock } from "../clock.js";
-import type { LogRecord } from "../logs.js";
-import type { WasiSet } from "../registry.js";
-import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "../cli/root_ids.js";
+import { createHost } from "../../host.js";
+import { VirtualClock } from "../../clock.js";
+import type { LogRecord } from "../../logs.js";
+import type { WasiSet } from "../../registry.js";
+import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
 
 export interface ConfigVerdict {
   file: string;
