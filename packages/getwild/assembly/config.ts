@@ -21,7 +21,7 @@ import {
   Matcher, MethodMatcher, PathMatcher, PathPrefixMatcher, HeaderPresentMatcher, HeaderEqualsMatcher,
   AllOf, AnyOf, NotMatcher,
 } from "./match";
-import { LocalReply, GRPC_STATUS_MAX } from "./reply";
+import { LocalReply, GRPC_STATUS_MAX, reply as startReply } from "./reply";
 import { Responder } from "./responder";
 
 // "$schema" lets a configuration file name its JSON Schema for editors (schema/responder.schema.json);
@@ -90,7 +90,7 @@ function readRule(reader: ConfigReader, rule: JsonValue, field: string, responde
   if (!reader.objectValue(rule, field, RULE_FIELDS)) return;
   reader.required(rule, field, "status");
   let status = reader.integer(rule, field, "status", MIN_RULE_STATUS, MIN_RULE_STATUS, MAX_RULE_STATUS);
-  let reply = new LocalReply(<u32>status);
+  let reply = startReply(<u32>status);
   let matchValue = rule.get("match");
   let matcher = matchValue === null ? new Matcher() : readMatch(reader, matchValue, memberPath(field, "match"));
   let headers = rule.get("headers");

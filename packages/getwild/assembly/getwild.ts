@@ -2,7 +2,7 @@
 // The Get Wild reply: 418 I'm a teapot, a `powered-by` header and an ASCII-art body, ready to send.
 //
 //   onRequestHeaders(...): Action { return GET_WILD.send(this); }
-import { LocalReply } from "./reply";
+import { LocalReply, reply } from "./reply";
 
 /** Value of the `powered-by` header of the Get Wild reply. */
 export const GET_WILD_POWERED_BY = "getwild";
@@ -31,7 +31,7 @@ export const GET_WILD_ART: string = [
 
 /** A new Get Wild reply (change it freely; GET_WILD is the shared one). */
 export function getWildReply(): LocalReply {
-  return new LocalReply(418)
+  return reply(418)
     .header("powered-by", GET_WILD_POWERED_BY)
     .header("content-type", "text/plain; charset=us-ascii")
     .text(GET_WILD_ART)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Public API of @getwild/getwild: answer requests from the filter with fixed local replies.
-export { LocalReply, reply, GRPC_STATUS_MAX } from "./reply";
+export { LocalReply, reply, GRPC_STATUS_MAX, REPLY_DETAILS } from "./reply";
 export { RequestView } from "./request";
 export {
   Matcher, MethodMatcher, PathMatcher, PathPrefixMatcher, HeaderPresentMatcher, HeaderEqualsMatcher,

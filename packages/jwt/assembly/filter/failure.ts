@@ -2,7 +2,7 @@
 // Failure answers per RFC 6750 §3: 401 with `WWW-Authenticate: Bearer realm="..."` (plus
 // `error="invalid_token"` unless the token is missing), 403 `insufficient_scope` for claim policy,
 // the audience status by configuration; a JSON or empty body that never contains the token.
-import { HeaderPair } from "@getwild/core/assembly";
+import { LocalReply } from "@getwild/core/assembly/http/local_reply";
 import { JwtError, jwtErrorName } from "../jose/jwt/errors";
 import { FilterConfig } from "./model";
 import { PathError, pathErrorReason } from "./path";
@@ -31,13 +31,6 @@ export class Denial {
     if (this.kind == DenyKind.BadPath) return pathErrorReason(this.pathError);
     return jwtErrorName(this.error);
   }
-}
-
-export class FailureReply {
-  status: u32 = 401;
-  details: string = "";
-  body: Uint8Array | null = null;
-  headers: Array<HeaderPair> = [];
 }
 
 /** The realm: configured, else the request URL without its query (as Envoy), at most 256 chars. */
@@ -80,8 +73,9 @@ function escapeQuotedString(s: string): string {
   return out;
 }
 
-export function failureReply(config: FilterConfig, denial: Denial, realm: string): FailureReply {
-  const r = new FailureReply();
+/** The answer to a refused request, as core's one local-reply type. */
+export function failureReply(config: FilterConfig, denial: Denial, realm: string): LocalReply {
+  const r = new LocalReply(401);
   const reason = denial.reason;
   let error = "invalid_token";
   if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
@@ -101,12 +95,11 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   if (denial.kind != DenyKind.BadPath) {
     let challenge = "Bearer realm=\"" + realm + "\"";
     if (error.length > 0) challenge += ", error=\"" + error + "\"";
-    r.headers.push(new HeaderPair("www-authenticate", challenge));
+    r.header("www-authenticate", challenge);
   }
   if (config.jsonBody) {
     const json = "{\"error\":\"" + (error.length > 0 ? error : "unauthorized") + "\",\"reason\":\"" + reason + "\"}";
-    r.body = Uint8Array.wrap(String.UTF8.encode(json));
-    r.headers.push(new HeaderPair("content-type", "application/json"));
+    r.text(json).contentType("application/json");
   }
   return r;
 }
