@@ -4,7 +4,7 @@
 import { mkdirSync, statSync, readdirSync, existsSync, copyFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { buildFilter as build } from "@getwild/host";
 
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = join(packageRoot, "..", "..");
@@ -41,7 +41,7 @@ function newestSource(dir) {
 
 /** The newest AssemblyScript source a filter can depend on (its own folder and the packages). */
 function sourceTime(source) {
-  const dirs = [join(source.baseDir, dirname(source.entry)), ...["core", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly"))];
+  const dirs = [join(source.baseDir, dirname(source.entry)), ...["core", "json", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly"))];
   return Math.max(...dirs.map(newestSource));
 }
 
@@ -59,20 +59,18 @@ export async function buildFilter(name, target = "release") {
     copyFileSync(own, outFile);
     return outFile;
   }
-  const args = [source.entry, "--baseDir", source.baseDir, "--config", source.config, "--target", target, "--outFile", outFile];
-  let errors = "";
-  const { error } = await asc.main(args, {
-    stdout: { write: () => true },
-    stderr: { write: (s) => { errors += s; return true; } },
-  });
-  if (error) {
+  try {
+    // The one build path of the repository (@getwild/host's buildFilter): the asconfig's target flags,
+    // any asc warning refused. outFile is the release path; another target writes <name>.<target>.wasm.
+    await build({ cwd: source.baseDir, entry: source.entry, asconfig: source.config, targets: [target], outFile: wasmPath(name) });
+  } catch (error) {
     // Several engineers share this work tree: a half-edited package source must not stop a long run
     // that already has a build. A fresh checkout (CI) has no build, so there the failure is reported.
     if (existsSync(outFile)) {
       process.stderr.write(`warning: asc failed for ${name} (${target}); using the previous build\n`);
       return outFile;
     }
-    throw new Error(`asc failed for ${name} (${target}):\n${errors}`);
+    throw error;
   }
   return outFile;
 }
