@@ -32,5 +32,3 @@ export type { FetchCallOptions } from "./fetch_handler.js";
 // Builds a filter project with its own asc and asconfig.json (what @getwild/host/global-setup runs before tests).
 export { buildFilter, FilterBuildError } from "./build_filter.js";
 export type { BuildFilterOptions } from "./build_filter.js";
-// Deployment tools behind `getwild check` and `getwild oci`: module checks and reproducible Wasm OCI images.
-export * from "./cli/deploy/index.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import { runCli } from "../src/cli/command.js";
 import { ExitCode } from "../src/cli/errors.js";
-import { registeredRootIds, stringLiterals } from "../src/cli/root_ids.js";
+import { registeredRootIds, stringLiterals } from "../src/root_ids.js";
 import { loadDevKeys, devJwks } from "../src/cli/dev_keys.js";
 import { mintToken } from "../src/cli/token.js";
 import { start, cleanups, waitFor } from "./serve_helpers.js";

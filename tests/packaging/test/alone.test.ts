@@ -112,6 +112,10 @@ describe("each package installed alone from the registry", () => {
     const esm = run("node", ["--input-type=module", "-e", 'import { createHost, buildFilter } from "@getwild/host"; console.log(typeof createHost, typeof buildFilter)'], project);
     const cjs = run("node", ["-e", 'const { createHost } = require("@getwild/host"); console.log(typeof createHost)'], project);
     expect([esm.trim(), cjs.trim()]).toEqual(["function function", "function"]);
+    // The deploy tools come from their own subpath, not the root.
+    const deployEsm = run("node", ["--input-type=module", "-e", 'import { runCheck, ExitCode } from "@getwild/host/deploy"; import * as root from "@getwild/host"; console.log(typeof runCheck, ExitCode.ModuleRefused, "runCheck" in root)'], project);
+    const deployCjs = run("node", ["-e", 'const { buildOciImage } = require("@getwild/host/deploy"); console.log(typeof buildOciImage)'], project);
+    expect([deployEsm.trim(), deployCjs.trim()]).toEqual(["function 4 false", "function"]);
     expect(run(join(project, "node_modules", ".bin", "getwild"), ["--help"], project)).toContain("init");
     expect(existsSync(join(project, "node_modules", "@getwild", "core"))).toBe(false); // the host stands alone
   });

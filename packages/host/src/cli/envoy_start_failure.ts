@@ -3,7 +3,7 @@
 // filter rejected (or a --root-id it never registered), a filter that failed to load, or (getwild's
 // fault) a bootstrap Envoy refused.
 import { CliError, ExitCode } from "./errors.js";
-import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
+import { rootIdHint, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
 import type { ServeOptions } from "./args.js";
 import { configSource, type LoadedFilter } from "./filter_input.js";
 

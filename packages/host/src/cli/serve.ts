@@ -12,7 +12,7 @@ import { clusterCallHandler } from "./callouts.js";
 import { Exchange, ROUTE_TIMEOUT_MS } from "./exchange.js";
 import type { ServeOptions } from "./args.js";
 import { startAdmin, type AdminServer } from "./admin.js";
-import { rootIdHint, UNREGISTERED_ROOT_LOG } from "./root_ids.js";
+import { rootIdHint, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
 import { type Watcher } from "./watch.js";
 import { configSource, readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
 import { startLocalServices, unmappedClusters } from "./serve_locals.js";

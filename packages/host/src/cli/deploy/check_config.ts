@@ -7,7 +7,7 @@ import { createHost } from "../../host.js";
 import { VirtualClock } from "../../clock.js";
 import type { LogRecord } from "../../logs.js";
 import type { WasiSet } from "../../registry.js";
-import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
+import { registeredRootIds, UNREGISTERED_ROOT_LOG } from "../../root_ids.js";
 
 export interface ConfigVerdict {
   file: string;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Deployment tools of @getwild/host: `getwild check` and `getwild oci`, and the pieces behind them.
+// @getwild/host/deploy: the tools behind `getwild check` and `getwild oci`, and the pieces behind them.
 export { runCheck, checkModule, formatCheck, importHints, CHECK_USAGE } from "./check.js";
 export type { CheckReport } from "./check.js";
 export { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";

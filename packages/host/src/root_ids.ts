@@ -9,8 +9,8 @@
 // (where a literal root id lives) is offered as the root id to a throw-away VM, and the ones that do not
 // produce that log are registered. An id built at run time, or a module of another SDK, is not found;
 // the caller then says so.
-import { HostCore } from "../host_core.js";
-import { parseWasm } from "../wasm_parser.js";
+import { HostCore } from "./host_core.js";
+import { parseWasm } from "./wasm_parser.js";
 
 /** What @getwild/core logs when no registered root context matches the host's root id. */
 export const UNREGISTERED_ROOT_LOG = /no root context registered for root_id/;
