@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The request as matchers see it: method and path read once, other headers looked up on demand.
 import { HeaderMap } from "@getwild/core/assembly";
+import { splitRequestPath } from "@getwild/core/assembly/http/request_path";
 
 /**
  * Method and path of the current request plus live access to its headers. Valid during
@@ -21,13 +22,9 @@ export class RequestView {
     /** The request header map, for header matchers. */
     public readonly headers: HeaderMap,
   ) {
-    let end = rawPath.length;
-    let question = rawPath.indexOf("?");
-    let hash = rawPath.indexOf("#");
-    if (hash >= 0 && hash < end) end = hash;
-    if (question >= 0 && question < end) end = question;
-    this.path = end == rawPath.length ? rawPath : rawPath.substring(0, end);
-    this.query = question >= 0 && question == end ? rawPath.substring(question + 1, hash > question ? hash : rawPath.length) : "";
+    let parts = splitRequestPath(rawPath);
+    this.path = parts.path;
+    this.query = parts.query;
   }
 
   /** Reads `:method` and `:path` from `headers` (a stream's request headers). */

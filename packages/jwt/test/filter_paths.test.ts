@@ -39,6 +39,10 @@ describe("rule matching on the normalised path", () => {
     ["/ad%6Din/x", "/admin/x"],
     ["/healthz/..", "/"],
     ["/public/..#/public/x", "/"],
+    // The query is kept exactly as sent, a bare "?" too; a "?" after a fragment is no query.
+    ["/public/../admin/x?", "/admin/x?"],
+    ["/public/../admin/x?a=%2F&b=/..", "/admin/x?a=%2F&b=/.."],
+    ["/public/../admin/x#f?a=1", "/admin/x"],
   ])("%s is matched as %s: a token is required, and the upstream gets the normalised path", async (raw, normalized) => {
     const host = await load(config());
     const denied = await host.request(get(raw), { status: 200 });

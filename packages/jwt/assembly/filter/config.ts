@@ -308,7 +308,7 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
     // Requests are matched in normal form, so a rule written otherwise could never match as meant.
     const p = rule.path !== null ? rule.path! : rule.prefix !== null ? rule.prefix! : "/";
     const n = normalizePath(p, false);
-    if (n.error != PathError.None || n.path != p || n.query.length > 0) {
+    if (n.error != PathError.None || n.path != p || n.query.hasQuery) {
       r.fail(memberPath(where, rule.path !== null ? "path" : "prefix"), "must be a normalized path: starts with /, no . or .. segments, no //, no %2F, no \\, no ? or #, unreserved characters not percent-encoded, hex digits upper-case");
     }
     const hs = r.objects(m, where, "headers");

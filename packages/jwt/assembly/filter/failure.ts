@@ -3,6 +3,7 @@
 // `error="invalid_token"` unless the token is missing), 403 `insufficient_scope` for claim policy,
 // the audience status by configuration; a JSON or empty body that never contains the token.
 import { LocalReply } from "@getwild/core/assembly/http/local_reply";
+import { splitRequestPath } from "@getwild/core/assembly/http/request_path";
 import { JwtError, jwtErrorName } from "../jose/jwt/errors";
 import { FilterConfig } from "./model";
 import { PathError, pathErrorReason } from "./path";
@@ -36,9 +37,7 @@ export class Denial {
 /** The realm: configured, else the request URL without its query (as Envoy), at most 256 chars. */
 export function realmOf(config: FilterConfig, scheme: string | null, authority: string | null, path: string | null): string {
   if (config.realm.length > 0) return config.realm;
-  let p = path === null ? "/" : path;
-  const q = p.indexOf("?");
-  if (q >= 0) p = p.substring(0, q);
+  const p = path === null ? "/" : splitRequestPath(path).path;
   let url = (scheme === null ? "http" : scheme) + "://" + (authority === null ? "" : authority) + p;
   if (url.length > 256) url = url.substring(0, 256);
   return escapeQuotedString(url);

@@ -7,6 +7,7 @@
 // result depends on the order of the last two steps (`/a//../b`: `/a/b` in Envoy's order, `/b`
 // when slashes are merged first) is refused too, so every normalising upstream agrees with the
 // rule chosen here.
+import { RequestPath, splitRequestPath } from "@getwild/core/assembly/http/request_path";
 import { hexValue } from "./percent";
 
 export const enum PathError {
@@ -33,10 +34,15 @@ export class NormalizedPath {
   constructor(
     /** The normalised path, without query or fragment ("" when refused). */
     public path: string,
-    /** The query with its `?`, unchanged, or "". */
-    public query: string,
+    /** The query as sent, without its `?` (core's RequestPath). */
+    public query: RequestPath,
     public error: PathError,
   ) {}
+
+  /** The normalised path with the query as sent: what rules match against, plus what the upstream receives. */
+  get full(): string {
+    return this.query.withPath(this.path);
+  }
 }
 
 /** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
@@ -52,12 +58,8 @@ const HEX = "0123456789ABCDEF";
  * refusing them (Envoy's UNESCAPE_AND_FORWARD).
  */
 export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPath {
-  let end = raw.indexOf("#");
-  if (end < 0) end = raw.length;
-  let q = raw.indexOf("?");
-  if (q < 0 || q > end) q = end;
-  const path = raw.substring(0, q);
-  const query = raw.substring(q, end);
+  const query = splitRequestPath(raw);
+  const path = query.path;
   if (path == "*") return new NormalizedPath(path, query, PathError.None);
   if (path.length == 0 || path.charCodeAt(0) != 0x2f) return new NormalizedPath("", query, PathError.NotOrigin);
   // 1. Percent-encoding normalisation (and slash policy).

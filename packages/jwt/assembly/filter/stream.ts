@@ -3,6 +3,7 @@
 import {
   HttpContext, Action, getCurrentTimeMilliseconds, logInfo, logDebug,
 } from "@getwild/core/assembly";
+import { RequestPath, joinPathQuery } from "@getwild/core/assembly/http/request_path";
 import { isHeaderValue } from "@getwild/core/assembly/headers/syntax";
 import { JsonKind } from "@getwild/json/assembly";
 import { JwtError } from "../jose/jwt/errors";
@@ -16,6 +17,9 @@ import { Denial, DenyKind, failureReply, realmOf } from "./failure";
 import { VerifiedToken } from "./token_cache";
 import { JwtAuthnRoot } from "./root";
 import { RequestHeaders } from "./request_headers";
+
+/** The query of a request not read yet. */
+const NO_QUERY = new RequestPath("/", "", false);
 
 /** Denials are never changed after they are made: one shared "missing" saves an object per check. */
 const MISSING = new Denial(DenyKind.Missing);
@@ -54,9 +58,9 @@ export class JwtAuthnStream extends HttpContext {
   waitOn: JwksSource | null = null;
   waitDeadlineMs: i64 = 0;
   private checks: Array<Check | null> = [];
-  /** The normalised path (the one rules match and the upstream receives), with the query. */
+  /** The normalised path (the one rules match and the upstream receives), and the query as sent. */
   private path: string = "/";
-  private query: string = "";
+  private query: RequestPath = NO_QUERY;
   private cookies: Array<string> | null = null;
   /** Key sources this request has waited for: each at most once, so a wait can never loop. */
   private waited: Array<JwksSource> = [];
@@ -99,7 +103,8 @@ export class JwtAuthnStream extends HttpContext {
     }
     this.path = normalized.path;
     this.query = normalized.query;
-    if (raw === null || raw != this.fullPath()) headers.set(":path", this.fullPath());
+    const full = normalized.full;
+    if (raw === null || raw != full) headers.set(":path", full);
     const method = headers.get(":method");
     if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
       root.metrics!.corsBypassed.increment();
@@ -127,10 +132,6 @@ export class JwtAuthnStream extends HttpContext {
       this.headers = headers;
     }
     return headers;
-  }
-
-  private fullPath(): string {
-    return this.path + this.query;
   }
 
   private matchRule(config: FilterConfig, headers: RequestHeaders): Requirement | null {
@@ -271,7 +272,7 @@ export class JwtAuthnStream extends HttpContext {
     const c = new Check();
     this.checks[index] = c;
     const cookies = provider.fromCookies.length > 0 ? this.cookieHeaders() : NO_COOKIES;
-    const found = findToken(provider, this.reqHeaders(), cookies, this.query.length > 0 ? this.query.substring(1) : "");
+    const found = findToken(provider, this.reqHeaders(), cookies, this.query.query);
     if (found === null) return c; // Missing
     c.found = found;
     if (found.conflict) {
@@ -357,8 +358,7 @@ export class JwtAuthnStream extends HttpContext {
     }
     if (cookies !== null) stripCookies(headers, this.cookieHeaders(), cookies);
     if (params !== null) {
-      const rest = queryWithout(this.query.substring(1), params);
-      headers.set(":path", this.path + (rest.length > 0 ? "?" + rest : ""));
+      headers.set(":path", joinPathQuery(this.path, queryWithout(this.query.query, params)));
     }
     for (let i = 0; i < this.checks.length; i++) {
       const c = unchecked(this.checks[i]);
