@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Get Wild filter: a GET is answered 418 with the Get Wild reply; every other method goes on to the upstream.
-import { Action, HttpContext, RootContext, registerRootContext } from "@getwild/core/assembly";
+import { Action, StreamContext, RootContext, registerRootContext } from "@getwild/core/assembly";
 import { GET_WILD } from "@getwild/getwild/assembly";
 export * from "@getwild/core/assembly/exports";
 
-class GetWild extends HttpContext {
+class GetWild extends StreamContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     // The method is the `:method` pseudo-header, looked up by its exact name (not by scanning for
     // names that merely contain "method", which a client could forge as `x-method: GET`).
-    let method = this.requestHeaders.get(":method");
-    if (method !== null && method == "GET") return GET_WILD.send(this);
+    if (this.requestHeaders.get(":method").value == "GET") return GET_WILD.send(this);
     return Action.Continue;
   }
 }
 
 class GetWildRoot extends RootContext {
-  createHttpContext(contextId: u32): HttpContext | null {
-    return new GetWild(contextId, this);
+  createHttpContext(contextId: u32): StreamContext | null {
+    return new GetWild(contextId, this.id);
   }
 }
 

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hello filter: logs every request header at info ("name: value") and adds `hello: world` to
 // every response (the wasme / TinyGo default template, in AssemblyScript).
-import { RootContext, HttpContext, Action, LogLevel, logEnabled, logInfo, registerRootContext } from "@getwild/core/assembly";
+import { RootContext, StreamContext, Action, LogLevel, logEnabled, logInfo, registerRootContext } from "@getwild/core/assembly";
 export * from "@getwild/core/assembly/exports";
 
-class Hello extends HttpContext {
+class Hello extends StreamContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     // Production Envoys log at warning: one host call then skips reading the header map and
     // building lines the proxy would drop.
     if (!logEnabled(LogLevel.Info)) return Action.Continue;
-    let headers = this.requestHeaders.pairs();
+    let headers = this.requestHeaders.pairs().value; // empty if the map cannot be read
     for (let i = 0, n = headers.length; i < n; i++) {
       let header = unchecked(headers[i]);
       logInfo(header.name + ": " + header.value);
@@ -24,8 +24,8 @@ class Hello extends HttpContext {
 }
 
 class HelloRoot extends RootContext {
-  createHttpContext(contextId: u32): HttpContext | null {
-    return new Hello(contextId, this);
+  createHttpContext(contextId: u32): StreamContext | null {
+    return new Hello(contextId, this.id);
   }
 }
 

@@ -2,7 +2,7 @@
 // The http-call filter: answers each request with the body of `GET /uuid` on the `httpbin` cluster,
 // made with proxy_http_call; a timeout, reset or non-2xx reply becomes a 502 with a short JSON error.
 import {
-  RootContext, HttpContext, BaseContext, Action, Status, HeaderPair, HttpCallResponse,
+  RootContext, HttpContext, StreamContext, Action, Status, HeaderPair, HttpCallHandler, HttpCallResponse,
   getPluginConfigurationText, logInfo, logWarn, logError, registerRootContext, statusName,
 } from "@getwild/core/assembly";
 import { CallConfig, parseCallConfig } from "./config";
@@ -18,7 +18,7 @@ class UuidRoot extends RootContext {
   config: CallConfig = new CallConfig();
 
   onConfigure(pluginConfigurationSize: u32): bool {
-    let config = parseCallConfig(getPluginConfigurationText());
+    let config = parseCallConfig(getPluginConfigurationText().value);
     if (config.error.length > 0) {
       logError("http-call: bad configuration: " + config.error);
       return false;
@@ -27,21 +27,21 @@ class UuidRoot extends RootContext {
     return true;
   }
 
-  createHttpContext(contextId: u32): HttpContext | null {
+  createHttpContext(contextId: u32): StreamContext | null {
     return new UuidStream(contextId, this);
   }
 }
 
-class UuidStream extends HttpContext {
+class UuidStream extends HttpContext<UuidRoot> {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
-    let config = (this.root as UuidRoot).config;
+    let config = this.root.config;
     let headers: HeaderPair[] = [
       new HeaderPair(":method", "GET"),
       new HeaderPair(":path", UUID_PATH),
       new HeaderPair(":authority", config.authority),
       new HeaderPair("accept", "application/json"),
     ];
-    let started = this.httpCall(config.cluster, headers, null, null, config.timeoutMs, onUuidReply);
+    let started = this.httpCall(config.cluster, headers, null, null, config.timeoutMs, new UuidCall(this));
     if (started.status != Status.Ok) {
       // BadArgument here means Envoy has no such cluster: a deployment mistake, said loudly.
       return failWith(this, "call_refused", "proxy_http_call to cluster " + config.cluster + " refused: " + statusName(started.status));
@@ -51,36 +51,42 @@ class UuidStream extends HttpContext {
   }
 }
 
-/** Runs on the root context with the request's stream made effective; answers that stream. */
-function onUuidReply(origin: BaseContext, response: HttpCallResponse): void {
-  let stream = origin as UuidStream;
-  if (response.failed) {
-    failWith(stream, "reset", "httpbin call failed: " + statusName(response.failureCode()) + " " + response.failureMessage());
-    return;
+/** One request's call: it holds the stream it answers (the dispatcher made it effective first). */
+class UuidCall extends HttpCallHandler {
+  constructor(private readonly stream: UuidStream) {
+    super();
   }
-  let code = response.statusCode;
-  if (!response.ok) {
-    if (code == 504 && response.bodySize == <u32>ENVOY_TIMEOUT_BODY.length && response.bodyText() == ENVOY_TIMEOUT_BODY) {
-      let timeout = (stream.root as UuidRoot).config.timeoutMs;
-      failWith(stream, "timeout", "httpbin call timed out after " + timeout.toString() + " ms");
-    } else {
-      failWith(stream, "upstream_status_" + code.toString(), "httpbin answered " + code.toString());
+
+  onHttpCallResponse(response: HttpCallResponse): void {
+    let stream = this.stream;
+    if (response.failed) {
+      let failure = response.failure();
+      failWith(stream, "reset", "httpbin call failed: " + statusName(failure.status) + " " + failure.value);
+      return;
     }
-    return;
+    let code = response.statusCode;
+    if (!response.ok) {
+      if (code == 504 && response.bodySize == <u32>ENVOY_TIMEOUT_BODY.length && response.bodyText().value == ENVOY_TIMEOUT_BODY) {
+        failWith(stream, "timeout", "httpbin call timed out after " + stream.root.config.timeoutMs.toString() + " ms");
+      } else {
+        failWith(stream, "upstream_status_" + code.toString(), "httpbin answered " + code.toString());
+      }
+      return;
+    }
+    if (response.bodySize > MAX_REPLY_BYTES) {
+      failWith(stream, "reply_too_large", "httpbin reply of " + response.bodySize.toString() + " bytes exceeds " + MAX_REPLY_BYTES.toString());
+      return;
+    }
+    let headers: HeaderPair[] = [];
+    let contentType = response.header("content-type");
+    if (contentType.ok) headers.push(new HeaderPair("content-type", contentType.value));
+    logInfo("httpbin answered " + code.toString() + " with " + response.bodySize.toString() + " bytes");
+    stream.sendLocalResponse(200, "httpbin_uuid", response.body().value, headers);
   }
-  if (response.bodySize > MAX_REPLY_BYTES) {
-    failWith(stream, "reply_too_large", "httpbin reply of " + response.bodySize.toString() + " bytes exceeds " + MAX_REPLY_BYTES.toString());
-    return;
-  }
-  let headers: HeaderPair[] = [];
-  let contentType = response.header("content-type");
-  if (contentType !== null) headers.push(new HeaderPair("content-type", contentType));
-  logInfo("httpbin answered " + code.toString() + " with " + response.bodySize.toString() + " bytes");
-  stream.sendLocalResponse(200, "httpbin_uuid", response.body(), headers);
 }
 
 /** Logs why at warn and answers 502 `{"error":"httpbin_unavailable","reason":...}`. */
-function failWith(stream: HttpContext, reason: string, why: string): Action {
+function failWith(stream: StreamContext, reason: string, why: string): Action {
   logWarn(why);
   let body = '{"error":"httpbin_unavailable","reason":"' + reason + '"}';
   let headers: HeaderPair[] = [new HeaderPair("content-type", "application/json")];

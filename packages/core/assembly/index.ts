@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Public API of @getwild/core (re-exports only). Callbacks live in ./exports (re-export that file).
 export { Status, Action, BufferType, MapType, StreamType, LogLevel, MetricType, PeerType, GRPC_STATUS_NONE } from "./abi/enums";
-export { lastStatus, statusName } from "./abi/status";
+export { statusName } from "./abi/status";
+export { Result } from "./abi/result";
 export { BaseContext } from "./context/base";
 export { RootContext, RootContextFactory } from "./context/root";
+export { StreamContext } from "./context/stream";
 export { HttpContext } from "./context/http";
 export { registerRootContext } from "./context/registry";
-export { HttpCallCallback, pendingHttpCallCount } from "./context/callouts";
+export { HttpCallHandler, pendingHttpCallCount } from "./context/callouts";
 export { HeaderPair, BytePair } from "./headers/pair";
 export { HeaderMap } from "./headers/header_map";
 export { encodePairs, decodePairs, encodeBytePairs, decodeBytePairs, countPairsUnsafe, decodePairsUnsafe, encodePairsUnsafe } from "./headers/serde";

@@ -63,7 +63,7 @@ export class HeaderPresentMatcher extends Matcher {
   }
 
   matches(request: RequestView): bool {
-    return request.headers.has(this.name);
+    return request.headers.has(this.name).value;
   }
 }
 
@@ -75,9 +75,9 @@ export class HeaderEqualsMatcher extends Matcher {
 
   matches(request: RequestView): bool {
     let first = request.headers.get(this.name);
-    if (first === null) return false;
-    if (first == this.value) return true;
-    return request.headers.getAll(this.name).includes(this.value);
+    if (!first.ok) return false;
+    if (first.value == this.value) return true;
+    return request.headers.getAll(this.name).value.includes(this.value);
   }
 }
 

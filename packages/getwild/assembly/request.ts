@@ -29,8 +29,9 @@ export class RequestView {
 
   /** Reads `:method` and `:path` from `headers` (a stream's request headers). */
   static of(headers: HeaderMap): RequestView {
-    let method = headers.get(":method");
-    let path = headers.get(":path");
-    return new RequestView(method === null ? "" : method, path === null ? "" : path, headers);
+    // Values at once: the next get refills the same Result ("" when absent).
+    let method = headers.get(":method").value;
+    let path = headers.get(":path").value;
+    return new RequestView(method, path, headers);
   }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // An ordered list of rules (matcher -> reply): the first rule that matches answers the request.
-import { Action, HttpContext } from "@getwild/core/assembly";
+import { Action, StreamContext } from "@getwild/core/assembly";
 import { Matcher } from "./match";
 import { LocalReply } from "./reply";
 import { RequestView } from "./request";
@@ -33,7 +33,7 @@ export class Responder {
    * In onRequestHeaders: answers with the first matching rule's reply (returns Action.Pause), or
    * lets the request pass on when no rule matches (Action.Continue).
    */
-  answer(context: HttpContext): Action {
+  answer(context: StreamContext): Action {
     if (this.rules.length == 0) return Action.Continue;
     let index = this.find(RequestView.of(context.requestHeaders));
     if (index == NO_RULE) return Action.Continue;

@@ -6,7 +6,7 @@
 // A bad configuration makes onConfigure return false, so Envoy refuses it (and Istio NACKs it)
 // instead of serving with half of the rules; the log line names every offending field.
 import {
-  Action, HttpContext, RootContext, getPluginConfiguration, logError, logInfo, logWarn,
+  Action, HttpContext, StreamContext, RootContext, getPluginConfiguration, logError, logInfo, logWarn,
 } from "@getwild/core/assembly";
 import { parseResponderConfig } from "./config";
 import { Responder } from "./responder";
@@ -16,7 +16,7 @@ export class ResponderRoot extends RootContext {
   responder: Responder = new Responder();
 
   onConfigure(pluginConfigurationSize: u32): bool {
-    let config = parseResponderConfig(getPluginConfiguration());
+    let config = parseResponderConfig(getPluginConfiguration().value);
     let responder = config.responder;
     if (responder === null) {
       logError("getwild responder: configuration refused: " + config.error);
@@ -29,17 +29,13 @@ export class ResponderRoot extends RootContext {
     return true;
   }
 
-  createHttpContext(contextId: u32): HttpContext | null {
+  createHttpContext(contextId: u32): StreamContext | null {
     return new ResponderStream(contextId, this);
   }
 }
 
-export class ResponderStream extends HttpContext {
-  constructor(id: u32, private readonly plugin: ResponderRoot) {
-    super(id, plugin);
-  }
-
+export class ResponderStream extends HttpContext<ResponderRoot> {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
-    return this.plugin.responder.answer(this);
+    return this.root.responder.answer(this);
   }
 }

@@ -7,7 +7,6 @@
 // shared data, queues, timers, callouts, foreign functions) check `initializing()` first: metrics
 // define themselves later, on first use; the others log a critical hint and return an error value.
 import { Status, LogLevel } from "./enums";
-import { setLastStatus } from "./status";
 import { proxy_log } from "./imports";
 
 let started = false;
@@ -25,11 +24,11 @@ export function markStarted(): void {
 
 /**
  * Refuses a host call made from module top level: logs why at critical (logging is allowed there)
- * and returns the value to hand back (also recorded as `lastStatus()`).
+ * and returns the Status to hand back (InternalFailure).
  */
 export function refuseDuringInitialize(what: string): Status {
   let message = what + " called at module top level (_initialize), where Envoy allows only logging; call it from onVmStart/onConfigure or later";
   let utf8 = String.UTF8.encode(message);
   proxy_log(<u32>LogLevel.Critical, changetype<usize>(utf8), <usize>utf8.byteLength);
-  return setLastStatus(Status.InternalFailure);
+  return Status.InternalFailure;
 }

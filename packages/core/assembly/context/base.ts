@@ -4,9 +4,4 @@
 /** A host context (root/plugin or HTTP stream), identified by the id the host gave it. */
 export class BaseContext {
   constructor(public readonly id: u32) {}
-
-  /** True for root (plugin) contexts; the dispatcher uses it to route callout replies. */
-  get isRoot(): bool {
-    return false;
-  }
 }

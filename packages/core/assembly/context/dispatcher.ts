@@ -3,17 +3,16 @@
 //
 // Unknown context ids (a stream the root declined, a context already deleted, a host bug) are
 // answered with the neutral value (Continue / true / nothing) instead of trapping. Callout replies
-// are routed by (root id, token) to the callback of the context that started the call, after
-// making that context effective; replies for streams that are gone are dropped.
+// are routed by (root id, token) to the handler the calling context registered, after making that
+// context effective; replies for streams that are gone are dropped.
 import { Action, LogLevel, Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
-import { proxy_set_effective_context } from "../abi/imports";
+import { proxy_set_effective_context, proxy_get_property } from "../abi/imports";
+import { clearOut, OUT_PTR, OUT_SIZE, takeOutString, borrowScratch, releaseScratch, writeUtf8 } from "../abi/memory";
 import { log } from "../hostcalls/log";
-import { getPropertyString } from "../hostcalls/properties";
 import { HttpCallResponse } from "../hostcalls/http_call";
-import { BaseContext } from "./base";
 import { RootContext } from "./root";
-import { HttpContext } from "./http";
+import { StreamContext } from "./stream";
 import {
   findRootFactory, addRoot, addStream, findRoot, findStream, removeRoot, removeStream,
 } from "./registry";
@@ -28,12 +27,29 @@ class UnregisteredRoot extends RootContext {
   }
 }
 
+/** Whether the host told the plugin's root_id (see readRootId). */
+let rootIdKnown = false;
+
+/**
+ * Property `plugin_root_id`, read straight as a one-segment path (getPropertyString's path
+ * encoding would be in every module); "" when the host has none (then rootIdKnown is false).
+ */
+function readRootId(): string {
+  const PROPERTY = "plugin_root_id";
+  let path = borrowScratch(<usize>PROPERTY.length);
+  let len = writeUtf8(PROPERTY, path);
+  clearOut();
+  let status = fromHost(proxy_get_property(path, len, OUT_PTR, OUT_SIZE));
+  releaseScratch(path);
+  rootIdKnown = status == Status.Ok;
+  return rootIdKnown ? takeOutString() : "";
+}
+
 export function onContextCreate(contextId: u32, parentContextId: u32): void {
   markStarted();
   if (parentContextId == 0) {
-    let rootId = getPropertyString(["plugin_root_id"]);
-    let name = rootId === null ? "" : rootId;
-    let factory = findRootFactory(name, rootId !== null);
+    let name = readRootId();
+    let factory = findRootFactory(name, rootIdKnown);
     let root = factory === null ? new UnregisteredRoot(contextId) : factory(contextId);
     root.rootId = name;
     addRoot(root);
@@ -72,7 +88,7 @@ export function onForeignFunction(rootContextId: u32, functionId: u32, arguments
 
 /** Applies the local-response rule: a callback that sent one returns Pause, whatever it returned. */
 // @ts-ignore: decorator
-@inline function settle(stream: HttpContext, action: Action): u32 {
+@inline function settle(stream: StreamContext, action: Action): u32 {
   if (stream.localResponseInCallback) {
     stream.localResponseInCallback = false;
     return <u32>Action.Pause;
@@ -125,21 +141,16 @@ export function onResponseTrailers(contextId: u32, numTrailers: u32): u32 {
 export function onHttpCallResponse(rootContextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
   let call = takePendingCall(rootContextId, token);
   if (call === null) return; // unknown token: not ours, or already answered
-  let origin: BaseContext;
   if (call.originId == rootContextId) {
-    let root = findRoot(rootContextId);
-    if (root === null) return;
-    origin = root;
+    if (findRoot(rootContextId) === null) return;
   } else {
     let stream = findStream(call.originId);
     if (stream === null) return; // the stream ended before the reply: drop it
-    // Stream operations in the callback must act on the originating stream, not on the root.
+    // Stream operations in the handler must act on the originating stream, not on the root.
     if (fromHost(proxy_set_effective_context(call.originId)) != Status.Ok) return;
     stream.localResponseInCallback = false;
-    origin = stream;
   }
-  let callback = call.callback;
-  callback(origin, new HttpCallResponse(token, numHeaders, bodySize, numTrailers));
+  call.handler.onHttpCallResponse(new HttpCallResponse(token, numHeaders, bodySize, numTrailers));
 }
 
 export function onLog(contextId: u32): void {

@@ -7,12 +7,12 @@
 // context per plugin sharing it (almost always one), so roots and factories live in small arrays
 // (less code than a Map); streams, one per in-flight request, live in a Map.
 import { RootContext, RootContextFactory } from "./root";
-import { HttpContext } from "./http";
+import { StreamContext } from "./stream";
 
 const factoryIds = new Array<string>();
 const factories = new Array<RootContextFactory>();
 const roots = new Array<RootContext>();
-const streams = new Map<u32, HttpContext>();
+const streams = new Map<u32, StreamContext>();
 
 /**
  * Registers the root context factory for a plugin `rootId` (Envoy `root_id`, Istio `pluginName`).
@@ -45,7 +45,7 @@ export function addRoot(context: RootContext): void {
   roots.push(context);
 }
 
-export function addStream(context: HttpContext): void { streams.set(context.id, context); }
+export function addStream(context: StreamContext): void { streams.set(context.id, context); }
 
 export function findRoot(id: u32): RootContext | null {
   for (let i = 0, n = roots.length; i < n; i++) {
@@ -55,14 +55,16 @@ export function findRoot(id: u32): RootContext | null {
   return null;
 }
 
-export function findStream(id: u32): HttpContext | null {
+export function findStream(id: u32): StreamContext | null {
   return streams.has(id) ? streams.get(id) : null;
 }
 
 export function removeRoot(id: u32): void {
   for (let i = 0, n = roots.length; i < n; i++) {
     if (unchecked(roots[i]).id == id) {
-      roots.splice(i, 1);
+      // Order does not matter: the last root takes this slot (less code than splice).
+      unchecked(roots[i] = roots[n - 1]);
+      roots.pop();
       return;
     }
   }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The root (plugin) context base class: one per plugin per VM, with no-op defaults.
 import { BaseContext } from "./base";
-import { HttpContext } from "./http";
+import { StreamContext } from "./stream";
 import { HeaderPair } from "../headers/pair";
-import { HttpCallResult } from "../hostcalls/http_call";
-import { HttpCallCallback, startHttpCall } from "./callouts";
+import { Result } from "../abi/result";
+import { HttpCallHandler, startHttpCall } from "./callouts";
 
 /**
  * Base class for a plugin's root context. The host creates one per plugin configuration in every
@@ -17,10 +17,6 @@ import { HttpCallCallback, startHttpCall } from "./callouts";
 export class RootContext extends BaseContext {
   /** The plugin's root_id (Envoy `root_id`, Istio `pluginName`); "" if the host has none. */
   rootId: string = "";
-
-  get isRoot(): bool {
-    return true;
-  }
 
   /** VM started. Read the VM configuration with `getVmConfiguration()`. Return false to fail the VM. */
   onVmStart(vmConfigurationSize: u32): bool {
@@ -44,8 +40,11 @@ export class RootContext extends BaseContext {
   /** Host called a foreign function on the plugin; arguments via `getForeignFunctionArguments()`. */
   onForeignFunction(functionId: u32, argumentsSize: u32): void {}
 
-  /** Creates the context for a new HTTP stream; null lets the stream pass without this plugin. */
-  createHttpContext(contextId: u32): HttpContext | null {
+  /**
+   * Creates the context for a new HTTP stream (an HttpContext<YourRoot> made with `this`); null
+   * lets the stream pass without this plugin.
+   */
+  createHttpContext(contextId: u32): StreamContext | null {
     return null;
   }
 
@@ -61,8 +60,8 @@ export class RootContext extends BaseContext {
   onDelete(): void {}
 
   /**
-   * Starts an HTTP callout from the root context (e.g. a periodic JWKS refresh from onTick).
-   * `callback(origin, response)` receives this root as `origin`. See HttpContext.httpCall.
+   * Starts an HTTP callout from the root context (e.g. a periodic JWKS refresh from onTick); its
+   * outcome reaches `handler` (see HttpCallHandler). `value` is the token when `status` is Ok.
    */
   httpCall(
     cluster: string,
@@ -70,9 +69,9 @@ export class RootContext extends BaseContext {
     body: Uint8Array | null,
     trailers: HeaderPair[] | null,
     timeoutMilliseconds: u32,
-    callback: HttpCallCallback,
-  ): HttpCallResult {
-    return startHttpCall(this, this.id, cluster, headers, body, trailers, timeoutMilliseconds, callback);
+    handler: HttpCallHandler,
+  ): Result<u32> {
+    return startHttpCall(this.id, this.id, cluster, headers, body, trailers, timeoutMilliseconds, handler);
   }
 }
 

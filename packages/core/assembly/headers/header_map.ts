@@ -4,10 +4,14 @@
 // Names are case-insensitive: the SDK lower-cases ASCII letters of every name it sends, as Envoy
 // stores names lower-case (and an emulator might not). Pseudo-headers (`:method`, `:path`,
 // `:authority`, `:scheme` in requests, `:status` in responses) are ordinary entries. Single-value
-// calls encode their arguments in reusable scratch memory, so `get`/`set`/`add` allocate only the
-// returned string. Failures are values: null/false/empty plus `lastStatus()`, or a returned Status.
+// calls encode their arguments in reusable scratch memory, and each read method refills its own
+// Result (../abi/result.ts: one per method, shared by all maps), so `get`/`set`/`add` allocate only
+// the returned string.
+// Reads return a Result (NotFound: absent; BadArgument: the map is not available in this callback;
+// ParseFailure: a malformed pairs buffer); writes return a Status.
 import { MapType, Status } from "../abi/enums";
-import { fromHost, setLastStatus } from "../abi/status";
+import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import {
   proxy_get_header_map_value, proxy_add_header_map_value, proxy_replace_header_map_value,
   proxy_remove_header_map_value, proxy_get_header_map_pairs, proxy_set_header_map_pairs,
@@ -23,65 +27,73 @@ import {
   pairsDataStart,
 } from "./serde";
 
+// The Results of the read methods (lazy: only the reads a filter uses are in its module).
+// @ts-ignore: decorator
+@lazy const textRead = new Result<string>(Status.NotFound, "");
+// @ts-ignore: decorator
+@lazy const bytesRead = new Result<Uint8Array>(Status.NotFound, new Uint8Array(0));
+// @ts-ignore: decorator
+@lazy const flagRead = new Result<bool>(Status.NotFound, false);
+// @ts-ignore: decorator
+@lazy const listRead = new Result<string[]>(Status.NotFound, []);
+// @ts-ignore: decorator
+@lazy const pairsRead = new Result<HeaderPair[]>(Status.NotFound, []);
+// @ts-ignore: decorator
+@lazy const sizeRead = new Result<u32>(Status.NotFound, 0);
+
 export class HeaderMap {
   constructor(public readonly mapType: MapType) {}
 
-  /**
-   * First value of `name`, or null if absent (`lastStatus()` NotFound) or if this map is not
-   * available in the current callback (BadArgument).
-   */
-  get(name: string): string | null {
+  /** Asks the host for the first value of `name`; on Ok the value is in the out-params. */
+  private lookup(name: string): Status {
     let key = borrowScratch(maxUtf8Size(name));
     let keyLen = writeUtf8(name, key);
     lowerAsciiInPlace(key, keyLen);
     clearOut();
     let status = fromHost(proxy_get_header_map_value(this.mapType, key, keyLen, OUT_PTR, OUT_SIZE));
     releaseScratch(key);
-    if (status != Status.Ok) return null;
-    return takeOutString();
+    return status;
   }
 
-  /** First value of `name` as exact bytes (values may hold bytes that are not UTF-8), or null. */
-  getBytes(name: string): Uint8Array | null {
-    let key = borrowScratch(maxUtf8Size(name));
-    let keyLen = writeUtf8(name, key);
-    lowerAsciiInPlace(key, keyLen);
-    clearOut();
-    let status = fromHost(proxy_get_header_map_value(this.mapType, key, keyLen, OUT_PTR, OUT_SIZE));
-    releaseScratch(key);
-    if (status != Status.Ok) return null;
-    return takeOutBytes();
+  /** First value of `name` ("" unless Ok; NotFound: absent). */
+  get(name: string): Result<string> {
+    let status = this.lookup(name);
+    let read = textRead;
+    return read.fill(status, status == Status.Ok ? takeOutString() : "");
   }
 
-  /** True if `name` is present. */
-  has(name: string): bool {
-    let key = borrowScratch(maxUtf8Size(name));
-    let keyLen = writeUtf8(name, key);
-    lowerAsciiInPlace(key, keyLen);
-    clearOut();
-    let status = fromHost(proxy_get_header_map_value(this.mapType, key, keyLen, OUT_PTR, OUT_SIZE));
-    releaseScratch(key);
-    if (status != Status.Ok) return false;
-    freeOutBlock();
-    return true;
+  /** First value of `name` as exact bytes (values may hold bytes that are not UTF-8). */
+  getBytes(name: string): Result<Uint8Array> {
+    let status = this.lookup(name);
+    let read = bytesRead;
+    return read.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
   }
 
-  /** Every value of `name`, in order (empty if none, or if the map is unavailable/malformed). */
-  getAll(name: string): string[] {
+  /** Whether `name` is present: `value` true when Ok, false when NotFound (or the map is unavailable). */
+  has(name: string): Result<bool> {
+    let status = this.lookup(name);
+    if (status == Status.Ok) freeOutBlock();
+    let read = flagRead;
+    return read.fill(status, status == Status.Ok);
+  }
+
+  /** Every value of `name`, in order (Ok with an empty list when absent). */
+  getAll(name: string): Result<string[]> {
+    let read = listRead;
     let values = new Array<string>();
     clearOut();
-    if (fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return values;
+    let status = fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE));
+    if (status != Status.Ok) return read.fill(status, values);
     let ptr = outPtr();
     let size = outSize();
     if (size == 0 || !isHostBlock(ptr, size)) {
       freeOutBlock();
-      return values;
+      return read.fill(status, values);
     }
     let count = countPairsUnsafe(ptr, size);
     if (count < 0) {
       heap.free(ptr);
-      setLastStatus(Status.ParseFailure);
-      return values;
+      return read.fill(Status.ParseFailure, values);
     }
     let key = borrowScratch(maxUtf8Size(name));
     let keyLen = writeUtf8(name, key);
@@ -97,7 +109,7 @@ export class HeaderMap {
     }
     releaseScratch(key);
     heap.free(ptr);
-    return values;
+    return read.fill(status, values);
   }
 
   /** Sets `name` to `value`, replacing every existing value (adds it if absent). */
@@ -112,7 +124,9 @@ export class HeaderMap {
 
   /** Sets `name` only if it is already present; returns NotFound (and changes nothing) otherwise. */
   replace(name: string, value: string): Status {
-    if (!this.has(name)) return setLastStatus(Status.NotFound);
+    let present = this.lookup(name);
+    if (present != Status.Ok) return present;
+    freeOutBlock();
     return this.write(name, value, true);
   }
 
@@ -126,23 +140,22 @@ export class HeaderMap {
     return status;
   }
 
-  /** All entries in order (empty if unavailable; `lastStatus()` ParseFailure if malformed). */
-  pairs(): HeaderPair[] {
+  /** All entries in order (empty unless Ok; ParseFailure: the host's buffer was malformed). */
+  pairs(): Result<HeaderPair[]> {
+    let read = pairsRead;
     clearOut();
-    if (fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE)) != Status.Ok) return [];
+    let status = fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE));
+    if (status != Status.Ok) return read.fill(status, []);
     let ptr = outPtr();
     let size = outSize();
     if (size == 0 || !isHostBlock(ptr, size)) {
       freeOutBlock();
-      return [];
+      return read.fill(status, []);
     }
     let pairs = decodePairsUnsafe(ptr, size);
     heap.free(ptr);
-    if (pairs === null) {
-      setLastStatus(Status.ParseFailure);
-      return [];
-    }
-    return pairs;
+    if (pairs === null) return read.fill(Status.ParseFailure, []);
+    return read.fill(status, pairs);
   }
 
   /** Replaces the whole map with `pairs` (names lower-cased). */
@@ -155,14 +168,12 @@ export class HeaderMap {
     return status;
   }
 
-  /**
-   * The host's size figure for this map: Envoy reports the serialized byte size, not a count
-   * (0 with `lastStatus()` set on failure).
-   */
-  byteSize(): u32 {
+  /** The host's size figure for this map: Envoy reports the serialized byte size, not a count. */
+  byteSize(): Result<u32> {
+    let read = sizeRead;
     clearOut();
-    if (fromHost(proxy_get_header_map_size(this.mapType, OUT_WORD)) != Status.Ok) return 0;
-    return outWord();
+    let status = fromHost(proxy_get_header_map_size(this.mapType, OUT_WORD));
+    return read.fill(status, status == Status.Ok ? outWord() : 0);
   }
 
   private write(name: string, value: string, replaceExisting: bool): Status {

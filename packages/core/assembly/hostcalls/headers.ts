@@ -6,7 +6,7 @@
 // headers once onRequestHeaders continues, so onResponseHeaders cannot read them (BadArgument).
 // Copy what later callbacks need into fields of your HttpContext. onLog sees request and response
 // headers again. Request trailers can be added from the last onRequestBody of a request without
-// trailers. Unavailable maps read as null/empty with `lastStatus()` BadArgument. The maps act on the
+// trailers. Reads of an unavailable map are BadArgument (empty `value`). The maps act on the
 // effective context, so inside a callout callback they refer to the originating stream.
 import { MapType } from "../abi/enums";
 import { HeaderMap } from "../headers/header_map";

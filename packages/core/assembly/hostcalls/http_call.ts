@@ -3,12 +3,13 @@
 //
 // `dispatchHttpCall` is valid in any callback after the VM started (not in _initialize). The host
 // runs the call on the ROOT context; its reply arrives as proxy_on_http_call_response on the root,
-// which the dispatcher routes to the callback registered for the token (see context/callouts.ts).
-// `HttpCallResponse` reads the reply; it is valid only during that callback (the host drops the
+// which the dispatcher routes to the handler registered for the token (see context/callouts.ts).
+// `HttpCallResponse` reads the reply; it is valid only while that handler runs (the host drops the
 // reply buffers afterwards). Failure (reset, response too large) arrives with zero headers and
 // proxy_get_status = BrokenConnection "reset"; a timeout arrives as an Envoy 504 reply.
 import { Status, BufferType } from "../abi/enums";
-import { fromHost, mapStatus } from "../abi/status";
+import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_http_call, proxy_get_status } from "../abi/imports";
 import {
@@ -18,17 +19,12 @@ import {
 import { HeaderPair } from "../headers/pair";
 import { encodedPairsSize, encodePairsUnsafe } from "../headers/serde";
 import { httpCallResponseHeaders, httpCallResponseTrailers } from "./headers";
-import { getBufferBytes } from "./buffers";
+import { getBufferBytes, getBufferText } from "./buffers";
 
-/** Result of starting a callout: `token` is meaningful only when `status` is Ok. */
-export class HttpCallResult {
-  constructor(public readonly status: Status, public readonly token: u32) {}
-
-  /** True if the host accepted the call (its callback will run exactly once, unless the stream ends). */
-  get started(): bool {
-    return this.status == Status.Ok;
-  }
-}
+// @ts-ignore: decorator
+@lazy const tokenResult = new Result<u32>(Status.NotFound, 0);
+// @ts-ignore: decorator
+@lazy const statusResult = new Result<string>(Status.NotFound, "");
 
 /**
  * Starts a callout (raw: no callback bookkeeping; filters use HttpContext/RootContext.httpCall).
@@ -40,8 +36,8 @@ export function dispatchHttpCall(
   body: Uint8Array | null,
   trailers: HeaderPair[] | null,
   timeoutMilliseconds: u32,
-): HttpCallResult {
-  if (initializing()) return new HttpCallResult(refuseDuringInitialize("proxy_http_call"), 0);
+): Result<u32> {
+  if (initializing()) return tokenResult.fill(refuseDuringInitialize("proxy_http_call"), 0);
   let clusterMax = maxUtf8Size(cluster);
   let headersMax = encodedPairsSize(headers);
   let trailersMax: usize = trailers === null ? 0 : encodedPairsSize(trailers);
@@ -58,10 +54,14 @@ export function dispatchHttpCall(
     buffer, clusterLen, headersPtr, headersLen, bodyPtr, bodyLen,
     trailersLen == 0 ? 0 : trailersPtr, trailersLen, timeoutMilliseconds, OUT_WORD));
   releaseScratch(buffer);
-  return new HttpCallResult(status, status == Status.Ok ? outWord() : 0);
+  return tokenResult.fill(status, status == Status.Ok ? outWord() : 0);
 }
 
-/** The reply to a callout, as seen inside its callback. */
+/**
+ * The reply to a callout, as its handler sees it (see context/callouts.ts). Valid only while the
+ * handler runs: the host drops the reply's headers, body and trailers afterwards. Its reads return
+ * the Results of the underlying readers (the callout header map, the buffer reads).
+ */
 export class HttpCallResponse {
   constructor(
     public readonly token: u32,
@@ -70,7 +70,7 @@ export class HttpCallResponse {
     public readonly numTrailers: u32,
   ) {}
 
-  /** True when no reply arrived (connection reset, reply over the buffer limit). */
+  /** True when no reply arrived (connection reset, reply over the buffer limit): see `failure()`. */
   get failed(): bool {
     return this.numHeaders == 0;
   }
@@ -78,8 +78,7 @@ export class HttpCallResponse {
   /** The `:status` of the reply as a number; 0 if failed or not a number. */
   get statusCode(): u32 {
     if (this.failed) return 0;
-    let text = httpCallResponseHeaders.get(":status");
-    if (text === null) return 0;
+    let text = httpCallResponseHeaders.get(":status").value;
     let value: u32 = 0;
     let n = text.length;
     if (n == 0 || n > 3) return 0;
@@ -97,56 +96,44 @@ export class HttpCallResponse {
     return code >= 200 && code < 300;
   }
 
-  /** First value of a reply header (lower-case names), or null. */
-  header(name: string): string | null {
-    return this.failed ? null : httpCallResponseHeaders.get(name);
+  /** First value of a reply header (lower-case names). */
+  header(name: string): Result<string> {
+    return httpCallResponseHeaders.get(name);
   }
 
   /** All reply headers, including `:status`. */
-  headers(): HeaderPair[] {
-    return this.failed ? [] : httpCallResponseHeaders.pairs();
+  headers(): Result<HeaderPair[]> {
+    return httpCallResponseHeaders.pairs();
   }
 
   /** All reply trailers. */
-  trailers(): HeaderPair[] {
-    return this.numTrailers == 0 ? [] : httpCallResponseTrailers.pairs();
+  trailers(): Result<HeaderPair[]> {
+    return httpCallResponseTrailers.pairs();
   }
 
-  /** The reply body (empty if none or unavailable). */
-  body(): Uint8Array {
-    if (this.bodySize == 0) return new Uint8Array(0);
-    let bytes = getBufferBytes(BufferType.HttpCallResponseBody, 0, this.bodySize);
-    return bytes === null ? new Uint8Array(0) : bytes;
+  /** The reply body. */
+  body(): Result<Uint8Array> {
+    return getBufferBytes(BufferType.HttpCallResponseBody, 0, this.bodySize);
   }
 
   /** The reply body decoded as UTF-8. */
-  bodyText(): string {
-    let bytes = this.body();
-    return String.UTF8.decodeUnsafe(bytes.dataStart, <usize>bytes.byteLength, false);
+  bodyText(): Result<string> {
+    return getBufferText(BufferType.HttpCallResponseBody, 0, this.bodySize);
   }
 
-  /** Why a failed call failed: the host's code (Envoy: BrokenConnection) via proxy_get_status. */
-  failureCode(): Status {
-    let status = getStatus();
-    return status.code;
-  }
-
-  /** The host's failure message (Envoy: "reset"); "" if none. */
-  failureMessage(): string {
-    return getStatus().message;
+  /** Why a failed call failed: `status` is the host's code (Envoy: BrokenConnection), `value` its message ("reset"). */
+  failure(): Result<string> {
+    return getStatus();
   }
 }
 
-/** Result of proxy_get_status: the code and message the host recorded for the last callout. */
-export class HostStatus {
-  constructor(public readonly code: Status, public readonly message: string) {}
-}
-
-/** Reads proxy_get_status (valid in callout callbacks). On failure: code Unknown, message "". */
-export function getStatus(): HostStatus {
+/**
+ * proxy_get_status (valid in callout handlers): `status` is the code the host recorded for the
+ * callout, `value` its message. If the host cannot tell: status Unknown, value "".
+ */
+export function getStatus(): Result<string> {
   clearOut();
-  let status = fromHost(proxy_get_status(OUT_WORD, OUT_PTR, OUT_SIZE));
-  if (status != Status.Ok) return new HostStatus(Status.Unknown, "");
-  let code = mapStatus(outWord());
-  return new HostStatus(code, takeOutString());
+  if (fromHost(proxy_get_status(OUT_WORD, OUT_PTR, OUT_SIZE)) != Status.Ok) return statusResult.fill(Status.Unknown, "");
+  let code = fromHost(outWord());
+  return statusResult.fill(code, takeOutString());
 }

@@ -6,6 +6,7 @@
 // a filter skip building expensive messages. Messages are UTF-8; the SDK encodes them in scratch.
 import { LogLevel, Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { proxy_log, proxy_get_log_level } from "../abi/imports";
 import { borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, clearOut, OUT_WORD, outWord } from "../abi/memory";
 
@@ -25,15 +26,18 @@ export function logWarn(message: string): Status { return log(LogLevel.Warn, mes
 export function logError(message: string): Status { return log(LogLevel.Error, message); }
 export function logCritical(message: string): Status { return log(LogLevel.Critical, message); }
 
-/** The host's log level; Trace (log everything) if the host cannot tell (see `lastStatus()`). */
-export function getLogLevel(): LogLevel {
+// @ts-ignore: decorator
+@lazy const levelResult = new Result<LogLevel>(Status.NotFound, LogLevel.Trace);
+
+/** The host's log level (Trace, i.e. "log everything", unless Ok). */
+export function getLogLevel(): Result<LogLevel> {
   clearOut();
-  if (fromHost(proxy_get_log_level(OUT_WORD)) != Status.Ok) return LogLevel.Trace;
-  let level = outWord();
-  return level > <u32>LogLevel.Critical ? LogLevel.Critical : <LogLevel>level;
+  let status = fromHost(proxy_get_log_level(OUT_WORD));
+  let level = status == Status.Ok ? outWord() : <u32>LogLevel.Trace;
+  return levelResult.fill(status, level > <u32>LogLevel.Critical ? LogLevel.Critical : <LogLevel>level);
 }
 
-/** True if a message at `level` would be emitted (asks the host each time). */
+/** True if a message at `level` would be emitted (asks the host each time; true if it cannot tell). */
 export function logEnabled(level: LogLevel): bool {
-  return <u32>level >= <u32>getLogLevel();
+  return <u32>level >= <u32>getLogLevel().value;
 }

@@ -8,7 +8,8 @@
 // `record`, a histogram records samples and cannot be read (`get` is BadArgument). A metric whose
 // definition failed (`defined == false`) answers every call with BadArgument without calling the host.
 import { MetricType, Status } from "../abi/enums";
-import { fromHost, setLastStatus } from "../abi/status";
+import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_define_metric, proxy_increment_metric, proxy_record_metric, proxy_get_metric } from "../abi/imports";
 import { clearOut, OUT_WORD, outWord, outWord64, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8 } from "../abi/memory";
@@ -22,6 +23,12 @@ function define(metricType: MetricType, name: string): Status {
   releaseScratch(buffer);
   return status;
 }
+
+// Metric reads share one Result (../abi/result.ts); a Gauge's value is read from it as i64.
+// @ts-ignore: decorator
+@lazy const valueResult = new Result<u64>(Status.NotFound, 0);
+// @ts-ignore: decorator
+@lazy const gaugeResult = new Result<i64>(Status.NotFound, 0);
 
 /**
  * Common part of the three metric kinds: the host id, defined on construction, or on first use
@@ -68,23 +75,25 @@ export class Metric {
   }
 
   protected incrementBy(delta: i64): Status {
-    if (!this.resolve()) return setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
+    if (!this.resolve()) return this.unusable();
     return fromHost(proxy_increment_metric(this.metricId, delta));
   }
 
   protected recordValue(value: i64): Status {
-    if (!this.resolve()) return setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
+    if (!this.resolve()) return this.unusable();
     return fromHost(proxy_record_metric(this.metricId, value));
   }
 
-  protected readValue(): u64 {
-    if (!this.resolve()) {
-      setLastStatus(this.resolved ? Status.BadArgument : Status.InternalFailure);
-      return 0;
-    }
+  /** Why a call did not reach the host: the definition failed, or it is still module top level. */
+  private unusable(): Status {
+    return this.resolved ? Status.BadArgument : Status.InternalFailure;
+  }
+
+  protected readValue(): Result<u64> {
+    if (!this.resolve()) return valueResult.fill(this.unusable(), 0);
     clearOut();
-    if (fromHost(proxy_get_metric(this.metricId, OUT_WORD)) != Status.Ok) return 0;
-    return outWord64();
+    let status = fromHost(proxy_get_metric(this.metricId, OUT_WORD));
+    return valueResult.fill(status, status == Status.Ok ? outWord64() : 0);
   }
 }
 
@@ -93,8 +102,8 @@ export class Counter extends Metric {
   constructor(name: string) { super(MetricType.Counter, name); }
   /** Adds `delta` (> 0; Envoy: BadArgument otherwise). */
   increment(delta: u64 = 1): Status { return this.incrementBy(<i64>delta); }
-  /** Current value (0 with `lastStatus()` on failure). */
-  get(): u64 { return this.readValue(); }
+  /** Current value. */
+  get(): Result<u64> { return this.readValue(); }
 }
 
 /** A value that goes up and down. */
@@ -104,8 +113,11 @@ export class Gauge extends Metric {
   add(delta: i64): Status { return this.incrementBy(delta); }
   /** Sets the value. */
   set(value: i64): Status { return this.recordValue(value); }
-  /** Current value (0 with `lastStatus()` on failure). */
-  get(): i64 { return <i64>this.readValue(); }
+  /** Current value. */
+  get(): Result<i64> {
+    let read = this.readValue();
+    return gaugeResult.fill(read.status, <i64>read.value);
+  }
 }
 
 /** A distribution of samples (not readable back). */

@@ -5,10 +5,11 @@
 // by every current Envoy). Values use Envoy's encodings: strings raw, integers 8 bytes little-endian,
 // booleans 1 byte, timestamps/durations int64 nanoseconds, maps as pairs. Valid in any callback after
 // _initialize; which names exist depends on the callback (request.* needs a stream). Unknown paths are
-// NotFound (getters return null / the fallback; `lastStatus()` tells why). Host-specific: Envoy's
-// names are not part of the ABI.
+// NotFound; a value of the wrong size for its getter is ParseFailure. Host-specific: Envoy's names
+// are not part of the ABI. Each getter owns one Result (../abi/result.ts).
 import { Status } from "../abi/enums";
-import { fromHost, setLastStatus } from "../abi/status";
+import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_property, proxy_set_property } from "../abi/imports";
 import {
@@ -42,41 +43,43 @@ function fetch(path: string[]): Status {
   return status;
 }
 
-/** Raw property bytes, or null. */
-export function getProperty(path: string[]): Uint8Array | null {
-  if (fetch(path) != Status.Ok) return null;
-  return takeOutBytes();
+// @ts-ignore: decorator
+@lazy const bytesResult = new Result<Uint8Array>(Status.NotFound, new Uint8Array(0));
+// @ts-ignore: decorator
+@lazy const textResult = new Result<string>(Status.NotFound, "");
+// @ts-ignore: decorator
+@lazy const intResult = new Result<i64>(Status.NotFound, 0);
+// @ts-ignore: decorator
+@lazy const boolResult = new Result<bool>(Status.NotFound, false);
+
+/** Raw property bytes. */
+export function getProperty(path: string[]): Result<Uint8Array> {
+  let status = fetch(path);
+  return bytesResult.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
 }
 
-/** A string property (UTF-8), or null. */
-export function getPropertyString(path: string[]): string | null {
-  if (fetch(path) != Status.Ok) return null;
-  return takeOutString();
+/** A string property (UTF-8). */
+export function getPropertyString(path: string[]): Result<string> {
+  let status = fetch(path);
+  return textResult.fill(status, status == Status.Ok ? takeOutString() : "");
 }
 
-/**
- * An int64 property (8 bytes LE; also timestamps/durations in ns), or `fallback` if absent or not
- * 8 bytes (then `lastStatus()` is ParseFailure).
- */
-export function getPropertyInt64(path: string[], fallback: i64 = 0): i64 {
-  let bytes = getProperty(path);
-  if (bytes === null) return fallback;
-  if (bytes.byteLength != 8) {
-    setLastStatus(Status.ParseFailure);
-    return fallback;
-  }
-  return load<i64>(bytes.dataStart);
+/** An int64 property (8 bytes LE; also timestamps/durations in ns); ParseFailure if not 8 bytes. */
+export function getPropertyInt64(path: string[]): Result<i64> {
+  let status = fetch(path);
+  if (status != Status.Ok) return intResult.fill(status, 0);
+  let bytes = takeOutBytes();
+  if (bytes.byteLength != 8) return intResult.fill(Status.ParseFailure, 0);
+  return intResult.fill(status, load<i64>(bytes.dataStart));
 }
 
-/** A bool property (1 byte), or `fallback` if absent or malformed (`lastStatus()` ParseFailure). */
-export function getPropertyBool(path: string[], fallback: bool = false): bool {
-  let bytes = getProperty(path);
-  if (bytes === null) return fallback;
-  if (bytes.byteLength != 1) {
-    setLastStatus(Status.ParseFailure);
-    return fallback;
-  }
-  return load<u8>(bytes.dataStart) != 0;
+/** A bool property (1 byte); ParseFailure if not 1 byte. */
+export function getPropertyBool(path: string[]): Result<bool> {
+  let status = fetch(path);
+  if (status != Status.Ok) return boolResult.fill(status, false);
+  let bytes = takeOutBytes();
+  if (bytes.byteLength != 1) return boolResult.fill(Status.ParseFailure, false);
+  return boolResult.fill(status, load<u8>(bytes.dataStart) != 0);
 }
 
 /** Sets a property (Envoy stores it as filter state `wasm.<path>`). */

@@ -8,32 +8,41 @@
 // is no delete in ABI v0.2.1.
 import { Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_shared_data, proxy_set_shared_data } from "../abi/imports";
 import {
   clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
 } from "../abi/memory";
 
-/** A read: `value` and `cas` are meaningful only when `status` is Ok (NotFound: no such key). */
-export class SharedDataValue {
-  constructor(public readonly status: Status, public readonly value: Uint8Array | null, public readonly cas: u32) {}
-
-  get found(): bool {
-    return this.status == Status.Ok;
-  }
+/** A read: the generic Result plus the value's CAS (`value` empty and `cas` 0 unless Ok). */
+export class SharedDataResult extends Result<Uint8Array> {
+  cas: u32 = 0;
 }
 
-/** Reads `key`. */
-export function getSharedData(key: string): SharedDataValue {
-  if (initializing()) return new SharedDataValue(refuseDuringInitialize("proxy_get_shared_data"), null, 0);
-  let buffer = borrowScratch(maxUtf8Size(key));
-  let len = writeUtf8(key, buffer);
-  clearOut();
-  let status = fromHost(proxy_get_shared_data(buffer, len, OUT_PTR, OUT_SIZE, OUT_WORD));
-  releaseScratch(buffer);
-  if (status != Status.Ok) return new SharedDataValue(status, null, 0);
-  let cas = outWord();
-  return new SharedDataValue(status, takeOutBytes(), cas);
+// @ts-ignore: decorator
+@lazy const readResult = new SharedDataResult(Status.NotFound, new Uint8Array(0));
+
+/** Reads `key` (NotFound: no such key). Reads share one result (../abi/result.ts). */
+export function getSharedData(key: string): SharedDataResult {
+  let status: Status;
+  let cas: u32 = 0;
+  let value: Uint8Array;
+  if (initializing()) {
+    status = refuseDuringInitialize("proxy_get_shared_data");
+    value = new Uint8Array(0);
+  } else {
+    let buffer = borrowScratch(maxUtf8Size(key));
+    let len = writeUtf8(key, buffer);
+    clearOut();
+    status = fromHost(proxy_get_shared_data(buffer, len, OUT_PTR, OUT_SIZE, OUT_WORD));
+    releaseScratch(buffer);
+    if (status == Status.Ok) cas = outWord();
+    value = status == Status.Ok ? takeOutBytes() : new Uint8Array(0);
+  }
+  readResult.fill(status, value);
+  readResult.cas = cas;
+  return readResult;
 }
 
 /**

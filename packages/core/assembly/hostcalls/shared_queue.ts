@@ -7,6 +7,7 @@
 // queue of any vm_id (NotFound if nobody registered it). `dequeue` on an empty queue is Empty.
 import { Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
+import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import {
   proxy_register_shared_queue, proxy_resolve_shared_queue, proxy_enqueue_shared_queue, proxy_dequeue_shared_queue,
@@ -15,30 +16,26 @@ import {
   clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
 } from "../abi/memory";
 
-/** A queue id, meaningful only when `status` is Ok. */
-export class QueueId {
-  constructor(public readonly status: Status, public readonly id: u32) {}
-}
-
-/** A dequeued item; `value` is null unless `status` is Ok (Empty: nothing queued). */
-export class QueueItem {
-  constructor(public readonly status: Status, public readonly value: Uint8Array | null) {}
-}
+// Queue ids (register, resolve) share one Result, dequeued items another (../abi/result.ts).
+// @ts-ignore: decorator
+@lazy const idResult = new Result<u32>(Status.NotFound, 0);
+// @ts-ignore: decorator
+@lazy const itemResult = new Result<Uint8Array>(Status.NotFound, new Uint8Array(0));
 
 /** Registers (creates or reopens) queue `name` of this VM's vm_id; this root gets onQueueReady. */
-export function registerSharedQueue(name: string): QueueId {
-  if (initializing()) return new QueueId(refuseDuringInitialize("proxy_register_shared_queue"), 0);
+export function registerSharedQueue(name: string): Result<u32> {
+  if (initializing()) return idResult.fill(refuseDuringInitialize("proxy_register_shared_queue"), 0);
   let buffer = borrowScratch(maxUtf8Size(name));
   let len = writeUtf8(name, buffer);
   clearOut();
   let status = fromHost(proxy_register_shared_queue(buffer, len, OUT_WORD));
   releaseScratch(buffer);
-  return new QueueId(status, status == Status.Ok ? outWord() : 0);
+  return idResult.fill(status, status == Status.Ok ? outWord() : 0);
 }
 
 /** Finds queue `name` registered by VMs with `vmId`. */
-export function resolveSharedQueue(vmId: string, name: string): QueueId {
-  if (initializing()) return new QueueId(refuseDuringInitialize("proxy_resolve_shared_queue"), 0);
+export function resolveSharedQueue(vmId: string, name: string): Result<u32> {
+  if (initializing()) return idResult.fill(refuseDuringInitialize("proxy_resolve_shared_queue"), 0);
   let buffer = borrowScratch(maxUtf8Size(vmId) + maxUtf8Size(name));
   let vmIdLen = writeUtf8(vmId, buffer);
   let namePtr = buffer + vmIdLen;
@@ -46,7 +43,7 @@ export function resolveSharedQueue(vmId: string, name: string): QueueId {
   clearOut();
   let status = fromHost(proxy_resolve_shared_queue(buffer, vmIdLen, namePtr, nameLen, OUT_WORD));
   releaseScratch(buffer);
-  return new QueueId(status, status == Status.Ok ? outWord() : 0);
+  return idResult.fill(status, status == Status.Ok ? outWord() : 0);
 }
 
 /** Appends `value` to the queue (NotFound: no such queue). */
@@ -55,9 +52,8 @@ export function enqueueSharedQueue(queueId: u32, value: Uint8Array): Status {
 }
 
 /** Takes the oldest item (Empty: nothing queued; NotFound: no such queue). */
-export function dequeueSharedQueue(queueId: u32): QueueItem {
+export function dequeueSharedQueue(queueId: u32): Result<Uint8Array> {
   clearOut();
   let status = fromHost(proxy_dequeue_shared_queue(queueId, OUT_PTR, OUT_SIZE));
-  if (status != Status.Ok) return new QueueItem(status, null);
-  return new QueueItem(status, takeOutBytes());
+  return itemResult.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
 }

@@ -71,15 +71,18 @@ const rootTsconfig = json({
 function filterSource(p: ProjectSpec): string {
   return `// The filter: requests under /admin are refused with 403 before they reach the upstream, and every
 // response carries \`x-filter: ${p.rootId}\`. Build: npm run build. Test: npm test.
-import { RootContext, HttpContext, Action, registerRootContext } from "@getwild/core/assembly";
+import { RootContext, StreamContext, Action, registerRootContext } from "@getwild/core/assembly";
 // Envoy calls these exports: the ABI version marker, the allocator and every proxy_on_* callback.
 export * from "@getwild/core/assembly/exports";
 
-class Filter extends HttpContext {
+// A stream that needs nothing from its root extends StreamContext; one that reads its root's
+// configuration extends HttpContext<YourRoot> and reads \`this.root\` typed.
+class Filter extends StreamContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
-    let path = this.requestHeaders.get(":path");
+    // Reads return a Result: \`value\` ("" when absent) and \`status\` (NotFound when absent).
+    let path = this.requestHeaders.get(":path").value;
     // sendLocalResponse answers now and returns Action.Pause: the upstream is never contacted.
-    if (path !== null && path.startsWith("/admin")) return this.sendLocalResponse(403, "admin_forbidden");
+    if (path.startsWith("/admin")) return this.sendLocalResponse(403, "admin_forbidden");
     return Action.Continue;
   }
 
@@ -90,8 +93,8 @@ class Filter extends HttpContext {
 }
 
 class FilterRoot extends RootContext {
-  createHttpContext(contextId: u32): HttpContext | null {
-    return new Filter(contextId, this);
+  createHttpContext(contextId: u32): StreamContext | null {
+    return new Filter(contextId, this.id);
   }
 }
 
