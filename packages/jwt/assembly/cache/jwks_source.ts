@@ -8,7 +8,7 @@
 // parses the body once per change (CAS differs) and keeps the parsed keys; the raw JSON is not
 // kept in the VM. Keys past their lifetime are still used until a fetch succeeds (last good keys).
 import {
-  RootContext, BaseContext, HeaderPair, HttpCallResponse, Status,
+  RootContext, HeaderPair, HttpCallHandler, HttpCallResponse, Status,
   getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
@@ -49,7 +49,13 @@ export const enum KeysState {
   Unavailable = 2,
 }
 
-const inFlight = new Map<u32, JwksSource>();
+/** One fetch of a source: the callout's handler, which hands the reply to the source that asked. */
+class JwksFetch extends HttpCallHandler {
+  constructor(private readonly source: JwksSource) { super(); }
+  onHttpCallResponse(response: HttpCallResponse): void {
+    this.source.received(response);
+  }
+}
 
 export class JwksSource {
   keys: KeySet | null = null;
@@ -98,7 +104,7 @@ export class JwksSource {
     if (this.remote === null) return false;
     const got = getSharedData(this.sharedKey);
     const bytes = got.value;
-    if (!got.found || bytes === null || got.cas == this.seenCas) return false;
+    if (!got.ok || got.cas == this.seenCas) return false;
     this.seenCas = got.cas;
     // "<expiresAtMs>\n<fetchedAtMs>\n<body>"
     let first = -1, second = -1;
@@ -149,12 +155,12 @@ export class JwksSource {
     if (lease.running(nowMs)) return true;
     const forcedKey = this.sharedKey + ".forced";
     const last = getSharedData(forcedKey);
-    const lastBytes = last.value;
+    const lastCas = last.ok ? last.cas : 0; // taken now: the next shared-data read refills `last`
     let lastMs: i64 = -1;
-    if (last.found && lastBytes !== null) lastMs = I64.parseInt(String.UTF8.decode(lastBytes.buffer));
+    if (last.ok) lastMs = I64.parseInt(String.UTF8.decode(last.value.buffer));
     if (lastMs >= 0 && nowMs - lastMs < this.remote!.unknownKidMinIntervalMs) return false;
     const mark = Uint8Array.wrap(String.UTF8.encode(nowMs.toString()));
-    if (setSharedData(forcedKey, mark, last.found ? last.cas : 0) != Status.Ok) return false;
+    if (setSharedData(forcedKey, mark, lastCas) != Status.Ok) return false;
     if (!this.startFetch(root, nowMs, lease)) return false;
     this.forcedRefetches++;
     logInfo("jwt: unknown kid, refetching JWKS from " + this.label);
@@ -191,13 +197,12 @@ export class JwksSource {
       new HeaderPair(":scheme", "https"),
       new HeaderPair("accept", "application/json"),
     ];
-    const started = root.httpCall(remote.cluster, headers, null, null, remote.timeoutMs, onJwksReply);
+    const started = root.httpCall(remote.cluster, headers, null, null, remote.timeoutMs, new JwksFetch(this));
     if (started.status != Status.Ok) {
       this.failed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
       return false;
     }
     this.fetching = true;
-    inFlight.set(started.token, this);
     return true;
   }
 
@@ -214,24 +219,25 @@ export class JwksSource {
       "; next try in " + backoff.toString() + " ms");
   }
 
-  /** Handles this VM's fetch reply. */
+  /** Handles this VM's fetch reply: success, failure or timeout (through its JwksFetch). */
   received(response: HttpCallResponse): void {
     this.fetching = false;
     const remote = this.remote!;
-    const nowMs = <i64>getCurrentTimeMilliseconds();
+    const nowMs = <i64>getCurrentTimeMilliseconds().value;
     const lease = readLease(this.sharedKey + ".lease");
     let why = "";
-    if (response.failed) why = "no reply (" + response.failureMessage() + ")";
+    if (response.failed) why = "no reply (" + response.failure().value + ")";
     else if (!response.ok) why = "status " + response.statusCode.toString();
     else if (response.bodySize > <u32>remote.jwks.maxBytes) why = "body of " + response.bodySize.toString() + " bytes is over the cap";
     if (why.length == 0) {
-      const body = response.body();
+      const body = response.body().value;
       const parsed = parseJwks(body, remote.jwks);
       const set = parsed.keySet;
       if (!parsed.ok || set === null) {
         why = jwksErrorMessage(parsed.error);
       } else {
-        const expires = nowMs + jwksLifetimeMs(response.header("cache-control"), remote.minLifetimeSeconds, remote.maxLifetimeSeconds, remote.fallbackLifetimeSeconds);
+        const cacheControl = response.header("cache-control");
+        const expires = nowMs + jwksLifetimeMs(cacheControl.ok ? cacheControl.value : null, remote.minLifetimeSeconds, remote.maxLifetimeSeconds, remote.fallbackLifetimeSeconds);
         const head = Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n"));
         const value = new Uint8Array(head.length + body.length);
         value.set(head, 0);
@@ -256,13 +262,4 @@ export class JwksSource {
     const listener = this.listener;
     if (listener !== null) listener.jwksSettled(this, succeeded);
   }
-}
-
-/** Callout callback of every JWKS fetch (runs on the root context). */
-function onJwksReply(origin: BaseContext, response: HttpCallResponse): void {
-  const token = response.token;
-  if (!inFlight.has(token)) return;
-  const source = inFlight.get(token);
-  inFlight.delete(token);
-  source.received(response);
 }

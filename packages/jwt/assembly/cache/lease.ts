@@ -42,10 +42,9 @@ export class Lease {
 export function readLease(key: string): Lease {
   const lease = new Lease();
   const got = getSharedData(key);
-  const bytes = got.value;
-  if (!got.found || bytes === null) return lease;
+  if (!got.ok) return lease;
   lease.cas = got.cas;
-  const parts = String.UTF8.decode(bytes.buffer).split(" ");
+  const parts = String.UTF8.decode(got.value.buffer).split(" ");
   if (parts.length != 4) return lease;
   lease.fetching = unchecked(parts[0]) == "f";
   lease.untilMs = I64.parseInt(unchecked(parts[1]));
@@ -68,7 +67,7 @@ function encode(fetching: bool, untilMs: i64, failures: i32, nonce: u64): Uint8A
  * worker runs, so the key exists before workers race and every take is a real CAS.
  */
 export function createLeaseIfAbsent(key: string): void {
-  if (getSharedData(key).found) return;
+  if (getSharedData(key).ok) return;
   setSharedData(key, encode(false, 0, 0, leaseNonce()), 0);
 }
 

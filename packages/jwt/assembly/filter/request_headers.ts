@@ -57,18 +57,21 @@ export class RequestHeaders {
 
   /** First value of `name`, or null when absent. */
   get(name: string): string | null {
-    if (this.fromHost(name)) return this.map.get(name);
+    if (this.fromHost(name)) {
+      const read = this.map.get(name);
+      return read.ok ? read.value : null;
+    }
     return this.find(name, FIRST, null) ? lastValue : null;
   }
 
   has(name: string): bool {
-    if (this.fromHost(name)) return this.map.has(name);
+    if (this.fromHost(name)) return this.map.has(name).value;
     return this.find(name, PRESENCE, null);
   }
 
   /** Every value of `name`, in order. */
   getAll(name: string): Array<string> {
-    if (this.fromHost(name)) return this.map.getAll(name);
+    if (this.fromHost(name)) return this.map.getAll(name).value;
     const out = new Array<string>();
     this.find(name, ALL, out);
     return out;
@@ -108,7 +111,7 @@ export class RequestHeaders {
     const ptr = this.ptr;
     if (ptr == 0) {
       // No copy: ask the host for the names (one call; only on the fallback path).
-      const pairs = this.map.pairs();
+      const pairs = this.map.pairs().value;
       for (let i = 0; i < pairs.length; i++) {
         const n = unchecked(pairs[i]).name;
         if (sameCgiName(n, name) && !includesFold(out, n)) out.push(n);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // JwtAuthn stream context: one request's rule, tokens, requirement evaluation, outputs and answer.
+// It reads what its root configured through a FilterState and parks on the state's Waiters while
+// keys are fetched; it imports nothing from root.ts (the root imports it).
 import {
-  HttpContext, Action, getCurrentTimeMilliseconds, logInfo, logDebug,
+  HttpContext, RootContext, Action, Status, getCurrentTimeMilliseconds, setEffectiveContext, logInfo, logDebug,
 } from "@getwild/core/assembly";
 import { RequestPath, joinPathQuery } from "@getwild/core/assembly/http/request_path";
 import { isHeaderValue } from "@getwild/core/assembly/headers/syntax";
@@ -15,7 +17,8 @@ import { normalizePath, PathError } from "./path";
 import { issuedElsewhere } from "./issuer";
 import { Denial, DenyKind, failureReply, realmOf } from "./failure";
 import { VerifiedToken } from "./token_cache";
-import { JwtAuthnRoot } from "./root";
+import { FilterState } from "./state";
+import { Parked } from "./waiters";
 import { RequestHeaders } from "./request_headers";
 
 /** The query of a request not read yet. */
@@ -54,9 +57,22 @@ function tokenTag(token: string): string {
   return "len=" + token.length.toString() + " fnv=" + h.toString(16);
 }
 
-export class JwtAuthnStream extends HttpContext {
-  waitOn: JwksSource | null = null;
-  waitDeadlineMs: i64 = 0;
+/** Told about every allowed request, after its headers are set (JwtAuthnRoot.onAllowed). */
+export abstract class AllowedHook {
+  abstract allowed(stream: JwtAuthnStream): void;
+}
+
+/** A stream parked until its key source settles: waking decides it again. */
+class ParkedStream extends Parked {
+  constructor(private readonly stream: JwtAuthnStream, source: JwksSource, deadlineMs: i64) {
+    super(source, deadlineMs);
+  }
+  wake(): void {
+    this.stream.resumeAfterWait();
+  }
+}
+
+export class JwtAuthnStream extends HttpContext<RootContext> {
   private checks: Array<Check | null> = [];
   /** The normalised path (the one rules match and the upstream receives), and the query as sent. */
   private path: string = "/";
@@ -66,16 +82,22 @@ export class JwtAuthnStream extends HttpContext {
   private waited: Array<JwksSource> = [];
   private rule: Requirement | null = null;
   private decided: bool = false;
+  /** Its entry in the waiters while parked for keys. */
+  private parked: ParkedStream | null = null;
   /** The request headers, read from the host once per request (see request_headers.ts). */
   private headers: RequestHeaders | null = null;
 
-  get authn(): JwtAuthnRoot {
-    return this.root as JwtAuthnRoot;
+  /**
+   * `root` starts the key fetches (callouts run on the root), `state` is what the root configured,
+   * `allowedHook` hears of every allowed request.
+   */
+  constructor(id: u32, root: RootContext, readonly state: FilterState, private readonly allowedHook: AllowedHook) {
+    super(id, root);
   }
 
   /** The verified claims of `providerName`'s token for an allowed request, else null. */
   verifiedToken(providerName: string): VerifiedToken | null {
-    const providers = this.authn.config.providers;
+    const providers = this.state.config.providers;
     for (let i = 0; i < this.checks.length; i++) {
       const c = unchecked(this.checks[i]);
       if (c !== null && c.outcome == Outcome.Ok && unchecked(providers[i]).name == providerName) return c.verified;
@@ -84,8 +106,8 @@ export class JwtAuthnStream extends HttpContext {
   }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
-    const root = this.authn;
-    const config = root.config;
+    const state = this.state;
+    const config = state.config;
     const headers = RequestHeaders.read(this.requestHeaders);
     this.headers = headers;
     // Output headers are ours: a client's copy never reaches the upstream, whatever the rule
@@ -107,7 +129,7 @@ export class JwtAuthnStream extends HttpContext {
     if (raw === null || raw != full) headers.set(":path", full);
     const method = headers.get(":method");
     if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
-      root.metrics!.corsBypassed.increment();
+      state.metrics!.corsBypassed.increment();
       headers.release();
       return Action.Continue;
     }
@@ -118,10 +140,18 @@ export class JwtAuthnStream extends HttpContext {
     return action;
   }
 
-  /** Frees the kept host header block once the request is decided (after a wait, say). */
-  releaseHeadersIfDecided(): void {
+  /**
+   * Decides the request again after a wait (the Waiters call it through ParkedStream): its key
+   * source settled or the wait's deadline passed. Resumed or answered, never left hanging.
+   */
+  resumeAfterWait(): void {
+    this.parked = null;
+    if (setEffectiveContext(this.id) != Status.Ok) return; // the stream has gone
+    const action = this.run(true);
+    // Decided now: the header block kept during the wait is not needed any more.
     const headers = this.headers;
     if (this.decided && headers !== null) headers.release();
+    if (action == Action.Continue) this.continueRequest();
   }
 
   /** The request's header copy (read now if onRequestHeaders has not: never a null to trap on). */
@@ -149,9 +179,9 @@ export class JwtAuthnStream extends HttpContext {
    * other), and never again for a source it has waited for.
    */
   run(resumed: bool): Action {
-    const root = this.authn;
-    const config = root.config;
-    const metrics = root.metrics!;
+    const state = this.state;
+    const config = state.config;
+    const metrics = state.metrics!;
     const requirement = this.rule;
     if (requirement === null) return this.deny(new Denial(DenyKind.NoRule));
     const n = config.providers.length;
@@ -167,12 +197,14 @@ export class JwtAuthnStream extends HttpContext {
       if (c.outcome == Outcome.Wait && wait === null) wait = c;
     }
     if (wait !== null) {
-      this.waitOn = wait.waitOn;
-      this.waited.push(wait.waitOn!);
-      const remote = wait.waitOn!.remote;
+      const source = wait.waitOn!;
+      this.waited.push(source);
+      const remote = source.remote;
       const timeout: i64 = remote === null ? 0 : <i64>remote.timeoutMs;
-      this.waitDeadlineMs = <i64>getCurrentTimeMilliseconds() + timeout + 2 * <i64>config.tickMs;
-      root.waiting.set(this.id, this);
+      const deadline = <i64>getCurrentTimeMilliseconds().value + timeout + 2 * <i64>config.tickMs;
+      const parked = new ParkedStream(this, source, deadline);
+      this.parked = parked;
+      state.waiters.park(parked);
       return Action.Pause;
     }
     const tolerateFailures = hasKind(requirement, RequirementKind.AllowMissingOrFailed);
@@ -203,10 +235,13 @@ export class JwtAuthnStream extends HttpContext {
     const check = this.evaluate(requirement);
     if (check.outcome != Outcome.Ok) return this.deny(check.denial);
     if (failOpen) logInfo("jwt_authn: JWKS unavailable, a token let through unchecked (jwks_unavailable: allow)");
+    // Checks of this request against its verified tokens (token binding such as DPoP, per-route
+    // requirements) go here: they run on cache hits too, before any output header is written;
+    // a refusal is `return this.deny(...)`.
     this.applyOutputs();
     metrics.allowed.increment();
     this.decided = true;
-    root.onAllowed(this);
+    this.allowedHook.allowed(this);
     return Action.Continue;
   }
 
@@ -226,13 +261,13 @@ export class JwtAuthnStream extends HttpContext {
   }
 
   private deny(denial: Denial): Action {
-    const root = this.authn;
-    root.metrics!.deny(denial.reason);
+    const state = this.state;
+    state.metrics!.deny(denial.reason);
     this.decided = true;
     // The realm is built only for a refusal: the request headers are still held (paused) here.
     const headers = this.reqHeaders();
-    const realm = realmOf(root.config, headers.get(":scheme"), headers.get(":authority"), this.path);
-    const reply = failureReply(root.config, denial, realm);
+    const realm = realmOf(state.config, headers.get(":scheme"), headers.get(":authority"), this.path);
+    const reply = failureReply(state.config, denial, realm);
     return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
   }
 
@@ -266,8 +301,8 @@ export class JwtAuthnStream extends HttpContext {
   private checkProvider(index: i32): Check {
     const memo = unchecked(this.checks[index]);
     if (memo !== null) return memo;
-    const root = this.authn;
-    const provider = unchecked(root.config.providers[index]);
+    const state = this.state;
+    const provider = unchecked(state.config.providers[index]);
     const mayWait = !this.waited.includes(provider.source);
     const c = new Check();
     this.checks[index] = c;
@@ -280,30 +315,30 @@ export class JwtAuthnStream extends HttpContext {
       c.denial = new Denial(DenyKind.MultipleTokens);
       return c;
     }
-    const nowMs = <i64>getCurrentTimeMilliseconds();
+    const nowMs = <i64>getCurrentTimeMilliseconds().value;
     const now = nowMs / 1000;
-    const cached = root.cache.get(found.token, index, provider.source.keys, now);
+    const cached = state.cache.get(found.token, index, provider.source.keys, now);
     if (cached !== null) {
-      root.metrics!.cacheHit.increment();
+      state.metrics!.cacheHit.increment();
       c.outcome = Outcome.Ok;
       c.verified = cached;
       return c;
     }
     const source = provider.source;
-    const state = source.ensure(root, nowMs);
-    if (state != KeysState.Ready) {
+    const keysState = source.ensure(this.root, nowMs);
+    if (keysState != KeysState.Ready) {
       if (issuedElsewhere(provider, found.token)) return failed(c, JwtError.IssuerNotAllowed);
-      if (state == KeysState.Wait && mayWait) return waitFor(c, source);
+      if (keysState == KeysState.Wait && mayWait) return waitFor(c, source);
       c.outcome = Outcome.Failed;
       c.denial = new Denial(DenyKind.JwksUnavailable);
       return c;
     }
-    root.metrics!.cacheMiss.increment();
+    state.metrics!.cacheMiss.increment();
     const keys = source.keys!;
     const r = verifyJwt(found.token, keys, provider.options, now);
     if (r.error == JwtError.KeyNotFound && issuedElsewhere(provider, found.token)) return failed(c, JwtError.IssuerNotAllowed);
-    if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(root, nowMs)) {
-      root.countFetches();
+    if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(this.root, nowMs)) {
+      state.countFetches();
       return waitFor(c, source);
     }
     if (!r.ok) {
@@ -314,7 +349,7 @@ export class JwtAuthnStream extends HttpContext {
     }
     const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!, keys);
     prepareOutputs(provider, entry);
-    root.cache.put(entry, now);
+    state.cache.put(entry, now);
     c.outcome = Outcome.Ok;
     c.verified = entry;
     return c;
@@ -337,7 +372,7 @@ export class JwtAuthnStream extends HttpContext {
    */
   private applyOutputs(): void {
     const headers = this.reqHeaders();
-    const providers = this.authn.config.providers;
+    const providers = this.state.config.providers;
     let cookies: Array<string> | null = null;
     let params: Array<string> | null = null;
     for (let i = 0; i < this.checks.length; i++) {
@@ -377,7 +412,8 @@ export class JwtAuthnStream extends HttpContext {
   }
 
   onDelete(): void {
-    this.authn.waiting.delete(this.id);
+    const parked = this.parked;
+    if (parked !== null) this.state.waiters.cancel(parked);
     const headers = this.headers;
     if (headers !== null) headers.release();
   }
