@@ -91,18 +91,62 @@ describe("algorithm table", () => {
     expect(v.algByName("None")).toBe(-1);
   });
   it("binds each alg to kty, curve, hash and family as RFC 7518 / 8037 say", () => {
-    // kty: RSA=1, EC=2, OKP=3, oct=4; curve: P-256=0, P-384=1, P-521=2, Ed25519=16, none=-1; hash: 0/1/2 = SHA-256/384/512.
+    // kty: RSA=1, EC=2, OKP=3, oct=4; curve: none=0, P-256=1, P-384=2, P-521=3, Ed25519=4; hash: 0/1/2 = SHA-256/384/512;
+    // family: RSASSA-PKCS1-v1_5=0, RSASSA-PSS=1, ECDSA=2, HMAC=3, EdDSA=4.
     const expected: Record<string, [number, number, number, number]> = {
-      RS256: [1, -1, 0, 0], RS384: [1, -1, 1, 0], RS512: [1, -1, 2, 0],
-      PS256: [1, -1, 0, 1], PS384: [1, -1, 1, 1], PS512: [1, -1, 2, 1],
-      ES256: [2, 0, 0, 2], ES384: [2, 1, 1, 2], ES512: [2, 2, 2, 2],
-      HS256: [4, -1, 0, 3], HS384: [4, -1, 1, 3], HS512: [4, -1, 2, 3],
-      EdDSA: [3, 16, 2, 4],
+      RS256: [1, 0, 0, 0], RS384: [1, 0, 1, 0], RS512: [1, 0, 2, 0],
+      PS256: [1, 0, 0, 1], PS384: [1, 0, 1, 1], PS512: [1, 0, 2, 1],
+      ES256: [2, 1, 0, 2], ES384: [2, 2, 1, 2], ES512: [2, 3, 2, 2],
+      HS256: [4, 0, 0, 3], HS384: [4, 0, 1, 3], HS512: [4, 0, 2, 3],
+      EdDSA: [3, 4, 2, 4],
     };
     ALGS.forEach((name, i) => {
       const info = v.algInfo(i);
-      expect([info & 0xff, ((info >> 8) & 0xff) - 1, (info >> 16) & 0xff, (info >> 24) & 0xff]).toEqual(expected[name]);
+      expect([info & 0xff, (info >> 8) & 0xff, (info >> 16) & 0xff, (info >> 24) & 0xff]).toEqual(expected[name]);
     });
+    // Out of range: no key type, so no key fits it; no name.
+    for (const bad of [-1, 13, 1 << 20]) {
+      expect(v.algInfo(bad) & 0xff).toBe(0);
+      expect(v.algNameOf(bad)).toBe("");
+    }
+  });
+  it("its masks (what crypto and JWK gate code on) agree with its rows and with the spelled-out family masks", () => {
+    const f = v.f.exports as unknown as {
+      tableMask(column: number, value: number): number;
+      familyConstants(): number;
+    };
+    const bits = (names: string[]) => names.reduce((m, n) => m | (1 << ALGS.indexOf(n as AlgName)), 0);
+    const mask = (column: number, value: number) => f.tableMask(column, value) >>> 0;
+    // Each column's masks partition the 13 algorithms and match the rows (algInfo).
+    const shift = [24, 16, 0, 8];
+    for (let column = 0; column < 4; column++) {
+      let union = 0;
+      for (let value = 0; value < 6; value++) {
+        const m = mask(column, value);
+        expect(union & m).toBe(0);
+        union |= m;
+        ALGS.forEach((_, i) => expect(((m >> i) & 1) === 1).toBe(((v.algInfo(i) >> shift[column]) & 0xff) === value));
+      }
+      expect(union).toBe(0x1fff);
+    }
+    expect(mask(1, 0)).toBe(bits(["RS256", "PS256", "ES256", "HS256"])); // SHA-256 only: what an RS256 build keeps
+    expect(mask(3, 4)).toBe(bits(["EdDSA"]));
+    const consts = Array.from(new Uint32Array(v.f.read(f.familyConstants()).slice().buffer));
+    expect(consts.slice(0, 5)).toEqual([0, 1, 2, 3, 4].map((fam) => mask(0, fam)));
+    expect(consts[5]).toBe(mask(2, 1)); // ALGS_RSA = the RSA key type
+    expect(consts[6]).toBe(0x1fff & ~mask(2, 4)); // ALGS_ASYMMETRIC = all but oct keys
+    expect(consts[7]).toBe(0x1fff);
+  });
+  it("names key types and curves as JWK does, each curve only with its key type", () => {
+    const f = v.f.exports as unknown as { keyTypeByName(n: number): number; curveByName(n: number, kty: number): number };
+    const s = (x: string) => v.f.exports.__newString(x);
+    expect(["RSA", "EC", "OKP", "oct"].map((n) => f.keyTypeByName(s(n)))).toEqual([1, 2, 3, 4]);
+    for (const bad of ["rsa", "OCT", "", "EC ", "RSA-OAEP"]) expect(f.keyTypeByName(s(bad))).toBe(0);
+    expect(["P-256", "P-384", "P-521"].map((n) => f.curveByName(s(n), 2))).toEqual([1, 2, 3]);
+    expect(f.curveByName(s("Ed25519"), 3)).toBe(4);
+    expect(f.curveByName(s("Ed25519"), 2)).toBe(0);
+    expect(f.curveByName(s("P-256"), 3)).toBe(0);
+    for (const bad of ["X25519", "secp256k1", "p-256", ""]) expect(f.curveByName(s(bad), 2) + f.curveByName(s(bad), 3)).toBe(0);
   });
 });
 

@@ -18,8 +18,10 @@ export {
   ALG_BIT_ES256, ALG_BIT_ES384, ALG_BIT_ES512, ALG_BIT_HS256, ALG_BIT_HS384, ALG_BIT_HS512, ALG_BIT_EDDSA,
   ALGS_ALL, ALGS_ASYMMETRIC, ALGS_ECDSA, ALGS_HMAC, ALGS_RSA, ALGS_RSA_PKCS1, ALGS_RSA_PSS,
   CURVE_NONE, CURVE_P256, CURVE_P384, CURVE_P521, CURVE_ED25519,
-  algFromName, algName, algFamily, algHash, algKeyType, algCurve, algCompiled, keyFitsAlg, verifySignature,
+  algFromName, algName, algFamily, algHash, algKeyType, algCurve, algCompiled, algBit,
+  algsOfFamily, algsWithHash, algsWithKeyType, algsWithCurve, keyTypeFromName, curveFromName,
 } from "./jwt/algorithms";
+export { keyFitsAlg, verifySignature } from "./jwt/signature";
 export { CompactJws, JwsLimits, JwsResult, parseCompactJws } from "./jwt/jws";
 export { HeaderCheck, checkHeader, typAccepted } from "./jwt/header";
 export { ClaimsCheck, ClaimsSet, checkClaims, parseClaimsSet } from "./jwt/claims";

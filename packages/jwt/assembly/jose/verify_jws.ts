@@ -10,7 +10,8 @@
 import { JsonValue, JsonError } from "@getwild/json/assembly";
 import { asciiBytes } from "./encoding/ascii";
 import { JwtError, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
-import { Alg, verifySignature } from "./jwt/algorithms";
+import { Alg } from "./jwt/algorithms";
+import { verifySignature } from "./jwt/signature";
 import { CompactJws, JwsLimits, parseCompactJws } from "./jwt/jws";
 import { checkHeader } from "./jwt/header";
 import { JwsVerifyOptions } from "./jwt/options";
@@ -88,7 +89,8 @@ export function verifyParsedJws(token: Uint8Array, jws: CompactJws, keys: KeySet
 // The steps below are shared with verifyJwt, which fills a VerifyResult (a JwsVerifyResult).
 
 /** The token's ASCII bytes, or null with `r.error` set (too large, or a unit outside ASCII). */
-export function tokenBytes(r: JwsVerifyResult, token: string, limits: JwsLimits): Uint8Array | null {
+// @ts-ignore: decorator
+@inline export function tokenBytes(r: JwsVerifyResult, token: string, limits: JwsLimits): Uint8Array | null {
   const len = token.length;
   if (len == 0) r.error = JwtError.TokenMissing;
   else if (len > limits.maxTokenBytes) r.error = JwtError.TokenTooLarge;
@@ -101,7 +103,8 @@ export function tokenBytes(r: JwsVerifyResult, token: string, limits: JwsLimits)
 }
 
 /** parseCompactJws, its error copied into `r`. */
-export function parseJws(r: JwsVerifyResult, token: Uint8Array, limits: JwsLimits): CompactJws | null {
+// @ts-ignore: decorator
+@inline export function parseJws(r: JwsVerifyResult, token: Uint8Array, limits: JwsLimits): CompactJws | null {
   const parsed = parseCompactJws(token, limits);
   if (parsed.jws == null) {
     r.error = parsed.error;
@@ -135,14 +138,16 @@ export function verifiedKey(r: JwsVerifyResult, token: Uint8Array, jws: CompactJ
 }
 
 /** Exposes what a verified JWS holds. */
-export function acceptJws(r: JwsVerifyResult, jws: CompactJws, key: Jwk): void {
+// @ts-ignore: decorator
+@inline export function acceptJws(r: JwsVerifyResult, jws: CompactJws, key: Jwk): void {
   r.error = JwtError.Ok;
   r.header = jws.header;
   r.payloadBytes = jws.payloadBytes;
   r.key = key;
 }
 
-function refusedKey(r: JwsVerifyResult, e: JwtError): Jwk | null {
+// @ts-ignore: decorator
+@inline function refusedKey(r: JwsVerifyResult, e: JwtError): Jwk | null {
   r.error = e;
   return null;
 }

@@ -2,34 +2,34 @@
 // The SHA-2 family used by JWS, chosen by value: digest, lengths and a streaming Hasher.
 import { Sha256 } from "./sha256";
 import { Sha512 } from "./sha512";
+import { HashAlg } from "./hash_alg";
+import { COMPILED_ALGS, algsWithHash } from "../jwt/algorithms";
 
-export const enum HashAlg {
-  SHA256 = 0,
-  SHA384 = 1,
-  SHA512 = 2,
-}
+export { HashAlg } from "./hash_alg";
 
 /**
- * Whether SHA-384/512 are compiled in. A module built with `--use GETWILD_JWT_ALGS=<mask>`
- * (jwt/algorithms.ts) whose algorithms all hash with SHA-256 leaves them out (~2.7 KB): hashLength
- * and hashBlockLength then answer 0 for them, which every public entry point here already rejects.
- * Bits that need them: RS384 RS512 PS384 PS512 ES384 ES512 HS384 HS512 EdDSA.
+ * Whether SHA-384/512 are compiled in, read from the algorithm table: a module built with
+ * `--use GETWILD_JWT_ALGS=<mask>` whose algorithms all hash with SHA-256 leaves them out (~2.7 KB):
+ * hashLength and hashBlockLength then answer 0 for them, which every public entry point here
+ * already rejects. A constant inside each function (the table's masks fold), so dead code goes.
  */
-// @ts-ignore: decorator, compile-time symbol
-@inline const LARGE_HASHES: bool = isDefined(GETWILD_JWT_ALGS) ? (<u32>GETWILD_JWT_ALGS & 0x1db6) != 0 : true;
+// @ts-ignore: decorator
+@inline function largeHashes(): bool {
+  return (COMPILED_ALGS & (algsWithHash(HashAlg.SHA384) | algsWithHash(HashAlg.SHA512))) != 0;
+}
 
 /** Digest length in bytes, or 0 for a value that is not a HashAlg (callers treat 0 as "reject"). */
 export function hashLength(alg: HashAlg): i32 {
   if (alg == HashAlg.SHA256) return 32;
-  if (LARGE_HASHES && alg == HashAlg.SHA384) return 48;
-  if (LARGE_HASHES && alg == HashAlg.SHA512) return 64;
+  if (largeHashes() && alg == HashAlg.SHA384) return 48;
+  if (largeHashes() && alg == HashAlg.SHA512) return 64;
   return 0;
 }
 
 /** Compression block length in bytes (what HMAC pads keys to), or 0 for an unknown value. */
 export function hashBlockLength(alg: HashAlg): i32 {
   if (alg == HashAlg.SHA256) return 64;
-  if (LARGE_HASHES && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) return 128;
+  if (largeHashes() && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) return 128;
   return 0;
 }
 
@@ -42,18 +42,18 @@ export class Hasher {
   private large: Sha512 | null = null;
 
   constructor(readonly alg: HashAlg) {
-    if (LARGE_HASHES && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) this.large = new Sha512(alg == HashAlg.SHA384);
+    if (largeHashes() && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) this.large = new Sha512(alg == HashAlg.SHA384);
     else this.small = new Sha256();
   }
 
   get digestLength(): i32 {
     const large = this.large;
-    return LARGE_HASHES && large !== null ? large.digestLength : 32;
+    return largeHashes() && large !== null ? large.digestLength : 32;
   }
 
   reset(): void {
     const large = this.large;
-    if (LARGE_HASHES && large !== null) large.reset();
+    if (largeHashes() && large !== null) large.reset();
     else changetype<Sha256>(this.small).reset();
   }
 
@@ -61,7 +61,7 @@ export class Hasher {
   copyFrom(other: Hasher): void {
     if (other.alg != this.alg) return;
     const large = this.large;
-    if (LARGE_HASHES && large !== null) large.copyFrom(changetype<Sha512>(other.large));
+    if (largeHashes() && large !== null) large.copyFrom(changetype<Sha512>(other.large));
     else changetype<Sha256>(this.small).copyFrom(changetype<Sha256>(other.small));
   }
 
@@ -71,14 +71,14 @@ export class Hasher {
 
   updateUnsafe(ptr: usize, len: i32): void {
     const large = this.large;
-    if (LARGE_HASHES && large !== null) large.updateUnsafe(ptr, len);
+    if (largeHashes() && large !== null) large.updateUnsafe(ptr, len);
     else changetype<Sha256>(this.small).updateUnsafe(ptr, len);
   }
 
   /** Writes `digestLength` bytes at `out` and resets. */
   finishInto(out: usize): void {
     const large = this.large;
-    if (LARGE_HASHES && large !== null) large.finishInto(out);
+    if (largeHashes() && large !== null) large.finishInto(out);
     else changetype<Sha256>(this.small).finishInto(out);
   }
 

@@ -15,8 +15,8 @@ import { RsaPublicKey, importRsaPublicKey } from "../crypto/rsa/index";
 import { EcPublicKey, EcCurve, importEcPublicKey } from "../crypto/ecdsa/index";
 import { Ed25519PublicKey, importEd25519PublicKey } from "../crypto/ed25519/index";
 import {
-  Alg, KeyType, COMPILED_ALGS, ALGS_RSA, ALGS_HMAC, ALG_BIT_ES256, ALG_BIT_ES384, ALG_BIT_ES512, ALG_BIT_EDDSA,
-  CURVE_NONE, CURVE_P256, CURVE_P384, CURVE_P521, CURVE_ED25519, algFromName, algKeyType, algCurve, algHash,
+  Alg, KeyType, COMPILED_ALGS, CURVE_NONE, CURVE_P256, CURVE_P384, CURVE_P521, CURVE_ED25519,
+  algFromName, algKeyType, algCurve, algHash, algsWithCurve, algsWithKeyType, curveFromName, keyTypeFromName,
 } from "../jwt/algorithms";
 
 /** Longest `kid` accepted, in UTF-16 units (RFC 8725 §3.10: treat kid as opaque and bounded). */
@@ -121,6 +121,16 @@ function memberBytes(obj: JsonValue, name: string): Uint8Array | null {
 // @ts-ignore: decorator
 @lazy const PRIVATE_MEMBERS: StaticArray<string> = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 
+// Whether any compiled algorithm uses this key type / curve: constants (the table's masks fold).
+// @ts-ignore: decorator
+@inline function typeCompiled(kty: KeyType): bool {
+  return (COMPILED_ALGS & algsWithKeyType(kty)) != 0;
+}
+// @ts-ignore: decorator
+@inline function curveCompiled(curve: i32): bool {
+  return (COMPILED_ALGS & algsWithCurve(curve)) != 0;
+}
+
 /** Parses one JWK object. Never traps; unusable keys come back with a JwkSkip reason. */
 export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
   if (obj.kind != JsonKind.Object) return skipped(JwkSkip.NotAnObject);
@@ -134,25 +144,12 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
   }
 
   const kty = obj.getString("kty");
-  if (kty == null) return skipped(JwkSkip.KeyTypeUnsupported);
-  if (kty == "RSA") key.kty = KeyType.RSA;
-  else if (kty == "EC") key.kty = KeyType.EC;
-  else if (kty == "OKP") key.kty = KeyType.OKP;
-  else if (kty == "oct") key.kty = KeyType.Oct;
-  else return skipped(JwkSkip.KeyTypeUnsupported);
+  key.kty = kty == null ? KeyType.None : keyTypeFromName(kty);
+  if (key.kty == KeyType.None) return skipped(JwkSkip.KeyTypeUnsupported);
 
   if (key.kty == KeyType.EC || key.kty == KeyType.OKP) {
     const crv = obj.getString("crv");
-    let curve = CURVE_NONE;
-    if (crv != null) {
-      if (key.kty == KeyType.EC) {
-        if (crv == "P-256") curve = CURVE_P256;
-        else if (crv == "P-384") curve = CURVE_P384;
-        else if (crv == "P-521") curve = CURVE_P521;
-      } else if (crv == "Ed25519") {
-        curve = CURVE_ED25519;
-      }
-    }
+    const curve = crv == null ? CURVE_NONE : curveFromName(crv, key.kty);
     if (curve == CURVE_NONE) return skipped(JwkSkip.CurveUnsupported);
     key.curve = curve;
   }
@@ -191,7 +188,7 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
 
   switch (key.kty) {
     case KeyType.RSA: {
-      if ((COMPILED_ALGS & ALGS_RSA) == 0) return skipped(JwkSkip.NotCompiled);
+      if (!typeCompiled(KeyType.RSA)) return skipped(JwkSkip.NotCompiled);
       const n = memberBytes(obj, "n");
       const e = memberBytes(obj, "e");
       if (n == null || e == null) return skipped(JwkSkip.MemberInvalid);
@@ -204,21 +201,21 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
       const x = memberBytes(obj, "x");
       const y = memberBytes(obj, "y");
       if (x == null || y == null) return skipped(JwkSkip.MemberInvalid);
-      // One constant curve per call, each behind its compile-time bit, so an ES256-only build
+      // One constant curve per call, each behind its compile-time test, so an ES256-only build
       // does not link the other curves' parameters.
       let error = KeyError.None;
       if (key.curve == CURVE_P256) {
-        if ((COMPILED_ALGS & ALG_BIT_ES256) == 0) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P256)) return skipped(JwkSkip.NotCompiled);
         const r = importEcPublicKey(EcCurve.P256, x, y);
         key.ec = r.key;
         error = r.error;
       } else if (key.curve == CURVE_P384) {
-        if ((COMPILED_ALGS & ALG_BIT_ES384) == 0) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P384)) return skipped(JwkSkip.NotCompiled);
         const r = importEcPublicKey(EcCurve.P384, x, y);
         key.ec = r.key;
         error = r.error;
       } else {
-        if ((COMPILED_ALGS & ALG_BIT_ES512) == 0) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P521)) return skipped(JwkSkip.NotCompiled);
         const r = importEcPublicKey(EcCurve.P521, x, y);
         key.ec = r.key;
         error = r.error;
@@ -227,7 +224,7 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
       break;
     }
     case KeyType.OKP: {
-      if ((COMPILED_ALGS & ALG_BIT_EDDSA) == 0) return skipped(JwkSkip.NotCompiled);
+      if (!curveCompiled(CURVE_ED25519)) return skipped(JwkSkip.NotCompiled);
       const x = memberBytes(obj, "x");
       if (x == null) return skipped(JwkSkip.MemberInvalid);
       const r = importEd25519PublicKey(x);
@@ -237,7 +234,7 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
     }
     default: {
       if (!options.allowSymmetric) return skipped(JwkSkip.SymmetricNotAllowed);
-      if ((COMPILED_ALGS & ALGS_HMAC) == 0) return skipped(JwkSkip.NotCompiled);
+      if (!typeCompiled(KeyType.Oct)) return skipped(JwkSkip.NotCompiled);
       const k = memberBytes(obj, "k");
       if (k == null) return skipped(JwkSkip.MemberInvalid);
       // RFC 7518 §3.2: at least as long as the hash. Without an alg, the HS256 floor applies

@@ -7,7 +7,8 @@
 // candidate, in document order. The token never chooses the key type: `keyFitsAlg` does.
 // Iteration by index keeps selection allocation-free.
 
-import { Alg, keyFitsAlg } from "../jwt/algorithms";
+import { Alg } from "../jwt/algorithms";
+import { keyFitsAlg } from "../jwt/signature";
 import { KeySet } from "./jwks";
 
 /** Index of the first candidate at or after `from`, or -1. */

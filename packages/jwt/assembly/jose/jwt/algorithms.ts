@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// THE one place that knows the JWS algorithms: name ↔ Alg, the key each needs (kty, curve),
-// its hash and family, which are compiled in, and the dispatch to the crypto verify functions.
+// THE table of JWS algorithms (RFC 7518 §3, RFC 8037): for each one its name, bit, family, hash,
+// key type and curve, with the JWK names of key types and curves. JWS (header.ts), JWK (jwk.ts),
+// the verify dispatch (signature.ts) and crypto (hash.ts) all read it; nothing else knows these facts.
 //
-// Dispatch is a `switch` on a compile-time-gated constant mask, not a table of function
-// references: a table would make every verify function reachable, so a filter that only needs
-// RS256 would link ECDSA and Ed25519 too. Build a smaller module with
+// Each row is a compile-time constant, so a question about a constant algorithm, or a mask such as
+// "the algorithms that use SHA-512", folds to a constant where it is asked (inside a function).
+// That keeps dead-code elimination under `asc ... --use GETWILD_JWT_ALGS=<mask>` (COMPILED_ALGS):
 //   asc ... --use GETWILD_JWT_ALGS=1        (RS256 only: bit 0, see ALG_BIT_* below)
-// which turns every branch for another algorithm into dead code before it is compiled.
+// turns the code of every other family, curve and hash into dead code before it is compiled.
+// Lookups by an algorithm known only at run time read the same rows packed by column (FAMILIES…).
+//
+// This file imports no crypto code (only the HashAlg values), so crypto can read it too.
 
-import { HashAlg, hashLength } from "../crypto/hash";
-import { rsaPkcs1Verify, rsaPssVerify } from "../crypto/rsa/index";
-import { ecdsaVerify, EcCurve } from "../crypto/ecdsa/index";
-import { ed25519Verify } from "../crypto/ed25519/index";
-import { Jwk } from "../jwks/jwk";
+import { HashAlg } from "../crypto/hash_alg";
 
-/** JWS signature algorithms (RFC 7518 §3, RFC 8037). Values are bit positions in masks. */
+/** JWS signature algorithms. Values are the table's row numbers and bit positions in masks. */
 export const enum Alg {
   RS256 = 0,
   RS384 = 1,
@@ -38,37 +38,15 @@ export const ALG_UNKNOWN: i32 = -1;
 /** `algFromName` answer for "none" (kept apart so it gets its own error code). */
 export const ALG_NONE: i32 = -2;
 
-export const ALG_BIT_RS256: u32 = 1 << 0;
-export const ALG_BIT_RS384: u32 = 1 << 1;
-export const ALG_BIT_RS512: u32 = 1 << 2;
-export const ALG_BIT_PS256: u32 = 1 << 3;
-export const ALG_BIT_PS384: u32 = 1 << 4;
-export const ALG_BIT_PS512: u32 = 1 << 5;
-export const ALG_BIT_ES256: u32 = 1 << 6;
-export const ALG_BIT_ES384: u32 = 1 << 7;
-export const ALG_BIT_ES512: u32 = 1 << 8;
-export const ALG_BIT_HS256: u32 = 1 << 9;
-export const ALG_BIT_HS384: u32 = 1 << 10;
-export const ALG_BIT_HS512: u32 = 1 << 11;
-export const ALG_BIT_EDDSA: u32 = 1 << 12;
+export const enum AlgFamily {
+  RsaPkcs1 = 0,
+  RsaPss = 1,
+  Ecdsa = 2,
+  Hmac = 3,
+  EdDSA = 4,
+}
 
-export const ALGS_RSA_PKCS1: u32 = ALG_BIT_RS256 | ALG_BIT_RS384 | ALG_BIT_RS512;
-export const ALGS_RSA_PSS: u32 = ALG_BIT_PS256 | ALG_BIT_PS384 | ALG_BIT_PS512;
-export const ALGS_RSA: u32 = ALGS_RSA_PKCS1 | ALGS_RSA_PSS;
-export const ALGS_ECDSA: u32 = ALG_BIT_ES256 | ALG_BIT_ES384 | ALG_BIT_ES512;
-export const ALGS_HMAC: u32 = ALG_BIT_HS256 | ALG_BIT_HS384 | ALG_BIT_HS512;
-export const ALGS_ALL: u32 = (1 << 13) - 1;
-/** Every public-key algorithm: the default allow-list (HMAC needs an explicit opt-in). */
-export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
-
-/**
- * Algorithms compiled into this module: `--use GETWILD_JWT_ALGS=<mask>` at build time, else all.
- * A constant, so `if (COMPILED_ALGS & bit)` removes the code of every other family.
- */
-// @ts-ignore: decorator, compile-time symbol
-@inline export const COMPILED_ALGS: u32 = isDefined(GETWILD_JWT_ALGS) ? <u32>GETWILD_JWT_ALGS & ALGS_ALL : ALGS_ALL;
-
-/** Key types of RFC 7517/7518/8037. */
+/** Key types of RFC 7517/7518/8037 (JWK `kty`, names in KEY_TYPE_NAMES). */
 export const enum KeyType {
   None = 0,
   RSA = 1,
@@ -77,19 +55,138 @@ export const enum KeyType {
   Oct = 4,
 }
 
-/** Curves: the EcCurve values for P-256/384/521, plus Ed25519; CURVE_NONE for RSA and oct. */
-export const CURVE_NONE: i32 = -1;
-export const CURVE_P256: i32 = <i32>EcCurve.P256;
-export const CURVE_P384: i32 = <i32>EcCurve.P384;
-export const CURVE_P521: i32 = <i32>EcCurve.P521;
-export const CURVE_ED25519: i32 = 16;
+/** Curves (JWK `crv`, names in CURVE_NAMES); CURVE_NONE for RSA and oct keys. */
+export const CURVE_NONE: i32 = 0;
+export const CURVE_P256: i32 = 1;
+export const CURVE_P384: i32 = 2;
+export const CURVE_P521: i32 = 3;
+export const CURVE_ED25519: i32 = 4;
 
-export const enum AlgFamily {
-  RsaPkcs1 = 0,
-  RsaPss = 1,
-  Ecdsa = 2,
-  Hmac = 3,
-  EdDSA = 4,
+// Row layout: one nibble per column.
+// @ts-ignore: decorator
+@inline const FAMILY: u32 = 0;
+// @ts-ignore: decorator
+@inline const HASH: u32 = 4;
+// @ts-ignore: decorator
+@inline const KEY_TYPE: u32 = 8;
+// @ts-ignore: decorator
+@inline const CURVE: u32 = 12;
+
+// The table. One row per Alg, in Alg order; the name is in NAMES below, the bit is 1 << Alg.
+//                                          family                    hash                           key type                        curve
+// @ts-ignore: decorator
+@inline const ROW_RS256: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_RS384: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_RS512: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_PS256: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_PS384: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_PS512: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_ES256: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P256 << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_ES384: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P384 << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_ES512: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P521 << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_HS256: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_HS384: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// @ts-ignore: decorator
+@inline const ROW_HS512: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+// EdDSA hashes with SHA-512 inside the signature scheme (RFC 8032 §5.1).
+// @ts-ignore: decorator
+@inline const ROW_EDDSA: u32 = <u32>AlgFamily.EdDSA << FAMILY    | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.OKP << KEY_TYPE | <u32>CURVE_ED25519 << CURVE;
+
+/** The names, in Alg order. Every registered JWS signature algorithm name has five characters. */
+const NAMES = "RS256RS384RS512PS256PS384PS512ES256ES384ES512HS256HS384HS512EdDSA";
+// @ts-ignore: decorator
+@inline const NAME_LENGTH: i32 = 5;
+/** JWK `kty` names, by KeyType. */
+// @ts-ignore: decorator
+@lazy const KEY_TYPE_NAMES: StaticArray<string> = ["", "RSA", "EC", "OKP", "oct"];
+/** JWK `crv` names, by curve, and the key type of each curve (a nibble per curve). */
+// @ts-ignore: decorator
+@lazy const CURVE_NAMES: StaticArray<string> = ["", "P-256", "P-384", "P-521", "Ed25519"];
+// @ts-ignore: decorator
+@inline const CURVE_KEY_TYPES: u32 = <u32>KeyType.EC << (CURVE_P256 << 2) | <u32>KeyType.EC << (CURVE_P384 << 2)
+  | <u32>KeyType.EC << (CURVE_P521 << 2) | <u32>KeyType.OKP << (CURVE_ED25519 << 2);
+
+export const ALG_BIT_RS256: u32 = 1 << Alg.RS256;
+export const ALG_BIT_RS384: u32 = 1 << Alg.RS384;
+export const ALG_BIT_RS512: u32 = 1 << Alg.RS512;
+export const ALG_BIT_PS256: u32 = 1 << Alg.PS256;
+export const ALG_BIT_PS384: u32 = 1 << Alg.PS384;
+export const ALG_BIT_PS512: u32 = 1 << Alg.PS512;
+export const ALG_BIT_ES256: u32 = 1 << Alg.ES256;
+export const ALG_BIT_ES384: u32 = 1 << Alg.ES384;
+export const ALG_BIT_ES512: u32 = 1 << Alg.ES512;
+export const ALG_BIT_HS256: u32 = 1 << Alg.HS256;
+export const ALG_BIT_HS384: u32 = 1 << Alg.HS384;
+export const ALG_BIT_HS512: u32 = 1 << Alg.HS512;
+export const ALG_BIT_EDDSA: u32 = 1 << Alg.EdDSA;
+
+// Family masks for configuration code, spelled out so they are constants in any context; the
+// algorithm-table test checks each against algsOfFamily() of the table.
+export const ALGS_RSA_PKCS1: u32 = ALG_BIT_RS256 | ALG_BIT_RS384 | ALG_BIT_RS512;
+export const ALGS_RSA_PSS: u32 = ALG_BIT_PS256 | ALG_BIT_PS384 | ALG_BIT_PS512;
+export const ALGS_RSA: u32 = ALGS_RSA_PKCS1 | ALGS_RSA_PSS;
+export const ALGS_ECDSA: u32 = ALG_BIT_ES256 | ALG_BIT_ES384 | ALG_BIT_ES512;
+export const ALGS_HMAC: u32 = ALG_BIT_HS256 | ALG_BIT_HS384 | ALG_BIT_HS512;
+export const ALGS_ALL: u32 = (1 << ALG_COUNT) - 1;
+/** Every public-key algorithm: the default allow-list (HMAC needs an explicit opt-in). */
+export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
+
+/**
+ * Algorithms compiled into this module: `--use GETWILD_JWT_ALGS=<mask>` at build time, else all.
+ * A constant, so `if (COMPILED_ALGS & bit)` removes the code of every other algorithm.
+ */
+// @ts-ignore: decorator, compile-time symbol
+@inline export const COMPILED_ALGS: u32 = isDefined(GETWILD_JWT_ALGS) ? <u32>GETWILD_JWT_ALGS & ALGS_ALL : ALGS_ALL;
+
+// Masks read from the table. Each is a chain of constant tests that folds to one constant when
+// its argument is a constant, so `COMPILED_ALGS & algsWithHash(HashAlg.SHA512)` decides at
+// compile time whether SHA-512 is linked.
+
+// @ts-ignore: decorator
+@inline function bitWhere(row: u32, alg: Alg, shift: u32, value: u32): u32 {
+  return ((row >> shift) & 0xf) == value ? (<u32>1) << (<u32>alg) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function algsWhere(shift: u32, value: u32): u32 {
+  return bitWhere(ROW_RS256, Alg.RS256, shift, value) | bitWhere(ROW_RS384, Alg.RS384, shift, value)
+    | bitWhere(ROW_RS512, Alg.RS512, shift, value) | bitWhere(ROW_PS256, Alg.PS256, shift, value)
+    | bitWhere(ROW_PS384, Alg.PS384, shift, value) | bitWhere(ROW_PS512, Alg.PS512, shift, value)
+    | bitWhere(ROW_ES256, Alg.ES256, shift, value) | bitWhere(ROW_ES384, Alg.ES384, shift, value)
+    | bitWhere(ROW_ES512, Alg.ES512, shift, value) | bitWhere(ROW_HS256, Alg.HS256, shift, value)
+    | bitWhere(ROW_HS384, Alg.HS384, shift, value) | bitWhere(ROW_HS512, Alg.HS512, shift, value)
+    | bitWhere(ROW_EDDSA, Alg.EdDSA, shift, value);
+}
+
+/** The algorithms of a family (a constant for a constant family). */
+// @ts-ignore: decorator
+@inline export function algsOfFamily(family: AlgFamily): u32 {
+  return algsWhere(FAMILY, <u32>family);
+}
+/** The algorithms that hash with `hash` (EdDSA counts as SHA-512). */
+// @ts-ignore: decorator
+@inline export function algsWithHash(hash: HashAlg): u32 {
+  return algsWhere(HASH, <u32>hash);
+}
+/** The algorithms whose keys are of type `kty`. */
+// @ts-ignore: decorator
+@inline export function algsWithKeyType(kty: KeyType): u32 {
+  return algsWhere(KEY_TYPE, <u32>kty);
+}
+/** The algorithms whose keys are on `curve` (a CURVE_* value). */
+// @ts-ignore: decorator
+@inline export function algsWithCurve(curve: i32): u32 {
+  return algsWhere(CURVE, <u32>curve);
 }
 
 // @inline: keeps the mask test a constant when `alg` is one.
@@ -104,163 +201,84 @@ export const enum AlgFamily {
   return (COMPILED_ALGS & algBit(alg)) != 0;
 }
 
+// For an algorithm known only at run time: each column of the table packed into one u64 constant,
+// a nibble per algorithm at bit 4·Alg (no memory, no branches), spelled from the rows above.
+// @ts-ignore: decorator
+@inline const FAMILIES: u64 = (<u64>(ROW_RS256 >> FAMILY & 0xf) << 0) | (<u64>(ROW_RS384 >> FAMILY & 0xf) << 4) | (<u64>(ROW_RS512 >> FAMILY & 0xf) << 8) | (<u64>(ROW_PS256 >> FAMILY & 0xf) << 12)
+  | (<u64>(ROW_PS384 >> FAMILY & 0xf) << 16) | (<u64>(ROW_PS512 >> FAMILY & 0xf) << 20) | (<u64>(ROW_ES256 >> FAMILY & 0xf) << 24) | (<u64>(ROW_ES384 >> FAMILY & 0xf) << 28)
+  | (<u64>(ROW_ES512 >> FAMILY & 0xf) << 32) | (<u64>(ROW_HS256 >> FAMILY & 0xf) << 36) | (<u64>(ROW_HS384 >> FAMILY & 0xf) << 40) | (<u64>(ROW_HS512 >> FAMILY & 0xf) << 44)
+  | (<u64>(ROW_EDDSA >> FAMILY & 0xf) << 48);
+// @ts-ignore: decorator
+@inline const HASHES: u64 = (<u64>(ROW_RS256 >> HASH & 0xf) << 0) | (<u64>(ROW_RS384 >> HASH & 0xf) << 4) | (<u64>(ROW_RS512 >> HASH & 0xf) << 8) | (<u64>(ROW_PS256 >> HASH & 0xf) << 12)
+  | (<u64>(ROW_PS384 >> HASH & 0xf) << 16) | (<u64>(ROW_PS512 >> HASH & 0xf) << 20) | (<u64>(ROW_ES256 >> HASH & 0xf) << 24) | (<u64>(ROW_ES384 >> HASH & 0xf) << 28)
+  | (<u64>(ROW_ES512 >> HASH & 0xf) << 32) | (<u64>(ROW_HS256 >> HASH & 0xf) << 36) | (<u64>(ROW_HS384 >> HASH & 0xf) << 40) | (<u64>(ROW_HS512 >> HASH & 0xf) << 44)
+  | (<u64>(ROW_EDDSA >> HASH & 0xf) << 48);
+// @ts-ignore: decorator
+@inline const KEY_TYPES: u64 = (<u64>(ROW_RS256 >> KEY_TYPE & 0xf) << 0) | (<u64>(ROW_RS384 >> KEY_TYPE & 0xf) << 4) | (<u64>(ROW_RS512 >> KEY_TYPE & 0xf) << 8) | (<u64>(ROW_PS256 >> KEY_TYPE & 0xf) << 12)
+  | (<u64>(ROW_PS384 >> KEY_TYPE & 0xf) << 16) | (<u64>(ROW_PS512 >> KEY_TYPE & 0xf) << 20) | (<u64>(ROW_ES256 >> KEY_TYPE & 0xf) << 24) | (<u64>(ROW_ES384 >> KEY_TYPE & 0xf) << 28)
+  | (<u64>(ROW_ES512 >> KEY_TYPE & 0xf) << 32) | (<u64>(ROW_HS256 >> KEY_TYPE & 0xf) << 36) | (<u64>(ROW_HS384 >> KEY_TYPE & 0xf) << 40) | (<u64>(ROW_HS512 >> KEY_TYPE & 0xf) << 44)
+  | (<u64>(ROW_EDDSA >> KEY_TYPE & 0xf) << 48);
+// @ts-ignore: decorator
+@inline const CURVES: u64 = (<u64>(ROW_RS256 >> CURVE & 0xf) << 0) | (<u64>(ROW_RS384 >> CURVE & 0xf) << 4) | (<u64>(ROW_RS512 >> CURVE & 0xf) << 8) | (<u64>(ROW_PS256 >> CURVE & 0xf) << 12)
+  | (<u64>(ROW_PS384 >> CURVE & 0xf) << 16) | (<u64>(ROW_PS512 >> CURVE & 0xf) << 20) | (<u64>(ROW_ES256 >> CURVE & 0xf) << 24) | (<u64>(ROW_ES384 >> CURVE & 0xf) << 28)
+  | (<u64>(ROW_ES512 >> CURVE & 0xf) << 32) | (<u64>(ROW_HS256 >> CURVE & 0xf) << 36) | (<u64>(ROW_HS384 >> CURVE & 0xf) << 40) | (<u64>(ROW_HS512 >> CURVE & 0xf) << 44)
+  | (<u64>(ROW_EDDSA >> CURVE & 0xf) << 48);
+
+/** The `alg` nibble of a packed column; 0 for a value out of range (key type None: fits no key). */
+// @ts-ignore: decorator
+@inline function columnAt(column: u64, alg: Alg): u32 {
+  return <u32>alg < <u32>ALG_COUNT ? <u32>(column >> (<u64>alg << 2)) & 0xf : 0;
+}
+
 /** Alg for a header or JWK `alg` value (exact, case-sensitive), ALG_NONE, or ALG_UNKNOWN. */
 export function algFromName(name: string): i32 {
-  const n = name.length;
-  if (n == 5) {
-    const c0 = name.charCodeAt(0);
-    const c1 = name.charCodeAt(1);
-    const tail = name.substring(2);
-    let size: i32 = -1;
-    if (tail == "256") size = 0;
-    else if (tail == "384") size = 1;
-    else if (tail == "512") size = 2;
-    if (size < 0) return name == "EdDSA" ? <i32>Alg.EdDSA : ALG_UNKNOWN;
-    if (c1 != 0x53) return ALG_UNKNOWN; // every family name ends in 'S'
-    if (c0 == 0x52) return <i32>Alg.RS256 + size; // R
-    if (c0 == 0x50) return <i32>Alg.PS256 + size; // P
-    if (c0 == 0x45) return <i32>Alg.ES256 + size; // E
-    if (c0 == 0x48) return <i32>Alg.HS256 + size; // H
-    return ALG_UNKNOWN;
+  if (name.length == NAME_LENGTH) {
+    const bytes = <usize>NAME_LENGTH << 1;
+    for (let i = 0; i < ALG_COUNT; i++) {
+      if (memory.compare(changetype<usize>(NAMES) + <usize>i * bytes, changetype<usize>(name), bytes) == 0) return i;
+    }
   }
-  if (name == "none") return ALG_NONE;
-  return ALG_UNKNOWN;
+  return name == "none" ? ALG_NONE : ALG_UNKNOWN;
 }
 
 /** The registered name of an Alg ("" for a value out of range). */
 export function algName(alg: Alg): string {
-  switch (alg) {
-    case Alg.RS256: return "RS256";
-    case Alg.RS384: return "RS384";
-    case Alg.RS512: return "RS512";
-    case Alg.PS256: return "PS256";
-    case Alg.PS384: return "PS384";
-    case Alg.PS512: return "PS512";
-    case Alg.ES256: return "ES256";
-    case Alg.ES384: return "ES384";
-    case Alg.ES512: return "ES512";
-    case Alg.HS256: return "HS256";
-    case Alg.HS384: return "HS384";
-    case Alg.HS512: return "HS512";
-    case Alg.EdDSA: return "EdDSA";
-  }
-  return "";
+  if (<u32>alg >= <u32>ALG_COUNT) return "";
+  const at = <i32>alg * NAME_LENGTH;
+  return NAMES.substring(at, at + NAME_LENGTH);
 }
 
 export function algFamily(alg: Alg): AlgFamily {
-  if (alg <= Alg.RS512) return AlgFamily.RsaPkcs1;
-  if (alg <= Alg.PS512) return AlgFamily.RsaPss;
-  if (alg <= Alg.ES512) return AlgFamily.Ecdsa;
-  if (alg <= Alg.HS512) return AlgFamily.Hmac;
-  return AlgFamily.EdDSA;
+  return <AlgFamily>columnAt(FAMILIES, alg);
 }
 
 /** The hash an algorithm uses (EdDSA: SHA-512 internally). */
 export function algHash(alg: Alg): HashAlg {
-  if (alg == Alg.EdDSA) return HashAlg.SHA512;
-  return <HashAlg>(<i32>alg % 3);
+  return <HashAlg>columnAt(HASHES, alg);
 }
 
-/** The JWK `kty` an algorithm needs. */
+/** The JWK `kty` an algorithm needs (KeyType.None for a value out of range). */
 export function algKeyType(alg: Alg): KeyType {
-  const f = algFamily(alg);
-  if (f == AlgFamily.RsaPkcs1 || f == AlgFamily.RsaPss) return KeyType.RSA;
-  if (f == AlgFamily.Ecdsa) return KeyType.EC;
-  if (f == AlgFamily.Hmac) return KeyType.Oct;
-  return KeyType.OKP;
+  return <KeyType>columnAt(KEY_TYPES, alg);
 }
 
 /** The curve an algorithm needs (JWA binds each ES* to one curve), or CURVE_NONE. */
 export function algCurve(alg: Alg): i32 {
-  if (alg == Alg.ES256) return CURVE_P256;
-  if (alg == Alg.ES384) return CURVE_P384;
-  if (alg == Alg.ES512) return CURVE_P521;
-  if (alg == Alg.EdDSA) return CURVE_ED25519;
+  return <i32>columnAt(CURVES, alg);
+}
+
+/** KeyType for a JWK `kty` (exact, case-sensitive), or KeyType.None. */
+export function keyTypeFromName(name: string): KeyType {
+  for (let i = 1; i < KEY_TYPE_NAMES.length; i++) {
+    if (unchecked(KEY_TYPE_NAMES[i]) == name) return <KeyType>i;
+  }
+  return KeyType.None;
+}
+
+/** The curve a JWK `crv` names when it belongs to key type `kty`, else CURVE_NONE. */
+export function curveFromName(name: string, kty: KeyType): i32 {
+  for (let i = 1; i < CURVE_NAMES.length; i++) {
+    if (unchecked(CURVE_NAMES[i]) == name) return ((CURVE_KEY_TYPES >> (<u32>i << 2)) & 0xf) == <u32>kty ? i : CURVE_NONE;
+  }
   return CURVE_NONE;
-}
-
-/**
- * Whether `key` may verify `alg`: kty and curve bound to the algorithm, the JWK's own `alg`
- * (when it has one) equal to it, and HMAC secrets at least as long as the hash (RFC 7518 §3.2).
- * `use`/`key_ops` were already enforced when the key was parsed.
- */
-export function keyFitsAlg(key: Jwk, alg: Alg): bool {
-  if (key.kty != algKeyType(alg) || key.curve != algCurve(alg)) return false;
-  if (key.alg >= 0 && key.alg != <i32>alg) return false;
-  if (key.kty == KeyType.Oct) {
-    const secret = key.secret;
-    return secret != null && secret.length >= hashLength(algHash(alg));
-  }
-  return true;
-}
-
-/**
- * Verifies `sig` over `msg` with `key` for `alg`. The caller has checked `keyFitsAlg`; the
- * checks below repeat the binding (cheaply) so this function is safe on its own. False when the
- * algorithm is not compiled in (callers report AlgUnavailable before getting here).
- */
-export function verifySignature(alg: Alg, key: Jwk, msg: Uint8Array, sig: Uint8Array): bool {
-  switch (alg) {
-    case Alg.RS256:
-      if (COMPILED_ALGS & ALG_BIT_RS256) return rsaPkcs1(key, HashAlg.SHA256, msg, sig);
-      return false;
-    case Alg.RS384:
-      if (COMPILED_ALGS & ALG_BIT_RS384) return rsaPkcs1(key, HashAlg.SHA384, msg, sig);
-      return false;
-    case Alg.RS512:
-      if (COMPILED_ALGS & ALG_BIT_RS512) return rsaPkcs1(key, HashAlg.SHA512, msg, sig);
-      return false;
-    case Alg.PS256:
-      if (COMPILED_ALGS & ALG_BIT_PS256) return rsaPss(key, HashAlg.SHA256, msg, sig);
-      return false;
-    case Alg.PS384:
-      if (COMPILED_ALGS & ALG_BIT_PS384) return rsaPss(key, HashAlg.SHA384, msg, sig);
-      return false;
-    case Alg.PS512:
-      if (COMPILED_ALGS & ALG_BIT_PS512) return rsaPss(key, HashAlg.SHA512, msg, sig);
-      return false;
-    case Alg.ES256:
-      if (COMPILED_ALGS & ALG_BIT_ES256) return ecdsa(key, CURVE_P256, msg, sig);
-      return false;
-    case Alg.ES384:
-      if (COMPILED_ALGS & ALG_BIT_ES384) return ecdsa(key, CURVE_P384, msg, sig);
-      return false;
-    case Alg.ES512:
-      if (COMPILED_ALGS & ALG_BIT_ES512) return ecdsa(key, CURVE_P521, msg, sig);
-      return false;
-    case Alg.HS256:
-      if (COMPILED_ALGS & ALG_BIT_HS256) return key.hmacVerify(HashAlg.SHA256, msg, sig);
-      return false;
-    case Alg.HS384:
-      if (COMPILED_ALGS & ALG_BIT_HS384) return key.hmacVerify(HashAlg.SHA384, msg, sig);
-      return false;
-    case Alg.HS512:
-      if (COMPILED_ALGS & ALG_BIT_HS512) return key.hmacVerify(HashAlg.SHA512, msg, sig);
-      return false;
-    case Alg.EdDSA:
-      if (COMPILED_ALGS & ALG_BIT_EDDSA) {
-        const k = key.ed25519;
-        return k != null && ed25519Verify(k, msg, sig);
-      }
-      return false;
-  }
-  return false;
-}
-
-// @ts-ignore: decorator
-@inline function rsaPkcs1(key: Jwk, hash: HashAlg, msg: Uint8Array, sig: Uint8Array): bool {
-  const k = key.rsa;
-  return k != null && rsaPkcs1Verify(k, hash, msg, sig);
-}
-
-// @ts-ignore: decorator
-@inline function rsaPss(key: Jwk, hash: HashAlg, msg: Uint8Array, sig: Uint8Array): bool {
-  const k = key.rsa;
-  return k != null && rsaPssVerify(k, hash, msg, sig);
-}
-
-// @ts-ignore: decorator
-@inline function ecdsa(key: Jwk, curve: i32, msg: Uint8Array, sig: Uint8Array): bool {
-  const k = key.ec;
-  return k != null && key.curve == curve && ecdsaVerify(k, msg, sig);
 }
