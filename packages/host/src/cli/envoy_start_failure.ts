@@ -6,6 +6,7 @@ import { CliError, ExitCode } from "./errors.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
 import type { ServeOptions } from "./args.js";
 import { configSource, type LoadedFilter } from "./filter_input.js";
+import { parseEnvoyLogLine } from "./envoy_log_line.js";
 
 /** Envoy's summary of a failed start: "error `<reason>` initializing config ...". */
 function envoyReason(lines: string[]): string | null {
@@ -29,11 +30,11 @@ export function startFailure(error: Error, lines: string[], options: ServeOption
     if (UNREGISTERED_ROOT_LOG.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, filter.wasm, filter.configuration)} (Envoy: ${envoySays})`);
     return new CliError(ExitCode.ConfigRejected, `the filter rejected ${configSource(options)} in Envoy (see its log above): ${envoySays}`);
   }
-  const wasmErrors = lines.filter((l) => /\]\[(error|critical)\]\[wasm\]/.test(l));
-  if (wasmErrors.length > 0) {
-    const detail = wasmErrors.map((l) => l.replace(/^.*?\] \[[^\]]*\] /, ""));
-    return new CliError(ExitCode.ModuleRefused, `the filter failed to start in Envoy: ${detail.join("; ")}`);
-  }
+  const wasmErrors = lines
+    .map(parseEnvoyLogLine)
+    .filter((l) => l !== null && l.component === "wasm" && (l.level === "error" || l.level === "critical"))
+    .map((l) => l!.message);
+  if (wasmErrors.length > 0) return new CliError(ExitCode.ModuleRefused, `the filter failed to start in Envoy: ${wasmErrors.join("; ")}`);
   // Anything else is a bootstrap getwild made and Envoy refused: a bug here, reported with Envoy's words.
   return new CliError(ExitCode.Internal, `Envoy did not start: ${reason ?? error.message}`);
 }
