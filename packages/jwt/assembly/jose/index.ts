@@ -31,7 +31,7 @@ export {
 } from "./jwt/options";
 export { Jwk, JwkOptions, JwkResult, JwkSkip, MAX_KID_LENGTH, parseJwk } from "./jwks/jwk";
 export { JwksError, JwksOptions, JwksResult, KeySet, jwksErrorMessage, parseJwks, parseSingleJwk } from "./jwks/jwks";
-export { nextCandidate, countCandidates } from "./jwks/select";
+export { nextCandidate } from "./jwks/select";
 export { JwsVerifyResult, verifyJws, verifyJwsBytes, verifyJwsWithKey, verifyParsedJws } from "./verify_jws";
 export { VerifyResult, verifyJwt, verifyJwtBytes } from "./verify";
 export { asciiBytes } from "./encoding/ascii";

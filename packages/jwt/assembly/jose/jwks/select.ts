@@ -22,14 +22,3 @@ export function nextCandidate(keys: KeySet, alg: Alg, kid: string | null, from: 
   }
   return -1;
 }
-
-/** Number of candidate keys for (alg, kid). */
-export function countCandidates(keys: KeySet, alg: Alg, kid: string | null): i32 {
-  let n = 0;
-  let i = nextCandidate(keys, alg, kid, 0);
-  while (i >= 0) {
-    n++;
-    i = nextCandidate(keys, alg, kid, i + 1);
-  }
-  return n;
-}

@@ -7,6 +7,7 @@ import { JsonKind, JsonValue } from "@getwild/json/assembly";
 import { JwtError } from "./errors";
 import { Alg, ALG_NONE, ALG_UNKNOWN, algFromName, algBit, algCompiled } from "./algorithms";
 import { MAX_KID_LENGTH } from "../jwks/jwk";
+import { asciiLowerChar } from "../encoding/ascii";
 
 export class HeaderCheck {
   constructor(
@@ -73,21 +74,16 @@ function skipApplication(t: string): i32 {
   const n = prefix.length;
   if (t.length < n) return 0;
   for (let i = 0; i < n; i++) {
-    if (foldAscii(t.charCodeAt(i)) != prefix.charCodeAt(i)) return 0;
+    if (asciiLowerChar(t.charCodeAt(i)) != prefix.charCodeAt(i)) return 0;
   }
   return n;
-}
-
-// @ts-ignore: decorator
-@inline function foldAscii(c: i32): i32 {
-  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
 }
 
 function asciiEqualFold(a: string, aFrom: i32, b: string, bFrom: i32): bool {
   const n = a.length - aFrom;
   if (n != b.length - bFrom) return false;
   for (let i = 0; i < n; i++) {
-    if (foldAscii(a.charCodeAt(aFrom + i)) != foldAscii(b.charCodeAt(bFrom + i))) return false;
+    if (asciiLowerChar(a.charCodeAt(aFrom + i)) != asciiLowerChar(b.charCodeAt(bFrom + i))) return false;
   }
   return true;
 }

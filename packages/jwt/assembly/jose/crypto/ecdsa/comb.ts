@@ -6,7 +6,7 @@
 // Entries are affine (mixed additions are the cheapest) and Montgomery-form; entry 0 is unused.
 
 import { CurveContext } from "./curve";
-import { limbsBit, limbsCopy, limbsPtr, newLimbs } from "./limbs";
+import { limbsBit, limbsCopy, limbsPtr, newLimbs } from "../limbs";
 import { pointAddAffine, pointDouble, pointFromAffine, pointSetInfinity } from "./point";
 
 /** Teeth per comb: 2^8 entries, 16 KB for P-256, 24 KB for P-384, 34 KB for P-521. */

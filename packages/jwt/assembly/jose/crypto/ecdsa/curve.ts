@@ -4,7 +4,7 @@
 // Only curves that a program actually uses are ever built.
 
 import { MontgomeryDomain, MontgomeryKernel } from "./montgomery";
-import { limbsPtr, newLimbs } from "./limbs";
+import { limbsPtr, newLimbs } from "../limbs";
 import {
   P256_P, P256_N, P256_P_R2, P256_N_R2, P256_B_MONT, P256_GX_MONT, P256_GY_MONT, P256_P_INV32, P256_N_INV32,
   P384_P, P384_N, P384_P_R2, P384_N_R2, P384_B_MONT, P384_GX_MONT, P384_GY_MONT, P384_P_INV32, P384_N_INV32,

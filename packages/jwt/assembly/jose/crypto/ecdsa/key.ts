@@ -5,7 +5,7 @@
 
 import { KeyError } from "../errors";
 import { CurveContext, EcCurve, curveContext } from "./curve";
-import { limbsCompare, limbsEqual, limbsFromBytesBE, limbsPtr, newLimbs } from "./limbs";
+import { limbsCompare, limbsEqual, limbsFromBytesBE, limbsPtr, newLimbs } from "../limbs";
 import { buildCombTable, generatorTable } from "./comb";
 
 export class EcPublicKey {

@@ -4,7 +4,7 @@
 // raw pointers to `limbs` little-endian 32-bit limbs, always fully reduced (< m), so equality of
 // residues is equality of limbs. Results may alias operands.
 
-import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "./limbs";
+import { limbsAdd, limbsSub, limbsCompare, limbsCopy, limbsPtr, newLimbs } from "../limbs";
 import { DivstepInverter } from "./scalar_inverse";
 import { p256Add, p256Mul, p256Sub } from "./p256_field";
 

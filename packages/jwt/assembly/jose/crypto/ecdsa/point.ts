@@ -6,7 +6,7 @@
 // A Jacobian point is three consecutive field elements at one pointer; an affine point two.
 
 import { CurveContext } from "./curve";
-import { limbsCopy, limbsIsZero } from "./limbs";
+import { limbsCopy, limbsIsZero } from "../limbs";
 
 // @ts-ignore: decorator
 @inline export function pointIsInfinity(c: CurveContext, a: usize): bool {

@@ -10,7 +10,7 @@ import { combDoubleMul, generatorTable } from "./comb";
 import { pointIsInfinity } from "./point";
 import {
   limbsAdd, limbsCompare, limbsEqual, limbsFromBytesBE, limbsIsZero, limbsSub,
-} from "./limbs";
+} from "../limbs";
 
 /** True when `a` lies in [1, n−1]. */
 function inScalarRange(c: CurveContext, a: usize): bool {

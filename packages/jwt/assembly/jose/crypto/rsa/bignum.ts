@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unsigned big integers as little-endian limbs (one u32 each) at a raw address: conversion from/to
-// big-endian bytes, comparison, subtraction and doubling modulo n. A limb holds LIMB_BITS bits:
+// big-endian bytes, subtraction and doubling modulo n (comparison is ../limbs.ts's). A limb holds LIMB_BITS bits:
 // 32 for the portable Montgomery code, 28 for the SIMD code (so that sums of 2^56-bounded products
 // need no carries; see montgomery_simd.ts).
+
+import { limbsCompare } from "../limbs";
 
 /** Bits per limb, fixed at compile time by whether the SIMD Montgomery code is built. */
 export const LIMB_BITS: i32 = ASC_FEATURE_SIMD ? 28 : 32;
@@ -52,16 +54,6 @@ export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): vo
   }
 }
 
-/** -1, 0 or 1 as a <, = or > b, both `limbs` long. */
-export function compareLimbs(a: usize, b: usize, limbs: i32): i32 {
-  for (let i = limbs - 1; i >= 0; i--) {
-    const x = load<u32>(a + (<usize>i << 2));
-    const y = load<u32>(b + (<usize>i << 2));
-    if (x != y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
 /** a -= b over `limbs` limbs; returns the borrow out (0 or 1). */
 export function subtractLimbs(a: usize, b: usize, limbs: i32): u32 {
   let borrow: u64 = 0;
@@ -83,7 +75,7 @@ export function doubleModulo(x: usize, n: usize, limbs: i32): void {
     store<u32>(at, <u32>(v & LIMB_MASK));
     carry = v >>> <u64>LIMB_BITS;
   }
-  if (carry != 0 || compareLimbs(x, n, limbs) >= 0) subtractLimbs(x, n, limbs);
+  if (carry != 0 || limbsCompare(x, n, limbs) >= 0) subtractLimbs(x, n, limbs);
 }
 
 /** Number of significant bits in the big-endian bytes at `src`. */
@@ -98,5 +90,5 @@ export function bitLength(src: usize, len: i32): i32 {
 /** Subtracts n from the `limbs`-limb value at `t` (with `carry` as its extra top bit) if it is ≥ n. */
 // @ts-ignore: decorator
 @inline export function reduceOnce(t: usize, carry: u32, n: usize, limbs: i32): void {
-  if (carry != 0 || compareLimbs(t, n, limbs) >= 0) subtractLimbs(t, n, limbs);
+  if (carry != 0 || limbsCompare(t, n, limbs) >= 0) subtractLimbs(t, n, limbs);
 }

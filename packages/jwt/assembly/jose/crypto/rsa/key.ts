@@ -3,7 +3,8 @@
 // per-key scratch prepared once so a PKCS#1 v1.5 verify allocates only its hash (PSS a few more buffers).
 import { KeyError } from "../errors";
 import { MontgomeryModulus } from "./montgomery";
-import { bitLength, bytesFromLimbs, compareLimbs, limbsFromBytes } from "./bignum";
+import { bitLength, bytesFromLimbs, limbsFromBytes } from "./bignum";
+import { limbsCompare } from "../limbs";
 
 /** Largest modulus accepted, in bits (JWA and Envoy use up to 4096). */
 export const RSA_MAX_BITS: i32 = 4096;
@@ -60,7 +61,7 @@ export class RsaPublicKey {
     const limbs = mont.limbs;
     const s = changetype<usize>(this.signatureLimbs);
     limbsFromBytes(s, limbs, sig.dataStart, k);
-    if (compareLimbs(s, changetype<usize>(mont.modulus), limbs) >= 0) return false;
+    if (limbsCompare(s, changetype<usize>(mont.modulus), limbs) >= 0) return false;
     const out = changetype<usize>(this.resultLimbs);
     const exponent = this.exponent;
     mont.powModulo(out, s, exponent.dataStart, exponent.length, changetype<usize>(this.tempLimbs));

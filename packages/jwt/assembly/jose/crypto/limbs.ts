@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fixed-width unsigned integers as little-endian arrays of 32-bit limbs in linear memory: the
-// byte conversions, comparisons and carries that the ECDSA field and scalar code share.
+// byte conversions, comparisons and carries that the ECDSA field and scalar code share (RSA, whose
+// limbs may hold 28 bits, has its own conversions in rsa/bignum.ts and compares with limbsCompare).
 // Every function takes raw pointers and a limb count; callers own the bounds.
 
 /** Allocates `count` zeroed limbs owned by the GC; keep the returned array alive while using its pointer. */
