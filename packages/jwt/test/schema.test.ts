@@ -49,9 +49,24 @@ const valid: [string, unknown][] = [
     from_headers: [{ name: "x-token" }, { name: "authorization", value_prefix: "Bearer " }], from_cookies: ["session"], from_params: ["access_token"],
     forward: true, forward_payload_header: "x-jwt-payload", claim_to_headers: [{ header_name: "x-user", claim_name: "sub" }],
     require_kid: true, require_subject: true, require_expiration: false, clock_skew_seconds: 300, max_lifetime_seconds: 3600, max_token_bytes: 16 } } }],
+  ["per-route requirements: requirement_map, route_requirements, requirement_name, provider_and_audiences", { providers: { p: fb },
+    requirement_map: { user: { provider_name: "p" }, billing: { provider_and_audiences: { provider_name: "p", audiences: ["billing"] } }, open: {} },
+    route_requirements: { reports: "user", billing: "billing" }, rules: [{ match: { prefix: "/b/" }, requirement_name: "billing" }] }],
+  ["claims written as filter state for Envoy's RBAC", { providers: { p: { ...fb, claim_to_filter_state: [{ claim_name: "groups", key: "wasm.jwt_groups" }, { claim_name: "sub", key: "wasm.jwt.sub" }] } } }],
+  ["keys through OIDC discovery, every option", { providers: { p: { issuer: "https://login.example.com/t", oidc_discovery: {
+    cluster: "login", jwks_cluster: "keys", timeout_ms: 1, min_lifetime_seconds: 5, max_lifetime_seconds: 5, fallback_lifetime_seconds: 1, refresh_before_seconds: 0,
+    backoff_base_ms: 10, backoff_max_ms: 10, unknown_kid_min_interval_ms: 0, max_bytes: 256, max_keys: 1 } } } }],
 ];
 
 const invalid: [string, unknown][] = [
+  ["route_requirements naming a requirement that is not a string", { providers: { p: fb }, requirement_map: { u: {} }, route_requirements: { r: 1 } }],
+  ["a rule with requires and requirement_name", { providers: { p: fb }, requirement_map: { u: {} }, rules: [{ match: { prefix: "/" }, requires: {}, requirement_name: "u" }] }],
+  ["provider_and_audiences without audiences", { providers: { p: fb }, rules: [{ match: { prefix: "/" }, requires: { provider_and_audiences: { provider_name: "p", audiences: [] } } }] }],
+  ["a filter state key without the wasm. prefix", { providers: { p: { ...fb, claim_to_filter_state: [{ claim_name: "g", key: "jwt_groups" }] } } }],
+  ["oidc_discovery without a cluster", { providers: { p: { issuer: "https://login.example.com", oidc_discovery: {} } } }],
+  ["oidc_discovery with an http issuer", { providers: { p: { issuer: "http://login.example.com", oidc_discovery: { cluster: "c" } } } }],
+  ["oidc_discovery without an issuer", { providers: { p: { oidc_discovery: { cluster: "c" } } } }],
+  ["oidc_discovery beside remote_jwks", { providers: { p: { issuer: "https://login.example.com", oidc_discovery: { cluster: "c" }, ...remote } } }],
   ["no providers", {}],
   ["an empty providers map", { providers: {} }],
   ["an unknown top-level field", { providers: { p: fb }, provider: {} }],
@@ -106,5 +121,8 @@ describe("schema/jwt-authn.schema.json and the JwtAuthn filter agree", () => {
     expect(keys(schema.definitions.provider)).toEqual(known("PROVIDER_FIELDS"));
     expect(keys(schema.definitions.remote_jwks)).toEqual(known("REMOTE_FIELDS"));
     expect(keys(schema.definitions.claim)).toEqual(known("CLAIM_FIELDS"));
+    const oidc = readFileSync(join(root, "assembly", "filter", "oidc_config.ts"), "utf8");
+    const oidcFields = [...new RegExp("const OIDC_FIELDS = \\[([^\\]]*)\\]").exec(oidc)![1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(keys(schema.definitions.oidc_discovery)).toEqual(oidcFields);
   });
 });

@@ -17,6 +17,9 @@ import { JwkOptions } from "../jose/jwks/jwk";
 import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { normalizePath, PathError } from "./path";
+import { readClaimStates } from "./claims_out";
+import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
+import { readProviderAndAudiences, readRequirementMap, readRouteRequirements, readRuleRequirementName } from "./requirements";
 import { ClaimHeader, FilterConfig, HeaderLocation, Provider, Requirement, RequirementKind, Rule } from "./model";
 export class ConfigResult {
   constructor(public config: FilterConfig | null, public error: string) {}
@@ -29,7 +32,8 @@ export class ConfigResult {
 // "$schema" lets a configuration file name its JSON Schema for editors (schema/jwt-authn.schema.json);
 // the filter only checks that it is a string.
 const TOP_FIELDS = ["$schema", "providers", "rules", "unmatched", "bypass_cors_preflight", "audience_failure_status", "failure_body",
-  "realm", "jwks_unavailable", "jwt_cache_size", "jwt_cache_bytes", "stat_prefix", "tick_ms", "path_with_escaped_slashes_action"];
+  "realm", "jwks_unavailable", "jwt_cache_size", "jwt_cache_bytes", "stat_prefix", "tick_ms", "path_with_escaped_slashes_action",
+  "requirement_map", "route_requirements"];
 /**
  * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
  * 1 GiB, and the incremental collector needs room beside the live entries (garbage between cycles,
@@ -38,7 +42,8 @@ const TOP_FIELDS = ["$schema", "providers", "rules", "unmatched", "bypass_cors_p
 const MAX_CACHE_BYTES: i32 = 256 << 20;
 const PROVIDER_FIELDS = ["issuer", "issuers", "audiences", "algorithms", "require_expiration", "require_kid", "require_subject",
   "clock_skew_seconds", "max_lifetime_seconds", "claims", "local_jwks", "remote_jwks", "from_headers", "from_cookies",
-  "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes"];
+  "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes",
+  "claim_to_filter_state", "oidc_discovery"];
 const REMOTE_FIELDS = ["cluster", "authority", "path", "uri", "timeout_ms", "min_lifetime_seconds", "max_lifetime_seconds",
   "fallback_lifetime_seconds", "refresh_before_seconds", "backoff_base_ms", "backoff_max_ms",
   "unknown_kid_min_interval_ms", "max_bytes", "max_keys"];
@@ -64,6 +69,7 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   else {
     for (let i = 0; i < providers.length; i++) c.providers.push(readProvider(r, providers.nameAt(i), providers.valueAt(i)!));
   }
+  readRequirementMap(r, c, root, readProvider, readRequirement);
   const rules = r.objects(root, "", "rules");
   for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, c, unchecked(rules[i]), itemPath("rules", i)));
   const unmatched = root.get("unmatched");
@@ -75,6 +81,7 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
       c.unmatched = readRequirement(r, c, unmatched, "unmatched", 0);
     } else r.fail("unmatched", "must be \"deny\", \"allow\" or a requirement");
   }
+  readRouteRequirements(r, c, root);
   c.bypassCorsPreflight = r.bool(root, "", "bypass_cors_preflight", false);
   const slashes = r.oneOf(root, "", "path_with_escaped_slashes_action", ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"], "REJECT_REQUEST");
   c.unescapeSlashes = slashes == "UNESCAPE_AND_FORWARD";
@@ -125,6 +132,7 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
   }
   readTokenLocations(r, p, v, path);
   readOutputs(r, p, v, path);
+  p.claimStates = readClaimStates(r, v, path);
   readKeys(r, p, v, path, firebase);
   const problem = validateVerifyOptions(o);
   if (problem !== null) r.fail(memberPath(path, problem.split(":")[0]), problem.substring(problem.indexOf(":") + 2));
@@ -213,7 +221,11 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
   const local = v.get("local_jwks");
   const remote = r.object(v, path, "remote_jwks", REMOTE_FIELDS);
   if (local !== null && remote !== null) r.fail(path, "local_jwks and remote_jwks are exclusive");
-  if (local !== null) {
+  const oidc = r.object(v, path, "oidc_discovery", OIDC_FIELDS);
+  if (oidc !== null) {
+    if (local !== null || remote !== null || firebase) r.fail(path, "oidc_discovery excludes local_jwks, remote_jwks and firebase");
+    else p.source = readOidcDiscovery(r, oidc, memberPath(path, "oidc_discovery"), p.options.issuers);
+  } else if (local !== null) {
     const where = memberPath(path, "local_jwks");
     let text = "";
     if (local.isString) text = local.text;
@@ -226,7 +238,7 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
   } else if (remote !== null) {
     p.source = JwksSource.fetched(readRemote(r, remote, memberPath(path, "remote_jwks")));
   } else if (!firebase) {
-    r.fail(path, "needs local_jwks or remote_jwks");
+    r.fail(path, "needs local_jwks, remote_jwks or oidc_discovery");
   }
 }
 
@@ -295,7 +307,7 @@ function claimValues(r: ConfigReader, v: JsonValue, path: string, op: string, si
 // ---- Rules and requirements
 
 function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string): Rule {
-  r.only(v, path, ["match", "requires"]);
+  r.only(v, path, ["match", "requires", "requirement_name"]);
   const rule = new Rule();
   const where = memberPath(path, "match");
   const m = r.object(v, path, "match", ["path", "prefix", "headers"]);
@@ -321,6 +333,10 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
   }
   const req = v.get("requires");
   if (req !== null) rule.requirement = readRequirement(r, c, req, memberPath(path, "requires"), 0);
+  if (v.has("requirement_name")) {
+    if (req !== null) r.fail(path, "give either requires or requirement_name");
+    else rule.requirement = readRuleRequirementName(r, c, v, path);
+  }
   return rule;
 }
 
@@ -333,7 +349,7 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
   if (!r.objectValue(v, path)) return req;
   if (v.length == 0) return req; // no JWT needed
   if (v.length != 1) {
-    r.fail(path, "must have exactly one of provider_name, requires_any, requires_all, allow_missing, allow_missing_or_failed");
+    r.fail(path, "must have exactly one of provider_name, provider_and_audiences, requires_any, requires_all, allow_missing, allow_missing_or_failed");
     return req;
   }
   const kind = v.nameAt(0);
@@ -353,6 +369,7 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
     }
   } else if (kind == "allow_missing") req.kind = RequirementKind.AllowMissing;
   else if (kind == "allow_missing_or_failed") req.kind = RequirementKind.AllowMissingOrFailed;
+  else if (kind == "provider_and_audiences") return readProviderAndAudiences(r, c, v, path);
   else r.fail(memberPath(path, kind), "unknown requirement");
   return req;
 }

@@ -18,6 +18,11 @@ export const enum DenyKind {
   MultipleTokens = 4,
   /** A path that cannot be matched safely (encoded slash, malformed escape, ambiguous dots): 400. */
   BadPath = 5,
+  /**
+   * The route Envoy chose decides the requirement (route_requirements), but the path must be
+   * normalised first, after which Envoy chooses the route anew: 400 (requirements.ts).
+   */
+  PathChangesRoute = 6,
 }
 
 export class Denial {
@@ -30,6 +35,7 @@ export class Denial {
     if (this.kind == DenyKind.NoRule) return "no_rule_matched";
     if (this.kind == DenyKind.MultipleTokens) return "multiple_tokens";
     if (this.kind == DenyKind.BadPath) return pathErrorReason(this.pathError);
+    if (this.kind == DenyKind.PathChangesRoute) return "path_changes_route";
     return jwtErrorName(this.error);
   }
 }
@@ -78,7 +84,8 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   const reason = denial.reason;
   let error = "invalid_token";
   if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
-  if (denial.kind == DenyKind.MultipleTokens || denial.kind == DenyKind.BadPath) {
+  const badRequest = denial.kind == DenyKind.BadPath || denial.kind == DenyKind.PathChangesRoute;
+  if (denial.kind == DenyKind.MultipleTokens || badRequest) {
     r.status = 400;
     error = "invalid_request";
   }
@@ -91,7 +98,7 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   }
   r.details = "jwt_authn_access_denied{" + reason + "}";
   // A path refused before any rule applies is no authentication problem: no challenge.
-  if (denial.kind != DenyKind.BadPath) {
+  if (!badRequest) {
     let challenge = "Bearer realm=\"" + realm + "\"";
     if (error.length > 0) challenge += ", error=\"" + error + "\"";
     r.header("www-authenticate", challenge);

@@ -2,6 +2,7 @@
 // The JwtAuthn configuration once parsed and validated: providers, rules, requirements, policies.
 import { VerifyOptions } from "../jose/jwt/options";
 import { JwksSource } from "../cache/jwks_source";
+import { ClaimState } from "./claims_out";
 
 /**
  * A header the token may come in, with the text before it ("Bearer "; matched case-insensitively).
@@ -29,6 +30,10 @@ export class Provider {
   /** When set, the verified payload goes upstream base64url-encoded in this header. */
   forwardPayloadHeader: string = "";
   claimToHeaders: Array<ClaimHeader> = [];
+  /** Claims written as Envoy filter state for its RBAC filter (claims_out.ts). */
+  claimStates: Array<ClaimState> = [];
+  /** A provider_and_audiences variant: the index of the provider it was made from; -1 otherwise. */
+  variantOf: i32 = -1;
 }
 
 export const enum RequirementKind {
@@ -90,6 +95,10 @@ export class FilterConfig {
    * spelling a CGI-style upstream reads as the same name (RequestHeaders.remove).
    */
   outputHeaders: Array<string> = [];
+  /** `requirement_map`: named requirements (requirements.ts). */
+  requirementMap: Map<string, Requirement> = new Map<string, Requirement>();
+  /** `route_requirements`: Envoy route name → requirement; checked before `rules` (requirements.ts). */
+  routeRequirements: Map<string, Requirement> = new Map<string, Requirement>();
 
   /** Collects the output headers of every provider; call after changing providers in code. */
   finish(): FilterConfig {

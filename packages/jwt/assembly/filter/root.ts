@@ -49,7 +49,9 @@ export class JwtAuthnRoot extends RootContext {
     state.cache = new TokenCache(config.tokenCacheSize, config.tokenCacheBytes);
     let remote = false;
     for (let i = 0; i < config.providers.length; i++) {
-      const source = unchecked(config.providers[i]).source;
+      const provider = unchecked(config.providers[i]);
+      if (provider.variantOf >= 0) continue; // shares its provider's source (provider_and_audiences)
+      const source = provider.source;
       source.listener = state;
       if (source.isRemote) {
         remote = true;
@@ -73,7 +75,9 @@ export class JwtAuthnRoot extends RootContext {
     }
     const providers = state.config.providers;
     for (let i = 0; i < providers.length; i++) {
-      const source = unchecked(providers[i]).source;
+      const provider = unchecked(providers[i]);
+      if (provider.variantOf >= 0) continue; // shares its provider's source (provider_and_audiences)
+      const source = provider.source;
       source.tick(this, now, state.waiters.waitingFor(source));
     }
     state.countFetches();

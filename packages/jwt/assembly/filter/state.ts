@@ -32,7 +32,9 @@ export class FilterState extends JwksListener {
     let success = 0, failed = 0, forced = 0;
     const providers = this.config.providers;
     for (let i = 0; i < providers.length; i++) {
-      const s = unchecked(providers[i]).source;
+      const p = unchecked(providers[i]);
+      if (p.variantOf >= 0) continue; // a provider_and_audiences variant shares its provider's source
+      const s = p.source;
       success += s.fetchSuccesses;
       failed += s.fetchFailures;
       forced += s.forcedRefetches;

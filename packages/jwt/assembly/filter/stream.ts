@@ -20,6 +20,8 @@ import { VerifiedToken } from "./token_cache";
 import { FilterState } from "./state";
 import { Parked } from "./waiters";
 import { RequestHeaders } from "./request_headers";
+import { routeRequirementOf } from "./requirements";
+import { writeClaimStates } from "./claims_out";
 
 /** The query of a request not read yet. */
 const NO_QUERY = new RequestPath("/", "", false);
@@ -126,14 +128,23 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     this.path = normalized.path;
     this.query = normalized.query;
     const full = normalized.full;
-    if (raw === null || raw != full) headers.set(":path", full);
+    // The route Envoy chose may decide the requirement (route_requirements); Envoy chooses again
+    // after this filter changes the path, so a route-decided request must arrive already normal.
+    const routed = routeRequirementOf(config).requirement;
+    const pathChanges = raw === null || raw != full;
+    if (routed !== null && pathChanges) {
+      const refused = this.deny(new Denial(DenyKind.PathChangesRoute));
+      headers.release();
+      return refused;
+    }
+    if (pathChanges) headers.set(":path", full);
     const method = headers.get(":method");
     if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
       state.metrics!.corsBypassed.increment();
       headers.release();
       return Action.Continue;
     }
-    this.rule = this.matchRule(config, headers);
+    this.rule = routed !== null ? routed : this.matchRule(config, headers);
     const action = this.run(false);
     // A decided request reads no more headers: the host block goes back now (a paused one keeps it).
     if (this.decided) headers.release();
@@ -403,6 +414,7 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
       if (v === null) continue;
       // The values were made when the token was verified (prepareOutputs): a cache hit reads no JSON.
       if (p.forwardPayloadHeader.length > 0) headers.set(p.forwardPayloadHeader, v.payloadHeaderValue);
+      if (p.claimStates.length > 0) writeClaimStates(p.claimStates, v.claims);
       const values = v.claimHeaderValues;
       for (let k = 0; k < p.claimToHeaders.length && k < values.length; k++) {
         const value = unchecked(values[k]);
