@@ -147,7 +147,7 @@ function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string):
   const projectId = r.string(fb, where, "project_id", "", 1);
   if (!fb.has("project_id")) r.fail(memberPath(where, "project_id"), "is required");
   if (!validProjectId(projectId)) r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
-  applyFirebase(p, projectId);
+  applyFirebase(p.options, projectId);
   if (!v.has("remote_jwks") && !v.has("local_jwks")) {
     p.source = JwksSource.fetched(firebaseJwks(r.string(fb, where, "cluster", FIREBASE_JWKS_CLUSTER, 1)));
   }

@@ -8,4 +8,5 @@ export { parseFilterConfig, ConfigResult } from "./config";
 export { FilterConfig, Provider, Requirement, RequirementKind, Rule, HeaderLocation, ClaimHeader } from "./model";
 export { TokenCache, VerifiedToken } from "./token_cache";
 export { JwksSource, JwksListener, KeysState, RemoteJwksConfig } from "../cache/jwks_source";
-export { firebase, applyFirebase, firebaseJwks, FIREBASE_JWKS_AUTHORITY, FIREBASE_JWKS_PATH, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
+export { firebase } from "./firebase";
+export { applyFirebase, firebaseJwks, FIREBASE_JWKS_AUTHORITY, FIREBASE_JWKS_PATH, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";

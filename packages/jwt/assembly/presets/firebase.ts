@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// firebase(projectId): a provider for Firebase Authentication ID tokens, verified locally with
-// Google's securetoken keys (the JWKS form of the x509 map the Firebase docs name).
+// Firebase Authentication ID tokens: their verification rules and Google's securetoken keys (the
+// JWKS form of the x509 map the Firebase docs name). A preset is data for the layers below the
+// filter (JOSE options, a remote JWKS source): it imports nothing from filter/, which builds its
+// Provider from it (filter/firebase.ts) and reads it for the `firebase` configuration field.
 import { ALG_BIT_RS256 } from "../jose/jwt/algorithms";
-import { RemoteJwksConfig, JwksSource } from "../cache/jwks_source";
-import { Provider, HeaderLocation } from "../filter/model";
+import { VerifyOptions } from "../jose/jwt/options";
+import { RemoteJwksConfig } from "../cache/jwks_source";
 
 export const FIREBASE_JWKS_AUTHORITY = "www.googleapis.com";
 export const FIREBASE_JWKS_PATH = "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -23,11 +25,10 @@ export function firebaseJwks(cluster: string = FIREBASE_JWKS_CLUSTER): RemoteJwk
 }
 
 /**
- * Applies Firebase's ID token rules to `p`: RS256 only, `kid` required, `iss` and `aud` from the
+ * Applies Firebase's ID token rules to `o`: RS256 only, `kid` required, `iss` and `aud` from the
  * project id, `exp` required, `sub` of 1..128 characters, `iat` and `auth_time` not in the future.
  */
-export function applyFirebase(p: Provider, projectId: string): Provider {
-  const o = p.options;
+export function applyFirebase(o: VerifyOptions, projectId: string): VerifyOptions {
   o.algorithms = ALG_BIT_RS256;
   o.requireKid = true;
   o.issuers = [FIREBASE_ISSUER_PREFIX + projectId];
@@ -37,14 +38,5 @@ export function applyFirebase(p: Provider, projectId: string): Provider {
   o.requireSubject = true;
   o.subjectMaxLength = FIREBASE_MAX_UID_LENGTH;
   o.checkAuthTime = true;
-  return p;
-}
-
-/** A complete Firebase provider named "firebase", token from `Authorization: Bearer`. */
-export function firebase(projectId: string, cluster: string = FIREBASE_JWKS_CLUSTER): Provider {
-  const p = new Provider();
-  p.name = "firebase";
-  p.source = JwksSource.fetched(firebaseJwks(cluster));
-  p.fromHeaders = [new HeaderLocation("authorization", "Bearer ")];
-  return applyFirebase(p, projectId);
+  return o;
 }
