@@ -10,13 +10,13 @@
 //   node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy]
 //        (BASE default 10000: getwild on BASE, hello BASE+1, ... in the order of start/examples.mjs;
 //         0 gives every server a free port)
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { discoverExamples } from "./start/examples.mjs";
 import { runSmoke } from "./start/smoke.mjs";
-import { buildForStart } from "./start/build.mjs";
+import { buildForStart, envoyModuleStep, runSteps } from "./start/build.mjs";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(repoRoot, "packages", "host", "dist", "cli.js");
@@ -137,8 +137,8 @@ async function main() {
     return 0;
   }
   if (options.build) {
-    const failed = await buildForStart(repoRoot, examples, (line) => console.log(`start: ${line}`));
-    if (failed.includes("getwild CLI")) return 1;
+    const failed = await buildForStart(repoRoot, examples, (line) => console.log(`start: ${line}`), { envoy: options.envoy });
+    if (failed.includes("getwild CLI") || failed.includes(envoyModuleStep(repoRoot).name)) return 1;
     for (const example of examples) example.built = existsSync(join(example.dir, "build", "filter.wasm")) && !failed.includes(example.name);
   }
   if (!existsSync(cli)) {
@@ -148,15 +148,11 @@ async function main() {
   if (options.envoy) {
     // Found once here and handed to every `getwild serve --envoy` (each would otherwise look, or install, itself).
     const envoyModule = join(repoRoot, "packages", "host", "dist", "envoy.js");
-    if (!existsSync(envoyModule)) {
-      // The --build step makes only the bin; @getwild/host/envoy (findEnvoy) is a one-second bundle too.
-      const host = join(repoRoot, "packages", "host");
-      const tsup = join(host, "node_modules", "tsup", "dist", "cli-default.js");
-      const build = spawnSync(process.execPath, [tsup, "--no-config", "--entry.envoy", "src/envoy/index.ts", "--format", "esm", "--target", "node20", "--out-dir", "dist"], { cwd: host, encoding: "utf8" });
-      if (build.status !== 0) {
-        console.error(`start: --envoy: building ${relative(repoRoot, envoyModule)} failed: ${build.stderr}`);
-        return 1;
-      }
+    // Built with --build above; without it, still rebuilt when a host source is newer, so a stale
+    // dist/envoy.js (an older findEnvoy) is never used.
+    if (!options.build && (await runSteps(repoRoot, [envoyModuleStep(repoRoot)], (line) => console.log(`start: ${line}`))).length > 0) {
+      console.error(`start: --envoy: building ${relative(repoRoot, envoyModule)} failed`);
+      return 1;
     }
     const { findEnvoy } = await import(pathToFileURL(envoyModule).href);
     const install = process.env.GETWILD_NO_ENVOY_INSTALL !== "1";

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What `pnpm start` builds before serving: the getwild bin of @getwild/host and the release .wasm of each
-// example it serves, nothing else (no library build or type declarations, no debug builds, no size
-// reports), all at once, one progress line per step. A step whose output is newer than every input it
-// reads is skipped.
+// What `pnpm start` builds before serving: the getwild bin of @getwild/host (with --envoy also its
+// @getwild/host/envoy module, which finds the Envoy) and the release .wasm of each example it serves,
+// nothing else (no library build or type declarations, no debug builds, no size reports), all at once,
+// one progress line per step. A step whose output is newer than every input it reads is skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -34,22 +34,34 @@ function workspaceSources(repoRoot, dir) {
     .flatMap((p) => [join(p, "assembly"), join(p, "asconfig.base.json")]);
 }
 
-/** The build steps for `examples` (from discoverExamples): the CLI, then one release build per example. */
-export function buildSteps(repoRoot, examples) {
+/**
+ * One entry of @getwild/host as one ESM bundle (about a second): the package's full build also writes
+ * the library, CJS and type declarations, which serving does not use and which take most of a minute.
+ * No clean: the rest of dist/ stays as the last full build left it. Fresh only while dist/NAME.js is
+ * newer than every host source (the entry imports from all over src/).
+ */
+function hostEntryStep(repoRoot, stepName, entryName, entry) {
   const host = join(repoRoot, "packages", "host");
-  const steps = [
-    {
-      // Only the bin, as one ESM bundle (about a second): the package's full build also writes the
-      // library, CJS and type declarations, which serving does not use and which take most of a minute.
-      // No clean: the rest of dist/ stays as the last full build left it.
-      name: "getwild CLI",
-      what: "tsup src/cli/main.ts -> dist/cli.js",
-      cwd: host,
-      command: [join(host, "node_modules", "tsup", "dist", "cli-default.js"), "--no-config", "--entry.cli", "src/cli/main.ts",
-        "--format", "esm", "--target", "node20", "--out-dir", "dist"],
-      fresh: () => outputTime(join(host, "dist", "cli.js")) > newestInput([join(host, "src"), join(host, "package.json"), join(host, "tsup.config.ts")]),
-    },
-  ];
+  return {
+    name: stepName,
+    what: `tsup ${entry} -> dist/${entryName}.js`,
+    cwd: host,
+    command: [join(host, "node_modules", "tsup", "dist", "cli-default.js"), "--no-config", `--entry.${entryName}`, entry,
+      "--format", "esm", "--target", "node20", "--out-dir", "dist"],
+    fresh: () => outputTime(join(host, "dist", `${entryName}.js`)) > newestInput([join(host, "src"), join(host, "package.json"), join(host, "tsup.config.ts")]),
+  };
+}
+
+/** @getwild/host/envoy (findEnvoy), which `pnpm start --envoy` imports from dist/envoy.js. */
+export const envoyModuleStep = (repoRoot) => hostEntryStep(repoRoot, "@getwild/host/envoy", "envoy", "src/envoy/index.ts");
+
+/**
+ * The build steps for `examples` (from discoverExamples): the CLI (and with `envoy` the envoy module),
+ * then one release build per example.
+ */
+export function buildSteps(repoRoot, examples, { envoy = false } = {}) {
+  const steps = [hostEntryStep(repoRoot, "getwild CLI", "cli", "src/cli/main.ts")];
+  if (envoy) steps.push(envoyModuleStep(repoRoot));
   for (const example of examples) {
     const asc = join(example.dir, "node_modules", "assemblyscript", "bin", "asc.js");
     steps.push({
@@ -76,12 +88,16 @@ function run(step) {
   });
 }
 
+/** buildSteps(repoRoot, examples, options), run by runSteps. */
+export function buildForStart(repoRoot, examples, print, options = {}) {
+  return runSteps(repoRoot, buildSteps(repoRoot, examples, options), print);
+}
+
 /**
- * Runs the steps, as many at a time as there are cores, printing a line when each starts and ends.
- * Resolves to the names of the steps that failed (their output is printed).
+ * Runs the steps that are not fresh, as many at a time as there are cores, printing a line when each
+ * starts and ends. Resolves to the names of the steps that failed (their output is printed).
  */
-export async function buildForStart(repoRoot, examples, print) {
-  const steps = buildSteps(repoRoot, examples);
+export async function runSteps(repoRoot, steps, print) {
   const failed = [];
   const started = Date.now();
   let next = 0;

@@ -7,22 +7,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
-/** `getwild token CONFIG --provider NAME --json` through the built CLI. */
-function mint(cli, repoRoot, config, provider) {
-  const out = execFileSync(process.execPath, [cli, "token", relative(repoRoot, config), "--provider", provider, "--json"], {
+/** `getwild token CONFIG --provider NAME --json --curl URL` through the built CLI: the token and its curl line. */
+function mint(cli, repoRoot, config, provider, url) {
+  const out = execFileSync(process.execPath, [cli, "token", relative(repoRoot, config), "--provider", provider, "--json", "--curl", url], {
     cwd: repoRoot,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });
   return JSON.parse(out);
-}
-
-/** curl -H for a minted token, as the provider expects it (header and prefix, or query parameter). */
-function curlFor(minted, path) {
-  const p = minted.placement;
-  if (p.kind === "param") return `curl -i 'localhost:PORT${path}?${p.name}=${minted.token}'`;
-  if (p.kind === "cookie") return `curl -i -H 'cookie: ${p.name}=${minted.token}' localhost:PORT${path}`;
-  return `curl -i -H '${p.name}: ${p.prefix}${minted.token}' localhost:PORT${path}`;
 }
 
 function requestFor(minted) {
@@ -40,11 +32,11 @@ export function jwtExample(path) {
   return ({ dir, cli, repoRoot }) => {
     const config = join(dir, "plugin-config.json");
     const providers = Object.keys(JSON.parse(readFileSync(config, "utf8")).providers ?? {});
-    const minted = providers.map((name) => mint(cli, repoRoot, config, name));
+    const minted = providers.map((name) => mint(cli, repoRoot, config, name, `localhost:PORT${path}`));
     const clusters = [...new Set(minted.map((m) => m.cluster).filter((c) => c !== null))];
     const first = minted[0];
     const tries = [
-      { curl: curlFor(first, path), note: `200: a token from "getwild token" (provider ${first.provider}), the upstream gets the claims` },
+      { curl: first.curl, note: `200: a token from "getwild token" (provider ${first.provider}), the upstream gets the claims` },
       { curl: `curl -i localhost:PORT${path}`, note: "401: no token (WWW-Authenticate: Bearer)" },
     ];
     if (minted.length > 1) {

@@ -89,6 +89,10 @@ describe("getwild token", () => {
     expect(claims.exp - claims.iat).toBe(300);
     expect(ok.err).toContain('send it in the header "authorization: Bearer <token>"');
     expect(ok.err).toContain("serve with --dev-idp login");
+    // --json with --curl: the minted token and the very curl line --curl alone prints (what scripts/start shows).
+    const json = await cli(["token", config, "--dev-key", keyFile, "--provider", "services", "--json", "--curl", "localhost:PORT/api"]);
+    const minted = JSON.parse(json.out);
+    expect(minted.curl).toBe(`curl -i -H 'x-service-token: ${minted.token}' localhost:PORT/api`);
     const unknown = await cli(["token", config, "--dev-key", keyFile, "--provider", "admins"]);
     expect(unknown.code).toBe(ExitCode.BadArguments);
     expect(unknown.err).toContain('getwild token: error: no provider "admins" in the configuration (it has: users, services)');

@@ -10,12 +10,18 @@ import { packageRoot } from "./paths.js";
 
 const repoRoot = join(packageRoot, "..", "..");
 // A plain ESM script of the repository (untyped).
-const { buildForStart, buildSteps } = await import(join(repoRoot, "scripts", "start", "build.mjs"));
+const { buildForStart, buildSteps, envoyModuleStep, runSteps } = await import(join(repoRoot, "scripts", "start", "build.mjs"));
 
 /** A fake compiler: writes OUT and appends its name to a log, so the test sees what ran. */
 const FAKE = (out: string) =>
   `import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";\nmkdirSync(${JSON.stringify(join(out, ".."))}, { recursive: true });\n` +
   `writeFileSync(${JSON.stringify(out)}, "built");\nappendFileSync(process.env.BUILD_LOG ?? "/dev/null", ${JSON.stringify(out)} + " " + process.argv.slice(2).join(" ") + "\\n");\n`;
+
+/** A fake tsup: writes dist/NAME.js for its --entry.NAME and logs it like FAKE. */
+const FAKE_TSUP = (dist: string) =>
+  `import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";\nconst args = process.argv.slice(2);\n` +
+  `const out = ${JSON.stringify(dist)} + "/" + args.find((a) => a.startsWith("--entry.")).slice(8) + ".js";\n` +
+  `mkdirSync(${JSON.stringify(dist)}, { recursive: true });\nwriteFileSync(out, "built");\nappendFileSync(process.env.BUILD_LOG ?? "/dev/null", out + " " + args.join(" ") + "\\n");\n`;
 
 function fakeRepo() {
   const root = mkdtempSync(join(tmpdir(), "getwild-start-build-"));
@@ -23,7 +29,7 @@ function fakeRepo() {
   mkdirSync(join(host, "src"), { recursive: true });
   writeFileSync(join(host, "src", "main.ts"), "");
   mkdirSync(join(host, "node_modules", "tsup", "dist"), { recursive: true });
-  writeFileSync(join(host, "node_modules", "tsup", "dist", "cli-default.js"), FAKE(join(host, "dist", "cli.js")));
+  writeFileSync(join(host, "node_modules", "tsup", "dist", "cli-default.js"), FAKE_TSUP(join(host, "dist")));
   mkdirSync(join(root, "packages", "core", "assembly"), { recursive: true });
   writeFileSync(join(root, "packages", "core", "assembly", "index.ts"), "");
   const examples = ["alpha", "beta"].map((name) => {
@@ -73,6 +79,25 @@ describe("pnpm start --build", () => {
     await buildForStart(root, examples, (l: string) => lines.push(l));
     expect(lines).toContain("build: getwild CLI is up to date");
     expect(lines.some((l) => /^build: alpha done/.test(l))).toBe(true);
+  });
+
+  it("with --envoy also builds dist/envoy.js, and rebuilds it when a host source is newer, not only when it is missing", async () => {
+    const { root, host, examples } = fakeRepo();
+    process.env.BUILD_LOG = join(root, "build.log");
+    expect(await buildForStart(root, examples, () => {}, { envoy: true })).toEqual([]);
+    const envoyJs = join(host, "dist", "envoy.js");
+    expect(readFileSync(join(root, "build.log"), "utf8")).toContain(`${envoyJs} --no-config --entry.envoy src/envoy/index.ts --format esm --target node20 --out-dir dist\n`);
+    // A source edited after the last build: dist/envoy.js exists but is stale.
+    past(join(host, "src", "main.ts"));
+    utimesSync(envoyJs, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    expect(envoyModuleStep(root).fresh()).toBe(false);
+    const lines: string[] = [];
+    expect(await runSteps(root, [envoyModuleStep(root)], (l: string) => lines.push(l))).toEqual([]);
+    expect(lines.some((l) => /^build: @getwild\/host\/envoy done in/.test(l))).toBe(true);
+    expect(envoyModuleStep(root).fresh()).toBe(true);
+    const again: string[] = [];
+    await runSteps(root, [envoyModuleStep(root)], (l: string) => again.push(l));
+    expect(again).toContain("build: @getwild/host/envoy is up to date");
   });
 
   it("reports a failing build with its output and goes on with the others", async () => {

@@ -26,7 +26,7 @@ Options:
   --curl URL          print a ready curl command for URL instead of the bare token
   --dpop METHOD       with --curl: a token bound to a fresh client key (cnf.jkt) and one DPoP proof for
                       METHOD and URL (RFC 9449); the proof is single-use, run again for each request
-  --json              print { token, provider, alg, kid, claims, placement, cluster }
+  --json              print { token, provider, alg, kid, claims, placement, cluster } (and curl with --curl)
   -h, --help          this help`;
 
 function bad(message: string): CliError {
@@ -112,10 +112,11 @@ export async function runToken(argv: string[], io: { out(line: string): void; er
     claims,
     lifetimeSeconds: values.lifetime === undefined ? undefined : seconds(values.lifetime),
   });
-  if (values.json) io.out(JSON.stringify(minted, null, 2));
-  else if (dpopKey !== null) io.out(dpopCurl(dpopMethod!, values.curl!, minted.token, dpopProof(dpopKey, dpopMethod!, values.curl!, minted.token)));
-  else if (values.curl !== undefined) io.out(curlWith(minted, values.curl));
-  else io.out(minted.token);
+  const url = values.curl;
+  const curl = url === undefined ? null : dpopKey !== null ? dpopCurl(dpopMethod!, url, minted.token, dpopProof(dpopKey, dpopMethod!, url, minted.token)) : curlWith(minted, url);
+  // With --json, the curl line is a field, so scripts (scripts/start) print the same line users get.
+  if (values.json) io.out(JSON.stringify(curl === null ? minted : { ...minted, curl }, null, 2));
+  else io.out(curl ?? minted.token);
   const where = dpopKey !== null ? `header "authorization: DPoP <token>", with a new proof in header "dpop" for every request` : minted.placement.kind === "header" ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"` : `${minted.placement.kind} "${minted.placement.name}"`;
   io.err(`getwild token: provider "${minted.provider}", ${minted.alg} key ${minted.kid} from ${keys.file}; send it in the ${where}`);
   if (minted.cluster !== null) {
