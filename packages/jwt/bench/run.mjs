@@ -72,6 +72,17 @@ async function main() {
     const l = liftoff.find((x) => x.name === t.name);
     console.log(`${t.name.padEnd(14)}${f(t.wasm_us)} ${f(t.native_us)} ${f(t.ratio)}x | ${f(l.wasm_us)}    ${f(l.ratio)}x`);
   }
+  // Key import beside the verify it pays for: a JWKS fetch or rotation imports every key once (the
+  // ES256/ES384 per-key comb table included), and every later verify with that key is cheaper for it.
+  const pairs = tiered.filter((t) => t.name.startsWith("import-")).map((imp) => [imp, tiered.find((t) => t.name === imp.name.slice(7))]);
+  if (pairs.some(([, v]) => v)) {
+    console.log("\nkey import beside verify (default tiering, wasm, µs): what one import costs in verifies");
+    console.log("alg              import    verify  verifies");
+    for (const [imp, v] of pairs) {
+      if (!v) continue;
+      console.log(`${imp.name.slice(7).padEnd(14)}${f(imp.wasm_us)} ${f(v.wasm_us)} ${f(imp.wasm_us / v.wasm_us)}`);
+    }
+  }
   if (jsonAt >= 0) {
     if (!args[jsonAt + 1]) throw new Error("--json needs a file name");
     // pnpm runs us in the package folder; a relative name is meant from where `pnpm bench` was typed.
