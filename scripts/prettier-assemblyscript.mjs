@@ -5,7 +5,9 @@
 // here"; Biome and Prettier stop there, dprint's TypeScript plugin silently drops them). Before
 // parsing, each decorator that starts a line becomes a block comment `/*@@inline*/`; Prettier keeps a
 // comment where it was, and this printer writes such a comment back as the decorator. Everything else
-// is Prettier's own TypeScript parser and printer. scripts/prettier-assemblyscript.test.mjs checks it.
+// is Prettier's own TypeScript parser and printer, except that a number written `5.` (an f64 in
+// AssemblyScript, where `5` is an i32) keeps a fractional part, and a cast right of `<<` is left
+// unparenthesized (see castAfterShift). scripts/prettier-assemblyscript.test.mjs checks all three.
 import { parsers as typescriptParsers } from "prettier/plugins/typescript";
 import { printers as estreePrinters } from "prettier/plugins/estree";
 
@@ -28,9 +30,32 @@ export const parsers = {
   },
 };
 
+/** `5.` is an f64 in AssemblyScript and `5` an i32: Prettier would drop the dot, so write `5.0`. */
+const TRAILING_DOT = /^[0-9]+\.$/;
+
+/**
+ * A cast right of `<<` (`x << <u32>(y)`): Prettier would parenthesize it, and `x << (<u32>(y))` is
+ * misread by TypeScript's parser (the `<<` is split into type arguments), so Prettier's own output
+ * would not parse again. Written without the parentheses, as the cast binds tighter anyway.
+ */
+function castAfterShift(path) {
+  const { node, parent } = path;
+  return node?.type === "TSTypeAssertion" && parent?.type === "BinaryExpression" && parent.operator === "<<" && parent.right === node;
+}
+
+function withoutParentheses(doc) {
+  return Array.isArray(doc) && doc.length === 3 && doc[0] === "(" && doc[2] === ")" ? doc[1] : doc;
+}
+
 export const printers = {
   "estree-assemblyscript": {
     ...estree,
+    print(path, options, print, args) {
+      const node = path.node;
+      if (node && node.type === "Literal" && typeof node.value === "number" && TRAILING_DOT.test(node.raw)) return `${node.raw}0`;
+      const doc = estree.print(path, options, print, args);
+      return castAfterShift(path) ? withoutParentheses(doc) : doc;
+    },
     printComment(path, options) {
       const comment = path.node;
       if (comment.type === "Block" || comment.type === "CommentBlock") {

@@ -39,6 +39,18 @@ test("every decorator is written back, in order, on the declaration it was on", 
   assert.doesNotMatch(out, /@@|\/\*@/);
 });
 
+test("float literals stay floats: `5.` becomes `5.0`, never the integer `5`", async () => {
+  const out = await format("let a: f64 = 5.;\nlet b = 1.0;\nlet c = 2.50;\nlet d = 7;\n", options);
+  assert.equal(out, "let a: f64 = 5.0;\nlet b = 1.0;\nlet c = 2.5;\nlet d = 7;\n");
+});
+
+test("a cast right of << stays unparenthesized, so the output parses again", async () => {
+  const src = "let a = (<u64>1) << <u64>((h ^ (h >> 15)) & 63);\nlet b = x << <usize>(w - 2);\n";
+  const out = await format(src, options);
+  assert.equal(out, "let a = (<u64>1) << <u64>((h ^ (h >> 15)) & 63);\nlet b = x << <usize>(w - 2);\n");
+  assert.equal(await format(out, options), out);
+});
+
 test("formatting its own output changes nothing", async () => {
   const once = await format(SOURCE, options);
   assert.equal(await format(once, options), once);
