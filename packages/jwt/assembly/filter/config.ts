@@ -4,7 +4,8 @@
 // with @getwild/json's ConfigReader (the one reader and wording of every getwild filter).
 //
 // Layout: the top level (readConfig), then one function per nested object: readProvider (and its
-// parts: readFirebase, readTokenLocations, readOutputs, readKeys, readRemote, readClaim), readRule,
+// parts: readFirebase, readTokenLocations, readOutputs, readKeys, readRemote (its fetch and cache
+// fields in jwks_fetch_config.ts, shared with oidc_discovery), readClaim), readRule,
 // readRequirement. To add a provider field: name it in PROVIDER_FIELDS, read it in readProvider
 // (or a read* function of its own called from there), and keep the value in model.ts's Provider.
 import { asciiLowerCase } from "../jose/encoding/ascii";
@@ -17,6 +18,7 @@ import { JwkOptions } from "../jose/jwks/jwk";
 import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { normalizePath, PathError } from "./path";
+import { readFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
 import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
 import { readProviderAndAudiences, readRequirementMap, readRouteRequirements, readRuleRequirementName } from "./requirements";
@@ -262,18 +264,7 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
     if (!v.has("authority")) r.fail(memberPath(path, "authority"), "is required");
     if (!c.path.startsWith("/")) r.fail(memberPath(path, "path"), "must start with /");
   }
-  c.timeoutMs = <u32>r.integer(v, path, "timeout_ms", 5000, 1, 60000);
-  c.minLifetimeSeconds = r.integer(v, path, "min_lifetime_seconds", 30, 1, 31536000);
-  c.maxLifetimeSeconds = r.integer(v, path, "max_lifetime_seconds", 86400, 1, 31536000);
-  c.fallbackLifetimeSeconds = r.integer(v, path, "fallback_lifetime_seconds", 600, 1, 31536000);
-  if (c.minLifetimeSeconds > c.maxLifetimeSeconds) r.fail(memberPath(path, "min_lifetime_seconds"), "must not exceed max_lifetime_seconds");
-  c.refreshBeforeSeconds = r.integer(v, path, "refresh_before_seconds", 60, 0, 86400);
-  c.backoffBaseMs = r.integer(v, path, "backoff_base_ms", 1000, 10, 3600000);
-  c.backoffMaxMs = r.integer(v, path, "backoff_max_ms", 60000, 10, 3600000);
-  if (c.backoffBaseMs > c.backoffMaxMs) r.fail(memberPath(path, "backoff_base_ms"), "must not exceed backoff_max_ms");
-  c.unknownKidMinIntervalMs = r.integer(v, path, "unknown_kid_min_interval_ms", 30000, 0, 86400000);
-  c.jwks.maxBytes = r.integer(v, path, "max_bytes", 65536, 256, 1 << 20);
-  c.jwks.maxKeys = r.integer(v, path, "max_keys", 64, 1, 1024);
+  readFetchPolicy(r, v, path, c);
   return c;
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reads a provider's `oidc_discovery` (keys located through the issuer's discovery document,
-// cache/discovery.ts). The cache settings are those of `remote_jwks`, with the same defaults and
-// bounds; the location is not given, it is discovered.
+// cache/discovery.ts). The cache settings are those of `remote_jwks` (readFetchPolicy, the same
+// defaults and bounds); the location is not given, it is discovered.
 import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { RemoteJwksConfig } from "../cache/jwks_source";
+import { readFetchPolicy } from "./jwks_fetch_config";
 import { DiscoveryConfig, HttpsLocation, OidcJwksSource, WELL_KNOWN, httpsLocation } from "../cache/discovery";
 
 export const OIDC_FIELDS = ["cluster", "jwks_cluster", "timeout_ms", "min_lifetime_seconds", "max_lifetime_seconds",
@@ -32,17 +33,6 @@ export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, i
     }
   }
   const remote = new RemoteJwksConfig();
-  remote.timeoutMs = <u32>r.integer(v, path, "timeout_ms", 5000, 1, 60000);
-  remote.minLifetimeSeconds = r.integer(v, path, "min_lifetime_seconds", 30, 1, 31536000);
-  remote.maxLifetimeSeconds = r.integer(v, path, "max_lifetime_seconds", 86400, 1, 31536000);
-  remote.fallbackLifetimeSeconds = r.integer(v, path, "fallback_lifetime_seconds", 600, 1, 31536000);
-  if (remote.minLifetimeSeconds > remote.maxLifetimeSeconds) r.fail(memberPath(path, "min_lifetime_seconds"), "must not exceed max_lifetime_seconds");
-  remote.refreshBeforeSeconds = r.integer(v, path, "refresh_before_seconds", 60, 0, 86400);
-  remote.backoffBaseMs = r.integer(v, path, "backoff_base_ms", 1000, 10, 3600000);
-  remote.backoffMaxMs = r.integer(v, path, "backoff_max_ms", 60000, 10, 3600000);
-  if (remote.backoffBaseMs > remote.backoffMaxMs) r.fail(memberPath(path, "backoff_base_ms"), "must not exceed backoff_max_ms");
-  remote.unknownKidMinIntervalMs = r.integer(v, path, "unknown_kid_min_interval_ms", 30000, 0, 86400000);
-  remote.jwks.maxBytes = <i32>r.integer(v, path, "max_bytes", 65536, 256, 1 << 20);
-  remote.jwks.maxKeys = <i32>r.integer(v, path, "max_keys", 64, 1, 1024);
+  readFetchPolicy(r, v, path, remote);
   return OidcJwksSource.discovered(d, remote);
 }
