@@ -9,6 +9,7 @@
 // callback returns; Pause is the honest value) and refuses later continue calls.
 import { Action, GRPC_STATUS_NONE } from "../abi/enums";
 import { HeaderPair } from "../headers/pair";
+import { StreamContext } from "../context/stream";
 
 /** Highest gRPC status code (UNAUTHENTICATED); Envoy ignores values outside 0..16. */
 export const GRPC_STATUS_MAX: i32 = 16;
@@ -87,12 +88,10 @@ export class LocalReply {
   }
 
   /**
-   * Answers the request of `stream` (an HttpContext) with this reply and returns Action.Pause:
-   * write `return reply.send(this);` in a request callback (or after a callout, on the origin
-   * stream). Generic over the stream's class so the value type does not depend on the context
-   * classes (it sits below them).
+   * Answers the request of `stream` with this reply and returns Action.Pause: write
+   * `return reply.send(this);` in a request callback (or after a callout, on the origin stream).
    */
-  send<S>(stream: S): Action {
+  send(stream: StreamContext): Action {
     return stream.sendLocalResponse(this.status, this.details, this.body, this.headers, this.grpcStatus);
   }
 }
