@@ -278,8 +278,7 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     // The realm is built only for a refusal: the request headers are still held (paused) here.
     const headers = this.reqHeaders();
     const realm = realmOf(state.config, headers.get(":scheme"), headers.get(":authority"), this.path);
-    const reply = failureReply(state.config, denial, realm);
-    return this.sendLocalResponse(reply.status, reply.details, reply.body, reply.headers);
+    return failureReply(state.config, denial, realm).send(this);
   }
 
   /** Combines the provider checks (each Ok or Missing by now, Failed when failures are tolerated, or failed open). */
