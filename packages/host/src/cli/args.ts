@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Command-line parsing for `getwild serve`: strict options, every value checked, errors that say what to type instead.
-import { parseArgs } from "node:util";
-import { CliError, ExitCode } from "./errors.js";
+import { readCommandLine, usageError } from "./command_line.js";
+import type { CliError } from "./errors.js";
 import { parseClusterUrl, parseLoopbackUrl } from "./loopback.js";
 import { DEFAULT_DEV_KEY_FILE } from "./dev_keys.js";
 import type { FailurePolicy, LogLevelName } from "../index.js";
@@ -75,8 +75,27 @@ export interface ServeOptions {
 const LOG_LEVELS: readonly LogLevelName[] = ["trace", "debug", "info", "warn", "error", "critical"];
 const POLICIES: readonly FailurePolicy[] = ["FAIL_CLOSED", "FAIL_OPEN", "FAIL_RELOAD"];
 
-function bad(message: string): CliError {
-  return new CliError(ExitCode.BadArguments, `${message}\nRun "getwild serve --help" for the options.`);
+const bad = (message: string): CliError => usageError("getwild serve", message);
+
+/** The options of `getwild serve` as parseArgs reads them. */
+interface ServeArgValues {
+  filter?: string;
+  config?: string;
+  "root-id"?: string;
+  "vm-id"?: string;
+  upstream?: string;
+  cluster?: string[];
+  ca?: string;
+  "dev-idp"?: string[];
+  "dev-key"?: string;
+  "admin-port"?: string;
+  watch?: boolean;
+  port?: string;
+  workers?: string;
+  "log-level"?: string;
+  "failure-policy"?: string;
+  quiet?: boolean;
+  envoy?: boolean;
 }
 
 /** A loopback URL option; its errors get the same help hint as the others. */
@@ -106,38 +125,27 @@ function integer(text: string, option: string, min: number, max: number): number
 
 /** Parses the arguments after `serve`; `null` means help was asked for. Throws CliError(BadArguments). */
 export function parseServeArgs(argv: string[]): ServeOptions | null {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        filter: { type: "string" },
-        config: { type: "string" },
-        "root-id": { type: "string" },
-        "vm-id": { type: "string" },
-        upstream: { type: "string" },
-        cluster: { type: "string", multiple: true },
-        ca: { type: "string" },
-        "dev-idp": { type: "string", multiple: true },
-        "dev-key": { type: "string" },
-        "admin-port": { type: "string" },
-        watch: { type: "boolean" },
-        port: { type: "string" },
-        workers: { type: "string" },
-        "log-level": { type: "string" },
-        "failure-policy": { type: "string" },
-        quiet: { type: "boolean" },
-        envoy: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
-  if (values.help) return null;
+  const line = readCommandLine<ServeArgValues>("getwild serve", argv, {
+    filter: { type: "string" },
+    config: { type: "string" },
+    "root-id": { type: "string" },
+    "vm-id": { type: "string" },
+    upstream: { type: "string" },
+    cluster: { type: "string", multiple: true },
+    ca: { type: "string" },
+    "dev-idp": { type: "string", multiple: true },
+    "dev-key": { type: "string" },
+    "admin-port": { type: "string" },
+    watch: { type: "boolean" },
+    port: { type: "string" },
+    workers: { type: "string" },
+    "log-level": { type: "string" },
+    "failure-policy": { type: "string" },
+    quiet: { type: "boolean" },
+    envoy: { type: "boolean" },
+  });
+  if (line === null) return null;
+  const { values, positionals } = line;
   // `getwild serve FILTER.wasm` like `getwild check FILTER.wasm`; --filter still works.
   if (positionals.length > 1) throw bad(`one filter only; unexpected argument "${positionals[1]}"`);
   if (positionals.length === 1 && values.filter !== undefined) throw bad(`give the filter once: "${positionals[0]}" and --filter ${values.filter}`);

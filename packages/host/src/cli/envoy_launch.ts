@@ -4,18 +4,10 @@
 // this process. `serve --watch` launches a new one for each reload.
 import { startEnvoy, type EnvoyBinary, type EnvoyProcess } from "../envoy/index.js";
 import { serveBootstrap, SERVE_LISTENER } from "../envoy/bootstrap.js";
-import { envoyOutput, type PluginNames } from "./envoy_output.js";
+import { envoyOutput, type OutputSinks, type PluginNames } from "./envoy_output.js";
 import { startFailure } from "./envoy_start_failure.js";
 import type { ServeOptions } from "./args.js";
 import type { LoadedFilter } from "./filter_input.js";
-
-
-export interface LaunchSinks {
-  filterLog: ((line: string) => void) | null;
-  accessLog: ((line: string) => void) | null;
-  /** Envoy's own warnings and errors. */
-  envoyLog: ((line: string) => void) | null;
-}
 
 export interface LaunchSettings {
   options: ServeOptions;
@@ -24,7 +16,7 @@ export interface LaunchSettings {
   upstream: URL;
   clusters: Map<string, URL>;
   trustedCaPem: string | undefined;
-  sinks: LaunchSinks;
+  sinks: OutputSinks;
   filter: LoadedFilter;
   /** The copy of the module Envoy loads. */
   snapshot: string;

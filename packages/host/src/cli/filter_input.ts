@@ -5,8 +5,9 @@
 import { readFile } from "node:fs/promises";
 import { validateModule } from "../index.js";
 import { CliError, ExitCode } from "./errors.js";
-import { watchFilter, type Watcher } from "./watch.js";
+import { watchFilter } from "./watch.js";
 import type { ServeOptions } from "./args.js";
+import type { Stopper } from "./serve_locals.js";
 
 export interface LoadedFilter {
   wasm: Uint8Array;
@@ -39,9 +40,19 @@ export async function readFilter(options: ServeOptions): Promise<LoadedFilter> {
   return { wasm, configuration };
 }
 
-/** --watch: calls reload on each change and says what happened; a failed reload leaves the old filter serving. */
-export function watchAndReload(options: ServeOptions, say: (line: string) => void, reload: () => Promise<void>): Watcher {
-  return watchFilter(options.filter, options.config, {
+/**
+ * --watch (nothing without it): calls reload on each change and says what happened; a failed reload
+ * leaves the old filter serving. The watcher's close goes onto `stoppers`; the result is what serve
+ * and serve --envoy report as `watching`.
+ */
+export function watchAndReload(
+  options: ServeOptions,
+  say: (line: string) => void,
+  reload: () => Promise<void>,
+  stoppers: Stopper[],
+): { buildPackage: string | null } | null {
+  if (!options.watch) return null;
+  const watcher = watchFilter(options.filter, options.config, {
     say: (line) => say(`getwild serve: ${line}`),
     reload: async () => {
       try {
@@ -53,4 +64,6 @@ export function watchAndReload(options: ServeOptions, say: (line: string) => voi
       }
     },
   });
+  stoppers.push(() => watcher.close());
+  return { buildPackage: watcher.buildPackage };
 }

@@ -3,10 +3,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { projectFiles } from "./init_templates.js";
 import { ExitCode, type ExitCodeValue } from "./errors.js";
 import type { CommandIo } from "./io.js";
+import { commandLineOrExit } from "./command_line.js";
 
 export type { CommandIo } from "./io.js";
 
@@ -55,18 +55,9 @@ export function scaffoldProject(dir: string, version: string = hostVersion()): s
 
 /** Runs `getwild init` with the arguments after "init"; returns the exit code (Ok, or BadArguments). */
 export function runInit(argv: string[], io: CommandIo, command = "getwild init"): ExitCodeValue {
-  let positionals: string[];
-  let help: boolean | undefined;
-  try {
-    ({ positionals, values: { help } } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } }));
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${INIT_USAGE}`);
-    return ExitCode.BadArguments;
-  }
-  if (help) {
-    io.out(INIT_USAGE);
-    return ExitCode.Ok;
-  }
+  const line = commandLineOrExit<object>(argv, {}, INIT_USAGE, io);
+  if (typeof line === "number") return line;
+  const { positionals } = line;
   if (positionals.length !== 1) {
     io.err(`${command}: expected the new project's folder name\n${INIT_USAGE}`);
     return ExitCode.BadArguments;

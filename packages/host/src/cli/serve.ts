@@ -13,32 +13,15 @@ import { Exchange, ROUTE_TIMEOUT_MS } from "./exchange.js";
 import type { ServeOptions } from "./args.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
-import { type Watcher } from "./watch.js";
 import { configSource, readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
-import { startLocalServices, unmappedClusters } from "./serve_locals.js";
+import { runningServerBase, startLocalServices, stopStack, unmappedClusters, type RunningServerBase } from "./serve_locals.js";
 
-export interface RunningServer {
-  /** http://127.0.0.1:PORT */
-  url: string;
-  port: number;
-  /** Where requests go after the filter. */
-  upstream: URL;
-  /** True when `upstream` is the built-in echo server. */
-  echo: boolean;
+/** reload(): new requests use the new VMs; close(): stops listening, drops open connections, shuts the plugin down. */
+export interface RunningServer extends RunningServerBase {
   /** The host running the filter (logs, metrics, failures); a --watch reload replaces it. */
   readonly host: Host;
-  /** The development identity provider, when --dev-idp mapped clusters to it. */
-  devIdp: { url: URL; clusters: string[] } | null;
   /** The admin listener (/stats), when asked for. */
   admin: { url: string; port: number } | null;
-  /** Clusters the configuration names that no --cluster or --dev-idp maps (proxy_http_call to them fails). */
-  unmappedClusters: string[];
-  /** The package whose build --watch runs on a source change (null: none, or not watching). */
-  watching: { buildPackage: string | null } | null;
-  /** Loads the filter and configuration again; new requests use the new VMs (what --watch does). */
-  reload(): Promise<void>;
-  /** Stops listening, drops open connections, shuts the plugin down (root on_done / on_delete). */
-  close(): Promise<void>;
 }
 
 export interface ServeHooks {
@@ -122,12 +105,10 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
   const filterLog = hooks.filterLog !== undefined ? hooks.filterLog : options.quiet ? null : (line: string) => console.log(line);
   const say = hooks.say ?? ((line: string) => console.log(line));
   const ca = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
-  const stoppers: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    while (stoppers.length) await stoppers.pop()!();
-  };
+  const { stoppers, stopAll } = stopStack();
   try {
-    const { clusters, devIdp, upstream, echo } = await startLocalServices(options, stoppers);
+    const services = await startLocalServices(options, stoppers);
+    const { clusters, upstream } = services;
     const loaded = await readFilter(options);
     let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
     stoppers.push(() => host.close());
@@ -199,26 +180,13 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
       host = replacement;
       retireIdle();
     };
-    let watcher: Watcher | null = null;
-    if (options.watch) {
-      watcher = watchAndReload(options, say, reload);
-      stoppers.push(() => watcher!.close());
-    }
-    let closed: Promise<void> | null = null;
+    const watching = watchAndReload(options, say, reload, stoppers);
     return {
-      url: `http://127.0.0.1:${port}`,
-      port,
-      upstream,
-      echo,
+      ...runningServerBase(port, services, unmapped, watching, reload, stopAll),
       get host() {
         return host;
       },
-      devIdp,
       admin: admin === null ? null : { url: admin.url, port: admin.port },
-      unmappedClusters: unmapped,
-      watching: watcher === null ? null : { buildPackage: watcher.buildPackage },
-      reload,
-      close: () => (closed ??= stopAll()),
     };
   } catch (e) {
     await stopAll();

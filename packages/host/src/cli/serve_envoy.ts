@@ -11,41 +11,29 @@ import { UPSTREAM_CLUSTER } from "../envoy/bootstrap.js";
 import { CliError, ExitCode } from "./errors.js";
 import { locateEnvoy } from "./envoy_binary.js";
 import { trustedCa } from "./trusted_ca.js";
-import { launchEnvoy, type Launch, type LaunchSinks } from "./envoy_launch.js";
+import { launchEnvoy, type Launch } from "./envoy_launch.js";
+import type { OutputSinks } from "./envoy_output.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
-import { startLocalServices, unmappedClusters } from "./serve_locals.js";
+import { runningServerBase, startLocalServices, stopStack, unmappedClusters, type RunningServerBase } from "./serve_locals.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./io.js";
 import { printServeBanner } from "./serve_banner.js";
 
-export interface RunningEnvoyServer {
-  /** http://127.0.0.1:PORT of Envoy's listener. */
-  url: string;
-  port: number;
-  upstream: URL;
-  echo: boolean;
+/** reload(): a new Envoy on the same ports; close(): stops Envoy, the echo upstream and the dev IdP. */
+export interface RunningEnvoyServer extends RunningServerBase {
   /** The Envoy binary that runs the filter. */
   binary: EnvoyBinary;
   /** The running Envoy (admin URL, stats, its recent log lines); a --watch reload replaces it. */
   readonly envoy: EnvoyProcess;
   /** http://127.0.0.1:PORT of Envoy's admin interface, when --admin-port is not "off". */
   admin: string | null;
-  devIdp: { url: URL; clusters: string[] } | null;
-  /** Clusters the configuration names that nothing maps (proxy_http_call to them fails). */
-  unmappedClusters: string[];
   /** Where https:// clusters take their CA certificates from (undefined: no https cluster). */
   caSource?: string;
-  /** The package --watch builds on a source change (null: none, or not watching). */
-  watching: { buildPackage: string | null } | null;
   /** Resolves when Envoy exits without being stopped by getwild, with its exit code or signal. */
   exited: Promise<number | string>;
-  /** Loads the filter and configuration again into a new Envoy on the same ports (what --watch does). */
-  reload(): Promise<void>;
-  /** Stops Envoy, the echo upstream and the dev IdP. */
-  close(): Promise<void>;
 }
 
-export interface ServeEnvoyHooks extends Partial<LaunchSinks> {
+export interface ServeEnvoyHooks extends Partial<OutputSinks> {
   /** The Envoy to run (default: GETWILD_ENVOY, PATH, then the project's .getwild/envoy venv). */
   binary?: EnvoyBinary;
   /** Progress while an Envoy is installed on first use; --watch's reports. */
@@ -78,17 +66,15 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
   let loaded = await readFilter(options);
   const extraCa = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
   const binary = hooks.binary ?? locateEnvoy(process.env, process.cwd(), (line) => say(`getwild serve: ${line}`));
-  const sinks: LaunchSinks = {
+  const sinks: OutputSinks = {
     filterLog: orDefault(hooks.filterLog, options.quiet, (line) => console.log(line)),
     accessLog: orDefault(hooks.accessLog, options.quiet, (line) => console.log(line)),
     envoyLog: orDefault(hooks.envoyLog, options.quiet, (line) => console.error(line)),
   };
-  const stoppers: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    while (stoppers.length) await stoppers.pop()!();
-  };
+  const { stoppers, stopAll } = stopStack();
   try {
-    const { clusters, devIdp, upstream, echo } = await startLocalServices(options, stoppers);
+    const services = await startLocalServices(options, stoppers);
+    const { clusters, upstream, echo } = services;
     const https = [...clusters.values()].some((url) => url.protocol === "https:");
     const ca = https ? trustedCa(process.env, extraCa) : undefined;
     const unmapped = unmappedClusters(loaded.configuration, clusters);
@@ -143,30 +129,16 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
         watchExit(current);
       }
     };
-    let watching: RunningEnvoyServer["watching"] = null;
-    if (options.watch) {
-      const watcher = watchAndReload(options, say, reload);
-      stoppers.push(() => watcher.close());
-      watching = { buildPackage: watcher.buildPackage };
-    }
-    let closed: Promise<void> | null = null;
+    const watching = watchAndReload(options, say, reload, stoppers);
     return {
-      url: `http://127.0.0.1:${port}`,
-      port,
-      upstream,
-      echo,
+      ...runningServerBase(port, services, unmapped, watching, reload, stopAll),
       binary,
       get envoy() {
         return current.envoy;
       },
       admin: options.adminPort === null ? null : current.envoy.adminUrl,
-      devIdp,
-      unmappedClusters: unmapped,
       caSource: ca?.source,
-      watching,
       exited,
-      reload,
-      close: () => (closed ??= stopAll()),
     };
   } catch (e) {
     await stopAll();

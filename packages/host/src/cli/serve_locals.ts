@@ -18,7 +18,7 @@ export interface LocalServices {
 }
 
 /** Starts the dev IdP (when asked) and the echo upstream (without --upstream); each pushes its stop onto `stoppers`. */
-export async function startLocalServices(options: ServeOptions, stoppers: (() => Promise<void> | void)[]): Promise<LocalServices> {
+export async function startLocalServices(options: ServeOptions, stoppers: Stopper[]): Promise<LocalServices> {
   const clusters = new Map(options.clusters);
   const devIdpClusters = options.devIdpClusters ?? [];
   let devIdp: LocalServices["devIdp"] = null;
@@ -32,6 +32,54 @@ export async function startLocalServices(options: ServeOptions, stoppers: (() =>
   const echo = await startEchoUpstream();
   stoppers.push(() => echo.close());
   return { clusters, devIdp, upstream: echo.url, echo: true };
+}
+
+export type Stopper = () => Promise<void> | void;
+
+/** Where serve and serve --envoy push how to stop what they start; stopAll runs them last first. */
+export function stopStack(): { stoppers: Stopper[]; stopAll: () => Promise<void> } {
+  const stoppers: Stopper[] = [];
+  return {
+    stoppers,
+    stopAll: async () => {
+      while (stoppers.length) await stoppers.pop()!();
+    },
+  };
+}
+
+/** What serve and serve --envoy both report about the server they run. */
+export interface RunningServerBase {
+  /** http://127.0.0.1:PORT (the emulator's listener, or Envoy's). */
+  url: string;
+  port: number;
+  /** Where requests go after the filter. */
+  upstream: URL;
+  /** True when `upstream` is the built-in echo server. */
+  echo: boolean;
+  /** The development identity provider, when --dev-idp mapped clusters to it. */
+  devIdp: { url: URL; clusters: string[] } | null;
+  /** Clusters the configuration names that no --cluster or --dev-idp maps (proxy_http_call to them fails). */
+  unmappedClusters: string[];
+  /** The package whose build --watch runs on a source change (null: none, or not watching). */
+  watching: { buildPackage: string | null } | null;
+  /** Loads the filter and configuration again (what --watch does). */
+  reload(): Promise<void>;
+  /** Stops the server and everything started beside it; once. */
+  close(): Promise<void>;
+}
+
+/** The shared part of a running server: `close()` runs `stopAll` once, whoever calls it. */
+export function runningServerBase(
+  port: number,
+  services: LocalServices,
+  unmapped: string[],
+  watching: RunningServerBase["watching"],
+  reload: () => Promise<void>,
+  stopAll: () => Promise<void>,
+): RunningServerBase {
+  let closed: Promise<void> | null = null;
+  const { upstream, echo, devIdp } = services;
+  return { url: `http://127.0.0.1:${port}`, port, upstream, echo, devIdp, unmappedClusters: unmapped, watching, reload, close: () => (closed ??= stopAll()) };
 }
 
 /** Clusters the plugin configuration names that `clusters` does not map (proxy_http_call to them fails). */

@@ -2,7 +2,8 @@
 // `getwild token [CONFIG]`: arguments, then the token on stdout (or JSON, or a curl line); how to send it
 // and which cluster the dev IdP must serve go to stderr, so `TOKEN=$(getwild token CONFIG)` works.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { readCommandLine, usageError } from "./command_line.js";
+import type { CommandIo } from "./io.js";
 import { CliError, ExitCode } from "./errors.js";
 import { DEFAULT_DEV_KEY_FILE, loadDevKeys } from "./dev_keys.js";
 import { curlWith, mintToken } from "./token.js";
@@ -29,8 +30,21 @@ Options:
   --json              print { token, provider, alg, kid, claims, placement, cluster } (and curl with --curl)
   -h, --help          this help`;
 
-function bad(message: string): CliError {
-  return new CliError(ExitCode.BadArguments, `${message}\nRun "getwild token --help" for the options.`);
+const bad = (message: string): CliError => usageError("getwild token", message);
+
+/** The options of `getwild token` as parseArgs reads them. */
+interface TokenArgValues {
+  config?: string;
+  provider?: string;
+  sub?: string;
+  iss?: string;
+  aud?: string;
+  claim?: string[];
+  lifetime?: string;
+  "dev-key"?: string;
+  curl?: string;
+  dpop?: string;
+  json?: boolean;
 }
 
 function seconds(text: string): number {
@@ -49,36 +63,25 @@ function claimValue(text: string): unknown {
   }
 }
 
-export async function runToken(argv: string[], io: { out(line: string): void; err(line: string): void }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: "string" },
-        provider: { type: "string" },
-        sub: { type: "string" },
-        iss: { type: "string" },
-        aud: { type: "string" },
-        claim: { type: "string", multiple: true },
-        lifetime: { type: "string" },
-        "dev-key": { type: "string" },
-        curl: { type: "string" },
-        dpop: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+export async function runToken(argv: string[], io: CommandIo): Promise<number> {
+  const line = readCommandLine<TokenArgValues>("getwild token", argv, {
+    config: { type: "string" },
+    provider: { type: "string" },
+    sub: { type: "string" },
+    iss: { type: "string" },
+    aud: { type: "string" },
+    claim: { type: "string", multiple: true },
+    lifetime: { type: "string" },
+    "dev-key": { type: "string" },
+    curl: { type: "string" },
+    dpop: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (line === null) {
     io.out(TOKEN_USAGE);
     return ExitCode.Ok;
   }
+  const { values, positionals } = line;
   if (positionals.length > 1 || (positionals.length === 1 && values.config !== undefined)) {
     throw bad("give the configuration once (as the first argument or with --config)");
   }

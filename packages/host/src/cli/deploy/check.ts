@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild check filter.wasm`: validates a module exactly as @getwild/host does on load and prints its imports, exports and size.
-import { parseArgs } from "node:util";
 import { validateModule, type ValidationResult } from "../../validate.js";
 import { DEFAULT_WASI, type WasiSet } from "../../registry.js";
 import { processIo, type CommandIo } from "../io.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import { readModule } from "./read_module.js";
+import { commandLineOrExit } from "../command_line.js";
 import { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
 
 export const CHECK_USAGE = `Usage: getwild check FILTER.wasm [--json] [--wasi stable|cpp-host-head]
@@ -70,26 +70,11 @@ export function formatCheck(report: CheckReport): string {
 
 /** Runs `getwild check` with the arguments after "check"; returns the exit code. */
 export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
-  let values: { json?: boolean; wasi?: string; help?: boolean; config?: string; "root-id"?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean" }, wasi: { type: "string" }, help: { type: "boolean", short: "h" },
-        config: { type: "string" }, "root-id": { type: "string" },
-      },
-    }));
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${CHECK_USAGE}`);
-    return ExitCode.BadArguments;
-  }
-  if (values.help) {
-    io.out(CHECK_USAGE);
-    return ExitCode.Ok;
-  }
+  const line = commandLineOrExit<{ json?: boolean; wasi?: string; config?: string; "root-id"?: string }>(argv, {
+    json: { type: "boolean" }, wasi: { type: "string" }, config: { type: "string" }, "root-id": { type: "string" },
+  }, CHECK_USAGE, io);
+  if (typeof line === "number") return line;
+  const { values, positionals } = line;
   const wasi = values.wasi ?? DEFAULT_WASI;
   if (positionals.length !== 1 || (wasi !== "stable" && wasi !== "cpp-host-head")) {
     io.err(`${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // `getwild oci filter.wasm -o image.tar|dir/`: packages a checked module as a compat-variant Wasm OCI image (tar archive or layout folder).
-import { parseArgs } from "node:util";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { validateModule } from "../../validate.js";
@@ -9,6 +8,7 @@ import { writeTar } from "./tar.js";
 import { processIo, type CommandIo } from "../io.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import { readModule } from "./read_module.js";
+import { commandLineOrExit } from "../command_line.js";
 
 export const OCI_USAGE = `Usage: getwild oci FILTER.wasm -o OUT [--tag TAG]
 
@@ -46,23 +46,9 @@ export async function writeOciLayout(image: OciImage, folder: string): Promise<v
 
 /** Runs `getwild oci` with the arguments after "oci"; returns the exit code. */
 export async function runOci(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
-  let values: { output?: string; tag?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { output: { type: "string", short: "o" }, tag: { type: "string" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${OCI_USAGE}`);
-    return ExitCode.BadArguments;
-  }
-  if (values.help) {
-    io.out(OCI_USAGE);
-    return ExitCode.Ok;
-  }
+  const line = commandLineOrExit<{ output?: string; tag?: string }>(argv, { output: { type: "string", short: "o" }, tag: { type: "string" } }, OCI_USAGE, io);
+  if (typeof line === "number") return line;
+  const { values, positionals } = line;
   const problem =
     positionals.length !== 1 ? "expected exactly one module file"
     : !values.output ? "-o OUT is required (image.tar or a folder/)"
