@@ -17,7 +17,7 @@ export function issuedElsewhere(p: Provider, token: string): bool {
   if (bytes === null || bytes.length > p.options.limits.maxTokenBytes) return false;
   const jws = parseCompactJws(bytes, p.options.limits).jws;
   if (jws === null) return false;
-  const claims = parseClaimsSet(jws.payloadBytes, p.options.limits).claims;
+  const claims = parseClaimsSet(jws.payloadBytes, p.options.limits).value;
   if (claims === null) return false;
   const iss = claims.get("iss");
   return iss !== null && iss.kind == JsonKind.String && !issuers.includes(iss.text);

@@ -24,7 +24,7 @@ export {
 export { keyFitsAlg, verifySignature } from "./jwt/signature";
 export { CompactJws, JwsLimits, JwsResult, parseCompactJws } from "./jwt/jws";
 export { HeaderCheck, checkHeader, typAccepted } from "./jwt/header";
-export { ClaimsCheck, ClaimsSet, checkClaims, parseClaimsSet } from "./jwt/claims";
+export { ClaimsCheck, checkClaims, parseClaimsSet } from "./jwt/claims";
 export {
   ClaimOp, ClaimRequirement, JwsVerifyOptions, MatchKind, StringMatcher, VerifyOptions, MAX_CLOCK_SKEW_SECONDS,
   validateJwsVerifyOptions, validateVerifyOptions,

@@ -29,22 +29,25 @@ export function verifyJwt(token: string, keys: KeySet, options: VerifyOptions, n
   const r = new VerifyResult();
   const bytes = tokenBytes(r, token, options.limits);
   if (bytes == null) return r;
-  return verifyJwtBytes(bytes, keys, options, nowSeconds);
+  return verifyJwtInto(r, bytes, keys, options, nowSeconds);
 }
 
 /** Verifies a compact JWT given as ASCII bytes. */
 export function verifyJwtBytes(token: Uint8Array, keys: KeySet, options: VerifyOptions, nowSeconds: i64): VerifyResult {
-  const r = new VerifyResult();
+  return verifyJwtInto(new VerifyResult(), token, keys, options, nowSeconds);
+}
+
+function verifyJwtInto(r: VerifyResult, token: Uint8Array, keys: KeySet, options: VerifyOptions, nowSeconds: i64): VerifyResult {
   const jws = parseJws(r, token, options.limits);
   if (jws == null) return r;
   const key = verifiedKey(r, token, jws, keys, options);
   if (key == null) return r;
 
   const set = parseClaimsSet(jws.payloadBytes, options.limits);
-  const claims = set.claims;
+  const claims = set.value;
   if (claims == null) {
     r.error = JwtError.PayloadJson;
-    r.jsonError = set.jsonError;
+    r.jsonError = set.error;
     return r;
   }
   const c = checkClaims(claims, options, nowSeconds);

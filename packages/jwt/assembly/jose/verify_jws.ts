@@ -57,7 +57,7 @@ export function verifyJws(token: string, keys: KeySet, options: JwsVerifyOptions
   const r = new JwsVerifyResult();
   const bytes = tokenBytes(r, token, options.limits);
   if (bytes == null) return r;
-  return verifyJwsBytes(bytes, keys, options);
+  return verifyJwsInto(r, bytes, keys, options);
 }
 
 /** Verifies a compact JWS with one key given directly (e.g. a DPoP proof's own `jwk`). */
@@ -69,10 +69,15 @@ export function verifyJwsWithKey(token: string, key: Jwk, options: JwsVerifyOpti
 
 /** Verifies a compact JWS given as ASCII bytes. */
 export function verifyJwsBytes(token: Uint8Array, keys: KeySet, options: JwsVerifyOptions): JwsVerifyResult {
-  const r = new JwsVerifyResult();
+  return verifyJwsInto(new JwsVerifyResult(), token, keys, options);
+}
+
+function verifyJwsInto(r: JwsVerifyResult, token: Uint8Array, keys: KeySet, options: JwsVerifyOptions): JwsVerifyResult {
   const jws = parseJws(r, token, options.limits);
   if (jws == null) return r;
-  return verifyParsedJws(token, jws, keys, options);
+  const key = verifiedKey(r, token, jws, keys, options);
+  if (key != null) acceptJws(r, jws, key);
+  return r;
 }
 
 /**

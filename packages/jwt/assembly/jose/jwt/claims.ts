@@ -3,27 +3,22 @@
 // issuer, audience, subject rules and configured claim requirements. Returns the first failure
 // with the claim it concerns (jose's claim + reason idea); never traps.
 
-import { JsonError, JsonKind, JsonLimits, JsonValue, parseJson } from "@getwild/json/assembly";
+import { JsonKind, JsonLimits, JsonResult, JsonValue, parseJson } from "@getwild/json/assembly";
 import { numericDateOf, NumericDateError } from "../encoding/json_number";
 import { JwtError } from "./errors";
 import { JwsLimits } from "./jws";
 import { ClaimOp, ClaimRequirement, VerifyOptions } from "./options";
 
-/** A JWT's claims set, or why its payload is not one (PayloadJson with the JSON reader's reason). */
-export class ClaimsSet {
-  constructor(
-    public claims: JsonValue | null,
-    public jsonError: JsonError = JsonError.None,
-  ) {}
-}
-
-/** Reads a JWS payload as a JWT claims set: a strict JSON object (RFC 7519 §7.2 step 10). Never traps. */
-export function parseClaimsSet(payload: Uint8Array, limits: JwsLimits): ClaimsSet {
+/**
+ * Reads a JWS payload as a JWT claims set: a strict JSON object (RFC 7519 §7.2 step 10). `value` is
+ * the claims, or null when the payload is not a claims set (PayloadJson); `error` is then the JSON
+ * reader's reason, or None for valid JSON that is not an object. Never traps.
+ */
+export function parseClaimsSet(payload: Uint8Array, limits: JwsLimits): JsonResult {
   const parsed = parseJson(payload, new JsonLimits(limits.maxTokenBytes, limits.maxDepth, limits.maxTokenBytes));
   const v = parsed.value;
-  if (v == null) return new ClaimsSet(null, parsed.error);
-  if (v.kind != JsonKind.Object) return new ClaimsSet(null);
-  return new ClaimsSet(v);
+  if (v != null && v.kind != JsonKind.Object) parsed.value = null;
+  return parsed;
 }
 
 export class ClaimsCheck {
