@@ -76,4 +76,19 @@ describe("compile-time algorithm set (GETWILD_JWT_ALGS=1: RS256 only)", () => {
     rs.configure({ algorithms: ["RS256"] });
     expect(rs.verify(await mintJose(es, claimsAt()), NOW)).toBe("alg_not_allowed");
   });
+  it("links no code or constants of what it left out (the table's masks fold at compile time)", () => {
+    // Constants only the left-out code reads: SHA-512's first round constants (crypto/hash.ts asks
+    // the table whether any compiled alg hashes with SHA-384/512), P-256's generator x and P-384's
+    // prime (jwk.ts asks it whether any compiled alg uses those curves).
+    const limbs = (words: number[]) => Buffer.from(new Uint32Array(words).buffer);
+    const k512 = Buffer.from(new BigUint64Array([0x428a2f98d728ae22n, 0x7137449123ef65cdn]).buffer);
+    const gx256 = limbs([0x18a9143c, 0x79e730d4, 0x5fedb601, 0x75ba95fc]);
+    const p384 = limbs([0xffffffff, 0x00000000, 0x00000000, 0xffffffff, 0xfffffffe]);
+    const k256 = limbs([0x428a2f98, 0x71374491, 0xb5c0fbcf]); // SHA-256, which RS256 needs
+    const all = readFileSync(join(packageRoot, "build", "test", "jwt_verify.wasm"));
+    const only = readFileSync(join(packageRoot, "build", "test", "jwt_verify_rs256.wasm"));
+    for (const c of [k512, gx256, p384, k256]) expect(all.includes(c)).toBe(true);
+    for (const c of [k512, gx256, p384]) expect(only.includes(c)).toBe(false);
+    expect(only.includes(k256)).toBe(true);
+  });
 });
