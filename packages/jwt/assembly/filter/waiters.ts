@@ -10,6 +10,9 @@ import { JwksSource } from "../cache/jwks_source";
 
 /** One parked request: what it waits for, until when, and how to decide it again. */
 export abstract class Parked {
+  /** Set when the request went away: the next wake-up drops the entry without deciding it. */
+  cancelled: bool = false;
+
   constructor(public readonly source: JwksSource, public readonly deadlineMs: i64) {}
 
   /** Decides the request again (it has left the waiters by then, and may park again elsewhere). */
@@ -28,16 +31,18 @@ export class Waiters {
     this.parked.push(entry);
   }
 
-  /** Forgets a request that went away while parked. */
+  /** Forgets a request that went away while parked (O(1): the next wake-up drops the entry). */
   cancel(entry: Parked): void {
-    const at = this.parked.indexOf(entry);
-    if (at >= 0) this.parked.splice(at, 1);
+    entry.cancelled = true;
   }
 
   /** True when some request waits for `source` (a fetch for it is then worth starting). */
   waitingFor(source: JwksSource): bool {
     const parked = this.parked;
-    for (let i = 0; i < parked.length; i++) if (unchecked(parked[i]).source === source) return true;
+    for (let i = 0; i < parked.length; i++) {
+      const entry = unchecked(parked[i]);
+      if (!entry.cancelled && entry.source === source) return true;
+    }
     return false;
   }
 
@@ -51,17 +56,14 @@ export class Waiters {
     this.wake(null, nowMs);
   }
 
-  /** Number of parked requests (for tests and diagnostics). */
-  get size(): i32 {
-    return this.parked.length;
-  }
-
   private wake(source: JwksSource | null, nowMs: i64): void {
     // The list is swapped out first: waking decides a request, which may park it again.
     const all = this.parked;
+    if (all.length == 0) return;
     this.parked = [];
     for (let i = 0; i < all.length; i++) {
       const entry = unchecked(all[i]);
+      if (entry.cancelled) continue;
       const due = source !== null ? entry.source === source : nowMs >= entry.deadlineMs;
       if (due) entry.wake();
       else this.parked.push(entry);
