@@ -91,15 +91,15 @@ describe("each package installed alone from the registry", () => {
   it("@getwild/core: a filter of one's own builds with the published asconfig base", async () => {
     const project = installAlone("core-only", "@getwild/core");
     const wasm = build(project, [
-      'import { RootContext, HttpContext, Action, registerRootContext } from "@getwild/core/assembly";',
+      'import { RootContext, StreamContext, Action, registerRootContext } from "@getwild/core/assembly";',
       'export * from "@getwild/core/assembly/exports";',
-      "class Admin extends HttpContext {",
+      "class Admin extends StreamContext {",
       "  onRequestHeaders(n: u32, end: bool): Action {",
-      '    let path = this.requestHeaders.get(":path");',
-      '    return path !== null && path.startsWith("/admin") ? this.sendLocalResponse(403, "admin_forbidden") : Action.Continue;',
+      '    let path = this.requestHeaders.get(":path").value;',
+      '    return path.startsWith("/admin") ? this.sendLocalResponse(403, "admin_forbidden") : Action.Continue;',
       "  }",
       "}",
-      "class AdminRoot extends RootContext { createHttpContext(id: u32): HttpContext | null { return new Admin(id, this); } }",
+      "class AdminRoot extends RootContext { createHttpContext(id: u32): StreamContext | null { return new Admin(id, this.id); } }",
       'registerRootContext((id: u32): RootContext => new AdminRoot(id), "admin");',
     ].join("\n"));
     const host = await createHost({ wasm, rootId: "admin" });

@@ -127,6 +127,25 @@ describe("published packages", () => {
       expect(out.results[5]).toMatchObject({ status: 418, body: "getwild" });
     });
 
+    it("builds a test module with the installed host's buildFilter: core's published asconfig base, warnings refused", () => {
+      // A folder without asconfig.json: buildFilter takes @getwild/core/asconfig.base.json as npm installed it.
+      const tests = join(project, "fixtures");
+      cpSync(join(project, "assembly"), tests, { recursive: true });
+      writeFileSync(join(tests, "warns.ts"), "let p: usize = 1;\nexport function narrow(): i32 {\n  let i: i32 = p;\n  return i;\n}\n");
+      const script = [
+        'import { buildFilter, validateModule } from "@getwild/host";',
+        'import { readFileSync } from "node:fs";',
+        'const [wasm] = await buildFilter({ cwd: "fixtures", entry: "filter.ts", outFile: "out/filter.wasm" });',
+        "const exports = validateModule(readFileSync(wasm)).exports.map((e) => e.name);",
+        'const refused = await buildFilter({ cwd: "fixtures", entry: "warns.ts" }).then(() => "", (e) => e.name + " " + e.output);',
+        "console.log(JSON.stringify({ wasm, exports, refused }));",
+      ].join("\n");
+      const result = JSON.parse(run("node", ["--input-type=module", "-e", script], project));
+      expect(result.wasm).toBe(join(tests, "out", "filter.wasm"));
+      expect(result.exports).toEqual(expect.arrayContaining(["_initialize", "proxy_abi_version_0_2_1", "proxy_on_request_headers"]));
+      expect(result.refused).toMatch(/^FilterBuildError [\s\S]*AS201/);
+    });
+
     it("runs the installed getwild bin: check passes the filter", () => {
       const stdout = run(join(project, "node_modules", ".bin", "getwild"), ["check", "build/filter.wasm"], project);
       expect(stdout).toContain("proxy-wasm ABI 0.2.1");
