@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared helpers of the JwtAuthn host tests: RSA keys and tokens minted with jose, JWKS bodies,
-// a host running the compiled filter, and requests through it.
+// a host running the compiled filter, requests through it, and the refusal of a bad configuration.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { expect, vi } from "vitest";
 import { SignJWT, exportJWK, type JWTPayload } from "jose";
 import { createHost, VirtualClock, type HostOptions } from "@getwild/host";
 import { buildFilter } from "./filter_build.mjs";
@@ -38,3 +39,28 @@ export function get(path: string, headers: Record<string, string> = {}) {
   return { method: "GET", path, headers: { ":authority": "api.example.com", ":scheme": "https", ...headers } };
 }
 
+
+/** The lines the filter logged while refusing `config`: configure must fail (proxy_on_configure returned false). */
+async function refusalLines(config: unknown, extra: Partial<HostOptions>): Promise<string[]> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+  try {
+    await expect(load(config, { echoLogs: true, ...extra })).rejects.toThrow(/proxy_on_configure returned false/);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+/** Everything the filter logged while refusing `config`, one line each, for `toContain` on a message. */
+export async function refusedConfigLog(config: unknown, extra: Partial<HostOptions> = {}): Promise<string> {
+  return (await refusalLines(config, extra)).join("\n");
+}
+
+/** What follows "configuration refused: " in the filter's refusal line for `config` (which must be there). */
+export async function refusalOf(config: unknown, extra: Partial<HostOptions> = {}): Promise<string> {
+  const lines = await refusalLines(config, extra);
+  const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "));
+  expect(refusal, lines.join("\n")).toBeDefined();
+  return refusal!.split("configuration refused: ")[1]!;
+}

@@ -4,8 +4,8 @@
 // the upstream receives that path, encoded slashes and backslashes are refused with 400 by default
 // (or read as slashes with UNESCAPE_AND_FORWARD), and rules not written in normal form are refused
 // at configure time.
-import { describe, it, expect, beforeAll, vi } from "vitest";
-import { rsaKey, jwks, mint, load, get, type SigningKey } from "./filter_helpers";
+import { describe, it, expect, beforeAll } from "vitest";
+import { rsaKey, jwks, mint, load, get, refusalOf, type SigningKey } from "./filter_helpers";
 
 let key: SigningKey;
 let admin: string;
@@ -107,14 +107,7 @@ describe("rule matching on the normalised path", () => {
     [{ match: { prefix: "admin" } }, "rules[0].match.prefix"],
     [{ match: { path: "/a?b=1" } }, "rules[0].match.path"],
   ])("refuses a rule not in normal form (%#)", async (rule, field) => {
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
-    try {
-      await expect(load({ ...config(), rules: [rule] }, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
-    } finally {
-      spy.mockRestore();
-    }
-    const refusal = lines.find((l) => l.includes("configuration refused: "));
-    expect(refusal?.split("configuration refused: ")[1]?.startsWith(field + ":"), lines.join("\n")).toBe(true);
+    const refusal = await refusalOf({ ...config(), rules: [rule] });
+    expect(refusal.startsWith(field + ":"), refusal).toBe(true);
   });
 });

@@ -2,8 +2,8 @@
 // Per-route requirements through the compiled filter: `requirement_map`, `route_requirements`
 // (selected by the route name the host reports as `xds.route_name`, as Envoy 1.40 does), rules'
 // `requirement_name`, and `provider_and_audiences`; configuration errors name their field.
-import { describe, it, expect, beforeAll, vi } from "vitest";
-import { rsaKey, jwks, mint, load, type SigningKey } from "./filter_helpers";
+import { describe, it, expect, beforeAll } from "vitest";
+import { rsaKey, jwks, mint, load, refusalOf, type SigningKey } from "./filter_helpers";
 
 const ISS = "https://login.example.com";
 let key: SigningKey;
@@ -111,19 +111,6 @@ describe("provider_and_audiences with remote keys", () => {
 });
 
 describe("per-route configuration errors name their field", () => {
-  async function refusalOf(cfg: unknown): Promise<string> {
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
-    try {
-      await expect(load(cfg, { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
-    } finally {
-      spy.mockRestore();
-    }
-    const refusal = lines.find((l) => l.includes("jwt_authn: configuration refused: "));
-    expect(refusal, lines.join("\n")).toBeDefined();
-    return refusal!.split("configuration refused: ")[1]!;
-  }
-
   it.each([
     [{ route_requirements: { "admin-route": "nope" } }, "route_requirements.admin-route: no requirement named \"nope\" in requirement_map"],
     [{ route_requirements: { "admin-route": 3 } }, "route_requirements.admin-route: must be a string"],
