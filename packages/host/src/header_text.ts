@@ -4,6 +4,7 @@
 // of an invalid sequence becomes the lone surrogate U+DC00 + byte (the "surrogateescape" idea), and
 // encoding turns those surrogates back into the bytes. A string from a test ("é") still encodes as
 // UTF-8; "\udcff" stands for the raw byte 0xFF.
+import { concatBytes } from "./memory.js";
 
 const fatal = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
@@ -34,43 +35,41 @@ export function decodeHeaderValue(bytes: Uint8Array): string {
   try {
     return fatal.decode(bytes);
   } catch {
+    // Runs of valid sequences are decoded whole (one decode per run, not per character: a guest may
+    // hand over a large value).
     let out = "";
     let i = 0;
+    let run = 0;
     while (i < bytes.length) {
       const n = sequenceLength(bytes, i);
       if (n === 0) {
-        out += String.fromCharCode(0xdc00 + bytes[i]!);
+        out += fatal.decode(bytes.subarray(run, i)) + String.fromCharCode(0xdc00 + bytes[i]!);
         i += 1;
+        run = i;
       } else {
-        out += fatal.decode(bytes.subarray(i, i + n));
         i += n;
       }
     }
-    return out;
+    return out + fatal.decode(bytes.subarray(run));
   }
 }
 
 /** The bytes a header string stands for: UTF-8, with U+DC80..U+DCFF turned back into single bytes. */
 export function encodeHeaderValue(text: string): Uint8Array {
   if (!/[\udc80-\udcff]/.test(text)) return encoder.encode(text);
-  const parts: number[] = [];
-  let run = "";
-  const flush = () => {
-    if (run !== "") parts.push(...encoder.encode(run));
-    run = "";
-  };
+  // Chunks, not a spread into one number array (a large value would overflow the call stack).
+  const parts: Uint8Array[] = [];
+  let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const lone = c >= 0xdc80 && c <= 0xdcff && !(i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff);
     if (lone) {
-      flush();
-      parts.push(c - 0xdc00);
-    } else {
-      run += text[i];
+      parts.push(encoder.encode(text.slice(run, i)), Uint8Array.of(c - 0xdc00));
+      run = i + 1;
     }
   }
-  flush();
-  return new Uint8Array(parts);
+  parts.push(encoder.encode(text.slice(run)));
+  return concatBytes(parts);
 }
 
 /**
