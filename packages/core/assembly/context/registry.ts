@@ -5,14 +5,15 @@
 // than logging is allowed, so registration only stores the factory). The dispatcher creates
 // contexts when the host announces them and forgets them on proxy_on_delete. A VM holds one root
 // context per plugin sharing it (almost always one), so roots and factories live in small arrays
-// (less code than a Map); streams, one per in-flight request, live in a Map.
+// (less code than a Map); streams, one per in-flight request, live in a StreamTable.
 import { RootContext, RootContextFactory } from "./root";
 import { StreamContext } from "./stream";
+import { StreamTable } from "./stream_table";
 
 const factoryIds = new Array<string>();
 const factories = new Array<RootContextFactory>();
 const roots = new Array<RootContext>();
-const streams = new Map<u32, StreamContext>();
+const streams = new StreamTable();
 
 /**
  * Registers the root context factory for a plugin `rootId` (Envoy `root_id`, Istio `pluginName`).
@@ -45,7 +46,7 @@ export function addRoot(context: RootContext): void {
   roots.push(context);
 }
 
-export function addStream(context: StreamContext): void { streams.set(context.id, context); }
+export function addStream(context: StreamContext): void { streams.add(context); }
 
 export function findRoot(id: u32): RootContext | null {
   for (let i = 0, n = roots.length; i < n; i++) {
@@ -56,7 +57,7 @@ export function findRoot(id: u32): RootContext | null {
 }
 
 export function findStream(id: u32): StreamContext | null {
-  return streams.has(id) ? streams.get(id) : null;
+  return streams.find(id);
 }
 
 export function removeRoot(id: u32): void {
@@ -70,7 +71,7 @@ export function removeRoot(id: u32): void {
   }
 }
 
-export function removeStream(id: u32): void { streams.delete(id); }
+export function removeStream(id: u32): void { streams.remove(id); }
 
 /** Number of live stream contexts (tests use it to check that streams are forgotten). */
 export function liveStreamCount(): i32 { return streams.size; }
