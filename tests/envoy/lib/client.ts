@@ -47,3 +47,16 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Sends the request until Envoy answers it 200 and returns that answer: keys reach the workers some
+ * time after the key server is right again, so the first requests may still be refused.
+ */
+export function eventuallyGranted(
+  what: string, url: string, headers: Record<string, string>, limitMs: number, everyMs: number, options: { noAnswerAfterMs?: number } = {},
+): Promise<Answer> {
+  return eventually(what, async () => {
+    const answer = await send(url, headers, options);
+    return answer.status === 200 ? answer : undefined;
+  }, limitMs, everyMs);
+}

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
-import { eventually, send } from "../lib/client";
+import { eventually, eventuallyGranted, send } from "../lib/client";
 import { envoyDescribe, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
 import { fetchLog, metric, onEveryWorker, startJwtExample, stat, statReaches, type JwtExampleRig } from "../lib/jwt_example";
@@ -140,10 +140,7 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     await eventually("the refresh of the keys fetched with max-age=5", () => (idp.hits === 3 ? true : undefined), 40_000, 250);
     // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
     expect(idp.fetches[2].at - shortLived).toBeGreaterThanOrEqual(14_000);
-    const answer = await eventually("the refreshed keys in the workers", async () => {
-      const a = await send(url(), { authorization: `Bearer ${token}` });
-      return a.status === 200 ? a : undefined;
-    }, 5_000, 250);
+    const answer = await eventuallyGranted("the refreshed keys in the workers", url(), { authorization: `Bearer ${token}` }, 5_000, 250);
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
     expect(answer.body).toBe("upstream");
     // The refresh brought Google's long max-age back: no further fetch.
@@ -186,10 +183,7 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
   it("recovers once the endpoint is back, after the backoff", async () => {
     await idp.up();
     const token = await idToken(key);
-    await eventually("a granted request after the key server came back", async () => {
-      const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 8_000 });
-      return answer.status === 200 ? answer : undefined;
-    }, 40_000, 500);
+    await eventuallyGranted("a granted request after the key server came back", `${proxy.url}/profile`, { authorization: `Bearer ${token}` }, 40_000, 500, { noAnswerAfterMs: 8_000 });
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
     expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);
@@ -246,10 +240,7 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
     const domain = tls.sni.slice(tls.sni.indexOf(".") + 1);
     idp.setCertificate(pki.serverCertificate(ca, `*.${domain}`));
     const token = await idToken(key);
-    await eventually("a granted request once the certificate is right", async () => {
-      const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 8_000 });
-      return answer.status === 200 ? answer : undefined;
-    }, 40_000, 500);
+    await eventuallyGranted("a granted request once the certificate is right", `${proxy.url}/profile`, { authorization: `Bearer ${token}` }, 40_000, 500, { noAnswerAfterMs: 8_000 });
     expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${CLUSTER}.ssl.handshake`)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
-import { eventually, send, type Answer } from "../lib/client";
+import { eventually, eventuallyGranted, send, type Answer } from "../lib/client";
 import { envoyDescribe, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
 import { fetchLog, metric, onEveryWorker, startJwtExample, stat, statReaches, type JwtExampleRig } from "../lib/jwt_example";
@@ -183,10 +183,7 @@ envoyDescribe("jwt-authn in Envoy, two workers", () => {
     await eventually("the refresh of the keys fetched with max-age=5", () => (mesh.hits === 3 ? true : undefined), 40_000, 250);
     // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
     expect(mesh.fetches[2].at - shortLived).toBeGreaterThanOrEqual(14_000);
-    await eventually("the refreshed keys in the workers", async () => {
-      const answer = await send(url(), { [SERVICE_HEADER]: token });
-      return answer.status === 200 ? answer : undefined;
-    }, 5_000, 250);
+    await eventuallyGranted("the refreshed keys in the workers", url(), { [SERVICE_HEADER]: token }, 5_000, 250);
     expect(header(upstream.received.at(-1)!, "x-caller")).toBe("billing");
     // login's keys came with max-age=3600: not fetched again.
     expect(login.hits, fetchLog(proxy)).toBe(1);
@@ -232,10 +229,7 @@ envoyDescribe("jwt-authn in Envoy, both key services down at start", () => {
     await mesh.up();
     const user = await userToken(k.user);
     const service = await serviceToken(k.service);
-    await eventually("both tokens granted after the key services came back", async () => {
-      const a = await send(`${proxy.url}/admin/x`, { authorization: `Bearer ${user}`, [SERVICE_HEADER]: service }, { noAnswerAfterMs: 6_000 });
-      return a.status === 200 ? a : undefined;
-    }, 40_000, 500);
+    await eventuallyGranted("both tokens granted after the key services came back", `${proxy.url}/admin/x`, { authorization: `Bearer ${user}`, [SERVICE_HEADER]: service }, 40_000, 500, { noAnswerAfterMs: 6_000 });
     const received = upstream.received.at(-1)!;
     expect(header(received, "x-user-id")).toBe("user|42");
     expect(header(received, "x-caller")).toBe("billing");
@@ -294,10 +288,7 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
   it("accepts the trusted CA's certificate for the name", async () => {
     login.setCertificate(pki.serverCertificate(ca, tls.sni));
     const token = await userToken(k.user);
-    await eventually("a granted user token once the certificate is right", async () => {
-      const answer = await send(`${proxy.url}/orders`, { authorization: `Bearer ${token}` }, { noAnswerAfterMs: 6_000 });
-      return answer.status === 200 ? answer : undefined;
-    }, 40_000, 500);
+    await eventuallyGranted("a granted user token once the certificate is right", `${proxy.url}/orders`, { authorization: `Bearer ${token}` }, 40_000, 500, { noAnswerAfterMs: 6_000 });
     expect(login.hits, fetchLog(proxy)).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${LOGIN}.ssl.handshake`)).toBe(1);
   });
