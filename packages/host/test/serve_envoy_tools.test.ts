@@ -12,7 +12,8 @@ import { ExitCode } from "../src/cli/errors.js";
 import { loadDevKeys } from "../src/cli/dev_keys.js";
 import { mintToken } from "../src/cli/token.js";
 import { ENVOY, cleanups, example, exampleDir, freePort, serveEnvoy, until } from "./serve_envoy_helpers.js";
-import { fixturePath, packageRoot } from "./paths.js";
+import { fixtureOutDir, fixturePath, packageRoot } from "./paths.js";
+import { buildFilter } from "../src/build_filter.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "getwild-envoy-tools-"));
 
@@ -103,8 +104,14 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy with serve's tools", () => 
   });
 
   it("--failure-policy reaches Envoy: after a trap FAIL_CLOSED keeps answering 503, FAIL_OPEN lets requests pass; Envoy's error is printed", async () => {
+    // Envoy prints an in-VM backtrace only for a module with a name section, which the release-flag
+    // fixtures drop: the test filter's debug build (core's asconfig debug target) keeps it.
+    const [named] = await buildFilter({
+      cwd: packageRoot, entry: join("test", "fixtures", "filter.ts"), outFile: join(fixtureOutDir, "filter_named.wasm"),
+      asconfig: "../core/asconfig.base.json", targets: ["debug"], use: ["abort=../core/assembly/abort/coreAbort"],
+    });
     const trap = { headers: { "x-scenario": "trap" } };
-    const closed = await serveEnvoy(["--filter", fixturePath("filter"), "--root-id", "test", "--port", "0"], async (url, run) => {
+    const closed = await serveEnvoy(["--filter", named!, "--root-id", "test", "--port", "0"], async (url, run) => {
       expect((await fetch(`${url}/`, trap)).status).toBe(503);
       expect((await fetch(`${url}/`)).status).toBe(503);
       await until(() => run.out.filter((l) => /^GET \/ -> 503 /.test(l)).length === 2, "two 503 access-log lines");
