@@ -64,3 +64,9 @@ export async function refusalOf(config: unknown, extra: Partial<HostOptions> = {
   expect(refusal, lines.join("\n")).toBeDefined();
   return refusal!.split("configuration refused: ")[1]!;
 }
+
+/** The issuer's key with a token of it (sub alice), and a forged token (sub admin) of another key under the same kid. */
+export async function validAndForgedTokens(iss: string): Promise<{ key: SigningKey; valid: string; forged: string }> {
+  const [key, attacker] = await Promise.all([rsaKey("k1"), rsaKey("k1")]);
+  return { key, valid: await mint(key, { iss, sub: "alice" }), forged: await mint(attacker, { iss, sub: "admin" }) };
+}

@@ -6,14 +6,12 @@
 // smuggled in (two distinct tokens: 400) and is stripped; an output header the client sent under
 // such a name never reaches the upstream.
 import { describe, it, expect, beforeAll } from "vitest";
-import { rsaKey, jwks, mint, load, get, type SigningKey } from "./filter_helpers";
+import { jwks, load, get, validAndForgedTokens, type SigningKey } from "./filter_helpers";
 
-let key: SigningKey, attacker: SigningKey;
+let key: SigningKey;
 let valid: string, forged: string;
 beforeAll(async () => {
-  [key, attacker] = await Promise.all([rsaKey("k1"), rsaKey("k1")]);
-  valid = await mint(key, { iss: ISS, sub: "alice" });
-  forged = await mint(attacker, { iss: ISS, sub: "admin" });
+  ({ key, valid, forged } = await validAndForgedTokens(ISS));
 });
 const ISS = "https://issuer.example.com";
 const LONG = "x-a-b-c-d-e-token"; // six dashes: 64 spellings, more than any list would hold

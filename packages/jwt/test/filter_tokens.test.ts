@@ -4,14 +4,12 @@
 // more than one distinct token is 400; the one token is stripped at every occurrence unless the
 // provider forwards it; a percent-encoded token in a query parameter is read.
 import { describe, it, expect, beforeAll } from "vitest";
-import { rsaKey, jwks, mint, load, get, type SigningKey } from "./filter_helpers";
+import { jwks, load, get, validAndForgedTokens, type SigningKey } from "./filter_helpers";
 
-let key: SigningKey, attacker: SigningKey;
+let key: SigningKey;
 let valid: string, forged: string;
 beforeAll(async () => {
-  [key, attacker] = await Promise.all([rsaKey("k1"), rsaKey("k1")]);
-  valid = await mint(key, { iss: ISS, sub: "alice" });
-  forged = await mint(attacker, { iss: ISS, sub: "admin" });
+  ({ key, valid, forged } = await validAndForgedTokens(ISS));
 });
 const ISS = "https://issuer.example.com";
 function config(provider: Record<string, unknown> = {}) {
