@@ -239,33 +239,28 @@ export class ConfigReader {
 
   /**
    * `v` as an integer in [min, max] written without fraction or exponent (JSON numbers are already
-   * canonical here: no leading zeros, no "+"), or `fallback` (with the error). Digits beyond the
-   * tenth only mark the number as out of range, so no text can overflow.
+   * canonical here: no leading zeros, no "+"), or `fallback` (with the error). More than ten
+   * digits are out of range at once, so no text can overflow.
    */
   integerValue(v: JsonValue, path: string, fallback: i32, min: i32, max: i32): i32 {
-    const range = "must be an integer from " + min.toString() + " to " + max.toString() + ", got ";
-    if (!v.isNumber) {
-      this.fail(path, range + kindName(v));
-      return fallback;
-    }
+    if (!v.isNumber) return this.failRange(path, min, max, kindName(v), fallback);
     const text = v.text;
     const negative = text.startsWith("-");
     let n: i64 = 0;
-    let huge = false;
     for (let i = negative ? 1 : 0, len = text.length; i < len; i++) {
       const d = <i32>text.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) {
-        this.fail(path, range + text);
-        return fallback;
-      }
-      if (n < 10000000000) n = n * 10 + d;
-      else huge = true;
+      // A fraction or exponent, or more digits than any i32: not an integer in range.
+      if (d < 0 || d > 9 || n >= 10000000000) return this.failRange(path, min, max, text, fallback);
+      n = n * 10 + d;
     }
     if (negative) n = -n;
-    if (huge || n < <i64>min || n > <i64>max) {
-      this.fail(path, range + text);
-      return fallback;
-    }
+    if (n < <i64>min || n > <i64>max) return this.failRange(path, min, max, text, fallback);
     return <i32>n;
+  }
+
+  /** The range error of an integer read (its text built only when a read fails); returns `fallback`. */
+  private failRange(path: string, min: i32, max: i32, got: string, fallback: i32): i32 {
+    this.fail(path, "must be an integer from " + min.toString() + " to " + max.toString() + ", got " + got);
+    return fallback;
   }
 }
