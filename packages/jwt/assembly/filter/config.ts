@@ -18,6 +18,7 @@ import { JwkOptions } from "../jose/jwks/jwk";
 import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { normalizePath, PathError } from "./path";
+import { readDpop } from "./dpop_config";
 import { readFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
 import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
@@ -44,7 +45,7 @@ const TOP_FIELDS = ["$schema", "providers", "rules", "unmatched", "bypass_cors_p
 const MAX_CACHE_BYTES: i32 = 256 << 20;
 const PROVIDER_FIELDS = ["issuer", "issuers", "audiences", "algorithms", "require_expiration", "require_kid", "require_subject",
   "clock_skew_seconds", "max_lifetime_seconds", "claims", "local_jwks", "remote_jwks", "from_headers", "from_cookies",
-  "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes",
+  "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes", "dpop",
   "claim_to_filter_state", "oidc_discovery"];
 const REMOTE_FIELDS = ["cluster", "authority", "path", "uri", "timeout_ms", "min_lifetime_seconds", "max_lifetime_seconds",
   "fallback_lifetime_seconds", "refresh_before_seconds", "backoff_base_ms", "backoff_max_ms",
@@ -133,6 +134,9 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
     if (claim !== null) o.requirements.push(claim);
   }
   readTokenLocations(r, p, v, path);
+  p.dpop = readDpop(r, v, path);
+  // `Authorization: DPoP <token>` (RFC 9449 §7.1) is one more place the token may come.
+  if (p.dpop !== null) p.fromHeaders.push(new HeaderLocation("authorization", "DPoP "));
   readOutputs(r, p, v, path);
   p.claimStates = readClaimStates(r, v, path);
   readKeys(r, p, v, path, firebase);

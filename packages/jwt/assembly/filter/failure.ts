@@ -7,6 +7,7 @@ import { splitRequestPath } from "@getwild/core/assembly/http/request_path";
 import { JwtError, jwtErrorName } from "../jose/jwt/errors";
 import { FilterConfig } from "./model";
 import { PathError, pathErrorReason } from "./path";
+import { BindingChallenge, dpopChallengeForMissing } from "./binding_challenge";
 
 /** Why a request is refused, beyond the verifier's codes. */
 export const enum DenyKind {
@@ -23,10 +24,14 @@ export const enum DenyKind {
    * normalised first, after which Envoy chooses the route anew: 400 (requirements.ts).
    */
   PathChangesRoute = 6,
+  /** A verified token whose sender constraint (DPoP, mTLS) does not fit the request (binding.ts). */
+  Binding = 7,
 }
 
 export class Denial {
   constructor(public kind: DenyKind, public error: JwtError = JwtError.Ok, public pathError: PathError = PathError.None) {}
+  /** For DenyKind.Binding: the reason, error code and challenge binding.ts chose. */
+  binding: BindingChallenge | null = null;
 
   /** Stable snake_case reason (metrics, details, body). */
   get reason(): string {
@@ -35,6 +40,8 @@ export class Denial {
     if (this.kind == DenyKind.NoRule) return "no_rule_matched";
     if (this.kind == DenyKind.MultipleTokens) return "multiple_tokens";
     if (this.kind == DenyKind.BadPath) return pathErrorReason(this.pathError);
+    const binding = this.binding;
+    if (binding !== null) return binding.reason;
     if (this.kind == DenyKind.PathChangesRoute) return "path_changes_route";
     return jwtErrorName(this.error);
   }
@@ -96,12 +103,20 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
       error = "insufficient_scope";
     }
   }
+  const binding = denial.binding;
+  if (binding !== null) error = binding.error;
   r.details = "jwt_authn_access_denied{" + reason + "}";
   // A path refused before any rule applies is no authentication problem: no challenge.
   if (!badRequest) {
     let challenge = "Bearer realm=\"" + realm + "\"";
     if (error.length > 0) challenge += ", error=\"" + error + "\"";
+    if (binding !== null && binding.dpopHeader.length > 0) challenge = binding.dpopHeader;
     r.header("www-authenticate", challenge);
+    // A client without a token also learns that a provider takes DPoP, and with which algorithms.
+    if (denial.kind == DenyKind.Missing) {
+      const dpop = dpopChallengeForMissing(config);
+      if (dpop.length > 0) r.header("www-authenticate", dpop);
+    }
   }
   if (config.jsonBody) {
     const json = "{\"error\":\"" + (error.length > 0 ? error : "unauthorized") + "\",\"reason\":\"" + reason + "\"}";

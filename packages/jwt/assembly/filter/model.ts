@@ -2,6 +2,7 @@
 // The JwtAuthn configuration once parsed and validated: providers, rules, requirements, policies.
 import { VerifyOptions } from "../jose/jwt/options";
 import { JwksSource } from "../cache/jwks_source";
+import { DpopPolicy } from "./dpop_config";
 import { ClaimState } from "./claims_out";
 
 /**
@@ -30,6 +31,8 @@ export class Provider {
   /** When set, the verified payload goes upstream base64url-encoded in this header. */
   forwardPayloadHeader: string = "";
   claimToHeaders: Array<ClaimHeader> = [];
+  /** DPoP (RFC 9449) for this provider's tokens (docs/dpop.md), or null when not configured. */
+  dpop: DpopPolicy | null = null;
   /** Claims written as Envoy filter state for its RBAC filter (claims_out.ts). */
   claimStates: Array<ClaimState> = [];
   /** A provider_and_audiences variant: the index of the provider it was made from; -1 otherwise. */

@@ -13,6 +13,7 @@ import { FilterMetrics } from "./metrics";
 import { FilterState } from "./state";
 import { TokenCache } from "./token_cache";
 import { AllowedHook, JwtAuthnStream } from "./stream";
+import { prepareReplayStore } from "./dpop_replay";
 
 /** Passes each allowed request to the root's overridable `onAllowed`. */
 class RootAllowedHook extends AllowedHook {
@@ -50,6 +51,13 @@ export class JwtAuthnRoot extends RootContext {
     let remote = false;
     for (let i = 0; i < config.providers.length; i++) {
       const provider = unchecked(config.providers[i]);
+      // DPoP proofs used anywhere are remembered proxy-wide; a provider_and_audiences variant uses
+      // its provider's store, so a proof taken by one is a replay for the other.
+      const dpop = provider.dpop;
+      if (dpop !== null) {
+        const owner = provider.variantOf >= 0 ? unchecked(config.providers[provider.variantOf]) : provider;
+        prepareReplayStore(dpop, config.statPrefix, owner.name);
+      }
       if (provider.variantOf >= 0) continue; // shares its provider's source (provider_and_audiences)
       const source = provider.source;
       source.listener = state;

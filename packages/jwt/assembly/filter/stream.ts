@@ -20,6 +20,7 @@ import { VerifiedToken } from "./token_cache";
 import { FilterState } from "./state";
 import { Parked } from "./waiters";
 import { RequestHeaders } from "./request_headers";
+import { bindingDenial, checkBinding, readConfirmation } from "./binding";
 import { routeRequirementOf } from "./requirements";
 import { writeClaimStates } from "./claims_out";
 
@@ -330,9 +331,7 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const cached = state.cache.get(found.token, index, provider.source.keys, now);
     if (cached !== null) {
       state.metrics!.cacheHit.increment();
-      c.outcome = Outcome.Ok;
-      c.verified = cached;
-      return c;
+      return this.bound(c, provider, cached, now);
     }
     const source = provider.source;
     const keysState = source.ensure(this.root, nowMs);
@@ -360,8 +359,19 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!, keys);
     prepareOutputs(provider, entry);
     state.cache.put(entry, now);
+    return this.bound(c, provider, entry, now);
+  }
+
+  /** A verified token passes only if its sender constraint (`cnf`, binding.ts) fits this request too. */
+  private bound(c: Check, provider: Provider, verified: VerifiedToken, now: i64): Check {
+    const b = checkBinding(provider, verified.token, readConfirmation(verified.claims), this.reqHeaders(), now);
+    if (!b.ok) {
+      c.outcome = Outcome.Failed;
+      c.denial = bindingDenial(provider, b);
+      return c;
+    }
     c.outcome = Outcome.Ok;
-    c.verified = entry;
+    c.verified = verified;
     return c;
   }
 

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// A provider's `dpop` object (docs/dpop.md): whether DPoP is required or allowed, the proof
+// algorithms, the iat window and the replay store's size. Read with the shared ConfigReader, so a
+// bad value is refused at configure time with its path ("providers.api.dpop.max_age_seconds: ...").
+import { ConfigReader, JsonValue, itemPath, memberPath } from "@getwild/json/assembly";
+import { ALGS_HMAC, algBit, algFromName, algName, Alg } from "../jose/jwt/algorithms";
+import { DpopOptions, DPOP_MAX_WINDOW_SECONDS } from "../jose/dpop/options";
+
+export const enum DpopMode {
+  /** Tokens of this provider are accepted only as `Authorization: DPoP` with a valid proof. */
+  Required = 0,
+  /** `DPoP` with a proof, or `Bearer` for tokens that are not DPoP-bound (no `cnf.jkt`). */
+  Allowed = 1,
+}
+
+/** Entries of one replay-store shard (one shared-data key): 64 × 24 bytes, copied per check. */
+export const REPLAY_SHARD_ENTRIES: i32 = 64;
+
+export class DpopPolicy {
+  mode: DpopMode = DpopMode.Required;
+  options: DpopOptions = new DpopOptions();
+  /** Proofs remembered proxy-wide at once (rounded up to whole shards). */
+  replayCacheSize: i32 = 65536;
+  /** The `algs` parameter of the DPoP challenge: the allowed algorithms, space-separated. */
+  algsText: string = "";
+  /** Shared-data key prefix of this provider's replay store (set when the root prepares the store). */
+  replayKey: string = "";
+
+  get replayShards(): i32 {
+    return (this.replayCacheSize + REPLAY_SHARD_ENTRIES - 1) / REPLAY_SHARD_ENTRIES;
+  }
+}
+
+/** The order of `algs` in the challenge: what a client should prefer first (small, fast keys). */
+// @ts-ignore: decorator
+@lazy const CHALLENGE_ORDER: StaticArray<Alg> = [
+  Alg.ES256, Alg.ES384, Alg.ES512, Alg.EdDSA, Alg.PS256, Alg.PS384, Alg.PS512, Alg.RS256, Alg.RS384, Alg.RS512,
+];
+
+const DPOP_FIELDS = ["mode", "algorithms", "max_age_seconds", "clock_skew_seconds", "max_jti_length", "max_proof_bytes", "replay_cache_size"];
+
+/** Reads `dpop` of provider `providerName` at `path`; null when the provider has none. */
+export function readDpop(r: ConfigReader, provider: JsonValue, path: string): DpopPolicy | null {
+  const v = r.object(provider, path, "dpop", DPOP_FIELDS);
+  if (v === null) return null;
+  const where = memberPath(path, "dpop");
+  const policy = new DpopPolicy();
+  if (r.required(v, where, "mode") !== null) {
+    policy.mode = r.oneOf(v, where, "mode", ["required", "allowed"], "required") == "allowed" ? DpopMode.Allowed : DpopMode.Required;
+  }
+  const o = policy.options;
+  if (v.has("algorithms")) {
+    const names = r.strings(v, where, "algorithms");
+    let mask: u32 = 0;
+    for (let i = 0; i < names.length; i++) {
+      const name = unchecked(names[i]);
+      const alg = algFromName(name);
+      const at = itemPath(memberPath(where, "algorithms"), i);
+      if (alg < 0) r.fail(at, "\"" + name + "\" is not a JWS signature algorithm");
+      else if ((algBit(<Alg>alg) & ALGS_HMAC) != 0) r.fail(at, "\"" + name + "\" is symmetric: a DPoP proof is signed with a public key (RFC 9449 4.3)");
+      else mask |= algBit(<Alg>alg);
+    }
+    if (names.length == 0) r.fail(memberPath(where, "algorithms"), "must list at least one algorithm");
+    o.algorithms = mask;
+  }
+  o.maxAgeSeconds = r.integer(v, where, "max_age_seconds", <i32>o.maxAgeSeconds, 1, <i32>DPOP_MAX_WINDOW_SECONDS);
+  o.clockSkewSeconds = r.integer(v, where, "clock_skew_seconds", <i32>o.clockSkewSeconds, 0, 300);
+  o.maxJtiLength = r.integer(v, where, "max_jti_length", o.maxJtiLength, 16, 1024);
+  o.maxProofBytes = r.integer(v, where, "max_proof_bytes", o.maxProofBytes, 512, 16384);
+  policy.replayCacheSize = r.integer(v, where, "replay_cache_size", policy.replayCacheSize, REPLAY_SHARD_ENTRIES, 1 << 20);
+  let algs = "";
+  for (let i = 0; i < CHALLENGE_ORDER.length; i++) {
+    const a = unchecked(CHALLENGE_ORDER[i]);
+    if ((o.allowedAlgorithms & algBit(a)) == 0) continue;
+    if (algs.length > 0) algs += " ";
+    algs += algName(a);
+  }
+  policy.algsText = algs;
+  return policy;
+}
