@@ -5,45 +5,19 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicKey, randomBytes, verify as nodeVerify } from "node:crypto";
-import { loadFixture, vectorsDir, type Fixture } from "./wasm";
-
-export interface Ed25519Exports {
-  importError(x: number): number;
-  verify(pk: number, msg: number, sig: number): number;
-  reduce64(h: number): number;
-  fieldOp(op: number, a: number, b: number): number;
-}
+import { vectorsDir, type Fixture } from "./wasm";
+import { ed25519Fixture, verify, importError, L, toLe, fromLe, type Ed25519Exports } from "./ed25519_fixture";
 
 // KeyError values from assembly/jose/crypto/errors.ts.
 const KEY_OK = 0, BAD_LENGTH = 1, BAD_ENCODING = 5;
 
 let fx: Fixture<Ed25519Exports>;
 beforeAll(() => {
-  fx = loadFixture<Ed25519Exports>("ed25519");
+  fx = ed25519Fixture();
 });
-
-/** 1 valid, 0 invalid, -1 key refused. A wasm abort (a trap) throws and fails the test. */
-function verify(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): number {
-  const r = fx.exports.verify(fx.bytes(pk), fx.bytes(msg), fx.bytes(sig));
-  fx.release();
-  return r;
-}
-
-function importError(pk: Uint8Array): number {
-  const r = fx.exports.importError(fx.bytes(pk));
-  fx.release();
-  return r;
-}
 
 const hex = (s: string) => Buffer.from(s, "hex");
 const P = 2n ** 255n - 19n;
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const toLe = (x: bigint, n = 32) => {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++, x >>= 8n) b[i] = Number(x & 0xffn);
-  return b;
-};
-const fromLe = (b: Uint8Array) => b.reduceRight((x, v) => (x << 8n) | BigInt(v), 0n);
 
 describe("Wycheproof ed25519_test.json", () => {
   const data = JSON.parse(readFileSync(join(vectorsDir, "wycheproof", "ed25519_test.json"), "utf8"));

@@ -2,29 +2,10 @@
 // Ed25519 differential tests against node:crypto (OpenSSL): random keys and messages (lengths from
 // 0 up, including whole blocks of SHA-512), and corrupted signatures and keys, which must be
 // rejected exactly where node rejects them, and never trap.
-import { describe, it, expect, beforeAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { createPublicKey, generateKeyPairSync, randomBytes, randomInt, sign, verify as nodeVerify, type KeyObject } from "node:crypto";
-import { loadFixture, type Fixture } from "./wasm";
-import type { Ed25519Exports } from "./ed25519.test";
+import { verify, L, toLe, fromLe } from "./ed25519_fixture";
 
-let fx: Fixture<Ed25519Exports>;
-beforeAll(() => {
-  fx = loadFixture<Ed25519Exports>("ed25519");
-});
-
-function verify(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): number {
-  const r = fx.exports.verify(fx.bytes(pk), fx.bytes(msg), fx.bytes(sig));
-  fx.release();
-  return r;
-}
-
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const toLe = (x: bigint, n = 32) => {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++, x >>= 8n) b[i] = Number(x & 0xffn);
-  return b;
-};
-const fromLe = (b: Uint8Array) => b.reduceRight((x, v) => (x << 8n) | BigInt(v), 0n);
 
 interface Signer { publicKey: KeyObject; privateKey: KeyObject; x: Buffer }
 function newSigner(): Signer {

@@ -3,13 +3,11 @@
 // cofactorless equation with k reduced mod L, so a signature made with the private scalar of A
 // verifies under A + T exactly when [k]T = 0. Signatures are made here with a small BigInt
 // Edwards implementation (test only), the private scalar taken from node-generated keys.
-import { describe, it, expect, beforeAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify as nodeVerify } from "node:crypto";
-import { loadFixture, type Fixture } from "./wasm";
-import type { Ed25519Exports } from "./ed25519.test";
+import { verify, L, toLe, fromLe as le } from "./ed25519_fixture";
 
 const P = 2n ** 255n - 19n;
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const mod = (a: bigint, m = P) => ((a % m) + m) % m;
 function pow(b: bigint, e: bigint): bigint {
   let r = 1n;
@@ -33,12 +31,6 @@ function mul(k: bigint, p: Point): Point {
   for (; k > 0n; k >>= 1n, p = add(p, p)) if (k & 1n) r = add(r, p);
   return r;
 }
-const le = (b: Uint8Array) => b.reduceRight((x, v) => (x << 8n) | BigInt(v), 0n);
-const toLe = (x: bigint) => {
-  const b = Buffer.alloc(32);
-  for (let i = 0; i < 32; i++, x >>= 8n) b[i] = Number(x & 0xffn);
-  return b;
-};
 function encode([x, y, z]: Point): Buffer {
   const zi = inv(z), ax = mod(x * zi), ay = mod(y * zi);
   return toLe(ay | ((ax & 1n) << 255n));
@@ -54,11 +46,6 @@ function decode(s: Uint8Array): Point {
 }
 const BASE = decode(Buffer.from("5866666666666666666666666666666666666666666666666666666666666666", "hex"));
 const sha512 = (...parts: Uint8Array[]) => { const h = createHash("sha512"); parts.forEach((p) => h.update(p)); return h.digest(); };
-
-let fx: Fixture<Ed25519Exports>;
-beforeAll(() => {
-  fx = loadFixture<Ed25519Exports>("ed25519");
-});
 
 describe("mixed-order public keys (A + point of order 8)", () => {
   it("the BigInt reference reproduces node's public keys", () => {
@@ -88,8 +75,7 @@ describe("mixed-order public keys (A + point of order 8)", () => {
       const nodeKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: mixed.toString("base64url") }, format: "jwk" });
       const expected = nodeVerify(null, msg, nodeKey, sig);
       expect(expected).toBe(k % 8n === 0n);
-      const ours = fx.exports.verify(fx.bytes(mixed), fx.bytes(msg), fx.bytes(sig));
-      fx.release();
+      const ours = verify(mixed, msg, sig);
       expect(ours, `k mod 8 = ${k % 8n}`).toBe(expected ? 1 : 0);
       if (expected) accepted++;
       else refused++;
