@@ -8,7 +8,7 @@
 // when slashes are merged first) is refused too, so every normalising upstream agrees with the
 // rule chosen here.
 import { RequestPath, splitRequestPath } from "@getwild/core/assembly/http/request_path";
-import { hexValue } from "./percent";
+import { HEX_UPPER, hexValue, isUnreserved, removeDotSegments } from "../jose/encoding/uri";
 
 export const enum PathError {
   None = 0,
@@ -44,13 +44,6 @@ export class NormalizedPath {
     return this.query.withPath(this.path);
   }
 }
-
-/** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
-function isUnreserved(c: i32): bool {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
-}
-
-const HEX = "0123456789ABCDEF";
 
 /**
  * Splits `raw` (a `:path`) into path and query, and normalises the path. The fragment, if a client
@@ -88,7 +81,7 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
       } else if (isUnreserved(v)) {
         parts.push(String.fromCharCode(v));
       } else {
-        parts.push("%" + HEX.charAt(hi) + HEX.charAt(lo));
+        parts.push("%" + HEX_UPPER.charAt(hi) + HEX_UPPER.charAt(lo));
       }
       from = i + 3;
       i += 2;
@@ -102,25 +95,6 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
     return new NormalizedPath("", query, PathError.Ambiguous);
   }
   return new NormalizedPath(result, query, PathError.None);
-}
-
-/** RFC 3986 §5.2.4 for an absolute path (starts with `/`). */
-export function removeDotSegments(path: string): string {
-  if (!path.includes(".")) return path;
-  const input = path.split("/");
-  const out = new Array<string>();
-  // input[0] is the empty string before the leading slash.
-  for (let i = 1; i < input.length; i++) {
-    const s = unchecked(input[i]);
-    const last = i == input.length - 1;
-    if (s == ".") {
-      if (last) out.push("");
-    } else if (s == "..") {
-      if (out.length > 0) out.pop();
-      if (last) out.push("");
-    } else out.push(s);
-  }
-  return "/" + out.join("/");
 }
 
 /** Runs of `/` become one. */

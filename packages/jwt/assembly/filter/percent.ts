@@ -2,14 +2,7 @@
 // Percent-decoding of query parameter and cookie names and values, as the upstream's parser does
 // (WHATWG URLSearchParams for queries, decodeURIComponent-style for cookies), so that the filter
 // reads the same name and value an upstream reads.
-
-/** The value of one hex digit (either case), or -1. Also used by path.ts. */
-export function hexValue(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
+import { hexValue } from "../jose/encoding/uri";
 
 /**
  * `s` with each `%XX` replaced by the byte XX, as one character per byte (bytes of 0x80 and above

@@ -5,6 +5,7 @@
 // port dropped, an empty path read as "/", hex digits of escapes in upper case, escaped unreserved
 // characters decoded, and dot segments removed. Only http and https URIs can name a request.
 import { asciiLowerCase } from "../encoding/ascii";
+import { HEX_UPPER, hexValue, isUnreserved, removeDotSegments } from "../encoding/uri";
 
 /** `uri` normalized for comparison, without query and fragment; null when it is no absolute http(s) URI. */
 export function normalizeHttpUri(uri: string): string | null {
@@ -66,19 +67,6 @@ function normalizeAuthority(authority: string, scheme: string): string | null {
   return host + ":" + value.toString();
 }
 
-function hexValue(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
-
-function isUnreserved(c: i32): bool {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
-}
-
-const HEX_UPPER = "0123456789ABCDEF";
-
 /** A path with escapes normalized and dot segments removed; "/" when empty; null for a bad escape or a control character. */
 function normalizePathPart(path: string): string | null {
   let text = "";
@@ -101,24 +89,4 @@ function normalizePathPart(path: string): string | null {
   }
   if (text.length == 0) return "/";
   return removeDotSegments(text);
-}
-
-/** RFC 3986 §5.2.4 on an absolute path: "." segments dropped, ".." removes the segment before it. */
-function removeDotSegments(path: string): string {
-  const segments = path.split("/");
-  const out = new Array<string>();
-  // segments[0] is "" (the path starts with '/').
-  for (let i = 1; i < segments.length; i++) {
-    const s = unchecked(segments[i]);
-    const last = i == segments.length - 1;
-    if (s == ".") {
-      if (last) out.push("");
-    } else if (s == "..") {
-      if (out.length > 0) out.pop();
-      if (last) out.push("");
-    } else {
-      out.push(s);
-    }
-  }
-  return "/" + out.join("/");
 }
