@@ -14,7 +14,7 @@
 //
 // Shared data: `<key>` = "<expiresAtMs>\n<fetchedAtMs>\n<jwks_uri>", `<key>.lease` (lease.ts).
 import {
-  RootContext, HeaderPair, HttpCallHandler, HttpCallResponse, Status,
+  RootContext, HttpCallHandler, HttpCallResponse, Status,
   getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
 } from "@getwild/core/assembly";
 import { parseJsonText } from "@getwild/json/assembly";
@@ -22,6 +22,7 @@ import { asciiLowerCase } from "../jose/encoding/ascii";
 import { JwksSource, KeysState, RemoteJwksConfig } from "./jwks_source";
 import { jwksLifetimeMs } from "./cache_control";
 import { createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
+import { backoffMs, refreshDueMs, startJsonGet } from "./remote_fetch";
 
 /** The discovery document's path under the issuer (OpenID Connect Discovery 1.0 §4). */
 export const WELL_KNOWN = "/.well-known/openid-configuration";
@@ -161,10 +162,7 @@ export class OidcJwksSource extends JwksSource {
     remote.path = location.path;
     this.located = true;
     this.discoveryExpiresAtMs = expiresAtMs;
-    let before = remote.refreshBeforeSeconds * 1000;
-    const lifetime = expiresAtMs - fetchedAtMs;
-    if (before > lifetime / 2) before = lifetime / 2;
-    this.discoveryRefreshAtMs = expiresAtMs - before;
+    this.discoveryRefreshAtMs = refreshDueMs(fetchedAtMs, expiresAtMs, remote.refreshBeforeSeconds);
     return true;
   }
 
@@ -175,14 +173,7 @@ export class OidcJwksSource extends JwksSource {
     if (lease.busy(nowMs)) return false;
     if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
     const where = this.discovery.location;
-    const headers: HeaderPair[] = [
-      new HeaderPair(":method", "GET"),
-      new HeaderPair(":path", where.path),
-      new HeaderPair(":authority", where.authority),
-      new HeaderPair(":scheme", "https"),
-      new HeaderPair("accept", "application/json"),
-    ];
-    const started = root.httpCall(this.discovery.cluster, headers, null, null, remote.timeoutMs, new DiscoveryFetch(this, root));
+    const started = startJsonGet(root, this.discovery.cluster, where.authority, where.path, remote.timeoutMs, new DiscoveryFetch(this, root));
     if (started.status != Status.Ok) {
       this.discoveryFailed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
       return false;
@@ -194,9 +185,7 @@ export class OidcJwksSource extends JwksSource {
   private discoveryFailed(nowMs: i64, previousFailures: i32, why: string): void {
     const remote = this.remote!;
     const failures = previousFailures + 1;
-    let backoff = remote.backoffBaseMs;
-    for (let i = 1; i < failures && backoff < remote.backoffMaxMs; i++) backoff <<= 1;
-    if (backoff > remote.backoffMaxMs) backoff = remote.backoffMaxMs;
+    const backoff = backoffMs(remote.backoffBaseMs, remote.backoffMaxMs, failures);
     releaseLease(this.discoveryKey + ".lease", nowMs + backoff, failures);
     this.fetchFailures++;
     this.discoveryError = why;

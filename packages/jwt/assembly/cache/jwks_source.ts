@@ -8,12 +8,13 @@
 // parses the body once per change (CAS differs) and keeps the parsed keys; the raw JSON is not
 // kept in the VM. Keys past their lifetime are still used until a fetch succeeds (last good keys).
 import {
-  RootContext, HeaderPair, HttpCallHandler, HttpCallResponse, Status,
+  RootContext, HttpCallHandler, HttpCallResponse, Status,
   getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
 import { jwksLifetimeMs } from "./cache_control";
 import { Lease, createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
+import { backoffMs, refreshDueMs, startJsonGet } from "./remote_fetch";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -127,10 +128,7 @@ export class JwksSource {
   private adopt(set: KeySet, fetchedAtMs: i64, expiresAtMs: i64): void {
     this.keys = set;
     this.expiresAtMs = expiresAtMs;
-    const lifetime = expiresAtMs - fetchedAtMs;
-    let before = this.remote!.refreshBeforeSeconds * 1000;
-    if (before > lifetime / 2) before = lifetime / 2;
-    this.refreshAtMs = expiresAtMs - before;
+    this.refreshAtMs = refreshDueMs(fetchedAtMs, expiresAtMs, this.remote!.refreshBeforeSeconds);
   }
 
   /** For a request: are keys there, is a fetch worth waiting for, or neither? Starts a fetch if none runs. */
@@ -190,14 +188,7 @@ export class JwksSource {
     if (lease.busy(nowMs)) return false;
     const leaseKey = this.sharedKey + ".lease";
     if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
-    const headers: HeaderPair[] = [
-      new HeaderPair(":method", "GET"),
-      new HeaderPair(":path", remote.path),
-      new HeaderPair(":authority", remote.authority),
-      new HeaderPair(":scheme", "https"),
-      new HeaderPair("accept", "application/json"),
-    ];
-    const started = root.httpCall(remote.cluster, headers, null, null, remote.timeoutMs, new JwksFetch(this));
+    const started = startJsonGet(root, remote.cluster, remote.authority, remote.path, remote.timeoutMs, new JwksFetch(this));
     if (started.status != Status.Ok) {
       this.failed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
       return false;
@@ -209,9 +200,7 @@ export class JwksSource {
   private failed(nowMs: i64, previousFailures: i32, why: string): void {
     const remote = this.remote!;
     const failures = previousFailures + 1;
-    let backoff = remote.backoffBaseMs;
-    for (let i = 1; i < failures && backoff < remote.backoffMaxMs; i++) backoff <<= 1;
-    if (backoff > remote.backoffMaxMs) backoff = remote.backoffMaxMs;
+    const backoff = backoffMs(remote.backoffBaseMs, remote.backoffMaxMs, failures);
     releaseLease(this.sharedKey + ".lease", nowMs + backoff, failures);
     this.fetchFailures++;
     this.lastError = why;
