@@ -4,15 +4,16 @@
 // Filters register factories at module top level (runs in _initialize, where no host call other
 // than logging is allowed, so registration only stores the factory). The dispatcher creates
 // contexts when the host announces them and forgets them on proxy_on_delete. A VM holds one root
-// context per plugin sharing it (almost always one), so roots and factories live in small arrays
-// (less code than a Map); streams, one per in-flight request, live in a StreamTable.
+// context per plugin sharing it (almost always one), so factories live in small arrays and roots
+// in a list through RootContext.nextRoot (less code than a Map or another Array instance); streams,
+// one per in-flight request, live in a StreamTable.
 import { RootContext, RootContextFactory } from "./root";
 import { StreamContext } from "./stream";
 import { StreamTable } from "./stream_table";
 
 const factoryIds = new Array<string>();
 const factories = new Array<RootContextFactory>();
-const roots = new Array<RootContext>();
+let roots: RootContext | null = null;
 const streams = new StreamTable();
 
 /**
@@ -43,17 +44,16 @@ export function findRootFactory(rootId: string, rootIdKnown: bool = true): RootC
 
 export function addRoot(context: RootContext): void {
   removeRoot(context.id);
-  roots.push(context);
+  context.nextRoot = roots;
+  roots = context;
 }
 
 export function addStream(context: StreamContext): void { streams.add(context); }
 
 export function findRoot(id: u32): RootContext | null {
-  for (let i = 0, n = roots.length; i < n; i++) {
-    let root = unchecked(roots[i]);
-    if (root.id == id) return root;
-  }
-  return null;
+  let root = roots;
+  while (root !== null && root.id != id) root = root.nextRoot;
+  return root;
 }
 
 export function findStream(id: u32): StreamContext | null {
@@ -61,13 +61,16 @@ export function findStream(id: u32): StreamContext | null {
 }
 
 export function removeRoot(id: u32): void {
-  for (let i = 0, n = roots.length; i < n; i++) {
-    if (unchecked(roots[i]).id == id) {
-      // Order does not matter: the last root takes this slot (less code than splice).
-      unchecked(roots[i] = roots[n - 1]);
-      roots.pop();
+  let previous: RootContext | null = null;
+  let root = roots;
+  while (root !== null) {
+    if (root.id == id) {
+      if (previous === null) roots = root.nextRoot;
+      else previous.nextRoot = root.nextRoot;
       return;
     }
+    previous = root;
+    root = root.nextRoot;
   }
 }
 

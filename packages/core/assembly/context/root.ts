@@ -17,6 +17,8 @@ import { HttpCallHandler, startHttpCall } from "./callouts";
 export class RootContext extends BaseContext {
   /** The plugin's root_id (Envoy `root_id`, Istio `pluginName`); "" if the host has none. */
   rootId: string = "";
+  /** The registry's list of live roots (context/registry.ts); not for filters. */
+  nextRoot: RootContext | null = null;
 
   /** VM started. Read the VM configuration with `getVmConfiguration()`. Return false to fail the VM. */
   onVmStart(vmConfigurationSize: u32): bool {
