@@ -4,15 +4,19 @@
 // Filters register factories at module top level (runs in _initialize, where no host call other
 // than logging is allowed, so registration only stores the factory). The dispatcher creates
 // contexts when the host announces them and forgets them on proxy_on_delete. A VM holds one root
-// context per plugin sharing it (almost always one), so factories live in small arrays and roots
-// in a list through RootContext.nextRoot (less code than a Map or another Array instance); streams,
-// one per in-flight request, live in a StreamTable.
+// context per plugin sharing it (almost always one), so factories and roots live in short lists
+// (less code than a Map or more Array instances in every module); streams, one per in-flight
+// request, live in a StreamTable.
 import { RootContext, RootContextFactory } from "./root";
 import { StreamContext } from "./stream";
 import { StreamTable } from "./stream_table";
 
-const factoryIds = new Array<string>();
-const factories = new Array<RootContextFactory>();
+/** One registered factory; the registrations form a short list (usually one entry). */
+class Registration {
+  constructor(public readonly rootId: string, public factory: RootContextFactory, public readonly next: Registration | null) {}
+}
+
+let registrations: Registration | null = null;
 let roots: RootContext | null = null;
 const streams = new StreamTable();
 
@@ -22,13 +26,15 @@ const streams = new StreamTable();
  * Registering the same id again replaces the factory.
  */
 export function registerRootContext(factory: RootContextFactory, rootId: string = ""): void {
-  let index = factoryIds.indexOf(rootId);
-  if (index >= 0) {
-    unchecked(factories[index] = factory);
-    return;
-  }
-  factoryIds.push(rootId);
-  factories.push(factory);
+  let known = registrationOf(rootId);
+  if (known !== null) known.factory = factory;
+  else registrations = new Registration(rootId, factory, registrations);
+}
+
+function registrationOf(rootId: string): Registration | null {
+  let entry = registrations;
+  while (entry !== null && entry.rootId != rootId) entry = entry.next;
+  return entry;
 }
 
 /**
@@ -36,10 +42,11 @@ export function registerRootContext(factory: RootContextFactory, rootId: string 
  * id (`rootIdKnown` false: no plugin_root_id property), a lone registered factory is used.
  */
 export function findRootFactory(rootId: string, rootIdKnown: bool = true): RootContextFactory | null {
-  let index = factoryIds.indexOf(rootId);
-  if (index < 0) index = factoryIds.indexOf("");
-  if (index < 0 && !rootIdKnown && factories.length == 1) index = 0;
-  return index < 0 ? null : unchecked(factories[index]);
+  let found = registrationOf(rootId);
+  if (found === null) found = registrationOf("");
+  let only = registrations;
+  if (found === null && !rootIdKnown && only !== null && only.next === null) found = only;
+  return found === null ? null : found.factory;
 }
 
 export function addRoot(context: RootContext): void {
