@@ -197,7 +197,6 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
   let ca: CertificateAuthority;
   let key: SigningKey;
   let idp: Idp;
-  let upstream: Upstream;
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
@@ -207,7 +206,7 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
       // Right name, but from a CA the cluster does not trust: what a MITM without Google's key can show.
       return { [CLUSTER]: await startIdp({ path: JWKS_PATH, jwks: jwksOf(key), tls: rigPki.serverCertificate(other, tls.sni), cacheControl: GOOGLE_CACHE_CONTROL }) };
     });
-    ({ pki, ca, upstream, proxy } = rig);
+    ({ pki, ca, proxy } = rig);
     idp = rig.keyServers[CLUSTER];
   });
   afterAll(() => rig?.close());

@@ -246,7 +246,6 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
   let k: Keys;
   let login: Idp;
   let mesh: Idp;
-  let upstream: Upstream;
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
@@ -257,7 +256,7 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
       servers[LOGIN].setCertificate(rigPki.serverCertificate(rigPki.authority("other-ca"), tls.sni));
       return servers;
     });
-    ({ pki, ca, upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
+    ({ pki, ca, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
   });
   afterAll(() => rig?.close());
 
@@ -297,9 +296,7 @@ envoyDescribe("jwt-authn in Envoy, the login key server's certificate", () => {
 envoyDescribe("jwt-authn in Envoy, the services key server taking requests and never answering", () => {
   let rig: JwtExampleRig;
   let k: Keys;
-  let login: Idp;
   let mesh: Idp;
-  let upstream: Upstream;
   let proxy: ExampleInEnvoy;
 
   beforeAll(async () => {
@@ -309,7 +306,7 @@ envoyDescribe("jwt-authn in Envoy, the services key server taking requests and n
       servers[MESH].setStalling(true);
       return servers;
     });
-    ({ upstream, proxy, keyServers: { [LOGIN]: login, [MESH]: mesh } } = rig);
+    ({ proxy, keyServers: { [MESH]: mesh } } = rig);
   });
   afterAll(() => rig?.close());
 

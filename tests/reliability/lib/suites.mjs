@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { createHost, HostLoadError } from "@getwild/host";
-import { FILTERS, ALL_FILTERS, TOKEN_CLAIMS, START_SECONDS, REMOTE_ALGS, startFilter, jwtAuthnLocalConfig, jwtAuthnRemoteConfig } from "./filters.mjs";
+import { FILTERS, ALL_FILTERS, TOKEN_CLAIMS, START_SECONDS, REMOTE_ALGS, startFilter, jwtAuthnRemoteConfig } from "./filters.mjs";
 import { buildFilter, wasmPath } from "./build.mjs";
 import { ALGS, keySet, jwksText, mint, validlySigned } from "./keys.mjs";
 import { hostileToken, hostileReply, hostileConfig, hostileHeaders, hostileMethod, hostilePath, hostileBody } from "./arbitraries.mjs";
