@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SHA-256 (FIPS 180-4): streaming class with per-instance state and a one-shot helper.
+import { absorb, padAndCompress } from "./md_blocks";
 
 // @ts-ignore: decorator
 @lazy const K256: StaticArray<u32> = [
@@ -32,10 +33,11 @@ export const SHA256_BLOCK_LENGTH: i32 = 64;
 export class Sha256 {
   private state: StaticArray<u32> = new StaticArray<u32>(8);
   private schedule: StaticArray<u32> = new StaticArray<u32>(64);
-  private block: StaticArray<u8> = new StaticArray<u8>(64);
+  /** The partial block (this and the next two fields are read by md_blocks.ts). */
+  block: StaticArray<u8> = new StaticArray<u8>(64);
   /** Bytes waiting in `block` (always < 64 between calls). */
-  private blockFill: i32 = 0;
-  private totalBytes: u64 = 0;
+  blockFill: i32 = 0;
+  totalBytes: u64 = 0;
 
   constructor() {
     this.reset();
@@ -70,32 +72,7 @@ export class Sha256 {
 
   /** Hashes `len` bytes at `ptr`; the caller guarantees the range is readable. */
   updateUnsafe(ptr: usize, len: i32): void {
-    if (len <= 0) return;
-    this.totalBytes += <u64>len;
-    const block = changetype<usize>(this.block);
-    let offset = 0;
-    let fill = this.blockFill;
-    if (fill > 0) {
-      // Top up the partial block first; only a full block is compressed, and the bytes just
-      // copied are consumed from the input (offset advances by exactly what was copied).
-      const take = min(64 - fill, len);
-      memory.copy(block + <usize>fill, ptr, <usize>take);
-      fill += take;
-      offset = take;
-      if (fill < 64) {
-        this.blockFill = fill;
-        return;
-      }
-      this.compress(block);
-      fill = 0;
-    }
-    while (len - offset >= 64) {
-      this.compress(ptr + <usize>offset);
-      offset += 64;
-    }
-    const rest = len - offset;
-    if (rest > 0) memory.copy(block, ptr + <usize>offset, <usize>rest);
-    this.blockFill = rest;
+    absorb<Sha256>(this, ptr, len, SHA256_BLOCK_LENGTH);
   }
 
   /** Pads, returns the 32-byte digest and resets the instance. */
@@ -107,26 +84,14 @@ export class Sha256 {
 
   /** Writes the 32-byte digest at `out` and resets. */
   finishInto(out: usize): void {
-    const block = changetype<usize>(this.block);
-    const bitLength = this.totalBytes << 3;
-    let fill = this.blockFill;
-    store<u8>(block + <usize>fill, 0x80);
-    fill++;
-    if (fill > 56) {
-      memory.fill(block + <usize>fill, 0, <usize>(64 - fill));
-      this.compress(block);
-      fill = 0;
-    }
-    memory.fill(block + <usize>fill, 0, <usize>(56 - fill));
-    store<u64>(block, bswap<u64>(bitLength), 56);
-    this.compress(block);
+    padAndCompress<Sha256>(this, SHA256_BLOCK_LENGTH, 8);
     const s = changetype<usize>(this.state);
     for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(s + i)));
     this.reset();
   }
 
   /** One compression of the 64-byte block at `p` into the state. */
-  private compress(p: usize): void {
+  compress(p: usize): void {
     const w = changetype<usize>(this.schedule);
     const k = changetype<usize>(K256);
     for (let i: usize = 0; i < 64; i += 4) store<u32>(w + i, bswap<u32>(load<u32>(p + i)));

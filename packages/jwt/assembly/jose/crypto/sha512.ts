@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SHA-512 and SHA-384 (FIPS 180-4): one streaming class for both and one-shot helpers.
+import { absorb, padAndCompress } from "./md_blocks";
 
 // @ts-ignore: decorator
 @lazy const K512: StaticArray<u64> = [
@@ -37,11 +38,12 @@
 export class Sha512 {
   private state: StaticArray<u64> = new StaticArray<u64>(8);
   private schedule: StaticArray<u64> = new StaticArray<u64>(80);
-  private block: StaticArray<u8> = new StaticArray<u8>(128);
+  /** The partial block (this and the next two fields are read by md_blocks.ts). */
+  block: StaticArray<u8> = new StaticArray<u8>(128);
   /** Bytes waiting in `block` (always < 128 between calls). */
-  private blockFill: i32 = 0;
+  blockFill: i32 = 0;
   /** Message length in bytes; inputs here never reach 2^64 bytes, so the upper length word is 0. */
-  private totalBytes: u64 = 0;
+  totalBytes: u64 = 0;
 
   constructor(readonly is384: bool = false) {
     this.reset();
@@ -92,31 +94,7 @@ export class Sha512 {
 
   /** Hashes `len` bytes at `ptr`; the caller guarantees the range is readable. */
   updateUnsafe(ptr: usize, len: i32): void {
-    if (len <= 0) return;
-    this.totalBytes += <u64>len;
-    const block = changetype<usize>(this.block);
-    let offset = 0;
-    let fill = this.blockFill;
-    if (fill > 0) {
-      // Top up the partial block; the copied bytes are consumed from the input exactly once.
-      const take = min(128 - fill, len);
-      memory.copy(block + <usize>fill, ptr, <usize>take);
-      fill += take;
-      offset = take;
-      if (fill < 128) {
-        this.blockFill = fill;
-        return;
-      }
-      this.compress(block);
-      fill = 0;
-    }
-    while (len - offset >= 128) {
-      this.compress(ptr + <usize>offset);
-      offset += 128;
-    }
-    const rest = len - offset;
-    if (rest > 0) memory.copy(block, ptr + <usize>offset, <usize>rest);
-    this.blockFill = rest;
+    absorb<Sha512>(this, ptr, len, 128);
   }
 
   /** Pads, returns the digest (48 or 64 bytes) and resets the instance. */
@@ -128,19 +106,7 @@ export class Sha512 {
 
   /** Writes the digest (48 or 64 bytes) at `out` and resets. */
   finishInto(out: usize): void {
-    const block = changetype<usize>(this.block);
-    const bitLength = this.totalBytes << 3;
-    let fill = this.blockFill;
-    store<u8>(block + <usize>fill, 0x80);
-    fill++;
-    if (fill > 112) {
-      memory.fill(block + <usize>fill, 0, <usize>(128 - fill));
-      this.compress(block);
-      fill = 0;
-    }
-    memory.fill(block + <usize>fill, 0, <usize>(120 - fill));
-    store<u64>(block, bswap<u64>(bitLength), 120);
-    this.compress(block);
+    padAndCompress<Sha512>(this, 128, 16);
     const s = changetype<usize>(this.state);
     const n = <usize>this.digestLength;
     for (let i: usize = 0; i < n; i += 8) store<u64>(out + i, bswap<u64>(load<u64>(s + i)));
@@ -148,7 +114,7 @@ export class Sha512 {
   }
 
   /** One compression of the 128-byte block at `p` into the state. */
-  private compress(p: usize): void {
+  compress(p: usize): void {
     const w = changetype<usize>(this.schedule);
     const k = changetype<usize>(K512);
     for (let i: usize = 0; i < 128; i += 8) store<u64>(w + i, bswap<u64>(load<u64>(p + i)));
