@@ -33,6 +33,25 @@ function loads(name, ptr) {
   for (let i = 0; i < N; i++) emit(`  const ${name}${i} = <u64>load<u32>(${ptr}, ${4 * i});`);
 }
 
+/**
+ * out = z − p when that does not borrow below the top carry `carry` (an i64 expression), else z:
+ * one conditional subtraction of p over the limbs z0..z7, as both the multiplication's reduction
+ * and the addition end.
+ */
+function emitSubtractPOnce(carry) {
+  emit("  let d: i64 = 0;");
+  for (let k = 0; k < N; k++) {
+    emit(`  d += <i64>z${k} - ${P[k]};`);
+    emit(`  const s${k} = <u32>d;`);
+    emit("  d >>= 32;");
+  }
+  emit(`  if (${carry} + d >= 0) {`);
+  for (let k = 0; k < N; k++) emit(`    store<u32>(out, s${k}, ${4 * k});`);
+  emit("  } else {");
+  for (let k = 0; k < N; k++) emit(`    store<u32>(out, z${k}, ${4 * k});`);
+  emit("  }");
+}
+
 function reduceAndStore() {
   // t0..t15 hold the 512-bit product in 32-bit limbs (as u64); move them to signed accumulators.
   for (let k = 0; k < 2 * N; k++) emit(`  let r${k} = <i64>t${k};`);
@@ -53,17 +72,7 @@ function reduceAndStore() {
     emit("  c >>= 32;");
   }
   // Subtract p once; keep the difference unless it borrowed (and there was no top carry).
-  emit("  let d: i64 = 0;");
-  for (let k = 0; k < N; k++) {
-    emit(`  d += <i64>z${k} - ${P[k]};`);
-    emit(`  const s${k} = <u32>d;`);
-    emit("  d >>= 32;");
-  }
-  emit("  if (c + d >= 0) {");
-  for (let k = 0; k < N; k++) emit(`    store<u32>(out, s${k}, ${4 * k});`);
-  emit("  } else {");
-  for (let k = 0; k < N; k++) emit(`    store<u32>(out, z${k}, ${4 * k});`);
-  emit("  }");
+  emitSubtractPOnce("c");
 }
 
 function mul() {
@@ -99,17 +108,7 @@ function addSub() {
     emit(`  const z${k} = <u32>c;`);
     emit("  c >>= 32;");
   }
-  emit("  let d: i64 = 0;");
-  for (let k = 0; k < N; k++) {
-    emit(`  d += <i64>z${k} - ${P[k]};`);
-    emit(`  const s${k} = <u32>d;`);
-    emit("  d >>= 32;");
-  }
-  emit("  if (<i64>c + d >= 0) {");
-  for (let k = 0; k < N; k++) emit(`    store<u32>(out, s${k}, ${4 * k});`);
-  emit("  } else {");
-  for (let k = 0; k < N; k++) emit(`    store<u32>(out, z${k}, ${4 * k});`);
-  emit("  }");
+  emitSubtractPOnce("<i64>c");
   emit("}");
   emit("");
   emit("/** out = a − b mod p; a, b < p; out may alias either. */");
