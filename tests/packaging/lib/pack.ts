@@ -8,9 +8,12 @@ import type { PackedPackage } from "./registry.js";
 
 export const PNPM = ["-y", "pnpm@12.4.2"];
 
-/** Runs a command; throws with its output when it exits non-zero. */
+/** npm kept quiet (no funding notice, audit or update check) for every npm command the tests run. */
+export const QUIET_NPM_ENV: Record<string, string> = { npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" };
+
+/** Runs a command (npm quiet); throws with its output when it exits non-zero. */
 export function run(cmd: string, args: string[], cwd: string, options: { input?: string; env?: Record<string, string> } = {}): string {
-  const r = spawnSync(cmd, args, { cwd, input: options.input, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false", ...options.env } });
+  const r = spawnSync(cmd, args, { cwd, input: options.input, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, ...QUIET_NPM_ENV, ...options.env } });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }

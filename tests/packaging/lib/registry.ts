@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { QUIET_NPM_ENV } from "./pack.js";
 
 export interface PackedPackage {
   tarball: string;
@@ -53,9 +54,7 @@ export async function startRegistry(packages: Iterable<PackedPackage>): Promise<
     url: `${origin}/`,
     env: {
       "npm_config_@getwild:registry": `${origin}/`,
-      npm_config_fund: "false",
-      npm_config_audit: "false",
-      npm_config_update_notifier: "false",
+      ...QUIET_NPM_ENV,
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
   };

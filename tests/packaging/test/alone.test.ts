@@ -28,7 +28,7 @@ function installAlone(dir: string, pkg: string): string {
   const project = join(work, dir);
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: dir, version: "1.0.0", private: true, type: "module" }));
-  run("npm", ["i", "--no-audit", "--no-fund", pkg], project, { env: inject("registryEnv") });
+  run("npm", ["i", pkg], project, { env: inject("registryEnv") });
   const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
   expect(Object.keys(manifest.dependencies)).toEqual([pkg]); // the user asked for this one package only
   return project;

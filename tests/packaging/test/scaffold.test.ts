@@ -26,7 +26,7 @@ beforeAll(() => {
   // What `npm create getwild my-filter` runs, with the package taken from its tarball.
   run("npm", ["exec", "--yes", `--package=${createGetwild}`, "--", "create-getwild", "my-filter"], work, { env: inject("registryEnv") });
   project = join(work, "my-filter");
-  run("npm", ["install", "--no-audit", "--no-fund"], project, { env: inject("registryEnv") });
+  run("npm", ["install"], project, { env: inject("registryEnv") });
 }, 300_000);
 
 afterAll(() => {
