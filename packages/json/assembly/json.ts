@@ -43,6 +43,16 @@ export class JsonResult {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
 
+/** What follows an array item or object member. */
+const enum AfterMember {
+  /** A `,`: another item or member. */
+  Next = 0,
+  /** The closing bracket: the container ends. */
+  Closed = 1,
+  /** Anything else, or the end of the input: the error is recorded. */
+  Failed = 2,
+}
+
 class Reader {
   pos: usize;
   error: JsonError = JsonError.None;
@@ -168,33 +178,53 @@ class Reader {
     return s;
   }
 
+  /** Right after `[` or `{`: consumes `closer` and leaves the container when it is empty. */
+  // @ts-ignore: decorator
+  @inline closesEmpty(closer: u32): bool {
+    this.skipWhitespace();
+    if (this.pos < this.end && <u32>load<u8>(this.pos) == closer) {
+      this.pos++;
+      this.depth--;
+      return true;
+    }
+    return false;
+  }
+
+  /** After an array item or object member: `,` (another follows), `closer` (the container ends) or an error. */
+  // @ts-ignore: decorator
+  @inline afterMember(closer: u32): AfterMember {
+    this.skipWhitespace();
+    if (this.pos >= this.end) {
+      this.fail(JsonError.UnexpectedEnd);
+      return AfterMember.Failed;
+    }
+    const c = <u32>load<u8>(this.pos);
+    this.pos++;
+    if (c == closer) {
+      this.depth--;
+      return AfterMember.Closed;
+    }
+    if (c != 0x2c) {
+      this.pos--;
+      this.fail(JsonError.UnexpectedCharacter);
+      return AfterMember.Failed;
+    }
+    return AfterMember.Next;
+  }
+
   array(): JsonValue | null {
     if (++this.depth > this.maxDepth) return this.fail(JsonError.TooDeep);
     this.pos++;
     const items = new Array<JsonValue>();
-    this.skipWhitespace();
-    if (this.pos < this.end && load<u8>(this.pos) == 0x5d) {
-      this.pos++;
-      this.depth--;
-      return JsonValue.array(items);
-    }
+    if (this.closesEmpty(0x5d)) return JsonValue.array(items);
     for (;;) {
       this.skipWhitespace();
       const v = this.value();
       if (v == null) return null;
       items.push(v);
-      this.skipWhitespace();
-      if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
-      const c = load<u8>(this.pos);
-      this.pos++;
-      if (c == 0x5d) {
-        this.depth--;
-        return JsonValue.array(items);
-      }
-      if (c != 0x2c) {
-        this.pos--;
-        return this.fail(JsonError.UnexpectedCharacter);
-      }
+      const after = this.afterMember(0x5d);
+      if (after == AfterMember.Closed) return JsonValue.array(items);
+      if (after == AfterMember.Failed) return null;
     }
     return this.fail(JsonError.UnexpectedEnd); // not reached: the loop only exits by return
   }
@@ -206,12 +236,7 @@ class Reader {
     // Duplicate detection: linear for small objects, a set once an object grows past 16 members.
     let seen: Set<string> | null = null;
     let bloom: u64 = 0;
-    this.skipWhitespace();
-    if (this.pos < this.end && load<u8>(this.pos) == 0x7d) {
-      this.pos++;
-      this.depth--;
-      return JsonValue.object(values);
-    }
+    if (this.closesEmpty(0x7d)) return JsonValue.object(values);
     for (;;) {
       this.skipWhitespace();
       if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
@@ -247,18 +272,9 @@ class Reader {
       if (v == null) return null;
       v.key = name;
       values.push(v);
-      this.skipWhitespace();
-      if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
-      const c = load<u8>(this.pos);
-      this.pos++;
-      if (c == 0x7d) {
-        this.depth--;
-        return JsonValue.object(values);
-      }
-      if (c != 0x2c) {
-        this.pos--;
-        return this.fail(JsonError.UnexpectedCharacter);
-      }
+      const after = this.afterMember(0x7d);
+      if (after == AfterMember.Closed) return JsonValue.object(values);
+      if (after == AfterMember.Failed) return null;
     }
     return this.fail(JsonError.UnexpectedEnd); // not reached: the loop only exits by return
   }
