@@ -3,9 +3,9 @@
 // asconfig.json on @getwild/core, like the examples). A build is reused while it is newer than every
 // source file of the fixture and of @getwild/core, so a run after the first costs nothing. Output goes to the fixture's
 // git-ignored build/ folder.
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { buildFilter } from "@getwild/host";
 import { repoRoot } from "./locate";
 
 export const fixturesDir = join(repoRoot, "tests", "envoy", "fixtures");
@@ -21,14 +21,16 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** The release .wasm of an AssemblyScript fixture, built with asc when missing or older than its sources. */
-export function buildAscFixture(name: string, outFile: string): string {
+/**
+ * The release .wasm of an AssemblyScript fixture, built when missing or older than its sources by
+ * @getwild/host's buildFilter (the fixture's asconfig.json; an asc error or warning fails).
+ */
+export async function buildAscFixture(name: string, outFile: string): Promise<string> {
   const dir = join(fixturesDir, name);
   const wasm = join(dir, outFile);
   const newest = Math.max(newestSource(dir), newestSource(join(repoRoot, "packages", "core", "assembly")));
   if (existsSync(wasm) && statSync(wasm).mtimeMs >= newest) return wasm;
-  const asc = join(repoRoot, "tests", "envoy", "node_modules", ".bin", "asc");
-  const run = spawnSync(asc, ["--target", "release"], { cwd: dir, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`asc failed for fixture ${name}:\n${run.stdout}${run.stderr}`);
+  const [built] = await buildFilter({ cwd: dir });
+  if (built !== wasm) throw new Error(`fixture ${name} builds ${built}, not ${wasm}: its asconfig.json and the caller disagree`);
   return wasm;
 }

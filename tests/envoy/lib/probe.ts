@@ -11,7 +11,7 @@ import { buildAscFixture } from "./fixtures";
 const PROBE_OUT = "build/probe.wasm";
 
 /** The probe's release .wasm (fixtures/probe/asconfig.json), built when missing or out of date. */
-export function buildProbe(): string {
+export function buildProbe(): Promise<string> {
   return buildAscFixture("probe", PROBE_OUT);
 }
 

@@ -70,7 +70,7 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
   const envoySeen = new Map<string, Observed>();
 
   beforeAll(async () => {
-    const wasm = buildProbe();
+    const wasm = await buildProbe();
     upstream = await startUpstream(upstreamBehaviour);
     const deadPort = await unusedPort();
     const upstreamUrl = new URL(`http://${upstream.address}:${upstream.port}`);

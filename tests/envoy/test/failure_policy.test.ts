@@ -65,7 +65,7 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
   let upstream: Upstream;
 
   beforeAll(async () => {
-    wasm = buildAscFixture("trap", "build/trap.wasm");
+    wasm = await buildAscFixture("trap", "build/trap.wasm");
     upstream = await startUpstream();
   });
   afterAll(async () => {
