@@ -50,15 +50,12 @@ export const enum KeysState {
   Unavailable = 2,
 }
 
-/** One fetch of a source: the callout's handler, which hands the reply to the source that asked. */
-class JwksFetch extends HttpCallHandler {
-  constructor(private readonly source: JwksSource) { super(); }
-  onHttpCallResponse(response: HttpCallResponse): void {
-    this.source.received(response);
-  }
-}
-
-export class JwksSource {
+/**
+ * A source is also the handler of its own fetches (core's HttpCallHandler): a VM runs at most one
+ * fetch per source at a time (`fetching`), so the reply reaches the source that asked, with its
+ * state, and no table of tokens is needed.
+ */
+export class JwksSource extends HttpCallHandler {
   keys: KeySet | null = null;
   remote: RemoteJwksConfig | null = null;
   listener: JwksListener | null = null;
@@ -188,7 +185,7 @@ export class JwksSource {
     if (lease.busy(nowMs)) return false;
     const leaseKey = this.sharedKey + ".lease";
     if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
-    const started = startJsonGet(root, remote.cluster, remote.authority, remote.path, remote.timeoutMs, new JwksFetch(this));
+    const started = startJsonGet(root, remote.cluster, remote.authority, remote.path, remote.timeoutMs, this);
     if (started.status != Status.Ok) {
       this.failed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
       return false;
@@ -208,8 +205,8 @@ export class JwksSource {
       "; next try in " + backoff.toString() + " ms");
   }
 
-  /** Handles this VM's fetch reply: success, failure or timeout (through its JwksFetch). */
-  received(response: HttpCallResponse): void {
+  /** Handles this VM's fetch reply: success, failure or timeout. */
+  onHttpCallResponse(response: HttpCallResponse): void {
     this.fetching = false;
     const remote = this.remote!;
     const nowMs = <i64>getCurrentTimeMilliseconds().value;

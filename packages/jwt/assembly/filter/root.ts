@@ -26,7 +26,7 @@ class RootAllowedHook extends AllowedHook {
 export class JwtAuthnRoot extends RootContext {
   /** Configuration, metrics, token cache and parked requests, shared with this root's streams. */
   readonly state: FilterState = new FilterState();
-  private hook: RootAllowedHook | null = null;
+  private readonly hook: RootAllowedHook = new RootAllowedHook(this);
   private firstTick: bool = true;
 
   /**
@@ -97,12 +97,7 @@ export class JwtAuthnRoot extends RootContext {
   onAllowed(stream: JwtAuthnStream): void {}
 
   createHttpContext(contextId: u32): StreamContext | null {
-    let hook = this.hook;
-    if (hook === null) {
-      hook = new RootAllowedHook(this);
-      this.hook = hook;
-    }
-    return new JwtAuthnStream(contextId, this, this.state, hook);
+    return new JwtAuthnStream(contextId, this, this.state, this.hook);
   }
 }
 
