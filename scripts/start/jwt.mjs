@@ -39,6 +39,15 @@ export function jwtExample(path) {
       { curl: first.curl, note: `200: a token from "getwild token" (provider ${first.provider}), the upstream gets the claims` },
       { curl: `curl -i localhost:PORT${path}`, note: "401: no token (WWW-Authenticate: Bearer)" },
     ];
+    // A provider with `dpop` (RFC 9449): a proof is single-use, so the line to run is the command that
+    // prints a fresh curl line (bound token + proof) each time.
+    const dpopProvider = providers.find((name) => JSON.parse(readFileSync(config, "utf8")).providers[name]?.dpop !== undefined);
+    if (dpopProvider !== undefined) {
+      tries.push({
+        curl: `eval "$(pnpm -s getwild token ${relative(repoRoot, config)} --provider ${dpopProvider} --dpop GET --curl http://localhost:PORT${path})"`,
+        note: `200: a DPoP-bound token and a fresh proof (provider ${dpopProvider}); run again per request, a replay is 401`,
+      });
+    }
     if (minted.length > 1) {
       tries.push({ curl: `pnpm getwild token ${relative(repoRoot, config)} --provider ${minted[1].provider}`, note: `a token for provider ${minted[1].provider}` });
     }

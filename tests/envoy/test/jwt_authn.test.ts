@@ -27,6 +27,8 @@ const tls = upstreamTls(loadExampleBootstrap(EXAMPLE), users.remote_jwks.cluster
 const LOGIN: string = users.remote_jwks.cluster;
 const MESH: string = services.remote_jwks.cluster;
 const REALM = `Bearer realm="${config.realm}"`;
+// Provider users allows DPoP (default algorithms): a refusal for a missing token names it too (RFC 9449 §7.1).
+const DPOP = `DPoP algs="ES256 ES384 ES512 EdDSA PS256 RS256"`;
 const SERVICE_HEADER: string = services.from_headers[0].name;
 
 interface Keys {
@@ -67,7 +69,7 @@ async function startRig(k: Keys, listening = true, options: Parameters<typeof st
 
 function expectRefused(answer: Answer, status: number, error: string, reason: string, what = reason): void {
   expect(answer.status, what).toBe(status);
-  expect(answer.headers["www-authenticate"], what).toBe(error === "" ? REALM : `${REALM}, error="${error}"`);
+  expect(answer.headers["www-authenticate"], what).toBe(error === "" ? `${REALM}, ${DPOP}` : `${REALM}, error="${error}"`);
   expect(JSON.parse(answer.body), what).toEqual({ error: error === "" ? "unauthorized" : error, reason });
 }
 
