@@ -4,16 +4,8 @@
 // off-curve points, random bytes). Node's verdict is the oracle; no input may trap.
 import { createECDH, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { describe, expect, it, beforeAll } from "vitest";
-import { loadFixture, type Fixture } from "./wasm";
-
-interface Ecdsa {
-  importKey(curve: number, x: number, y: number): number;
-  verify(handle: number, msg: number, sig: number): number;
-  verifyDigest(handle: number, digest: number, sig: number): number;
-  invertMod(curve: number, field: number, x: number): number;
-  dropKeys(): void;
-  __collect(): void;
-}
+import { type Fixture } from "./wasm";
+import { ecdsaFixture, importKey, verify as wasmVerify, verifyDigest as wasmVerifyDigest, type EcdsaExports } from "./ecdsa_fixture";
 
 const KEY_ERROR = { BadLength: 1, NotOnCurve: 4 };
 const CURVES = [
@@ -28,9 +20,9 @@ const CURVES = [
     n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n },
 ];
 
-let f: Fixture<Ecdsa>;
+let f: Fixture<EcdsaExports>;
 beforeAll(() => {
-  f = loadFixture<Ecdsa>("ecdsa");
+  f = ecdsaFixture();
 });
 
 const big = (b: Uint8Array) => BigInt("0x" + (Buffer.from(b).toString("hex") || "0"));
@@ -41,21 +33,6 @@ function modInverse(a: bigint, m: bigint): bigint {
   let result = 1n, base = a % m, e = m - 2n;
   for (; e > 0n; e >>= 1n, base = (base * base) % m) if (e & 1n) result = (result * base) % m;
   return result;
-}
-function importKey(curve: number, x: Uint8Array, y: Uint8Array): number {
-  const h = f.exports.importKey(curve, f.bytes(x), f.bytes(y));
-  f.release();
-  return h;
-}
-function wasmVerify(handle: number, msg: Uint8Array, sig: Uint8Array): boolean {
-  const ok = f.exports.verify(handle, f.bytes(msg), f.bytes(sig));
-  f.release();
-  return ok !== 0;
-}
-function wasmVerifyDigest(handle: number, digest: Uint8Array, sig: Uint8Array): boolean {
-  const ok = f.exports.verifyDigest(handle, f.bytes(digest), f.bytes(sig));
-  f.release();
-  return ok !== 0;
 }
 function coordinates(key: KeyObject): { x: Uint8Array; y: Uint8Array } {
   const jwk = key.export({ format: "jwk" });

@@ -4,13 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, beforeAll } from "vitest";
-import { loadFixture, vectorsDir, type Fixture } from "./wasm";
-
-interface Ecdsa {
-  importKey(curve: number, x: number, y: number): number;
-  verify(handle: number, msg: number, sig: number): number;
-  dropKeys(): void;
-}
+import { vectorsDir, type Fixture } from "./wasm";
+import { ecdsaFixture, importKey, verify, type EcdsaExports } from "./ecdsa_fixture";
 
 const CURVES = [
   { name: "P-256", wycheproof: "secp256r1", sha: "SHA-256", file: "ecdsa_secp256r1_sha256_p1363_test.json", id: 0, len: 32 },
@@ -18,9 +13,9 @@ const CURVES = [
   { name: "P-521", wycheproof: "secp521r1", sha: "SHA-512", file: "ecdsa_secp521r1_sha512_p1363_test.json", id: 2, len: 66 },
 ];
 
-let f: Fixture<Ecdsa>;
+let f: Fixture<EcdsaExports>;
 beforeAll(() => {
-  f = loadFixture<Ecdsa>("ecdsa");
+  f = ecdsaFixture();
 });
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
@@ -30,18 +25,6 @@ const b64u = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 function coordinate(h: string, len: number): Uint8Array {
   const v = BigInt("0x" + (h || "0"));
   return hex(v.toString(16).padStart(len * 2, "0"));
-}
-
-function importKey(curve: number, x: Uint8Array, y: Uint8Array): number {
-  const h = f.exports.importKey(curve, f.bytes(x), f.bytes(y));
-  f.release();
-  return h;
-}
-
-function verify(handle: number, msg: Uint8Array, sig: Uint8Array): boolean {
-  const ok = f.exports.verify(handle, f.bytes(msg), f.bytes(sig));
-  f.release();
-  return ok !== 0;
 }
 
 interface WycheproofTest { tcId: number; comment: string; msg: string; sig: string; result: string; flags: string[] }
