@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { createHost } from "@getwild/host";
+import { configureVerdict } from "@getwild/host";
 import { builds } from "./paths.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,16 +16,7 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 const wasm = builds("responder")[0]!.wasm;
 
 /** The responder's verdict: null when configure accepts it, else the refusal it logs. */
-async function filterVerdict(config: unknown): Promise<string | null> {
-  const refusals: string[] = [];
-  const onLog = (r: { message: string }) => { if (r.message.includes("configuration refused")) refusals.push(r.message); };
-  try {
-    await createHost({ wasm, rootId: "responder", pluginConfig: JSON.stringify(config), onLog, onLogLevel: "error" });
-    return null;
-  } catch {
-    return refusals[0] ?? "refused (no log line)";
-  }
-}
+const filterVerdict = (config: unknown) => configureVerdict({ wasm, rootId: "responder", pluginConfig: JSON.stringify(config) });
 
 const rule = (extra: object) => ({ rules: [{ status: 200, ...extra }] });
 

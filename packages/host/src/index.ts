@@ -33,4 +33,5 @@ export { fetchCallHandler } from "./fetch_handler.js";
 export type { FetchCallOptions } from "./fetch_handler.js";
 // Builds a filter project with its own asc and asconfig.json (what @getwild/host/global-setup runs before tests).
 export { buildFilter, FilterBuildError } from "./build_filter.js";
+export { configureVerdict } from "./configure_verdict.js";
 export type { BuildFilterOptions } from "./build_filter.js";

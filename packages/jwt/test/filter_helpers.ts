@@ -27,12 +27,17 @@ export async function mint(key: SigningKey, claims: JWTPayload, header: Record<s
   return new SignJWT(body).setProtectedHeader({ alg: "RS256", kid: key.kid, ...header }).sign(key.privateKey);
 }
 
-export async function load(config: unknown, extra: Partial<HostOptions> = {}) {
+/** The host options of the compiled filter with `config`: root jwt_authn, the clock at T0, cluster idp. */
+export async function hostOptions(config: unknown, extra: Partial<HostOptions> = {}): Promise<HostOptions> {
   const wasm = await buildFilter();
-  return createHost({
+  return {
     wasm, rootId: "jwt_authn", pluginConfig: JSON.stringify(config), canary: false,
     clock: new VirtualClock(T0 * 1000), clusters: ["idp"], ...extra,
-  });
+  };
+}
+
+export async function load(config: unknown, extra: Partial<HostOptions> = {}) {
+  return createHost(await hostOptions(config, extra));
 }
 
 export function get(path: string, headers: Record<string, string> = {}) {

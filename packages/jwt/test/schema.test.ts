@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { load } from "./filter_helpers";
+import { configureVerdict } from "@getwild/host";
+import { hostOptions } from "./filter_helpers";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const schema = JSON.parse(readFileSync(join(root, "schema", "jwt-authn.schema.json"), "utf8"));
@@ -16,16 +17,7 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 const example = (name: string) => JSON.parse(readFileSync(join(root, "..", "..", "examples", name, "plugin-config.json"), "utf8"));
 
 /** The filter's verdict: null when configure accepts it, else the refusal it logs. */
-async function filterVerdict(config: unknown): Promise<string | null> {
-  const refusals: string[] = [];
-  const onLog = (r: { message: string }) => { if (r.message.includes("configuration refused")) refusals.push(r.message); };
-  try {
-    await load(config, { onLog, onLogLevel: "error" });
-    return null;
-  } catch {
-    return refusals[0] ?? "refused (no log line)";
-  }
-}
+const filterVerdict = async (config: unknown) => configureVerdict(await hostOptions(config));
 
 const hmacJwks = JSON.stringify({ keys: [{ kty: "oct", k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYnk", alg: "HS256" }] });
 const fb = { firebase: { project_id: "demo-project" } };
