@@ -131,7 +131,8 @@ describe("getwild serve --dev-idp", () => {
     expect(((await service.json()) as { headers: Record<string, string> }).headers["x-caller"]).toBe("billing");
     const none = await get();
     expect(none.status).toBe(401);
-    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="api.example.com"');
+    // Provider users allows DPoP: its challenge comes beside the Bearer one (fetch joins the two headers).
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="api.example.com", DPoP algs="ES256 ES384 ES512 EdDSA PS256 RS256"');
     const expired = mintToken(config, keys, { now: Math.floor(Date.now() / 1000) - 7200 }).token;
     expect((await get({ authorization: `Bearer ${expired}` })).status).toBe(401);
     const token = mintToken(config, keys).token;
