@@ -79,37 +79,49 @@ export class HeaderMap {
 
   /** Every value of `name`, in order (Ok with an empty list when absent). */
   getAll(name: string): Result<string[]> {
-    let read = listRead;
     let values = new Array<string>();
+    let status = this.readPairs();
+    if (status == Status.Ok) {
+      let ptr = outPtr();
+      let size = outSize();
+      let count = countPairsUnsafe(ptr, size);
+      if (count < 0) status = Status.ParseFailure;
+      else {
+        let key = borrowScratch(maxUtf8Size(name));
+        let keyLen = writeUtf8(name, key);
+        lowerAsciiInPlace(key, keyLen);
+        let pos = pairsDataStart(count);
+        for (let i = 0; i < count; i++) {
+          let nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
+          let valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+          let matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
+          pos += nameLen + 1;
+          if (matches) values.push(String.UTF8.decodeUnsafe(ptr + pos, valueLen, false));
+          pos += valueLen + 1;
+        }
+        releaseScratch(key);
+      }
+      heap.free(ptr);
+    }
+    // An empty map (no block) reads as Ok with no values.
+    return listRead.fill(status == Status.Empty ? Status.Ok : status, values);
+  }
+
+  /**
+   * Asks the host for the whole map. Ok: a non-empty block of ours is in the out-params (the
+   * caller frees it). Empty: the map has no pairs (no block, or one that is not ours: read as
+   * empty, never freed). Else the host's status.
+   */
+  private readPairs(): Status {
     clearOut();
     let status = fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE));
-    if (status != Status.Ok) return read.fill(status, values);
-    let ptr = outPtr();
+    if (status != Status.Ok) return status;
     let size = outSize();
-    if (size == 0 || !isHostBlock(ptr, size)) {
+    if (size == 0 || !isHostBlock(outPtr(), size)) {
       freeOutBlock();
-      return read.fill(status, values);
+      return Status.Empty;
     }
-    let count = countPairsUnsafe(ptr, size);
-    if (count < 0) {
-      heap.free(ptr);
-      return read.fill(Status.ParseFailure, values);
-    }
-    let key = borrowScratch(maxUtf8Size(name));
-    let keyLen = writeUtf8(name, key);
-    lowerAsciiInPlace(key, keyLen);
-    let pos = pairsDataStart(count);
-    for (let i = 0; i < count; i++) {
-      let nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
-      let valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
-      let matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
-      pos += nameLen + 1;
-      if (matches) values.push(String.UTF8.decodeUnsafe(ptr + pos, valueLen, false));
-      pos += valueLen + 1;
-    }
-    releaseScratch(key);
-    heap.free(ptr);
-    return read.fill(status, values);
+    return Status.Ok;
   }
 
   /** Sets `name` to `value`, replacing every existing value (adds it if absent). */
@@ -142,20 +154,15 @@ export class HeaderMap {
 
   /** All entries in order (empty unless Ok; ParseFailure: the host's buffer was malformed). */
   pairs(): Result<HeaderPair[]> {
-    let read = pairsRead;
-    clearOut();
-    let status = fromHost(proxy_get_header_map_pairs(this.mapType, OUT_PTR, OUT_SIZE));
-    if (status != Status.Ok) return read.fill(status, []);
-    let ptr = outPtr();
-    let size = outSize();
-    if (size == 0 || !isHostBlock(ptr, size)) {
-      freeOutBlock();
-      return read.fill(status, []);
+    let status = this.readPairs();
+    let pairs: HeaderPair[] | null = [];
+    if (status == Status.Ok) {
+      let ptr = outPtr();
+      pairs = decodePairsUnsafe(ptr, outSize());
+      heap.free(ptr);
     }
-    let pairs = decodePairsUnsafe(ptr, size);
-    heap.free(ptr);
-    if (pairs === null) return read.fill(Status.ParseFailure, []);
-    return read.fill(status, pairs);
+    if (pairs === null) return pairsRead.fill(Status.ParseFailure, []);
+    return pairsRead.fill(status == Status.Empty ? Status.Ok : status, pairs);
   }
 
   /** Replaces the whole map with `pairs` (names lower-cased). */
