@@ -7,6 +7,7 @@
 // trailing bytes reject the whole buffer. Rejection is a value (null / -1), never a trap. A 0-byte
 // buffer is the host's "empty map" and parses to no pairs.
 import { HeaderPair, BytePair } from "./pair";
+import { decodeUtf8Unsafe } from "../abi/memory";
 
 /** cpp-host PROXY_WASM_HOST_PAIRS_MAX_COUNT. */
 // @ts-ignore: decorator
@@ -58,9 +59,9 @@ import { HeaderPair, BytePair } from "./pair";
   for (let i = 0; i < count; i++) {
     let nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
     let valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
-    let name = String.UTF8.decodeUnsafe(ptr + pos, nameLen, false);
+    let name = decodeUtf8Unsafe(ptr + pos, nameLen);
     pos += nameLen + 1;
-    let value = String.UTF8.decodeUnsafe(ptr + pos, valueLen, false);
+    let value = decodeUtf8Unsafe(ptr + pos, valueLen);
     pos += valueLen + 1;
     unchecked(pairs[i] = new HeaderPair(name, value));
   }

@@ -12,7 +12,7 @@ import { proxy_get_header_map_pairs } from "@getwild/core/assembly/abi/imports";
 import { fromHost } from "@getwild/core/assembly/abi/status";
 import {
   clearOut, OUT_PTR, OUT_SIZE, outPtr, outSize, isHostBlock, freeOutBlock,
-  borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
+  borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace, decodeUtf8Unsafe,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
 import { asciiStartsWithFold } from "../jose/encoding/ascii";
@@ -181,7 +181,7 @@ export class RequestHeaders {
       if (matches) {
         found = true;
         if (mode == PRESENCE) break;
-        const value = String.UTF8.decodeUnsafe(ptr + pos, valueLen, false);
+        const value = decodeUtf8Unsafe(ptr + pos, valueLen);
         if (mode == FIRST) {
           lastValue = value;
           break;
