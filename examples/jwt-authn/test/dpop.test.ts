@@ -26,22 +26,53 @@ beforeAll(async () => {
 });
 
 const userToken = (claims: Record<string, unknown> = {}) =>
-  new SignJWT({ iss: "https://login.example.com/", aud: "https://api.example.com", sub: "user|42", scope: "api:read", iat: NOW - 5, exp: NOW + 600, ...claims })
-    .setProtectedHeader({ alg: "RS256", kid: "u1" }).sign(userKey);
+  new SignJWT({
+    iss: "https://login.example.com/",
+    aud: "https://api.example.com",
+    sub: "user|42",
+    scope: "api:read",
+    iat: NOW - 5,
+    exp: NOW + 600,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: "RS256", kid: "u1" })
+    .sign(userKey);
 
 let jti = 0;
 const proof = (token: string, htu = "https://api.example.com/orders") =>
-  new SignJWT({ jti: `example-${++jti}`, htm: "GET", htu, iat: NOW, ath: createHash("sha256").update(token).digest("base64url") })
-    .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: client.jwk }).sign(client.privateKey);
+  new SignJWT({
+    jti: `example-${++jti}`,
+    htm: "GET",
+    htu,
+    iat: NOW,
+    ath: createHash("sha256").update(token).digest("base64url"),
+  })
+    .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: client.jwk })
+    .sign(client.privateKey);
 
 async function start() {
-  const host = await createHost({ wasm: join(root, "build", "filter.wasm"), rootId: "jwt-authn", pluginConfig, clusters: ["login", "mesh_ca"], clock: new VirtualClock(NOW * 1000) });
+  const host = await createHost({
+    wasm: join(root, "build", "filter.wasm"),
+    rootId: "jwt-authn",
+    pluginConfig,
+    clusters: ["login", "mesh_ca"],
+    clock: new VirtualClock(NOW * 1000),
+  });
   host.advance(50);
-  for (const c of host.pendingCalls()) c.respond({ status: 200, headers: { "cache-control": "max-age=3600" }, body: c.cluster === "login" ? userJwks : "{\"keys\":[]}" });
+  for (const c of host.pendingCalls())
+    c.respond({
+      status: 200,
+      headers: { "cache-control": "max-age=3600" },
+      body: c.cluster === "login" ? userJwks : '{"keys":[]}',
+    });
   host.advance(1000);
   return host;
 }
-const get = (headers: Record<string, string>) => ({ method: "GET", path: "/orders", headers: { ":authority": "api.example.com", ":scheme": "https", ...headers } });
+const get = (headers: Record<string, string>) => ({
+  method: "GET",
+  path: "/orders",
+  headers: { ":authority": "api.example.com", ":scheme": "https", ...headers },
+});
 
 describe("jwt-authn: DPoP on provider users (mode allowed)", () => {
   it("a bound token with a fresh proof passes once; the same proof again is a replay", async () => {
@@ -62,7 +93,10 @@ describe("jwt-authn: DPoP on provider users (mode allowed)", () => {
     const token = await userToken({ cnf: { jkt: client.jkt } });
     const bearer = await host.request(get({ authorization: `Bearer ${token}` }), { status: 200 });
     expect(JSON.parse(bearer.bodyText).reason).toBe("dpop_bound_token_as_bearer");
-    const elsewhere = await host.request(get({ authorization: `DPoP ${token}`, dpop: await proof(token, "https://api.example.com/admin/") }), { status: 200 });
+    const elsewhere = await host.request(
+      get({ authorization: `DPoP ${token}`, dpop: await proof(token, "https://api.example.com/admin/") }),
+      { status: 200 },
+    );
     expect(JSON.parse(elsewhere.bodyText).reason).toBe("dpop_htu_mismatch");
     const plain = await host.request(get({ authorization: `Bearer ${await userToken()}` }), { status: 200 });
     expect(plain.status).toBe(200);

@@ -20,7 +20,11 @@ const decode = (segment: string) => JSON.parse(Buffer.from(segment, "base64url")
 let keyFile: string;
 beforeAll(() => {
   if (!existsSync(join(JWT_AUTHN, "build", "filter.wasm"))) {
-    execFileSync(process.execPath, [join(JWT_AUTHN, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"], { cwd: JWT_AUTHN, stdio: "ignore" });
+    execFileSync(
+      process.execPath,
+      [join(JWT_AUTHN, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"],
+      { cwd: JWT_AUTHN, stdio: "ignore" },
+    );
   }
   keyFile = join(mkdtempSync(join(tmpdir(), "getwild-dpop-key-")), "keys.json");
 });
@@ -28,7 +32,11 @@ beforeAll(() => {
 async function token(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["token", join(JWT_AUTHN, "plugin-config.json"), "--dev-key", keyFile, ...argv], { out: (l) => out.push(l), err: (l) => err.push(l), stopSignal: async () => {} });
+  const code = await runCli(["token", join(JWT_AUTHN, "plugin-config.json"), "--dev-key", keyFile, ...argv], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    stopSignal: async () => {},
+  });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -49,8 +57,11 @@ describe("getwild token --dpop", () => {
 
   it("prints a bound token and a proof for that request, which the filter accepts once", async () => {
     const server = await start({
-      filter: join(JWT_AUTHN, "build", "filter.wasm"), config: join(JWT_AUTHN, "plugin-config.json"),
-      rootId: "jwt-authn", devIdpClusters: ["login", "mesh_ca"], devKeyFile: keyFile,
+      filter: join(JWT_AUTHN, "build", "filter.wasm"),
+      config: join(JWT_AUTHN, "plugin-config.json"),
+      rootId: "jwt-authn",
+      devIdpClusters: ["login", "mesh_ca"],
+      devKeyFile: keyFile,
     });
     const printed = await token(["--dpop", "POST", "--curl", `${server.url}/orders?page=2#x`]);
     expect(printed.code, printed.err).toBe(ExitCode.Ok);
@@ -63,13 +74,17 @@ describe("getwild token --dpop", () => {
     expect(claims.htu).toBe(`${server.url}/orders`);
     expect(claims.ath).toBe(createHash("sha256").update(bearer).digest("base64url"));
     const jwk = head.jwk as Record<string, string>;
-    const thumbprint = createHash("sha256").update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`).digest("base64url");
+    const thumbprint = createHash("sha256")
+      .update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`)
+      .digest("base64url");
     expect(decode(bearer.split(".")[1]!).cnf).toEqual({ jkt: thumbprint });
 
     const first = await fetch(url, { method, headers });
     expect(first.status, await first.clone().text()).toBe(200);
     const again = await fetch(url, { method, headers });
     expect(again.status).toBe(401);
-    expect(again.headers.get("www-authenticate")).toMatch(/^DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used"/);
+    expect(again.headers.get("www-authenticate")).toMatch(
+      /^DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used"/,
+    );
   });
 });

@@ -12,7 +12,11 @@ const ISS = "https://issuer.example.com";
 const URL = "https://api.example.com/orders";
 const b64u = (b: Buffer) => b.toString("base64url");
 
-interface Client { privateKey: KeyObject; jwk: JWK; jkt: string }
+interface Client {
+  privateKey: KeyObject;
+  jwk: JWK;
+  jkt: string;
+}
 async function client(): Promise<Client> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const jwk = await exportJWK(publicKey);
@@ -20,15 +24,26 @@ async function client(): Promise<Client> {
 }
 
 let jti = 0;
-function proof(c: Client, token: string | null, o: { method?: string; url?: string; iat?: number; jti?: string; ath?: string } = {}) {
-  const claims: Record<string, unknown> = { jti: o.jti ?? `proof-${++jti}`, htm: o.method ?? "GET", htu: o.url ?? URL, iat: o.iat ?? T0 };
+function proof(
+  c: Client,
+  token: string | null,
+  o: { method?: string; url?: string; iat?: number; jti?: string; ath?: string } = {},
+) {
+  const claims: Record<string, unknown> = {
+    jti: o.jti ?? `proof-${++jti}`,
+    htm: o.method ?? "GET",
+    htu: o.url ?? URL,
+    iat: o.iat ?? T0,
+  };
   if (token !== null) claims.ath = o.ath ?? b64u(createHash("sha256").update(token).digest());
   return new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: c.jwk }).sign(c.privateKey);
 }
 
 function request(headers: Record<string, string>, o: { method?: string; path?: string; worker?: number } = {}) {
   return {
-    method: o.method ?? "GET", path: o.path ?? "/orders", worker: o.worker,
+    method: o.method ?? "GET",
+    path: o.path ?? "/orders",
+    worker: o.worker,
     headers: { ":authority": "api.example.com", ":scheme": "https", ...headers },
   };
 }
@@ -42,21 +57,27 @@ function config(dpop: Record<string, unknown> | null, extra: Record<string, unkn
   return {
     providers: {
       api: {
-        issuer: ISS, local_jwks: jwks(idp), claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
-        ...(dpop === null ? {} : { dpop }), ...extra,
+        issuer: ISS,
+        local_jwks: jwks(idp),
+        claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
+        ...(dpop === null ? {} : { dpop }),
+        ...extra,
       },
     },
     rules: [{ match: { prefix: "/" }, requires: { provider_name: "api" } }],
   };
 }
 
-const bound = (c: Client, claims: Record<string, unknown> = {}) => mint(idp, { iss: ISS, sub: "alice", cnf: { jkt: c.jkt }, ...claims });
+const bound = (c: Client, claims: Record<string, unknown> = {}) =>
+  mint(idp, { iss: ISS, sub: "alice", cnf: { jkt: c.jkt }, ...claims });
 
 describe("DPoP-bound tokens (RFC 9449)", () => {
   it("a valid proof with Authorization: DPoP passes; the claims go upstream", async () => {
     const host = await load(config({ mode: "required" }));
     const token = await bound(alice);
-    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), { status: 200 });
+    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), {
+      status: 200,
+    });
     expect(res.status).toBe(200);
     expect(res.upstreamRequest?.headers.get("x-sub")).toBe("alice");
     expect(res.upstreamRequest?.headers.get("authorization")).toBeUndefined();
@@ -67,33 +88,53 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     const host = await load(config({ mode: "required" }), { workers: 2 });
     const token = await bound(alice);
     const p = await proof(alice, token);
-    const first = await host.request({ ...request({ authorization: `DPoP ${token}`, dpop: p }), worker: 0 }, { status: 200 });
+    const first = await host.request(
+      { ...request({ authorization: `DPoP ${token}`, dpop: p }), worker: 0 },
+      { status: 200 },
+    );
     expect(first.status).toBe(200);
     for (const worker of [1, 0]) {
-      const again = await host.request({ ...request({ authorization: `DPoP ${token}`, dpop: p }), worker }, { status: 200 });
+      const again = await host.request(
+        { ...request({ authorization: `DPoP ${token}`, dpop: p }), worker },
+        { status: 200 },
+      );
       expect(again.status, `worker ${worker}`).toBe(401);
-      expect(again.headers.get("www-authenticate")).toMatch(/^DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used", algs="ES256 ES384 ES512 EdDSA PS256 RS256"$/);
+      expect(again.headers.get("www-authenticate")).toMatch(
+        /^DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used", algs="ES256 ES384 ES512 EdDSA PS256 RS256"$/,
+      );
       expect(JSON.parse(again.bodyText)).toEqual({ error: "invalid_dpop_proof", reason: "dpop_replayed" });
       expect(again.upstreamRequest).toBeNull();
     }
     // The same token with a fresh proof is fine: the token is not used up, the proof is.
-    const fresh = await host.request({ ...request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), worker: 1 }, { status: 200 });
+    const fresh = await host.request(
+      { ...request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), worker: 1 },
+      { status: 200 },
+    );
     expect(fresh.status).toBe(200);
   });
 
   it("the replay store is bounded: a full shard refuses new proofs, expired entries make room again", async () => {
     // 64 entries: one shard. Every proof that passed takes an entry until iat + max_age + skew.
-    const host = await load(config({ mode: "required", replay_cache_size: 64, max_age_seconds: 30, clock_skew_seconds: 0 }));
+    const host = await load(
+      config({ mode: "required", replay_cache_size: 64, max_age_seconds: 30, clock_skew_seconds: 0 }),
+    );
     const token = await bound(alice);
     for (let i = 0; i < 64; i++) {
-      const ok = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), { status: 200 });
+      const ok = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), {
+        status: 200,
+      });
       expect(ok.status, `proof ${i}`).toBe(200);
     }
-    const full = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), { status: 200 });
+    const full = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), {
+      status: 200,
+    });
     expect(full.status).toBe(401);
     expect(JSON.parse(full.bodyText).reason).toBe("dpop_replay_store_unavailable");
     host.advance(31_000);
-    const later = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token, { iat: T0 + 31 }) }), { status: 200 });
+    const later = await host.request(
+      request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token, { iat: T0 + 31 }) }),
+      { status: 200 },
+    );
     expect(later.status, later.bodyText).toBe(200);
   });
 
@@ -106,9 +147,13 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
   ])("a proof for %s is refused with invalid_dpop_proof", async (_name, o, reason) => {
     const host = await load(config({ mode: "required" }));
     const token = await bound(alice);
-    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token, o) }), { status: 200 });
+    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token, o) }), {
+      status: 200,
+    });
     expect(res.status).toBe(401);
-    expect(res.headers.get("www-authenticate")).toMatch(/^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="[A-Za-z0-9 ]+"$/);
+    expect(res.headers.get("www-authenticate")).toMatch(
+      /^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="[A-Za-z0-9 ]+"$/,
+    );
     expect(JSON.parse(res.bodyText).reason).toBe(reason);
     expect(res.upstreamRequest).toBeNull();
   });
@@ -116,7 +161,9 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
   it("a proof signed by another key than cnf.jkt names is refused (a stolen token)", async () => {
     const host = await load(config({ mode: "required" }));
     const token = await bound(alice);
-    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(mallory, token) }), { status: 200 });
+    const res = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(mallory, token) }), {
+      status: 200,
+    });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.bodyText).reason).toBe("dpop_key_binding_mismatch");
   });
@@ -149,13 +196,25 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     const token = await bound(alice);
     const none = await host.request(request({ authorization: `DPoP ${token}` }), { status: 200 });
     expect(JSON.parse(none.bodyText).reason).toBe("dpop_proof_missing");
-    const two = await host.request({
-      method: "GET", path: "/orders",
-      headers: [[":authority", "api.example.com"], [":scheme", "https"], ["authorization", `DPoP ${token}`], ["dpop", await proof(alice, token)], ["dpop", await proof(alice, token)]] as [string, string][],
-    }, { status: 200 });
+    const two = await host.request(
+      {
+        method: "GET",
+        path: "/orders",
+        headers: [
+          [":authority", "api.example.com"],
+          [":scheme", "https"],
+          ["authorization", `DPoP ${token}`],
+          ["dpop", await proof(alice, token)],
+          ["dpop", await proof(alice, token)],
+        ] as [string, string][],
+      },
+      { status: 200 },
+    );
     expect(JSON.parse(two.bodyText).reason).toBe("dpop_multiple_proofs");
     const unbound = await mint(idp, { iss: ISS, sub: "bob" });
-    const res = await host.request(request({ authorization: `DPoP ${unbound}`, dpop: await proof(alice, unbound) }), { status: 200 });
+    const res = await host.request(request({ authorization: `DPoP ${unbound}`, dpop: await proof(alice, unbound) }), {
+      status: 200,
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^DPoP error="invalid_token"/);
     expect(JSON.parse(res.bodyText).reason).toBe("dpop_token_not_bound");
@@ -165,7 +224,9 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     const host = await load(config({ mode: "required" }));
     const token = await bound(alice);
     for (let i = 0; i < 3; i++) {
-      const ok = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), { status: 200 });
+      const ok = await host.request(request({ authorization: `DPoP ${token}`, dpop: await proof(alice, token) }), {
+        status: 200,
+      });
       expect(ok.status).toBe(200);
     }
     const noProof = await host.request(request({ authorization: `DPoP ${token}` }), { status: 200 });
@@ -178,7 +239,10 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     const host = await load(config({ mode: "required", algorithms: ["ES256", "EdDSA"] }));
     const res = await host.request(request({}), { status: 200 });
     expect(res.status).toBe(401);
-    expect(res.headers.getAll("www-authenticate")).toEqual(['Bearer realm="https://api.example.com/orders"', 'DPoP algs="ES256 EdDSA"']);
+    expect(res.headers.getAll("www-authenticate")).toEqual([
+      'Bearer realm="https://api.example.com/orders"',
+      'DPoP algs="ES256 EdDSA"',
+    ]);
     const plain = await load(config(null));
     const bearerOnly = await plain.request(request({}), { status: 200 });
     expect(bearerOnly.headers.getAll("www-authenticate")).toEqual(['Bearer realm="https://api.example.com/orders"']);
@@ -202,7 +266,9 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     [{ mode: "required", nonce: true }, "providers.api.dpop.nonce"],
   ])("refuses a bad dpop configuration at configure time, naming the field (%#)", async (dpop, field) => {
     const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => {
+      lines.push(String(line));
+    });
     try {
       await expect(load(config(dpop), { echoLogs: true })).rejects.toThrow(/proxy_on_configure returned false/);
     } finally {

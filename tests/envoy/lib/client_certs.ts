@@ -26,12 +26,60 @@ let serial = 0;
 /** A client certificate (EKU clientAuth) for `name`, signed by `ca`. */
 export function clientCertificate(pki: TestPki, ca: CertificateAuthority, name: string): ClientCertificate {
   const base = join(pki.dir, `client-${process.pid}-${++serial}`);
-  writeFileSync(`${base}.ext`, ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature", "extendedKeyUsage=clientAuth", ""].join("\n"));
-  openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${base}.key`, "-out", `${base}.csr`, "-subj", `/CN=${name}`], pki.dir);
-  openssl(["x509", "-req", "-in", `${base}.csr`, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-set_serial", String(5000 + serial), "-days", "2", "-extfile", `${base}.ext`, "-out", `${base}.pem`], pki.dir);
+  writeFileSync(
+    `${base}.ext`,
+    [
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature",
+      "extendedKeyUsage=clientAuth",
+      "",
+    ].join("\n"),
+  );
+  openssl(
+    [
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${base}.key`,
+      "-out",
+      `${base}.csr`,
+      "-subj",
+      `/CN=${name}`,
+    ],
+    pki.dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${base}.csr`,
+      "-CA",
+      ca.certFile,
+      "-CAkey",
+      ca.keyFile,
+      "-set_serial",
+      String(5000 + serial),
+      "-days",
+      "2",
+      "-extfile",
+      `${base}.ext`,
+      "-out",
+      `${base}.pem`,
+    ],
+    pki.dir,
+  );
   const cert = readFileSync(`${base}.pem`, "utf8");
   const der = new X509Certificate(cert).raw;
-  return { cert, key: readFileSync(`${base}.key`, "utf8"), x5tS256: createHash("sha256").update(der).digest("base64url") };
+  return {
+    cert,
+    key: readFileSync(`${base}.key`, "utf8"),
+    x5tS256: createHash("sha256").update(der).digest("base64url"),
+  };
 }
 
 /** Writes `pem` into the PKI dir and returns the file name (Envoy reads certificates from files). */

@@ -21,7 +21,11 @@ const ISS = "https://issuer.example.com";
 const PREFIX = "dpop_e2e";
 const ALGS = "ES256 ES384 ES512 EdDSA PS256 RS256";
 
-interface ClientKey { privateKey: KeyObject; jwk: JWK; jkt: string }
+interface ClientKey {
+  privateKey: KeyObject;
+  jwk: JWK;
+  jkt: string;
+}
 async function clientKey(): Promise<ClientKey> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const jwk = await exportJWK(publicKey);
@@ -31,8 +35,21 @@ async function clientKey(): Promise<ClientKey> {
 const ath = (token: string) => createHash("sha256").update(token).digest("base64url");
 let counter = 0;
 
-function proof(key: ClientKey, htm: string, htu: string, token: string, claims: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT({ jti: `e2e-${process.pid}-${++counter}`, htm, htu, iat: nowSeconds(), ath: ath(token), ...claims })
+function proof(
+  key: ClientKey,
+  htm: string,
+  htu: string,
+  token: string,
+  claims: Record<string, unknown> = {},
+): Promise<string> {
+  return new SignJWT({
+    jti: `e2e-${process.pid}-${++counter}`,
+    htm,
+    htu,
+    iat: nowSeconds(),
+    ath: ath(token),
+    ...claims,
+  })
     .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: key.jwk })
     .sign(key.privateKey);
 }
@@ -53,7 +70,8 @@ envoyDescribe("DPoP-bound tokens in Envoy (RFC 9449)", () => {
       stat_prefix: PREFIX,
       providers: {
         api: {
-          issuer: ISS, local_jwks: JSON.stringify(jwksOf(idp)),
+          issuer: ISS,
+          local_jwks: JSON.stringify(jwksOf(idp)),
           claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
           dpop: { mode: "required" },
         },
@@ -61,7 +79,10 @@ envoyDescribe("DPoP-bound tokens in Envoy (RFC 9449)", () => {
       rules: [{ match: { prefix: "/" }, requires: { provider_name: "api" } }],
     });
     const bootstrap = fixtureBootstrap({
-      wasm: join(exampleDir("jwt-authn"), "build", "filter.wasm"), rootId: "jwt-authn", backend: upstream, configuration,
+      wasm: join(exampleDir("jwt-authn"), "build", "filter.wasm"),
+      rootId: "jwt-authn",
+      backend: upstream,
+      configuration,
     });
     envoy = await startEnvoy({ envoy: envoyPath(), bootstrap, concurrency: 2 });
     url = await envoy.url();
@@ -73,16 +94,24 @@ envoyDescribe("DPoP-bound tokens in Envoy (RFC 9449)", () => {
     await upstream?.close();
   });
 
-  const get = (path: string, headers: Record<string, string>, method = "GET") => send(`${url}${path}`, headers, { method });
+  const get = (path: string, headers: Record<string, string>, method = "GET") =>
+    send(`${url}${path}`, headers, { method });
 
   it("a valid proof passes; the token and its claims reach the upstream as configured", async () => {
     const before = upstream.received.length;
-    const res = await get("/orders?page=1", { authorization: `DPoP ${token}`, dpop: await proof(alice, "GET", `${url}/orders`, token) });
+    const res = await get("/orders?page=1", {
+      authorization: `DPoP ${token}`,
+      dpop: await proof(alice, "GET", `${url}/orders`, token),
+    });
     expect(res.status, res.body).toBe(200);
     const seen = upstream.received[before];
     expect(header(seen, "x-sub")).toBe("alice");
     expect(header(seen, "authorization")).toBeUndefined();
-    const post = await get("/orders", { authorization: `DPoP ${token}`, dpop: await proof(alice, "POST", `${url}/orders`, token) }, "POST");
+    const post = await get(
+      "/orders",
+      { authorization: `DPoP ${token}`, dpop: await proof(alice, "POST", `${url}/orders`, token) },
+      "POST",
+    );
     expect(post.status, post.body).toBe(200);
   });
 
@@ -95,7 +124,9 @@ envoyDescribe("DPoP-bound tokens in Envoy (RFC 9449)", () => {
     const sent = await onEveryWorker(envoy, 2, async () => {
       const again = await get("/orders", { authorization: `DPoP ${token}`, dpop: replayed });
       expect(again.status, again.body).toBe(401);
-      expect(again.headers["www-authenticate"]).toBe(`DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used", algs="${ALGS}"`);
+      expect(again.headers["www-authenticate"]).toBe(
+        `DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used", algs="${ALGS}"`,
+      );
       expect(JSON.parse(again.body)).toEqual({ error: "invalid_dpop_proof", reason: "dpop_replayed" });
     });
     expect(await metric(envoy, `${PREFIX}.denied.dpop_replayed`)).toBeGreaterThanOrEqual(sent);
@@ -106,13 +137,23 @@ envoyDescribe("DPoP-bound tokens in Envoy (RFC 9449)", () => {
     ["another URI (htu)", "dpop_htu_mismatch", (u: string) => proof(alice, "GET", `${u}/admin`, token)],
     ["another host (htu)", "dpop_htu_mismatch", () => proof(alice, "GET", "http://api.example.com/orders", token)],
     ["another access token (ath)", "dpop_ath_mismatch", (u: string) => proof(alice, "GET", `${u}/orders`, `${token}x`)],
-    ["another key than cnf.jkt (a stolen token)", "dpop_key_binding_mismatch", (u: string) => proof(mallory, "GET", `${u}/orders`, token)],
-    ["an old iat", "dpop_iat_too_old", (u: string) => proof(alice, "GET", `${u}/orders`, token, { iat: nowSeconds() - 600 })],
+    [
+      "another key than cnf.jkt (a stolen token)",
+      "dpop_key_binding_mismatch",
+      (u: string) => proof(mallory, "GET", `${u}/orders`, token),
+    ],
+    [
+      "an old iat",
+      "dpop_iat_too_old",
+      (u: string) => proof(alice, "GET", `${u}/orders`, token, { iat: nowSeconds() - 600 }),
+    ],
   ])("a proof with %s is refused: 401 with the DPoP challenge", async (_name, reason, make) => {
     const before = upstream.received.length;
     const res = await get("/orders", { authorization: `DPoP ${token}`, dpop: await make(url) });
     expect(res.status, res.body).toBe(401);
-    expect(res.headers["www-authenticate"]).toMatch(new RegExp(`^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="${ALGS}"$`));
+    expect(res.headers["www-authenticate"]).toMatch(
+      new RegExp(`^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="${ALGS}"$`),
+    );
     expect(JSON.parse(res.body)).toEqual({ error: "invalid_dpop_proof", reason });
     expect(upstream.received.length).toBe(before);
   });

@@ -39,14 +39,25 @@ envoyDescribe("certificate-bound tokens in Envoy (RFC 8705)", () => {
     idp = await signingKey("k1", "ES256");
     upstream = await startUpstream();
     const configuration = JSON.stringify({
-      providers: { api: { issuer: ISS, local_jwks: JSON.stringify(jwksOf(idp)), claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }] } },
+      providers: {
+        api: {
+          issuer: ISS,
+          local_jwks: JSON.stringify(jwksOf(idp)),
+          claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
+        },
+      },
       rules: [{ match: { prefix: "/" }, requires: { provider_name: "api" } }],
     });
     const bootstrap = fixtureBootstrap({
-      wasm: join(exampleDir("jwt-authn"), "build", "filter.wasm"), rootId: "jwt-authn", backend: upstream, configuration,
+      wasm: join(exampleDir("jwt-authn"), "build", "filter.wasm"),
+      rootId: "jwt-authn",
+      backend: upstream,
+      configuration,
     }) as { static_resources: { listeners: Array<{ filter_chains: Array<Record<string, unknown>> }> } };
     bootstrap.static_resources.listeners[0].filter_chains[0].transport_socket = requireClientCertificates(
-      pemFile(pki, "listener.pem", server.cert), pemFile(pki, "listener.key", server.key), ca.certFile,
+      pemFile(pki, "listener.pem", server.cert),
+      pemFile(pki, "listener.key", server.key),
+      ca.certFile,
     );
     envoy = await startEnvoy({ envoy: envoyPath(), bootstrap });
     port = Number(new URL(await envoy.url()).port);
@@ -61,19 +72,29 @@ envoyDescribe("certificate-bound tokens in Envoy (RFC 8705)", () => {
   /** A GET over TLS presenting `client`'s certificate. */
   function get(client: ClientCertificate, token: string): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = httpsRequest({
-        host: "127.0.0.1", port, path: "/orders", method: "GET", servername: "localhost", agent: false,
-        ca: readFileSync(ca.certFile, "utf8"), cert: client.cert, key: client.key,
-        headers: { authorization: `Bearer ${token}` },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const headers: Record<string, string> = {};
-          for (const [n, v] of Object.entries(res.headers)) headers[n] = Array.isArray(v) ? v.join(", ") : `${v}`;
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-      });
+      const req = httpsRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/orders",
+          method: "GET",
+          servername: "localhost",
+          agent: false,
+          ca: readFileSync(ca.certFile, "utf8"),
+          cert: client.cert,
+          key: client.key,
+          headers: { authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const headers: Record<string, string> = {};
+            for (const [n, v] of Object.entries(res.headers)) headers[n] = Array.isArray(v) ? v.join(", ") : `${v}`;
+            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
+          });
+        },
+      );
       req.setTimeout(10_000, () => req.destroy(new Error("no answer over mTLS within 10 s")));
       req.on("error", reject);
       req.end();
@@ -101,7 +122,12 @@ envoyDescribe("certificate-bound tokens in Envoy (RFC 8705)", () => {
   it("an unbound token passes over mTLS; a cnf the filter cannot check is refused", async () => {
     const plain = await mint(idp, { iss: ISS, sub: "svc", exp: nowSeconds() + 600 });
     expect((await get(bob, plain)).status).toBe(200);
-    const other = await mint(idp, { iss: ISS, sub: "svc", exp: nowSeconds() + 600, cnf: { "x5t#S256": alice.x5tS256, kid: "k" } });
+    const other = await mint(idp, {
+      iss: ISS,
+      sub: "svc",
+      exp: nowSeconds() + 600,
+      cnf: { "x5t#S256": alice.x5tS256, kid: "k" },
+    });
     const res = await get(alice, other);
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).reason).toBe("cnf_unsupported");

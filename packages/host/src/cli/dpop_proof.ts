@@ -25,11 +25,23 @@ export function dpopClientKey(): DpopClientKey {
 }
 
 /** A DPoP proof by `key` for `method` and `url` (query and fragment dropped), bound to `token` (`ath`). */
-export function dpopProof(key: DpopClientKey, method: string, url: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function dpopProof(
+  key: DpopClientKey,
+  method: string,
+  url: string,
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const u = new URL(url);
   const htu = `${u.protocol}//${u.host}${u.pathname}`;
   const header = { typ: "dpop+jwt", alg: "ES256", jwk: key.jwk };
-  const claims = { jti: randomUUID(), htm: method, htu, iat: nowSeconds, ath: b64u(createHash("sha256").update(token).digest()) };
+  const claims = {
+    jti: randomUUID(),
+    htm: method,
+    htu,
+    iat: nowSeconds,
+    ath: b64u(createHash("sha256").update(token).digest()),
+  };
   const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
   const signature = sign("sha256", Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" });
   return `${input}.${b64u(signature)}`;

@@ -45,7 +45,10 @@ export const enum BindingFault {
 
 /** A failed binding check: what went wrong, and how to challenge the client. */
 export class BindingResult {
-  constructor(public fault: BindingFault, public dpop: DpopError = DpopError.Ok) {}
+  constructor(
+    public fault: BindingFault,
+    public dpop: DpopError = DpopError.Ok,
+  ) {}
 
   get ok(): bool {
     return this.fault == BindingFault.None;
@@ -54,13 +57,20 @@ export class BindingResult {
   /** Stable snake_case reason (metrics, response details, JSON body). */
   get reason(): string {
     switch (this.fault) {
-      case BindingFault.Dpop: return dpopErrorName(this.dpop);
-      case BindingFault.BoundTokenAsBearer: return "dpop_bound_token_as_bearer";
-      case BindingFault.DpopRequired: return "dpop_required";
-      case BindingFault.DpopNotConfigured: return "dpop_not_configured";
-      case BindingFault.CertificateMissing: return "mtls_certificate_missing";
-      case BindingFault.CertificateMismatch: return "mtls_certificate_mismatch";
-      case BindingFault.ConfirmationUnsupported: return "cnf_unsupported";
+      case BindingFault.Dpop:
+        return dpopErrorName(this.dpop);
+      case BindingFault.BoundTokenAsBearer:
+        return "dpop_bound_token_as_bearer";
+      case BindingFault.DpopRequired:
+        return "dpop_required";
+      case BindingFault.DpopNotConfigured:
+        return "dpop_not_configured";
+      case BindingFault.CertificateMissing:
+        return "mtls_certificate_missing";
+      case BindingFault.CertificateMismatch:
+        return "mtls_certificate_mismatch";
+      case BindingFault.ConfirmationUnsupported:
+        return "cnf_unsupported";
     }
     return "ok";
   }
@@ -145,7 +155,7 @@ export function hexDigestToBase64Url(hex: string): string | null {
     const hi = hexDigit(hex.charCodeAt(2 * i));
     const lo = hexDigit(hex.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) return null;
-    unchecked(bytes[i] = <u8>((hi << 4) | lo));
+    unchecked((bytes[i] = <u8>((hi << 4) | lo)));
   }
   return base64UrlEncode(bytes);
 }
@@ -170,7 +180,13 @@ function peerCertificateThumbprint(): string | null {
  * proof's `jti` is recorded only when everything else passed, so a refused request never uses up
  * a proof.
  */
-export function checkBinding(provider: Provider, token: string, cnf: Confirmation, headers: RequestHeaders, nowSeconds: i64): BindingResult {
+export function checkBinding(
+  provider: Provider,
+  token: string,
+  cnf: Confirmation,
+  headers: RequestHeaders,
+  nowSeconds: i64,
+): BindingResult {
   if (cnf.unsupported) return new BindingResult(BindingFault.ConfirmationUnsupported);
   const x5t = cnf.x5t;
   if (x5t !== null) {
@@ -192,7 +208,13 @@ export function checkBinding(provider: Provider, token: string, cnf: Confirmatio
   return checkProof(policy, token, jkt, headers, nowSeconds);
 }
 
-function checkProof(policy: DpopPolicy, token: string, jkt: string, headers: RequestHeaders, nowSeconds: i64): BindingResult {
+function checkProof(
+  policy: DpopPolicy,
+  token: string,
+  jkt: string,
+  headers: RequestHeaders,
+  nowSeconds: i64,
+): BindingResult {
   const proofs = dpopProofs(headers);
   if (proofs.length == 0) return new BindingResult(BindingFault.Dpop, DpopError.ProofMissing);
   if (proofs.length > 1) return new BindingResult(BindingFault.Dpop, DpopError.MultipleProofs);
@@ -207,7 +229,8 @@ function checkProof(policy: DpopPolicy, token: string, jkt: string, headers: Req
   if (!r.ok) return new BindingResult(BindingFault.Dpop, r.error);
   const verdict = recordProof(policy, r.jkt, r.jti, policy.options.replayHorizon(r.iat), nowSeconds);
   if (verdict == ReplayVerdict.Replayed) return new BindingResult(BindingFault.Dpop, DpopError.Replayed);
-  if (verdict == ReplayVerdict.Unavailable) return new BindingResult(BindingFault.Dpop, DpopError.ReplayStoreUnavailable);
+  if (verdict == ReplayVerdict.Unavailable)
+    return new BindingResult(BindingFault.Dpop, DpopError.ReplayStoreUnavailable);
   return BOUND_OK;
 }
 
@@ -216,11 +239,11 @@ export function dpopChallenge(policyAlgs: string, error: string, description: st
   let c = "DPoP";
   let sep = " ";
   if (error.length > 0) {
-    c += sep + "error=\"" + error + "\"";
+    c += sep + 'error="' + error + '"';
     sep = ", ";
-    if (description.length > 0) c += sep + "error_description=\"" + description + "\"";
+    if (description.length > 0) c += sep + 'error_description="' + description + '"';
   }
-  return c + sep + "algs=\"" + policyAlgs + "\"";
+  return c + sep + 'algs="' + policyAlgs + '"';
 }
 
 /** The refusal for a failed binding check of `provider`'s token. */

@@ -24,7 +24,7 @@ export class BindingChallenge {
 export function dpopChallengeForMissing(config: FilterConfig): string {
   for (let i = 0; i < config.providers.length; i++) {
     const dpop = unchecked(config.providers[i]).dpop;
-    if (dpop !== null) return "DPoP algs=\"" + dpop.algsText + "\"";
+    if (dpop !== null) return 'DPoP algs="' + dpop.algsText + '"';
   }
   return "";
 }

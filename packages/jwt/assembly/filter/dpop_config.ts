@@ -34,10 +34,27 @@ export class DpopPolicy {
 /** The order of `algs` in the challenge: what a client should prefer first (small, fast keys). */
 // @ts-ignore: decorator
 @lazy const CHALLENGE_ORDER: StaticArray<Alg> = [
-  Alg.ES256, Alg.ES384, Alg.ES512, Alg.EdDSA, Alg.PS256, Alg.PS384, Alg.PS512, Alg.RS256, Alg.RS384, Alg.RS512,
+  Alg.ES256,
+  Alg.ES384,
+  Alg.ES512,
+  Alg.EdDSA,
+  Alg.PS256,
+  Alg.PS384,
+  Alg.PS512,
+  Alg.RS256,
+  Alg.RS384,
+  Alg.RS512,
 ];
 
-const DPOP_FIELDS = ["mode", "algorithms", "max_age_seconds", "clock_skew_seconds", "max_jti_length", "max_proof_bytes", "replay_cache_size"];
+const DPOP_FIELDS = [
+  "mode",
+  "algorithms",
+  "max_age_seconds",
+  "clock_skew_seconds",
+  "max_jti_length",
+  "max_proof_bytes",
+  "replay_cache_size",
+];
 
 /** Reads `dpop` of provider `providerName` at `path`; null when the provider has none. */
 export function readDpop(r: ConfigReader, provider: JsonValue, path: string): DpopPolicy | null {
@@ -46,7 +63,10 @@ export function readDpop(r: ConfigReader, provider: JsonValue, path: string): Dp
   const where = memberPath(path, "dpop");
   const policy = new DpopPolicy();
   if (r.required(v, where, "mode") !== null) {
-    policy.mode = r.oneOf(v, where, "mode", ["required", "allowed"], "required") == "allowed" ? DpopMode.Allowed : DpopMode.Required;
+    policy.mode =
+      r.oneOf(v, where, "mode", ["required", "allowed"], "required") == "allowed"
+        ? DpopMode.Allowed
+        : DpopMode.Required;
   }
   const o = policy.options;
   if (v.has("algorithms")) {
@@ -56,8 +76,9 @@ export function readDpop(r: ConfigReader, provider: JsonValue, path: string): Dp
       const name = unchecked(names[i]);
       const alg = algFromName(name);
       const at = itemPath(memberPath(where, "algorithms"), i);
-      if (alg < 0) r.fail(at, "\"" + name + "\" is not a JWS signature algorithm");
-      else if ((algBit(<Alg>alg) & ALGS_HMAC) != 0) r.fail(at, "\"" + name + "\" is symmetric: a DPoP proof is signed with a public key (RFC 9449 4.3)");
+      if (alg < 0) r.fail(at, '"' + name + '" is not a JWS signature algorithm');
+      else if ((algBit(<Alg>alg) & ALGS_HMAC) != 0)
+        r.fail(at, '"' + name + '" is symmetric: a DPoP proof is signed with a public key (RFC 9449 4.3)');
       else mask |= algBit(<Alg>alg);
     }
     if (names.length == 0) r.fail(memberPath(where, "algorithms"), "must list at least one algorithm");
@@ -67,7 +88,14 @@ export function readDpop(r: ConfigReader, provider: JsonValue, path: string): Dp
   o.clockSkewSeconds = r.integer(v, where, "clock_skew_seconds", <i32>o.clockSkewSeconds, 0, 300);
   o.maxJtiLength = r.integer(v, where, "max_jti_length", o.maxJtiLength, 16, 1024);
   o.maxProofBytes = r.integer(v, where, "max_proof_bytes", o.maxProofBytes, 512, 16384);
-  policy.replayCacheSize = r.integer(v, where, "replay_cache_size", policy.replayCacheSize, REPLAY_SHARD_ENTRIES, 1 << 20);
+  policy.replayCacheSize = r.integer(
+    v,
+    where,
+    "replay_cache_size",
+    policy.replayCacheSize,
+    REPLAY_SHARD_ENTRIES,
+    1 << 20,
+  );
   let algs = "";
   for (let i = 0; i < CHALLENGE_ORDER.length; i++) {
     const a = unchecked(CHALLENGE_ORDER[i]);

@@ -42,7 +42,13 @@ export function prepareReplayStore(policy: DpopPolicy, statPrefix: string, provi
 }
 
 /** Records the proof (`jkt`, `jti`) until `expiresAt` (seconds), unless it was seen: the verdict. */
-export function recordProof(policy: DpopPolicy, jkt: string, jti: string, expiresAt: i64, nowSeconds: i64): ReplayVerdict {
+export function recordProof(
+  policy: DpopPolicy,
+  jkt: string,
+  jti: string,
+  expiresAt: i64,
+  nowSeconds: i64,
+): ReplayVerdict {
   // The thumbprint goes into the hash so that one client's jti values never collide with another's.
   const digest = sha256(Uint8Array.wrap(String.UTF8.encode(jkt + " " + jti)));
   const shard = <i32>(load<u32>(digest.dataStart) % <u32>policy.replayShards);

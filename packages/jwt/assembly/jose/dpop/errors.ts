@@ -54,11 +54,29 @@ export const DPOP_ERROR_COUNT: i32 = 23;
 
 // @ts-ignore: decorator
 @lazy const NAMES: StaticArray<string> = [
-  "ok", "dpop_proof_missing", "dpop_multiple_proofs", "dpop_proof_malformed", "dpop_typ_invalid", "dpop_alg_not_allowed",
-  "dpop_crit_unsupported", "dpop_jwk_missing", "dpop_jwk_private", "dpop_jwk_invalid", "dpop_signature_invalid",
-  "dpop_htm_mismatch", "dpop_htu_mismatch", "dpop_iat_invalid", "dpop_iat_too_old", "dpop_iat_in_future",
-  "dpop_jti_invalid", "dpop_ath_missing", "dpop_ath_mismatch", "dpop_key_binding_mismatch", "dpop_token_not_bound",
-  "dpop_replayed", "dpop_replay_store_unavailable",
+  "ok",
+  "dpop_proof_missing",
+  "dpop_multiple_proofs",
+  "dpop_proof_malformed",
+  "dpop_typ_invalid",
+  "dpop_alg_not_allowed",
+  "dpop_crit_unsupported",
+  "dpop_jwk_missing",
+  "dpop_jwk_private",
+  "dpop_jwk_invalid",
+  "dpop_signature_invalid",
+  "dpop_htm_mismatch",
+  "dpop_htu_mismatch",
+  "dpop_iat_invalid",
+  "dpop_iat_too_old",
+  "dpop_iat_in_future",
+  "dpop_jti_invalid",
+  "dpop_ath_missing",
+  "dpop_ath_mismatch",
+  "dpop_key_binding_mismatch",
+  "dpop_token_not_bound",
+  "dpop_replayed",
+  "dpop_replay_store_unavailable",
 ];
 
 // @ts-ignore: decorator

@@ -2,13 +2,22 @@
 // What a DPoP proof check allows: algorithms, the freshness window of `iat`, and size caps.
 import { JwsLimits } from "../jwt/jws";
 import { JwsVerifyOptions } from "../jwt/options";
-import { ALG_BIT_ES256, ALG_BIT_ES384, ALG_BIT_ES512, ALG_BIT_EDDSA, ALG_BIT_PS256, ALG_BIT_RS256, ALGS_ASYMMETRIC } from "../jwt/algorithms";
+import {
+  ALG_BIT_ES256,
+  ALG_BIT_ES384,
+  ALG_BIT_ES512,
+  ALG_BIT_EDDSA,
+  ALG_BIT_PS256,
+  ALG_BIT_RS256,
+  ALGS_ASYMMETRIC,
+} from "../jwt/algorithms";
 
 /**
  * The default proof algorithms: what DPoP clients use in practice (ES256 above all; EdDSA, RS256,
  * PS256, ES384/512 next). HMAC can never be configured: a proof key must be public (RFC 9449 §4.3).
  */
-export const DPOP_DEFAULT_ALGS: u32 = ALG_BIT_ES256 | ALG_BIT_ES384 | ALG_BIT_ES512 | ALG_BIT_EDDSA | ALG_BIT_RS256 | ALG_BIT_PS256;
+export const DPOP_DEFAULT_ALGS: u32 =
+  ALG_BIT_ES256 | ALG_BIT_ES384 | ALG_BIT_ES512 | ALG_BIT_EDDSA | ALG_BIT_RS256 | ALG_BIT_PS256;
 
 /** Largest accepted window settings, so that the replay store never has to keep entries for long. */
 export const DPOP_MAX_WINDOW_SECONDS: i64 = 3600;

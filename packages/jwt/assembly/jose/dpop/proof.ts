@@ -67,16 +67,21 @@ function refused(r: DpopResult, e: DpopError): DpopResult {
 /** A JWS verification error as a proof error. */
 function jwsError(e: JwtError): DpopError {
   switch (e) {
-    case JwtError.TypInvalid: return DpopError.TypInvalid;
-    case JwtError.CritUnsupported: return DpopError.CritUnsupported;
+    case JwtError.TypInvalid:
+      return DpopError.TypInvalid;
+    case JwtError.CritUnsupported:
+      return DpopError.CritUnsupported;
     case JwtError.AlgMissing:
     case JwtError.AlgNone:
     case JwtError.AlgUnknown:
     case JwtError.AlgNotAllowed:
-    case JwtError.AlgUnavailable: return DpopError.AlgNotAllowed;
+    case JwtError.AlgUnavailable:
+      return DpopError.AlgNotAllowed;
     // The only candidate key is the header's own: not selected means it does not fit alg (or kid).
-    case JwtError.KeyNotFound: return DpopError.JwkInvalid;
-    case JwtError.SignatureInvalid: return DpopError.SignatureInvalid;
+    case JwtError.KeyNotFound:
+      return DpopError.JwkInvalid;
+    case JwtError.SignatureInvalid:
+      return DpopError.SignatureInvalid;
   }
   return DpopError.ProofMalformed;
 }
@@ -88,7 +93,12 @@ export function accessTokenHash(token: string): string | null {
 }
 
 /** Verifies the DPoP header value `proof` for `request` at `nowSeconds`. */
-export function verifyDpopProof(proof: string, request: DpopRequest, options: DpopOptions, nowSeconds: i64): DpopResult {
+export function verifyDpopProof(
+  proof: string,
+  request: DpopRequest,
+  options: DpopOptions,
+  nowSeconds: i64,
+): DpopResult {
   const r = new DpopResult();
   if (proof.length == 0) return refused(r, DpopError.ProofMissing);
   if (proof.length > options.maxProofBytes) return refused(r, DpopError.ProofMalformed);

@@ -61,7 +61,7 @@ export function thumbprintInput(jwk: JsonValue): string | null {
     const value = jwk.getString(name);
     if (value == null || !plainJsonText(value)) return "";
     if (i > 0) out += ",";
-    out += "\"" + name + "\":\"" + value + "\"";
+    out += '"' + name + '":"' + value + '"';
   }
   return out + "}";
 }
@@ -74,7 +74,7 @@ export function jwkThumbprint(jwk: JsonValue): ThumbprintResult {
   if (input.length == 0) return new ThumbprintResult("", ThumbprintError.MemberInvalid);
   // Every character is ASCII here, so one byte per UTF-16 unit.
   const bytes = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) unchecked(bytes[i] = <u8>input.charCodeAt(i));
+  for (let i = 0; i < input.length; i++) unchecked((bytes[i] = <u8>input.charCodeAt(i)));
   return new ThumbprintResult(base64UrlEncode(sha256(bytes)), ThumbprintError.Ok);
 }
 
