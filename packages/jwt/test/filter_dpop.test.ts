@@ -248,6 +248,36 @@ describe("DPoP-bound tokens (RFC 9449)", () => {
     expect(bearerOnly.headers.getAll("www-authenticate")).toEqual(['Bearer realm="https://api.example.com/orders"']);
   });
 
+  it("a provider_and_audiences variant shares its provider's replay store", async () => {
+    const host = await load({
+      providers: { api: { issuer: ISS, audiences: ["api"], local_jwks: jwks(idp), dpop: { mode: "required" } } },
+      requirement_map: { billing: { provider_and_audiences: { provider_name: "api", audiences: ["billing"] } } },
+      route_requirements: { "billing-route": "billing" },
+      rules: [{ match: { prefix: "/" }, requires: { provider_name: "api" } }],
+    });
+    const token = await bound(alice, { aud: ["api", "billing"] });
+    const p = await proof(alice, token);
+    // The same path on two routes Envoy named differently: the provider itself, then its variant.
+    const send = (route: string | undefined) => {
+      const stream = host.newHttpStream();
+      if (route !== undefined) stream.setProperty("xds.route_name", route);
+      stream.sendRequestHeaders(
+        {
+          ":method": "GET",
+          ":authority": "api.example.com",
+          ":scheme": "https",
+          ":path": "/orders",
+          authorization: `DPoP ${token}`,
+          dpop: p,
+        },
+        { endOfStream: true },
+      );
+      return stream.localResponse?.details ?? "allowed";
+    };
+    expect(send(undefined)).toBe("allowed");
+    expect(send("billing-route")).toBe("jwt_authn_access_denied{dpop_replayed}");
+  });
+
   it("a provider without dpop refuses a DPoP-bound token (its binding cannot be checked)", async () => {
     const host = await load(config(null));
     const token = await bound(alice);
