@@ -32,7 +32,7 @@ const IMPORT_HINTS: Record<string, string> = {
   "env.trace": "trace() has no Envoy counterpart: log with @getwild/core's logInfo/logDebug instead",
   "env.Date.now": "Date.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core",
   "env.console.log": "console.log has no Envoy counterpart: use logInfo() from @getwild/core",
-  "env.performance.now": "performance.now() has no Envoy counterpart: use getCurrentTimeNanoseconds() from @getwild/core",
+  "env.performance.now": "performance.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core (its one time unit)",
 };
 
 /** Hints for the refused imports this report lists (known AssemblyScript defaults only). */
