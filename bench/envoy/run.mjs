@@ -7,7 +7,8 @@
 // completed on that listener, wrk's p50/p99 latency, Envoy's RSS growth over the run, module bytes.
 // Knobs (environment): BENCH_ENVOY_ROUNDS (5), BENCH_ENVOY_WARM_REQUESTS (20000),
 // BENCH_ENVOY_COLD_REQUESTS (2000), BENCH_ENVOY_CONNECTIONS (8), BENCH_ENVOY_ONLY (a regex on names),
-// BENCH_ENVOY_COMPARE=firebase-jwt:FILE (another build, measured in the same run),
+// BENCH_ENVOY_COMPARE=firebase-jwt:FILE[,hello:FILE...] (another build of firebase-jwt, jwt-authn,
+// hello or getwild, measured in the same run),
 // BENCH_ENVOY_LOG=1 (print the measured Envoy's warnings and errors), BENCH_ENVOY_PERF=1 (record each
 // run with `perf record -e cpu-clock` into .bench/envoy/perf-CASE.data; its figures then include perf's cost).
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
@@ -61,13 +62,13 @@ function plan(keys, peers) {
     chains[name] = [wasmFilter({ vmId: `bench-${name}`, rootId: name, file: built.file, configuration: peerConfig(keys.jwks) })];
     modules[name] = built.file;
   }
-  // BENCH_ENVOY_COMPARE=firebase-jwt:/path/a.wasm[,jwt-authn:/path/b.wasm]: another build of an
+  // BENCH_ENVOY_COMPARE=firebase-jwt:/path/a.wasm[,jwt-authn:/path/b.wasm,hello:...]: another build of an
   // example on its own listener ("<example>-B"), same configuration, measured in the same run (A/B).
   const compared = [];
   for (const item of (process.env.BENCH_ENVOY_COMPARE ?? "").split(",").filter(Boolean)) {
     const [example, file] = [item.slice(0, item.indexOf(":")), resolve(item.slice(item.indexOf(":") + 1))];
     const original = chains[example]?.[0]?.typed_config?.config;
-    if (original === undefined || !["firebase-jwt", "jwt-authn"].includes(example)) throw new Error(`BENCH_ENVOY_COMPARE: ${example} is not firebase-jwt or jwt-authn`);
+    if (original === undefined || !["firebase-jwt", "jwt-authn", "hello", "getwild"].includes(example)) throw new Error(`BENCH_ENVOY_COMPARE: ${example} is not firebase-jwt, jwt-authn, hello or getwild`);
     const name = `${example}-B`;
     chains[name] = [wasmFilter({ vmId: `bench-${name}`, rootId: original.root_id, file, configuration: original.configuration.value })];
     modules[name] = file;
@@ -78,7 +79,10 @@ function plan(keys, peers) {
     { name: "hello", listener: "hello", tokens: "warm", auth: false, baseline: "router-only" },
     { name: "getwild", listener: "getwild", tokens: "warm", auth: false, baseline: "router-only", status: 418 },
   ];
-  for (const listener of ["native", "firebase-jwt", "jwt-authn", ...compared, "peer-go", "peer-rust"]) {
+  for (const name of compared.filter((n) => n === "hello-B" || n === "getwild-B")) {
+    cases.push({ name, listener: name, tokens: "warm", auth: false, baseline: "router-only", status: name === "getwild-B" ? 418 : 200 });
+  }
+  for (const listener of ["native", "firebase-jwt", "jwt-authn", ...compared.filter((n) => n !== "hello-B" && n !== "getwild-B"), "peer-go", "peer-rust"]) {
     const label = listener === "native" ? "native-jwt_authn" : listener;
     for (const mode of ["warm", "cold"]) {
       const c = { name: `${label}-${mode}`, listener, tokens: mode, auth: true, baseline: `native-jwt_authn-${mode}` };
