@@ -82,8 +82,22 @@ describe("route_requirements: the requirement follows the route Envoy chose", ()
     const r = send(host, "/public/../admin", "public-route");
     expect(r.status).toBe(400);
     expect(r.details).toBe("jwt_authn_access_denied{path_changes_route}");
-    // Unmapped routes keep the filter's own normalisation: the rule sees /rules-open/x.
-    expect(send(host, "/x/../rules-open/x", "other-route").status).toBe(200);
+    // A host that reports no route (getwild serve) keeps the filter's own normalisation: the rule sees /rules-open/x.
+    expect(send(host, "/x/../rules-open/x", undefined).status).toBe(200);
+  });
+
+  it("an unmapped route whose path the filter would rewrite is refused too: the rewritten path may be a mapped route's", () => {
+    // Envoy routes the raw path by its prefix /x to an unmapped route; the rules would open the
+    // normalised /rules-open/admin, and Envoy would then serve whatever route that path selects
+    // (admin-route, mapped to "user") without its requirement ever being checked.
+    for (const route of ["other-route", ""]) {
+      const r = send(host, "/x/../rules-open/admin", route);
+      expect(r.status).toBe(400);
+      expect(r.details).toBe("jwt_authn_access_denied{path_changes_route}");
+      expect(r.stream.upstreamRequest.complete).toBe(false);
+    }
+    // An already normal path on an unmapped route still follows rules.
+    expect(send(host, "/rules-open/admin", "other-route").status).toBe(200);
   });
 });
 

@@ -130,10 +130,13 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     this.query = normalized.query;
     const full = normalized.full;
     // The route Envoy chose may decide the requirement (route_requirements); Envoy chooses again
-    // after this filter changes the path, so a route-decided request must arrive already normal.
-    const routed = routeRequirementOf(config).requirement;
+    // after this filter changes the path, so with routes in play a request must arrive already
+    // normal: an unmapped route's rewritten path could select a mapped route whose requirement
+    // was never checked.
+    const choice = routeRequirementOf(config);
+    const routed = choice.requirement;
     const pathChanges = raw === null || raw != full;
-    if (routed !== null && pathChanges) {
+    if (choice.route !== null && pathChanges) {
       const refused = this.deny(new Denial(DenyKind.PathChangesRoute));
       headers.release();
       return refused;
