@@ -340,3 +340,49 @@ describe("certificate-bound tokens (RFC 8705)", () => {
     }
   });
 });
+
+describe("a DPoP proof checked before the request waits for another provider's keys", () => {
+  it("is not taken for its own replay when the request resumes", async () => {
+    const partner = await rsaKey("p1");
+    const host = await load({
+      providers: {
+        api: { issuer: ISS, local_jwks: jwks(idp), dpop: { mode: "required" } },
+        partner: {
+          issuer: "https://partner.example.com",
+          from_headers: [{ name: "x-partner-token" }],
+          remote_jwks: { cluster: "idp", authority: "partner.example.com", path: "/keys" },
+        },
+      },
+      rules: [
+        {
+          match: { prefix: "/" },
+          requires: { requires_all: { requirements: [{ provider_name: "api" }, { provider_name: "partner" }] } },
+        },
+      ],
+    });
+    const token = await bound(alice);
+    const partnerToken = await mint(partner, { iss: "https://partner.example.com", sub: "p" });
+    const stream = host.newHttpStream();
+    const action = stream.sendRequestHeaders(
+      {
+        ":method": "GET",
+        ":path": "/orders",
+        ":authority": "api.example.com",
+        ":scheme": "https",
+        authorization: `DPoP ${token}`,
+        dpop: await proof(alice, token),
+        "x-partner-token": partnerToken,
+      },
+      { endOfStream: true },
+    );
+    // The api token and its proof were checked at once; the partner's keys are not there yet.
+    expect(action).toBe("Pause");
+    host.advance(50);
+    const calls = host.pendingCalls();
+    expect(calls).toHaveLength(1);
+    calls[0]!.respond({ status: 200, headers: { "cache-control": "max-age=3600" }, body: jwks(partner) });
+    expect(stream.localResponse?.details).toBeUndefined();
+    expect(stream.upstreamRequest.complete).toBe(true);
+    expect(host.failures).toEqual([]);
+  });
+});

@@ -200,7 +200,16 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const requirement = this.rule;
     if (requirement === null) return this.deny(new Denial(DenyKind.NoRule));
     const n = config.providers.length;
+    const before = this.checks;
     this.checks = new Array<Check | null>(n);
+    // After a wait, a provider that already passed stands: checking it again would record its
+    // DPoP proof a second time and refuse the request as a replay of itself.
+    if (resumed && before.length == n) {
+      for (let i = 0; i < n; i++) {
+        const c = unchecked(before[i]);
+        if (c !== null && c.outcome == Outcome.Ok) unchecked((this.checks[i] = c));
+      }
+    }
     // Every provider the rule involves is checked, whatever the outcome of the others: a token that
     // is present must verify, so the answer never depends on the order or on which keys are warm.
     const involved = new Array<bool>(n);
