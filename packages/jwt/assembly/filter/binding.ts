@@ -23,6 +23,7 @@ import { recordProof, ReplayVerdict } from "./dpop_replay";
 import { Provider } from "./model";
 import { RequestHeaders } from "./request_headers";
 import { BindingChallenge } from "./binding_challenge";
+import { COMPILED_FEATURES, FEATURE_DPOP, FEATURE_MTLS } from "./features";
 import { Denial, DenyKind } from "./failure";
 
 export const enum BindingFault {
@@ -190,13 +191,16 @@ export function checkBinding(
   if (cnf.unsupported) return new BindingResult(BindingFault.ConfirmationUnsupported);
   const x5t = cnf.x5t;
   if (x5t !== null) {
+    // Built without mTLS binding (features.ts): a certificate-bound token cannot be checked, so it is refused.
+    if (!(COMPILED_FEATURES & FEATURE_MTLS)) return new BindingResult(BindingFault.ConfirmationUnsupported);
     const seen = peerCertificateThumbprint();
     if (seen === null) return new BindingResult(BindingFault.CertificateMissing);
     if (seen != x5t) return new BindingResult(BindingFault.CertificateMismatch);
   }
   const policy = provider.dpop;
   const jkt = cnf.jkt;
-  if (policy === null) {
+  // Built without DPoP (features.ts), no provider has a policy: the proof code below is dropped.
+  if (!(COMPILED_FEATURES & FEATURE_DPOP) || policy === null) {
     return jkt === null ? BOUND_OK : new BindingResult(BindingFault.DpopNotConfigured);
   }
   if (!sentWithDpopScheme(headers, token)) {

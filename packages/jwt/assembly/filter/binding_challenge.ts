@@ -4,6 +4,7 @@
 // client should retry with DPoP ("" keeps the Bearer challenge). It needs only the model, so that
 // failure.ts needs nothing else of the binding code.
 import { FilterConfig } from "./model";
+import { COMPILED_FEATURES, FEATURE_DPOP } from "./features";
 
 export class BindingChallenge {
   constructor(
@@ -22,6 +23,7 @@ export class BindingChallenge {
  * algorithms), from the first provider with `dpop`; "" when none has it.
  */
 export function dpopChallengeForMissing(config: FilterConfig): string {
+  if (!(COMPILED_FEATURES & FEATURE_DPOP)) return ""; // built without DPoP (features.ts): no provider has it
   for (let i = 0; i < config.providers.length; i++) {
     const dpop = unchecked(config.providers[i]).dpop;
     if (dpop !== null) return 'DPoP algs="' + dpop.algsText + '"';

@@ -10,6 +10,7 @@
 // the upstream. Dynamic metadata, which jwt_authn uses, cannot be written through the proxy-wasm ABI.
 import { JsonKind, JsonValue, ConfigReader, itemPath, memberPath } from "@getwild/json/assembly";
 import { Status, setProperty, logWarn } from "@getwild/core/assembly";
+import { COMPILED_FEATURES, FEATURE_CLAIMS_OUT } from "./features";
 
 /** Envoy's prefix of the filter state a wasm filter writes. */
 export const WASM_STATE_PREFIX = "wasm.";
@@ -88,6 +89,7 @@ function scalarText(v: JsonValue): string | null {
 
 /** Writes a verified token's selected claims to the request's filter state. */
 export function writeClaimStates(states: Array<ClaimState>, claims: JsonValue): void {
+  if (!(COMPILED_FEATURES & FEATURE_CLAIMS_OUT)) return; // built without it (features.ts): never configured
   for (let i = 0; i < states.length; i++) {
     const s = unchecked(states[i]);
     const value = claimStateValue(claims, s.claim);

@@ -23,6 +23,7 @@ import { readFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
 import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
 import { readProviderAndAudiences, readRequirementMap, readRouteRequirements, readRuleRequirementName } from "./requirements";
+import { COMPILED_FEATURES, FEATURE_CLAIMS_OUT, FEATURE_DPOP, FEATURE_OIDC, FEATURE_ROUTES, refuseUncompiled } from "./features";
 import { ClaimHeader, FilterConfig, HeaderLocation, Provider, Requirement, RequirementKind, Rule } from "./model";
 export class ConfigResult {
   constructor(public config: FilterConfig | null, public error: string) {}
@@ -72,7 +73,8 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   else {
     for (let i = 0; i < providers.length; i++) c.providers.push(readProvider(r, providers.nameAt(i), providers.valueAt(i)!));
   }
-  readRequirementMap(r, c, root, readProvider, readRequirement);
+  if (COMPILED_FEATURES & FEATURE_ROUTES) readRequirementMap(r, c, root, readProvider, readRequirement);
+  else refuseUncompiled(r, root, "", "requirement_map");
   const rules = r.objects(root, "", "rules");
   for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, c, unchecked(rules[i]), itemPath("rules", i)));
   const unmatched = root.get("unmatched");
@@ -84,7 +86,8 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
       c.unmatched = readRequirement(r, c, unmatched, "unmatched", 0);
     } else r.fail("unmatched", "must be \"deny\", \"allow\" or a requirement");
   }
-  readRouteRequirements(r, c, root);
+  if (COMPILED_FEATURES & FEATURE_ROUTES) readRouteRequirements(r, c, root);
+  else refuseUncompiled(r, root, "", "route_requirements");
   c.bypassCorsPreflight = r.bool(root, "", "bypass_cors_preflight", false);
   const slashes = r.oneOf(root, "", "path_with_escaped_slashes_action", ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"], "REJECT_REQUEST");
   c.unescapeSlashes = slashes == "UNESCAPE_AND_FORWARD";
@@ -134,11 +137,13 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
     if (claim !== null) o.requirements.push(claim);
   }
   readTokenLocations(r, p, v, path);
-  p.dpop = readDpop(r, v, path);
+  if (COMPILED_FEATURES & FEATURE_DPOP) p.dpop = readDpop(r, v, path);
+  else refuseUncompiled(r, v, path, "dpop");
   // `Authorization: DPoP <token>` (RFC 9449 §7.1) is one more place the token may come.
   if (p.dpop !== null) p.fromHeaders.push(new HeaderLocation("authorization", "DPoP "));
   readOutputs(r, p, v, path);
-  p.claimStates = readClaimStates(r, v, path);
+  if (COMPILED_FEATURES & FEATURE_CLAIMS_OUT) p.claimStates = readClaimStates(r, v, path);
+  else refuseUncompiled(r, v, path, "claim_to_filter_state");
   readKeys(r, p, v, path, firebase);
   const problem = validateVerifyOptions(o);
   if (problem !== null) r.fail(memberPath(path, problem.split(":")[0]), problem.substring(problem.indexOf(":") + 2));
@@ -227,8 +232,10 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
   const local = v.get("local_jwks");
   const remote = r.object(v, path, "remote_jwks", REMOTE_FIELDS);
   if (local !== null && remote !== null) r.fail(path, "local_jwks and remote_jwks are exclusive");
-  const oidc = r.object(v, path, "oidc_discovery", OIDC_FIELDS);
-  if (oidc !== null) {
+  let oidc: JsonValue | null = null;
+  if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, "oidc_discovery", OIDC_FIELDS);
+  else refuseUncompiled(r, v, path, "oidc_discovery");
+  if (COMPILED_FEATURES & FEATURE_OIDC && oidc !== null) {
     if (local !== null || remote !== null || firebase) r.fail(path, "oidc_discovery excludes local_jwks, remote_jwks and firebase");
     else p.source = readOidcDiscovery(r, oidc, memberPath(path, "oidc_discovery"), p.options.issuers);
   } else if (local !== null) {
@@ -328,7 +335,8 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
   }
   const req = v.get("requires");
   if (req !== null) rule.requirement = readRequirement(r, c, req, memberPath(path, "requires"), 0);
-  if (v.has("requirement_name")) {
+  if (!(COMPILED_FEATURES & FEATURE_ROUTES)) refuseUncompiled(r, v, path, "requirement_name");
+  else if (v.has("requirement_name")) {
     if (req !== null) r.fail(path, "give either requires or requirement_name");
     else rule.requirement = readRuleRequirementName(r, c, v, path);
   }
@@ -364,7 +372,10 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
     }
   } else if (kind == "allow_missing") req.kind = RequirementKind.AllowMissing;
   else if (kind == "allow_missing_or_failed") req.kind = RequirementKind.AllowMissingOrFailed;
-  else if (kind == "provider_and_audiences") return readProviderAndAudiences(r, c, v, path);
+  else if (kind == "provider_and_audiences") {
+    if (COMPILED_FEATURES & FEATURE_ROUTES) return readProviderAndAudiences(r, c, v, path);
+    refuseUncompiled(r, v, path, kind);
+  }
   else r.fail(memberPath(path, kind), "unknown requirement");
   return req;
 }

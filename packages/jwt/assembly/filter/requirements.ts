@@ -9,6 +9,7 @@
 import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { getPropertyString } from "@getwild/core/assembly";
 import { FilterConfig, Provider, Requirement, RequirementKind } from "./model";
+import { COMPILED_FEATURES, FEATURE_ROUTES } from "./features";
 
 /** The config reader's own functions, passed in so that this file does not import config.ts back. */
 export type ProviderReader = (r: ConfigReader, name: string, v: JsonValue) => Provider;
@@ -149,6 +150,7 @@ const NO_ROUTE = new RouteChoice(null, null);
  * (denied by default), so a route nobody mapped is never open by accident.
  */
 export function routeRequirementOf(config: FilterConfig): RouteChoice {
+  if (!(COMPILED_FEATURES & FEATURE_ROUTES)) return NO_ROUTE; // built without routes (features.ts)
   if (config.routeRequirements.size == 0) return NO_ROUTE;
   const read = getPropertyString(["xds", "route_name"]);
   if (!read.ok) return NO_ROUTE;

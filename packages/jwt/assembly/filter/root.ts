@@ -14,6 +14,7 @@ import { FilterState } from "./state";
 import { TokenCache } from "./token_cache";
 import { AllowedHook, JwtAuthnStream } from "./stream";
 import { prepareReplayStore } from "./dpop_replay";
+import { COMPILED_FEATURES, FEATURE_DPOP } from "./features";
 
 /** Passes each allowed request to the root's overridable `onAllowed`. */
 class RootAllowedHook extends AllowedHook {
@@ -54,7 +55,7 @@ export class JwtAuthnRoot extends RootContext {
       // DPoP proofs used anywhere are remembered proxy-wide; a provider_and_audiences variant uses
       // its provider's store, so a proof taken by one is a replay for the other.
       const dpop = provider.dpop;
-      if (dpop !== null) {
+      if (COMPILED_FEATURES & FEATURE_DPOP && dpop !== null) {
         const owner = provider.variantOf >= 0 ? unchecked(config.providers[provider.variantOf]) : provider;
         prepareReplayStore(dpop, config.statPrefix, owner.name);
       }
