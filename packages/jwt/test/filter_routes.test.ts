@@ -82,8 +82,17 @@ describe("route_requirements: the requirement follows the route Envoy chose", ()
     const r = send(host, "/public/../admin", "public-route");
     expect(r.status).toBe(400);
     expect(r.details).toBe("jwt_authn_access_denied{path_changes_route}");
-    // A host that reports no route (getwild serve) keeps the filter's own normalisation: the rule sees /rules-open/x.
-    expect(send(host, "/x/../rules-open/x", undefined).status).toBe(200);
+  });
+
+  it("with route_requirements set, a path the filter would rewrite is refused even when no route is reported", () => {
+    // A raw path that matches no route reports no route name in Envoy, yet Envoy routes the
+    // rewritten path anew, so the name's absence cannot let the rewrite through.
+    const r = send(host, "/x/../rules-open/x", undefined);
+    expect(r.status).toBe(400);
+    expect(r.details).toBe("jwt_authn_access_denied{path_changes_route}");
+    expect(r.stream.upstreamRequest.complete).toBe(false);
+    // An already normal path with no route reported still follows rules.
+    expect(send(host, "/rules-open/x", undefined).status).toBe(200);
   });
 
   it("an unmapped route whose path the filter would rewrite is refused too: the rewritten path may be a mapped route's", () => {

@@ -131,12 +131,13 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const full = normalized.full;
     // The route Envoy chose may decide the requirement (route_requirements); Envoy chooses again
     // after this filter changes the path, so with routes in play a request must arrive already
-    // normal: an unmapped route's rewritten path could select a mapped route whose requirement
-    // was never checked.
+    // normal: a rewritten path could select a mapped route whose requirement was never checked,
+    // whether the raw path matched an unmapped route or no route at all (then Envoy reports no
+    // route name, so the name cannot tell those apart).
     const choice = routeRequirementOf(config);
     const routed = choice.requirement;
     const pathChanges = raw === null || raw != full;
-    if (choice.route !== null && pathChanges) {
+    if (pathChanges && config.routeRequirements.size > 0) {
       const refused = this.deny(new Denial(DenyKind.PathChangesRoute));
       headers.release();
       return refused;
