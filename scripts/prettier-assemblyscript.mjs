@@ -40,7 +40,12 @@ const TRAILING_DOT = /^[0-9]+\.$/;
  */
 function castAfterShift(path) {
   const { node, parent } = path;
-  return node?.type === "TSTypeAssertion" && parent?.type === "BinaryExpression" && parent.operator === "<<" && parent.right === node;
+  return (
+    node?.type === "TSTypeAssertion" &&
+    parent?.type === "BinaryExpression" &&
+    parent.operator === "<<" &&
+    parent.right === node
+  );
 }
 
 function withoutParentheses(doc) {
@@ -52,7 +57,8 @@ export const printers = {
     ...estree,
     print(path, options, print, args) {
       const node = path.node;
-      if (node && node.type === "Literal" && typeof node.value === "number" && TRAILING_DOT.test(node.raw)) return `${node.raw}0`;
+      if (node && node.type === "Literal" && typeof node.value === "number" && TRAILING_DOT.test(node.raw))
+        return `${node.raw}0`;
       const doc = estree.print(path, options, print, args);
       return castAfterShift(path) ? withoutParentheses(doc) : doc;
     },

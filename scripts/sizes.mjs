@@ -51,6 +51,7 @@ if (args.has("--json")) {
   const kb = (n) => (n === null ? "not built" : `${n} B (${(n / 1024).toFixed(1)} KiB)`);
   console.log("| example | release module | size | gzip | sha256 |");
   console.log("|---|---|---:|---:|---|");
-  for (const r of rows) console.log(`| ${r.example} | \`${r.file}\` | ${kb(r.bytes)} | ${kb(r.gzipBytes)} | \`${r.sha256 ?? "-"}\` |`);
+  for (const r of rows)
+    console.log(`| ${r.example} | \`${r.file}\` | ${kb(r.bytes)} | ${kb(r.gzipBytes)} | \`${r.sha256 ?? "-"}\` |`);
 }
 if (rows.some((r) => r.bytes === null)) process.exitCode = 1;

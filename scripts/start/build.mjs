@@ -15,7 +15,8 @@ function newestInput(paths) {
     if (!existsSync(path)) return;
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== "node_modules" && name !== "build" && name !== "dist") visit(join(path, name));
+      for (const name of readdirSync(path))
+        if (name !== "node_modules" && name !== "build" && name !== "dist") visit(join(path, name));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
   for (const path of paths) visit(path);
@@ -27,7 +28,9 @@ const outputTime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
 /** The workspace packages an example's AssemblyScript reads (its @getwild/* dependencies). */
 function workspaceSources(repoRoot, dir) {
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((n) => n.startsWith("@getwild/"));
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((n) =>
+    n.startsWith("@getwild/"),
+  );
   return names
     .map((n) => join(repoRoot, "packages", n.slice("@getwild/".length)))
     .filter((p) => existsSync(join(p, "assembly")))
@@ -46,14 +49,27 @@ function hostEntryStep(repoRoot, stepName, entryName, entry) {
     name: stepName,
     what: `tsup ${entry} -> dist/${entryName}.js`,
     cwd: host,
-    command: [join(host, "node_modules", "tsup", "dist", "cli-default.js"), "--no-config", `--entry.${entryName}`, entry,
-      "--format", "esm", "--target", "node20", "--out-dir", "dist"],
-    fresh: () => outputTime(join(host, "dist", `${entryName}.js`)) > newestInput([join(host, "src"), join(host, "package.json"), join(host, "tsup.config.ts")]),
+    command: [
+      join(host, "node_modules", "tsup", "dist", "cli-default.js"),
+      "--no-config",
+      `--entry.${entryName}`,
+      entry,
+      "--format",
+      "esm",
+      "--target",
+      "node20",
+      "--out-dir",
+      "dist",
+    ],
+    fresh: () =>
+      outputTime(join(host, "dist", `${entryName}.js`)) >
+      newestInput([join(host, "src"), join(host, "package.json"), join(host, "tsup.config.ts")]),
   };
 }
 
 /** @getwild/host/envoy (findEnvoy), which `pnpm start --envoy` imports from dist/envoy.js. */
-export const envoyModuleStep = (repoRoot) => hostEntryStep(repoRoot, "@getwild/host/envoy", "envoy", "src/envoy/index.ts");
+export const envoyModuleStep = (repoRoot) =>
+  hostEntryStep(repoRoot, "@getwild/host/envoy", "envoy", "src/envoy/index.ts");
 
 /**
  * The build steps for `examples` (from discoverExamples): the CLI (and with `envoy` the envoy module),
@@ -71,7 +87,11 @@ export function buildSteps(repoRoot, examples, { envoy = false } = {}) {
       command: [asc, "--target", "release"],
       fresh: () =>
         outputTime(join(example.dir, "build", "filter.wasm")) >
-        newestInput([join(example.dir, "assembly"), join(example.dir, "asconfig.json"), ...workspaceSources(repoRoot, example.dir)]),
+        newestInput([
+          join(example.dir, "assembly"),
+          join(example.dir, "asconfig.json"),
+          ...workspaceSources(repoRoot, example.dir),
+        ]),
     });
   }
   return steps;
@@ -120,6 +140,8 @@ export async function runSteps(repoRoot, steps, print) {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), steps.length)) }, worker));
-  print(`build: ${failed.length === 0 ? "all done" : `${failed.length} failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  print(
+    `build: ${failed.length === 0 ? "all done" : `${failed.length} failed`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return failed;
 }

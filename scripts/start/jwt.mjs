@@ -9,11 +9,15 @@ import { join, relative } from "node:path";
 
 /** `getwild token CONFIG --provider NAME --json --curl URL` through the built CLI: the token and its curl line. */
 function mint(cli, repoRoot, config, provider, url) {
-  const out = execFileSync(process.execPath, [cli, "token", relative(repoRoot, config), "--provider", provider, "--json", "--curl", url], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const out = execFileSync(
+    process.execPath,
+    [cli, "token", relative(repoRoot, config), "--provider", provider, "--json", "--curl", url],
+    {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return JSON.parse(out);
 }
 
@@ -36,12 +40,17 @@ export function jwtExample(path) {
     const clusters = [...new Set(minted.map((m) => m.cluster).filter((c) => c !== null))];
     const first = minted[0];
     const tries = [
-      { curl: first.curl, note: `200: a token from "getwild token" (provider ${first.provider}), the upstream gets the claims` },
+      {
+        curl: first.curl,
+        note: `200: a token from "getwild token" (provider ${first.provider}), the upstream gets the claims`,
+      },
       { curl: `curl -i localhost:PORT${path}`, note: "401: no token (WWW-Authenticate: Bearer)" },
     ];
     // A provider with `dpop` (RFC 9449): a proof is single-use, so the line to run is the command that
     // prints a fresh curl line (bound token + proof) each time.
-    const dpopProvider = providers.find((name) => JSON.parse(readFileSync(config, "utf8")).providers[name]?.dpop !== undefined);
+    const dpopProvider = providers.find(
+      (name) => JSON.parse(readFileSync(config, "utf8")).providers[name]?.dpop !== undefined,
+    );
     if (dpopProvider !== undefined) {
       tries.push({
         curl: `eval "$(pnpm -s getwild token ${relative(repoRoot, config)} --provider ${dpopProvider} --dpop GET --curl http://localhost:PORT${path})"`,
@@ -49,19 +58,41 @@ export function jwtExample(path) {
       });
     }
     if (minted.length > 1) {
-      tries.push({ curl: `pnpm getwild token ${relative(repoRoot, config)} --provider ${minted[1].provider}`, note: `a token for provider ${minted[1].provider}` });
+      tries.push({
+        curl: `pnpm getwild token ${relative(repoRoot, config)} --provider ${minted[1].provider}`,
+        note: `a token for provider ${minted[1].provider}`,
+      });
     }
     const smoke = [
       ...minted.map((m) => {
         const { query, headers } = requestFor(m);
-        return [`GET  ${path} with a ${m.provider} token -> 200`, { method: "GET", headers }, (r) =>
-          r.status !== 200 ? `status ${r.status}: ${r.body.slice(0, 160)}` : r.headers.get("x-echo-upstream") !== "getwild" ? "the reply is not the upstream's" : null, `${path}${query}`];
+        return [
+          `GET  ${path} with a ${m.provider} token -> 200`,
+          { method: "GET", headers },
+          (r) =>
+            r.status !== 200
+              ? `status ${r.status}: ${r.body.slice(0, 160)}`
+              : r.headers.get("x-echo-upstream") !== "getwild"
+                ? "the reply is not the upstream's"
+                : null,
+          `${path}${query}`,
+        ];
       }),
-      [`GET  ${path} without a token -> 401`, { method: "GET" }, (r) =>
-        r.status !== 401 ? `status ${r.status}, expected 401`
-          : !/^Bearer /.test(r.headers.get("www-authenticate") ?? "") ? "no WWW-Authenticate: Bearer" : null],
-      [`GET  ${path} with a tampered token -> 401`, { method: "GET", headers: tampered(first) }, (r) =>
-        r.status !== 401 ? `status ${r.status}, expected 401` : null],
+      [
+        `GET  ${path} without a token -> 401`,
+        { method: "GET" },
+        (r) =>
+          r.status !== 401
+            ? `status ${r.status}, expected 401`
+            : !/^Bearer /.test(r.headers.get("www-authenticate") ?? "")
+              ? "no WWW-Authenticate: Bearer"
+              : null,
+      ],
+      [
+        `GET  ${path} with a tampered token -> 401`,
+        { method: "GET", headers: tampered(first) },
+        (r) => (r.status !== 401 ? `status ${r.status}, expected 401` : null),
+      ],
     ];
     return { args: clusters.flatMap((c) => ["--dev-idp", c]), tries, smoke, path };
   };

@@ -20,24 +20,52 @@ function parseJson(text) {
  */
 const CHECKS = {
   getwild: [
-    ["GET  / -> 418 from the filter", { method: "GET" }, (r) =>
-      r.status !== 418 ? `status ${r.status}, expected 418`
-        : r.headers.get("powered-by") !== "getwild" ? `powered-by is ${r.headers.get("powered-by")}`
-          : !/#####/.test(r.body) ? "no ASCII art in the body" : null],
-    ["POST / -> 200 from the echo upstream", { method: "POST", body: "hi" }, (r) => {
-      const echo = parseJson(r.body);
-      return r.status !== 200 ? `status ${r.status}, expected 200`
-        : r.headers.get("x-echo-upstream") !== "getwild" || echo?.method !== "POST" ? "the reply is not the echo upstream's"
-          : echo.body !== "hi" ? `the upstream received body ${JSON.stringify(echo.body)}` : null;
-    }],
+    [
+      "GET  / -> 418 from the filter",
+      { method: "GET" },
+      (r) =>
+        r.status !== 418
+          ? `status ${r.status}, expected 418`
+          : r.headers.get("powered-by") !== "getwild"
+            ? `powered-by is ${r.headers.get("powered-by")}`
+            : !/#####/.test(r.body)
+              ? "no ASCII art in the body"
+              : null,
+    ],
+    [
+      "POST / -> 200 from the echo upstream",
+      { method: "POST", body: "hi" },
+      (r) => {
+        const echo = parseJson(r.body);
+        return r.status !== 200
+          ? `status ${r.status}, expected 200`
+          : r.headers.get("x-echo-upstream") !== "getwild" || echo?.method !== "POST"
+            ? "the reply is not the echo upstream's"
+            : echo.body !== "hi"
+              ? `the upstream received body ${JSON.stringify(echo.body)}`
+              : null;
+      },
+    ],
   ],
   hello: [
-    ["GET  / -> 200 with hello: world", { method: "GET" }, (r) =>
-      r.status !== 200 ? `status ${r.status}` : r.headers.get("hello") !== "world" ? "no hello: world header" : null],
+    [
+      "GET  / -> 200 with hello: world",
+      { method: "GET" },
+      (r) =>
+        r.status !== 200 ? `status ${r.status}` : r.headers.get("hello") !== "world" ? "no hello: world header" : null,
+    ],
   ],
   "http-call": [
-    ["GET  / -> 200 with a uuid from the cluster", { method: "GET" }, (r) =>
-      r.status !== 200 ? `status ${r.status}: ${r.body.slice(0, 120)}` : !/uuid/.test(r.body) ? "no uuid in the body" : null],
+    [
+      "GET  / -> 200 with a uuid from the cluster",
+      { method: "GET" },
+      (r) =>
+        r.status !== 200
+          ? `status ${r.status}: ${r.body.slice(0, 120)}`
+          : !/uuid/.test(r.body)
+            ? "no uuid in the body"
+            : null,
+    ],
   ],
 };
 
@@ -45,7 +73,8 @@ const CHECKS = {
 export async function runSmoke(served, print) {
   let failures = 0;
   for (const { name, url, example } of served) {
-    const checks = example.smoke ?? CHECKS[name] ?? [["GET  / answers", { method: "GET" }, (r) => (r.status > 0 ? null : "no answer")]];
+    const checks = example.smoke ??
+      CHECKS[name] ?? [["GET  / answers", { method: "GET" }, (r) => (r.status > 0 ? null : "no answer")]];
     for (const [what, init, verdict, path = "/"] of checks) {
       let problem;
       let summary = "";
@@ -57,7 +86,9 @@ export async function runSmoke(served, print) {
         problem = `request failed: ${e.message}`;
       }
       if (problem) failures++;
-      print(`smoke ${problem ? "FAIL" : "ok  "} ${name.padEnd(12)} ${what}${problem ? ` -- ${problem}` : ` (${summary.trim()})`}`);
+      print(
+        `smoke ${problem ? "FAIL" : "ok  "} ${name.padEnd(12)} ${what}${problem ? ` -- ${problem}` : ` (${summary.trim()})`}`,
+      );
     }
   }
   return failures;

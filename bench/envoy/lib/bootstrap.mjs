@@ -15,8 +15,17 @@ const hcm = (name, httpFilters, routeAction) => ({
     "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
     stat_prefix: name,
     codec_type: "AUTO",
-    route_config: { name: "local_route", virtual_hosts: [{ name: "all", domains: ["*"], routes: [{ match: { prefix: "/" }, ...routeAction }] }] },
-    http_filters: [...httpFilters, { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+    route_config: {
+      name: "local_route",
+      virtual_hosts: [{ name: "all", domains: ["*"], routes: [{ match: { prefix: "/" }, ...routeAction }] }],
+    },
+    http_filters: [
+      ...httpFilters,
+      {
+        name: "envoy.filters.http.router",
+        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+      },
+    ],
   },
 });
 
@@ -30,7 +39,12 @@ const staticCluster = (name, port) => ({
   name,
   connect_timeout: "2s",
   type: "STATIC",
-  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
+  load_assignment: {
+    cluster_name: name,
+    endpoints: [
+      { lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] },
+    ],
+  },
 });
 
 /** An envoy.filters.http.wasm entry, as the examples' envoy.yaml files write it (V8, fail closed). */
@@ -79,7 +93,13 @@ export function nativeJwtAuthn(jwksText) {
 export function jwtAuthnConfig(jwksText) {
   return JSON.stringify({
     providers: {
-      firebase: { issuer: ISSUER, audiences: [PROJECT_ID], algorithms: ["RS256"], local_jwks: jwksText, claim_to_headers: CLAIM_HEADERS },
+      firebase: {
+        issuer: ISSUER,
+        audiences: [PROJECT_ID],
+        algorithms: ["RS256"],
+        local_jwks: jwksText,
+        claim_to_headers: CLAIM_HEADERS,
+      },
     },
     rules: [{ match: { prefix: "/" }, requires: { provider_name: "firebase" } }],
   });
@@ -88,7 +108,8 @@ export function jwtAuthnConfig(jwksText) {
 /** The peers read { issuer, audience, jwks }. */
 export const peerConfig = (jwks) => JSON.stringify({ issuer: ISSUER, audience: PROJECT_ID, jwks });
 
-export const exampleConfig = (repo, example) => readFileSync(join(repo, "examples", example, "plugin-config.json"), "utf8");
+export const exampleConfig = (repo, example) =>
+  readFileSync(join(repo, "examples", example, "plugin-config.json"), "utf8");
 
 export function upstreamBootstrap(jwksText) {
   return {
@@ -97,7 +118,10 @@ export function upstreamBootstrap(jwksText) {
         listener("backend", [], { direct_response: { status: 200, body: { inline_string: "upstream" } } }),
         listener("jwks", [], {
           direct_response: { status: 200, body: { inline_string: jwksText } },
-          response_headers_to_add: [{ header: { key: "cache-control", value: "public, max-age=21600" } }, { header: { key: "content-type", value: "application/json" } }],
+          response_headers_to_add: [
+            { header: { key: "cache-control", value: "public, max-age=21600" } },
+            { header: { key: "content-type", value: "application/json" } },
+          ],
         }),
       ],
     },

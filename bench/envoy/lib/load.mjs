@@ -17,7 +17,9 @@ export function ensureWrk(log) {
   const which = () => spawnSync("sh", ["-c", "command -v wrk"], { encoding: "utf8" }).stdout.trim();
   if (which() !== "") return which();
   if (process.getuid?.() !== 0) {
-    throw new Error("wrk is not installed and this is not root: run `sudo apt-get install -y wrk` (Debian/Ubuntu package `wrk`) and start again");
+    throw new Error(
+      "wrk is not installed and this is not root: run `sudo apt-get install -y wrk` (Debian/Ubuntu package `wrk`) and start again",
+    );
   }
   log("wrk: not found, installing Debian's package (apt-get install -y wrk)");
   let run = spawnSync("apt-get", ["install", "-y", "-q", "wrk"], { encoding: "utf8" });
@@ -25,7 +27,8 @@ export function ensureWrk(log) {
     spawnSync("apt-get", ["update", "-q"], { encoding: "utf8" });
     run = spawnSync("apt-get", ["install", "-y", "-q", "wrk"], { encoding: "utf8" });
   }
-  if (run.status !== 0 || which() === "") throw new Error(`apt-get install -y wrk failed: ${`${run.stderr}`.trim().split("\n").slice(-2).join(" ")}`);
+  if (run.status !== 0 || which() === "")
+    throw new Error(`apt-get install -y wrk failed: ${`${run.stderr}`.trim().split("\n").slice(-2).join(" ")}`);
   return which();
 }
 
@@ -34,7 +37,21 @@ export function ensureWrk(log) {
  * [offset, offset + count) of `tokensFile`, in turn. Resolves with wrk's counts and latencies.
  */
 export function runWrk({ wrk, url, tokensFile, offset, count, requests, connections, maxSeconds }) {
-  const args = ["-t1", `-c${connections}`, `-d${maxSeconds}s`, "--timeout", "10s", "-s", SCRIPT, url, "--", tokensFile, String(offset), String(count), String(requests)];
+  const args = [
+    "-t1",
+    `-c${connections}`,
+    `-d${maxSeconds}s`,
+    "--timeout",
+    "10s",
+    "-s",
+    SCRIPT,
+    url,
+    "--",
+    tokensFile,
+    String(offset),
+    String(count),
+    String(requests),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(wrk, args, { stdio: ["ignore", "pipe", "pipe"] });
     live.add(child);
@@ -49,7 +66,8 @@ export function runWrk({ wrk, url, tokensFile, offset, count, requests, connecti
     child.on("exit", (code) => {
       live.delete(child);
       const line = out.split("\n").find((l) => l.startsWith("BENCH "));
-      if (code !== 0 || line === undefined) return reject(new Error(`wrk exited ${code}: ${(err || out).trim().slice(-400)}`));
+      if (code !== 0 || line === undefined)
+        return reject(new Error(`wrk exited ${code}: ${(err || out).trim().slice(-400)}`));
       resolve(JSON.parse(line.slice(6)));
     });
   });

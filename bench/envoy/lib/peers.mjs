@@ -15,7 +15,8 @@ function run(command, args, options) {
 
 /** proxy-wasm-go-sdk with Go's own wasip1 port (Go 1.24+), golang-jwt/jwt/v5; modules from the Go proxy, pinned by go.sum. */
 export function buildGoPeer(peersDir, outDir, log) {
-  if (!run("go", ["version"]).ok) return { skip: "no Go toolchain (`go` not on PATH); proxy-wasm-go-sdk needs Go 1.24+" };
+  if (!run("go", ["version"]).ok)
+    return { skip: "no Go toolchain (`go` not on PATH); proxy-wasm-go-sdk needs Go 1.24+" };
   const file = join(outDir, "peer-go.wasm");
   log("peer-go: GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared");
   const r = run("go", ["build", "-mod=readonly", "-buildmode=c-shared", "-trimpath", "-o", file, "."], {
@@ -30,14 +31,21 @@ export function buildRustPeer(peersDir, outDir, log) {
   if (!run("cargo", ["--version"]).ok) return { skip: "no Rust toolchain (`cargo` not on PATH)" };
   const installed = spawnSync("rustup", ["target", "list", "--installed"], { encoding: "utf8" });
   if (installed.status === 0 && !installed.stdout.split("\n").includes(RUST_TARGET)) {
-    log(`peer-rust: rustup target add ${RUST_TARGET} (the standard library for the wasm target comes from rustup's own server)`);
+    log(
+      `peer-rust: rustup target add ${RUST_TARGET} (the standard library for the wasm target comes from rustup's own server)`,
+    );
     const add = run("rustup", ["target", "add", RUST_TARGET], { timeout: 300_000 });
-    if (!add.ok) return { skip: `the Rust standard library for ${RUST_TARGET} is not installed and \`rustup target add ${RUST_TARGET}\` failed (it downloads from static.rust-lang.org, not crates.io): ${add.tail}` };
+    if (!add.ok)
+      return {
+        skip: `the Rust standard library for ${RUST_TARGET} is not installed and \`rustup target add ${RUST_TARGET}\` failed (it downloads from static.rust-lang.org, not crates.io): ${add.tail}`,
+      };
   }
   const targetDir = join(outDir, "rust-target");
   mkdirSync(targetDir, { recursive: true });
   log(`peer-rust: cargo build --release --locked --target ${RUST_TARGET}`);
-  const r = run("cargo", ["build", "--release", "--locked", "--target", RUST_TARGET, "--target-dir", targetDir], { cwd: join(peersDir, "rust") });
+  const r = run("cargo", ["build", "--release", "--locked", "--target", RUST_TARGET, "--target-dir", targetDir], {
+    cwd: join(peersDir, "rust"),
+  });
   const file = join(targetDir, RUST_TARGET, "release", "peer_rust.wasm");
   return r.ok && existsSync(file) ? { file } : { skip: `cargo build failed: ${r.tail}` };
 }

@@ -24,7 +24,9 @@ export function sample(pid) {
  * `file`, until stop(). For where the time goes, not for the table: sampling adds its own cost.
  */
 export function startPerf(pid, file) {
-  const child = spawn("perf", ["record", "-q", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(pid), "-o", file], { stdio: "ignore" });
+  const child = spawn("perf", ["record", "-q", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(pid), "-o", file], {
+    stdio: "ignore",
+  });
   const exited = new Promise((resolve) => child.on("exit", resolve).on("error", resolve));
   return {
     async stop() {

@@ -37,7 +37,9 @@ export function formatTable(rows) {
       continue;
     }
     const vs = r.baseline === r.name ? "(baseline)" : r.baseline;
-    lines.push(`| ${r.name} | ${r.cpu_us_per_req.toFixed(1)} | ${r.ratio_to_native?.toFixed(2) ?? "-"}x | ${vs} | ${r.p50_ms.toFixed(2)} | ${r.p99_ms.toFixed(2)} | ${r.rss_growth_kb} | ${r.module_bytes.toLocaleString("en-US")} |`);
+    lines.push(
+      `| ${r.name} | ${r.cpu_us_per_req.toFixed(1)} | ${r.ratio_to_native?.toFixed(2) ?? "-"}x | ${vs} | ${r.p50_ms.toFixed(2)} | ${r.p99_ms.toFixed(2)} | ${r.rss_growth_kb} | ${r.module_bytes.toLocaleString("en-US")} |`,
+    );
   }
   return lines.join("\n");
 }

@@ -44,7 +44,9 @@ export async function mintTokens(privateKey, count) {
   const one = (i) =>
     new Promise((resolve, reject) => {
       const input = signingInput(i, now);
-      sign("sha256", Buffer.from(input), privateKey, (error, sig) => (error ? reject(error) : resolve(`${input}.${sig.toString("base64url")}`)));
+      sign("sha256", Buffer.from(input), privateKey, (error, sig) =>
+        error ? reject(error) : resolve(`${input}.${sig.toString("base64url")}`),
+      );
     });
   const out = [];
   for (let i = 0; i < count; i += 256) {

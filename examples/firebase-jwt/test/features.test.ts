@@ -25,10 +25,18 @@ const withProvider = (extra: Record<string, unknown>) => (c: Config) => Object.a
 const UNCOMPILED: Array<[string, (c: Config) => void, string]> = [
   ["dpop", withProvider({ dpop: { mode: "required" } }), "providers.firebase.dpop"],
   ["oidc_discovery", withProvider({ oidc_discovery: { cluster: "googleapis" } }), "providers.firebase.oidc_discovery"],
-  ["claim_to_filter_state", withProvider({ claim_to_filter_state: [{ claim_name: "sub", state_key: "uid" }] }), "providers.firebase.claim_to_filter_state"],
+  [
+    "claim_to_filter_state",
+    withProvider({ claim_to_filter_state: [{ claim_name: "sub", state_key: "uid" }] }),
+    "providers.firebase.claim_to_filter_state",
+  ],
   ["requirement_map", (c) => (c.requirement_map = { signed_in: { provider_name: "firebase" } }), "requirement_map"],
   ["route_requirements", (c) => (c.route_requirements = { api: { provider_name: "firebase" } }), "route_requirements"],
-  ["requirement_name", (c) => (c.rules[1] = { match: { prefix: "/" }, requirement_name: "signed_in" }), "rules[1].requirement_name"],
+  [
+    "requirement_name",
+    (c) => (c.rules[1] = { match: { prefix: "/" }, requirement_name: "signed_in" }),
+    "rules[1].requirement_name",
+  ],
   [
     "provider_and_audiences",
     (c) => (c.rules[1].requires = { provider_and_audiences: { provider_name: "firebase", audiences: [PROJECT] } }),
@@ -41,15 +49,21 @@ let googleJwks: string;
 beforeAll(async () => {
   const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   privateKey = pair.privateKey;
-  googleJwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "google-1", alg: "RS256", use: "sig" }] });
+  googleJwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: "google-1", alg: "RS256", use: "sig" }],
+  });
 });
 
 describe.each(Object.entries(BUILDS))("firebase-jwt built without optional features (%s build)", (_target, file) => {
   const wasm = join(root, file);
   async function load(config: Config, log: string[]) {
     return createHost({
-      wasm, rootId: "firebase-jwt", pluginConfig: JSON.stringify(config), clusters: ["googleapis"],
-      clock: new VirtualClock(NOW * 1000), onLog: (r) => log.push(r.message),
+      wasm,
+      rootId: "firebase-jwt",
+      pluginConfig: JSON.stringify(config),
+      clusters: ["googleapis"],
+      clock: new VirtualClock(NOW * 1000),
+      onLog: (r) => log.push(r.message),
     });
   }
 
@@ -72,18 +86,34 @@ describe.each(Object.entries(BUILDS))("firebase-jwt built without optional featu
   it("refuses a certificate-bound token (cnf x5t#S256): the mTLS check is not compiled in", async () => {
     const host = await load(structuredClone(base), []);
     host.advance(50);
-    host.pendingCalls()[0]!.respond({ status: 200, headers: { "cache-control": "public, max-age=19845" }, body: googleJwks } as never);
+    host
+      .pendingCalls()[0]!
+      .respond({ status: 200, headers: { "cache-control": "public, max-age=19845" }, body: googleJwks } as never);
     host.advance(1000);
     const token = (claims: Record<string, unknown>) =>
       new SignJWT({
-        iss: `https://securetoken.google.com/${PROJECT}`, aud: PROJECT, sub: "alice-uid", auth_time: NOW - 600,
-        iat: NOW - 60, exp: NOW + 3540, ...claims,
-      }).setProtectedHeader({ alg: "RS256", kid: "google-1", typ: "JWT" }).sign(privateKey);
-    const get = (t: string) => ({ method: "GET", path: "/profile", headers: { ":authority": "app.example.com", authorization: `Bearer ${t}` } });
+        iss: `https://securetoken.google.com/${PROJECT}`,
+        aud: PROJECT,
+        sub: "alice-uid",
+        auth_time: NOW - 600,
+        iat: NOW - 60,
+        exp: NOW + 3540,
+        ...claims,
+      })
+        .setProtectedHeader({ alg: "RS256", kid: "google-1", typ: "JWT" })
+        .sign(privateKey);
+    const get = (t: string) => ({
+      method: "GET",
+      path: "/profile",
+      headers: { ":authority": "app.example.com", authorization: `Bearer ${t}` },
+    });
     // The same token without cnf passes: the refusal below is the binding's.
     const plain = await host.request(get(await token({})), { status: 200 });
     expect(plain.status).toBe(200);
-    const bound = await host.request(get(await token({ cnf: { "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" } })), { status: 200 });
+    const bound = await host.request(
+      get(await token({ cnf: { "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" } })),
+      { status: 200 },
+    );
     expect(bound.status).toBe(401);
     expect(JSON.parse(bound.bodyText).reason).toBe("cnf_unsupported");
   });

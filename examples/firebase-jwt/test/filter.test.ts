@@ -22,14 +22,24 @@ let googleJwks: string;
 beforeAll(async () => {
   const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   privateKey = pair.privateKey;
-  googleJwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "google-1", alg: "RS256", use: "sig" }] });
+  googleJwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: "google-1", alg: "RS256", use: "sig" }],
+  });
 });
 
 function idToken(claims: Record<string, unknown> = {}): Promise<string> {
   return new SignJWT({
-    iss: `https://securetoken.google.com/${PROJECT}`, aud: PROJECT, sub: "alice-uid", auth_time: NOW - 600,
-    iat: NOW - 60, exp: NOW + 3540, firebase: { sign_in_provider: "password" }, ...claims,
-  }).setProtectedHeader({ alg: "RS256", kid: "google-1", typ: "JWT" }).sign(privateKey);
+    iss: `https://securetoken.google.com/${PROJECT}`,
+    aud: PROJECT,
+    sub: "alice-uid",
+    auth_time: NOW - 600,
+    iat: NOW - 60,
+    exp: NOW + 3540,
+    firebase: { sign_in_provider: "password" },
+    ...claims,
+  })
+    .setProtectedHeader({ alg: "RS256", kid: "google-1", typ: "JWT" })
+    .sign(privateKey);
 }
 
 /** The envoy.yaml `configuration` block, unindented. */
@@ -53,9 +63,16 @@ describe("plugin-config.json", () => {
 
 describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file) => {
   const wasm = join(root, file);
-  async function start(googleReply: unknown = { status: 200, headers: { "cache-control": "public, max-age=19845" }, body: googleJwks }) {
+  async function start(
+    googleReply: unknown = { status: 200, headers: { "cache-control": "public, max-age=19845" }, body: googleJwks },
+  ) {
     const host = await createHost({
-      wasm, rootId: "firebase-jwt", pluginConfig, clusters: ["googleapis"], workers: 2, clock: new VirtualClock(NOW * 1000),
+      wasm,
+      rootId: "firebase-jwt",
+      pluginConfig,
+      clusters: ["googleapis"],
+      workers: 2,
+      clock: new VirtualClock(NOW * 1000),
     });
     host.advance(50);
     const calls = host.pendingCalls();
@@ -65,7 +82,11 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     host.advance(1000);
     return host;
   }
-  const get = (headers: Record<string, string> = {}, path = "/profile") => ({ method: "GET", path, headers: { ":authority": "app.example.com", ...headers } });
+  const get = (headers: Record<string, string> = {}, path = "/profile") => ({
+    method: "GET",
+    path,
+    headers: { ":authority": "app.example.com", ...headers },
+  });
 
   it("loads in Envoy: only Envoy's imports", () => {
     expect(validateModule(readFileSync(wasm)).errors).toEqual([]);
@@ -75,7 +96,10 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     const host = await start();
     const token = await idToken();
     for (let i = 0; i < 2; i++) {
-      const res = await host.request(get({ authorization: `Bearer ${token}` }), (up) => ({ status: 200, body: up.headers.get("x-firebase-uid") ?? "" }));
+      const res = await host.request(get({ authorization: `Bearer ${token}` }), (up) => ({
+        status: 200,
+        body: up.headers.get("x-firebase-uid") ?? "",
+      }));
       expect(res.status).toBe(200);
       expect(res.bodyText).toBe("alice-uid");
       expect(res.upstreamRequest?.headers.has("authorization")).toBe(false);
@@ -90,7 +114,10 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     const missing = await host.request(get(), { status: 200 });
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="http://app.example.com/profile"');
-    const expired = await host.request(get({ authorization: `Bearer ${await idToken({ exp: NOW - 3600, iat: NOW - 7200 })}` }), { status: 200 });
+    const expired = await host.request(
+      get({ authorization: `Bearer ${await idToken({ exp: NOW - 3600, iat: NOW - 7200 })}` }),
+      { status: 200 },
+    );
     expect(expired.status).toBe(401);
     expect(expired.headers.get("www-authenticate")).toContain('error="invalid_token"');
     // A genuine ID token of another project: Google signs it with the same keys, but its iss and aud
@@ -100,7 +127,10 @@ describe.each(Object.entries(BUILDS))("firebase-jwt (%s build)", (_target, file)
     expect(other.status).toBe(401);
     expect(other.headers.get("www-authenticate")).toContain('error="invalid_token"');
     // Only a token with this project's issuer and a foreign audience meets audience_failure_status: 403.
-    const foreignAudience = await host.request(get({ authorization: `Bearer ${await idToken({ aud: "someone-else" })}` }), { status: 200 });
+    const foreignAudience = await host.request(
+      get({ authorization: `Bearer ${await idToken({ aud: "someone-else" })}` }),
+      { status: 200 },
+    );
     expect(foreignAudience.status).toBe(403);
     expect(host.metric("firebase_jwt.granted")).toBe(0);
     expect(host.metric("jwt_authn.denied")).toBe(4);

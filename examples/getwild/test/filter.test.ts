@@ -11,7 +11,11 @@ const targets = [
   { target: "release", wasm: join(root, "build/filter.wasm") },
   { target: "debug", wasm: join(root, "build/filter.debug.wasm") },
 ];
-const upstream = { status: 200, headers: { "content-type": "text/plain", "x-upstream": "yes" }, body: "from upstream\n" };
+const upstream = {
+  status: 200,
+  headers: { "content-type": "text/plain", "x-upstream": "yes" },
+  body: "from upstream\n",
+};
 
 describe.each(targets)("getwild example ($target)", ({ wasm }) => {
   let host: Host;
@@ -46,18 +50,27 @@ describe.each(targets)("getwild example ($target)", ({ wasm }) => {
     }
   });
 
-  it.each(["POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "get"])("lets %s through to the upstream", async (method) => {
-    const r = await host.request({ method, path: "/items", body: method === "HEAD" ? undefined : "payload" }, upstream);
-    expect(r.localResponse).toBeNull();
-    expect(r.status).toBe(200);
-    expect(r.headers.get("x-upstream")).toBe("yes");
-    expect(r.bodyText).toBe("from upstream\n");
-    expect(r.upstreamRequest?.headers?.get(":method")).toBe(method);
-    if (method !== "HEAD") expect(new TextDecoder().decode(r.upstreamRequest!.body)).toBe("payload");
-  });
+  it.each(["POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "get"])(
+    "lets %s through to the upstream",
+    async (method) => {
+      const r = await host.request(
+        { method, path: "/items", body: method === "HEAD" ? undefined : "payload" },
+        upstream,
+      );
+      expect(r.localResponse).toBeNull();
+      expect(r.status).toBe(200);
+      expect(r.headers.get("x-upstream")).toBe("yes");
+      expect(r.bodyText).toBe("from upstream\n");
+      expect(r.upstreamRequest?.headers?.get(":method")).toBe(method);
+      if (method !== "HEAD") expect(new TextDecoder().decode(r.upstreamRequest!.body)).toBe("payload");
+    },
+  );
 
   it("reads :method, not headers whose names merely contain 'method'", async () => {
-    const r = await host.request({ method: "POST", path: "/", headers: { "x-method": "GET", method: "GET", "x-http-method-override": "GET" } }, upstream);
+    const r = await host.request(
+      { method: "POST", path: "/", headers: { "x-method": "GET", method: "GET", "x-http-method-override": "GET" } },
+      upstream,
+    );
     expect(r.status).toBe(200);
     expect(r.localResponse).toBeNull();
   });

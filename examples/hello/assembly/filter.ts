@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hello filter: logs every request header at info ("name: value") and adds `hello: world` to
 // every response (the wasme / TinyGo default template, in AssemblyScript).
-import { RootContext, StreamContext, Action, LogLevel, logEnabled, logInfo, registerRootContext } from "@getwild/core/assembly";
+import {
+  RootContext,
+  StreamContext,
+  Action,
+  LogLevel,
+  logEnabled,
+  logInfo,
+  registerRootContext,
+} from "@getwild/core/assembly";
 export * from "@getwild/core/assembly/exports";
 
 class Hello extends StreamContext {

@@ -33,7 +33,15 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
   it("logs every request header as `name: value` at info, in order", async () => {
     const host = await createHost({ wasm, rootId: "hello", pluginConfig: "" });
     const result = await host.request(
-      { method: "POST", path: "/hello?x=1", authority: "example.com", headers: [["x-Request-ID", "abc"], ["accept", "*/*"]] },
+      {
+        method: "POST",
+        path: "/hello?x=1",
+        authority: "example.com",
+        headers: [
+          ["x-Request-ID", "abc"],
+          ["accept", "*/*"],
+        ],
+      },
       { status: 200, body: "upstream body" },
     );
     expect(result.status).toBe(200);
@@ -59,7 +67,10 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
   it("adds `hello: world` to every response, keeping the upstream's headers and body", async () => {
     const host = await createHost({ wasm, rootId: "hello" });
     for (const status of [200, 404, 503]) {
-      const result = await host.request({ path: `/${status}` }, { status, headers: { "x-upstream": "yes" }, body: "body" });
+      const result = await host.request(
+        { path: `/${status}` },
+        { status, headers: { "x-upstream": "yes" }, body: "body" },
+      );
       expect(result.status).toBe(status);
       expect(result.headers.get("hello")).toBe("world");
       expect(result.headers.getAll("hello")).toEqual(["world"]);
@@ -72,7 +83,14 @@ describe.each(Object.entries(BUILDS))("hello (%s build)", (_target, file) => {
   it("works stream by stream as Envoy drives it (repeated headers, request with body)", async () => {
     const host = await createHost({ wasm, rootId: "hello" });
     const stream = host.newHttpStream();
-    const headers: [string, string][] = [[":method", "PUT"], [":path", "/up"], [":authority", "x"], [":scheme", "http"], ["accept", "a/b"], ["accept", "c/d"]];
+    const headers: [string, string][] = [
+      [":method", "PUT"],
+      [":path", "/up"],
+      [":authority", "x"],
+      [":scheme", "http"],
+      ["accept", "a/b"],
+      ["accept", "c/d"],
+    ];
     expect(stream.sendRequestHeaders(headers, { endOfStream: false })).toBe("Continue");
     expect(stream.sendRequestBody("payload", { endOfStream: true })).toBe("Continue");
     expect(stream.sendResponseHeaders({ ":status": "201" }, { endOfStream: true })).toBe("Continue");

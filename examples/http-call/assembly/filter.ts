@@ -2,8 +2,20 @@
 // The http-call filter: answers each request with the body of `GET /uuid` on the `httpbin` cluster,
 // made with proxy_http_call; a timeout, reset or non-2xx reply becomes a 502 with a short JSON error.
 import {
-  RootContext, HttpContext, StreamContext, Action, Status, HeaderPair, HttpCallHandler, HttpCallResponse,
-  getPluginConfigurationText, logInfo, logWarn, logError, registerRootContext, statusName,
+  RootContext,
+  HttpContext,
+  StreamContext,
+  Action,
+  Status,
+  HeaderPair,
+  HttpCallHandler,
+  HttpCallResponse,
+  getPluginConfigurationText,
+  logInfo,
+  logWarn,
+  logError,
+  registerRootContext,
+  statusName,
 } from "@getwild/core/assembly";
 import { CallConfig, parseCallConfig } from "./config";
 export * from "@getwild/core/assembly/exports";
@@ -44,7 +56,11 @@ class UuidStream extends HttpContext<UuidRoot> {
     let started = this.httpCall(config.cluster, headers, null, null, config.timeoutMs, new UuidCall(this));
     if (started.status != Status.Ok) {
       // BadArgument here means Envoy has no such cluster: a deployment mistake, said loudly.
-      return failWith(this, "call_refused", "proxy_http_call to cluster " + config.cluster + " refused: " + statusName(started.status));
+      return failWith(
+        this,
+        "call_refused",
+        "proxy_http_call to cluster " + config.cluster + " refused: " + statusName(started.status),
+      );
     }
     // Hold the request (headers and any body) until the reply arrives.
     return Action.Pause;
@@ -66,7 +82,11 @@ class UuidCall extends HttpCallHandler {
     }
     let code = response.statusCode;
     if (!response.ok) {
-      if (code == 504 && response.bodySize == <u32>ENVOY_TIMEOUT_BODY.length && response.bodyText().value == ENVOY_TIMEOUT_BODY) {
+      if (
+        code == 504 &&
+        response.bodySize == <u32>ENVOY_TIMEOUT_BODY.length &&
+        response.bodyText().value == ENVOY_TIMEOUT_BODY
+      ) {
         failWith(stream, "timeout", "httpbin call timed out after " + stream.root.config.timeoutMs.toString() + " ms");
       } else {
         failWith(stream, "upstream_status_" + code.toString(), "httpbin answered " + code.toString());
@@ -74,7 +94,11 @@ class UuidCall extends HttpCallHandler {
       return;
     }
     if (response.bodySize > MAX_REPLY_BYTES) {
-      failWith(stream, "reply_too_large", "httpbin reply of " + response.bodySize.toString() + " bytes exceeds " + MAX_REPLY_BYTES.toString());
+      failWith(
+        stream,
+        "reply_too_large",
+        "httpbin reply of " + response.bodySize.toString() + " bytes exceeds " + MAX_REPLY_BYTES.toString(),
+      );
       return;
     }
     let headers: HeaderPair[] = [];

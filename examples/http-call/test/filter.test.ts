@@ -25,7 +25,10 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
   async function startRequest(extra: Partial<HostOptions> = {}) {
     const host = await load(extra);
     const stream = host.newHttpStream();
-    const action = stream.sendRequestHeaders({ ":method": "GET", ":path": "/", ":authority": "x", ":scheme": "http" }, { endOfStream: true });
+    const action = stream.sendRequestHeaders(
+      { ":method": "GET", ":path": "/", ":authority": "x", ":scheme": "http" },
+      { endOfStream: true },
+    );
     const calls = host.pendingCalls();
     return { host, stream, action, calls };
   }
@@ -72,7 +75,9 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
   it("holds a request body until the reply arrives, then answers without the upstream", async () => {
     const host = await load();
     const stream = host.newHttpStream();
-    expect(stream.sendRequestHeaders({ ":method": "POST", ":path": "/", ":authority": "x" }, { endOfStream: false })).toBe("Pause");
+    expect(
+      stream.sendRequestHeaders({ ":method": "POST", ":path": "/", ":authority": "x" }, { endOfStream: false }),
+    ).toBe("Pause");
     stream.sendRequestBody("payload", { endOfStream: true });
     expect(stream.upstreamRequest.complete).toBe(false);
     host.pendingCalls()[0]!.respond({ status: 201, headers: { "content-type": "text/plain" }, body: "made" });
@@ -104,15 +109,21 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
     expect(host.failures).toEqual([]);
   });
 
-  it.each([500, 503, 404, 301, 504])("answers 502 when httpbin answers %i, without relaying its body", async (status) => {
-    const { host, stream, calls } = await startRequest();
-    calls[0]!.respond({ status, headers: { "content-type": "text/html" }, body: "<h1>secret upstream page</h1>" });
-    expect(stream.clientResponse.status).toBe(502);
-    expect(json(stream.clientResponse.bodyText)).toEqual({ error: "httpbin_unavailable", reason: `upstream_status_${status}` });
-    expect(stream.clientResponse.bodyText).not.toContain("secret");
-    expect(host.logs("warn")).toEqual([`httpbin answered ${status}`]);
-    expect(host.failures).toEqual([]);
-  });
+  it.each([500, 503, 404, 301, 504])(
+    "answers 502 when httpbin answers %i, without relaying its body",
+    async (status) => {
+      const { host, stream, calls } = await startRequest();
+      calls[0]!.respond({ status, headers: { "content-type": "text/html" }, body: "<h1>secret upstream page</h1>" });
+      expect(stream.clientResponse.status).toBe(502);
+      expect(json(stream.clientResponse.bodyText)).toEqual({
+        error: "httpbin_unavailable",
+        reason: `upstream_status_${status}`,
+      });
+      expect(stream.clientResponse.bodyText).not.toContain("secret");
+      expect(host.logs("warn")).toEqual([`httpbin answered ${status}`]);
+      expect(host.failures).toEqual([]);
+    },
+  );
 
   it("relays a 1 MiB binary body byte for byte, and refuses one byte more with 502", async () => {
     const big = new Uint8Array(randomBytes(MAX_REPLY_BYTES));
@@ -125,8 +136,13 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
     const tooBig = await startRequest();
     tooBig.calls[0]!.respond({ status: 200, body: new Uint8Array(MAX_REPLY_BYTES + 1) });
     expect(tooBig.stream.clientResponse.status).toBe(502);
-    expect(json(tooBig.stream.clientResponse.bodyText)).toEqual({ error: "httpbin_unavailable", reason: "reply_too_large" });
-    expect(tooBig.host.logs("warn")).toEqual([`httpbin reply of ${MAX_REPLY_BYTES + 1} bytes exceeds ${MAX_REPLY_BYTES}`]);
+    expect(json(tooBig.stream.clientResponse.bodyText)).toEqual({
+      error: "httpbin_unavailable",
+      reason: "reply_too_large",
+    });
+    expect(tooBig.host.logs("warn")).toEqual([
+      `httpbin reply of ${MAX_REPLY_BYTES + 1} bytes exceeds ${MAX_REPLY_BYTES}`,
+    ]);
     expect([...ok.host.failures, ...tooBig.host.failures]).toEqual([]);
   });
 
@@ -165,7 +181,9 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
       clusters: [cluster],
       pluginConfig: { cluster, authority: "httpbin.default", timeout_ms: 1500 },
     });
-    expect(calls.map((c) => [c.cluster, c.headers.get(":authority"), c.timeoutMs])).toEqual([[cluster, "httpbin.default", 1500]]);
+    expect(calls.map((c) => [c.cluster, c.headers.get(":authority"), c.timeoutMs])).toEqual([
+      [cluster, "httpbin.default", 1500],
+    ]);
     host.advance(1500);
     expect(host.logs("warn")).toEqual(["httpbin call timed out after 1500 ms"]);
   });
@@ -180,12 +198,17 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
     ['{"timeout_ms": 60001}', "timeout_ms: must be an integer from 1 to 60000, got 60001"],
     ['{"clustr": "x"}', "clustr: unknown field"],
     // Every error in one line, in reading order, not only the first.
-    ['{"clustr": "x", "authority": "", "timeout_ms": "5000"}', "clustr: unknown field; authority: must not be empty; timeout_ms: must be an integer from 1 to 60000, got a string"],
+    [
+      '{"clustr": "x", "authority": "", "timeout_ms": "5000"}',
+      "clustr: unknown field; authority: must not be empty; timeout_ms: must be an integer from 1 to 60000, got a string",
+    ],
   ])("rejects the configuration %s: Envoy refuses the config, the log says why", async (config, why) => {
     const printed = vi.spyOn(console, "log").mockImplementation(() => {});
     try {
       await expect(load({ pluginConfig: config, echoLogs: true })).rejects.toThrow("proxy_on_configure returned false");
-      expect(printed.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining(`[error] wasm log http-call (worker 0): http-call: bad configuration: ${why}`));
+      expect(printed.mock.calls.map((c) => String(c[0]))).toContainEqual(
+        expect.stringContaining(`[error] wasm log http-call (worker 0): http-call: bad configuration: ${why}`),
+      );
     } finally {
       printed.mockRestore();
     }

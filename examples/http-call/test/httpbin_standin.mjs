@@ -62,7 +62,11 @@ export function startStandin(port = 0, options = {}) {
       const { port: bound } = server.address();
       resolve({
         url: `http://127.0.0.1:${bound}`,
-        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -16,9 +16,18 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 /** The filter's verdict: null when configure accepts it, else the refusal it logs. */
 async function filterVerdict(config: unknown): Promise<string | null> {
   const refusals: string[] = [];
-  const onLog = (r: { message: string }) => { if (r.message.includes("bad configuration")) refusals.push(r.message); };
+  const onLog = (r: { message: string }) => {
+    if (r.message.includes("bad configuration")) refusals.push(r.message);
+  };
   try {
-    await createHost({ wasm: join(root, "build", "filter.wasm"), rootId: "http-call", clusters: ["httpbin"], pluginConfig: JSON.stringify(config), onLog, onLogLevel: "error" });
+    await createHost({
+      wasm: join(root, "build", "filter.wasm"),
+      rootId: "http-call",
+      clusters: ["httpbin"],
+      pluginConfig: JSON.stringify(config),
+      onLog,
+      onLogLevel: "error",
+    });
     return null;
   } catch {
     return refusals[0] ?? "refused (no log line)";
@@ -27,13 +36,18 @@ async function filterVerdict(config: unknown): Promise<string | null> {
 
 /** The configuration envoy.yaml passes (its one-line StringValue). */
 function envoyConfiguration(): unknown {
-  const line = readFileSync(join(root, "envoy.yaml"), "utf8").split("\n").find((l) => l.trim().startsWith("value: '{"))!;
+  const line = readFileSync(join(root, "envoy.yaml"), "utf8")
+    .split("\n")
+    .find((l) => l.trim().startsWith("value: '{"))!;
   return JSON.parse(line.trim().slice("value: '".length, -1));
 }
 
 const valid: [string, unknown][] = [
   ["envoy.yaml's configuration", envoyConfiguration()],
-  ["wasmplugin.yaml's pluginConfig", { cluster: "outbound|80||httpbin.org", authority: "httpbin.org", timeout_ms: 5000 }],
+  [
+    "wasmplugin.yaml's pluginConfig",
+    { cluster: "outbound|80||httpbin.org", authority: "httpbin.org", timeout_ms: 5000 },
+  ],
   ["an empty object (every default)", {}],
   ["a $schema reference and the largest timeout", { $schema: "./schema/http-call.schema.json", timeout_ms: 60000 }],
 ];

@@ -22,7 +22,17 @@ afterEach(async () => {
 
 /** Starts `getwild serve` on a free port; resolves with its URL once it listens, and its output so far. */
 function serve(clusterUrl: string, config?: object): Promise<{ url: string; output: () => string }> {
-  const args = ["serve", "--filter", "build/filter.wasm", "--root-id", "http-call", "--cluster", `httpbin=${clusterUrl}`, "--port", "0"];
+  const args = [
+    "serve",
+    "--filter",
+    "build/filter.wasm",
+    "--root-id",
+    "http-call",
+    "--cluster",
+    `httpbin=${clusterUrl}`,
+    "--port",
+    "0",
+  ];
   if (config) {
     const dir = mkdtempSync(join(tmpdir(), "http-call-e2e-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +67,8 @@ function serve(clusterUrl: string, config?: object): Promise<{ url: string; outp
 
 /** The proxy's output once it contains `text` (its log lines may arrive after the HTTP response). */
 async function outputWith(proxy: { output: () => string }, text: string): Promise<string> {
-  for (let waited = 0; waited < 10_000 && !proxy.output().includes(text); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  for (let waited = 0; waited < 10_000 && !proxy.output().includes(text); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
   return proxy.output();
 }
 
@@ -107,7 +118,9 @@ describe("http-call through getwild serve and the httpbin stand-in", () => {
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ error: "httpbin_unavailable", reason: "timeout" });
     expect(Date.now() - started).toBeLessThan(4000); // well before the stand-in would answer
-    expect(await outputWith(proxy, "httpbin call timed out after 200 ms")).toContain("httpbin call timed out after 200 ms");
+    expect(await outputWith(proxy, "httpbin call timed out after 200 ms")).toContain(
+      "httpbin call timed out after 200 ms",
+    );
   });
 
   it("answers 502 when the stand-in answers 500", async () => {

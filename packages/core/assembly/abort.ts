@@ -32,7 +32,7 @@ function appendNumber(at: usize, value: u32): usize {
   let pos = at + digits;
   do {
     pos--;
-    store<u8>(abortBuffer + pos, 0x30 + value % 10);
+    store<u8>(abortBuffer + pos, 0x30 + (value % 10));
     value /= 10;
   } while (value != 0);
   return at + digits;

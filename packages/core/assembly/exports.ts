@@ -45,7 +45,7 @@ let pagesAtCollect: i32 = 0;
 
 function collectWhenDue(): void {
   const pages = <i32>memory.size();
-  const byteBudget = max<usize>(16 << 10, <usize>pages << 12);
+  const byteBudget = max<usize>(16 << 10, (<usize>pages) << 12);
   const callbackBudget = min(max(64, pages << 4), 4096);
   if (++callbacksSinceCollect < callbackBudget && hostBytesSinceCollect < byteBudget && pages == pagesAtCollect) return;
   __collect();
@@ -143,7 +143,11 @@ export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u3
 }
 
 export function proxy_on_http_call_response(
-  rootContextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32,
+  rootContextId: u32,
+  token: u32,
+  numHeaders: u32,
+  bodySize: u32,
+  numTrailers: u32,
 ): void {
   enterCallback();
   dispatcher.onHttpCallResponse(rootContextId, token, numHeaders, bodySize, numTrailers);

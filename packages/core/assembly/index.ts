@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Public API of @getwild/core (re-exports only). Callbacks live in ./exports (re-export that file).
-export { Status, Action, BufferType, MapType, StreamType, LogLevel, MetricType, PeerType, GRPC_STATUS_NONE } from "./abi/enums";
+export {
+  Status,
+  Action,
+  BufferType,
+  MapType,
+  StreamType,
+  LogLevel,
+  MetricType,
+  PeerType,
+  GRPC_STATUS_NONE,
+} from "./abi/enums";
 export { statusName } from "./abi/status";
 export { Result } from "./abi/result";
 export { BaseContext } from "./context/base";
@@ -11,8 +21,23 @@ export { registerRootContext } from "./context/registry";
 export { HttpCallHandler, pendingHttpCallCount } from "./context/callouts";
 export { HeaderPair, BytePair } from "./headers/pair";
 export { HeaderMap } from "./headers/header_map";
-export { encodePairs, decodePairs, encodeBytePairs, decodeBytePairs, countPairsUnsafe, decodePairsUnsafe, encodePairsUnsafe } from "./headers/serde";
-export { isHeaderName, isHeaderValue, isToken, isHeaderSetByEnvoy, HEADER_NAME_RULE, MAX_HEADER_NAME_LENGTH } from "./headers/syntax";
+export {
+  encodePairs,
+  decodePairs,
+  encodeBytePairs,
+  decodeBytePairs,
+  countPairsUnsafe,
+  decodePairsUnsafe,
+  encodePairsUnsafe,
+} from "./headers/serde";
+export {
+  isHeaderName,
+  isHeaderValue,
+  isToken,
+  isHeaderSetByEnvoy,
+  HEADER_NAME_RULE,
+  MAX_HEADER_NAME_LENGTH,
+} from "./headers/syntax";
 export { LocalReply, GRPC_STATUS_MAX } from "./http/local_reply";
 export { RequestPath, splitRequestPath, joinPathQuery } from "./http/request_path";
 export * from "./hostcalls/log";

@@ -33,7 +33,9 @@ export function report(host: Host, key: string): string | undefined {
 
 /** All reported values of `key`, in order. */
 export function reportAll(host: Host, key: string): string[] {
-  return reports(host).filter(([k]) => k === key).map(([, v]) => v);
+  return reports(host)
+    .filter(([k]) => k === key)
+    .map(([, v]) => v);
 }
 
 /** Direct access to worker 0's exports and memory (host.worker()), for fixtures that export raw test functions (the pairs codec fed with exact bytes). */
@@ -71,16 +73,33 @@ export function rawVm(host: Host): RawVm {
 
 // ---- The hostcalls fixture: one scenario per request, chosen by the `x-op` request header ----
 
-export const SCENARIO_OPTIONS = { rootId: "hostcalls", pluginConfig: "cfg", vmConfig: "vm-cfg", clusters: ["upstream"] };
+export const SCENARIO_OPTIONS = {
+  rootId: "hostcalls",
+  pluginConfig: "cfg",
+  vmConfig: "vm-cfg",
+  clusters: ["upstream"],
+};
 
 export function startScenarios(target: Target, options: Partial<HostOptions> = {}): Promise<Host> {
   return hostFor("hostcalls", target, { ...SCENARIO_OPTIONS, ...options });
 }
 
 /** Sends request headers with `x-op: op` plus `extra`; returns the stream and the action. */
-export function sendScenario(host: Host, op: string, extra: [string, string][] = [], endOfStream = true): { stream: HttpStream; action: string } {
+export function sendScenario(
+  host: Host,
+  op: string,
+  extra: [string, string][] = [],
+  endOfStream = true,
+): { stream: HttpStream; action: string } {
   const stream = host.newHttpStream();
-  const headers: [string, string][] = [[":method", "GET"], [":scheme", "http"], [":path", "/p?q=1"], [":authority", "example.com"], ["x-op", op], ...extra];
+  const headers: [string, string][] = [
+    [":method", "GET"],
+    [":scheme", "http"],
+    [":path", "/p?q=1"],
+    [":authority", "example.com"],
+    ["x-op", op],
+    ...extra,
+  ];
   const action = stream.sendRequestHeaders(headers, { endOfStream });
   return { stream, action };
 }

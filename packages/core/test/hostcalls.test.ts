@@ -25,7 +25,10 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     const id = report(host, "on_log");
     expect(report(host, "on_done")).toBe(id);
     expect(report(host, "on_delete")).toBe(id);
-    const order = host.logs("info").map((l) => l.split("=")[0]).filter((k) => k!.startsWith("on_"));
+    const order = host
+      .logs("info")
+      .map((l) => l.split("=")[0])
+      .filter((k) => k!.startsWith("on_"));
     expect(order).toEqual(["on_log", "on_done", "on_delete"]);
     host.close();
     expect(reportAll(host, "root_done").length).toBe(1);
@@ -39,7 +42,12 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
 
   it("header maps: get (case-insensitive, pseudo-headers), getAll, has, set, add, replace, remove, pairs, size", async () => {
     const host = await startScenarios(target);
-    const extra: [string, string][] = [["X-Mixed-Case", "mixed"], ["multi", "m1"], ["multi", "m2"], ["x-remove-me", "bye"]];
+    const extra: [string, string][] = [
+      ["X-Mixed-Case", "mixed"],
+      ["multi", "m1"],
+      ["multi", "m2"],
+      ["x-remove-me", "bye"],
+    ];
     const { stream, action } = sendScenario(host, "headers", extra);
     expect(action).toBe("Continue");
     expect(report(host, "request_headers")).toBe("9,eos");
@@ -54,13 +62,18 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(report(host, "get_all_missing")).toBe("0");
     expect(report(host, "has_multi")).toBe("true");
     expect(report(host, "has_missing")).toBe("false/NotFound");
-    for (const k of ["set", "add", "add2", "replace_present", "remove", "remove_absent"]) expect(report(host, k), k).toBe("Ok");
+    for (const k of ["set", "add", "add2", "replace_present", "remove", "remove_absent"])
+      expect(report(host, k), k).toBe("Ok");
     expect(report(host, "replace_absent")).toBe("NotFound");
     expect(report(host, "get_all_add")).toBe("a1|a2");
-    expect(report(host, "pairs")).toBe(":method,:scheme,:path,:authority,x-op,x-mixed-case,multi,multi,x-set,x-add,x-add");
+    expect(report(host, "pairs")).toBe(
+      ":method,:scheme,:path,:authority,x-op,x-mixed-case,multi,multi,x-set,x-add,x-add",
+    );
     // Envoy reports the map's byte size (sum of name and value lengths), not a count.
     const after = stream.requestHeaders.pairs();
-    expect(report(host, "byte_size")).toBe(String(after.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0)));
+    expect(report(host, "byte_size")).toBe(
+      String(after.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0)),
+    );
     // The response map does not exist yet in a request callback.
     expect(report(host, "response_get")).toBe("null/BadArgument");
     expect(report(host, "response_pairs")).toMatch(/^0\/(Ok|BadArgument)$/);
@@ -83,7 +96,13 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(report(host, "set_pairs_all")).toBe("1|2");
     expect(report(host, "set_pairs_path")).toBe("/rewritten");
     expect(report(host, "set_pairs_old")).toBe("null/NotFound");
-    expect(stream.requestHeaders.pairs()).toEqual([[":method", "POST"], [":path", "/rewritten"], [":authority", "h"], ["x-new", "1"], ["x-new", "2"]]);
+    expect(stream.requestHeaders.pairs()).toEqual([
+      [":method", "POST"],
+      [":path", "/rewritten"],
+      [":authority", "h"],
+      ["x-new", "1"],
+      ["x-new", "2"],
+    ]);
   });
 
   it("response headers, response body (buffered until end of stream, then replaced)", async () => {
@@ -168,7 +187,13 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     const host = await startScenarios(target);
     const { stream, action } = sendScenario(host, "local");
     expect(action).toBe("Pause");
-    expect(stream.localResponse).toMatchObject({ status: 403, details: "denied_by_test", bodyText: "nope", headers: [["x-reason", "test"]], grpcStatus: null });
+    expect(stream.localResponse).toMatchObject({
+      status: 403,
+      details: "denied_by_test",
+      bodyText: "nope",
+      headers: [["x-reason", "test"]],
+      grpcStatus: null,
+    });
     expect(stream.clientResponse.status).toBe(403);
     expect(stream.clientResponse.headers.get("x-reason")).toBe("test");
     expect(stream.clientResponse.bodyText).toBe("nope");

@@ -11,7 +11,12 @@ describe.each(TARGETS)("robustness (%s build)", (target) => {
     const host = await hostFor("hostcalls", target, { rootId: "hostcalls", clusters: ["upstream"] });
     const vm = rawVm(host);
     const unknown = 0x7fff0000;
-    for (const fn of ["proxy_on_request_headers", "proxy_on_response_headers", "proxy_on_request_body", "proxy_on_response_body"]) {
+    for (const fn of [
+      "proxy_on_request_headers",
+      "proxy_on_response_headers",
+      "proxy_on_request_body",
+      "proxy_on_response_body",
+    ]) {
       expect(vm.call(fn, unknown, 3, 1), fn).toBe(0); // Continue
     }
     expect(vm.call("proxy_on_request_trailers", unknown, 1)).toBe(0);
@@ -29,7 +34,17 @@ describe.each(TARGETS)("robustness (%s build)", (target) => {
     expect(host.failures).toEqual([]);
     // The VM still serves normally.
     const stream = host.newHttpStream();
-    expect(stream.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "headers"]], { endOfStream: true })).toBe("Continue");
+    expect(
+      stream.sendRequestHeaders(
+        [
+          [":method", "GET"],
+          [":path", "/"],
+          [":authority", "a"],
+          ["x-op", "headers"],
+        ],
+        { endOfStream: true },
+      ),
+    ).toBe("Continue");
     expect(report(host, "get_path")).toBe("/");
   });
 
@@ -37,7 +52,15 @@ describe.each(TARGETS)("robustness (%s build)", (target) => {
     const host = await hostFor("hostcalls", target, { rootId: "hostcalls", clusters: ["upstream"] });
     const vm = rawVm(host);
     const stream = host.newHttpStream();
-    stream.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "callout"]], { endOfStream: true });
+    stream.sendRequestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "a"],
+        ["x-op", "callout"],
+      ],
+      { endOfStream: true },
+    );
     const call = host.pendingCalls()[0]!;
     // Wrong token, and the right token under a root id that is not the caller's.
     const rootId = 1;
@@ -78,8 +101,17 @@ describe.each(TARGETS)("module top level (%s build)", (target) => {
     expect(report(host, "shared")).toBe("InternalFailure,queue=InternalFailure,tick=InternalFailure");
     expect(report(host, "early_increment")).toBe("InternalFailure");
     const hints = host.logs("critical");
-    for (const call of ["proxy_define_metric", "proxy_get_property", "proxy_set_shared_data", "proxy_register_shared_queue", "proxy_set_tick_period_milliseconds"]) {
-      expect(hints.some((h) => h.startsWith(`${call} called at module top level`)), call).toBe(true);
+    for (const call of [
+      "proxy_define_metric",
+      "proxy_get_property",
+      "proxy_set_shared_data",
+      "proxy_register_shared_queue",
+      "proxy_set_tick_period_milliseconds",
+    ]) {
+      expect(
+        hints.some((h) => h.startsWith(`${call} called at module top level`)),
+        call,
+      ).toBe(true);
     }
     await host.request({ path: "/1" });
     await host.request({ path: "/2" });
@@ -112,7 +144,11 @@ describe.each(TARGETS)("ABI imports and exports (%s build)", (target) => {
     const result = validateModule(readFileSync(fixturePath("imports", target)));
     expect(result.errors).toEqual([]);
     const imported = result.imports.map((i) => `${i.module}.${i.name}`).sort();
-    expect(imported).toEqual(Object.keys(PROXY_IMPORTS).map((n) => `env.${n}`).sort());
+    expect(imported).toEqual(
+      Object.keys(PROXY_IMPORTS)
+        .map((n) => `env.${n}`)
+        .sort(),
+    );
     for (const imp of result.imports) expect(imp.provided, `${imp.name} ${imp.signature}`).toBe(true);
     // Every callback the SDK exports has the signature cpp-host requires (else "Bad function signature").
     const exported = new Map(result.exports.map((e) => [e.name, e.signature]));
@@ -120,10 +156,22 @@ describe.each(TARGETS)("ABI imports and exports (%s build)", (target) => {
       if (exported.has(name)) expect(exported.get(name), name).toBe(formatSignature(type));
     }
     expect([...exported.keys()].filter((n) => n.startsWith("proxy_on_")).sort()).toEqual([
-      "proxy_on_configure", "proxy_on_context_create", "proxy_on_delete", "proxy_on_done",
-      "proxy_on_foreign_function", "proxy_on_http_call_response", "proxy_on_log", "proxy_on_memory_allocate",
-      "proxy_on_queue_ready", "proxy_on_request_body", "proxy_on_request_headers", "proxy_on_request_trailers",
-      "proxy_on_response_body", "proxy_on_response_headers", "proxy_on_response_trailers", "proxy_on_tick",
+      "proxy_on_configure",
+      "proxy_on_context_create",
+      "proxy_on_delete",
+      "proxy_on_done",
+      "proxy_on_foreign_function",
+      "proxy_on_http_call_response",
+      "proxy_on_log",
+      "proxy_on_memory_allocate",
+      "proxy_on_queue_ready",
+      "proxy_on_request_body",
+      "proxy_on_request_headers",
+      "proxy_on_request_trailers",
+      "proxy_on_response_body",
+      "proxy_on_response_headers",
+      "proxy_on_response_trailers",
+      "proxy_on_tick",
       "proxy_on_vm_start",
     ]);
     expect(exported.has("proxy_abi_version_0_2_1")).toBe(true);

@@ -8,11 +8,18 @@ import { TARGETS, hostFor, rawVm, type RawVm } from "./harness";
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (b) => parseInt(b, 16));
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const u32 = (n: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); return b; };
+const u32 = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, true);
+  return b;
+};
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -28,10 +35,14 @@ function undump(bytes: Uint8Array): BytePair[] {
   const out: BytePair[] = [];
   let at = 4;
   for (let i = 0; i < view.getUint32(0, true); i++) {
-    const kl = view.getUint32(at, true); at += 4;
-    const k = bytes.slice(at, at + kl); at += kl;
-    const vl = view.getUint32(at, true); at += 4;
-    const v = bytes.slice(at, at + vl); at += vl;
+    const kl = view.getUint32(at, true);
+    at += 4;
+    const k = bytes.slice(at, at + kl);
+    at += kl;
+    const vl = view.getUint32(at, true);
+    at += 4;
+    const v = bytes.slice(at, at + vl);
+    at += vl;
     out.push([k, v]);
   }
   return out;
@@ -52,7 +63,12 @@ const GOLDEN: { name: string; pairs: [string, string][]; bytes: Uint8Array }[] =
   },
   {
     name: "request pseudo-headers and a repeated header",
-    pairs: [[":method", "GET"], [":path", "/x?y=1"], ["accept", "a"], ["accept", ""]],
+    pairs: [
+      [":method", "GET"],
+      [":path", "/x?y=1"],
+      ["accept", "a"],
+      ["accept", ""],
+    ],
     bytes: hex(`04000000
                 07000000 03000000
                 05000000 06000000
@@ -65,7 +81,10 @@ const GOLDEN: { name: string; pairs: [string, string][]; bytes: Uint8Array }[] =
   },
   {
     name: "empty name and value, multi-byte UTF-8",
-    pairs: [["", ""], ["k", "é✓"]],
+    pairs: [
+      ["", ""],
+      ["k", "é✓"],
+    ],
     bytes: hex(`02000000
                 00000000 00000000
                 01000000 05000000
@@ -91,10 +110,21 @@ const MALFORMED: { name: string; bytes: Uint8Array }[] = [
   { name: "name length 0xffffffff (wrap-around)", bytes: hex("01000000 ffffffff 00000000 61 00 00") },
   { name: "value length 0xfffffffe (wrap-around)", bytes: hex("01000000 00000000 feffffff 00 00") },
   { name: "count 0xffffffff", bytes: hex("ffffffff 00000000 00000000 00 00") },
-  { name: "1025 pairs (over PAIRS_MAX_COUNT)", bytes: concat(u32(1025), new Uint8Array(1025 * 8), new Uint8Array(1025 * 2)) },
+  {
+    name: "1025 pairs (over PAIRS_MAX_COUNT)",
+    bytes: concat(u32(1025), new Uint8Array(1025 * 8), new Uint8Array(1025 * 2)),
+  },
   {
     name: "1 MiB + 1 byte (over PAIRS_MAX_BYTES)",
-    bytes: concat(u32(1), u32(1), u32(1048562), utf8("a"), new Uint8Array(1), new Uint8Array(1048562), new Uint8Array(1)),
+    bytes: concat(
+      u32(1),
+      u32(1),
+      u32(1048562),
+      utf8("a"),
+      new Uint8Array(1),
+      new Uint8Array(1048562),
+      new Uint8Array(1),
+    ),
   },
 ];
 
@@ -102,7 +132,11 @@ const MALFORMED: { name: string; bytes: Uint8Array }[] = [
 function rng(seed: number) {
   let x = seed >>> 0 || 1;
   return (n: number) => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x % n;
   };
 }
@@ -155,16 +189,44 @@ describe.each(TARGETS)("pairs codec (%s build)", (target) => {
   });
 
   it("lower-cases ASCII names on request (what Envoy does to header names), and only ASCII", () => {
-    const out = run("test_encode_text", dump(textPairs([["X-Mixed-CASE", "Value-Kept"], ["ÄB", "v"]])), 1)!;
-    expect(decodePairsBytes(out)!.map(([k, v]) => [new TextDecoder().decode(k), new TextDecoder().decode(v)]))
-      .toEqual([["x-mixed-case", "Value-Kept"], ["Äb", "v"]]);
+    const out = run(
+      "test_encode_text",
+      dump(
+        textPairs([
+          ["X-Mixed-CASE", "Value-Kept"],
+          ["ÄB", "v"],
+        ]),
+      ),
+      1,
+    )!;
+    expect(decodePairsBytes(out)!.map(([k, v]) => [new TextDecoder().decode(k), new TextDecoder().decode(v)])).toEqual([
+      ["x-mixed-case", "Value-Kept"],
+      ["Äb", "v"],
+    ]);
   });
 
   it("keeps all 256 byte values exactly, in names and values", () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     const reversed = all.slice().reverse();
-    const pairs: BytePair[] = [[all, reversed], [reversed, all]];
-    const expected = concat(u32(2), u32(256), u32(256), u32(256), u32(256), all, hex("00"), reversed, hex("00"), reversed, hex("00"), all, hex("00"));
+    const pairs: BytePair[] = [
+      [all, reversed],
+      [reversed, all],
+    ];
+    const expected = concat(
+      u32(2),
+      u32(256),
+      u32(256),
+      u32(256),
+      u32(256),
+      all,
+      hex("00"),
+      reversed,
+      hex("00"),
+      reversed,
+      hex("00"),
+      all,
+      hex("00"),
+    );
     const encoded = run("test_encode_bytes", dump(pairs))!;
     expect(encoded).toEqual(expected);
     expect(hostEncodePairs(pairs)).toEqual(expected);
@@ -174,7 +236,15 @@ describe.each(TARGETS)("pairs codec (%s build)", (target) => {
   it("accepts the limits exactly: 1024 pairs and a 1 MiB buffer", () => {
     const many = concat(u32(1024), new Uint8Array(1024 * 8), new Uint8Array(1024 * 2));
     expect(count(many)).toBe(1024);
-    const big = concat(u32(1), u32(1), u32(1048561), utf8("a"), new Uint8Array(1), new Uint8Array(1048561), new Uint8Array(1));
+    const big = concat(
+      u32(1),
+      u32(1),
+      u32(1048561),
+      utf8("a"),
+      new Uint8Array(1),
+      new Uint8Array(1048561),
+      new Uint8Array(1),
+    );
     expect(big.length).toBe(1048576);
     expect(count(big)).toBe(1);
     expect(decodePairsBytes(big)).not.toBeNull();
@@ -200,7 +270,9 @@ describe.each(TARGETS)("pairs codec (%s build)", (target) => {
       const encoded = run("test_encode_bytes", dump(pairs))!;
       expect(encoded).toEqual(pairs.length ? hostEncodePairs(pairs) : u32(0));
       expect(undump(run("test_decode_bytes", encoded)!)).toEqual(pairs);
-      const texts = textPairs(Array.from({ length: next(8) }, () => [randomText(10), randomText(20)] as [string, string]));
+      const texts = textPairs(
+        Array.from({ length: next(8) }, () => [randomText(10), randomText(20)] as [string, string]),
+      );
       const encodedText = run("test_encode_text", dump(texts), 0)!;
       expect(undump(run("test_decode_text", encodedText)!)).toEqual(texts);
     }
@@ -215,10 +287,21 @@ describe.each(TARGETS)("pairs codec (%s build)", (target) => {
       ]);
       let bytes = hostEncodePairs(pairs);
       switch (next(4)) {
-        case 0: bytes = bytes.slice(0, next(bytes.length)); break; // truncate
-        case 1: bytes = concat(bytes, Uint8Array.of(next(256))); break; // append
-        case 2: { bytes = bytes.slice(); bytes[next(bytes.length)] = next(256); break; } // flip a byte
-        default: { bytes = bytes.slice(); bytes[next(Math.min(bytes.length, 4 + 8 * pairs.length))] ^= 1 << next(8); } // tweak a length
+        case 0:
+          bytes = bytes.slice(0, next(bytes.length));
+          break; // truncate
+        case 1:
+          bytes = concat(bytes, Uint8Array.of(next(256)));
+          break; // append
+        case 2: {
+          bytes = bytes.slice();
+          bytes[next(bytes.length)] = next(256);
+          break;
+        } // flip a byte
+        default: {
+          bytes = bytes.slice();
+          bytes[next(Math.min(bytes.length, 4 + 8 * pairs.length))] ^= 1 << next(8);
+        } // tweak a length
       }
       const reference = bytes.length === 0 ? [] : decodePairsBytes(bytes);
       const ours = run("test_decode_bytes", bytes);

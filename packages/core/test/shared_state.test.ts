@@ -58,12 +58,36 @@ describe.each(TARGETS)("metrics, shared data, queues (%s build)", (target) => {
   it("shared data and queues are shared by the worker VMs of one vm_id", async () => {
     const host = await startScenarios(target, { workers: 2 });
     const write = host.newHttpStream({ worker: 0 });
-    write.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "shared"]], { endOfStream: true });
+    write.sendRequestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "a"],
+        ["x-op", "shared"],
+      ],
+      { endOfStream: true },
+    );
     const queue = host.newHttpStream({ worker: 0 });
-    queue.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "queue"]], { endOfStream: true });
+    queue.sendRequestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "a"],
+        ["x-op", "queue"],
+      ],
+      { endOfStream: true },
+    );
     await host.idle();
     const read = host.newHttpStream({ worker: 1 });
-    read.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "shared-read"]], { endOfStream: true });
+    read.sendRequestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "a"],
+        ["x-op", "shared-read"],
+      ],
+      { endOfStream: true },
+    );
     await host.idle();
     expect(report(host, "sd_read")).toBe("Ok/v4");
     expect(report(host, "queue_resolve_other_vm")).toBe("Ok");

@@ -32,7 +32,10 @@ describe.each(TARGETS)("stream table (%s build)", (target) => {
         live.add(id);
       }
       if (step % 50 === 0 || step > 3900) {
-        for (const candidate of pool) expect(vm.call("table_find", candidate), `step ${step} id ${candidate}`).toBe(live.has(candidate) ? candidate : 0);
+        for (const candidate of pool)
+          expect(vm.call("table_find", candidate), `step ${step} id ${candidate}`).toBe(
+            live.has(candidate) ? candidate : 0,
+          );
         expect(vm.call("table_size")).toBe(live.size);
       }
     }

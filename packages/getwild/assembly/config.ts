@@ -16,10 +16,23 @@
 // Unknown fields, wrong types, a status outside 200..599 and header names or values a filter may not
 // send (core's headers/syntax.ts) are refused.
 import { ConfigReader, JsonValue, JsonLimits, memberPath, itemPath, kindName } from "@getwild/json/assembly";
-import { HEADER_NAME_RULE, isHeaderName, isHeaderSetByEnvoy, isHeaderValue, isToken } from "@getwild/core/assembly/headers/syntax";
 import {
-  Matcher, MethodMatcher, PathMatcher, PathPrefixMatcher, HeaderPresentMatcher, HeaderEqualsMatcher,
-  AllOf, AnyOf, NotMatcher,
+  HEADER_NAME_RULE,
+  isHeaderName,
+  isHeaderSetByEnvoy,
+  isHeaderValue,
+  isToken,
+} from "@getwild/core/assembly/headers/syntax";
+import {
+  Matcher,
+  MethodMatcher,
+  PathMatcher,
+  PathPrefixMatcher,
+  HeaderPresentMatcher,
+  HeaderEqualsMatcher,
+  AllOf,
+  AnyOf,
+  NotMatcher,
 } from "./match";
 import { LocalReply, GRPC_STATUS_MAX, reply as startReply } from "./reply";
 import { Responder } from "./responder";
@@ -40,7 +53,10 @@ export const MAX_RULE_STATUS: i32 = 599;
 
 /** A parsed configuration, or every error found (each "<path>: <what is wrong>", joined with "; "). */
 export class ResponderConfig {
-  constructor(public readonly responder: Responder | null, public readonly error: string) {}
+  constructor(
+    public readonly responder: Responder | null,
+    public readonly error: string,
+  ) {}
 
   get ok(): bool {
     return this.responder !== null;
@@ -116,7 +132,8 @@ function readReplyHeaders(reader: ConfigReader, headers: JsonValue, field: strin
     }
     let value = headers.valueAt(i)!;
     if (value.isArray) {
-      for (let j = 0, m = value.length; j < m; j++) addReplyHeader(reader, reply, name, value.at(j)!, itemPath(where, j));
+      for (let j = 0, m = value.length; j < m; j++)
+        addReplyHeader(reader, reply, name, value.at(j)!, itemPath(where, j));
     } else if (value.isString) {
       addReplyHeader(reader, reply, name, value, where);
     } else {
@@ -180,7 +197,7 @@ function addMethod(reader: ConfigReader, value: JsonValue, field: string, method
   let method = reader.stringValue(value, field);
   if (method === null) return;
   if (!isToken(method)) {
-    reader.fail(field, "must be a method (RFC 9110 token characters), got \"" + method + "\"");
+    reader.fail(field, 'must be a method (RFC 9110 token characters), got "' + method + '"');
     return;
   }
   methods.push(method);
@@ -190,7 +207,7 @@ function readPath(reader: ConfigReader, value: JsonValue, field: string): string
   let path = reader.stringValue(value, field);
   if (path === null) return null;
   if (!path.startsWith("/")) {
-    reader.fail(field, "must start with \"/\"");
+    reader.fail(field, 'must start with "/"');
     return null;
   }
   if (path.includes("?") || path.includes("#")) {

@@ -69,7 +69,10 @@ export class HeaderPresentMatcher extends Matcher {
 
 /** One of the header's values equals `value` exactly (a repeated header matches on any copy). */
 export class HeaderEqualsMatcher extends Matcher {
-  constructor(public readonly name: string, public readonly value: string) {
+  constructor(
+    public readonly name: string,
+    public readonly value: string,
+  ) {
     super();
   }
 
@@ -122,13 +125,33 @@ export class NotMatcher extends Matcher {
 
 // Short constructors, so matchers read as sentences: methodIs("GET").and(pathStartsWith("/api/")).
 
-export function anyRequest(): Matcher { return new Matcher(); }
-export function methodIs(method: string): Matcher { return new MethodMatcher([method]); }
-export function methodIn(methods: string[]): Matcher { return new MethodMatcher(methods); }
-export function pathIs(path: string): Matcher { return new PathMatcher(path); }
-export function pathStartsWith(prefix: string): Matcher { return new PathPrefixMatcher(prefix); }
-export function headerPresent(name: string): Matcher { return new HeaderPresentMatcher(name); }
-export function headerEquals(name: string, value: string): Matcher { return new HeaderEqualsMatcher(name, value); }
-export function allOf(matchers: Matcher[]): Matcher { return new AllOf(matchers); }
-export function anyOf(matchers: Matcher[]): Matcher { return new AnyOf(matchers); }
-export function not(matcher: Matcher): Matcher { return new NotMatcher(matcher); }
+export function anyRequest(): Matcher {
+  return new Matcher();
+}
+export function methodIs(method: string): Matcher {
+  return new MethodMatcher([method]);
+}
+export function methodIn(methods: string[]): Matcher {
+  return new MethodMatcher(methods);
+}
+export function pathIs(path: string): Matcher {
+  return new PathMatcher(path);
+}
+export function pathStartsWith(prefix: string): Matcher {
+  return new PathPrefixMatcher(prefix);
+}
+export function headerPresent(name: string): Matcher {
+  return new HeaderPresentMatcher(name);
+}
+export function headerEquals(name: string, value: string): Matcher {
+  return new HeaderEqualsMatcher(name, value);
+}
+export function allOf(matchers: Matcher[]): Matcher {
+  return new AllOf(matchers);
+}
+export function anyOf(matchers: Matcher[]): Matcher {
+  return new AnyOf(matchers);
+}
+export function not(matcher: Matcher): Matcher {
+  return new NotMatcher(matcher);
+}

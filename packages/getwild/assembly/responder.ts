@@ -6,7 +6,10 @@ import { LocalReply } from "./reply";
 import { RequestView } from "./request";
 
 export class Rule {
-  constructor(public readonly matcher: Matcher, public readonly reply: LocalReply) {}
+  constructor(
+    public readonly matcher: Matcher,
+    public readonly reply: LocalReply,
+  ) {}
 }
 
 /** No rule matched: `Responder.answer` returned this index. */

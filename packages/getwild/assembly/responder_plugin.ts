@@ -6,7 +6,14 @@
 // A bad configuration makes onConfigure return false, so Envoy refuses it (and Istio NACKs it)
 // instead of serving with half of the rules; the log line names every offending field.
 import {
-  Action, HttpContext, StreamContext, RootContext, getPluginConfiguration, logError, logInfo, logWarn,
+  Action,
+  HttpContext,
+  StreamContext,
+  RootContext,
+  getPluginConfiguration,
+  logError,
+  logInfo,
+  logWarn,
 } from "@getwild/core/assembly";
 import { parseResponderConfig } from "./config";
 import { Responder } from "./responder";

@@ -23,7 +23,10 @@ describe.each(builds("builder"))("builder fixture ($target)", ({ wasm }) => {
 
   it("returns Pause from the callback that sent the reply", () => {
     const stream = host.newHttpStream();
-    const action = stream.sendRequestHeaders({ ":method": "GET", ":path": "/text", ":authority": "h", ":scheme": "http" }, { endOfStream: true });
+    const action = stream.sendRequestHeaders(
+      { ":method": "GET", ":path": "/text", ":authority": "h", ":scheme": "http" },
+      { endOfStream: true },
+    );
     expect(action).toBe("Pause");
     expect(stream.localResponse?.status).toBe(201);
     expect(stream.upstreamRequest.headers).toBeNull();
@@ -112,7 +115,11 @@ describe.each(builds("builder"))("builder fixture ($target)", ({ wasm }) => {
   });
 
   describe("matchers and Responder", () => {
-    const cases: [string, { method?: string; path: string; headers?: Record<string, string>; authority?: string }, number][] = [
+    const cases: [
+      string,
+      { method?: string; path: string; headers?: Record<string, string>; authority?: string },
+      number,
+    ][] = [
       ["method and prefix both hold", { method: "DELETE", path: "/rules/api/items/1" }, 405],
       ["prefix holds, method does not", { method: "GET", path: "/rules/api/items/1" }, 200],
       ["method holds, prefix does not", { method: "DELETE", path: "/rules/other" }, 200],
@@ -132,7 +139,11 @@ describe.each(builds("builder"))("builder fixture ($target)", ({ wasm }) => {
       ["anyOf: second", { path: "/rules/b" }, 207],
       ["anyOf: neither", { path: "/rules/c" }, 200],
       ["pseudo-header :authority", { path: "/rules/z", authority: "teapot.local" }, 418],
-      ["first matching rule wins", { method: "DELETE", path: "/rules/api/a", headers: { "x-env": "prod", "x-debug": "1" } }, 405],
+      [
+        "first matching rule wins",
+        { method: "DELETE", path: "/rules/api/a", headers: { "x-env": "prod", "x-debug": "1" } },
+        405,
+      ],
     ];
     it.each(cases)("%s", async (_name, req, status) => {
       const r = await host.request(req, { status: 200, body: "from upstream" });
@@ -142,8 +153,13 @@ describe.each(builds("builder"))("builder fixture ($target)", ({ wasm }) => {
 
     it("matches a repeated header on any of its values", async () => {
       const headers: [string, string][] = [
-        [":method", "GET"], [":path", "/rules/x"], [":authority", "h"], [":scheme", "http"],
-        ["x-env", "dev"], ["x-env", "prod"], ["x-debug", "1"],
+        [":method", "GET"],
+        [":path", "/rules/x"],
+        [":authority", "h"],
+        [":scheme", "http"],
+        ["x-env", "dev"],
+        ["x-env", "prod"],
+        ["x-debug", "1"],
       ];
       const stream = host.newHttpStream();
       expect(stream.sendRequestHeaders(headers, { endOfStream: true })).toBe("Pause");

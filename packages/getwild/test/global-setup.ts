@@ -15,6 +15,11 @@ export default async function setup(): Promise<void> {
   for (const file of readdirSync(join(packageRoot, "test", "fixtures")).sort()) {
     const name = basename(file, ".ts");
     if (!file.endsWith(".ts") || (only && !only.includes(name))) continue;
-    await buildFilter({ cwd: packageRoot, entry: join("test", "fixtures", file), outFile: join(fixtureOutDir, `${name}.wasm`), targets });
+    await buildFilter({
+      cwd: packageRoot,
+      entry: join("test", "fixtures", file),
+      outFile: join(fixtureOutDir, `${name}.wasm`),
+      targets,
+    });
   }
 }

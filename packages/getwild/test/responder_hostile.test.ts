@@ -49,7 +49,11 @@ describe("responder configuration against hostile input", () => {
   });
 
   it("a large valid configuration (500 rules, long bodies) loads", async () => {
-    const rules = Array.from({ length: 500 }, (_, i) => ({ match: { path: `/r${i}` }, status: 200 + (i % 400), body: "x".repeat(1000) }));
+    const rules = Array.from({ length: 500 }, (_, i) => ({
+      match: { path: `/r${i}` },
+      status: 200 + (i % 400),
+      body: "x".repeat(1000),
+    }));
     expect(await load(JSON.stringify({ rules }))).toBe("ok");
   });
 });

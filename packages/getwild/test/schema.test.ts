@@ -16,15 +16,41 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 const wasm = builds("responder")[0]!.wasm;
 
 /** The responder's verdict: null when configure accepts it, else the refusal it logs. */
-const filterVerdict = (config: unknown) => configureVerdict({ wasm, rootId: "responder", pluginConfig: JSON.stringify(config) });
+const filterVerdict = (config: unknown) =>
+  configureVerdict({ wasm, rootId: "responder", pluginConfig: JSON.stringify(config) });
 
 const rule = (extra: object) => ({ rules: [{ status: 200, ...extra }] });
 
 const valid: [string, unknown][] = [
   ["no rules", { rules: [] }],
   ["a $schema reference", { $schema: "./node_modules/@getwild/getwild/schema/responder.schema.json", rules: [] }],
-  ["the Get Wild 418", { rules: [{ match: { method: ["GET", "HEAD"] }, status: 418, headers: { "x-powered-by": "getwild", link: ["<a>", "<b>"] }, body: "art\n", details: "getwild_teapot" }] }],
-  ["every match kind", rule({ match: { method: "POST", path: "/a", prefix: "/", headers: { "x-debug": true, "x-skip": false, ":authority": "api.example.com" }, any: [{ path: "/x" }, { not: { prefix: "/y" } }], not: { headers: { cookie: true } } } })],
+  [
+    "the Get Wild 418",
+    {
+      rules: [
+        {
+          match: { method: ["GET", "HEAD"] },
+          status: 418,
+          headers: { "x-powered-by": "getwild", link: ["<a>", "<b>"] },
+          body: "art\n",
+          details: "getwild_teapot",
+        },
+      ],
+    },
+  ],
+  [
+    "every match kind",
+    rule({
+      match: {
+        method: "POST",
+        path: "/a",
+        prefix: "/",
+        headers: { "x-debug": true, "x-skip": false, ":authority": "api.example.com" },
+        any: [{ path: "/x" }, { not: { prefix: "/y" } }],
+        not: { headers: { cookie: true } },
+      },
+    }),
+  ],
   ["a gRPC status and a tab in a header value", rule({ grpc_status: 16, headers: { "x-a": "1\t2" } })],
 ];
 
@@ -70,7 +96,10 @@ describe("schema/responder.schema.json and the responder agree", () => {
 
   it("lists exactly the fields the configuration reader knows", () => {
     const source = readFileSync(join(root, "assembly", "config.ts"), "utf8");
-    const known = (name: string) => [...new RegExp(`const ${name}: string\\[\\] = \\[([^\\]]*)\\]`).exec(source)![1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
+    const known = (name: string) =>
+      [...new RegExp(`const ${name}: string\\[\\] = \\[([^\\]]*)\\]`).exec(source)![1]!.matchAll(/"([^"]+)"/g)]
+        .map((m) => m[1])
+        .sort();
     const keys = (o: { properties: object }) => Object.keys(o.properties).sort();
     expect(keys(schema)).toEqual(known("TOP_FIELDS"));
     expect(keys(schema.definitions.rule)).toEqual(known("RULE_FIELDS"));

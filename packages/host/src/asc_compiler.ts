@@ -39,7 +39,11 @@ export async function loadAsc(cwd: string): Promise<AscModule | null> {
 }
 
 /** Runs asc with `args` in `baseDir`; returns everything it printed, with `error` set when it failed. */
-export async function runAsc(asc: AscModule, args: string[], baseDir: string): Promise<{ error: Error | null; output: string }> {
+export async function runAsc(
+  asc: AscModule,
+  args: string[],
+  baseDir: string,
+): Promise<{ error: Error | null; output: string }> {
   let output = "";
   const sink: Output = {
     write(chunk) {
@@ -56,8 +60,18 @@ export async function runAsc(asc: AscModule, args: string[], baseDir: string): P
  * asc prints its help instead when there is no entry at all, so a config without `entries` (core's
  * base) needs the entry given here.
  */
-export async function resolveConfig(asc: AscModule, entries: string[], configFile: string, target: string, baseDir: string): Promise<AscConfig> {
-  const { error, output } = await runAsc(asc, [...entries, "--config", configFile, "--target", target, "--showConfig"], baseDir);
+export async function resolveConfig(
+  asc: AscModule,
+  entries: string[],
+  configFile: string,
+  target: string,
+  baseDir: string,
+): Promise<AscConfig> {
+  const { error, output } = await runAsc(
+    asc,
+    [...entries, "--config", configFile, "--target", target, "--showConfig"],
+    baseDir,
+  );
   const start = output.indexOf("{");
   if (error || start < 0) throw new Error(`asc could not read ${configFile} (target ${target}):\n${output}`);
   const shown = JSON.parse(output.slice(start)) as AscConfig;

@@ -61,7 +61,13 @@ export function bufferImports(vm: BufferVm) {
      * Clamps to the buffer (max_size 0xFFFFFFFF is fine); nothing to copy (empty buffer, start at or
      * past the end) writes ptr 0 / size 0 and answers OK, as cpp-host's `get_buffer_bytes` does.
      */
-    proxy_get_buffer_bytes(type: number, start: number, maxSize: number, outPtrPtr: number, outSizePtr: number): number {
+    proxy_get_buffer_bytes(
+      type: number,
+      start: number,
+      maxSize: number,
+      outPtrPtr: number,
+      outSizePtr: number,
+    ): number {
       const buf = resolveBuffer(vm, type);
       if (buf === undefined) return Status.BadArgument;
       if (buf === null) return Status.NotFound;

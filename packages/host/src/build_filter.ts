@@ -56,18 +56,30 @@ function configFile(cwd: string, options: BuildFilterOptions): string {
   try {
     return createRequire(join(cwd, "package.json")).resolve("@getwild/core/asconfig.base.json");
   } catch {
-    throw new FilterBuildError(`no asconfig.json in ${cwd} and @getwild/core is not installed there: npm i @getwild/core`, "");
+    throw new FilterBuildError(
+      `no asconfig.json in ${cwd} and @getwild/core is not installed there: npm i @getwild/core`,
+      "",
+    );
   }
 }
 
 /** Where `entry` is written: outFile (or build/<name>.wasm) for release, <name>.<target>.wasm for another target. */
 function entryOutput(cwd: string, options: BuildFilterOptions, target: string): string {
-  const release = resolve(cwd, options.outFile ?? join("build", `${basename(options.entry!, extname(options.entry!))}.wasm`));
+  const release = resolve(
+    cwd,
+    options.outFile ?? join("build", `${basename(options.entry!, extname(options.entry!))}.wasm`),
+  );
   return target === "release" ? release : join(dirname(release), `${basename(release, ".wasm")}.${target}.wasm`);
 }
 
 /** Compiles one target; returns the .wasm written. The output is renamed into place only once complete. */
-async function buildTarget(asc: AscModule, cwd: string, config: string, target: string, options: BuildFilterOptions): Promise<string> {
+async function buildTarget(
+  asc: AscModule,
+  cwd: string,
+  config: string,
+  target: string,
+  options: BuildFilterOptions,
+): Promise<string> {
   const resolved = await resolveConfig(asc, options.entry ? [resolve(cwd, options.entry)] : [], config, target, cwd);
   const compile = { ...resolved.options };
   const entries = options.entry ? [resolve(cwd, options.entry)] : resolved.entries;
@@ -77,7 +89,8 @@ async function buildTarget(asc: AscModule, cwd: string, config: string, target: 
     delete compile.bindings;
     compile.outFile = entryOutput(cwd, options, target);
   }
-  if (typeof compile.outFile !== "string") throw new FilterBuildError(`${config} names no outFile for target ${target}`, "");
+  if (typeof compile.outFile !== "string")
+    throw new FilterBuildError(`${config} names no outFile for target ${target}`, "");
   if (options.use) compile.use = options.use;
   if (options.assertions) compile.noAssert = false;
   const outFile = resolve(cwd, compile.outFile);
@@ -89,7 +102,10 @@ async function buildTarget(asc: AscModule, cwd: string, config: string, target: 
   const what = `asc --target ${target}${options.entry ? ` ${options.entry}` : ""}`;
   if (error || /\bWARNING\b/.test(output)) {
     rmSync(partial, { force: true });
-    throw new FilterBuildError(`${what} ${error ? "failed" : "warned (a filter must build clean)"} in ${cwd}:\n${output.trim() || error?.message}`, output);
+    throw new FilterBuildError(
+      `${what} ${error ? "failed" : "warned (a filter must build clean)"} in ${cwd}:\n${output.trim() || error?.message}`,
+      output,
+    );
   }
   renameSync(partial, outFile);
   return outFile;
@@ -104,11 +120,15 @@ export async function buildFilter(options: BuildFilterOptions = {}): Promise<str
   const cwd = resolve(options.cwd ?? process.cwd());
   const config = configFile(cwd, options);
   if (!existsSync(config)) {
-    throw new FilterBuildError(`no asconfig.json in ${cwd}: buildFilter builds the project that asconfig.json describes`, "");
+    throw new FilterBuildError(
+      `no asconfig.json in ${cwd}: buildFilter builds the project that asconfig.json describes`,
+      "",
+    );
   }
   const asc = await loadAsc(cwd);
   if (!asc) throw new FilterBuildError(`assemblyscript is not installed in ${cwd}: npm i -D assemblyscript`, "");
   const written: string[] = [];
-  for (const target of options.targets ?? ["release"]) written.push(await buildTarget(asc, cwd, config, target, options));
+  for (const target of options.targets ?? ["release"])
+    written.push(await buildTarget(asc, cwd, config, target, options));
   return written;
 }

@@ -6,7 +6,12 @@ import { decodePairs } from "./pairs.js";
 import { utf8 } from "./memory.js";
 import type { GuestVm, GuestCall } from "./guest_vm.js";
 import type { RootContext } from "./contexts.js";
-import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, ROUTER_TIMEOUT, type RouterReply } from "./router_replies.js";
+import {
+  ROUTER_CONNECT_FAILURE,
+  ROUTER_CONNECTION_TERMINATION,
+  ROUTER_TIMEOUT,
+  type RouterReply,
+} from "./router_replies.js";
 
 export interface CalloutResponse {
   headers: HeaderMap;
@@ -33,7 +38,14 @@ export interface ClusterSpec {
 
 /** A reply Envoy's router builds itself (plain text), as the async client hands it to the plugin. */
 function routerReply({ status, body }: RouterReply): HttpCallReply {
-  return { status, headers: [["content-length", String(Buffer.byteLength(body))], ["content-type", "text/plain"]], body };
+  return {
+    status,
+    headers: [
+      ["content-length", String(Buffer.byteLength(body))],
+      ["content-type", "text/plain"],
+    ],
+    body,
+  };
 }
 
 /**
@@ -152,14 +164,23 @@ export function calloutImports(vm: CalloutVm) {
   const mem = vm.mem;
   return {
     proxy_http_call(
-      upPtr: number, upSize: number, hdrPtr: number, hdrSize: number, bodyPtr: number, bodySize: number,
-      trlPtr: number, trlSize: number, timeoutMs: number, outTokenPtr: number,
+      upPtr: number,
+      upSize: number,
+      hdrPtr: number,
+      hdrSize: number,
+      bodyPtr: number,
+      bodySize: number,
+      trlPtr: number,
+      trlSize: number,
+      timeoutMs: number,
+      outTokenPtr: number,
     ): number {
       const cluster = mem.readString(upPtr, upSize);
       const hdrBytes = mem.read(hdrPtr, hdrSize);
       const body = mem.read(bodyPtr, bodySize);
       const trlBytes = mem.read(trlPtr, trlSize);
-      if (cluster === null || hdrBytes === null || body === null || trlBytes === null) return Status.InvalidMemoryAccess;
+      if (cluster === null || hdrBytes === null || body === null || trlBytes === null)
+        return Status.InvalidMemoryAccess;
       const hosts = core.clusters.get(cluster);
       if (hosts === undefined) return Status.BadArgument;
       const headers = new HeaderMap(decodePairs(hdrBytes) ?? []);
@@ -173,7 +194,16 @@ export function calloutImports(vm: CalloutVm) {
       const token = vm.nextHttpToken();
       if (!mem.writeU32(outTokenPtr, token)) return Status.InvalidMemoryAccess;
       const deadline = timeout > 0 ? core.nowMs + timeout : null;
-      const call = new PendingCall(vm, token, cluster, headers, body, new HeaderMap(decodePairs(trlBytes) ?? []), timeout, deadline);
+      const call = new PendingCall(
+        vm,
+        token,
+        cluster,
+        headers,
+        body,
+        new HeaderMap(decodePairs(trlBytes) ?? []),
+        timeout,
+        deadline,
+      );
       vm.callouts.set(token, call);
       core.onCalloutCreated(call);
       return Status.Ok;

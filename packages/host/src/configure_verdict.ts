@@ -11,7 +11,10 @@ import type { LogRecord } from "./logs.js";
  * error-level log line matching `refusal` (the filter's stated reason), or "refused (no log line)"
  * when the load failed without one.
  */
-export async function configureVerdict(options: HostOptions, refusal: RegExp = /configuration refused/): Promise<string | null> {
+export async function configureVerdict(
+  options: HostOptions,
+  refusal: RegExp = /configuration refused/,
+): Promise<string | null> {
   const refusals: string[] = [];
   const onLog = (r: LogRecord) => {
     if (refusal.test(r.message)) refusals.push(r.message);

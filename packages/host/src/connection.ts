@@ -39,10 +39,21 @@ function port(address: string): number | null {
 }
 
 /** `source.*`, `destination.*`, `connection.*`, `upstream.*` as Envoy encodes them; null if absent. */
-export function connectionAttribute(connection: ConnectionInfo, upstream: string | null, path: string[]): Uint8Array | null {
+export function connectionAttribute(
+  connection: ConnectionInfo,
+  upstream: string | null,
+  path: string[],
+): Uint8Array | null {
   if (path.length !== 2) return null;
   const [top, name] = path;
-  const address = top === "source" ? connection.source : top === "destination" ? connection.destination : top === "upstream" ? upstream : undefined;
+  const address =
+    top === "source"
+      ? connection.source
+      : top === "destination"
+        ? connection.destination
+        : top === "upstream"
+          ? upstream
+          : undefined;
   if (address !== undefined) {
     if (address === null) return null;
     if (name === "address") return encodePropertyValue(address);
@@ -51,10 +62,15 @@ export function connectionAttribute(connection: ConnectionInfo, upstream: string
   }
   if (top !== "connection") return null;
   switch (name) {
-    case "id": return encodePropertyValue(connection.id);
-    case "mtls": return encodePropertyValue(connection.tls?.mtls ?? false);
-    case "requested_server_name": return encodePropertyValue(connection.tls?.serverName ?? "");
-    case "tls_version": return connection.tls?.version === undefined ? null : encodePropertyValue(connection.tls.version);
-    default: return null;
+    case "id":
+      return encodePropertyValue(connection.id);
+    case "mtls":
+      return encodePropertyValue(connection.tls?.mtls ?? false);
+    case "requested_server_name":
+      return encodePropertyValue(connection.tls?.serverName ?? "");
+    case "tls_version":
+      return connection.tls?.version === undefined ? null : encodePropertyValue(connection.tls.version);
+    default:
+      return null;
   }
 }

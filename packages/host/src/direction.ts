@@ -89,7 +89,12 @@ export class Direction {
 
   /** The body as modified so far: what passed the filter, what it buffers, what Envoy holds for it. */
   body(): Uint8Array {
-    return concatBytes([...this.out.chunks, ...this.watermarked, ...(this.bufferVisible ? [this.buffer] : []), ...this.held]);
+    return concatBytes([
+      ...this.out.chunks,
+      ...this.watermarked,
+      ...(this.bufferVisible ? [this.buffer] : []),
+      ...this.held,
+    ]);
   }
 
   forwardHeaders(): void {

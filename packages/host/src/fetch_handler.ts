@@ -7,7 +7,10 @@ import https from "node:https";
 import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import {
-  CONNECT_FAILURE_REPLY, CONNECTION_TERMINATION_REPLY, type PendingCall, type HttpCallOutcome,
+  CONNECT_FAILURE_REPLY,
+  CONNECTION_TERMINATION_REPLY,
+  type PendingCall,
+  type HttpCallOutcome,
 } from "./callouts.js";
 import { headerFromNode, headerToNode } from "./header_text.js";
 import { hostnameOf, pathPrefixOf, portOf } from "./url_parts.js";
@@ -40,7 +43,11 @@ export function fetchCallHandler(
   options: FetchCallOptions = {},
 ): (call: PendingCall) => Promise<HttpCallOutcome> {
   const lookup = (name: string): string | URL | undefined =>
-    clusters instanceof Map ? clusters.get(name) : Object.hasOwn(clusters, name) ? (clusters as Record<string, string | URL>)[name] : undefined;
+    clusters instanceof Map
+      ? clusters.get(name)
+      : Object.hasOwn(clusters, name)
+        ? (clusters as Record<string, string | URL>)[name]
+        : undefined;
   // Envoy pools connections per cluster; so do these agents.
   const httpAgent = new http.Agent({ keepAlive: true });
   // Extra CAs are added to Node's roots (the `ca` option alone would replace them).
@@ -101,7 +108,11 @@ export function fetchCallHandler(
           for (let i = 0; i + 1 < res.rawTrailers.length; i += 2) {
             trailers.push([res.rawTrailers[i]!.toLowerCase(), headerFromNode(res.rawTrailers[i + 1]!)]);
           }
-          finish({ headers: replyHeaders, body: new Uint8Array(Buffer.concat(chunks)), trailers: trailers.length > 0 ? trailers : undefined });
+          finish({
+            headers: replyHeaders,
+            body: new Uint8Array(Buffer.concat(chunks)),
+            trailers: trailers.length > 0 ? trailers : undefined,
+          });
         });
       });
       req.end(call.body.length > 0 ? Buffer.from(call.body) : undefined);

@@ -30,7 +30,8 @@ export function headerImports(vm: HeaderVm) {
     return bytes === null ? null : decodeHeaderValue(bytes);
   };
   /** A map for reading (Envoy `getConstMap`) or writing (`getMap`), or BAD_ARGUMENT when absent. */
-  const mapFor = (type: number, write: boolean): HeaderMap | Status => resolveMap(vm, type, write) ?? Status.BadArgument;
+  const mapFor = (type: number, write: boolean): HeaderMap | Status =>
+    resolveMap(vm, type, write) ?? Status.BadArgument;
   const mutable = (type: number) => mapFor(type, true);
   const readable = (type: number) => mapFor(type, false);
   const inLogPhase = () => {
@@ -60,7 +61,13 @@ export function headerImports(vm: HeaderVm) {
       if (typeof map === "number") return map;
       return mem.writeU32(outSizePtr, map.byteSize) ? Status.Ok : Status.InvalidMemoryAccess;
     },
-    proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, outPtrPtr: number, outSizePtr: number): number {
+    proxy_get_header_map_value(
+      type: number,
+      keyPtr: number,
+      keySize: number,
+      outPtrPtr: number,
+      outSizePtr: number,
+    ): number {
       const key = text(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
       const map = readable(type);
@@ -79,7 +86,13 @@ export function headerImports(vm: HeaderVm) {
       map.add(key, value);
       return Status.Ok;
     },
-    proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number): number {
+    proxy_replace_header_map_value(
+      type: number,
+      keyPtr: number,
+      keySize: number,
+      valPtr: number,
+      valSize: number,
+    ): number {
       const key = text(keyPtr, keySize);
       const value = text(valPtr, valSize);
       if (key === null || value === null) return Status.InvalidMemoryAccess;

@@ -62,7 +62,8 @@ export function encodeHeaderValue(text: string): Uint8Array {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const lone = c >= 0xdc80 && c <= 0xdcff && !(i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff);
+    const lone =
+      c >= 0xdc80 && c <= 0xdcff && !(i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff);
     if (lone) {
       parts.push(encoder.encode(text.slice(run, i)), Uint8Array.of(c - 0xdc00));
       run = i + 1;

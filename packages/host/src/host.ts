@@ -96,7 +96,11 @@ export class Host {
     if (w < 0 || w >= n) throw new Error(`no worker ${w}`);
     let vm = this.core.workers[w]!;
     // FAIL_RELOAD waits out Envoy's back-off after the failure; until then streams get the 503.
-    if (vm.failed && this.core.options.failurePolicy === "FAIL_RELOAD" && this.core.nowMs - vm.failedAtMs >= this.core.options.reloadBackoffMs) {
+    if (
+      vm.failed &&
+      this.core.options.failurePolicy === "FAIL_RELOAD" &&
+      this.core.nowMs - vm.failedAtMs >= this.core.options.reloadBackoffMs
+    ) {
       vm = this.reload(w);
     }
     return new HttpStream(this.core, vm, vm.allocContextId());
@@ -134,7 +138,12 @@ export class Host {
     if (hasTrailers) stream.sendRequestTrailers(req.trailers!);
     await this.idle();
     let upstreamRequest: UpstreamRequest | null = null;
-    if (stream.upstreamRequest.complete && !stream.localResponse && !stream.resetReason && !stream.clientResponse.headers.has(":status")) {
+    if (
+      stream.upstreamRequest.complete &&
+      !stream.localResponse &&
+      !stream.resetReason &&
+      !stream.clientResponse.headers.has(":status")
+    ) {
       upstreamRequest = stream.upstreamRequest;
       const reply = typeof upstream === "function" ? await upstream(upstreamRequest) : upstream;
       const rh = withDefaults([[":status", String(reply.status ?? 200)]], reply.headers);
@@ -231,7 +240,8 @@ export class Host {
   /** The current VM of worker `index` (default 0): raw exports and memory; throws for a worker that does not exist. */
   worker(index = 0): WorkerVm {
     const core = this.core;
-    if (!Number.isInteger(index) || !core.workers[index]) throw new Error(`no worker ${index} (the host has ${core.workers.length})`);
+    if (!Number.isInteger(index) || !core.workers[index])
+      throw new Error(`no worker ${index} (the host has ${core.workers.length})`);
     const current = () => core.workers[index]!;
     return {
       index,
@@ -291,7 +301,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   try {
     const base = new Vm(core, "base", -1, core.module);
     base.start();
-    if (base.failure) throw new Error(`Unable to create Wasm HTTP filter ${core.options.name}: ${base.failure.message}`);
+    if (base.failure)
+      throw new Error(`Unable to create Wasm HTTP filter ${core.options.name}: ${base.failure.message}`);
     if (core.options.canary) {
       const canary = core.startVm("canary", -1);
       for (const call of [...canary.callouts.values()]) call.cancel();

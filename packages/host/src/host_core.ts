@@ -102,7 +102,11 @@ export interface ResolvedOptions {
 }
 
 const bytesOf = (v: string | Uint8Array | object | undefined): Uint8Array =>
-  v === undefined ? new Uint8Array(0) : v instanceof Uint8Array ? v : new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
+  v === undefined
+    ? new Uint8Array(0)
+    : v instanceof Uint8Array
+      ? v
+      : new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
 
 export function resolveOptions(o: HostOptions): ResolvedOptions {
   const rootId = o.rootId ?? "";
@@ -164,8 +168,11 @@ export class HostCore {
     this.options = resolveOptions(raw);
     this.clock = raw.clock ?? new VirtualClock();
     this.logs = new LogStore(this.options.name, !!raw.echoLogs, raw.onLog ?? null, raw.onLogLevel ?? "trace");
-    this.clusters = new Map((raw.clusters ?? []).map((c) => (typeof c === "string" ? [c, Infinity] : [c.name, c.hosts ?? Infinity])));
-    for (const [path, value] of Object.entries(raw.properties ?? {})) this.properties.set(propertyKey(path), encodePropertyValue(value));
+    this.clusters = new Map(
+      (raw.clusters ?? []).map((c) => (typeof c === "string" ? [c, Infinity] : [c.name, c.hosts ?? Infinity])),
+    );
+    for (const [path, value] of Object.entries(raw.properties ?? {}))
+      this.properties.set(propertyKey(path), encodePropertyValue(value));
   }
 
   /** Envoy numbers connections from 1; each stream of the host gets its own connection. */
@@ -199,7 +206,13 @@ export class HostCore {
 
   onVmFailed(vm: Vm): void {
     const f = vm.failure!;
-    this.failures.push({ vm: vm.label, worker: vm.worker, message: f.message, stack: f.stack, criticalLog: f.criticalLog });
+    this.failures.push({
+      vm: vm.label,
+      worker: vm.worker,
+      message: f.message,
+      stack: f.stack,
+      criticalLog: f.criticalLog,
+    });
   }
 
   onCalloutCreated(call: PendingCall): void {
@@ -234,13 +247,17 @@ export class HostCore {
     vm.contexts.set(id, vm.root);
     this.settle(() => {
       vm.call("proxy_on_context_create", id, id, 0);
-      const started = vm.has("proxy_on_vm_start") ? vm.call("proxy_on_vm_start", id, id, this.options.vmConfig.length) : 1;
+      const started = vm.has("proxy_on_vm_start")
+        ? vm.call("proxy_on_vm_start", id, id, this.options.vmConfig.length)
+        : 1;
       if (failure()) throw fail(failure()!);
       if (started === 0) throw fail("Failed to start Wasm VM: proxy_on_vm_start returned false");
       vm.inConfigure = true;
       let configured: number | undefined;
       try {
-        configured = vm.has("proxy_on_configure") ? vm.call("proxy_on_configure", id, id, this.options.pluginConfig.length) : 1;
+        configured = vm.has("proxy_on_configure")
+          ? vm.call("proxy_on_configure", id, id, this.options.pluginConfig.length)
+          : 1;
       } finally {
         vm.inConfigure = false;
       }

@@ -37,8 +37,18 @@ interface MiscVm extends GuestVm {
 }
 
 /** The VM as all host calls together see it (vm.ts implements it). */
-export type HostCallVm = LogVm & ClockVm & MetricVm & SharedDataVm & QueueVm & PropertyVm & HeaderVm & BufferVm &
-  StreamCallsVm & CalloutVm & WasiVm & MiscVm;
+export type HostCallVm = LogVm &
+  ClockVm &
+  MetricVm &
+  SharedDataVm &
+  QueueVm &
+  PropertyVm &
+  HeaderVm &
+  BufferVm &
+  StreamCallsVm &
+  CalloutVm &
+  WasiVm &
+  MiscVm;
 
 /**
  * gRPC is linked but not emulated. Statuses follow Envoy where they do not need a real call: an
@@ -76,7 +86,14 @@ function miscImports(vm: HostCallVm): Record<string, HostFn> {
       core.defer(() => core.deleteRoot(vm));
       return Status.Ok;
     },
-    proxy_call_foreign_function(namePtr: number, nameSize: number, argsPtr: number, argsSize: number, outPtrPtr: number, outSizePtr: number): number {
+    proxy_call_foreign_function(
+      namePtr: number,
+      nameSize: number,
+      argsPtr: number,
+      argsSize: number,
+      outPtrPtr: number,
+      outSizePtr: number,
+    ): number {
       const name = vm.mem.readString(namePtr, nameSize);
       const args = vm.mem.read(argsPtr, argsSize);
       if (name === null || args === null) return Status.InvalidMemoryAccess;
@@ -124,7 +141,10 @@ export function buildImports(vm: HostCallVm): Record<string, Record<string, Host
     out.env![name] = guard(vm, `env.${name}`, fn);
   }
   const wasi = wasiImports(vm) as Record<string, HostFn>;
-  const names = [...Object.keys(WASI_STABLE), ...(vm.core.options.wasi === "cpp-host-head" ? Object.keys(WASI_HEAD_EXTRA) : [])];
+  const names = [
+    ...Object.keys(WASI_STABLE),
+    ...(vm.core.options.wasi === "cpp-host-head" ? Object.keys(WASI_HEAD_EXTRA) : []),
+  ];
   for (const module of WASI_MODULES) {
     out[module] = {};
     for (const name of names) out[module]![name] = guard(vm, `${module}.${name}`, wasi[name]!);

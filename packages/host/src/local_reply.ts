@@ -15,7 +15,13 @@ export interface LocalResponse {
   grpcStatus: number | null;
 }
 
-export function makeLocalResponse(status: number, details: string, body: Uint8Array, headers: Pair[], grpc: number): LocalResponse {
+export function makeLocalResponse(
+  status: number,
+  details: string,
+  body: Uint8Array,
+  headers: Pair[],
+  grpc: number,
+): LocalResponse {
   const grpcStatus = grpc >= 0 && grpc <= 16 ? grpc : null;
   return {
     status,
@@ -30,12 +36,21 @@ export function makeLocalResponse(status: number, details: string, body: Uint8Ar
 /** Envoy's `Grpc::Utility::httpToGrpcStatus`. */
 function httpToGrpcStatus(code: number): number {
   switch (code) {
-    case 400: return 13;
-    case 401: return 16;
-    case 403: return 7;
-    case 404: return 12;
-    case 429: case 502: case 503: case 504: return 14;
-    default: return 2;
+    case 400:
+      return 13;
+    case 401:
+      return 16;
+    case 403:
+      return 7;
+    case 404:
+      return 12;
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return 14;
+    default:
+      return 2;
   }
 }
 
@@ -46,7 +61,8 @@ function httpToGrpcStatus(code: number): number {
 export function grpcMessageEncode(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) {
-    out += b < 0x20 || b > 0x7e || b === 0x25 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
+    out +=
+      b < 0x20 || b > 0x7e || b === 0x25 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
   }
   return out;
 }

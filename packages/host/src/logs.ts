@@ -69,7 +69,9 @@ export function logImports(vm: LogVm) {
       return Status.Ok;
     },
     proxy_get_log_level(outPtr: number): number {
-      return vm.mem.writeU32(outPtr, LOG_LEVELS.indexOf(core.options.logLevel)) ? Status.Ok : Status.InvalidMemoryAccess;
+      return vm.mem.writeU32(outPtr, LOG_LEVELS.indexOf(core.options.logLevel))
+        ? Status.Ok
+        : Status.InvalidMemoryAccess;
     },
   };
 }

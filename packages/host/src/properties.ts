@@ -41,16 +41,26 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
     const q = rawPath.indexOf("?");
     const str = (v: string | undefined) => (v === undefined ? null : utf8(v));
     switch (name) {
-      case "path": return str(h.get(":path"));
-      case "url_path": return utf8(q < 0 ? rawPath : rawPath.slice(0, q));
-      case "query": return utf8(q < 0 ? "" : rawPath.slice(q + 1));
-      case "host": return str(h.get(":authority"));
-      case "scheme": return str(h.get(":scheme"));
-      case "method": return str(h.get(":method"));
-      case "referer": return str(h.get("referer"));
-      case "useragent": return str(h.get("user-agent"));
-      case "id": return str(h.get("x-request-id"));
-      default: return null;
+      case "path":
+        return str(h.get(":path"));
+      case "url_path":
+        return utf8(q < 0 ? rawPath : rawPath.slice(0, q));
+      case "query":
+        return utf8(q < 0 ? "" : rawPath.slice(q + 1));
+      case "host":
+        return str(h.get(":authority"));
+      case "scheme":
+        return str(h.get(":scheme"));
+      case "method":
+        return str(h.get(":method"));
+      case "referer":
+        return str(h.get("referer"));
+      case "useragent":
+        return str(h.get("user-agent"));
+      case "id":
+        return str(h.get("x-request-id"));
+      default:
+        return null;
     }
   }
   if (top === "response") {
@@ -62,14 +72,18 @@ function streamAttribute(stream: HttpStream, path: string[]): Uint8Array | null 
         const s = stream.response.headers?.get(":status");
         return s === undefined ? null : encodePropertyValue(Number(s));
       }
-      case "code_details": return stream.responseCodeDetails === null ? null : utf8(stream.responseCodeDetails);
-      case "headers": return headersValue(h);
-      case "trailers": return headersValue(stream.response.trailersVisible || stream.inLogPhase ? stream.response.trailers : null);
+      case "code_details":
+        return stream.responseCodeDetails === null ? null : utf8(stream.responseCodeDetails);
+      case "headers":
+        return headersValue(h);
+      case "trailers":
+        return headersValue(stream.response.trailersVisible || stream.inLogPhase ? stream.response.trailers : null);
       case "grpc_status": {
         const g = stream.response.trailers?.get("grpc-status") ?? h?.get("grpc-status");
         return g === undefined ? null : encodePropertyValue(Number(g));
       }
-      default: return null;
+      default:
+        return null;
     }
   }
   return null;
@@ -97,12 +111,16 @@ export function propertyImports(vm: PropertyVm) {
     const fromHost = core.properties.get(key);
     if (fromHost) return fromHost;
     switch (key) {
-      case "plugin_name": return utf8(core.options.name);
-      case "plugin_root_id": return utf8(core.options.rootId);
-      case "plugin_vm_id": return utf8(core.options.vmId);
+      case "plugin_name":
+        return utf8(core.options.name);
+      case "plugin_root_id":
+        return utf8(core.options.rootId);
+      case "plugin_vm_id":
+        return utf8(core.options.vmId);
     }
     if (!stream) return null;
-    const derived = streamAttribute(stream, path) ?? connectionAttribute(stream.connection, stream.upstreamAddress, path);
+    const derived =
+      streamAttribute(stream, path) ?? connectionAttribute(stream.connection, stream.upstreamAddress, path);
     if (derived) return derived;
     // Unknown names fall back to filter state written by proxy_set_property ("wasm.<path>").
     return stream.filterState.get(`wasm.${key}`) ?? null;

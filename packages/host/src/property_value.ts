@@ -9,15 +9,7 @@ export class Double {
 }
 
 export type PropertyValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | Uint8Array
-  | Date
-  | Double
-  | PropertyValue[]
-  | { [key: string]: PropertyValue };
+  string | number | bigint | boolean | Uint8Array | Date | Double | PropertyValue[] | { [key: string]: PropertyValue };
 
 /**
  * Envoy `serializeValue`: string/bytes raw, integers int64 LE, doubles 8 bytes, bools 1 byte,

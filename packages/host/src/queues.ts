@@ -51,7 +51,11 @@ export class QueueStore {
 /** What queue calls use of their VM: its root context, itself as a registrant, and the host's store and after-call queue. */
 export interface QueueVm extends GuestVm, QueueOwner {
   readonly root: { readonly id: number } | null;
-  readonly core: { readonly queues: QueueStore; readonly options: { readonly vmId: string }; defer(fn: () => void): void };
+  readonly core: {
+    readonly queues: QueueStore;
+    readonly options: { readonly vmId: string };
+    defer(fn: () => void): void;
+  };
 }
 
 export function queueImports(vm: QueueVm) {
@@ -65,7 +69,13 @@ export function queueImports(vm: QueueVm) {
       const token = store.register(core.options.vmId, name, vm, rootId);
       return vm.mem.writeU32(outIdPtr, token) ? Status.Ok : Status.InvalidMemoryAccess;
     },
-    proxy_resolve_shared_queue(vmIdPtr: number, vmIdSize: number, namePtr: number, nameSize: number, outIdPtr: number): number {
+    proxy_resolve_shared_queue(
+      vmIdPtr: number,
+      vmIdSize: number,
+      namePtr: number,
+      nameSize: number,
+      outIdPtr: number,
+    ): number {
       const vmId = vm.mem.readString(vmIdPtr, vmIdSize);
       const name = vm.mem.readString(namePtr, nameSize);
       if (vmId === null || name === null) return Status.InvalidMemoryAccess;

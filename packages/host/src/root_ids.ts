@@ -112,7 +112,8 @@ export function registeredRootIds(wasm: Uint8Array, pluginConfig: Uint8Array | u
 export function rootIdHint(rootId: string, wasm: Uint8Array, pluginConfig: Uint8Array | undefined): string {
   const ids = registeredRootIds(wasm, pluginConfig);
   if (ids === null) return `--root-id "${rootId}" matches no root context of the module`;
-  if (ids.length === 0) return `--root-id "${rootId}" matches no root context, and no literal root id was found in the module`;
+  if (ids.length === 0)
+    return `--root-id "${rootId}" matches no root context, and no literal root id was found in the module`;
   const quoted = ids.map((id) => JSON.stringify(id)).join(", ");
   return `--root-id "${rootId}" matches no root context; the module registered ${quoted}: pass --root-id ${ids[0] === "" ? '""' : ids[0]}`;
 }

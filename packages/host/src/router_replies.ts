@@ -19,7 +19,8 @@ const RESET_BEFORE_HEADERS = "upstream connect error or disconnect/reset before 
 export const ROUTER_CONNECT_FAILURE: RouterReply = {
   status: 503,
   body: `${RESET_BEFORE_HEADERS}remote connection failure`,
-  details: "upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}",
+  details:
+    "upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}",
 };
 
 /** The host closed the connection before the response headers. */

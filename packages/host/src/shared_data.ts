@@ -52,7 +52,13 @@ export interface SharedDataVm extends GuestVm {
 export function sharedDataImports(vm: SharedDataVm) {
   const core = vm.core;
   return {
-    proxy_get_shared_data(keyPtr: number, keySize: number, outValPtrPtr: number, outValSizePtr: number, outCasPtr: number): number {
+    proxy_get_shared_data(
+      keyPtr: number,
+      keySize: number,
+      outValPtrPtr: number,
+      outValSizePtr: number,
+      outCasPtr: number,
+    ): number {
       const key = vm.mem.readString(keyPtr, keySize);
       if (key === null) return Status.InvalidMemoryAccess;
       const e = core.sharedData.get(core.options.vmId, key);

@@ -4,7 +4,14 @@ import { Status, type Action } from "./enums.js";
 import { HeaderMap, type HeadersInit } from "./header_map.js";
 import { utf8, concatBytes } from "./memory.js";
 import { StreamView } from "./stream_view.js";
-import { Direction, headersStatus, dataStatus, trailersStatus, type DirectionKind, type FilterStatus } from "./direction.js";
+import {
+  Direction,
+  headersStatus,
+  dataStatus,
+  trailersStatus,
+  type DirectionKind,
+  type FilterStatus,
+} from "./direction.js";
 import { prepareLocalReply, envoyLocalResponse, makeLocalResponse, type LocalResponse } from "./local_reply.js";
 import type { BufferRef } from "./direction.js";
 import { encodePropertyValue, propertyKey, type PropertyValue } from "./property_value.js";
@@ -132,7 +139,8 @@ export class HttpStream extends StreamView {
       const vm = this.vm;
       if (!vm.failed) {
         this.ensureCreated();
-        const order = this.core.options.lifecycleOrder === "spec" ? ["done", "log", "delete"] : ["log", "done", "delete"];
+        const order =
+          this.core.options.lifecycleOrder === "spec" ? ["done", "log", "delete"] : ["log", "done", "delete"];
         for (const step of order) {
           this.logPhase = step === "log";
           vm.call(`proxy_on_${step}`, this.id, this.id);
@@ -156,7 +164,13 @@ export class HttpStream extends StreamView {
   sendEnvoyLocalReply(reply: EnvoyLocalReply): boolean {
     if (this.completed || this.resetReason || this.response.out.complete || this.envoyLocalReply) return false;
     const body = typeof reply.body === "string" ? utf8(reply.body) : (reply.body ?? new Uint8Array(0));
-    const response = makeLocalResponse(reply.status, reply.details, body, new HeaderMap(reply.headers).pairs(), reply.grpcStatus ?? -1);
+    const response = makeLocalResponse(
+      reply.status,
+      reply.details,
+      body,
+      new HeaderMap(reply.headers).pairs(),
+      reply.grpcStatus ?? -1,
+    );
     this.envoyLocalReply = response;
     this.localReplySent = true;
     this.core.settle(() => this.sendLocalReply(response, true));
@@ -319,7 +333,12 @@ export class HttpStream extends StreamView {
   }
 
   /** Status for a callback result; a failed VM lets Envoy's own 503 pass the (dead) filter. */
-  private resolve<T extends FilterStatus>(dir: Direction, r: Invoked, map: (raw: number) => T, forcedStop: T): T | "Continue" {
+  private resolve<T extends FilterStatus>(
+    dir: Direction,
+    r: Invoked,
+    map: (raw: number) => T,
+    forcedStop: T,
+  ): T | "Continue" {
     if (r === "fail-open") return "Continue";
     if (r === "fail-closed") return dir.kind === "response" && this.localReplyInFlight ? "Continue" : forcedStop;
     if (r.forced) return forcedStop;
@@ -475,7 +494,12 @@ export class HttpStream extends StreamView {
       res.headers = prepared.headers;
       res.closed = true;
       res.stoppedAt = null;
-      res.out = { headers: prepared.headers, chunks: prepared.body.length ? [prepared.body] : [], trailers: null, complete: true };
+      res.out = {
+        headers: prepared.headers,
+        chunks: prepared.body.length ? [prepared.body] : [],
+        trailers: null,
+        complete: true,
+      };
       return;
     }
     this.localReplyInFlight = true;

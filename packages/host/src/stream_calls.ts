@@ -37,8 +37,14 @@ export function streamImports(vm: StreamCallsVm) {
       return Status.Ok;
     },
     proxy_send_local_response(
-      status: number, detailsPtr: number, detailsSize: number, bodyPtr: number, bodySize: number,
-      hdrPtr: number, hdrSize: number, grpcStatus: number,
+      status: number,
+      detailsPtr: number,
+      detailsSize: number,
+      bodyPtr: number,
+      bodySize: number,
+      hdrPtr: number,
+      hdrSize: number,
+      grpcStatus: number,
     ): number {
       const details = mem.readString(detailsPtr, detailsSize);
       const body = mem.read(bodyPtr, bodySize);
@@ -46,7 +52,9 @@ export function streamImports(vm: StreamCallsVm) {
       if (details === null || body === null || hdrs === null) return Status.InvalidMemoryAccess;
       const stream = streamOf();
       if (!stream) return Status.Ok;
-      return stream.requestLocalReply(makeLocalResponse(status, details, body, decodePairs(hdrs) ?? [], grpcStatus | 0));
+      return stream.requestLocalReply(
+        makeLocalResponse(status, details, body, decodePairs(hdrs) ?? [], grpcStatus | 0),
+      );
     },
   };
 }

@@ -92,5 +92,4 @@ export class StreamView {
       reset: this.resetReason,
     };
   }
-
 }

@@ -6,11 +6,21 @@ import type { LogStore } from "./logs.js";
 import type { Clock } from "./clock.js";
 import { utf8, fromUtf8 } from "./memory.js";
 
-const SUCCESS = 0, BADF = 8, FAULT = 21, INVAL = 28, NOENT = 44, NOSYS = 52, NOTSUP = 58;
+const SUCCESS = 0,
+  BADF = 8,
+  FAULT = 21,
+  INVAL = 28,
+  NOENT = 44,
+  NOSYS = 52,
+  NOTSUP = 58;
 
 /** What WASI calls use of their VM: the environment, the log store (stdout/stderr) and the clock. */
 export interface WasiVm extends GuestVm {
-  readonly core: { readonly options: { readonly env: Record<string, string> }; readonly logs: LogStore; readonly clock: Clock };
+  readonly core: {
+    readonly options: { readonly env: Record<string, string> };
+    readonly logs: LogStore;
+    readonly clock: Clock;
+  };
 }
 
 export function wasiImports(vm: WasiVm) {

@@ -36,7 +36,10 @@ export interface ParsedModule {
 
 /** Thrown for any malformed or unsupported byte sequence; the message says where. */
 export class WasmParseError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at byte ${offset}`);
     this.name = "WasmParseError";
   }
@@ -56,7 +59,11 @@ const EXTERN_KINDS: ExternKind[] = ["function", "table", "memory", "global", "ta
 
 /** A bounds-checked cursor; every read fails with WasmParseError instead of reading past `end`. */
 class Reader {
-  constructor(private readonly bytes: Uint8Array, public pos: number, public end: number) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    public pos: number,
+    public end: number,
+  ) {}
 
   byte(): number {
     if (this.pos >= this.end) throw new WasmParseError("unexpected end of section", this.pos);

@@ -12,7 +12,11 @@ mkdirSync(join(__dirname, "..", "build"), { recursive: true });
 const project = mkdtempSync(join(__dirname, "..", "build", "build-filter-"));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-const asconfig = { entries: ["assembly/filter.ts"], options: { runtime: "stub", exportStart: "_initialize" }, targets: { release: { outFile: "build/filter.wasm" } } };
+const asconfig = {
+  entries: ["assembly/filter.ts"],
+  options: { runtime: "stub", exportStart: "_initialize" },
+  targets: { release: { outFile: "build/filter.wasm" } },
+};
 writeFileSync(join(project, "asconfig.json"), JSON.stringify(asconfig));
 mkdirSync(join(project, "assembly"));
 const source = (marker: number) => `export function _start(): void {}\nexport const marker: i32 = ${marker};\n`;

@@ -16,9 +16,15 @@ mkdirSync(join(project, "assembly"));
 const coreBase = join(__dirname, "..", "..", "core", "asconfig.base.json");
 
 /** `check(0)` fails its assertion; a build without --noAssert traps there, a release build returns 0. */
-writeFileSync(join(project, "assembly", "checked.ts"), "export function check(x: i32): i32 {\n  assert(x != 0);\n  return x;\n}\n");
+writeFileSync(
+  join(project, "assembly", "checked.ts"),
+  "export function check(x: i32): i32 {\n  assert(x != 0);\n  return x;\n}\n",
+);
 /** AS201: an implicit usize -> i32 conversion, a warning asc still compiles. */
-writeFileSync(join(project, "assembly", "warns.ts"), "let p: usize = 1;\nexport function narrow(): i32 {\n  let i: i32 = p;\n  return i;\n}\n");
+writeFileSync(
+  join(project, "assembly", "warns.ts"),
+  "let p: usize = 1;\nexport function narrow(): i32 {\n  let i: i32 = p;\n  return i;\n}\n",
+);
 
 /** Instantiates a module that imports at most asc's env.abort; returns its exports and the abort lines seen. */
 async function run(path: string): Promise<{ exports: Record<string, any>; aborts: number[] }> {
@@ -50,7 +56,14 @@ describe("buildFilter({ entry })", () => {
   });
 
   it("keeps assertions on when asked (the debug build), writing <name>.debug.wasm", async () => {
-    const [debug] = await buildFilter({ cwd: project, entry: "assembly/checked.ts", asconfig: coreBase, use: [], targets: ["debug"], assertions: true });
+    const [debug] = await buildFilter({
+      cwd: project,
+      entry: "assembly/checked.ts",
+      asconfig: coreBase,
+      use: [],
+      targets: ["debug"],
+      assertions: true,
+    });
     expect(debug).toBe(join(project, "build", "checked.debug.wasm"));
     const { exports: wasm, aborts } = await run(debug!);
     wasm._initialize();
@@ -61,7 +74,9 @@ describe("buildFilter({ entry })", () => {
 
   it("refuses a build that printed a warning, with asc's diagnostic, and leaves no output", async () => {
     const outFile = join(project, "build", "warns.wasm");
-    const failure = await buildFilter({ cwd: project, entry: "assembly/warns.ts", asconfig: coreBase, use: [] }).catch((e: unknown) => e);
+    const failure = await buildFilter({ cwd: project, entry: "assembly/warns.ts", asconfig: coreBase, use: [] }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(FilterBuildError);
     expect((failure as FilterBuildError).output).toContain("AS201");
     expect(existsSync(outFile)).toBe(false);
@@ -69,7 +84,16 @@ describe("buildFilter({ entry })", () => {
 
   it("passes extra flags after the config's and writes where outFile says", async () => {
     const outFile = join(project, "out", "runtime.wasm");
-    await buildFilter({ cwd: project, entry: "assembly/checked.ts", asconfig: coreBase, use: [], outFile, flags: ["--exportRuntime"] });
-    expect(validateModule(readFileSync(outFile)).exports.map((e) => e.name)).toEqual(expect.arrayContaining(["__new", "__pin", "check"]));
+    await buildFilter({
+      cwd: project,
+      entry: "assembly/checked.ts",
+      asconfig: coreBase,
+      use: [],
+      outFile,
+      flags: ["--exportRuntime"],
+    });
+    expect(validateModule(readFileSync(outFile)).exports.map((e) => e.name)).toEqual(
+      expect.arrayContaining(["__new", "__pin", "check"]),
+    );
   });
 });

@@ -10,10 +10,19 @@ describe("http callouts", () => {
     host.newHttpStream({ worker: 0 }).sendRequestHeaders(req("callout"), { endOfStream: true });
     host.newHttpStream({ worker: 1 }).sendRequestHeaders(req("callout"), { endOfStream: true });
     const calls = host.pendingCalls();
-    expect(calls.map((c) => [c.worker, c.token])).toEqual([[0, 4], [0, 8], [1, 4]]);
+    expect(calls.map((c) => [c.worker, c.token])).toEqual([
+      [0, 4],
+      [0, 8],
+      [1, 4],
+    ]);
     const c = calls[0]!;
     expect(c.cluster).toBe("auth");
-    expect(c.headers.toObject()).toEqual({ ":method": "GET", ":path": "/check", ":authority": "auth.local", "content-length": "3" });
+    expect(c.headers.toObject()).toEqual({
+      ":method": "GET",
+      ":path": "/check",
+      ":authority": "auth.local",
+      "content-length": "3",
+    });
     expect(c.bodyText).toBe("q=1");
     expect(c.timeoutMs).toBe(500);
     expect(workerLogs(host, 0)).toContain("callout status=Ok token=4");
@@ -37,7 +46,7 @@ describe("http callouts", () => {
     expect(host.pendingCalls()).toEqual([]);
   });
 
-  it("fails a call like a reset: no headers, get_status 11 \"reset\"", async () => {
+  it('fails a call like a reset: no headers, get_status 11 "reset"', async () => {
     const host = await filterHost({ canary: false });
     const s = host.newHttpStream();
     s.sendRequestHeaders(req("callout"), { endOfStream: true });
@@ -109,8 +118,13 @@ describe("fetchCallHandler", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const port = (server.address() as { port: number }).port;
-      const host = await filterHost({ canary: false, httpCallHandler: fetchCallHandler({ auth: `http://127.0.0.1:${port}` }) });
-      const r = await host.request({ headers: { "x-scenario": "callout" } }, (up) => ({ body: up.headers!.get("x-user")! }));
+      const host = await filterHost({
+        canary: false,
+        httpCallHandler: fetchCallHandler({ auth: `http://127.0.0.1:${port}` }),
+      });
+      const r = await host.request({ headers: { "x-scenario": "callout" } }, (up) => ({
+        body: up.headers!.get("x-user")!,
+      }));
       expect(seen).toEqual(["GET /check"]);
       expect(r.bodyText).toBe("bob");
     } finally {

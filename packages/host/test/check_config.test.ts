@@ -34,7 +34,9 @@ describe("getwild check --config", () => {
     const r = await check("fine", "--root-id", "test");
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("OK: Envoy would load this module");
-    expect(r.out).toMatch(/config .*fine\.txt \(root_id "test"\):\n(?: {2}\[info\] .*\n)* {2}\[info\] configure config=fine\nOK: the filter accepted this configuration$/);
+    expect(r.out).toMatch(
+      /config .*fine\.txt \(root_id "test"\):\n(?: {2}\[info\] .*\n)* {2}\[info\] configure config=fine\nOK: the filter accepted this configuration$/,
+    );
   });
 
   it("exits 5 and says REFUSED when proxy_on_configure returns false", async () => {
@@ -54,7 +56,9 @@ describe("getwild check --config", () => {
   it("names the root ids the module registered when --root-id matches none", async () => {
     const r = await check("fine", "--root-id", "tset");
     expect(r.code).toBe(5);
-    expect(r.out).toContain('hint: --root-id "tset" matches no root context; the module registered "test": pass --root-id test');
+    expect(r.out).toContain(
+      'hint: --root-id "tset" matches no root context; the module registered "test": pass --root-id test',
+    );
   });
 
   it("reports the verdict in --json", async () => {

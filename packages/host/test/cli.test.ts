@@ -32,8 +32,12 @@ describe("getwild: arguments", () => {
     const top = await cli(["--help"]);
     expect(top.code).toBe(ExitCode.Ok);
     expect(top.out).toMatch(/^Usage: getwild <command>/);
-    for (const command of ["serve", "check", "oci", "token"]) expect(top.out).toMatch(new RegExp(`^  ${command} `, "m"));
-    for (const argv of [["serve", "--help"], ["serve", "-h"]]) {
+    for (const command of ["serve", "check", "oci", "token"])
+      expect(top.out).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const argv of [
+      ["serve", "--help"],
+      ["serve", "-h"],
+    ]) {
       const r = await cli(argv);
       expect(r.code).toBe(ExitCode.Ok);
       expect(r.out).toMatch(/^Usage: getwild serve FILTER.wasm \[options\]/);
@@ -52,25 +56,61 @@ describe("getwild: arguments", () => {
     ["value missing", ["--filter"], /--filter/],
     ["filter given twice", ["--filter", "f.wasm", "extra"], /give the filter once: "extra" and --filter f.wasm/],
     ["two positional filters", ["a.wasm", "b.wasm"], /one filter only; unexpected argument "b.wasm"/],
-    ["http cluster off this machine", ["f", "--cluster", "idp=http://idp.example.com"], /--cluster idp: only loopback addresses/],
-    ["ftp cluster", ["f", "--cluster", "idp=ftp://127.0.0.1/"], /--cluster idp: only http:\/\/ URLs are supported \(or https:\/\/\)/],
-    ["dev IdP on a mapped cluster", ["f", "--cluster", "login=http://127.0.0.1:1", "--dev-idp", "login"], /cluster login is mapped twice/],
+    [
+      "http cluster off this machine",
+      ["f", "--cluster", "idp=http://idp.example.com"],
+      /--cluster idp: only loopback addresses/,
+    ],
+    [
+      "ftp cluster",
+      ["f", "--cluster", "idp=ftp://127.0.0.1/"],
+      /--cluster idp: only http:\/\/ URLs are supported \(or https:\/\/\)/,
+    ],
+    [
+      "dev IdP on a mapped cluster",
+      ["f", "--cluster", "login=http://127.0.0.1:1", "--dev-idp", "login"],
+      /cluster login is mapped twice/,
+    ],
     ["dev IdP without a name", ["f", "--dev-idp", "a b"], /--dev-idp expects a cluster name, got "a b"/],
     ["admin port not a number", ["f", "--admin-port", "x"], /--admin-port must be an integer from 0 to 65535, got "x"/],
     ["port not a number", ["--filter", "f", "--port", "http"], /--port must be an integer from 0 to 65535, got "http"/],
     ["port too large", ["--filter", "f", "--port", "70000"], /--port must be an integer from 0 to 65535/],
     ["negative port", ["--filter", "f", "--port=-1"], /--port must be an integer/],
     ["zero workers", ["--filter", "f", "--workers", "0"], /--workers must be an integer from 1 to 64, got "0"/],
-    ["remote upstream", ["--filter", "f", "--upstream", "http://example.com:8080"], /--upstream: only loopback addresses .* got "example.com"/],
+    [
+      "remote upstream",
+      ["--filter", "f", "--upstream", "http://example.com:8080"],
+      /--upstream: only loopback addresses .* got "example.com"/,
+    ],
     ["https upstream", ["--filter", "f", "--upstream", "https://127.0.0.1:8443"], /--upstream: only http:\/\/ URLs/],
-    ["upstream not a URL", ["--filter", "f", "--upstream", "127.0.0.1:8080"], /--upstream: "127.0.0.1:8080" is not a URL|only http/],
+    [
+      "upstream not a URL",
+      ["--filter", "f", "--upstream", "127.0.0.1:8080"],
+      /--upstream: "127.0.0.1:8080" is not a URL|only http/,
+    ],
     ["upstream with a query", ["--filter", "f", "--upstream", "http://127.0.0.1:1/?a=1"], /must not have a query/],
     ["cluster without a name", ["--filter", "f", "--cluster", "=http://127.0.0.1:1"], /--cluster expects NAME=URL/],
     ["cluster without URL", ["--filter", "f", "--cluster", "auth"], /--cluster expects NAME=URL, got "auth"/],
-    ["remote cluster", ["--filter", "f", "--cluster", "auth=http://10.0.0.1:80"], /--cluster auth: only loopback addresses/],
-    ["cluster twice", ["--filter", "f", "--cluster", "a=http://127.0.0.1:1", "--cluster", "a=http://127.0.0.1:2"], /--cluster a is given twice/],
-    ["bad log level", ["--filter", "f", "--log-level", "verbose"], /--log-level must be one of trace, debug, info, warn, error, critical/],
-    ["bad failure policy", ["--filter", "f", "--failure-policy", "FAIL_SOMETIMES"], /--failure-policy must be one of FAIL_CLOSED, FAIL_OPEN, FAIL_RELOAD/],
+    [
+      "remote cluster",
+      ["--filter", "f", "--cluster", "auth=http://10.0.0.1:80"],
+      /--cluster auth: only loopback addresses/,
+    ],
+    [
+      "cluster twice",
+      ["--filter", "f", "--cluster", "a=http://127.0.0.1:1", "--cluster", "a=http://127.0.0.1:2"],
+      /--cluster a is given twice/,
+    ],
+    [
+      "bad log level",
+      ["--filter", "f", "--log-level", "verbose"],
+      /--log-level must be one of trace, debug, info, warn, error, critical/,
+    ],
+    [
+      "bad failure policy",
+      ["--filter", "f", "--failure-policy", "FAIL_SOMETIMES"],
+      /--failure-policy must be one of FAIL_CLOSED, FAIL_OPEN, FAIL_RELOAD/,
+    ],
   ];
   it.each(bad)("refuses %s (exit 2)", async (_name, args, message) => {
     const r = await cli(["serve", ...args]);
@@ -81,8 +121,25 @@ describe("getwild: arguments", () => {
   });
 
   it("accepts loopback forms and fills defaults", () => {
-    const o = parseServeArgs(["--filter", "f.wasm", "--upstream", "http://localhost:8080", "--cluster", "a=http://[::1]:9000/base", "--cluster", "b=http://127.1.2.3:1"])!;
-    expect(o).toMatchObject({ filter: "f.wasm", rootId: "", port: 10000, workers: 1, logLevel: "info", failurePolicy: "FAIL_CLOSED", quiet: false });
+    const o = parseServeArgs([
+      "--filter",
+      "f.wasm",
+      "--upstream",
+      "http://localhost:8080",
+      "--cluster",
+      "a=http://[::1]:9000/base",
+      "--cluster",
+      "b=http://127.1.2.3:1",
+    ])!;
+    expect(o).toMatchObject({
+      filter: "f.wasm",
+      rootId: "",
+      port: 10000,
+      workers: 1,
+      logLevel: "info",
+      failurePolicy: "FAIL_CLOSED",
+      quiet: false,
+    });
     expect(o.upstream?.href).toBe("http://localhost:8080/");
     expect([...o.clusters.keys()]).toEqual(["a", "b"]);
     expect(o).toMatchObject({ adminPort: 0, devIdpClusters: [], watch: false, vmId: "" });
@@ -90,7 +147,18 @@ describe("getwild: arguments", () => {
   });
 
   it("takes the filter as the first argument (like check and oci), https clusters on any host, dev IdP clusters", () => {
-    const o = parseServeArgs(["f.wasm", "--cluster", "googleapis=https://www.googleapis.com", "--dev-idp", "login,mesh_ca", "--dev-idp", "x", "--admin-port", "off", "--watch"])!;
+    const o = parseServeArgs([
+      "f.wasm",
+      "--cluster",
+      "googleapis=https://www.googleapis.com",
+      "--dev-idp",
+      "login,mesh_ca",
+      "--dev-idp",
+      "x",
+      "--admin-port",
+      "off",
+      "--watch",
+    ])!;
     expect(o.filter).toBe("f.wasm");
     expect(o.clusters.get("googleapis")?.href).toBe("https://www.googleapis.com/");
     expect(o).toMatchObject({ devIdpClusters: ["login", "mesh_ca", "x"], adminPort: null, watch: true });
@@ -144,9 +212,12 @@ describe("getwild: failures and exit codes", () => {
 
   it("serves until stopped, printing what it serves, then exits 0", async () => {
     let status = 0;
-    const r = await cli(["serve", "--filter", FILTER, "--root-id", "test", "--port", "0", "--cluster", "auth=http://127.0.0.1:9"], async (url) => {
-      status = (await fetch(url, { headers: { "x-scenario": "deny" } })).status;
-    });
+    const r = await cli(
+      ["serve", "--filter", FILTER, "--root-id", "test", "--port", "0", "--cluster", "auth=http://127.0.0.1:9"],
+      async (url) => {
+        status = (await fetch(url, { headers: { "x-scenario": "deny" } })).status;
+      },
+    );
     expect(r.code).toBe(ExitCode.Ok);
     expect(status).toBe(403);
     expect(r.out).toMatch(/getwild serve: filter .*filter.wasm \(root_id "test", 1 worker, config none\)/);
@@ -163,7 +234,10 @@ describe("getwild: the built bin", () => {
     // The bin is the tsup build of src/ (pnpm test builds first). Built here only when missing: a
     // rebuild would empty dist/ under the other suites that run the bin at the same time.
     if (!existsSync(bin)) {
-      execFileSync(process.execPath, [join(packageRoot, "node_modules", "tsup", "dist", "cli-default.js")], { cwd: packageRoot, stdio: "ignore" });
+      execFileSync(process.execPath, [join(packageRoot, "node_modules", "tsup", "dist", "cli-default.js")], {
+        cwd: packageRoot,
+        stdio: "ignore",
+      });
     }
   });
 

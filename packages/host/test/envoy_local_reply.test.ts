@@ -10,7 +10,13 @@ describe("sendEnvoyLocalReply", () => {
     const stream = host.newHttpStream();
     stream.sendRequestHeaders(req("none"), { endOfStream: true });
     expect(stream.upstreamRequest.complete).toBe(true);
-    expect(stream.sendEnvoyLocalReply({ status: 504, body: "upstream request timeout", details: "upstream_response_timeout" })).toBe(true);
+    expect(
+      stream.sendEnvoyLocalReply({
+        status: 504,
+        body: "upstream request timeout",
+        details: "upstream_response_timeout",
+      }),
+    ).toBe(true);
     const res = stream.clientResponse;
     expect(res.status).toBe(504);
     expect(res.bodyText).toBe("upstream request timeout");
@@ -20,7 +26,11 @@ describe("sendEnvoyLocalReply", () => {
     expect(res.complete).toBe(true);
     expect(host.logs("info")).toContain("response_headers status=504 eos=0");
     expect(stream.localResponse).toBeNull();
-    expect(stream.envoyLocalReply).toMatchObject({ status: 504, details: "upstream_response_timeout", bodyText: "upstream request timeout" });
+    expect(stream.envoyLocalReply).toMatchObject({
+      status: 504,
+      details: "upstream_response_timeout",
+      bodyText: "upstream request timeout",
+    });
     expect(stream.responseCodeDetails).toBe("upstream_response_timeout");
     // Answered already: a second reply does nothing.
     expect(stream.sendEnvoyLocalReply({ status: 503, details: "again" })).toBe(false);
@@ -32,7 +42,9 @@ describe("sendEnvoyLocalReply", () => {
   it("gives a gRPC client a trailers-only reply; after response headers went out it resets the stream", async () => {
     const host = await filterHost();
     const grpc = host.newHttpStream();
-    grpc.sendRequestHeaders(req("none", { ":method": "POST", "content-type": "application/grpc" }), { endOfStream: true });
+    grpc.sendRequestHeaders(req("none", { ":method": "POST", "content-type": "application/grpc" }), {
+      endOfStream: true,
+    });
     grpc.sendEnvoyLocalReply({ status: 503, body: "no healthy upstream", details: "no_healthy_upstream" });
     expect(grpc.clientResponse.status).toBe(200);
     expect(grpc.clientResponse.headers.get("grpc-status")).toBe("14");

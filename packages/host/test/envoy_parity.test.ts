@@ -3,7 +3,15 @@
 // the row that shows Envoy's answer is named in each test), through the compiled parity fixture.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHost, fetchCallHandler, decodeHeaderValue, encodeHeaderValue, SystemClock, type Host, type HostOptions } from "../src/index.js";
+import {
+  createHost,
+  fetchCallHandler,
+  decodeHeaderValue,
+  encodeHeaderValue,
+  SystemClock,
+  type Host,
+  type HostOptions,
+} from "../src/index.js";
 import { fixturePath } from "./paths.js";
 
 const PARITY = fixturePath("parity");
@@ -25,7 +33,10 @@ describe("local replies (rows local-twice, local-grpc)", () => {
 
   it("percent-encodes grpc-message like Envoy: only bytes outside printable ASCII and '%'", async () => {
     const host = await parityHost();
-    const r = await host.request({ method: "POST", headers: { "x-parity": "grpc", "content-type": "application/grpc" } });
+    const r = await host.request({
+      method: "POST",
+      headers: { "x-parity": "grpc", "content-type": "application/grpc" },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("grpc-status")).toBe("7");
     expect(r.headers.get("grpc-message")).toBe("bad token: %C3%A9 /%25?%01");
@@ -56,7 +67,10 @@ describe("header bytes that are not UTF-8 (row bytes)", () => {
   it("reach the filter, the upstream and back byte for byte", async () => {
     const host = await parityHost();
     const raw = new Uint8Array([0x61, 0xff, 0xfe, 0xc3, 0xa9, 0x7a]);
-    const r = await host.request({ headers: { "x-parity": "bytes", "x-bin": decodeHeaderValue(raw) } }, { status: 200 });
+    const r = await host.request(
+      { headers: { "x-parity": "bytes", "x-bin": decodeHeaderValue(raw) } },
+      { status: 200 },
+    );
     expect(info(host)).toContain("x-bin=0,61fffec3a97a");
     expect(encodeHeaderValue(r.upstreamRequest!.headers!.get("x-bin-up")!)).toEqual(raw);
   });
@@ -66,16 +80,29 @@ describe("header bytes that are not UTF-8 (row bytes)", () => {
     expect(encodeHeaderValue(decodeHeaderValue(all))).toEqual(all);
     expect(decodeHeaderValue(new Uint8Array([0xc3, 0xa9]))).toBe("é");
     expect(encodeHeaderValue("é")).toEqual(new Uint8Array([0xc3, 0xa9]));
-    expect(encodeHeaderValue(decodeHeaderValue(new Uint8Array([0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80])))).toEqual(new Uint8Array([0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80]));
+    expect(encodeHeaderValue(decodeHeaderValue(new Uint8Array([0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80])))).toEqual(
+      new Uint8Array([0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80]),
+    );
   });
 });
 
 describe("properties (row properties)", () => {
   it("source, destination and connection of a plaintext loopback client; request.headers one entry per name", async () => {
     const host = await parityHost();
-    await host.request({ headers: [["x-parity", "props"], ["x-dup", "a"], ["x-dup", "b"]] }, { status: 200 });
+    await host.request(
+      {
+        headers: [
+          ["x-parity", "props"],
+          ["x-dup", "a"],
+          ["x-dup", "b"],
+        ],
+      },
+      { status: 200 },
+    );
     const line = info(host).find((l) => l.startsWith("source.address="))!;
-    expect(line).toMatch(/^source\.address=127\.0\.0\.1:(\d+);source\.port=\1;destination\.address=127\.0\.0\.1:10000;destination\.port=10000;connection\.id=1;connection\.mtls=false;connection\.requested_server_name=;connection\.tls_version=status1;upstream\.address=status1;/);
+    expect(line).toMatch(
+      /^source\.address=127\.0\.0\.1:(\d+);source\.port=\1;destination\.address=127\.0\.0\.1:10000;destination\.port=10000;connection\.id=1;connection\.mtls=false;connection\.requested_server_name=;connection\.tls_version=status1;upstream\.address=status1;/,
+    );
     expect(line).toContain("x-dup=a,b|");
     expect(line).toMatch(/request\.size=0;request\.total_size=\d+;/);
     // In the response phase the request headers are an empty map (a count of 0), not absent.
@@ -83,11 +110,21 @@ describe("properties (row properties)", () => {
   });
 
   it("takes the connection and upstream addresses from the options", async () => {
-    const host = await parityHost({ connection: { source: "10.0.0.7:5555", destination: "10.0.0.1:443", tls: { version: "TLSv1.3", serverName: "api.example", mtls: true } } });
+    const host = await parityHost({
+      connection: {
+        source: "10.0.0.7:5555",
+        destination: "10.0.0.1:443",
+        tls: { version: "TLSv1.3", serverName: "api.example", mtls: true },
+      },
+    });
     await host.request({ headers: { "x-parity": "props" } });
     const line = info(host).find((l) => l.startsWith("source.address="))!;
-    expect(line).toContain("source.address=10.0.0.7:5555;source.port=5555;destination.address=10.0.0.1:443;destination.port=443;");
-    expect(line).toContain("connection.mtls=true;connection.requested_server_name=api.example;connection.tls_version=TLSv1.3;");
+    expect(line).toContain(
+      "source.address=10.0.0.7:5555;source.port=5555;destination.address=10.0.0.1:443;destination.port=443;",
+    );
+    expect(line).toContain(
+      "connection.mtls=true;connection.requested_server_name=api.example;connection.tls_version=TLSv1.3;",
+    );
   });
 });
 
@@ -125,21 +162,37 @@ describe("callouts (rows callout-empty, callout-dead, callout-reset, callout-tim
 
   it("fetchCallHandler: a refused connection is Envoy's 503 reply, through the success path", async () => {
     const dead = await freePort();
-    const host = await parityHost({ clusters: ["dead"], httpCallHandler: fetchCallHandler({ dead }), clock: new SystemClock() });
+    const host = await parityHost({
+      clusters: ["dead"],
+      httpCallHandler: fetchCallHandler({ dead }),
+      clock: new SystemClock(),
+    });
     await host.request({ headers: { "x-parity": "callout", "x-cluster": "dead" } });
-    expect(info(host)).toContain("reply headers=3 status=503 get_status=0 body=upstream connect error or disconnect/reset before headers. reset reason: remote connection failure");
+    expect(info(host)).toContain(
+      "reply headers=3 status=503 get_status=0 body=upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
+    );
   });
 
   it("fetchCallHandler: a connection closed before the response headers is Envoy's other 503 reply", async () => {
     const closing = await listen((socket) => socket.once("data", () => socket.destroy()));
-    const host = await parityHost({ clusters: ["closing"], httpCallHandler: fetchCallHandler({ closing }), clock: new SystemClock() });
+    const host = await parityHost({
+      clusters: ["closing"],
+      httpCallHandler: fetchCallHandler({ closing }),
+      clock: new SystemClock(),
+    });
     await host.request({ headers: { "x-parity": "callout", "x-cluster": "closing" } });
-    expect(info(host)).toContain("reply headers=3 status=503 get_status=0 body=upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+    expect(info(host)).toContain(
+      "reply headers=3 status=503 get_status=0 body=upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+    );
   });
 
   it("fetchCallHandler: the call's timeout (real time) gives Envoy's 504", async () => {
     const silent = await listen(() => undefined);
-    const host = await parityHost({ clusters: ["silent"], httpCallHandler: fetchCallHandler({ silent }), clock: new SystemClock() });
+    const host = await parityHost({
+      clusters: ["silent"],
+      httpCallHandler: fetchCallHandler({ silent }),
+      clock: new SystemClock(),
+    });
     await host.request({ headers: { "x-parity": "callout", "x-cluster": "silent" } });
     expect(info(host)).toContain("reply headers=3 status=504 get_status=0 body=upstream request timeout");
   });
@@ -149,10 +202,16 @@ describe("callouts (rows callout-empty, callout-dead, callout-reset, callout-tim
     const ok = await listen((socket) =>
       socket.once("data", (d) => {
         seen = d.toString("latin1");
-        socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nkeep-alive: timeout=5\r\ncontent-length: 2\r\n\r\nok");
+        socket.end(
+          "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nkeep-alive: timeout=5\r\ncontent-length: 2\r\n\r\nok",
+        );
       }),
     );
-    const host = await parityHost({ clusters: ["ok"], httpCallHandler: fetchCallHandler({ ok }), clock: new SystemClock() });
+    const host = await parityHost({
+      clusters: ["ok"],
+      httpCallHandler: fetchCallHandler({ ok }),
+      clock: new SystemClock(),
+    });
     await host.request({ headers: { "x-parity": "callout", "x-cluster": "ok", "x-path": "/check" } });
     expect(seen.split("\r\n").slice(0, 2)).toEqual(["GET /check HTTP/1.1", "host: parity"]);
     expect(seen).not.toMatch(/user-agent|accept/i);

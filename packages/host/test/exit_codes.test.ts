@@ -30,7 +30,12 @@ describe("exit codes", () => {
       expect(await exitOf([command, "--no-such-option"]), command).toBe(ExitCode.BadArguments);
       expect(await exitOf([command, "--help"]), command).toBe(ExitCode.Ok);
     }
-    for (const argv of [["serve", "/nonexistent/f.wasm"], ["check", "/nonexistent/f.wasm"], ["oci", "/nonexistent/f.wasm", "-o", "/tmp/x.tar"], ["token", "/nonexistent/c.json"]]) {
+    for (const argv of [
+      ["serve", "/nonexistent/f.wasm"],
+      ["check", "/nonexistent/f.wasm"],
+      ["oci", "/nonexistent/f.wasm", "-o", "/tmp/x.tar"],
+      ["token", "/nonexistent/c.json"],
+    ]) {
       expect(await exitOf(argv), argv.join(" ")).toBe(ExitCode.FileNotFound);
     }
   });

@@ -31,10 +31,22 @@ export default async function setup(): Promise<void> {
   for (const file of fixtures("test/fixtures/raw")) {
     const name = basename(file, ".ts");
     const entry = join("test", "fixtures", "raw", file);
-    await buildFilter({ cwd: packageRoot, entry, outFile: join(fixtureOutDir, `${name}.wasm`), asconfig: "test/fixtures/raw/asconfig.json", ...rawOptions(name) });
+    await buildFilter({
+      cwd: packageRoot,
+      entry,
+      outFile: join(fixtureOutDir, `${name}.wasm`),
+      asconfig: "test/fixtures/raw/asconfig.json",
+      ...rawOptions(name),
+    });
   }
   for (const file of fixtures("test/fixtures")) {
     const entry = join("test", "fixtures", file);
-    await buildFilter({ cwd: packageRoot, entry, outFile: join(fixtureOutDir, `${basename(file, ".ts")}.wasm`), asconfig: "../core/asconfig.base.json", use: CORE_ABORT });
+    await buildFilter({
+      cwd: packageRoot,
+      entry,
+      outFile: join(fixtureOutDir, `${basename(file, ".ts")}.wasm`),
+      asconfig: "../core/asconfig.base.json",
+      use: CORE_ABORT,
+    });
   }
 }

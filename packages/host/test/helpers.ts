@@ -10,7 +10,14 @@ export function filterHost(options: Partial<HostOptions> = {}): Promise<Host> {
 }
 
 export function req(scenario: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { ":method": "GET", ":scheme": "http", ":path": "/p?q=1", ":authority": "example.com", "x-scenario": scenario, ...extra };
+  return {
+    ":method": "GET",
+    ":scheme": "http",
+    ":path": "/p?q=1",
+    ":authority": "example.com",
+    "x-scenario": scenario,
+    ...extra,
+  };
 }
 
 /** Logs of one worker VM only. */

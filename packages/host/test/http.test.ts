@@ -7,7 +7,12 @@ describe("header maps", () => {
   it("gives the first value, lower-cases added keys, counts bytes, and forwards the modified map", async () => {
     const host = await filterHost({ canary: false });
     const s = host.newHttpStream();
-    const headers: [string, string][] = [...Object.entries(req("headers")), ["x-multi", "a"], ["x-multi", "b"], ["x-remove-me", "1"]];
+    const headers: [string, string][] = [
+      ...Object.entries(req("headers")),
+      ["x-multi", "a"],
+      ["x-multi", "b"],
+      ["x-remove-me", "1"],
+    ];
     expect(s.sendRequestHeaders(headers, { endOfStream: true })).toBe("Continue");
     const bytes = headers.reduce((n, [k, v]) => n + k.length + v.length, 0);
     expect(host.logs("info")).toContain(`first=a all=2 size=${bytes}`);
@@ -42,7 +47,9 @@ describe("map availability (current Envoy)", () => {
     const logs = host.logs("info");
     expect(logs).toContain("body_reads_request_header=<null>/BadArgument");
     // CEL attributes built from request headers disappear with them; response.code comes from stream info.
-    expect(logs).toContain("response_reads_request_header=<null>/BadArgument request_path_property=<null> response_code=200");
+    expect(logs).toContain(
+      "response_reads_request_header=<null>/BadArgument request_path_property=<null> response_code=200",
+    );
     expect(logs).toContain("log_phase path=/late/Ok request_trailers=NotFound write=BadArgument");
   });
 });
@@ -198,10 +205,22 @@ describe("local replies", () => {
     const host = await filterHost({ canary: false });
     const s = host.newHttpStream();
     expect(s.sendRequestHeaders(req("deny"), { endOfStream: true })).toBe("Pause");
-    expect(s.localResponse).toMatchObject({ status: 403, details: "access__denied_now", bodyText: "nope", headers: [["x-deny", "1"]], grpcStatus: null });
+    expect(s.localResponse).toMatchObject({
+      status: 403,
+      details: "access__denied_now",
+      bodyText: "nope",
+      headers: [["x-deny", "1"]],
+      grpcStatus: null,
+    });
     const r = s.clientResponse;
     expect(r.status).toBe(403);
-    expect(r.headers.toObject()).toEqual({ ":status": "403", "x-deny": "1", "content-length": "4", "content-type": "text/plain", hello: "world" });
+    expect(r.headers.toObject()).toEqual({
+      ":status": "403",
+      "x-deny": "1",
+      "content-length": "4",
+      "content-type": "text/plain",
+      hello: "world",
+    });
     expect(r.bodyText).toBe("nope");
     expect(s.upstreamRequest.headers).toBeNull();
     // The plugin's own reply went through its response callbacks, like Envoy's encoder chain.
@@ -227,7 +246,10 @@ describe("local replies", () => {
 
   it("answers gRPC requests trailers-only with grpc-status and grpc-message", async () => {
     const host = await filterHost({ canary: false });
-    const r = await host.request({ method: "POST", headers: { "x-scenario": "deny-grpc", "content-type": "application/grpc" } });
+    const r = await host.request({
+      method: "POST",
+      headers: { "x-scenario": "deny-grpc", "content-type": "application/grpc" },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("grpc-status")).toBe("7");
     // Envoy's percent-encoding leaves spaces alone (tests/envoy differential row local-grpc).
@@ -257,7 +279,9 @@ describe("local replies", () => {
     expect(r.status).toBe(502);
     expect(r.bodyText).toBe("");
     expect(r.localResponse?.details).toBe("late_reply");
-    expect(host.logs("info").filter((l) => l.startsWith("response_headers"))).toEqual(["response_headers status=200 eos=0"]);
+    expect(host.logs("info").filter((l) => l.startsWith("response_headers"))).toEqual([
+      "response_headers status=200 eos=0",
+    ]);
   });
 
   it("answers OK and does nothing for stream operations on the root context", async () => {

@@ -13,7 +13,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 async function init(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["init", ...args], { out: (l) => out.push(l), err: (l) => err.push(l), stopSignal: async () => {} });
+  const code = await runCli(["init", ...args], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    stopSignal: async () => {},
+  });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 const read = (...path: string[]) => readFileSync(join(work, ...path), "utf8");
@@ -32,7 +36,9 @@ describe("getwild init", () => {
     expect(JSON.parse(read("edge-auth", "asconfig.json")).extends).toBe("@getwild/core/asconfig.base.json");
     expect(JSON.parse(read("edge-auth", "assembly", "tsconfig.json")).extends).toBe("assemblyscript/std/assembly.json");
     expect(read("edge-auth", "vitest.config.ts")).toContain('globalSetup: ["@getwild/host/global-setup"]');
-    expect(read("edge-auth", "assembly", "filter.ts")).toContain('registerRootContext((id: u32): RootContext => new FilterRoot(id), "edge-auth")');
+    expect(read("edge-auth", "assembly", "filter.ts")).toContain(
+      'registerRootContext((id: u32): RootContext => new FilterRoot(id), "edge-auth")',
+    );
     expect(read("edge-auth", "test", "filter.test.ts")).toContain('rootId: "edge-auth"');
     expect(r.out).toContain("npm test");
   });

@@ -39,12 +39,16 @@ describe("start-up", () => {
 
   it("reports a trap during configure with cpp-host's message and the abort log", async () => {
     const err = (await filterHost({ pluginConfig: "trap" }).catch((e: Error) => e)) as Error;
-    expect(err.message).toMatch(/^Unable to create Wasm HTTP filter test: Function: proxy_on_configure failed: Uncaught RuntimeError: unreachable/);
+    expect(err.message).toMatch(
+      /^Unable to create Wasm HTTP filter test: Function: proxy_on_configure failed: Uncaught RuntimeError: unreachable/,
+    );
   });
 
   it("traps a non-logging host call from _initialize (restricted_callback); logging is allowed", async () => {
     const err = (await createHost({ wasm: fixturePath("raw_init_restricted") }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: _initialize failed: Uncaught Error: restricted_callback");
+    expect(err.message).toBe(
+      "Unable to create Wasm HTTP filter getwild: Function: _initialize failed: Uncaught Error: restricted_callback",
+    );
   });
 
   it("lets the Go runtime's start-up WASI calls through by default (cpp-host-head, Envoy 1.40), answering as cpp-host#533 does", async () => {
@@ -56,13 +60,17 @@ describe("start-up", () => {
       "fd_fdstat_set_flags=52",
     ]);
     // The stable set (Envoy before cpp-host#427) does not even link poll_oneoff.
-    const err = (await createHost({ wasm: fixturePath("raw_init_go_runtime"), wasi: "stable" }).catch((e: Error) => e)) as Error;
+    const err = (await createHost({ wasm: fixturePath("raw_init_go_runtime"), wasi: "stable" }).catch(
+      (e: Error) => e,
+    )) as Error;
     expect(err.message).toBe("Failed to load Wasm module due to a missing import: wasi_snapshot_preview1.poll_oneoff");
   });
 
   it("traps a host call from inside the allocator", async () => {
     const err = (await createHost({ wasm: fixturePath("raw_alloc_restricted") }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe("Unable to create Wasm HTTP filter getwild: Function: proxy_on_vm_start failed: Uncaught Error: restricted_callback");
+    expect(err.message).toBe(
+      "Unable to create Wasm HTTP filter getwild: Function: proxy_on_vm_start failed: Uncaught Error: restricted_callback",
+    );
   });
 });
 

@@ -19,7 +19,13 @@ describe("onLog", () => {
     stream.sendRequestHeaders(req("none"), { endOfStream: true });
     // Delivered during the callback, not later.
     expect(got.slice(before).map((r) => r.message)).toEqual(["request_headers n=5 eos=1 path=/p?q=1"]);
-    expect(got.at(-1)).toEqual({ level: "info", message: "request_headers n=5 eos=1 path=/p?q=1", plugin: "test", vm: "worker 1", worker: 1 });
+    expect(got.at(-1)).toEqual({
+      level: "info",
+      message: "request_headers n=5 eos=1 path=/p?q=1",
+      plugin: "test",
+      vm: "worker 1",
+      worker: 1,
+    });
     // Same records, same order as logRecords.
     expect(got).toEqual(host.logRecords);
   });
@@ -38,7 +44,12 @@ describe("onLog", () => {
     const print = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const host = await filterHost({ echoLogs: true, onLog: () => { throw new Error("sink bug"); } });
+      const host = await filterHost({
+        echoLogs: true,
+        onLog: () => {
+          throw new Error("sink bug");
+        },
+      });
       const r = await host.request({ headers: { "x-scenario": "none" } });
       expect(r.status).toBe(200);
       expect(host.failures).toEqual([]);
@@ -69,7 +80,12 @@ describe("getwild serve prints the filter's logs through onLog", () => {
       expect(error?.message).toMatch(/the filter rejected the configuration/);
       // The canary VM refuses first; its log line was printed while it ran, once.
       expect(printed).toEqual(
-        logLevel === "info" ? ["[info] wasm log test (canary): vm_start size=0 vm_config=", "[info] wasm log test (canary): configure config=reject"] : [],
+        logLevel === "info"
+          ? [
+              "[info] wasm log test (canary): vm_start size=0 vm_config=",
+              "[info] wasm log test (canary): configure config=reject",
+            ]
+          : [],
       );
     }
   });

@@ -49,7 +49,11 @@ describe("memory hand-off", async () => {
 describe("imported memory", () => {
   it("creates the memory a module imports and hands values through it", async () => {
     const host = await createHost({ wasm: fixturePath("raw_import_memory"), name: "imp", canary: false });
-    expect(host.validation.imports.find((i) => i.kind === "memory")).toMatchObject({ module: "env", name: "memory", provided: true });
+    expect(host.validation.imports.find((i) => i.kind === "memory")).toMatchObject({
+      module: "env",
+      name: "memory",
+      provided: true,
+    });
     expect(host.logs("info")).toEqual(["imported_memory status=0 name=imp"]);
     expect(host.memoryBytes()).toBeGreaterThanOrEqual(2 * 65536);
   });

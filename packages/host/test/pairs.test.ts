@@ -10,8 +10,16 @@ describe("pairs codec", () => {
   it("encodes the spec's example with the real byte values", () => {
     // {"a": "1", "bc": "23"}: count, sizes, then NUL-terminated strings.
     const golden = [...u32(2), ...u32(1), ...u32(1), ...u32(2), ...u32(2), ...ascii("a\u00001\u0000bc\u000023\u0000")];
-    expect([...encodePairs([["a", "1"], ["bc", "23"]])]).toEqual(golden);
-    expect(decodePairs(new Uint8Array(golden))).toEqual([["a", "1"], ["bc", "23"]]);
+    expect([
+      ...encodePairs([
+        ["a", "1"],
+        ["bc", "23"],
+      ]),
+    ]).toEqual(golden);
+    expect(decodePairs(new Uint8Array(golden))).toEqual([
+      ["a", "1"],
+      ["bc", "23"],
+    ]);
   });
 
   it("encodes an empty map as zero bytes and decodes a zero count as empty", () => {
@@ -20,7 +28,12 @@ describe("pairs codec", () => {
   });
 
   it("round-trips repeated keys, empty values and UTF-8", () => {
-    const pairs: [string, string][] = [["set-cookie", "a=1"], ["set-cookie", "b=2"], ["x-empty", ""], ["x-ü", "é"]];
+    const pairs: [string, string][] = [
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["x-empty", ""],
+      ["x-ü", "é"],
+    ];
     expect(decodePairs(encodePairs(pairs))).toEqual(pairs);
   });
 

@@ -20,10 +20,23 @@ it("reads the same import and export signatures as V8", () => {
     const parsed = parseWasm(bytes);
     const v8Imports = WebAssembly.Module.imports(mod) as unknown as Reflected[];
     const v8Exports = WebAssembly.Module.exports(mod) as unknown as Reflected[];
-    expect(parsed.imports.map((i) => [i.module, i.name, i.kind]), f).toEqual(v8Imports.map((i) => [i.module, i.name, i.kind]));
-    expect(parsed.exports.map((e) => [e.name, e.kind]), f).toEqual(v8Exports.map((e) => [e.name, e.kind]));
-    const sigs = (list: Reflected[]) => list.filter((x) => x.kind === "function").map((x) => [x.type!.parameters, x.type!.results]);
-    expect(parsed.imports.filter((i) => i.type).map((i) => [i.type!.params, i.type!.results]), f).toEqual(sigs(v8Imports));
-    expect(parsed.exports.filter((e) => e.type).map((e) => [e.type!.params, e.type!.results]), f).toEqual(sigs(v8Exports));
+    expect(
+      parsed.imports.map((i) => [i.module, i.name, i.kind]),
+      f,
+    ).toEqual(v8Imports.map((i) => [i.module, i.name, i.kind]));
+    expect(
+      parsed.exports.map((e) => [e.name, e.kind]),
+      f,
+    ).toEqual(v8Exports.map((e) => [e.name, e.kind]));
+    const sigs = (list: Reflected[]) =>
+      list.filter((x) => x.kind === "function").map((x) => [x.type!.parameters, x.type!.results]);
+    expect(
+      parsed.imports.filter((i) => i.type).map((i) => [i.type!.params, i.type!.results]),
+      f,
+    ).toEqual(sigs(v8Imports));
+    expect(
+      parsed.exports.filter((e) => e.type).map((e) => [e.type!.params, e.type!.results]),
+      f,
+    ).toEqual(sigs(v8Exports));
   }
 });

@@ -88,7 +88,13 @@ describe("logs", () => {
   it("captures each level with the plugin name and VM", async () => {
     const host = await filterHost({ canary: false, name: "my-plugin" });
     const r = host.logRecords[0]!;
-    expect(r).toEqual({ level: "info", message: "vm_start size=0 vm_config=", plugin: "my-plugin", vm: "worker 0", worker: 0 });
+    expect(r).toEqual({
+      level: "info",
+      message: "vm_start size=0 vm_config=",
+      plugin: "my-plugin",
+      vm: "worker 0",
+      worker: 0,
+    });
     expect(host.logs("warn")).toEqual([]);
   });
 });
@@ -100,7 +106,12 @@ describe("properties", () => {
       vmId: "vm1",
       properties: { "node.id": "node-7", "custom.int": 42, "custom.ratio": new Double(0.5) },
     });
-    await host.request({ path: "/a/b?x=1", authority: "api.example", method: "POST", headers: { "x-scenario": "props" } });
+    await host.request({
+      path: "/a/b?x=1",
+      authority: "api.example",
+      method: "POST",
+      headers: { "x-scenario": "props" },
+    });
     const logs = host.logs("info");
     expect(logs).toContain("path=/a/b?x=1 url_path=/a/b method=POST host=api.example");
     expect(logs).toContain("plugin_name=test root_id=test vm_id=vm1 node_id=node-7");

@@ -13,10 +13,15 @@ import { FILTER } from "./helpers.js";
 describe("@getwild/host/deploy exports the deploy tools", () => {
   it("is a subpath of its own, built from src/cli/deploy; the package root does not carry them", () => {
     const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8"));
-    expect(manifest.exports["./deploy"]).toEqual({ types: "./dist/deploy.d.ts", import: "./dist/deploy.js", require: "./dist/deploy.cjs" });
+    expect(manifest.exports["./deploy"]).toEqual({
+      types: "./dist/deploy.d.ts",
+      import: "./dist/deploy.js",
+      require: "./dist/deploy.cjs",
+    });
     const tsup = readFileSync(join(import.meta.dirname, "..", "tsup.config.ts"), "utf8");
     expect(tsup).toContain('deploy: "src/cli/deploy/index.ts"');
-    for (const name of ["runCheck", "runOci", "checkModule", "buildOciImage", "ExitCode"]) expect(name in host, name).toBe(false);
+    for (const name of ["runCheck", "runOci", "checkModule", "buildOciImage", "ExitCode"])
+      expect(name in host, name).toBe(false);
   });
 
   const wasm = new Uint8Array(readFileSync(FILTER));
@@ -38,7 +43,8 @@ describe("@getwild/host/deploy exports the deploy tools", () => {
 
   it("buildOciImage packs the compiled filter reproducibly, blobs addressed by their sha256", () => {
     const image: deploy.OciImage = deploy.buildOciImage(wasm, { tag: "v1" });
-    for (const [digest, bytes] of image.blobs) expect(digest).toBe(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
+    for (const [digest, bytes] of image.blobs)
+      expect(digest).toBe(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
     expect(image.layer.mediaType).toBe(deploy.MEDIA_TYPE.layer);
     const tar = gunzipSync(image.blobs.get(image.layer.digest)!);
     // The tar holds plugin.wasm (name at offset 0) with the module's exact bytes after the 512-byte header.

@@ -10,10 +10,24 @@ describe("host.request(): repeated headers", () => {
   it("keeps repeated request and reply headers given as pairs, in order", async () => {
     const host = await filterHost();
     const r = await host.request(
-      { headers: [["x-scenario", "multi"], ["accept", "text/html"], ["x-b", "1"], ["accept", "application/json"]] },
+      {
+        headers: [
+          ["x-scenario", "multi"],
+          ["accept", "text/html"],
+          ["x-b", "1"],
+          ["accept", "application/json"],
+        ],
+      },
       (up) => {
         expect(up.headers!.getAll("accept")).toEqual(["text/html", "application/json"]);
-        return { status: 200, headers: [["set-cookie", "a=1"], ["x-other", "o"], ["set-cookie", "b=2"]] };
+        return {
+          status: 200,
+          headers: [
+            ["set-cookie", "a=1"],
+            ["x-other", "o"],
+            ["set-cookie", "b=2"],
+          ],
+        };
       },
     );
     expect(host.logs("info")).toContain("accept=text/html|application/json x-b=1");
@@ -61,11 +75,15 @@ describe("getwild serve: repeated headers", () => {
     const up = await cookieUpstream();
     const server = await start({ upstream: up.url });
     const res = await new Promise<http.IncomingMessage & { text: string }>((resolve, reject) => {
-      const req = http.request(server.url, { headers: { "x-scenario": "multi", accept: ["text/html", "application/json"] } }, (r) => {
-        let text = "";
-        r.on("data", (c: Buffer) => (text += c));
-        r.on("end", () => resolve(Object.assign(r, { text })));
-      });
+      const req = http.request(
+        server.url,
+        { headers: { "x-scenario": "multi", accept: ["text/html", "application/json"] } },
+        (r) => {
+          let text = "";
+          r.on("data", (c: Buffer) => (text += c));
+          r.on("end", () => resolve(Object.assign(r, { text })));
+        },
+      );
       req.on("error", reject);
       req.end();
     });

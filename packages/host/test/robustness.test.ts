@@ -28,7 +28,10 @@ it("answers every host call with random arguments without a host exception", asy
     return next() % memSize;
   };
   let calls = 0;
-  for (const [module, sigs] of [["env", PROXY_IMPORTS], ["wasi_snapshot_preview1", WASI_STABLE]] as const) {
+  for (const [module, sigs] of [
+    ["env", PROXY_IMPORTS],
+    ["wasi_snapshot_preview1", WASI_STABLE],
+  ] as const) {
     for (const [name, sig] of Object.entries(sigs)) {
       const fn = imports[module]![name]!;
       for (let i = 0; i < 200; i++) {

@@ -41,7 +41,9 @@ describe("getwild serve: requests through the filter", () => {
           resolve({ status: Number(head!.split(" ")[1]), body: body.join("\r\n\r\n") });
         });
         socket.on("error", reject);
-        socket.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nx-scenario: none\r\nconstructor: c\r\n__proto__: p1\r\n__proto__: p2\r\n\r\n");
+        socket.write(
+          "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nx-scenario: none\r\nconstructor: c\r\n__proto__: p1\r\n__proto__: p2\r\n\r\n",
+        );
       });
     const up = await upstreamServer();
     const server = await start({ upstream: new URL(up.url) });
@@ -87,7 +89,10 @@ describe("getwild serve: requests through the filter", () => {
 
   it("sends a gRPC client a trailers-only reply", async () => {
     const server = await start();
-    const r = await fetch(server.url, scenario("deny-grpc", { method: "POST", body: "x", headers: { "content-type": "application/grpc" } }));
+    const r = await fetch(
+      server.url,
+      scenario("deny-grpc", { method: "POST", body: "x", headers: { "content-type": "application/grpc" } }),
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get("grpc-status")).toBe("7");
     expect(await r.text()).toBe("");
@@ -141,7 +146,9 @@ describe("getwild serve: requests through the filter", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors.join("\n")).toMatch(/the filter sent 2 bytes more than the response's content-length; remove content-length/);
+    expect(errors.join("\n")).toMatch(
+      /the filter sent 2 bytes more than the response's content-length; remove content-length/,
+    );
     expect(server.lines.at(-1)).toMatch(/-> reset response_content_length_mismatch/);
   });
 
@@ -161,7 +168,13 @@ describe("getwild serve: requests through the filter", () => {
     const { port } = new URL(server.url);
     const reply = await new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
       let continued = false;
-      const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { expect: "100-continue", "content-length": "5", "x-scenario": "none" } });
+      const req = http.request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/",
+        headers: { expect: "100-continue", "content-length": "5", "x-scenario": "none" },
+      });
       req.on("continue", () => {
         continued = true;
         req.end("hello");
@@ -213,9 +226,13 @@ describe("getwild serve: requests through the filter", () => {
     const server = await start({ upstream: deadUrl });
     const r = await fetch(server.url, scenario("none"));
     expect(r.status).toBe(503);
-    expect(await r.text()).toBe("upstream connect error or disconnect/reset before headers. reset reason: remote connection failure");
+    expect(await r.text()).toBe(
+      "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
+    );
     expect(r.headers.get("hello")).toBe("world");
-    expect(server.lines.at(-1)).toContain("upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}");
+    expect(server.lines.at(-1)).toContain(
+      "upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}",
+    );
   });
 
   it("answers 504 when the upstream does not answer within the route timeout", async () => {
@@ -272,7 +289,10 @@ describe("getwild serve: requests through the filter", () => {
     const { options, cleanups } = await import("./serve_helpers.js");
     for (const logLevel of ["info", "warn"] as const) {
       printed.length = 0;
-      const server = await serve(options({ logLevel }), { accessLog: (l) => printed.push(l), filterLog: (l) => printed.push(l) });
+      const server = await serve(options({ logLevel }), {
+        accessLog: (l) => printed.push(l),
+        filterLog: (l) => printed.push(l),
+      });
       cleanups.push(() => server.close());
       await fetch(server.url, scenario("none"));
       const info = printed.filter((l) => /^\[info\] wasm log test \(worker 0\): /.test(l));

@@ -91,11 +91,17 @@ describe("getwild serve: refuses to start, with the right exit code", () => {
     expect((error as CliError).message).toMatch(message);
   };
 
-  it("a missing filter file", () => refuse({ filter: "/nonexistent/f.wasm" }, ExitCode.FileNotFound, /filter \/nonexistent\/f.wasm: no such file/));
+  it("a missing filter file", () =>
+    refuse({ filter: "/nonexistent/f.wasm" }, ExitCode.FileNotFound, /filter \/nonexistent\/f.wasm: no such file/));
   it("a directory as filter", () => refuse({ filter: "/tmp" }, ExitCode.FileNotFound, /is a directory/));
-  it("a missing configuration file", () => refuse({ config: "/nonexistent/c.json" }, ExitCode.FileNotFound, /configuration \/nonexistent\/c.json/));
+  it("a missing configuration file", () =>
+    refuse({ config: "/nonexistent/c.json" }, ExitCode.FileNotFound, /configuration \/nonexistent\/c.json/));
   it("a module Envoy would refuse", () =>
-    refuse({ filter: fixturePath("raw_bad_export") }, ExitCode.ModuleRefused, /Envoy would refuse .*raw_bad_export.wasm:\n {2}Bad function signature for: proxy_on_/));
+    refuse(
+      { filter: fixturePath("raw_bad_export") },
+      ExitCode.ModuleRefused,
+      /Envoy would refuse .*raw_bad_export.wasm:\n {2}Bad function signature for: proxy_on_/,
+    ));
   it("a configuration the filter rejects", async () => {
     const { writeFileSync, mkdtempSync } = await import("node:fs");
     const { join } = await import("node:path");
@@ -108,6 +114,10 @@ describe("getwild serve: refuses to start, with the right exit code", () => {
   });
   it("a port in use", async () => {
     const first = await start();
-    await refuse({ port: first.port }, ExitCode.PortUnavailable, new RegExp(`127.0.0.1:${first.port}: the port is already in use`));
+    await refuse(
+      { port: first.port },
+      ExitCode.PortUnavailable,
+      new RegExp(`127.0.0.1:${first.port}: the port is already in use`),
+    );
   });
 });

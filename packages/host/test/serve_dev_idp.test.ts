@@ -24,7 +24,11 @@ beforeAll(() => {
   // The examples' release modules (pnpm start builds them; built here when this file runs alone).
   for (const dir of [JWT_AUTHN, FIREBASE]) {
     if (!existsSync(join(dir, "build", "filter.wasm"))) {
-      execFileSync(process.execPath, [join(dir, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"], { cwd: dir, stdio: "ignore" });
+      execFileSync(
+        process.execPath,
+        [join(dir, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"],
+        { cwd: dir, stdio: "ignore" },
+      );
     }
   }
   keyFile = join(mkdtempSync(join(tmpdir(), "getwild-dev-key-")), "keys.json");
@@ -56,16 +60,30 @@ describe("getwild token", () => {
   it("mints what the jwt-authn configuration asks of each provider", () => {
     const keys = loadDevKeys(keyFile);
     const users = mintToken(configOf(JWT_AUTHN), keys, { now: 1_800_000_000 });
-    expect(users).toMatchObject({ provider: "users", alg: "RS256", cluster: "login", placement: { kind: "header", name: "authorization", prefix: "Bearer " } });
+    expect(users).toMatchObject({
+      provider: "users",
+      alg: "RS256",
+      cluster: "login",
+      placement: { kind: "header", name: "authorization", prefix: "Bearer " },
+    });
     expect(users.claims).toEqual({
-      sub: "dev-user", iat: 1_800_000_000, exp: 1_800_003_600,
-      iss: "https://login.example.com/", aud: "https://api.example.com", scope: "api:read",
+      sub: "dev-user",
+      iat: 1_800_000_000,
+      exp: 1_800_003_600,
+      iss: "https://login.example.com/",
+      aud: "https://api.example.com",
+      scope: "api:read",
     });
     const [header, payload] = users.token.split(".");
     expect(decode(header!)).toEqual({ alg: "RS256", kid: "getwild-dev-rs256", typ: "JWT" });
     expect(decode(payload!)).toEqual(users.claims);
     const services = mintToken(configOf(JWT_AUTHN), keys, { provider: "services" });
-    expect(services).toMatchObject({ alg: "ES256", kid: "getwild-dev-es256", cluster: "mesh_ca", placement: { name: "x-service-token", prefix: "" } });
+    expect(services).toMatchObject({
+      alg: "ES256",
+      kid: "getwild-dev-es256",
+      cluster: "mesh_ca",
+      placement: { name: "x-service-token", prefix: "" },
+    });
     expect(services.claims.iss).toBe("https://mesh-ca.internal");
     expect(curlWith(services, "localhost:1/")).toBe(`curl -i -H 'x-service-token: ${services.token}' localhost:1/`);
   });
@@ -74,14 +92,28 @@ describe("getwild token", () => {
     const minted = mintToken(configOf(FIREBASE), loadDevKeys(keyFile), { now: 1_800_000_000, subject: "alice" });
     expect(minted).toMatchObject({ provider: "firebase", alg: "RS256", cluster: "googleapis" });
     expect(minted.claims).toMatchObject({
-      iss: "https://securetoken.google.com/my-firebase-project", aud: "my-firebase-project", sub: "alice",
-      auth_time: 1_800_000_000, firebase: { sign_in_provider: "password" },
+      iss: "https://securetoken.google.com/my-firebase-project",
+      aud: "my-firebase-project",
+      sub: "alice",
+      auth_time: 1_800_000_000,
+      firebase: { sign_in_provider: "password" },
     });
   });
 
   it("prints the token alone on stdout, and how to use it on stderr; bad input gets its exit code", async () => {
     const config = join(JWT_AUTHN, "plugin-config.json");
-    const ok = await cli(["token", config, "--dev-key", keyFile, "--sub", "bob", "--claim", "https://example.com/claims.tenant=acme", "--lifetime", "5m"]);
+    const ok = await cli([
+      "token",
+      config,
+      "--dev-key",
+      keyFile,
+      "--sub",
+      "bob",
+      "--claim",
+      "https://example.com/claims.tenant=acme",
+      "--lifetime",
+      "5m",
+    ]);
     expect(ok.code).toBe(ExitCode.Ok);
     expect(ok.out).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const claims = decode(ok.out.split(".")[1]!);
@@ -90,12 +122,24 @@ describe("getwild token", () => {
     expect(ok.err).toContain('send it in the header "authorization: Bearer <token>"');
     expect(ok.err).toContain("serve with --dev-idp login");
     // --json with --curl: the minted token and the very curl line --curl alone prints (what scripts/start shows).
-    const json = await cli(["token", config, "--dev-key", keyFile, "--provider", "services", "--json", "--curl", "localhost:PORT/api"]);
+    const json = await cli([
+      "token",
+      config,
+      "--dev-key",
+      keyFile,
+      "--provider",
+      "services",
+      "--json",
+      "--curl",
+      "localhost:PORT/api",
+    ]);
     const minted = JSON.parse(json.out);
     expect(minted.curl).toBe(`curl -i -H 'x-service-token: ${minted.token}' localhost:PORT/api`);
     const unknown = await cli(["token", config, "--dev-key", keyFile, "--provider", "admins"]);
     expect(unknown.code).toBe(ExitCode.BadArguments);
-    expect(unknown.err).toContain('getwild token: error: no provider "admins" in the configuration (it has: users, services)');
+    expect(unknown.err).toContain(
+      'getwild token: error: no provider "admins" in the configuration (it has: users, services)',
+    );
     const missing = await cli(["token", "nope.json"]);
     expect(missing.code).toBe(ExitCode.FileNotFound);
     const lifetime = await cli(["token", config, "--lifetime", "soon"]);
@@ -126,13 +170,17 @@ describe("getwild serve --dev-idp", () => {
     const echoed = (await ok.json()) as { headers: Record<string, string> };
     expect(echoed.headers["x-user-id"]).toBe("carol");
     expect(echoed.headers.authorization).toBeUndefined();
-    const service = await get({ "x-service-token": mintToken(config, keys, { provider: "services", subject: "billing" }).token });
+    const service = await get({
+      "x-service-token": mintToken(config, keys, { provider: "services", subject: "billing" }).token,
+    });
     expect(service.status).toBe(200);
     expect(((await service.json()) as { headers: Record<string, string> }).headers["x-caller"]).toBe("billing");
     const none = await get();
     expect(none.status).toBe(401);
     // Provider users allows DPoP: its challenge comes beside the Bearer one (fetch joins the two headers).
-    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="api.example.com", DPoP algs="ES256 ES384 ES512 EdDSA PS256 RS256"');
+    expect(none.headers.get("www-authenticate")).toBe(
+      'Bearer realm="api.example.com", DPoP algs="ES256 ES384 ES512 EdDSA PS256 RS256"',
+    );
     const expired = mintToken(config, keys, { now: Math.floor(Date.now() / 1000) - 7200 }).token;
     expect((await get({ authorization: `Bearer ${expired}` })).status).toBe(401);
     const token = mintToken(config, keys).token;
@@ -160,7 +208,10 @@ describe("getwild serve --dev-idp", () => {
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { headers: Record<string, string> }).headers["x-firebase-uid"]).toBe("alice-uid");
     // A real token of another Firebase project carries that project in both iss and aud.
-    const other = mintToken(config, keys, { issuer: "https://securetoken.google.com/other-project", audience: "other-project" }).token;
+    const other = mintToken(config, keys, {
+      issuer: "https://securetoken.google.com/other-project",
+      audience: "other-project",
+    }).token;
     const refused = await get(other);
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toContain('error="invalid_token"');
@@ -168,12 +219,29 @@ describe("getwild serve --dev-idp", () => {
   });
 
   it("a key cluster left unmapped is reported at start, with the flags to pass", async () => {
-    const lines = await cli(["serve", join(JWT_AUTHN, "build", "filter.wasm"), "--config", join(JWT_AUTHN, "plugin-config.json"),
-      "--root-id", "jwt-authn", "--port", "0", "--quiet", "--dev-idp", "login", "--dev-key", keyFile]);
+    const lines = await cli([
+      "serve",
+      join(JWT_AUTHN, "build", "filter.wasm"),
+      "--config",
+      join(JWT_AUTHN, "plugin-config.json"),
+      "--root-id",
+      "jwt-authn",
+      "--port",
+      "0",
+      "--quiet",
+      "--dev-idp",
+      "login",
+      "--dev-key",
+      keyFile,
+    ]);
     expect(lines.code).toBe(ExitCode.Ok);
-    expect(lines.err).toContain('getwild serve: warning: the configuration names cluster "mesh_ca", which is not mapped: pass --cluster mesh_ca=URL');
+    expect(lines.err).toContain(
+      'getwild serve: warning: the configuration names cluster "mesh_ca", which is not mapped: pass --cluster mesh_ca=URL',
+    );
     expect(lines.err).toContain("or --dev-idp mesh_ca");
     expect(lines.err).not.toContain('"login"');
-    expect(lines.out).toMatch(/dev IdP \(development keys, for local testing only\): JWKS at http:\/\/127\.0\.0\.1:\d+ for cluster login/);
+    expect(lines.out).toMatch(
+      /dev IdP \(development keys, for local testing only\): JWKS at http:\/\/127\.0\.0\.1:\d+ for cluster login/,
+    );
   });
 });

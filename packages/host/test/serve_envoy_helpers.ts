@@ -65,9 +65,10 @@ export async function freePort(): Promise<number> {
 }
 
 export async function httpbinStandin(): Promise<string> {
-  const module = await import(pathToFileURL(join(repoRoot, "examples", "http-call", "test", "httpbin_standin.mjs")).href);
+  const module = await import(
+    pathToFileURL(join(repoRoot, "examples", "http-call", "test", "httpbin_standin.mjs")).href
+  );
   const standin = await module.startStandin(0);
   cleanups.push(() => standin.close());
   return standin.url;
 }
-

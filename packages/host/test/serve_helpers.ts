@@ -56,7 +56,10 @@ export function options(extra: Partial<ServeOptions> = {}): ServeOptions {
   };
 }
 
-export async function start(extra: Partial<ServeOptions> = {}, routeTimeoutMs?: number): Promise<RunningServer & { lines: string[] }> {
+export async function start(
+  extra: Partial<ServeOptions> = {},
+  routeTimeoutMs?: number,
+): Promise<RunningServer & { lines: string[] }> {
   const lines: string[] = [];
   const server = await serve(options(extra), { accessLog: (l) => lines.push(l), routeTimeoutMs });
   cleanups.push(() => server.close());

@@ -19,7 +19,11 @@ interface Run {
 /** Runs start.mjs; `whileUp(output)` runs once the banner is printed, then the script gets SIGTERM. */
 function runStart(args: string[], env: NodeJS.ProcessEnv, whileUp?: (output: string) => Promise<void>): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [startScript, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [startScript, ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const onData = (d: Buffer) => {
       output += d;
@@ -46,9 +50,16 @@ describe("scripts/start.mjs", () => {
   beforeAll(() => {
     // pnpm start builds what it serves first; when this suite runs alone, build what it checks.
     if (!existsSync(join(packageRoot, "dist", "cli.js"))) {
-      execFileSync(process.execPath, [join(packageRoot, "node_modules", "tsup", "dist", "cli-default.js")], { cwd: packageRoot, stdio: "ignore" });
+      execFileSync(process.execPath, [join(packageRoot, "node_modules", "tsup", "dist", "cli-default.js")], {
+        cwd: packageRoot,
+        stdio: "ignore",
+      });
     }
-    for (const dir of [getwildExample, join(repoRoot, "examples", "jwt-authn"), join(repoRoot, "examples", "firebase-jwt")]) {
+    for (const dir of [
+      getwildExample,
+      join(repoRoot, "examples", "jwt-authn"),
+      join(repoRoot, "examples", "firebase-jwt"),
+    ]) {
       if (!existsSync(join(dir, "build", "filter.wasm"))) {
         const asc = join(dir, "node_modules", "assemblyscript", "bin", "asc.js");
         execFileSync(process.execPath, [asc, "--target", "release"], { cwd: dir, stdio: "ignore" });
@@ -63,9 +74,12 @@ describe("scripts/start.mjs", () => {
     expect(r.output).toMatch(/curl -i localhost:\d+\/ +# 418 I'm a teapot/);
     // The JWT examples: a token from the dev IdP's key gets 200 (each provider), none or a tampered one 401.
     for (const line of [
-      "jwt-authn    GET  / with a users token -> 200", "jwt-authn    GET  / with a services token -> 200",
-      "jwt-authn    GET  / without a token -> 401", "jwt-authn    GET  / with a tampered token -> 401",
-      "firebase-jwt GET  / with a firebase token -> 200", "firebase-jwt GET  / without a token -> 401",
+      "jwt-authn    GET  / with a users token -> 200",
+      "jwt-authn    GET  / with a services token -> 200",
+      "jwt-authn    GET  / without a token -> 401",
+      "jwt-authn    GET  / with a tampered token -> 401",
+      "firebase-jwt GET  / with a firebase token -> 200",
+      "firebase-jwt GET  / without a token -> 401",
     ]) {
       expect(r.output).toContain(`smoke ok   ${line}`);
     }
@@ -80,7 +94,9 @@ describe("scripts/start.mjs", () => {
       for (const name of ["jwt-authn", "firebase-jwt"]) {
         const section = output.slice(output.indexOf(`  ${name}: `));
         const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(section)![1];
-        const withToken = new RegExp(`curl -i -H '(authorization): (Bearer [\\w.-]+)' localhost:${port}/`).exec(section)!;
+        const withToken = new RegExp(`curl -i -H '(authorization): (Bearer [\\w.-]+)' localhost:${port}/`).exec(
+          section,
+        )!;
         const ok = await fetch(`http://localhost:${port}/`, { headers: { [withToken[1]!]: withToken[2]! } });
         expect(section).toMatch(new RegExp(`curl -i localhost:${port}/ +# 401`));
         const none = await fetch(`http://localhost:${port}/`);
@@ -93,17 +109,27 @@ describe("scripts/start.mjs", () => {
 
   it("the README's port list is what pnpm start serves", async () => {
     const plan = execFileSync(process.execPath, [startScript, "--list"], { cwd: repoRoot, encoding: "utf8" });
-    const served = plan.trim().split("\n").map((l) => l.split(" ")).map(([port, name]) => [Number(port), name]);
+    const served = plan
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" "))
+      .map(([port, name]) => [Number(port), name]);
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     // The README's block after "pnpm start prints": one `localhost:PORT/ ... # NAME...` line per example.
     const listed = new Map<number, string>();
-    for (const m of readme.matchAll(/localhost:(100\d\d)\/\S*\s+# ([\w-]+)/g)) if (!listed.has(Number(m[1]))) listed.set(Number(m[1]), m[2]!);
+    for (const m of readme.matchAll(/localhost:(100\d\d)\/\S*\s+# ([\w-]+)/g))
+      if (!listed.has(Number(m[1]))) listed.set(Number(m[1]), m[2]!);
     const names = (n: string) => (n === "Get" ? "getwild" : n);
     expect([...listed].map(([port, name]) => [port, names(name)])).toEqual(served);
   });
 
   it("Ctrl-C (SIGINT to the whole process group) stops everything without 'stopped unexpectedly' lines", async () => {
-    const child = spawn(process.execPath, [startScript, "--port", "0"], { cwd: repoRoot, env: envWithout("CI"), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [startScript, "--port", "0"], {
+      cwd: repoRoot,
+      env: envWithout("CI"),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let output = "";
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     await new Promise<void>((resolve) => {
@@ -150,7 +176,9 @@ describe("scripts/start.mjs", () => {
     try {
       const r = await runStart(["--smoke", "--port", String(port)], envWithout("CI"));
       expect(r.code).toBe(1);
-      expect(r.output).toMatch(new RegExp(`start: getwild could not be served: .*127.0.0.1:${port}: the port is already in use`));
+      expect(r.output).toMatch(
+        new RegExp(`start: getwild could not be served: .*127.0.0.1:${port}: the port is already in use`),
+      );
     } finally {
       busy.close();
     }

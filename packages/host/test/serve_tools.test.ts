@@ -24,7 +24,11 @@ const GETWILD = join(repoRoot, "examples", "getwild");
 beforeAll(() => {
   for (const dir of [JWT_AUTHN, GETWILD]) {
     if (!existsSync(join(dir, "build", "filter.wasm"))) {
-      execFileSync(process.execPath, [join(dir, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"], { cwd: dir, stdio: "ignore" });
+      execFileSync(
+        process.execPath,
+        [join(dir, "node_modules", "assemblyscript", "bin", "asc.js"), "--target", "release"],
+        { cwd: dir, stdio: "ignore" },
+      );
     }
   }
 });
@@ -40,10 +44,14 @@ describe("a wrong --root-id", () => {
   it("is reported with the root ids the module registered (found by offering its string literals)", async () => {
     const r = await cli(["serve", FILTER, "--root-id", "tset", "--port", "0", "--quiet"]);
     expect(r.code).toBe(ExitCode.ConfigRejected);
-    expect(r.err).toContain('getwild serve: error: --root-id "tset" matches no root context; the module registered "test": pass --root-id test');
+    expect(r.err).toContain(
+      'getwild serve: error: --root-id "tset" matches no root context; the module registered "test": pass --root-id test',
+    );
     const jwt = await cli(["serve", join(JWT_AUTHN, "build", "filter.wasm"), "--port", "0", "--quiet"]);
     expect(jwt.code).toBe(ExitCode.ConfigRejected);
-    expect(jwt.err).toContain('--root-id "" matches no root context; the module registered "jwt-authn": pass --root-id jwt-authn');
+    expect(jwt.err).toContain(
+      '--root-id "" matches no root context; the module registered "jwt-authn": pass --root-id jwt-authn',
+    );
   });
 
   it("probing finds exactly the registered ids among the literals", () => {
@@ -55,7 +63,17 @@ describe("a wrong --root-id", () => {
   it("a configuration the filter refuses is still reported as such, not as a root id problem", async () => {
     const config = join(mkdtempSync(join(tmpdir(), "getwild-cfg-")), "bad.json");
     writeFileSync(config, '{"providers": {}}');
-    const r = await cli(["serve", join(JWT_AUTHN, "build", "filter.wasm"), "--root-id", "jwt-authn", "--config", config, "--port", "0", "--quiet"]);
+    const r = await cli([
+      "serve",
+      join(JWT_AUTHN, "build", "filter.wasm"),
+      "--root-id",
+      "jwt-authn",
+      "--config",
+      config,
+      "--port",
+      "0",
+      "--quiet",
+    ]);
     expect(r.code).toBe(ExitCode.ConfigRejected);
     expect(r.err).toMatch(/the filter rejected the configuration in .*bad.json \(see its log above\)/);
     expect(r.err).not.toContain("matches no root context");
@@ -73,7 +91,9 @@ describe("the admin listener", () => {
     expect(requests).toBeGreaterThan(0);
     const text = await (await fetch(`${server.admin!.url}/stats`)).text();
     expect(text).toContain(`requests_total: ${requests}\n`);
-    const json = (await (await fetch(`${server.admin!.url}/stats?format=json&filter=^requests_total$`)).json()) as { stats: unknown[] };
+    const json = (await (await fetch(`${server.admin!.url}/stats?format=json&filter=^requests_total$`)).json()) as {
+      stats: unknown[];
+    };
     expect(json.stats).toEqual([{ name: "requests_total", value: requests }]);
     expect((await fetch(`${server.admin!.url}/nope`)).status).toBe(404);
     expect((await fetch(`${server.admin!.url}/stats?filter=(`)).status).toBe(400);
@@ -90,7 +110,11 @@ describe("--watch", () => {
     const said: string[] = [];
     const { serve } = await import("../src/cli/serve.js");
     const { options } = await import("./serve_helpers.js");
-    const server = await serve(options({ filter: wasm, rootId: "getwild", watch: true }), { accessLog: null, filterLog: null, say: (l) => said.push(l) });
+    const server = await serve(options({ filter: wasm, rootId: "getwild", watch: true }), {
+      accessLog: null,
+      filterLog: null,
+      say: (l) => said.push(l),
+    });
     cleanups.push(() => server.close());
     expect((await fetch(`${server.url}/`)).status).toBe(418);
     // A compiler writes a new file and renames it over the old one.
@@ -98,7 +122,9 @@ describe("--watch", () => {
     renameSync(join(dir, "next.tmp"), wasm);
     await waitFor(() => said.some((l) => /watch: (reloaded|not reloaded)/.test(l)));
     // The fixture registers "test" only: the reload is refused, the Get Wild module keeps serving.
-    expect(said.join("\n")).toContain('watch: not reloaded, still serving the previous module: --root-id "getwild" matches no root context');
+    expect(said.join("\n")).toContain(
+      'watch: not reloaded, still serving the previous module: --root-id "getwild" matches no root context',
+    );
     expect((await fetch(`${server.url}/`)).status).toBe(418);
     said.length = 0;
     copyFileSync(join(GETWILD, "build", "filter.wasm"), join(dir, "next.tmp"));
@@ -112,14 +138,24 @@ describe("--watch", () => {
     const pkg = mkdtempSync(join(tmpdir(), "getwild-watch-pkg-"));
     mkdirSync(join(pkg, "assembly"));
     mkdirSync(join(pkg, "build"));
-    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "w", private: true, scripts: { build: "node build.mjs" } }));
-    writeFileSync(join(pkg, "build.mjs"), 'import { copyFileSync, readFileSync } from "node:fs";\ncopyFileSync(readFileSync("assembly/which.txt", "utf8").trim(), "build/filter.wasm");\n');
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "w", private: true, scripts: { build: "node build.mjs" } }),
+    );
+    writeFileSync(
+      join(pkg, "build.mjs"),
+      'import { copyFileSync, readFileSync } from "node:fs";\ncopyFileSync(readFileSync("assembly/which.txt", "utf8").trim(), "build/filter.wasm");\n',
+    );
     writeFileSync(join(pkg, "assembly", "which.txt"), join(GETWILD, "build", "filter.wasm"));
     execFileSync("npm", ["run", "build", "--silent"], { cwd: pkg });
     const said: string[] = [];
     const { serve } = await import("../src/cli/serve.js");
     const { options } = await import("./serve_helpers.js");
-    const server = await serve(options({ filter: join(pkg, "build", "filter.wasm"), rootId: "getwild", watch: true }), { accessLog: null, filterLog: null, say: (l) => said.push(l) });
+    const server = await serve(options({ filter: join(pkg, "build", "filter.wasm"), rootId: "getwild", watch: true }), {
+      accessLog: null,
+      filterLog: null,
+      say: (l) => said.push(l),
+    });
     cleanups.push(() => server.close());
     expect(server.watching?.buildPackage).toBe(pkg);
     expect((await fetch(`${server.url}/`)).status).toBe(418);
@@ -152,10 +188,35 @@ describe("--watch", () => {
 
 /** A self-signed certificate for DNS:localhost made with the openssl CLI (null when it cannot run). */
 function selfSigned(dir: string): { cert: string; key: string; certFile: string } | null {
-  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", "key.pem", "-out", "cert.pem"], { cwd: dir });
+  const r = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost",
+      "-keyout",
+      "key.pem",
+      "-out",
+      "cert.pem",
+    ],
+    { cwd: dir },
+  );
   if (r.error || r.status !== 0) return null;
-  return { cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8"), certFile: join(dir, "cert.pem") };
+  return {
+    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+    key: readFileSync(join(dir, "key.pem"), "utf8"),
+    certFile: join(dir, "cert.pem"),
+  };
 }
 
 describe("https:// clusters", () => {
@@ -167,7 +228,11 @@ describe("https:// clusters", () => {
     const keys = loadDevKeys(keyFile);
     const seen: { host?: string; path?: string; servername?: string }[] = [];
     const idp = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-      seen.push({ host: req.headers.host, path: req.url, servername: (req.socket as { servername?: string }).servername });
+      seen.push({
+        host: req.headers.host,
+        path: req.url,
+        servername: (req.socket as { servername?: string }).servername,
+      });
       res.writeHead(200, { "content-type": "application/json" }).end(devJwks(keys));
     });
     await new Promise<void>((r) => idp.listen(0, "127.0.0.1", r));
@@ -177,8 +242,13 @@ describe("https:// clusters", () => {
     const token = `Bearer ${mintToken(config, keys).token}`;
     const serveWith = (caFile?: string) =>
       start({
-        filter: join(JWT_AUTHN, "build", "filter.wasm"), config: join(JWT_AUTHN, "plugin-config.json"), rootId: "jwt-authn",
-        clusters: new Map([["login", login]]), caFile, devIdpClusters: ["mesh_ca"], devKeyFile: keyFile,
+        filter: join(JWT_AUTHN, "build", "filter.wasm"),
+        config: join(JWT_AUTHN, "plugin-config.json"),
+        rootId: "jwt-authn",
+        clusters: new Map([["login", login]]),
+        caFile,
+        devIdpClusters: ["mesh_ca"],
+        devKeyFile: keyFile,
       });
     const trusted = await serveWith(tls.certFile);
     expect((await fetch(`${trusted.url}/`, { headers: { authorization: token } })).status).toBe(200);

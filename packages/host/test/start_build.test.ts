@@ -10,7 +10,9 @@ import { packageRoot } from "./paths.js";
 
 const repoRoot = join(packageRoot, "..", "..");
 // A plain ESM script of the repository (untyped).
-const { buildForStart, buildSteps, envoyModuleStep, runSteps } = await import(join(repoRoot, "scripts", "start", "build.mjs"));
+const { buildForStart, buildSteps, envoyModuleStep, runSteps } = await import(
+  join(repoRoot, "scripts", "start", "build.mjs")
+);
 
 /** A fake compiler: writes OUT and appends its name to a log, so the test sees what ran. */
 const FAKE = (out: string) =>
@@ -38,7 +40,10 @@ function fakeRepo() {
     mkdirSync(join(dir, "node_modules", "assemblyscript", "bin"), { recursive: true });
     writeFileSync(join(dir, "assembly", "filter.ts"), "");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ devDependencies: { "@getwild/core": "workspace:*" } }));
-    writeFileSync(join(dir, "node_modules", "assemblyscript", "bin", "asc.js"), FAKE(join(dir, "build", "filter.wasm")));
+    writeFileSync(
+      join(dir, "node_modules", "assemblyscript", "bin", "asc.js"),
+      FAKE(join(dir, "build", "filter.wasm")),
+    );
     return { name, dir };
   });
   return { root, host, examples };
@@ -70,7 +75,12 @@ describe("pnpm start --build", () => {
   it("skips what is newer than its sources, and rebuilds an example when a workspace package it uses changes", async () => {
     const { root, host, examples } = fakeRepo();
     await buildForStart(root, examples, () => {});
-    for (const file of [join(host, "src", "main.ts"), join(root, "packages", "core", "assembly", "index.ts"), ...examples.map((e) => join(e.dir, "assembly", "filter.ts"))]) past(file);
+    for (const file of [
+      join(host, "src", "main.ts"),
+      join(root, "packages", "core", "assembly", "index.ts"),
+      ...examples.map((e) => join(e.dir, "assembly", "filter.ts")),
+    ])
+      past(file);
     const steps = buildSteps(root, examples);
     expect(steps.map((s: { fresh(): boolean }) => s.fresh())).toEqual([true, true, true]);
     writeFileSync(join(root, "packages", "core", "assembly", "index.ts"), "// changed");
@@ -86,7 +96,9 @@ describe("pnpm start --build", () => {
     process.env.BUILD_LOG = join(root, "build.log");
     expect(await buildForStart(root, examples, () => {}, { envoy: true })).toEqual([]);
     const envoyJs = join(host, "dist", "envoy.js");
-    expect(readFileSync(join(root, "build.log"), "utf8")).toContain(`${envoyJs} --no-config --entry.envoy src/envoy/index.ts --format esm --target node20 --out-dir dist\n`);
+    expect(readFileSync(join(root, "build.log"), "utf8")).toContain(
+      `${envoyJs} --no-config --entry.envoy src/envoy/index.ts --format esm --target node20 --out-dir dist\n`,
+    );
     // A source edited after the last build: dist/envoy.js exists but is stale.
     past(join(host, "src", "main.ts"));
     utimesSync(envoyJs, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
@@ -102,11 +114,16 @@ describe("pnpm start --build", () => {
 
   it("reports a failing build with its output and goes on with the others", async () => {
     const { root, examples } = fakeRepo();
-    writeFileSync(join(examples[0]!.dir, "node_modules", "assemblyscript", "bin", "asc.js"), 'console.error("ERROR TS2304: Cannot find name \'u33\'."); process.exit(1);\n');
+    writeFileSync(
+      join(examples[0]!.dir, "node_modules", "assemblyscript", "bin", "asc.js"),
+      "console.error(\"ERROR TS2304: Cannot find name 'u33'.\"); process.exit(1);\n",
+    );
     const lines: string[] = [];
     const failed = await buildForStart(root, examples, (l: string) => lines.push(l));
     expect(failed).toEqual(["alpha"]);
-    expect(lines.join("\n")).toMatch(/build: alpha FAILED \(exit 1\) after \d+\.\d s:\nERROR TS2304: Cannot find name 'u33'\./);
+    expect(lines.join("\n")).toMatch(
+      /build: alpha FAILED \(exit 1\) after \d+\.\d s:\nERROR TS2304: Cannot find name 'u33'\./,
+    );
     expect(existsSync(join(examples[1]!.dir, "build", "filter.wasm"))).toBe(true);
     expect(lines.at(-1)).toMatch(/^build: 1 failed in/);
   });

@@ -16,7 +16,8 @@ export interface TestCa {
 
 function openssl(args: string[], cwd: string): void {
   const run = spawnSync("openssl", args, { cwd, encoding: "utf8" });
-  if (run.error || run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${run.error?.message ?? run.stderr}`);
+  if (run.error || run.status !== 0)
+    throw new Error(`openssl ${args.join(" ")} failed: ${run.error?.message ?? run.stderr}`);
 }
 
 export function createTestCa(name: string): TestCa {
@@ -24,17 +25,57 @@ export function createTestCa(name: string): TestCa {
   const caFile = join(dir, "ca.pem");
   const caKey = join(dir, "ca.key");
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl(["req", "-x509", ...ec, "-days", "2", "-keyout", caKey, "-out", caFile, "-subj", `/CN=${name}`,
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+  openssl(
+    [
+      "req",
+      "-x509",
+      ...ec,
+      "-days",
+      "2",
+      "-keyout",
+      caKey,
+      "-out",
+      caFile,
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ],
+    dir,
+  );
   let serial = 0;
   return {
     caFile,
     server(host) {
       const base = join(dir, `server-${++serial}`);
-      writeFileSync(`${base}.ext`, `subjectAltName=DNS:${host}\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n`);
+      writeFileSync(
+        `${base}.ext`,
+        `subjectAltName=DNS:${host}\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+      );
       openssl(["req", ...ec, "-keyout", `${base}.key`, "-out", `${base}.csr`, "-subj", `/CN=${host}`], dir);
-      openssl(["x509", "-req", "-in", `${base}.csr`, "-CA", caFile, "-CAkey", caKey, "-set_serial", String(100 + serial),
-        "-days", "2", "-extfile", `${base}.ext`, "-out", `${base}.pem`], dir);
+      openssl(
+        [
+          "x509",
+          "-req",
+          "-in",
+          `${base}.csr`,
+          "-CA",
+          caFile,
+          "-CAkey",
+          caKey,
+          "-set_serial",
+          String(100 + serial),
+          "-days",
+          "2",
+          "-extfile",
+          `${base}.ext`,
+          "-out",
+          `${base}.pem`,
+        ],
+        dir,
+      );
       return { cert: readFileSync(`${base}.pem`, "utf8"), key: readFileSync(`${base}.key`, "utf8") };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -29,7 +29,10 @@ describe("validateModule on hand-assembled modules", () => {
   });
 
   it("refuses a stray import with Envoy's message", () => {
-    const bytes = buildModule({ imports: [{ module: "env", name: "abort", sig: s("i32 i32 i32 i32") }], funcs: minimalFuncs });
+    const bytes = buildModule({
+      imports: [{ module: "env", name: "abort", sig: s("i32 i32 i32 i32") }],
+      funcs: minimalFuncs,
+    });
     expect(validateModule(bytes).errors).toEqual(["Failed to load Wasm module due to a missing import: env.abort"]);
   });
 
@@ -66,7 +69,9 @@ describe("validateModule on hand-assembled modules", () => {
   });
 
   it("refuses a callback export with the wrong signature", () => {
-    const bytes = buildModule({ funcs: [...minimalFuncs, { export: "proxy_on_request_headers", sig: s("i32 i32", "i32") }] });
+    const bytes = buildModule({
+      funcs: [...minimalFuncs, { export: "proxy_on_request_headers", sig: s("i32 i32", "i32") }],
+    });
     expect(validateModule(bytes).errors).toEqual([
       "Bad function signature for: proxy_on_request_headers, want: i32 i32 i32 -> i32, but the module exports: i32 i32 -> i32",
     ]);

@@ -46,7 +46,12 @@ export function buildModule(spec: ModuleSpec): Uint8Array {
     if (i < 0) i = sigs.push(sg) - 1;
     return i;
   };
-  const imports = (spec.imports ?? []).map((im) => [...name(im.module), ...name(im.name), 0x00, ...leb(typeIndex(im.sig))]);
+  const imports = (spec.imports ?? []).map((im) => [
+    ...name(im.module),
+    ...name(im.name),
+    0x00,
+    ...leb(typeIndex(im.sig)),
+  ]);
   const funcs = spec.funcs ?? [];
   const funcTypes = funcs.map((f) => leb(typeIndex(f.sig)));
   const importCount = imports.length;
@@ -64,7 +69,14 @@ export function buildModule(spec: ModuleSpec): Uint8Array {
   });
   const types = sigs.map((sg) => [0x60, ...vec(sg.params.map((p) => [VT[p]])), ...vec(sg.results.map((r) => [VT[r]]))]);
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...(imports.length ? section(2, vec(imports)) : []),
     ...section(3, vec(funcTypes)),

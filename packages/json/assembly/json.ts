@@ -59,7 +59,11 @@ class Reader {
   depth: i32 = 0;
   values: i32 = 0;
   maxDepth: i32;
-  constructor(public start: usize, public end: usize, limits: JsonLimits) {
+  constructor(
+    public start: usize,
+    public end: usize,
+    limits: JsonLimits,
+  ) {
     this.pos = start;
     this.maxDepth = min(limits.maxDepth, JSON_HARD_MAX_DEPTH);
     this.maxValues = limits.maxValues;

@@ -17,16 +17,16 @@ let scratch = new StaticArray<u16>(256);
 /** A string from `len` ASCII bytes (already validated): widen each byte to a UTF-16 unit. */
 export function asciiString(src: usize, len: i32): string {
   if (len == 0) return "";
-  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  const out = changetype<string>(__new((<usize>len) << 1, idof<string>()));
   const dst = changetype<usize>(out);
   let i = 0;
   // Four bytes at a time: spread a u32 of bytes into a u64 of UTF-16 units.
   for (; i + 4 <= len; i += 4) {
     const w = <u64>load<u32>(src + <usize>i);
     const spread = (w & 0xff) | ((w & 0xff00) << 8) | ((w & 0xff0000) << 16) | ((w & 0xff000000) << 24);
-    store<u64>(dst + (<usize>i << 1), spread);
+    store<u64>(dst + ((<usize>i) << 1), spread);
   }
-  for (; i < len; i++) store<u16>(dst + (<usize>i << 1), load<u8>(src + <usize>i));
+  for (; i < len; i++) store<u16>(dst + ((<usize>i) << 1), load<u8>(src + <usize>i));
   return out;
 }
 
@@ -41,14 +41,14 @@ const internTable = new StaticArray<string | null>(<i32>INTERN_SLOTS);
 export function internAscii(src: usize, len: i32): string {
   if (len > INTERN_MAX_LENGTH) return asciiString(src, len);
   let h: u32 = 0x811c9dc5; // FNV-1a
-  for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(src + <usize>i)) * 0x01000193;
+  for (let i = 0; i < len; i++) h = (h ^ (<u32>load<u8>(src + <usize>i))) * 0x01000193;
   const slot = <i32>((h ^ (h >> 16)) & (INTERN_SLOTS - 1));
   const cached = unchecked(internTable[slot]);
   if (cached != null && cached.length == len) {
     const chars = changetype<usize>(cached);
     let same = true;
     for (let i = 0; i < len; i++) {
-      if (<u32>load<u16>(chars + (<usize>i << 1)) != <u32>load<u8>(src + <usize>i)) {
+      if (<u32>load<u16>(chars + ((<usize>i) << 1)) != <u32>load<u8>(src + <usize>i)) {
         same = false;
         break;
       }
@@ -66,7 +66,7 @@ export function internAscii(src: usize, len: i32): string {
   const n = name.length;
   const p = changetype<usize>(name);
   let h = <u32>n * 0x9e3779b1;
-  if (n > 0) h ^= (<u32>load<u16>(p) << 7) ^ (<u32>load<u16>(p + (<usize>(n - 1) << 1)) * 0x85ebca6b);
+  if (n > 0) h ^= ((<u32>load<u16>(p)) << 7) ^ (<u32>load<u16>(p + ((<usize>(n - 1)) << 1)) * 0x85ebca6b);
   return (<u64>1) << <u64>((h ^ (h >> 15)) & 63);
 }
 
@@ -79,9 +79,9 @@ export let stringErrorAt: usize = 0;
 export let stringError: JsonError = JsonError.None;
 
 function failString(p: usize, e: JsonError): string | null {
-stringErrorAt = p;
-stringError = e;
-return null;
+  stringErrorAt = p;
+  stringError = e;
+  return null;
 }
 
 /**
@@ -99,14 +99,14 @@ export function decodeEscapedString(begin: usize, end: usize): string | null {
     // Room for a surrogate pair at least.
     if (n + 2 > scratch.length) {
       const bigger = new StaticArray<u16>(scratch.length << 1);
-      memory.copy(changetype<usize>(bigger), changetype<usize>(scratch), <usize>n << 1);
+      memory.copy(changetype<usize>(bigger), changetype<usize>(scratch), (<usize>n) << 1);
       scratch = bigger;
     }
     const c = <u32>load<u8>(p);
     if (c == 0x22) {
       stringErrorAt = p + 1;
       stringError = JsonError.None;
-      return String.UTF16.decodeUnsafe(changetype<usize>(scratch), <usize>n << 1);
+      return String.UTF16.decodeUnsafe(changetype<usize>(scratch), (<usize>n) << 1);
     }
     if (c < 0x20) {
       return failString(p, JsonError.ControlCharacter);

@@ -27,12 +27,18 @@ export function itemPath(parent: string, index: i32): string {
 /** What a value is, for "got ..." in messages. */
 export function kindName(value: JsonValue): string {
   switch (value.kind) {
-    case JsonKind.Null: return "null";
-    case JsonKind.Bool: return "a boolean";
-    case JsonKind.Number: return "a number";
-    case JsonKind.String: return "a string";
-    case JsonKind.Array: return "an array";
-    default: return "an object";
+    case JsonKind.Null:
+      return "null";
+    case JsonKind.Bool:
+      return "a boolean";
+    case JsonKind.Number:
+      return "a number";
+    case JsonKind.String:
+      return "a string";
+    case JsonKind.Array:
+      return "an array";
+    default:
+      return "an object";
   }
 }
 
@@ -129,7 +135,14 @@ export class ConfigReader {
   }
 
   /** Member `name` as a string of `minLength` to `maxLength` characters; `fallback` when absent or wrong. */
-  string(obj: JsonValue, path: string, name: string, fallback: string, minLength: i32 = 0, maxLength: i32 = ANY_LENGTH): string {
+  string(
+    obj: JsonValue,
+    path: string,
+    name: string,
+    fallback: string,
+    minLength: i32 = 0,
+    maxLength: i32 = ANY_LENGTH,
+  ): string {
     const v = obj.get(name);
     if (v === null) return fallback;
     const s = this.stringValue(v, memberPath(path, name), minLength, maxLength);
@@ -163,8 +176,8 @@ export class ConfigReader {
     const v = obj.get(name);
     if (v === null) return fallback;
     if (v.isString && choices.includes(v.text)) return v.text;
-    const got = v.isString ? "\"" + v.text + "\"" : kindName(v);
-    this.fail(memberPath(path, name), "must be one of \"" + choices.join("\", \"") + "\", got " + got);
+    const got = v.isString ? '"' + v.text + '"' : kindName(v);
+    this.fail(memberPath(path, name), 'must be one of "' + choices.join('", "') + '", got ' + got);
     return fallback;
   }
 
@@ -233,7 +246,11 @@ export class ConfigReader {
     const n = v.text.length;
     if (n >= minLength && n <= maxLength) return v.text;
     if (n == 0) this.fail(path, "must not be empty");
-    else this.fail(path, "must be " + minLength.toString() + " to " + maxLength.toString() + " characters long, got " + n.toString());
+    else
+      this.fail(
+        path,
+        "must be " + minLength.toString() + " to " + maxLength.toString() + " characters long, got " + n.toString(),
+      );
     return null;
   }
 

@@ -7,5 +7,12 @@ import { buildFilter } from "@getwild/host";
 import { FIXTURE, packageRoot, targets } from "./wasm.js";
 
 export default async function setup(): Promise<void> {
-  await buildFilter({ cwd: packageRoot, entry: FIXTURE, outFile: "build/test/json_reader.wasm", targets, use: [], flags: ["--exportRuntime"] });
+  await buildFilter({
+    cwd: packageRoot,
+    entry: FIXTURE,
+    outFile: "build/test/json_reader.wasm",
+    targets,
+    use: [],
+    flags: ["--exportRuntime"],
+  });
 }

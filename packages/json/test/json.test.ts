@@ -7,9 +7,19 @@ import fc from "fast-check";
 import { loadFixture, targets } from "./wasm.js";
 
 const J = {
-  None: 0, TooLarge: 1, TooDeep: 2, TooManyValues: 3, UnexpectedEnd: 4, UnexpectedCharacter: 5,
-  InvalidNumber: 6, InvalidEscape: 7, LoneSurrogate: 8, InvalidUtf8: 9, ControlCharacter: 10,
-  DuplicateKey: 11, TrailingData: 12,
+  None: 0,
+  TooLarge: 1,
+  TooDeep: 2,
+  TooManyValues: 3,
+  UnexpectedEnd: 4,
+  UnexpectedCharacter: 5,
+  InvalidNumber: 6,
+  InvalidEscape: 7,
+  LoneSurrogate: 8,
+  InvalidUtf8: 9,
+  ControlCharacter: 10,
+  DuplicateKey: 11,
+  TrailingData: 12,
 };
 
 describe.each(targets)("JSON reader (%s build)", (target) => {
@@ -19,7 +29,16 @@ describe.each(targets)("JSON reader (%s build)", (target) => {
 
   describe("valid JSON is read exactly as JSON.parse reads it", () => {
     const valid = [
-      `{}`, `[]`, `0`, `-0`, `1.5e-3`, `"x"`, `true`, `false`, `null`, ` \t\r\n{ "a" : 1 } \n`,
+      `{}`,
+      `[]`,
+      `0`,
+      `-0`,
+      `1.5e-3`,
+      `"x"`,
+      `true`,
+      `false`,
+      `null`,
+      ` \t\r\n{ "a" : 1 } \n`,
       `{"iss":"https://securetoken.google.com/p","aud":"p","exp":1700000000,"iat":1699996400,"sub":"u"}`,
       `{"a":[1,2,{"b":[true,false,null]}],"c":{"d":{"e":"f"}}}`,
       `{"esc":"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0000 \\u00e9 \\uD83D\\uDE00"}`,
@@ -58,7 +77,11 @@ describe.each(targets)("JSON reader (%s build)", (target) => {
       ["empty input", ``, J.UnexpectedEnd],
       ["only whitespace", `  `, J.UnexpectedEnd],
       ["duplicate key", `{"iss":"a","iss":"b"}`, J.DuplicateKey],
-      ["duplicate key after 20 members", `{${Array.from({ length: 20 }, (_, i) => `"k${i}":${i}`).join(",")},"k3":0}`, J.DuplicateKey],
+      [
+        "duplicate key after 20 members",
+        `{${Array.from({ length: 20 }, (_, i) => `"k${i}":${i}`).join(",")},"k3":0}`,
+        J.DuplicateKey,
+      ],
       ["duplicate key spelled with an escape", `{"alg":"RS256","\\u0061lg":"none"}`, J.DuplicateKey],
       ["duplicate nested key", `{"a":{"b":1,"b":2}}`, J.DuplicateKey],
       ["trailing data", `{"a":1}x`, J.TrailingData],
@@ -145,7 +168,10 @@ describe.each(targets)("JSON reader (%s build)", (target) => {
       );
     });
     it("random text never traps, and whatever we accept JSON.parse accepts identically", () => {
-      const near = fc.string({ unit: fc.constantFrom(..."{}[]\":,0123456789-+.eE tfnrulase\\u\u00e9\ud800".split("")), maxLength: 40 });
+      const near = fc.string({
+        unit: fc.constantFrom(...'{}[]":,0123456789-+.eE tfnrulase\\u\u00e9\ud800'.split("")),
+        maxLength: 40,
+      });
       fc.assert(
         fc.property(fc.oneof(fc.string({ maxLength: 60 }), near, fc.json()), (text) => {
           const err = parse(text);

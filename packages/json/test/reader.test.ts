@@ -14,11 +14,21 @@ describe.each(targets)("ConfigReader (%s build)", (target) => {
 
   it("reads every kind of field, and falls back when a field is absent", () => {
     expect(read({ name: "svc" })).toBe("ok name=svc enabled=true port=8080 mode=deny tags= items= list=-1");
-    expect(read({
-      $schema: "./x.json", name: "api", enabled: false, port: 65535, mode: "allow", tags: ["a", "b"],
-      items: [{ id: "x" }, { id: "y", weight: -5 }], nested: { list: [0, 9] },
-    })).toBe("ok name=api enabled=false port=65535 mode=allow tags=a,b items=x:1,y:-5 list=2");
-    expect(read({ name: "a", tags: "lone" })).toBe("ok name=a enabled=true port=8080 mode=deny tags=lone items= list=-1");
+    expect(
+      read({
+        $schema: "./x.json",
+        name: "api",
+        enabled: false,
+        port: 65535,
+        mode: "allow",
+        tags: ["a", "b"],
+        items: [{ id: "x" }, { id: "y", weight: -5 }],
+        nested: { list: [0, 9] },
+      }),
+    ).toBe("ok name=api enabled=false port=65535 mode=allow tags=a,b items=x:1,y:-5 list=2");
+    expect(read({ name: "a", tags: "lone" })).toBe(
+      "ok name=a enabled=true port=8080 mode=deny tags=lone items= list=-1",
+    );
   });
 
   it.each([
@@ -34,8 +44,16 @@ describe.each(targets)("ConfigReader (%s build)", (target) => {
     ["a negative integer", { name: "a", port: -1 }, "port: must be an integer from 1 to 65535, got -1"],
     ["an integer with a fraction", '{"name":"a","port":80.0}', "port: must be an integer from 1 to 65535, got 80.0"],
     ["an integer with an exponent", '{"name":"a","port":8e1}', "port: must be an integer from 1 to 65535, got 8e1"],
-    ["a huge integer", '{"name":"a","port":123456789012345678901234567890}', "port: must be an integer from 1 to 65535, got 123456789012345678901234567890"],
-    ["a 2^32 + 80 integer (no wrap-around)", '{"name":"a","port":4294967376}', "port: must be an integer from 1 to 65535, got 4294967376"],
+    [
+      "a huge integer",
+      '{"name":"a","port":123456789012345678901234567890}',
+      "port: must be an integer from 1 to 65535, got 123456789012345678901234567890",
+    ],
+    [
+      "a 2^32 + 80 integer (no wrap-around)",
+      '{"name":"a","port":4294967376}',
+      "port: must be an integer from 1 to 65535, got 4294967376",
+    ],
     ["an integer as a string", { name: "a", port: "80" }, "port: must be an integer from 1 to 65535, got a string"],
     ["a string outside the choices", { name: "a", mode: "maybe" }, 'mode: must be one of "deny", "allow", got "maybe"'],
     ["a choice of the wrong kind", { name: "a", mode: true }, 'mode: must be one of "deny", "allow", got a boolean'],
@@ -43,14 +61,26 @@ describe.each(targets)("ConfigReader (%s build)", (target) => {
     ["a string list with a number", { name: "a", tags: ["a", 2] }, "tags[1]: must be a string, got a number"],
     ["a string list with an empty string", { name: "a", tags: ["", "b"] }, "tags[0]: must not be empty"],
     ["objects of the wrong kind", { name: "a", items: "x" }, "items: must be an array, got a string"],
-    ["an object list with an array", { name: "a", items: [{ id: "x" }, []] }, "items[1]: must be an object, got an array"],
+    [
+      "an object list with an array",
+      { name: "a", items: [{ id: "x" }, []] },
+      "items[1]: must be an object, got an array",
+    ],
     ["a nested unknown field", { name: "a", items: [{ id: "x", wieght: 1 }] }, "items[0].wieght: unknown field"],
     ["a nested missing field", { name: "a", items: [{ weight: 1 }] }, "items[0].id: is required"],
-    ["a nested integer", { name: "a", items: [{ id: "x", weight: 11 }] }, "items[0].weight: must be an integer from -5 to 10, got 11"],
+    [
+      "a nested integer",
+      { name: "a", items: [{ id: "x", weight: 11 }] },
+      "items[0].weight: must be an integer from -5 to 10, got 11",
+    ],
     ["an object of the wrong kind", { name: "a", nested: [] }, "nested: must be an object, got an array"],
     ["an object's unknown field", { name: "a", nested: { lsit: [] } }, "nested.lsit: unknown field"],
     ["an array of the wrong kind", { name: "a", nested: { list: {} } }, "nested.list: must be an array, got an object"],
-    ["an element read as a value", { name: "a", nested: { list: [1, "2"] } }, "nested.list[1]: must be an integer from 0 to 9, got a string"],
+    [
+      "an element read as a value",
+      { name: "a", nested: { list: [1, "2"] } },
+      "nested.list[1]: must be an integer from 0 to 9, got a string",
+    ],
     ["the filter's own check", { name: "aB" }, "name: must be lower-case"],
   ])("refuses %s, naming the field", (_name, config, expected) => {
     expect(read(config)).toBe(expected);
@@ -67,7 +97,15 @@ describe.each(targets)("ConfigReader (%s build)", (target) => {
   });
 
   it("lists every error in one line, in reading order, each with its path", () => {
-    const listed = errors({ nmae: "x", name: "Ab", port: 0, mode: "on", tags: [1], items: [{ weight: 99 }, 7], nested: { list: [10] } });
+    const listed = errors({
+      nmae: "x",
+      name: "Ab",
+      port: 0,
+      mode: "on",
+      tags: [1],
+      items: [{ weight: 99 }, 7],
+      nested: { list: [10] },
+    });
     expect(listed).toEqual([
       "nmae: unknown field",
       "name: must be lower-case",
@@ -97,17 +135,37 @@ describe.each(targets)("ConfigReader (%s build)", (target) => {
   });
 
   it("never traps on random documents, and reports an error exactly when it refuses", () => {
-    const member = fc.constantFrom("$schema", "name", "enabled", "port", "mode", "tags", "items", "nested", "list", "id", "weight", "x");
+    const member = fc.constantFrom(
+      "$schema",
+      "name",
+      "enabled",
+      "port",
+      "mode",
+      "tags",
+      "items",
+      "nested",
+      "list",
+      "id",
+      "weight",
+      "x",
+    );
     const doc = fc.dictionary(member, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 });
     fc.assert(
-      fc.property(fc.oneof(doc.map((d) => JSON.stringify(d)), fc.json(), fc.string({ maxLength: 40 })), (text) => {
-        const verdict = f.readSample(text);
-        if (verdict.startsWith("ok ")) expect(f.errorCount()).toBe(0);
-        else {
-          expect(f.errorCount()).toBeGreaterThan(0);
-          expect(verdict.split("; ")[0]).toMatch(/: \S/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          doc.map((d) => JSON.stringify(d)),
+          fc.json(),
+          fc.string({ maxLength: 40 }),
+        ),
+        (text) => {
+          const verdict = f.readSample(text);
+          if (verdict.startsWith("ok ")) expect(f.errorCount()).toBe(0);
+          else {
+            expect(f.errorCount()).toBeGreaterThan(0);
+            expect(verdict.split("; ")[0]).toMatch(/: \S/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

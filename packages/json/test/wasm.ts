@@ -36,7 +36,9 @@ export function loadFixture(target: string): Fixture {
   const { exports: e } = loader.instantiateSync<Exports>(readFileSync(join(packageRoot, "build", "test", file)), {
     env: {
       abort(msg: number, fileName: number, line: number, col: number) {
-        throw new Error(`wasm abort: ${msg ? e.__getString(msg) : "?"} at ${fileName ? e.__getString(fileName) : "?"}:${line}:${col}`);
+        throw new Error(
+          `wasm abort: ${msg ? e.__getString(msg) : "?"} at ${fileName ? e.__getString(fileName) : "?"}:${line}:${col}`,
+        );
       },
     },
   });

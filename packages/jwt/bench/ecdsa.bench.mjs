@@ -24,8 +24,10 @@ export default async function ecdsaCases() {
     const jwk = publicKey.export({ format: "jwk" });
     const msg = signingInput(name);
     const sig = sign(hash, msg, { key: privateKey, dsaEncoding: "ieee-p1363" });
-    const x = Buffer.from(jwk.x, "base64url"), y = Buffer.from(jwk.y, "base64url");
-    if (!fx.exports.benchSetup(id, fx.bytes(x), fx.bytes(y), fx.bytes(msg), fx.bytes(sig))) throw new Error(`${name}: wasm refused the key`);
+    const x = Buffer.from(jwk.x, "base64url"),
+      y = Buffer.from(jwk.y, "base64url");
+    if (!fx.exports.benchSetup(id, fx.bytes(x), fx.bytes(y), fx.bytes(msg), fx.bytes(sig)))
+      throw new Error(`${name}: wasm refused the key`);
     fx.release();
     if (!fx.exports.benchVerify()) throw new Error(`${name}: wasm rejected a good signature`);
     const key = { key: publicKey, dsaEncoding: "ieee-p1363" };
@@ -33,13 +35,18 @@ export default async function ecdsaCases() {
       if (!verify(hash, msg, key, sig)) throw new Error(`${name}: node rejected a good signature`);
     };
     // Warm up both sides so that V8's tier-up happens before the runner's short calibration.
-    for (let i = 0; i < 100; i++) { fx.exports.benchVerify(); native(); }
+    for (let i = 0; i < 100; i++) {
+      fx.exports.benchVerify();
+      native();
+    }
     cases.push({ name, wasm: () => fx.exports.benchVerify(), native });
     if (process.env.BENCH_EC_IMPORT) {
       const publicJwk = { kty: "EC", crv: curve, x: jwk.x, y: jwk.y };
       cases.push({
         name: `${name}-import`,
-        wasm: () => { if (!fx.exports.benchImport()) throw new Error(`${name}: import failed`); },
+        wasm: () => {
+          if (!fx.exports.benchImport()) throw new Error(`${name}: import failed`);
+        },
         native: () => createPublicKey({ format: "jwk", key: publicJwk }),
       });
     }

@@ -15,5 +15,5 @@ export function setBody(data: ArrayBuffer): void {
 export function importAll(): i32 {
   const r = parseJwks(body, new JwksOptions());
   last = r.keySet; // kept so the work cannot be optimised away
-  return r.ok ? last!.size : -<i32>r.error;
+  return r.ok ? last!.size : -(<i32>r.error);
 }

@@ -32,11 +32,18 @@ function makeCase(alg) {
     jwk = { kty: "oct", k: secret.toString("base64url") };
     nativeVerify = (msg, s) => createHmac(hashName(alg), secret).update(msg).digest().equals(s);
   } else {
-    const pair = alg === "EdDSA" ? generateKeyPairSync("ed25519")
-      : alg.startsWith("ES") ? generateKeyPairSync("ec", { namedCurve: { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg] })
-      : generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const opts = (key) => alg.startsWith("PS") ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 }
-      : alg.startsWith("ES") ? { key, dsaEncoding: "ieee-p1363" } : key;
+    const pair =
+      alg === "EdDSA"
+        ? generateKeyPairSync("ed25519")
+        : alg.startsWith("ES")
+          ? generateKeyPairSync("ec", { namedCurve: { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg] })
+          : generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const opts = (key) =>
+      alg.startsWith("PS")
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 }
+        : alg.startsWith("ES")
+          ? { key, dsaEncoding: "ieee-p1363" }
+          : key;
     const h = alg === "EdDSA" ? null : hashName(alg);
     sig = sign(h, input, opts(pair.privateKey));
     jwk = pair.publicKey.export({ format: "jwk" });
@@ -46,7 +53,13 @@ function makeCase(alg) {
   const token = `${input.toString("ascii")}.${sig.toString("base64url")}`;
   const fx = loadFixture("jwt_bench");
   const e = fx.exports;
-  const code = e.setup(fx.bytes(Buffer.from(JSON.stringify({ keys: [jwk] }))), e.__newString(token), e.__newString(alg), BigInt(NOW), alg.startsWith("HS") ? 1 : 0);
+  const code = e.setup(
+    fx.bytes(Buffer.from(JSON.stringify({ keys: [jwk] }))),
+    e.__newString(token),
+    e.__newString(alg),
+    BigInt(NOW),
+    alg.startsWith("HS") ? 1 : 0,
+  );
   if (code !== 0) throw new Error(`${alg}: wasm setup refused the token (code ${code})`);
   if (!e.full() || !e.signatureOnly()) throw new Error(`${alg}: wasm rejected a good token`);
   const tokenPtr = e.__pin(e.__newString(token));
@@ -78,11 +91,15 @@ function measureAll(fns) {
 }
 
 const algs = (process.env.JWT_ALGS ?? "RS256,PS256,ES256,HS256,EdDSA").split(",");
-console.log(`node ${process.version}, ${ROUNDS} rounds of ~${ROUND_MS} ms, best round, CPU µs per verify (${signingInput("RS256").length}-byte signing input)`);
+console.log(
+  `node ${process.version}, ${ROUNDS} rounds of ~${ROUND_MS} ms, best round, CPU µs per verify (${signingInput("RS256").length}-byte signing input)`,
+);
 console.log("alg        verifyJwt  signature-only  JWT layer alone   native(full)  ratio");
 for (const alg of algs) {
   const c = makeCase(alg);
   const [full, sigOnly, layer, native] = measureAll([c.full, c.sigOnly, c.layer, c.native]);
   const f = (x) => x.toFixed(2).padStart(9);
-  console.log(`${alg.padEnd(8)}${f(full)}   ${f(sigOnly)}       ${f(layer)}      ${f(native)}   ${(full / native).toFixed(2).padStart(5)}x`);
+  console.log(
+    `${alg.padEnd(8)}${f(full)}   ${f(sigOnly)}       ${f(layer)}      ${f(native)}   ${(full / native).toFixed(2).padStart(5)}x`,
+  );
 }

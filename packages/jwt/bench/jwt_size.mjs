@@ -18,10 +18,25 @@ mkdirSync(out, { recursive: true });
 console.log("asc -O3z --noAssert --runtime incremental, entry bench/jwt_size_entry.ts");
 for (const [name, mask] of SETS) {
   const file = join(out, `jwt_${mask ?? "all"}.wasm`);
-  const args = ["bench/jwt_size_entry.ts", "--baseDir", packageRoot, "--outFile", file, "-O3z", "--noAssert", "--runtime", "incremental", "--config", "none"];
+  const args = [
+    "bench/jwt_size_entry.ts",
+    "--baseDir",
+    packageRoot,
+    "--outFile",
+    file,
+    "-O3z",
+    "--noAssert",
+    "--runtime",
+    "incremental",
+    "--config",
+    "none",
+  ];
   if (mask !== null) args.push("--use", `GETWILD_JWT_ALGS=${mask}`);
   let errors = "";
-  const { error } = await asc.main(args, { stdout: { write: () => true }, stderr: { write: (s) => ((errors += s), true) } });
+  const { error } = await asc.main(args, {
+    stdout: { write: () => true },
+    stderr: { write: (s) => ((errors += s), true) },
+  });
   if (error) throw new Error(`asc failed for ${name}:\n${errors}`);
   console.log(`${name.padEnd(16)} ${(statSync(file).size / 1024).toFixed(1).padStart(6)} KB`);
 }

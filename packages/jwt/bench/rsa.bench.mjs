@@ -7,14 +7,30 @@ import { constants, generateKeyPairSync, sign, verify } from "node:crypto";
 import { loadFixture } from "./wasm_fixture.mjs";
 import { signingInput } from "./signing_input.mjs";
 
-const HASH = { 256: { id: 0, name: "sha256", len: 32 }, 384: { id: 1, name: "sha384", len: 48 }, 512: { id: 2, name: "sha512", len: 64 } };
+const HASH = {
+  256: { id: 0, name: "sha256", len: 32 },
+  384: { id: 1, name: "sha384", len: 48 },
+  512: { id: 2, name: "sha512", len: 64 },
+};
 
 const CASES = [
-  ["RS256", 2048], ["RS256", 3072], ["RS256", 4096], ["RS384", 2048], ["RS512", 2048],
-  ["PS256", 2048], ["PS256", 3072], ["PS256", 4096], ["PS384", 2048], ["PS512", 2048],
+  ["RS256", 2048],
+  ["RS256", 3072],
+  ["RS256", 4096],
+  ["RS384", 2048],
+  ["RS512", 2048],
+  ["PS256", 2048],
+  ["PS256", 3072],
+  ["PS256", 4096],
+  ["PS384", 2048],
+  ["PS512", 2048],
 ];
 
-const SCALAR_CASES = [["RS256", 2048], ["RS256", 4096], ["PS256", 2048]];
+const SCALAR_CASES = [
+  ["RS256", 2048],
+  ["RS256", 4096],
+  ["PS256", 2048],
+];
 
 export default async function () {
   const keys = new Map();
@@ -33,7 +49,11 @@ export default async function () {
     const sig = sign(hash.name, msg, pad(privateKey));
     const fx = loadFixture(fixture);
     const jwk = publicKey.export({ format: "jwk" });
-    const handle = fx.exports.importKey(fx.bytes(Buffer.from(jwk.n, "base64url")), fx.bytes(Buffer.from(jwk.e, "base64url")), 2048);
+    const handle = fx.exports.importKey(
+      fx.bytes(Buffer.from(jwk.n, "base64url")),
+      fx.bytes(Buffer.from(jwk.e, "base64url")),
+      2048,
+    );
     if (handle < 0) throw new Error(`${alg}-${bits}: key import failed (${handle})`);
     fx.exports.benchSetup(handle, pss ? 1 : 0, hash.id, fx.bytes(msg), fx.bytes(sig));
     fx.release();

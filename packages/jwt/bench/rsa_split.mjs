@@ -15,7 +15,11 @@ const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: bi
 const jwk = publicKey.export({ format: "jwk" });
 const msg = signingInput("RS256");
 const sig = sign("sha256", msg, privateKey);
-const handle = rsa.exports.importKey(rsa.bytes(Buffer.from(jwk.n, "base64url")), rsa.bytes(Buffer.from(jwk.e, "base64url")), 2048);
+const handle = rsa.exports.importKey(
+  rsa.bytes(Buffer.from(jwk.n, "base64url")),
+  rsa.bytes(Buffer.from(jwk.e, "base64url")),
+  2048,
+);
 rsa.exports.benchSetup(handle, 0, 0, rsa.bytes(msg), rsa.bytes(sig));
 if (!rsa.exports.benchVerify()) throw new Error("wasm rejected a good signature");
 const sigPtr = rsa.bytes(sig);
@@ -35,7 +39,8 @@ for (let r = 0; r < 80; r++) {
     best[name] = Math.min(best[name], Number(process.hrtime.bigint() - t) / 1e3 / batch);
   }
 }
-console.log(`RS256-${bits} (${fixture}.wasm), ${msg.length}-byte signing input, minimum µs per op over 80 batches of ${batch}:`);
+console.log(
+  `RS256-${bits} (${fixture}.wasm), ${msg.length}-byte signing input, minimum µs per op over 80 batches of ${batch}:`,
+);
 for (const [name, us] of Object.entries(best)) console.log(`  ${name.padEnd(28)} ${us.toFixed(1).padStart(8)}`);
 console.log(`  ratio wasm/node              ${(best["wasm verify"] / best["node verify"]).toFixed(2).padStart(8)}x`);
-

@@ -26,24 +26,35 @@ function calibrate(fn) {
   let n = 1;
   for (;;) {
     const us = timeOps(fn, n);
-    if (us * n > ROUND_MS * 1e3 / 4 || n > 1e7) return Math.max(1, Math.ceil((ROUND_MS * 1e3) / Math.max(us, 1e-3)));
+    if (us * n > (ROUND_MS * 1e3) / 4 || n > 1e7) return Math.max(1, Math.ceil((ROUND_MS * 1e3) / Math.max(us, 1e-3)));
     n *= 4;
   }
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
 
 async function child() {
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
   const results = [];
-  for (const file of readdirSync(here).filter((f) => f.endsWith(".bench.mjs")).sort()) {
+  for (const file of readdirSync(here)
+    .filter((f) => f.endsWith(".bench.mjs"))
+    .sort()) {
     const cases = await (await import(pathToFileURL(join(here, file)).href)).default();
     for (const c of cases) {
       if (only && !only.test(c.name)) continue;
-      const nw = calibrate(c.wasm), nn = calibrate(c.native);
-      const w = [], n = [];
-      for (let r = 0; r < ROUNDS; r++) { w.push(timeOps(c.wasm, nw)); n.push(timeOps(c.native, nn)); }
-      const wasm_us = median(w), native_us = median(n);
+      const nw = calibrate(c.wasm),
+        nn = calibrate(c.native);
+      const w = [],
+        n = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        w.push(timeOps(c.wasm, nw));
+        n.push(timeOps(c.native, nn));
+      }
+      const wasm_us = median(w),
+        native_us = median(n);
       results.push({ name: c.name, wasm_us, native_us, ratio: wasm_us / native_us });
     }
   }
@@ -52,7 +63,9 @@ async function child() {
 
 function runChild(flags) {
   const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), "--child"], {
-    stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 24,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`benchmark child (${flags.join(" ") || "default tiering"}) failed`);
   return JSON.parse(r.stdout);
@@ -70,11 +83,15 @@ async function main() {
   console.log("case               wasm    native   ratio | liftoff wasm   ratio");
   for (const t of tiered) {
     const l = liftoff.find((x) => x.name === t.name);
-    console.log(`${t.name.padEnd(14)}${f(t.wasm_us)} ${f(t.native_us)} ${f(t.ratio)}x | ${f(l.wasm_us)}    ${f(l.ratio)}x`);
+    console.log(
+      `${t.name.padEnd(14)}${f(t.wasm_us)} ${f(t.native_us)} ${f(t.ratio)}x | ${f(l.wasm_us)}    ${f(l.ratio)}x`,
+    );
   }
   // Key import beside the verify it pays for: a JWKS fetch or rotation imports every key once (the
   // ES256/ES384 per-key comb table included), and every later verify with that key is cheaper for it.
-  const pairs = tiered.filter((t) => t.name.startsWith("import-")).map((imp) => [imp, tiered.find((t) => t.name === imp.name.slice(7))]);
+  const pairs = tiered
+    .filter((t) => t.name.startsWith("import-"))
+    .map((imp) => [imp, tiered.find((t) => t.name === imp.name.slice(7))]);
   if (pairs.some(([, v]) => v)) {
     console.log("\nkey import beside verify (default tiering, wasm, µs): what one import costs in verifies");
     console.log("alg              import    verify  verifies");

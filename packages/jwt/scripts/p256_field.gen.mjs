@@ -9,7 +9,15 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), "..", "assembly", "jose", "crypto", "ecdsa", "p256_field.ts");
+const OUTPUT = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "assembly",
+  "jose",
+  "crypto",
+  "ecdsa",
+  "p256_field.ts",
+);
 const N = 8;
 const P = [0xffffffff, 0xffffffff, 0xffffffff, 0, 0, 0, 1, 0xffffffff];
 const L = [];

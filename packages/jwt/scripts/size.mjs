@@ -13,24 +13,48 @@ const outDir = join(packageRoot, "build", "size");
 // `--use abort=` drops the env.abort import (an abort then just traps); a filter's logging abort
 // (core's coreAbort) is shared by all its code and is not counted here.
 export const RELEASE_FLAGS = [
-  "-O3", "--shrinkLevel", "2", "--converge", "--noAssert",
-  "--runtime", "incremental", "--use", "abort=", "--config", "none",
+  "-O3",
+  "--shrinkLevel",
+  "2",
+  "--converge",
+  "--noAssert",
+  "--runtime",
+  "incremental",
+  "--use",
+  "abort=",
+  "--config",
+  "none",
 ];
 
 const ENTRIES = [
-  { name: "rs256", entry: "scripts/size/rs256.ts", targetKiB: 24, what: "RS256 only (RSA import + PKCS#1 v1.5 + SHA-256)" },
+  {
+    name: "rs256",
+    entry: "scripts/size/rs256.ts",
+    targetKiB: 24,
+    what: "RS256 only (RSA import + PKCS#1 v1.5 + SHA-256)",
+  },
   { name: "all", entry: "scripts/size/all.ts", targetKiB: 64, what: "all: RS*/PS*/HS*/ES256/384/512/EdDSA" },
 ];
 
 async function build(entry, outFile, extra) {
   let errors = "";
-  const { error } = await asc.main([entry, "--baseDir", packageRoot, "--outFile", outFile, ...RELEASE_FLAGS, ...extra], {
-    stdout: { write: () => true },
-    stderr: { write: (s) => { errors += s; return true; } },
-  });
+  const { error } = await asc.main(
+    [entry, "--baseDir", packageRoot, "--outFile", outFile, ...RELEASE_FLAGS, ...extra],
+    {
+      stdout: { write: () => true },
+      stderr: {
+        write: (s) => {
+          errors += s;
+          return true;
+        },
+      },
+    },
+  );
   if (error) throw new Error(`asc failed for ${entry}:\n${errors}`);
   const bytes = statSync(outFile).size;
-  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(outFile))).map((i) => `${i.module}.${i.name}`);
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(outFile))).map(
+    (i) => `${i.module}.${i.name}`,
+  );
   return { bytes, imports };
 }
 
@@ -47,7 +71,9 @@ async function main() {
   console.log(`flags: ${RELEASE_FLAGS.join(" ")} [--enable simd]`);
   for (const r of results) {
     const verdict = r.kib <= r.targetKiB ? "within" : "OVER";
-    console.log(`${(r.name + (r.simd ? " simd" : " no-simd")).padEnd(14)} ${String(r.bytes).padStart(7)} B  ${r.kib.toFixed(1).padStart(6)} KiB  target ${r.targetKiB} KiB ${verdict}  imports: ${r.imports.join(", ") || "none"}  (${r.what})`);
+    console.log(
+      `${(r.name + (r.simd ? " simd" : " no-simd")).padEnd(14)} ${String(r.bytes).padStart(7)} B  ${r.kib.toFixed(1).padStart(6)} KiB  target ${r.targetKiB} KiB ${verdict}  imports: ${r.imports.join(", ") || "none"}  (${r.what})`,
+    );
   }
   const args = process.argv.slice(2);
   const at = args.indexOf("--json");

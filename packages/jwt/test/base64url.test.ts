@@ -48,7 +48,13 @@ function strictOracle(s: string): boolean {
 
 describe("base64url RFC 4648 §10 vectors (unpadded, as JOSE writes them)", () => {
   const vectors: [string, string][] = [
-    ["", ""], ["f", "Zg"], ["fo", "Zm8"], ["foo", "Zm9v"], ["foob", "Zm9vYg"], ["fooba", "Zm9vYmE"], ["foobar", "Zm9vYmFy"],
+    ["", ""],
+    ["f", "Zg"],
+    ["fo", "Zm8"],
+    ["foo", "Zm9v"],
+    ["foob", "Zm9vYg"],
+    ["fooba", "Zm9vYmE"],
+    ["foobar", "Zm9vYmFy"],
   ];
   for (const [plain, enc] of vectors) {
     it(`"${plain}" <-> "${enc}"`, () => {

@@ -16,7 +16,10 @@ beforeAll(async () => {
 const ISS = "https://idp.example.com";
 const CONFIG = {
   providers: {
-    idp: { issuer: ISS, remote_jwks: { cluster: "idp", authority: "idp.example.com", path: "/.well-known/jwks.json", timeout_ms: 2000 } },
+    idp: {
+      issuer: ISS,
+      remote_jwks: { cluster: "idp", authority: "idp.example.com", path: "/.well-known/jwks.json", timeout_ms: 2000 },
+    },
   },
   rules: [{ match: { prefix: "/" }, requires: { provider_name: "idp" } }],
 };
@@ -39,7 +42,14 @@ function answered(stream: ReturnType<typeof send>["stream"]) {
 }
 
 function reply(body: string, maxAge?: number) {
-  return { status: 200, headers: { "content-type": "application/json", ...(maxAge === undefined ? {} : { "cache-control": `public, max-age=${maxAge}` }) }, body };
+  return {
+    status: 200,
+    headers: {
+      "content-type": "application/json",
+      ...(maxAge === undefined ? {} : { "cache-control": `public, max-age=${maxAge}` }),
+    },
+    body,
+  };
 }
 
 describe("remote JWKS", () => {
@@ -105,21 +115,32 @@ describe("remote JWKS", () => {
     const host = await start(1);
     host.advance(50);
     const upper = reply(jwks(k1));
-    host.pendingCalls()[0]!.respond({ ...upper, headers: { ...upper.headers, "cache-control": "Public, MAX-AGE=600" } });
+    host
+      .pendingCalls()[0]!
+      .respond({ ...upper, headers: { ...upper.headers, "cache-control": "Public, MAX-AGE=600" } });
     host.advance(600_000 - 60_000 - 2000);
     expect(host.pendingCalls()).toHaveLength(0);
     host.advance(2000);
     expect(host.pendingCalls()).toHaveLength(1);
   });
 
-  const failures: Array<[string, (call: ReturnType<Awaited<ReturnType<typeof start>>["pendingCalls"]>[number]) => void]> = [
+  const failures: Array<
+    [string, (call: ReturnType<Awaited<ReturnType<typeof start>>["pendingCalls"]>[number]) => void]
+  > = [
     ["timeout", (c) => c.timeout()],
     ["reset", (c) => c.fail()],
     ["500", (c) => c.respond({ status: 500, body: "oops" })],
     ["garbage", (c) => c.respond({ status: 200, body: "<html>not json" })],
     ["oversize", (c) => c.respond({ status: 200, body: JSON.stringify({ keys: [], pad: "x".repeat(70_000) }) })],
-    ["no keys", (c) => c.respond({ status: 200, body: JSON.stringify({ keys: [{ kty: "RSA", use: "enc", n: "AQAB", e: "AQAB" }] }) })],
-    ["too many keys", (c) => c.respond({ status: 200, body: JSON.stringify({ keys: Array.from({ length: 65 }, () => k1.publicJwk) }) })],
+    [
+      "no keys",
+      (c) =>
+        c.respond({ status: 200, body: JSON.stringify({ keys: [{ kty: "RSA", use: "enc", n: "AQAB", e: "AQAB" }] }) }),
+    ],
+    [
+      "too many keys",
+      (c) => c.respond({ status: 200, body: JSON.stringify({ keys: Array.from({ length: 65 }, () => k1.publicJwk) }) }),
+    ],
   ];
 
   it.each(failures)("a failed refresh (%s) keeps serving with the last good keys", async (_name, fail) => {
@@ -137,22 +158,25 @@ describe("remote JWKS", () => {
     expect(host.failures).toEqual([]);
   });
 
-  it.each(failures)("with no keys ever fetched (%s), requests fail closed with jwks_unavailable", async (_name, fail) => {
-    const host = await start(1);
-    const token = await mint(k1, { iss: ISS });
-    const waiting = send(host, token);
-    expect(waiting.action).toBe("Pause");
-    fail(host.pendingCalls()[0]!);
-    expect(waiting.stream.localResponse?.status).toBe(401);
-    expect(waiting.stream.localResponse?.details).toBe("jwt_authn_access_denied{jwks_unavailable}");
-    expect(waiting.stream.clientResponse.headers.get("www-authenticate")).toContain('error="invalid_token"');
-    // During the backoff no new fetch starts; a new request is answered at once.
-    const next = send(host, token);
-    expect(next.action).toBe("Pause");
-    expect(next.stream.localResponse?.status).toBe(401);
-    expect(host.pendingCalls()).toHaveLength(0);
-    expect(host.failures).toEqual([]);
-  });
+  it.each(failures)(
+    "with no keys ever fetched (%s), requests fail closed with jwks_unavailable",
+    async (_name, fail) => {
+      const host = await start(1);
+      const token = await mint(k1, { iss: ISS });
+      const waiting = send(host, token);
+      expect(waiting.action).toBe("Pause");
+      fail(host.pendingCalls()[0]!);
+      expect(waiting.stream.localResponse?.status).toBe(401);
+      expect(waiting.stream.localResponse?.details).toBe("jwt_authn_access_denied{jwks_unavailable}");
+      expect(waiting.stream.clientResponse.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      // During the backoff no new fetch starts; a new request is answered at once.
+      const next = send(host, token);
+      expect(next.action).toBe("Pause");
+      expect(next.stream.localResponse?.status).toBe(401);
+      expect(host.pendingCalls()).toHaveLength(0);
+      expect(host.failures).toEqual([]);
+    },
+  );
 
   it("backs off after failures (1 s, 2 s, 4 s…) and recovers", async () => {
     const host = await start(1);
@@ -162,7 +186,10 @@ describe("remote JWKS", () => {
     let last = 50;
     let now = 50;
     for (let i = 0; i < 3; i++) {
-      while (host.pendingCalls().length === 0) { host.advance(100); now += 100; }
+      while (host.pendingCalls().length === 0) {
+        host.advance(100);
+        now += 100;
+      }
       gaps.push(now - last);
       last = now;
       host.pendingCalls()[0]!.fail();
@@ -176,7 +203,12 @@ describe("remote JWKS", () => {
   });
 
   it("answers a request waiting on a slow fetch once its deadline passes (never left hanging)", async () => {
-    const host = await start(1, { ...CONFIG, providers: { idp: { ...CONFIG.providers.idp, remote_jwks: { ...CONFIG.providers.idp.remote_jwks, timeout_ms: 60_000 } } } });
+    const host = await start(1, {
+      ...CONFIG,
+      providers: {
+        idp: { ...CONFIG.providers.idp, remote_jwks: { ...CONFIG.providers.idp.remote_jwks, timeout_ms: 60_000 } },
+      },
+    });
     const waiting = send(host, await mint(k1, { iss: ISS }));
     expect(waiting.action).toBe("Pause");
     host.advance(30_000);
@@ -262,15 +294,24 @@ describe("remote JWKS", () => {
   });
 
   it("fails open only when asked (jwks_unavailable: allow), with no identity headers, and logs the source and status", async () => {
-    const config = { ...CONFIG, jwks_unavailable: "allow", providers: { idp: { ...CONFIG.providers.idp, claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }] } } };
+    const config = {
+      ...CONFIG,
+      jwks_unavailable: "allow",
+      providers: { idp: { ...CONFIG.providers.idp, claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }] } },
+    };
     const host = await start(1, config);
     const token = await mint(k1, { iss: ISS, sub: "u" });
     const stream = host.newHttpStream();
-    stream.sendRequestHeaders({ ...HEADERS, authorization: `Bearer ${token}`, "x-sub": "forged" }, { endOfStream: true });
+    stream.sendRequestHeaders(
+      { ...HEADERS, authorization: `Bearer ${token}`, "x-sub": "forged" },
+      { endOfStream: true },
+    );
     host.pendingCalls()[0]!.respond({ status: 404, body: "no such path" });
     expect(stream.upstreamRequest.complete).toBe(true);
     expect(stream.upstreamRequest.headers.has("x-sub")).toBe(false);
     expect(host.metric("jwt_authn.allowed")).toBe(1);
-    expect(host.logs("warn").join("\n")).toContain("JWKS fetch from idp idp.example.com/.well-known/jwks.json failed: status 404");
+    expect(host.logs("warn").join("\n")).toContain(
+      "JWKS fetch from idp idp.example.com/.well-known/jwks.json failed: status 404",
+    );
   });
 });

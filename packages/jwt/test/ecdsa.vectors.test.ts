@@ -8,9 +8,30 @@ import { vectorsDir, type Fixture } from "./wasm";
 import { ecdsaFixture, importKey, verify, type EcdsaExports } from "./ecdsa_fixture";
 
 const CURVES = [
-  { name: "P-256", wycheproof: "secp256r1", sha: "SHA-256", file: "ecdsa_secp256r1_sha256_p1363_test.json", id: 0, len: 32 },
-  { name: "P-384", wycheproof: "secp384r1", sha: "SHA-384", file: "ecdsa_secp384r1_sha384_p1363_test.json", id: 1, len: 48 },
-  { name: "P-521", wycheproof: "secp521r1", sha: "SHA-512", file: "ecdsa_secp521r1_sha512_p1363_test.json", id: 2, len: 66 },
+  {
+    name: "P-256",
+    wycheproof: "secp256r1",
+    sha: "SHA-256",
+    file: "ecdsa_secp256r1_sha256_p1363_test.json",
+    id: 0,
+    len: 32,
+  },
+  {
+    name: "P-384",
+    wycheproof: "secp384r1",
+    sha: "SHA-384",
+    file: "ecdsa_secp384r1_sha384_p1363_test.json",
+    id: 1,
+    len: 48,
+  },
+  {
+    name: "P-521",
+    wycheproof: "secp521r1",
+    sha: "SHA-512",
+    file: "ecdsa_secp521r1_sha512_p1363_test.json",
+    id: 2,
+    len: 66,
+  },
 ];
 
 let f: Fixture<EcdsaExports>;
@@ -27,7 +48,14 @@ function coordinate(h: string, len: number): Uint8Array {
   return hex(v.toString(16).padStart(len * 2, "0"));
 }
 
-interface WycheproofTest { tcId: number; comment: string; msg: string; sig: string; result: string; flags: string[] }
+interface WycheproofTest {
+  tcId: number;
+  comment: string;
+  msg: string;
+  sig: string;
+  result: string;
+  flags: string[];
+}
 interface WycheproofGroup {
   publicKey: { curve: string; wx: string; wy: string };
   publicKeyJwk?: { crv: string; x: string; y: string };
@@ -52,7 +80,8 @@ for (const c of CURVES) {
       const failures: string[] = [];
       let counted = 0;
       for (const g of groups) {
-        const x = coordinate(g.publicKey.wx, c.len), y = coordinate(g.publicKey.wy, c.len);
+        const x = coordinate(g.publicKey.wx, c.len),
+          y = coordinate(g.publicKey.wy, c.len);
         const handle = importKey(c.id, x, y);
         if (g.publicKeyJwk) {
           // The JWK form is the one JWS users have: same bytes, same key.
@@ -77,8 +106,16 @@ for (const c of CURVES) {
 
 describe("RFC 7515 Appendix A ECDSA examples", () => {
   const rfc = JSON.parse(readFileSync(join(vectorsDir, "rfc", "rfc7515_appendix_A.json"), "utf8"));
-  const examples = (rfc.examples as { section: string; alg: string; jwk_public: { crv: string; x: string; y: string };
-    signing_input: string; signature_b64url: string; expected: string }[]).filter((e) => e.alg.startsWith("ES"));
+  const examples = (
+    rfc.examples as {
+      section: string;
+      alg: string;
+      jwk_public: { crv: string; x: string; y: string };
+      signing_input: string;
+      signature_b64url: string;
+      expected: string;
+    }[]
+  ).filter((e) => e.alg.startsWith("ES"));
 
   it("contains A.3 (ES256) and A.4 (ES512)", () => {
     expect(examples.map((e) => `${e.section} ${e.alg}`)).toEqual(["A.3 ES256", "A.4 ES512"]);
@@ -109,7 +146,10 @@ describe("RFC 7515 Appendix A ECDSA examples", () => {
     const flat = rfc.json_serialization["A.7_flattened"].jws;
     const general = rfc.json_serialization["A.6_general"].jws;
     const es = general.signatures.find((s: { protected: string }) => s.protected === flat.protected);
-    for (const [prot, payload, sig] of [[flat.protected, flat.payload, flat.signature], [es.protected, general.payload, es.signature]]) {
+    for (const [prot, payload, sig] of [
+      [flat.protected, flat.payload, flat.signature],
+      [es.protected, general.payload, es.signature],
+    ]) {
       expect(verify(handle, new Uint8Array(Buffer.from(`${prot}.${payload}`, "ascii")), b64u(sig))).toBe(true);
     }
   });

@@ -9,7 +9,9 @@ import { vectorsDir, type Fixture } from "./wasm";
 import { ed25519Fixture, verify, importError, L, toLe, fromLe, type Ed25519Exports } from "./ed25519_fixture";
 
 // KeyError values from assembly/jose/crypto/errors.ts.
-const KEY_OK = 0, BAD_LENGTH = 1, BAD_ENCODING = 5;
+const KEY_OK = 0,
+  BAD_LENGTH = 1,
+  BAD_ENCODING = 5;
 
 let fx: Fixture<Ed25519Exports>;
 beforeAll(() => {
@@ -28,7 +30,8 @@ describe("Wycheproof ed25519_test.json", () => {
   });
 
   it("valid accepted, invalid rejected, keys all import", () => {
-    let valid = 0, invalid = 0;
+    let valid = 0,
+      invalid = 0;
     for (const g of groups) {
       expect(importError(hex(g.publicKey.pk)), g.publicKey.pk).toBe(KEY_OK);
       for (const t of g.tests) {
@@ -100,7 +103,10 @@ describe("key import", () => {
     // With A = (0, 1): [S]B = R + [k]A holds for R = B, S = 1 whatever the message.
     const identity = hex("0100000000000000000000000000000000000000000000000000000000000000");
     const forged = Buffer.concat([hex("5866666666666666666666666666666666666666666666666666666666666666"), toLe(1n)]);
-    const nodeKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: identity.toString("base64url") }, format: "jwk" });
+    const nodeKey = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: identity.toString("base64url") },
+      format: "jwk",
+    });
     expect(nodeVerify(null, Buffer.from("any message"), nodeKey, forged)).toBe(true);
     expect(verify(identity, Buffer.from("any message"), forged)).toBe(-1);
   });
@@ -119,8 +125,17 @@ describe("key import", () => {
 
 describe("reduction mod L", () => {
   it("matches BigInt on random and edge 64-byte values", () => {
-    const inputs: Buffer[] = [Buffer.alloc(64), Buffer.alloc(64, 0xff), toLe(L, 64), toLe(L - 1n, 64), toLe(L + 1n, 64),
-      toLe(2n ** 252n, 64), toLe(2n ** 512n - L, 64), toLe(L * L, 64), toLe(L * (2n ** 259n), 64)];
+    const inputs: Buffer[] = [
+      Buffer.alloc(64),
+      Buffer.alloc(64, 0xff),
+      toLe(L, 64),
+      toLe(L - 1n, 64),
+      toLe(L + 1n, 64),
+      toLe(2n ** 252n, 64),
+      toLe(2n ** 512n - L, 64),
+      toLe(L * L, 64),
+      toLe(L * 2n ** 259n, 64),
+    ];
     for (let i = 0; i < 2000; i++) inputs.push(randomBytes(64));
     for (const h of inputs) {
       const out = fx.read(fx.exports.reduce64(fx.bytes(h)));
@@ -154,7 +169,8 @@ describe("field arithmetic mod 2^255 - 19", () => {
     let checked = 0;
     for (let op = 0; op < 5; op++) {
       for (let i = 0; i < values.length; i++) {
-        const pairs = i < edges.length ? edges.map((e) => [values[i], e]) : [[values[i], values[(i * 7 + op) % values.length]]];
+        const pairs =
+          i < edges.length ? edges.map((e) => [values[i], e]) : [[values[i], values[(i * 7 + op) % values.length]]];
         for (const [a, b] of pairs) {
           const out = fx.read(fx.exports.fieldOp(op, fx.bytes(toLe(a)), fx.bytes(toLe(b))));
           fx.release();

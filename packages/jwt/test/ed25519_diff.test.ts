@@ -3,11 +3,22 @@
 // 0 up, including whole blocks of SHA-512), and corrupted signatures and keys, which must be
 // rejected exactly where node rejects them, and never trap.
 import { describe, it, expect } from "vitest";
-import { createPublicKey, generateKeyPairSync, randomBytes, randomInt, sign, verify as nodeVerify, type KeyObject } from "node:crypto";
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomInt,
+  sign,
+  verify as nodeVerify,
+  type KeyObject,
+} from "node:crypto";
 import { verify, L, toLe, fromLe } from "./ed25519_fixture";
 
-
-interface Signer { publicKey: KeyObject; privateKey: KeyObject; x: Buffer }
+interface Signer {
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+  x: Buffer;
+}
 function newSigner(): Signer {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   return { publicKey, privateKey, x: Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url") };
@@ -17,7 +28,10 @@ function newSigner(): Signer {
 function nodeAnswer(x: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(x).toString("base64url") }, format: "jwk" });
+    key = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(x).toString("base64url") },
+      format: "jwk",
+    });
   } catch {
     return false;
   }
@@ -98,7 +112,11 @@ describe("differential vs node:crypto", () => {
 
   it("random bytes everywhere never trap and never verify", () => {
     for (let i = 0; i < 200; i++) {
-      const r = verify(randomBytes(i % 7 === 0 ? randomInt(0, 70) : 32), randomBytes(randomInt(0, 300)), randomBytes(i % 5 === 0 ? randomInt(0, 130) : 64));
+      const r = verify(
+        randomBytes(i % 7 === 0 ? randomInt(0, 70) : 32),
+        randomBytes(randomInt(0, 300)),
+        randomBytes(i % 5 === 0 ? randomInt(0, 130) : 64),
+      );
       expect([-1, 0]).toContain(r);
     }
   });

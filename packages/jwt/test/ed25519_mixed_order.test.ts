@@ -21,9 +21,14 @@ const SQRT_M1 = pow(2n, (P - 1n) / 4n);
 type Point = [bigint, bigint, bigint, bigint]; // extended X, Y, Z, T
 const IDENTITY: Point = [0n, 1n, 1n, 0n];
 function add([x1, y1, z1, t1]: Point, [x2, y2, z2, t2]: Point): Point {
-  const a = mod((y1 - x1) * (y2 - x2)), b = mod((y1 + x1) * (y2 + x2));
-  const c = mod(t1 * 2n * D * t2), d = mod(z1 * 2n * z2);
-  const e = b - a, f = d - c, g = d + c, h = b + a;
+  const a = mod((y1 - x1) * (y2 - x2)),
+    b = mod((y1 + x1) * (y2 + x2));
+  const c = mod(t1 * 2n * D * t2),
+    d = mod(z1 * 2n * z2);
+  const e = b - a,
+    f = d - c,
+    g = d + c,
+    h = b + a;
   return [mod(e * f), mod(g * h), mod(f * g), mod(e * h)];
 }
 function mul(k: bigint, p: Point): Point {
@@ -32,7 +37,9 @@ function mul(k: bigint, p: Point): Point {
   return r;
 }
 function encode([x, y, z]: Point): Buffer {
-  const zi = inv(z), ax = mod(x * zi), ay = mod(y * zi);
+  const zi = inv(z),
+    ax = mod(x * zi),
+    ay = mod(y * zi);
   return toLe(ay | ((ax & 1n) << 255n));
 }
 function decode(s: Uint8Array): Point {
@@ -45,14 +52,20 @@ function decode(s: Uint8Array): Point {
   return [x, y, 1n, mod(x * y)];
 }
 const BASE = decode(Buffer.from("5866666666666666666666666666666666666666666666666666666666666666", "hex"));
-const sha512 = (...parts: Uint8Array[]) => { const h = createHash("sha512"); parts.forEach((p) => h.update(p)); return h.digest(); };
+const sha512 = (...parts: Uint8Array[]) => {
+  const h = createHash("sha512");
+  parts.forEach((p) => h.update(p));
+  return h.digest();
+};
 
 describe("mixed-order public keys (A + point of order 8)", () => {
   it("the BigInt reference reproduces node's public keys", () => {
     const { publicKey, privateKey } = generateKeyPairSync("ed25519");
     const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");
     const h = sha512(seed);
-    h[0] &= 248; h[31] &= 127; h[31] |= 64;
+    h[0] &= 248;
+    h[31] &= 127;
+    h[31] |= 64;
     expect(encode(mul(le(h.subarray(0, 32)), BASE)).toString("base64url")).toBe(publicKey.export({ format: "jwk" }).x);
   });
 
@@ -60,11 +73,14 @@ describe("mixed-order public keys (A + point of order 8)", () => {
     const torsion = decode(Buffer.from("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", "hex"));
     expect(encode(mul(8n, torsion))).toEqual(encode(IDENTITY));
     expect(encode(mul(4n, torsion))).not.toEqual(encode(IDENTITY));
-    let accepted = 0, refused = 0;
+    let accepted = 0,
+      refused = 0;
     for (let i = 0; i < 400 && (accepted < 3 || refused < 3); i++) {
       const seed = randomBytes(32);
       const h = sha512(seed);
-      h[0] &= 248; h[31] &= 127; h[31] |= 64;
+      h[0] &= 248;
+      h[31] &= 127;
+      h[31] |= 64;
       const a = le(h.subarray(0, 32));
       const mixed = encode(add(mul(a, BASE), torsion));
       const msg = randomBytes(i % 50);
@@ -72,7 +88,10 @@ describe("mixed-order public keys (A + point of order 8)", () => {
       const R = encode(mul(r, BASE));
       const k = mod(le(sha512(R, mixed, msg)), L);
       const sig = Buffer.concat([R, toLe(mod(r + k * a, L))]);
-      const nodeKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: mixed.toString("base64url") }, format: "jwk" });
+      const nodeKey = createPublicKey({
+        key: { kty: "OKP", crv: "Ed25519", x: mixed.toString("base64url") },
+        format: "jwk",
+      });
       const expected = nodeVerify(null, msg, nodeKey, sig);
       expect(expected).toBe(k % 8n === 0n);
       const ours = verify(mixed, msg, sig);

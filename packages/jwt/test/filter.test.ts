@@ -19,10 +19,7 @@ function provider(extra: Record<string, unknown> = {}) {
 function config(extra: Record<string, unknown> = {}, providerExtra: Record<string, unknown> = {}) {
   return {
     providers: { main: provider(providerExtra) },
-    rules: [
-      { match: { prefix: "/public" } },
-      { match: { prefix: "/" }, requires: { provider_name: "main" } },
-    ],
+    rules: [{ match: { prefix: "/public" } }, { match: { prefix: "/" }, requires: { provider_name: "main" } }],
     ...extra,
   };
 }
@@ -70,7 +67,9 @@ describe("JwtAuthn with inline keys", () => {
     const token = await mint(key, { iss: ISS, aud: "api", ...claims });
     const res = await host.request(get("/data", { authorization: `Bearer ${token}` }), { status: 200 });
     expect(res.status).toBe(401);
-    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="https://api.example.com/data", error="invalid_token"');
+    expect(res.headers.get("www-authenticate")).toBe(
+      'Bearer realm="https://api.example.com/data", error="invalid_token"',
+    );
     const body = JSON.parse(res.bodyText);
     expect(body.error).toBe("invalid_token");
     expect(typeof body.reason).toBe("string");
@@ -107,7 +106,17 @@ describe("JwtAuthn with inline keys", () => {
   });
 
   it("checks claim requirements: 403 insufficient_scope when one fails", async () => {
-    const host = await load(config({}, { claims: [{ name: "email_verified", equals: true }, { name: "scope", contains_any: ["read"] }] }));
+    const host = await load(
+      config(
+        {},
+        {
+          claims: [
+            { name: "email_verified", equals: true },
+            { name: "scope", contains_any: ["read"] },
+          ],
+        },
+      ),
+    );
     const good = await mint(key, { iss: ISS, aud: "api", email_verified: true, scope: "write read" });
     expect((await host.request(get("/a", { authorization: `Bearer ${good}` }), { status: 200 })).status).toBe(200);
     const bad = await mint(key, { iss: ISS, aud: "api", email_verified: false, scope: "read" });
@@ -144,15 +153,29 @@ describe("JwtAuthn with inline keys", () => {
   });
 
   it("lets CORS preflights through without a token only when bypass_cors_preflight is set (default false, as Envoy)", async () => {
-    const preflight = { method: "OPTIONS", path: "/a", headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" } };
+    const preflight = {
+      method: "OPTIONS",
+      path: "/a",
+      headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" },
+    };
     const strict = await load(config());
     expect((await strict.request(preflight, { status: 204 })).status).toBe(401);
     expect(strict.metric("jwt_authn.cors_preflight_bypassed")).toBe(0);
     const host = await load(config({ bypass_cors_preflight: true }));
-    const res = await host.request({ method: "OPTIONS", path: "/a", headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" } }, { status: 204 });
+    const res = await host.request(
+      {
+        method: "OPTIONS",
+        path: "/a",
+        headers: { ":authority": "x", origin: "https://app", "access-control-request-method": "GET" },
+      },
+      { status: 204 },
+    );
     expect(res.status).toBe(204);
     expect(host.metric("jwt_authn.cors_preflight_bypassed")).toBe(1);
-    const plain = await host.request({ method: "OPTIONS", path: "/a", headers: { ":authority": "x" } }, { status: 204 });
+    const plain = await host.request(
+      { method: "OPTIONS", path: "/a", headers: { ":authority": "x" } },
+      { status: 204 },
+    );
     expect(plain.status).toBe(401);
   });
 
@@ -172,8 +195,14 @@ describe("JwtAuthn with inline keys", () => {
         b: { issuer: "https://b.example.com", local_jwks: jwks(other), from_headers: [{ name: "x-b-token" }] },
       },
       rules: [
-        { match: { prefix: "/any" }, requires: { requires_any: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } } },
-        { match: { prefix: "/all" }, requires: { requires_all: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } } },
+        {
+          match: { prefix: "/any" },
+          requires: { requires_any: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } },
+        },
+        {
+          match: { prefix: "/all" },
+          requires: { requires_all: { requirements: [{ provider_name: "a" }, { provider_name: "b" }] } },
+        },
       ],
     };
     const host = await load(cfg);
@@ -201,25 +230,52 @@ describe("JwtAuthn with inline keys", () => {
   it("answers 400 invalid_request for two different tokens (header and cookie, or two Authorization headers)", async () => {
     const a = await mint(key, { iss: ISS, aud: "api" });
     const b = await mint(key, { iss: ISS, aud: "api", sub: "someone-else" });
-    const h = await load(config({}, { from_headers: [{ name: "authorization", value_prefix: "Bearer " }], from_cookies: ["session"] }));
+    const h = await load(
+      config({}, { from_headers: [{ name: "authorization", value_prefix: "Bearer " }], from_cookies: ["session"] }),
+    );
     const res = await h.request(get("/a", { authorization: `Bearer ${a}`, cookie: `session=${b}` }), { status: 200 });
     expect(res.status).toBe(400);
     expect(res.headers.get("www-authenticate")).toContain('error="invalid_request"');
     expect(JSON.parse(res.bodyText).reason).toBe("multiple_tokens");
-    expect((await h.request(get("/a", { authorization: `Bearer ${a}`, cookie: `session=${a}` }), { status: 200 })).status).toBe(200);
+    expect(
+      (await h.request(get("/a", { authorization: `Bearer ${a}`, cookie: `session=${a}` }), { status: 200 })).status,
+    ).toBe(200);
     const plain = await load(config({}, { forward: true }));
-    const two = await plain.request({ method: "GET", path: "/a", headers: [[":authority", "x"], ["authorization", `Bearer ${a}`], ["authorization", `Bearer ${b}`]] }, { status: 200 });
+    const two = await plain.request(
+      {
+        method: "GET",
+        path: "/a",
+        headers: [
+          [":authority", "x"],
+          ["authorization", `Bearer ${a}`],
+          ["authorization", `Bearer ${b}`],
+        ],
+      },
+      { status: 200 },
+    );
     expect(two.status).toBe(400);
   });
 
   it("forwards the payload and claims as headers and always drops incoming copies", async () => {
-    const host = await load(config({}, {
-      forward_payload_header: "x-jwt-payload",
-      claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }, { header_name: "x-tenant", claim_name: "org.tenant" }, { header_name: "x-admin", claim_name: "admin" }],
-    }));
+    const host = await load(
+      config(
+        {},
+        {
+          forward_payload_header: "x-jwt-payload",
+          claim_to_headers: [
+            { header_name: "x-sub", claim_name: "sub" },
+            { header_name: "x-tenant", claim_name: "org.tenant" },
+            { header_name: "x-admin", claim_name: "admin" },
+          ],
+        },
+      ),
+    );
     const claims = { iss: ISS, aud: "api", sub: "user-7", org: { tenant: "t9" }, admin: true };
     const token = await mint(key, claims);
-    const res = await host.request(get("/a", { authorization: `Bearer ${token}`, "x-sub": "spoofed", "x-jwt-payload": "spoofed" }), { status: 200 });
+    const res = await host.request(
+      get("/a", { authorization: `Bearer ${token}`, "x-sub": "spoofed", "x-jwt-payload": "spoofed" }),
+      { status: 200 },
+    );
     expect(res.status).toBe(200);
     const h = res.upstreamRequest!.headers;
     expect(h.get("x-sub")).toBe("user-7");
@@ -228,7 +284,10 @@ describe("JwtAuthn with inline keys", () => {
     expect(JSON.parse(Buffer.from(h.get("x-jwt-payload")!, "base64url").toString())).toMatchObject(claims);
     expect(h.get("x-jwt-payload")).toBe(token.split(".")[1]);
     // A claim with CR/LF is not copied into a header (header injection), the request still passes.
-    const crlf = await host.request(get("/a", { authorization: `Bearer ${await mint(key, { ...claims, sub: "a\r\nx-admin: true" })}` }), { status: 200 });
+    const crlf = await host.request(
+      get("/a", { authorization: `Bearer ${await mint(key, { ...claims, sub: "a\r\nx-admin: true" })}` }),
+      { status: 200 },
+    );
     expect(crlf.status).toBe(200);
     expect(crlf.upstreamRequest!.headers.has("x-sub")).toBe(false);
     const publicRes = await host.request(get("/public", { "x-sub": "spoofed", "x-tenant": "x" }), { status: 200 });
@@ -237,11 +296,16 @@ describe("JwtAuthn with inline keys", () => {
   });
 
   it("folds header names and the auth scheme in ASCII case only (RFC 9110)", async () => {
-    const host = await load(config({}, {
-      from_headers: [{ name: "X-My-Token", value_prefix: "Token " }],
-      forward_payload_header: "X-JWT-Payload",
-      claim_to_headers: [{ header_name: "X-Sub", claim_name: "sub" }],
-    }));
+    const host = await load(
+      config(
+        {},
+        {
+          from_headers: [{ name: "X-My-Token", value_prefix: "Token " }],
+          forward_payload_header: "X-JWT-Payload",
+          claim_to_headers: [{ header_name: "X-Sub", claim_name: "sub" }],
+        },
+      ),
+    );
     const token = await mint(key, { iss: ISS, aud: "api", sub: "user-8" });
     const res = await host.request(get("/a", { "x-my-token": `TOKEN ${token}` }), { status: 200 });
     expect(res.status).toBe(200);
@@ -256,7 +320,8 @@ describe("JwtAuthn with inline keys", () => {
   it("serves a repeated token from the verified-token cache until its exp", async () => {
     const host = await load(config());
     const token = await mint(key, { iss: ISS, aud: "api", exp: T0 + 120 });
-    for (let i = 0; i < 3; i++) expect((await host.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await host.request(get("/a", { authorization: `Bearer ${token}` }), { status: 200 })).status).toBe(200);
     expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(1);
     expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
     // Past exp the entry is gone: the token is verified again (still inside the 60 s skew)…
@@ -273,40 +338,78 @@ describe("JwtAuthn with inline keys", () => {
   it("bounds the verified-token cache (jwt_cache_size), oldest entry out first", async () => {
     const host = await load(config({ jwt_cache_size: 2 }));
     const tokens = await Promise.all([1, 2, 3].map((n) => mint(key, { iss: ISS, aud: "api", sub: `u${n}` })));
-    const send = async (t: string) => expect((await host.request(get("/a", { authorization: `Bearer ${t}` }), { status: 200 })).status).toBe(200);
-    await send(tokens[0]!); await send(tokens[1]!); await send(tokens[0]!); // miss, miss, hit
+    const send = async (t: string) =>
+      expect((await host.request(get("/a", { authorization: `Bearer ${t}` }), { status: 200 })).status).toBe(200);
+    await send(tokens[0]!);
+    await send(tokens[1]!);
+    await send(tokens[0]!); // miss, miss, hit
     await send(tokens[2]!); // miss: the cache is full, token 1 (oldest) goes
     await send(tokens[1]!); // hit
     await send(tokens[0]!); // miss
     expect(host.metric("jwt_authn.jwt_cache_hit")).toBe(2);
     expect(host.metric("jwt_authn.jwt_cache_miss")).toBe(4);
     const off = await load(config({ jwt_cache_size: 0 }));
-    for (let i = 0; i < 2; i++) expect((await off.request(get("/a", { authorization: `Bearer ${tokens[0]}` }), { status: 200 })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await off.request(get("/a", { authorization: `Bearer ${tokens[0]}` }), { status: 200 })).status).toBe(
+        200,
+      );
     expect(off.metric("jwt_authn.jwt_cache_miss")).toBe(2);
   });
 
   it("refuses at configure time a local JWKS whose only RSA key has a 34-bit exponent (BoringSSL's limit is 33 bits)", async () => {
     const bigE = { ...key.publicJwk, e: Buffer.from([0x02, 0, 0, 0, 1]).toString("base64url") };
-    expect(await refusedConfigLog(config({}, { local_jwks: JSON.stringify({ keys: [bigE] }) }))).toContain("configuration refused: providers.main.local_jwks:");
+    expect(await refusedConfigLog(config({}, { local_jwks: JSON.stringify({ keys: [bigE] }) }))).toContain(
+      "configuration refused: providers.main.local_jwks:",
+    );
     // The same set with the usual e = 65537 key beside it loads, and that key verifies.
-    const host = await load(config({}, { local_jwks: JSON.stringify({ keys: [{ ...bigE, kid: "big" }, key.publicJwk] }) }));
-    expect((await host.request(get("/a", { authorization: `Bearer ${await mint(key, { iss: ISS, aud: "api" })}` }), { status: 200 })).status).toBe(200);
+    const host = await load(
+      config({}, { local_jwks: JSON.stringify({ keys: [{ ...bigE, kid: "big" }, key.publicJwk] }) }),
+    );
+    expect(
+      (
+        await host.request(get("/a", { authorization: `Bearer ${await mint(key, { iss: ISS, aud: "api" })}` }), {
+          status: 200,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it.each([
     [{ providers: {} }, "providers"],
     [{ providers: { p: { issuer: 5, local_jwks: "{}" } } }, "providers.p.issuer"],
-    [{ providers: { p: { local_jwks: "{\"keys\":[]}" } } }, "providers.p.local_jwks"],
+    [{ providers: { p: { local_jwks: '{"keys":[]}' } } }, "providers.p.local_jwks"],
     [{ providers: { p: { remote_jwks: { authority: "x", path: "/k" } } } }, "providers.p.remote_jwks.cluster"],
-    [{ providers: { p: { remote_jwks: { cluster: "c", authority: "x", path: "/k", timeout_ms: 0 } } } }, "providers.p.remote_jwks.timeout_ms"],
+    [
+      { providers: { p: { remote_jwks: { cluster: "c", authority: "x", path: "/k", timeout_ms: 0 } } } },
+      "providers.p.remote_jwks.timeout_ms",
+    ],
     [{ providers: { p: { firebase: { project_id: "Bad Id" } } } }, "providers.p.firebase.project_id"],
-    [{ providers: { p: { firebase: { project_id: "x" } } }, rules: [{ match: { prefix: "/" }, requires: { provider_name: "q" } }] }, "rules[0].requires.provider_name"],
+    [
+      {
+        providers: { p: { firebase: { project_id: "x" } } },
+        rules: [{ match: { prefix: "/" }, requires: { provider_name: "q" } }],
+      },
+      "rules[0].requires.provider_name",
+    ],
     [{ providers: { p: { firebase: { project_id: "x" } } }, audience_failure_status: 402 }, "audience_failure_status"],
     [{ providers: { p: { firebase: { project_id: "x" } } }, realm: "a\nb" }, "realm"],
-    [{ providers: { p: { firebase: { project_id: "x" }, claim_to_headers: [{ header_name: "x-a\r\nb", claim_name: "sub" }] } } }, "providers.p.claim_to_headers[0].header_name"],
-    [{ providers: { p: { firebase: { project_id: "x" }, forward_payload_header: ":path" } } }, "providers.p.forward_payload_header"],
+    [
+      {
+        providers: {
+          p: { firebase: { project_id: "x" }, claim_to_headers: [{ header_name: "x-a\r\nb", claim_name: "sub" }] },
+        },
+      },
+      "providers.p.claim_to_headers[0].header_name",
+    ],
+    [
+      { providers: { p: { firebase: { project_id: "x" }, forward_payload_header: ":path" } } },
+      "providers.p.forward_payload_header",
+    ],
     [{ providers: { p: { firebase: { project_id: "x" }, algorithms: ["none"] } } }, "providers.p.algorithms"],
-    [{ providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } }, "providers.p.clock_skew_seconds"],
+    [
+      { providers: { p: { firebase: { project_id: "x" }, clock_skew_seconds: 900 } } },
+      "providers.p.clock_skew_seconds",
+    ],
     [{ providers: { p: { firebase: { project_id: "x" }, isuer: "typo" } } }, "providers.p.isuer"],
   ])("refuses a bad configuration and names the field (%#)", async (cfg, field) => {
     const refusal = await refusalOf(cfg);
@@ -319,7 +422,12 @@ describe("JwtAuthn with inline keys", () => {
       audience_failure_status: 402,
     };
     const refusal = await refusalOf(cfg);
-    for (const field of ["providers.p.firebase.project_id", "providers.p.clock_skew_seconds", "providers.p.isuer", "audience_failure_status"]) {
+    for (const field of [
+      "providers.p.firebase.project_id",
+      "providers.p.clock_skew_seconds",
+      "providers.p.isuer",
+      "audience_failure_status",
+    ]) {
       expect(refusal, refusal).toContain(field + ":");
     }
     expect(refusal.split("; ").length).toBe(4);

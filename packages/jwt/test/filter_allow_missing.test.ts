@@ -17,12 +17,22 @@ const SERVICES = "https://mesh.example.com";
 function config(servicesHeader = "x-service-token") {
   return {
     providers: {
-      users: { issuer: USERS, remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/jwks", timeout_ms: 1000 } },
-      services: { issuer: SERVICES, local_jwks: jwks(serviceKey), from_headers: [{ name: servicesHeader, value_prefix: servicesHeader === "authorization" ? "Bearer " : "" }] },
+      users: {
+        issuer: USERS,
+        remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/jwks", timeout_ms: 1000 },
+      },
+      services: {
+        issuer: SERVICES,
+        local_jwks: jwks(serviceKey),
+        from_headers: [{ name: servicesHeader, value_prefix: servicesHeader === "authorization" ? "Bearer " : "" }],
+      },
     },
     rules: [
       { match: { prefix: "/public/" }, requires: { allow_missing: {} } },
-      { match: { prefix: "/any/" }, requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } } },
+      {
+        match: { prefix: "/any/" },
+        requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } },
+      },
       { match: { prefix: "/open/" }, requires: { allow_missing_or_failed: {} } },
     ],
   };
@@ -41,7 +51,8 @@ function status(s: ReturnType<typeof send>["stream"]): number {
 }
 async function warm(host: Host) {
   host.advance(50);
-  for (const c of host.pendingCalls()) c.respond({ status: 200, headers: { "cache-control": "max-age=3600" }, body: jwks(userKey) });
+  for (const c of host.pendingCalls())
+    c.respond({ status: 200, headers: { "cache-control": "max-age=3600" }, body: jwks(userKey) });
   host.advance(1000);
   expect(host.pendingCalls()).toHaveLength(0);
 }
@@ -55,47 +66,57 @@ describe("allow_missing / requires_any with a bad token beside a good one", () =
     service = await mint(serviceKey, { iss: SERVICES, sub: "billing" });
   });
 
-  it.each(["/public/a", "/any/a"])("warm keys: %s refuses a forged Authorization token beside a valid service token", async (path) => {
-    const host = await load(config());
-    await warm(host);
-    const ok = send(host, path, { "x-service-token": service });
-    expect(status(ok.stream)).toBe(200);
-    expect(ok.stream.upstreamRequest.headers.has("x-service-token")).toBe(false);
-    // The valid service token is now in the verified-token cache: the answer must not change.
-    const r = send(host, path, { authorization: `Bearer ${forged}`, "x-service-token": service });
-    expect(status(r.stream)).toBe(401);
-    expect(r.stream.localResponse!.details).toBe("jwt_authn_access_denied{signature_invalid}");
-    expect(r.stream.upstreamRequest.complete).toBe(false);
-    // Either order of the headers, and a token of an unknown kid (one refetch, then refused).
-    expect(status(send(host, path, { "x-service-token": service, authorization: `Bearer ${forged}` }).stream)).toBe(401);
-    const kid = send(host, path, { authorization: `Bearer ${unknownKid}`, "x-service-token": service });
-    expect(kid.action).toBe("Pause");
-    host.pendingCalls()[0]!.respond({ status: 200, body: jwks(userKey) });
-    expect(status(kid.stream)).toBe(401);
-    expect(host.failures).toEqual([]);
-  });
+  it.each(["/public/a", "/any/a"])(
+    "warm keys: %s refuses a forged Authorization token beside a valid service token",
+    async (path) => {
+      const host = await load(config());
+      await warm(host);
+      const ok = send(host, path, { "x-service-token": service });
+      expect(status(ok.stream)).toBe(200);
+      expect(ok.stream.upstreamRequest.headers.has("x-service-token")).toBe(false);
+      // The valid service token is now in the verified-token cache: the answer must not change.
+      const r = send(host, path, { authorization: `Bearer ${forged}`, "x-service-token": service });
+      expect(status(r.stream)).toBe(401);
+      expect(r.stream.localResponse!.details).toBe("jwt_authn_access_denied{signature_invalid}");
+      expect(r.stream.upstreamRequest.complete).toBe(false);
+      // Either order of the headers, and a token of an unknown kid (one refetch, then refused).
+      expect(status(send(host, path, { "x-service-token": service, authorization: `Bearer ${forged}` }).stream)).toBe(
+        401,
+      );
+      const kid = send(host, path, { authorization: `Bearer ${unknownKid}`, "x-service-token": service });
+      expect(kid.action).toBe("Pause");
+      host.pendingCalls()[0]!.respond({ status: 200, body: jwks(userKey) });
+      expect(status(kid.stream)).toBe(401);
+      expect(host.failures).toEqual([]);
+    },
+  );
 
-  it.each(["/public/a", "/any/a"])("cold keys: %s waits for the users' keys, then refuses the same pair", async (path) => {
-    const host = await load(config());
-    const r = send(host, path, { authorization: `Bearer ${forged}`, "x-service-token": service });
-    expect(r.action).toBe("Pause"); // the service token alone would pass; the forged one must be checked first
-    host.advance(50);
-    const calls = host.pendingCalls();
-    expect(calls).toHaveLength(1);
-    calls[0]!.respond({ status: 200, body: jwks(userKey) });
-    expect(status(r.stream)).toBe(401);
-    expect(r.stream.upstreamRequest.complete).toBe(false);
-    // A valid user token beside the service token passes, both stripped.
-    const both = send(host, path, { authorization: `Bearer ${user}`, "x-service-token": service });
-    expect(status(both.stream)).toBe(200);
-    expect(both.stream.upstreamRequest.headers.has("authorization")).toBe(false);
-    expect(both.stream.upstreamRequest.headers.has("x-service-token")).toBe(false);
-  });
+  it.each(["/public/a", "/any/a"])(
+    "cold keys: %s waits for the users' keys, then refuses the same pair",
+    async (path) => {
+      const host = await load(config());
+      const r = send(host, path, { authorization: `Bearer ${forged}`, "x-service-token": service });
+      expect(r.action).toBe("Pause"); // the service token alone would pass; the forged one must be checked first
+      host.advance(50);
+      const calls = host.pendingCalls();
+      expect(calls).toHaveLength(1);
+      calls[0]!.respond({ status: 200, body: jwks(userKey) });
+      expect(status(r.stream)).toBe(401);
+      expect(r.stream.upstreamRequest.complete).toBe(false);
+      // A valid user token beside the service token passes, both stripped.
+      const both = send(host, path, { authorization: `Bearer ${user}`, "x-service-token": service });
+      expect(status(both.stream)).toBe(200);
+      expect(both.stream.upstreamRequest.headers.has("authorization")).toBe(false);
+      expect(both.stream.upstreamRequest.headers.has("x-service-token")).toBe(false);
+    },
+  );
 
   it("two cold key sets: the request waits for one, then the other, and passes with both tokens", async () => {
     const cfg = config();
     (cfg.providers as Record<string, any>).services = {
-      issuer: SERVICES, remote_jwks: { cluster: "mesh", authority: "mesh.example.com", path: "/keys", timeout_ms: 1000 }, from_headers: [{ name: "x-service-token" }],
+      issuer: SERVICES,
+      remote_jwks: { cluster: "mesh", authority: "mesh.example.com", path: "/keys", timeout_ms: 1000 },
+      from_headers: [{ name: "x-service-token" }],
     };
     for (const path of ["/public/a", "/any/a"]) {
       const host = await load(cfg, { clusters: ["idp", "mesh"] });

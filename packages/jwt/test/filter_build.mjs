@@ -13,7 +13,9 @@ import { buildFilter as build } from "@getwild/host";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "build", "filter-test");
 /** Every AssemblyScript source a filter fixture compiles: this package, the ones it depends on, the fixtures. */
-const sourceDirs = ["assembly", "test/filter_fixtures", "../core/assembly", "../json/assembly"].map((d) => join(root, d));
+const sourceDirs = ["assembly", "test/filter_fixtures", "../core/assembly", "../json/assembly"].map((d) =>
+  join(root, d),
+);
 
 function newestSource(dir) {
   let newest = 0;
@@ -27,13 +29,22 @@ function newestSource(dir) {
 
 /** Every filter fixture's name. */
 export function filterFixtures() {
-  return readdirSync(join(root, "test", "filter_fixtures")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
+  return readdirSync(join(root, "test", "filter_fixtures"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
 }
 
 /** Builds a filter fixture now (release, or debug with assertions on); returns the .wasm path. */
 export async function rebuildFilter(name = "jwt_authn", debug = false) {
   const target = debug ? "debug" : "release";
-  const [written] = await build({ cwd: root, entry: join("test", "filter_fixtures", `${name}.ts`), outFile: join(outDir, `${name}.wasm`), targets: [target], assertions: debug });
+  const [written] = await build({
+    cwd: root,
+    entry: join("test", "filter_fixtures", `${name}.ts`),
+    outFile: join(outDir, `${name}.wasm`),
+    targets: [target],
+    assertions: debug,
+  });
   return written;
 }
 

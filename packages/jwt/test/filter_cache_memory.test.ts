@@ -19,9 +19,10 @@ function config(extra: Record<string, unknown> = {}) {
 }
 /** A signed token of about `length` characters (a filler claim makes up the size). */
 function token(n: number, length: number): Promise<string> {
-  const filler = "x".repeat(Math.max(0, Math.floor((length - 200) * 3 / 4)));
+  const filler = "x".repeat(Math.max(0, Math.floor(((length - 200) * 3) / 4)));
   return new SignJWT({ iss: ISS, sub: `u${n}`, iat: T0 - 10, exp: T0 + 3600, filler })
-    .setProtectedHeader({ alg: "HS256", kid: "h1" }).sign(SECRET);
+    .setProtectedHeader({ alg: "HS256", kid: "h1" })
+    .sign(SECRET);
 }
 
 async function fill(extra: Record<string, unknown>, count: number) {
@@ -60,6 +61,8 @@ describe("verified-token cache memory", () => {
   });
 
   it("refuses a jwt_cache_bytes larger than a VM can hold, naming the field", async () => {
-    expect(await refusedConfigLog(config({ jwt_cache_bytes: 512 << 20 }))).toContain("configuration refused: jwt_cache_bytes: must be an integer from 0 to 268435456");
+    expect(await refusedConfigLog(config({ jwt_cache_bytes: 512 << 20 }))).toContain(
+      "configuration refused: jwt_cache_bytes: must be an integer from 0 to 268435456",
+    );
   });
 });

@@ -16,7 +16,8 @@ function config() {
   return {
     providers: {
       users: {
-        issuer: ISS, local_jwks: jwks(key),
+        issuer: ISS,
+        local_jwks: jwks(key),
         claim_to_filter_state: [
           { claim_name: "groups", key: "wasm.jwt_groups" },
           { claim_name: "sub", key: "wasm.jwt.sub" },
@@ -25,7 +26,10 @@ function config() {
         ],
       },
     },
-    rules: [{ match: { prefix: "/open/" }, requires: { allow_missing: {} } }, { match: { prefix: "/" }, requires: { provider_name: "users" } }],
+    rules: [
+      { match: { prefix: "/open/" }, requires: { allow_missing: {} } },
+      { match: { prefix: "/" }, requires: { provider_name: "users" } },
+    ],
   };
 }
 
@@ -33,7 +37,10 @@ type Host = Awaited<ReturnType<typeof load>>;
 
 function send(host: Host, path: string, headers: Record<string, string> = {}) {
   const stream = host.newHttpStream();
-  stream.sendRequestHeaders({ ":method": "GET", ":authority": "api.example.com", ":scheme": "https", ":path": path, ...headers }, { endOfStream: true });
+  stream.sendRequestHeaders(
+    { ":method": "GET", ":authority": "api.example.com", ":scheme": "https", ":path": path, ...headers },
+    { endOfStream: true },
+  );
   const state = (name: string) => {
     const v = stream.filterState.get(name);
     return v === undefined ? undefined : Buffer.from(v).toString("utf8");
@@ -91,12 +98,15 @@ describe("claim_to_filter_state", () => {
 
 describe("claim_to_filter_state configuration errors name their field", () => {
   it.each([
-    [[{ claim_name: "groups", key: "jwt_groups" }], "providers.users.claim_to_filter_state[0].key: must be \"wasm.\""],
-    [[{ claim_name: "groups", key: "wasm." }], "providers.users.claim_to_filter_state[0].key: must be \"wasm.\""],
-    [[{ claim_name: "groups", key: "wasm.a b" }], "providers.users.claim_to_filter_state[0].key: must be \"wasm.\""],
+    [[{ claim_name: "groups", key: "jwt_groups" }], 'providers.users.claim_to_filter_state[0].key: must be "wasm."'],
+    [[{ claim_name: "groups", key: "wasm." }], 'providers.users.claim_to_filter_state[0].key: must be "wasm."'],
+    [[{ claim_name: "groups", key: "wasm.a b" }], 'providers.users.claim_to_filter_state[0].key: must be "wasm."'],
     [[{ key: "wasm.g" }], "providers.users.claim_to_filter_state[0].claim_name: is required"],
     [[{ claim_name: "g" }], "providers.users.claim_to_filter_state[0].key: is required"],
-    [[{ claim_name: "g", key: "wasm.g", header: "x" }], "providers.users.claim_to_filter_state[0].header: unknown field"],
+    [
+      [{ claim_name: "g", key: "wasm.g", header: "x" }],
+      "providers.users.claim_to_filter_state[0].header: unknown field",
+    ],
   ])("refuses %j", async (states, message) => {
     const cfg = config();
     (cfg.providers.users as Record<string, unknown>).claim_to_filter_state = states;

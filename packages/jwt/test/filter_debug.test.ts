@@ -73,7 +73,12 @@ describe("JwtAuthn, debug build with assertions on", () => {
     const token = fc.oneof(
       fc.string({ maxLength: 200 }).filter((s) => !/[\r\n\0]/.test(s)),
       fc.tuple(segment, segment, segment).map((parts) => parts.join(".")),
-      fc.uint8Array({ maxLength: 120 }).map((b) => `${Buffer.from('{"alg":"RS256","kid":"k1"}').toString("base64url")}.${Buffer.from(b).toString("base64url")}.AA`),
+      fc
+        .uint8Array({ maxLength: 120 })
+        .map(
+          (b) =>
+            `${Buffer.from('{"alg":"RS256","kid":"k1"}').toString("base64url")}.${Buffer.from(b).toString("base64url")}.AA`,
+        ),
     );
     await fc.assert(
       fc.asyncProperty(token, async (t) => {
@@ -87,7 +92,17 @@ describe("JwtAuthn, debug build with assertions on", () => {
 
   it("fetches a remote JWKS over a callout and verifies with it", async () => {
     const config = {
-      providers: { idp: { issuer: ISS, remote_jwks: { cluster: "idp", authority: "idp.example.com", path: "/.well-known/jwks.json", timeout_ms: 2000 } } },
+      providers: {
+        idp: {
+          issuer: ISS,
+          remote_jwks: {
+            cluster: "idp",
+            authority: "idp.example.com",
+            path: "/.well-known/jwks.json",
+            timeout_ms: 2000,
+          },
+        },
+      },
       rules: [{ match: { prefix: "/" }, requires: { provider_name: "idp" } }],
     };
     const host = await debugHost(config);
@@ -95,13 +110,17 @@ describe("JwtAuthn, debug build with assertions on", () => {
     const [call] = host.pendingCalls();
     expect(call?.headers.get(":path")).toBe("/.well-known/jwks.json");
     call!.respond({ status: 200, headers: { "cache-control": "max-age=600" }, body: jwks(key) });
-    const res = await host.request(get("/data", { authorization: `Bearer ${await mint(key, { iss: ISS })}` }), { status: 200 });
+    const res = await host.request(get("/data", { authorization: `Bearer ${await mint(key, { iss: ISS })}` }), {
+      status: 200,
+    });
     expect(res.status).toBe(200);
     expect(host.failures).toEqual([]);
   });
 
   it("refuses a bad configuration at configure time, naming the field", async () => {
     const bad = { providers: { p: { issuer: ISS, local_jwks: jwks(key), clock_skew_seconds: 900 } } };
-    expect(await refusedConfigLog(bad, { wasm: debugWasm })).toContain("configuration refused: providers.p.clock_skew_seconds:");
+    expect(await refusedConfigLog(bad, { wasm: debugWasm })).toContain(
+      "configuration refused: providers.p.clock_skew_seconds:",
+    );
   });
 });

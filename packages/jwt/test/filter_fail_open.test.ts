@@ -15,15 +15,26 @@ const SERVICES = "https://mesh.example.com";
 const CONFIG = {
   jwks_unavailable: "allow",
   providers: {
-    users: { issuer: USERS, remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/jwks", timeout_ms: 1000 } },
+    users: {
+      issuer: USERS,
+      remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/jwks", timeout_ms: 1000 },
+    },
     services: {
-      issuer: SERVICES, local_jwks: "", from_headers: [{ name: "x-service-token", value_prefix: "" }],
+      issuer: SERVICES,
+      local_jwks: "",
+      from_headers: [{ name: "x-service-token", value_prefix: "" }],
       claim_to_headers: [{ header_name: "x-service-id", claim_name: "sub" }],
     },
   },
   rules: [
-    { match: { prefix: "/all/" }, requires: { requires_all: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } } },
-    { match: { prefix: "/any/" }, requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } } },
+    {
+      match: { prefix: "/all/" },
+      requires: { requires_all: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } },
+    },
+    {
+      match: { prefix: "/any/" },
+      requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } },
+    },
     { match: { prefix: "/svc/" }, requires: { provider_name: "services" } },
   ],
 };

@@ -12,11 +12,18 @@ import { buildFilter } from "./filter_build.mjs";
 const PROJECT = "demo-project";
 const ISS = `https://securetoken.google.com/${PROJECT}`;
 const CONFIG = {
-  providers: { firebase: { firebase: { project_id: PROJECT }, claim_to_headers: [{ header_name: "x-firebase-uid", claim_name: "sub" }] } },
+  providers: {
+    firebase: {
+      firebase: { project_id: PROJECT },
+      claim_to_headers: [{ header_name: "x-firebase-uid", claim_name: "sub" }],
+    },
+  },
   rules: [{ match: { prefix: "/" }, requires: { provider_name: "firebase" } }],
 };
 let key: SigningKey;
-beforeAll(async () => { key = await rsaKey("fb-1"); });
+beforeAll(async () => {
+  key = await rsaKey("fb-1");
+});
 
 function idToken(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
   return mint(key, { iss: ISS, aud: PROJECT, sub: "uid-123", auth_time: T0 - 100, ...claims }, header);
@@ -26,11 +33,19 @@ async function ready(extra = {}) {
   const host = await load(CONFIG, { clusters: ["googleapis"], ...extra });
   host.advance(50);
   const call = host.pendingCalls()[0]!;
-  call.respond({ status: 200, headers: { "cache-control": "public, max-age=21600, must-revalidate, no-transform" }, body: jwks(key) });
+  call.respond({
+    status: 200,
+    headers: { "cache-control": "public, max-age=21600, must-revalidate, no-transform" },
+    body: jwks(key),
+  });
   return { host, call };
 }
 
-const req = (token?: string) => ({ method: "GET", path: "/me", headers: { ":authority": "app.example.com", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+const req = (token?: string) => ({
+  method: "GET",
+  path: "/me",
+  headers: { ":authority": "app.example.com", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+});
 
 describe("firebase preset", () => {
   it("fetches Google's securetoken JWKS through the googleapis cluster and honours its max-age", async () => {
@@ -73,8 +88,16 @@ describe("firebase preset", () => {
 
   it("requires a kid (a custom token passed by mistake has none)", async () => {
     const { host } = await ready();
-    const noKid = await new SignJWT({ iss: ISS, aud: PROJECT, sub: "u", iat: T0 - 10, exp: T0 + 3600, auth_time: T0 - 10 })
-      .setProtectedHeader({ alg: "RS256" }).sign(key.privateKey);
+    const noKid = await new SignJWT({
+      iss: ISS,
+      aud: PROJECT,
+      sub: "u",
+      iat: T0 - 10,
+      exp: T0 + 3600,
+      auth_time: T0 - 10,
+    })
+      .setProtectedHeader({ alg: "RS256" })
+      .sign(key.privateKey);
     const res = await host.request(req(noKid), { status: 200 });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.bodyText).reason).toBe("kid_required");
@@ -91,9 +114,17 @@ describe("firebase preset", () => {
     const host = await load(CONFIG, { clusters: ["googleapis"] });
     const token = await idToken();
     const gone = host.newHttpStream();
-    expect(gone.sendRequestHeaders({ ":method": "GET", ":path": "/", ":authority": "a", authorization: `Bearer ${token}` }, { endOfStream: true })).toBe("Pause");
+    expect(
+      gone.sendRequestHeaders(
+        { ":method": "GET", ":path": "/", ":authority": "a", authorization: `Bearer ${token}` },
+        { endOfStream: true },
+      ),
+    ).toBe("Pause");
     const stays = host.newHttpStream();
-    stays.sendRequestHeaders({ ":method": "GET", ":path": "/", ":authority": "a", authorization: `Bearer ${token}` }, { endOfStream: true });
+    stays.sendRequestHeaders(
+      { ":method": "GET", ":path": "/", ":authority": "a", authorization: `Bearer ${token}` },
+      { endOfStream: true },
+    );
     gone.complete();
     host.pendingCalls()[0]!.respond({ status: 200, body: jwks(key) });
     expect(stays.upstreamRequest.complete).toBe(true);
@@ -101,10 +132,18 @@ describe("firebase preset", () => {
   });
 
   it("works when built in code: FilterConfig.single(firebase(projectId))", async () => {
-    const host = await createHost({ wasm: await buildFilter("firebase_code"), rootId: "firebase_code", canary: false, clusters: ["googleapis"], clock: new VirtualClock(T0 * 1000) });
+    const host = await createHost({
+      wasm: await buildFilter("firebase_code"),
+      rootId: "firebase_code",
+      canary: false,
+      clusters: ["googleapis"],
+      clock: new VirtualClock(T0 * 1000),
+    });
     host.advance(50);
     const call = host.pendingCalls()[0]!;
-    expect(`${call.cluster} ${call.headers.get(":authority")}${call.headers.get(":path")}`).toBe("googleapis www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com");
+    expect(`${call.cluster} ${call.headers.get(":authority")}${call.headers.get(":path")}`).toBe(
+      "googleapis www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
+    );
     call.respond({ status: 200, body: jwks(key) });
     expect((await host.request(req(await idToken()), { status: 200 })).status).toBe(200);
     expect((await host.request(req(await idToken({ aud: "x" })), { status: 200 })).status).toBe(401);

@@ -7,7 +7,11 @@ import { SignJWT, exportJWK, type JWTPayload } from "jose";
 import { createHost, VirtualClock, type HostOptions } from "@getwild/host";
 import { buildFilter } from "./filter_build.mjs";
 
-export interface SigningKey { kid: string; privateKey: KeyObject; publicJwk: Record<string, unknown> }
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicJwk: Record<string, unknown>;
+}
 
 export async function rsaKey(kid: string): Promise<SigningKey> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -31,8 +35,13 @@ export async function mint(key: SigningKey, claims: JWTPayload, header: Record<s
 export async function hostOptions(config: unknown, extra: Partial<HostOptions> = {}): Promise<HostOptions> {
   const wasm = await buildFilter();
   return {
-    wasm, rootId: "jwt_authn", pluginConfig: JSON.stringify(config), canary: false,
-    clock: new VirtualClock(T0 * 1000), clusters: ["idp"], ...extra,
+    wasm,
+    rootId: "jwt_authn",
+    pluginConfig: JSON.stringify(config),
+    canary: false,
+    clock: new VirtualClock(T0 * 1000),
+    clusters: ["idp"],
+    ...extra,
   };
 }
 
@@ -44,11 +53,12 @@ export function get(path: string, headers: Record<string, string> = {}) {
   return { method: "GET", path, headers: { ":authority": "api.example.com", ":scheme": "https", ...headers } };
 }
 
-
 /** The lines the filter logged while refusing `config`: configure must fail (proxy_on_configure returned false). */
 async function refusalLines(config: unknown, extra: Partial<HostOptions>): Promise<string[]> {
   const lines: string[] = [];
-  const spy = vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(String(line)); });
+  const spy = vi.spyOn(console, "log").mockImplementation((line: string) => {
+    lines.push(String(line));
+  });
   try {
     await expect(load(config, { echoLogs: true, ...extra })).rejects.toThrow(/proxy_on_configure returned false/);
   } finally {

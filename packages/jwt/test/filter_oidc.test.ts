@@ -24,16 +24,33 @@ function config(discovery: Record<string, unknown> = {}) {
 type Host = Awaited<ReturnType<typeof load>>;
 
 function json(body: unknown, maxAge?: number) {
-  return { status: 200, headers: { "content-type": "application/json", ...(maxAge === undefined ? {} : { "cache-control": `max-age=${maxAge}` }) }, body: JSON.stringify(body) };
+  return {
+    status: 200,
+    headers: {
+      "content-type": "application/json",
+      ...(maxAge === undefined ? {} : { "cache-control": `max-age=${maxAge}` }),
+    },
+    body: JSON.stringify(body),
+  };
 }
 
 function document(extra: Record<string, unknown> = {}) {
-  return { issuer: ISS, jwks_uri: "https://login.example.com/tenant-a/keys", authorization_endpoint: "https://login.example.com/auth", ...extra };
+  return {
+    issuer: ISS,
+    jwks_uri: "https://login.example.com/tenant-a/keys",
+    authorization_endpoint: "https://login.example.com/auth",
+    ...extra,
+  };
 }
 
 function send(host: Host, token: string | null, worker?: number) {
   const stream = host.newHttpStream(worker === undefined ? {} : { worker });
-  const headers: Record<string, string> = { ":method": "GET", ":path": "/data", ":authority": "api.example.com", ":scheme": "https" };
+  const headers: Record<string, string> = {
+    ":method": "GET",
+    ":path": "/data",
+    ":authority": "api.example.com",
+    ":scheme": "https",
+  };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const action = stream.sendRequestHeaders(headers, { endOfStream: true });
   const status = () => (stream.localResponse ? stream.localResponse.status : stream.upstreamRequest.complete ? 200 : 0);
@@ -135,13 +152,18 @@ describe("oidc_discovery", () => {
   it("caches the document for its max-age, refreshes it, and follows a new jwks_uri; a failed refresh keeps the last good one", async () => {
     const host = await load(config({ min_lifetime_seconds: 30, refresh_before_seconds: 10 }));
     await warm(host, document(), 60, 60);
-    const paths = () => host.pendingCalls().map((c) => c.headers.get(":path")).sort();
+    const paths = () =>
+      host
+        .pendingCalls()
+        .map((c) => c.headers.get(":path"))
+        .sort();
     host.advance(45_000);
     expect(paths()).toEqual([]);
     host.advance(6_000); // 51 s: both were due 10 s before their 60 s lifetime
     expect(paths()).toEqual([WELL_KNOWN, "/tenant-a/keys"]);
     const v2 = document({ jwks_uri: "https://login.example.com/tenant-a/keys-v2" });
-    for (const call of host.pendingCalls()) call.respond(call.headers.get(":path") === WELL_KNOWN ? json(v2, 60) : json(JSON.parse(jwks(key)), 60));
+    for (const call of host.pendingCalls())
+      call.respond(call.headers.get(":path") === WELL_KNOWN ? json(v2, 60) : json(JSON.parse(jwks(key)), 60));
     const token = await mint(key, { iss: ISS });
     expect(send(host, token).status()).toBe(200);
     host.advance(51_000);
@@ -155,7 +177,10 @@ describe("oidc_discovery", () => {
 
   it("an issuer with a trailing slash: the well-known path has one slash", async () => {
     const iss = "https://login.example.com/";
-    const host = await load({ providers: { users: { issuer: iss, oidc_discovery: { cluster: "idp" } } }, rules: [{ match: { prefix: "/" }, requires: { provider_name: "users" } }] });
+    const host = await load({
+      providers: { users: { issuer: iss, oidc_discovery: { cluster: "idp" } } },
+      rules: [{ match: { prefix: "/" }, requires: { provider_name: "users" } }],
+    });
     host.advance(50);
     expect(host.pendingCalls()[0]!.headers.get(":path")).toBe("/.well-known/openid-configuration");
   });
@@ -165,11 +190,26 @@ describe("oidc_discovery configuration errors name their field", () => {
   it.each([
     [{ issuer: ISS, oidc_discovery: {} }, "providers.users.oidc_discovery.cluster: is required"],
     [{ oidc_discovery: { cluster: "idp" } }, "providers.users.issuer: oidc_discovery needs exactly one issuer"],
-    [{ issuers: [ISS, "https://other.example.com"], oidc_discovery: { cluster: "idp" } }, "providers.users.issuer: oidc_discovery needs exactly one issuer"],
-    [{ issuer: "http://login.example.com", oidc_discovery: { cluster: "idp" } }, "providers.users.issuer: must be an https URL"],
-    [{ issuer: ISS, oidc_discovery: { cluster: "idp", uri: "https://x/k" } }, "providers.users.oidc_discovery.uri: unknown field"],
-    [{ issuer: ISS, oidc_discovery: { cluster: "idp", timeout_ms: 0 } }, "providers.users.oidc_discovery.timeout_ms: must be an integer from 1 to 60000"],
-    [{ issuer: ISS, oidc_discovery: { cluster: "idp" }, remote_jwks: { cluster: "idp", uri: "https://x/k" } }, "providers.users: oidc_discovery excludes local_jwks, remote_jwks and firebase"],
+    [
+      { issuers: [ISS, "https://other.example.com"], oidc_discovery: { cluster: "idp" } },
+      "providers.users.issuer: oidc_discovery needs exactly one issuer",
+    ],
+    [
+      { issuer: "http://login.example.com", oidc_discovery: { cluster: "idp" } },
+      "providers.users.issuer: must be an https URL",
+    ],
+    [
+      { issuer: ISS, oidc_discovery: { cluster: "idp", uri: "https://x/k" } },
+      "providers.users.oidc_discovery.uri: unknown field",
+    ],
+    [
+      { issuer: ISS, oidc_discovery: { cluster: "idp", timeout_ms: 0 } },
+      "providers.users.oidc_discovery.timeout_ms: must be an integer from 1 to 60000",
+    ],
+    [
+      { issuer: ISS, oidc_discovery: { cluster: "idp" }, remote_jwks: { cluster: "idp", uri: "https://x/k" } },
+      "providers.users: oidc_discovery excludes local_jwks, remote_jwks and firebase",
+    ],
   ])("refuses %j", async (provider, message) => {
     expect(await refusedConfigLog({ providers: { users: provider }, rules: [] })).toContain(message);
   });

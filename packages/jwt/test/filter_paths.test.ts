@@ -16,7 +16,9 @@ beforeAll(async () => {
 const ISS = "https://issuer.example.com";
 function config(extra: Record<string, unknown> = {}) {
   return {
-    providers: { main: { issuer: ISS, local_jwks: jwks(key), claim_to_headers: [{ header_name: "x-checked", claim_name: "iss" }] } },
+    providers: {
+      main: { issuer: ISS, local_jwks: jwks(key), claim_to_headers: [{ header_name: "x-checked", claim_name: "iss" }] },
+    },
     rules: [
       { match: { path: "/healthz" } },
       { match: { prefix: "/public/" } },

@@ -20,7 +20,10 @@ function config(extra: Record<string, unknown> = {}) {
       billing: { provider_and_audiences: { provider_name: "users", audiences: ["billing"] } },
     },
     route_requirements: { "admin-route": "user", "public-route": "open", "billing-route": "billing" },
-    rules: [{ match: { prefix: "/rules-open/" }, requires: {} }, { match: { prefix: "/named/" }, requirement_name: "user" }],
+    rules: [
+      { match: { prefix: "/rules-open/" }, requires: {} },
+      { match: { prefix: "/named/" }, requirement_name: "user" },
+    ],
     ...extra,
   };
 }
@@ -31,7 +34,10 @@ type Host = Awaited<ReturnType<typeof load>>;
 function send(host: Host, path: string, route: string | undefined, headers: Record<string, string> = {}) {
   const stream = host.newHttpStream();
   if (route !== undefined) stream.setProperty("xds.route_name", route);
-  stream.sendRequestHeaders({ ":method": "GET", ":authority": "api.example.com", ":scheme": "https", ":path": path, ...headers }, { endOfStream: true });
+  stream.sendRequestHeaders(
+    { ":method": "GET", ":authority": "api.example.com", ":scheme": "https", ":path": path, ...headers },
+    { endOfStream: true },
+  );
   const status = stream.localResponse ? stream.localResponse.status : stream.upstreamRequest.complete ? 200 : 0;
   return { stream, status, details: stream.localResponse?.details ?? "" };
 }
@@ -73,8 +79,12 @@ describe("route_requirements: the requirement follows the route Envoy chose", ()
     expect(billing.status).toBe(200);
     // The token was the users provider's: stripped before the upstream, as for the provider itself.
     expect(billing.stream.upstreamRequest.headers.has("authorization")).toBe(false);
-    expect(send(host, "/b", "billing-route", { authorization: apiToken }).details).toBe("jwt_authn_access_denied{audience_not_allowed}");
-    expect(send(host, "/a", "admin-route", { authorization: billingToken }).details).toBe("jwt_authn_access_denied{audience_not_allowed}");
+    expect(send(host, "/b", "billing-route", { authorization: apiToken }).details).toBe(
+      "jwt_authn_access_denied{audience_not_allowed}",
+    );
+    expect(send(host, "/a", "admin-route", { authorization: billingToken }).details).toBe(
+      "jwt_authn_access_denied{audience_not_allowed}",
+    );
     expect(send(host, "/b", "billing-route").details).toBe("jwt_authn_access_denied{missing}");
   });
 
@@ -113,7 +123,13 @@ describe("route_requirements: the requirement follows the route Envoy chose", ()
 describe("provider_and_audiences with remote keys", () => {
   it("shares the provider's key set: one fetch, counted once, used by both", async () => {
     const host = await load({
-      providers: { users: { issuer: ISS, audiences: ["api"], remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/keys" } } },
+      providers: {
+        users: {
+          issuer: ISS,
+          audiences: ["api"],
+          remote_jwks: { cluster: "idp", authority: "login.example.com", path: "/keys" },
+        },
+      },
       requirement_map: { billing: { provider_and_audiences: { provider_name: "users", audiences: ["billing"] } } },
       route_requirements: { "billing-route": "billing" },
       rules: [{ match: { prefix: "/" }, requires: { provider_name: "users" } }],
@@ -129,22 +145,48 @@ describe("provider_and_audiences with remote keys", () => {
     const api = `Bearer ${await mint(key, { iss: ISS, aud: "api" })}`;
     expect(send(host, "/b", "billing-route", { authorization: billing }).status).toBe(200);
     expect(send(host, "/a", "other", { authorization: api }).status).toBe(200);
-    expect(send(host, "/a", "other", { authorization: billing }).details).toBe("jwt_authn_access_denied{audience_not_allowed}");
+    expect(send(host, "/a", "other", { authorization: billing }).details).toBe(
+      "jwt_authn_access_denied{audience_not_allowed}",
+    );
   });
 });
 
 describe("per-route configuration errors name their field", () => {
   it.each([
-    [{ route_requirements: { "admin-route": "nope" } }, "route_requirements.admin-route: no requirement named \"nope\" in requirement_map"],
+    [
+      { route_requirements: { "admin-route": "nope" } },
+      'route_requirements.admin-route: no requirement named "nope" in requirement_map',
+    ],
     [{ route_requirements: { "admin-route": 3 } }, "route_requirements.admin-route: must be a string"],
     [{ route_requirements: { "": "user" } }, "route_requirements.: a route name must not be empty"],
-    [{ rules: [{ match: { prefix: "/" }, requirement_name: "nope" }] }, "rules[0].requirement_name: no requirement named \"nope\""],
-    [{ rules: [{ match: { prefix: "/" }, requirement_name: "user", requires: {} }] }, "rules[0]: give either requires or requirement_name"],
-    [{ requirement_map: { x: { provider_name: "nobody" } } }, "requirement_map.x.provider_name: no provider named \"nobody\""],
-    [{ requirement_map: { x: { provider_and_audiences: { provider_name: "nobody", audiences: ["a"] } } } }, "requirement_map.x.provider_and_audiences.provider_name: no provider named \"nobody\""],
-    [{ requirement_map: { x: { provider_and_audiences: { provider_name: "users", audiences: [] } } } }, "requirement_map.x.provider_and_audiences.audiences: needs at least one audience"],
-    [{ requirement_map: { x: { provider_and_audiences: { provider_name: "users" } } } }, "requirement_map.x.provider_and_audiences.audiences: needs at least one audience"],
-    [{ requirement_map: { x: { provider_and_audiences: { provider_name: "users", audiences: ["a"], extra: 1 } } } }, "requirement_map.x.provider_and_audiences.extra: unknown field"],
+    [
+      { rules: [{ match: { prefix: "/" }, requirement_name: "nope" }] },
+      'rules[0].requirement_name: no requirement named "nope"',
+    ],
+    [
+      { rules: [{ match: { prefix: "/" }, requirement_name: "user", requires: {} }] },
+      "rules[0]: give either requires or requirement_name",
+    ],
+    [
+      { requirement_map: { x: { provider_name: "nobody" } } },
+      'requirement_map.x.provider_name: no provider named "nobody"',
+    ],
+    [
+      { requirement_map: { x: { provider_and_audiences: { provider_name: "nobody", audiences: ["a"] } } } },
+      'requirement_map.x.provider_and_audiences.provider_name: no provider named "nobody"',
+    ],
+    [
+      { requirement_map: { x: { provider_and_audiences: { provider_name: "users", audiences: [] } } } },
+      "requirement_map.x.provider_and_audiences.audiences: needs at least one audience",
+    ],
+    [
+      { requirement_map: { x: { provider_and_audiences: { provider_name: "users" } } } },
+      "requirement_map.x.provider_and_audiences.audiences: needs at least one audience",
+    ],
+    [
+      { requirement_map: { x: { provider_and_audiences: { provider_name: "users", audiences: ["a"], extra: 1 } } } },
+      "requirement_map.x.provider_and_audiences.extra: unknown field",
+    ],
   ])("refuses %j", async (extra, message) => {
     const refusal = await refusalOf({ ...config(), ...extra });
     expect(refusal).toContain(message);

@@ -18,13 +18,17 @@ function config(servicesHeader: string) {
     providers: {
       users: { issuer: USERS, local_jwks: jwks(userKey), forward: true },
       services: {
-        issuer: SERVICES, local_jwks: jwks(serviceKey),
+        issuer: SERVICES,
+        local_jwks: jwks(serviceKey),
         from_headers: [{ name: servicesHeader, value_prefix: servicesHeader === "authorization" ? "Bearer " : "" }],
       },
     },
     rules: [
       { match: { prefix: "/public/" }, requires: { allow_missing: {} } },
-      { match: { prefix: "/any/" }, requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } } },
+      {
+        match: { prefix: "/any/" },
+        requires: { requires_any: { requirements: [{ provider_name: "users" }, { provider_name: "services" }] } },
+      },
     ],
   };
 }
@@ -48,22 +52,25 @@ describe("a token verified by one provider fails another provider's own location
     service = await mint(serviceKey, { iss: SERVICES, sub: "billing" });
   });
 
-  it.each(["/public/a", "/any/a"])("%s: Authorization: Bearer U plus x-service-token: U is 401, nothing forwarded", async (path) => {
-    const host = await load(config("x-service-token"));
-    const r = send(host, path, { authorization: `Bearer ${user}`, "x-service-token": user });
-    expect(status(r)).toBe(401);
-    expect(r.localResponse!.details).toBe("jwt_authn_access_denied{issuer_not_allowed}");
-    expect(r.upstreamRequest.complete).toBe(false);
-    // The users token alone in the services' header fails the same way.
-    const alone = send(host, path, { "x-service-token": user });
-    expect(status(alone)).toBe(401);
-    expect(alone.localResponse!.details).toBe(r.localResponse!.details);
-    // The users token where users read it still passes (forwarded, as configured).
-    const ok = send(host, path, { authorization: `Bearer ${user}` });
-    expect(status(ok)).toBe(200);
-    expect(ok.upstreamRequest.headers.get("authorization")).toBe(`Bearer ${user}`);
-    expect(host.failures).toEqual([]);
-  });
+  it.each(["/public/a", "/any/a"])(
+    "%s: Authorization: Bearer U plus x-service-token: U is 401, nothing forwarded",
+    async (path) => {
+      const host = await load(config("x-service-token"));
+      const r = send(host, path, { authorization: `Bearer ${user}`, "x-service-token": user });
+      expect(status(r)).toBe(401);
+      expect(r.localResponse!.details).toBe("jwt_authn_access_denied{issuer_not_allowed}");
+      expect(r.upstreamRequest.complete).toBe(false);
+      // The users token alone in the services' header fails the same way.
+      const alone = send(host, path, { "x-service-token": user });
+      expect(status(alone)).toBe(401);
+      expect(alone.localResponse!.details).toBe(r.localResponse!.details);
+      // The users token where users read it still passes (forwarded, as configured).
+      const ok = send(host, path, { authorization: `Bearer ${user}` });
+      expect(status(ok)).toBe(200);
+      expect(ok.upstreamRequest.headers.get("authorization")).toBe(`Bearer ${user}`);
+      expect(host.failures).toEqual([]);
+    },
+  );
 
   it("a header both providers read keeps the exception: each one's token passes there", async () => {
     const host = await load(config("authorization"));

@@ -19,10 +19,14 @@ function config(provider: Record<string, unknown> = {}) {
   return {
     providers: {
       main: {
-        issuer: ISS, local_jwks: jwks(key),
-        claim_to_headers: [{ header_name: "x-user-id", claim_name: "sub" }], forward_payload_header: "x-jwt-payload",
+        issuer: ISS,
+        local_jwks: jwks(key),
+        claim_to_headers: [{ header_name: "x-user-id", claim_name: "sub" }],
+        forward_payload_header: "x-jwt-payload",
         from_headers: [{ name: "x_api_token" }, { name: LONG }],
-        from_cookies: ["session_id"], from_params: ["access_token"], ...provider,
+        from_cookies: ["session_id"],
+        from_params: ["access_token"],
+        ...provider,
       },
     },
     rules: [
@@ -31,8 +35,11 @@ function config(provider: Record<string, unknown> = {}) {
     ],
   };
 }
-const req = (path: string, headers: [string, string][]) =>
-  ({ method: "GET", path, headers: [[":authority", "api.example.com"], ...headers] as [string, string][] });
+const req = (path: string, headers: [string, string][]) => ({
+  method: "GET",
+  path,
+  headers: [[":authority", "api.example.com"], ...headers] as [string, string][],
+});
 
 describe("CGI spellings of header names", () => {
   it.each([
@@ -42,7 +49,13 @@ describe("CGI spellings of header names", () => {
     ["two spellings, neither the configured one", ["x-api_token", "X-API-TOKEN"]],
   ] as [string, [string, string]][])("%s holding two tokens: 400 multiple_tokens", async (_name, [first, second]) => {
     const host = await load(config());
-    const res = await host.request(req("/a", [[first, valid], [second, forged]]), { status: 200 });
+    const res = await host.request(
+      req("/a", [
+        [first, valid],
+        [second, forged],
+      ]),
+      { status: 200 },
+    );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.bodyText).reason).toBe("multiple_tokens");
     expect(res.upstreamRequest).toBeNull();
@@ -51,21 +64,48 @@ describe("CGI spellings of header names", () => {
 
   it("reads the token under a spelling that is not the configured one, and strips every spelling", async () => {
     const host = await load(config());
-    const res = await host.request(req("/a", [["x-a_b-c_d-e-token", valid], ["x_a_b_c_d_e_token", valid], ["x-api-token", valid]]), { status: 200 });
+    const res = await host.request(
+      req("/a", [
+        ["x-a_b-c_d-e-token", valid],
+        ["x_a_b_c_d_e_token", valid],
+        ["x-api-token", valid],
+      ]),
+      { status: 200 },
+    );
     expect(res.status).toBe(200);
     const h = res.upstreamRequest!.headers;
     expect(h.get("x-user-id")).toBe("alice");
-    for (const n of ["x-a_b-c_d-e-token", "x_a_b_c_d_e_token", LONG, "x-api-token", "x_api_token"]) expect(h.has(n)).toBe(false);
+    for (const n of ["x-a_b-c_d-e-token", "x_a_b_c_d_e_token", LONG, "x-api-token", "x_api_token"])
+      expect(h.has(n)).toBe(false);
   });
 
   it("removes a client's output header sent with _, beside the filter's own and on an allow_missing path", async () => {
     const host = await load(config());
-    const res = await host.request(req("/a", [[LONG, valid], ["x_user_id", "admin"], ["X_User-Id", "root"], ["x_jwt_payload", "e30"]]), { status: 200 });
+    const res = await host.request(
+      req("/a", [
+        [LONG, valid],
+        ["x_user_id", "admin"],
+        ["X_User-Id", "root"],
+        ["x_jwt_payload", "e30"],
+      ]),
+      { status: 200 },
+    );
     expect(res.status).toBe(200);
     const pairs = res.upstreamRequest!.headers.pairs() as [string, string][];
-    expect(pairs.filter(([n]) => n.toLowerCase().replaceAll("_", "-") === "x-user-id")).toEqual([["x-user-id", "alice"]]);
-    expect(pairs.filter(([n]) => n.toLowerCase().replaceAll("_", "-") === "x-jwt-payload").map(([n]) => n)).toEqual(["x-jwt-payload"]);
-    const open = await host.request(req("/public/a", [["x_user_id", "admin"], ["x-jwt_payload", "e30"], ["x-other_header", "kept"]]), { status: 200 });
+    expect(pairs.filter(([n]) => n.toLowerCase().replaceAll("_", "-") === "x-user-id")).toEqual([
+      ["x-user-id", "alice"],
+    ]);
+    expect(pairs.filter(([n]) => n.toLowerCase().replaceAll("_", "-") === "x-jwt-payload").map(([n]) => n)).toEqual([
+      "x-jwt-payload",
+    ]);
+    const open = await host.request(
+      req("/public/a", [
+        ["x_user_id", "admin"],
+        ["x-jwt_payload", "e30"],
+        ["x-other_header", "kept"],
+      ]),
+      { status: 200 },
+    );
     expect(open.status).toBe(200);
     const h = open.upstreamRequest!.headers;
     for (const n of ["x_user_id", "x-user-id", "x-jwt_payload", "x-jwt-payload"]) expect(h.has(n)).toBe(false);
@@ -81,7 +121,10 @@ describe("PHP spellings of parameter and cookie names", () => {
     ["access[token", (v: string, f: string) => get(`/a?access_token=${v}&access[token=${f}`)],
     ["access%5Btoken", (v: string, f: string) => get(`/a?access_token=${v}&access%5Btoken=${f}`)],
     ["a leading space", (v: string, f: string) => get(`/a?access_token=${v}&%20access_token=${f}`)],
-    ["access_token[] (an array replacing the string)", (v: string, f: string) => get(`/a?access_token=${v}&access_token[]=${f}`)],
+    [
+      "access_token[] (an array replacing the string)",
+      (v: string, f: string) => get(`/a?access_token=${v}&access_token[]=${f}`),
+    ],
     ["cookie session.id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session.id=${f}` })],
     ["cookie session+id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session+id=${f}` })],
     ["cookie session[id", (v: string, f: string) => get("/a", { cookie: `session_id=${v}; session[id=${f}` })],
@@ -96,9 +139,12 @@ describe("PHP spellings of parameter and cookie names", () => {
 
   it("reads a token under a PHP spelling and strips every spelling, keeping other parameters and cookies", async () => {
     const host = await load(config());
-    const res = await host.request(get(`/a?x=1&access.token=${valid}&a.b=2&access%20token=${valid}&access[token=${valid}&z=3`, {
-      cookie: `a.b=1; session.id=${valid}; session+id=${valid}; session_id=${valid}; c=2`,
-    }), { status: 200 });
+    const res = await host.request(
+      get(`/a?x=1&access.token=${valid}&a.b=2&access%20token=${valid}&access[token=${valid}&z=3`, {
+        cookie: `a.b=1; session.id=${valid}; session+id=${valid}; session_id=${valid}; c=2`,
+      }),
+      { status: 200 },
+    );
     expect(res.status).toBe(200);
     const h = res.upstreamRequest!.headers;
     expect(h.get("x-user-id")).toBe("alice");

@@ -16,30 +16,76 @@ function config(provider: Record<string, unknown> = {}) {
   return {
     providers: {
       main: {
-        issuer: ISS, local_jwks: jwks(key), claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
-        from_headers: [{ name: "authorization", value_prefix: "Bearer " }, { name: "x-token" }, { name: "x-my-long-token" }],
-        from_cookies: ["session"], from_params: ["access_token"], ...provider,
+        issuer: ISS,
+        local_jwks: jwks(key),
+        claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
+        from_headers: [
+          { name: "authorization", value_prefix: "Bearer " },
+          { name: "x-token" },
+          { name: "x-my-long-token" },
+        ],
+        from_cookies: ["session"],
+        from_params: ["access_token"],
+        ...provider,
       },
     },
     rules: [{ match: { prefix: "/" }, requires: { provider_name: "main" } }],
   };
 }
-const encodeAll = (s: string) => [...s].map((c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
+const encodeAll = (s: string) =>
+  [...s].map((c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
 
 describe("strict token reader", () => {
   it.each([
-    ["two cookies of one name in one Cookie header", () => get("/a", { cookie: `session=${valid}; other=1; session=${forged}` })],
+    [
+      "two cookies of one name in one Cookie header",
+      () => get("/a", { cookie: `session=${valid}; other=1; session=${forged}` }),
+    ],
     ["a query parameter given twice", () => get(`/a?access_token=${valid}&access_token=${forged}`)],
-    ["a percent-encoded parameter name beside the plain one", () => get(`/a?access%5Ftoken=${forged}&access_token=${valid}`)],
+    [
+      "a percent-encoded parameter name beside the plain one",
+      () => get(`/a?access%5Ftoken=${forged}&access_token=${valid}`),
+    ],
     ["a parameter name encoded in full", () => get(`/a?access_token=${valid}&${encodeAll("access_token")}=${forged}`)],
     ["a percent-encoded cookie name", () => get("/a", { cookie: `sess%69on=${forged}; session=${valid}` })],
-    ["two Cookie headers", () => ({ method: "GET", path: "/a", headers: [[":authority", "x"], ["cookie", `session=${valid}`], ["cookie", `session=${forged}`]] as [string, string][] })],
+    [
+      "two Cookie headers",
+      () => ({
+        method: "GET",
+        path: "/a",
+        headers: [
+          [":authority", "x"],
+          ["cookie", `session=${valid}`],
+          ["cookie", `session=${forged}`],
+        ] as [string, string][],
+      }),
+    ],
     ["header name with _ for -", () => get("/a", { "x-token": valid, x_token: forged })],
-    ["header name with some of its - as _", () => ({ method: "GET", path: "/a", headers: [[":authority", "x"], ["x-my-long-token", valid], ["x-my_long-token", forged]] as [string, string][] })],
+    [
+      "header name with some of its - as _",
+      () => ({
+        method: "GET",
+        path: "/a",
+        headers: [
+          [":authority", "x"],
+          ["x-my-long-token", valid],
+          ["x-my_long-token", forged],
+        ] as [string, string][],
+      }),
+    ],
     ["a header and a query parameter", () => get(`/a?access_token=${forged}`, { authorization: `Bearer ${valid}` })],
-    ["a parameter after ; (split there by some upstream parsers)", () => get(`/a?x=1;access_token=${forged}&access_token=${valid}`)],
-    ["a token parameter whose value runs on past a ; (another token to a ;-splitting parser)", () => get(`/a?access_token=${valid};access_token=${forged}`)],
-    ["two cookies joined with , (RFC 2965-era parsers split there)", () => get("/a", { cookie: `session=${valid}, session=${forged}` })],
+    [
+      "a parameter after ; (split there by some upstream parsers)",
+      () => get(`/a?x=1;access_token=${forged}&access_token=${valid}`),
+    ],
+    [
+      "a token parameter whose value runs on past a ; (another token to a ;-splitting parser)",
+      () => get(`/a?access_token=${valid};access_token=${forged}`),
+    ],
+    [
+      "two cookies joined with , (RFC 2965-era parsers split there)",
+      () => get("/a", { cookie: `session=${valid}, session=${forged}` }),
+    ],
   ])("%s holding two different tokens: 400 multiple_tokens, nothing upstream", async (_name, request) => {
     const host = await load(config());
     const res = await host.request(request(), { status: 200 });
@@ -51,10 +97,15 @@ describe("strict token reader", () => {
 
   it("the same token at several places verifies once and is stripped from every one of them", async () => {
     const host = await load(config());
-    const res = await host.request(get(`/a?x=1&access_token=${valid}&y=2&access%5Ftoken=${valid}`, {
-      authorization: `Bearer ${valid}`, "x-token": valid, x_token: valid,
-      cookie: `a=1; session=${valid}; b=2; session="${valid}"`,
-    }), { status: 200 });
+    const res = await host.request(
+      get(`/a?x=1&access_token=${valid}&y=2&access%5Ftoken=${valid}`, {
+        authorization: `Bearer ${valid}`,
+        "x-token": valid,
+        x_token: valid,
+        cookie: `a=1; session=${valid}; b=2; session="${valid}"`,
+      }),
+      { status: 200 },
+    );
     expect(res.status).toBe(200);
     const h = res.upstreamRequest!.headers;
     expect(h.get("x-sub")).toBe("alice");
@@ -105,15 +156,21 @@ describe("strict token reader", () => {
 
   it("an empty occurrence is no token and no conflict; a forged token alone is 401", async () => {
     const host = await load(config());
-    expect((await host.request(get(`/a?access_token=&access_token=${valid}`, { cookie: "session=" }), { status: 200 })).status).toBe(200);
+    expect(
+      (await host.request(get(`/a?access_token=&access_token=${valid}`, { cookie: "session=" }), { status: 200 }))
+        .status,
+    ).toBe(200);
     const bad = await host.request(get(`/a?access_token=${forged}`), { status: 200 });
     expect(bad.status).toBe(401);
     expect(JSON.parse(bad.bodyText).reason).toBe("signature_invalid");
   });
 
   it.each([
-    ["from_params", ["access%5Ftoken"]], ["from_cookies", ["a;b"]], ["from_params", ["a b"]],
-    ["from_headers", [{ name: ":path" }]], ["from_headers", [{ name: "x-a b" }]],
+    ["from_params", ["access%5Ftoken"]],
+    ["from_cookies", ["a;b"]],
+    ["from_params", ["a b"]],
+    ["from_headers", [{ name: ":path" }]],
+    ["from_headers", [{ name: "x-a b" }]],
   ])("refuses %s %j at configure time", async (field, value) => {
     await expect(load(config({ [field]: value }))).rejects.toThrow(/proxy_on_configure returned false/);
   });

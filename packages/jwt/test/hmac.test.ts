@@ -66,7 +66,9 @@ describe.each(ALGS)("Wycheproof $file", ({ id, bits, file }) => {
     for (const g of groups.filter((g) => g.tagSize !== bits)) {
       for (const t of g.tests) {
         expect(check(id, hex(t.key), hex(t.msg), hex(t.tag)), `tcId ${t.tcId}`).toBe(false);
-        const prefix = sign(id, hex(t.key), hex(t.msg)).subarray(0, g.tagSize / 8).toString("hex");
+        const prefix = sign(id, hex(t.key), hex(t.msg))
+          .subarray(0, g.tagSize / 8)
+          .toString("hex");
         expect(prefix === t.tag, `tcId ${t.tcId} ${t.comment} (${t.result})`).toBe(t.result === "valid");
         count++;
       }
@@ -117,7 +119,14 @@ describe("robustness", () => {
     expect(check(7, Buffer.from("k"), Buffer.from("m"), randomBytes(32))).toBe(false);
     expect(sign(-1, Buffer.from("k"), Buffer.from("m")).length).toBe(0);
     for (let t = 0; t < 100; t++) {
-      expect(check(randomInt(0, 3), randomBytes(randomInt(0, 200)), randomBytes(randomInt(0, 200)), randomBytes(randomInt(0, 80)))).toBe(false);
+      expect(
+        check(
+          randomInt(0, 3),
+          randomBytes(randomInt(0, 200)),
+          randomBytes(randomInt(0, 200)),
+          randomBytes(randomInt(0, 80)),
+        ),
+      ).toBe(false);
     }
   });
 

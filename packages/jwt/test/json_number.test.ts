@@ -50,8 +50,22 @@ describe("NumericDate conversion (exact floor, |value| <= 2^53)", () => {
     return { value: BigInt(s), err: f.exports.numericDateError() };
   };
   const cases = [
-    "0", "1700000000", "1700000000.999", "1.7e9", "17e8", "1.7000000009e9", "1e-5", "-1.5", "-1", "-0.0",
-    "9007199254740992", "-9007199254740992", "9007199254740991.9", "0.000e999", "123.456e1", "5E-1",
+    "0",
+    "1700000000",
+    "1700000000.999",
+    "1.7e9",
+    "17e8",
+    "1.7000000009e9",
+    "1e-5",
+    "-1.5",
+    "-1",
+    "-0.0",
+    "9007199254740992",
+    "-9007199254740992",
+    "9007199254740991.9",
+    "0.000e999",
+    "123.456e1",
+    "5E-1",
   ];
   for (const t of cases) {
     it(t, () => {
@@ -60,7 +74,14 @@ describe("NumericDate conversion (exact floor, |value| <= 2^53)", () => {
       expect(r.value).toBe(floorRef(t));
     });
   }
-  for (const t of ["9007199254740993", "1e16", "-9007199254740993", "123456789012345678901234567890", "1e999999999999", "-9007199254740992.5"]) {
+  for (const t of [
+    "9007199254740993",
+    "1e16",
+    "-9007199254740993",
+    "123456789012345678901234567890",
+    "1e999999999999",
+    "-9007199254740992.5",
+  ]) {
     it(`${t} is out of range`, () => {
       expect(date(t).err).toBe(2);
     });
@@ -84,7 +105,10 @@ describe("NumericDate conversion (exact floor, |value| <= 2^53)", () => {
         fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
         fc.option(fc.integer({ min: -25, max: 25 }), { nil: undefined }),
       )
-      .map(([neg, i, frac, exp]) => `${neg ? "-" : ""}${i}${frac !== undefined ? "." + frac : ""}${exp !== undefined ? "e" + exp : ""}`);
+      .map(
+        ([neg, i, frac, exp]) =>
+          `${neg ? "-" : ""}${i}${frac !== undefined ? "." + frac : ""}${exp !== undefined ? "e" + exp : ""}`,
+      );
     fc.assert(
       fc.property(numText, (t) => {
         const ref = floorRef(t);

@@ -56,7 +56,13 @@ describe("RFC 7515 Appendix A (clock injected)", () => {
     const f = v.f.exports as unknown as { verifyRaw(a: number, k: number, t: number): number };
     const s = (x: string) => v.f.exports.__newString(x);
     expect(f.verifyRaw(s("EdDSA"), s(JSON.stringify(e.jwk_public)), s(e.compact))).toBe(1);
-    expect(f.verifyRaw(s("EdDSA"), s(JSON.stringify(e.jwk_public)), s(e.compact.replace(/\.[^.]+\./, "." + b64u("Example of Ed25519 signinG") + ".")))).toBe(0);
+    expect(
+      f.verifyRaw(
+        s("EdDSA"),
+        s(JSON.stringify(e.jwk_public)),
+        s(e.compact.replace(/\.[^.]+\./, "." + b64u("Example of Ed25519 signinG") + ".")),
+      ),
+    ).toBe(0);
     expect(v.jwks({ keys: [e.jwk_public] })).toBe(0);
     v.configure({ algorithms: ["EdDSA"] });
     expect(v.verify(e.compact, RFC_EXP)).toBe("payload_json");
@@ -64,7 +70,23 @@ describe("RFC 7515 Appendix A (clock injected)", () => {
   it("A.5 unsecured JWS (alg none) is refused as alg_none even when every alg is allowed", () => {
     const e = example("A.5");
     expect(v.jwks({ keys: [example("A.2").jwk_public] })).toBe(0);
-    v.configure({ algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "EdDSA"] });
+    v.configure({
+      algorithms: [
+        "RS256",
+        "RS384",
+        "RS512",
+        "PS256",
+        "PS384",
+        "PS512",
+        "ES256",
+        "ES384",
+        "ES512",
+        "HS256",
+        "HS384",
+        "HS512",
+        "EdDSA",
+      ],
+    });
     expect(v.verify(e.compact, RFC_EXP - 1000)).toBe("alg_none");
   });
 });
@@ -120,7 +142,9 @@ describe("attack catalogue", () => {
     const claims = JSON.stringify(claimsAt());
     expect(v.verify(mintNode(rsa, header({ kid: "rsa-2" }), claims), NOW)).toBe("key_not_found");
     expect(v.verify(mintNode(rsa, header({ kid: 7 }), claims), NOW)).toBe("kid_invalid");
-    expect(v.verify(mintNode(rsa, header({ kid: "../../etc/passwd" + "x".repeat(300) }), claims), NOW)).toBe("kid_invalid");
+    expect(v.verify(mintNode(rsa, header({ kid: "../../etc/passwd" + "x".repeat(300) }), claims), NOW)).toBe(
+      "kid_invalid",
+    );
     useRsa({ requireKid: true });
     expect(v.verify(mintNode(rsa, JSON.stringify({ alg: "RS256" }), claims), NOW)).toBe("kid_required");
   });
@@ -148,7 +172,12 @@ describe("attack catalogue", () => {
     useRsa();
     const attacker = makeKey("RS256");
     const claims = JSON.stringify(claimsAt());
-    const h = header({ jwk: attacker.jwk, jku: "https://evil.example/jwks", x5u: "https://evil.example/c", x5c: ["AAAA"] });
+    const h = header({
+      jwk: attacker.jwk,
+      jku: "https://evil.example/jwks",
+      x5u: "https://evil.example/c",
+      x5c: ["AAAA"],
+    });
     expect(v.verify(mintNode(attacker, h, claims), NOW)).toBe("signature_invalid");
     expect(v.verify(mintNode(rsa, h, claims), NOW)).toBe("ok"); // the members themselves are harmless
   });
@@ -181,7 +210,12 @@ describe("attack catalogue", () => {
     expect(v.verify(`${pad(h)}.${p}.${s}`, NOW)).toBe("header_encoding");
     expect(v.verify(`${h}.${pad(p)}.${s}`, NOW)).toBe("payload_encoding");
     expect(v.verify(`${h}.${p}.${pad(s)}`, NOW)).toBe("signature_encoding");
-    expect(v.verify(`${h}.${p}.${s.replace(/-/g, "+").replace(/_/g, "/")}${s.includes("-") || s.includes("_") ? "" : "+"}`, NOW)).toBe("signature_encoding");
+    expect(
+      v.verify(
+        `${h}.${p}.${s.replace(/-/g, "+").replace(/_/g, "/")}${s.includes("-") || s.includes("_") ? "" : "+"}`,
+        NOW,
+      ),
+    ).toBe("signature_encoding");
     // RS256-2048 signatures are 256 bytes: 342 chars with 4 spare bits, so the last char has a twin.
     const last = s[s.length - 1];
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -247,7 +281,11 @@ describe("robustness (fast-check): nothing traps", () => {
       .tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array({ maxLength: 300 }))
       .map(([h, p, s]) => `${b64u(JSON.stringify(h) ?? "")}.${b64u(JSON.stringify(p) ?? "")}.${b64u(s)}`);
     const headers = fc
-      .record({ alg: fc.constantFrom("RS256", "HS256", "ES256", "none", 5), kid: fc.option(fc.string()), crit: fc.option(fc.array(fc.string())) })
+      .record({
+        alg: fc.constantFrom("RS256", "HS256", "ES256", "none", 5),
+        kid: fc.option(fc.string()),
+        crit: fc.option(fc.array(fc.string())),
+      })
       .map((h) => `${b64u(JSON.stringify(h))}.${base.split(".")[1]}.${base.split(".")[2]}`);
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), mutated, segments, headers), (t) => {

@@ -17,7 +17,11 @@ function setup(opts: Record<string, unknown> = {}) {
   v.configure({ algorithms: ["HS256"], ...opts });
 }
 const tok = (claims: unknown, header: Record<string, unknown> = {}) =>
-  mintNode(key, JSON.stringify({ alg: "HS256", ...header }), typeof claims === "string" ? claims : JSON.stringify(claims));
+  mintNode(
+    key,
+    JSON.stringify({ alg: "HS256", ...header }),
+    typeof claims === "string" ? claims : JSON.stringify(claims),
+  );
 const check = (claims: unknown, now = NOW, header: Record<string, unknown> = {}) => v.verify(tok(claims, header), now);
 
 describe("time claims", () => {
@@ -117,7 +121,12 @@ describe("issuer, audience, subject, typ", () => {
     expect(check({ ...base, sub: "" })).toBe("subject_not_allowed");
     expect(check({ ...base })).toBe("subject_not_allowed");
     expect(check({ ...base, sub: 12 })).toBe("claim_invalid");
-    setup({ subjects: [{ kind: "prefix", value: "spiffe://cluster.local/" }, { kind: "exact", value: "admin" }] });
+    setup({
+      subjects: [
+        { kind: "prefix", value: "spiffe://cluster.local/" },
+        { kind: "exact", value: "admin" },
+      ],
+    });
     expect(check({ ...base, sub: "spiffe://cluster.local/ns/a" })).toBe("ok");
     expect(check({ ...base, sub: "admin" })).toBe("ok");
     expect(check({ ...base, sub: "admin2" })).toBe("subject_not_allowed");
@@ -156,7 +165,12 @@ describe("claim requirements", () => {
     expect(check({ ...base, email_verified: true, hd: "example.com" })).toBe("claim_requirement_failed");
   });
   it("contains any / all over arrays and space-separated scope", () => {
-    setup({ requirements: [{ path: "scope", op: "containsAll", values: ["read", "write"] }, { path: "realm_access.roles", op: "containsAny", values: ["admin", "ops"] }] });
+    setup({
+      requirements: [
+        { path: "scope", op: "containsAll", values: ["read", "write"] },
+        { path: "realm_access.roles", op: "containsAny", values: ["admin", "ops"] },
+      ],
+    });
     const ok = { ...base, scope: "openid read write", realm_access: { roles: ["user", "ops"] } };
     expect(check(ok)).toBe("ok");
     expect(check({ ...ok, scope: "openid read" })).toBe("claim_requirement_failed");
@@ -168,7 +182,12 @@ describe("claim requirements", () => {
     expect(check({ ...ok, realm_access: { roles: "user ops" } })).toBe("ok");
   });
   it("numbers compare by their exact text, exists checks presence", () => {
-    setup({ requirements: [{ path: "level", op: "equals", values: ["3"] }, { path: "tenant", op: "exists" }] });
+    setup({
+      requirements: [
+        { path: "level", op: "equals", values: ["3"] },
+        { path: "tenant", op: "exists" },
+      ],
+    });
     expect(check({ ...base, level: 3, tenant: null })).toBe("ok");
     expect(check({ ...base, level: 4, tenant: "t" })).toBe("claim_requirement_failed");
     expect(check({ ...base, level: 3 })).toBe("claim_requirement_failed");

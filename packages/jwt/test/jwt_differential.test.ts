@@ -14,7 +14,12 @@ beforeAll(() => {
   v = new Verifier();
   key = makeKey("HS256");
   expect(v.jwks({ keys: [key.jwk] }, { allowSymmetric: true })).toBe(0);
-  v.configure({ algorithms: ["HS256"], issuers: ["https://a.example", "https://b.example"], audiences: ["api", "web"], clockSkewSeconds: 60 });
+  v.configure({
+    algorithms: ["HS256"],
+    issuers: ["https://a.example", "https://b.example"],
+    audiences: ["api", "web"],
+    clockSkewSeconds: 60,
+  });
 });
 
 async function joseOutcome(token: string): Promise<string> {
@@ -47,7 +52,10 @@ describe("claims decisions match jose", () => {
     const claims = fc.record(
       {
         iss: fc.constantFrom("https://a.example", "https://b.example", "https://a.example/", "https://c.example"),
-        aud: fc.oneof(fc.constantFrom("api", "web", "other"), fc.array(fc.constantFrom("api", "web", "other", "x"), { maxLength: 3 })),
+        aud: fc.oneof(
+          fc.constantFrom("api", "web", "other"),
+          fc.array(fc.constantFrom("api", "web", "other", "x"), { maxLength: 3 }),
+        ),
         exp: offset,
         nbf: offset,
         iat: fc.integer({ min: -500, max: 0 }),

@@ -14,7 +14,9 @@ describe("error-code table", () => {
   });
   it("docs/jwt.md lists every code with the wasm's name and message", () => {
     const doc = readFileSync(join(packageRoot, "docs", "jwt.md"), "utf8");
-    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z_]+)` \| ([^|]+) \| ([a-z_]*) \|/gm)].map((m) => [Number(m[1]), m[2], m[3].trim(), m[4]] as const);
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z_]+)` \| ([^|]+) \| ([a-z_]*) \|/gm)].map(
+      (m) => [Number(m[1]), m[2], m[3].trim(), m[4]] as const,
+    );
     expect(rows.map((r) => r[0])).toEqual(CODES.map((_, i) => i));
     for (const [c, name, message, reason] of rows) {
       expect(v.errorName(c)).toBe(name);

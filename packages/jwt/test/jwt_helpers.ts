@@ -1,17 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared helpers for the jwt_* suites: a typed wrapper over the jwt_verify fixture, the stable
 // error-code table, key generation with node:crypto and token minting with jose / node:crypto.
-import { generateKeyPairSync, createSign, createHmac, sign as cryptoSign, constants, randomBytes, type KeyObject } from "node:crypto";
+import {
+  generateKeyPairSync,
+  createSign,
+  createHmac,
+  sign as cryptoSign,
+  constants,
+  randomBytes,
+  type KeyObject,
+} from "node:crypto";
 import { SignJWT } from "jose";
 import { loadFixture, type Fixture } from "./wasm";
 
 /** The stable contract: code → name. Never renumbered (the docs table is this list). */
 export const CODES = [
-  "ok", "token_missing", "token_too_large", "token_malformed", "header_encoding", "header_json", "alg_missing",
-  "alg_none", "alg_unknown", "alg_not_allowed", "alg_unavailable", "crit_unsupported", "kid_invalid", "kid_required",
-  "typ_invalid", "payload_encoding", "payload_json", "signature_encoding", "key_not_found", "signature_invalid",
-  "claim_invalid", "claim_missing", "expired", "not_yet_valid", "issued_in_future", "lifetime_too_long",
-  "issuer_not_allowed", "audience_not_allowed", "subject_not_allowed", "claim_requirement_failed", "key_set_empty",
+  "ok",
+  "token_missing",
+  "token_too_large",
+  "token_malformed",
+  "header_encoding",
+  "header_json",
+  "alg_missing",
+  "alg_none",
+  "alg_unknown",
+  "alg_not_allowed",
+  "alg_unavailable",
+  "crit_unsupported",
+  "kid_invalid",
+  "kid_required",
+  "typ_invalid",
+  "payload_encoding",
+  "payload_json",
+  "signature_encoding",
+  "key_not_found",
+  "signature_invalid",
+  "claim_invalid",
+  "claim_missing",
+  "expired",
+  "not_yet_valid",
+  "issued_in_future",
+  "lifetime_too_long",
+  "issuer_not_allowed",
+  "audience_not_allowed",
+  "subject_not_allowed",
+  "claim_requirement_failed",
+  "key_set_empty",
 ] as const;
 export type Code = (typeof CODES)[number];
 export const code = (name: Code): number => CODES.indexOf(name);
@@ -56,14 +90,27 @@ export class Verifier {
     return this.f.exports.__getString(p);
   }
   /** Loads a JWKS (object or raw text/bytes); returns the JwksError code. */
-  jwks(doc: unknown, o: { allowSymmetric?: boolean; rsaMinBits?: number; maxKeys?: number; maxBytes?: number } = {}): number {
-    const bytes = doc instanceof Uint8Array ? doc : new TextEncoder().encode(typeof doc === "string" ? doc : JSON.stringify(doc));
-    const r = this.f.exports.setJwks(this.f.bytes(bytes), o.allowSymmetric ? 1 : 0, o.rsaMinBits ?? 2048, o.maxKeys ?? 64, o.maxBytes ?? 65536);
+  jwks(
+    doc: unknown,
+    o: { allowSymmetric?: boolean; rsaMinBits?: number; maxKeys?: number; maxBytes?: number } = {},
+  ): number {
+    const bytes =
+      doc instanceof Uint8Array ? doc : new TextEncoder().encode(typeof doc === "string" ? doc : JSON.stringify(doc));
+    const r = this.f.exports.setJwks(
+      this.f.bytes(bytes),
+      o.allowSymmetric ? 1 : 0,
+      o.rsaMinBits ?? 2048,
+      o.maxKeys ?? 64,
+      o.maxBytes ?? 65536,
+    );
     this.f.release();
     return r;
   }
   singleJwk(doc: unknown, allowSymmetric = false): number {
-    const r = this.f.exports.setSingleJwk(this.f.bytes(new TextEncoder().encode(JSON.stringify(doc))), allowSymmetric ? 1 : 0);
+    const r = this.f.exports.setSingleJwk(
+      this.f.bytes(new TextEncoder().encode(JSON.stringify(doc))),
+      allowSymmetric ? 1 : 0,
+    );
     this.f.release();
     return r;
   }
@@ -79,10 +126,13 @@ export class Verifier {
   }
   /** Sets verify options (see the fixture for field names); throws on a refused config. */
   configure(o: Record<string, unknown>): void {
-    if (this.f.exports.configure(this.str(JSON.stringify(o))) !== 0) throw new Error(`config refused: ${this.get(this.f.exports.lastConfigError())}`);
+    if (this.f.exports.configure(this.str(JSON.stringify(o))) !== 0)
+      throw new Error(`config refused: ${this.get(this.f.exports.lastConfigError())}`);
   }
   configureError(o: Record<string, unknown>): string | null {
-    return this.f.exports.configure(this.str(JSON.stringify(o))) === 0 ? null : this.get(this.f.exports.lastConfigError());
+    return this.f.exports.configure(this.str(JSON.stringify(o))) === 0
+      ? null
+      : this.get(this.f.exports.lastConfigError());
   }
   /** Verifies and returns the stable code name. */
   verify(token: string, now: number): Code {
@@ -138,7 +188,21 @@ export class Verifier {
   }
 }
 
-export const ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "EdDSA"] as const;
+export const ALGS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "HS256",
+  "HS384",
+  "HS512",
+  "EdDSA",
+] as const;
 export type AlgName = (typeof ALGS)[number];
 
 export interface TestKey {
@@ -160,13 +224,22 @@ export function makeKey(alg: AlgName, rsaBits = 2048): TestKey {
   let pair: { privateKey: KeyObject; publicKey: KeyObject };
   if (alg.startsWith("RS") || alg.startsWith("PS")) pair = generateKeyPairSync("rsa", { modulusLength: rsaBits });
   else if (alg === "EdDSA") pair = generateKeyPairSync("ed25519");
-  else pair = generateKeyPairSync("ec", { namedCurve: { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg as "ES256"] });
+  else
+    pair = generateKeyPairSync("ec", {
+      namedCurve: { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg as "ES256"],
+    });
   return { alg, signingKey: pair.privateKey, jwk: pair.publicKey.export({ format: "jwk" }) as Record<string, unknown> };
 }
 
 /** A token signed by jose. */
-export async function mintJose(key: TestKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT(claims as never).setProtectedHeader({ alg: key.alg, ...header } as never).sign(key.signingKey as never);
+export async function mintJose(
+  key: TestKey,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  return new SignJWT(claims as never)
+    .setProtectedHeader({ alg: key.alg, ...header } as never)
+    .sign(key.signingKey as never);
 }
 
 export const b64u = (data: string | Uint8Array) => Buffer.from(data).toString("base64url");
@@ -180,10 +253,20 @@ export function mintNode(key: TestKey, headerText: string, payloadText: string):
 export function signNode(key: TestKey, input: string): Uint8Array {
   const alg = key.alg;
   const hash = alg === "EdDSA" ? "" : `sha${alg.slice(2)}`;
-  if (alg.startsWith("HS")) return createHmac(hash, key.signingKey as Uint8Array).update(input).digest();
-  if (alg.startsWith("RS")) return createSign(hash).update(input).sign(key.signingKey as KeyObject);
+  if (alg.startsWith("HS"))
+    return createHmac(hash, key.signingKey as Uint8Array)
+      .update(input)
+      .digest();
+  if (alg.startsWith("RS"))
+    return createSign(hash)
+      .update(input)
+      .sign(key.signingKey as KeyObject);
   if (alg.startsWith("PS"))
-    return cryptoSign(hash, Buffer.from(input), { key: key.signingKey as KeyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hashBytes(alg) });
+    return cryptoSign(hash, Buffer.from(input), {
+      key: key.signingKey as KeyObject,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: hashBytes(alg),
+    });
   if (alg === "EdDSA") return cryptoSign(null, Buffer.from(input), key.signingKey as KeyObject);
   return cryptoSign(hash, Buffer.from(input), { key: key.signingKey as KeyObject, dsaEncoding: "ieee-p1363" });
 }

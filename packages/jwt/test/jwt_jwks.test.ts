@@ -8,8 +8,19 @@ import { Verifier, makeKey, mintJose, claimsAt, NOW, ALGS, type TestKey } from "
 
 // JwkSkip codes (stable).
 const S = {
-  None: 0, NotAnObject: 1, KeyTypeUnsupported: 2, CurveUnsupported: 3, NotForSignatures: 4, KeyOpsExcludeVerify: 5,
-  AlgUnsupported: 6, KidInvalid: 7, MemberInvalid: 8, PrivateKey: 9, KeyRejected: 10, SymmetricNotAllowed: 11, NotCompiled: 12,
+  None: 0,
+  NotAnObject: 1,
+  KeyTypeUnsupported: 2,
+  CurveUnsupported: 3,
+  NotForSignatures: 4,
+  KeyOpsExcludeVerify: 5,
+  AlgUnsupported: 6,
+  KidInvalid: 7,
+  MemberInvalid: 8,
+  PrivateKey: 9,
+  KeyRejected: 10,
+  SymmetricNotAllowed: 11,
+  NotCompiled: 12,
 };
 // JwksError codes (stable).
 const E = { None: 0, TooLarge: 1, InvalidJson: 2, KeysMissing: 3, TooManyKeys: 4, NoUsableKeys: 5 };
@@ -59,7 +70,10 @@ describe("single JWK", () => {
       [{ kty: "oct", k: "A".repeat(43), alg: "HS512" }, S.KeyRejected, true],
     ];
     for (const [jwk, skip, sym] of cases) {
-      expect([JSON.stringify(jwk).slice(0, 60), v.jwkSkip(jwk, sym ?? false).skip]).toEqual([JSON.stringify(jwk).slice(0, 60), skip]);
+      expect([JSON.stringify(jwk).slice(0, 60), v.jwkSkip(jwk, sym ?? false).skip]).toEqual([
+        JSON.stringify(jwk).slice(0, 60),
+        skip,
+      ]);
     }
   });
   it("crypto refusals come through as KeyRejected with the KeyError", () => {
@@ -68,22 +82,46 @@ describe("single JWK", () => {
     expect(v.jwkSkip({ ...rsa.jwk, e: "AAE" }).skip).toBe(S.KeyRejected); // e = 1
     expect(v.jwkSkip({ ...rsa.jwk, e: "AAI" }).skip).toBe(S.KeyRejected); // e = 2 (even)
     // BoringSSL's exponent limit: at most 33 bits (a 4096-bit e would make every verify ~300x dearer).
-    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x02, 0, 0, 0, 1]).toString("base64url") })).toEqual({ skip: S.KeyRejected, keyError: 3 });
-    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff]).toString("base64url") }).skip).toBe(S.None);
-    const offCurve = { ...p256.jwk, y: Buffer.from(Buffer.from(String(p256.jwk.y), "base64url").map((b, i) => (i === 31 ? b ^ 1 : b))).toString("base64url") };
+    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x02, 0, 0, 0, 1]).toString("base64url") })).toEqual({
+      skip: S.KeyRejected,
+      keyError: 3,
+    });
+    expect(v.jwkSkip({ ...rsa.jwk, e: Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff]).toString("base64url") }).skip).toBe(
+      S.None,
+    );
+    const offCurve = {
+      ...p256.jwk,
+      y: Buffer.from(Buffer.from(String(p256.jwk.y), "base64url").map((b, i) => (i === 31 ? b ^ 1 : b))).toString(
+        "base64url",
+      ),
+    };
     expect(v.jwkSkip(offCurve)).toEqual({ skip: S.KeyRejected, keyError: 4 }); // NotOnCurve
     expect(v.jwkSkip({ ...p256.jwk, x: "AAAA" }).skip).toBe(S.KeyRejected); // BadLength
   });
   it("random JWK-shaped objects never trap", () => {
-    const member = fc.oneof(fc.string(), fc.base64String(), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }));
+    const member = fc.oneof(
+      fc.string(),
+      fc.base64String(),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
     fc.assert(
       fc.property(
-        fc.record({
-          kty: fc.constantFrom("RSA", "EC", "OKP", "oct", "x"),
-          crv: fc.constantFrom("P-256", "P-384", "P-521", "Ed25519", "X448"),
-          n: member, e: member, x: member, y: member, k: member,
-          use: fc.option(fc.constantFrom("sig", "enc")), key_ops: fc.option(fc.array(fc.constantFrom("verify", "sign"))),
-        }, { requiredKeys: ["kty"] }),
+        fc.record(
+          {
+            kty: fc.constantFrom("RSA", "EC", "OKP", "oct", "x"),
+            crv: fc.constantFrom("P-256", "P-384", "P-521", "Ed25519", "X448"),
+            n: member,
+            e: member,
+            x: member,
+            y: member,
+            k: member,
+            use: fc.option(fc.constantFrom("sig", "enc")),
+            key_ops: fc.option(fc.array(fc.constantFrom("verify", "sign"))),
+          },
+          { requiredKeys: ["kty"] },
+        ),
         (jwk) => {
           const r = v.jwkSkip(jwk, true).skip;
           expect(r).toBeGreaterThanOrEqual(0);
@@ -97,7 +135,14 @@ describe("single JWK", () => {
 
 describe("JWKS documents", () => {
   it("skips unusable keys (Keycloak enc key, unknown kty) and keeps the rest", () => {
-    const doc = { keys: [{ ...rsa.jwk, kid: "enc", use: "enc", alg: "RSA-OAEP" }, { kty: "EC", crv: "X448" }, { ...rsa.jwk, kid: "sig" }, "junk"] };
+    const doc = {
+      keys: [
+        { ...rsa.jwk, kid: "enc", use: "enc", alg: "RSA-OAEP" },
+        { kty: "EC", crv: "X448" },
+        { ...rsa.jwk, kid: "sig" },
+        "junk",
+      ],
+    };
     expect(v.jwks(doc)).toBe(E.None);
     expect(v.keyCount()).toBe(1);
     expect(v.skipped()).toEqual([S.NotForSignatures, S.CurveUnsupported, S.NotAnObject]);
@@ -128,7 +173,14 @@ describe("key selection", () => {
   it("by kid; a key without kid serves any kid; kid mismatch is key_not_found", async () => {
     const a = makeKey("RS256");
     const b = makeKey("RS256");
-    expect(v.jwks({ keys: [{ ...a.jwk, kid: "a" }, { ...b.jwk, kid: "b" }] })).toBe(0);
+    expect(
+      v.jwks({
+        keys: [
+          { ...a.jwk, kid: "a" },
+          { ...b.jwk, kid: "b" },
+        ],
+      }),
+    ).toBe(0);
     v.configure({ algorithms: ["RS256"] });
     expect(v.verify(await mintJose(b, claimsAt(), { kid: "b" }), NOW)).toBe("ok");
     expect(v.verify(await mintJose(b, claimsAt(), { kid: "a" }), NOW)).toBe("signature_invalid");
@@ -142,7 +194,14 @@ describe("key selection", () => {
   it("duplicate kids (rotation overlap): both candidates are tried", async () => {
     const oldKey = makeKey("RS256");
     const newKey = makeKey("RS256");
-    expect(v.jwks({ keys: [{ ...oldKey.jwk, kid: "same" }, { ...newKey.jwk, kid: "same" }] })).toBe(0);
+    expect(
+      v.jwks({
+        keys: [
+          { ...oldKey.jwk, kid: "same" },
+          { ...newKey.jwk, kid: "same" },
+        ],
+      }),
+    ).toBe(0);
     v.configure({ algorithms: ["RS256"] });
     expect(v.verify(await mintJose(newKey, claimsAt(), { kid: "same" }), NOW)).toBe("ok");
     expect(v.verify(await mintJose(oldKey, claimsAt(), { kid: "same" }), NOW)).toBe("ok");

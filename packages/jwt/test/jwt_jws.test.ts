@@ -115,7 +115,9 @@ describe("verifyJws with a key set: any payload", () => {
     v.configure({ algorithms: ["ES256"], types: ["dpop+jwt"], requireKid: true, maxTokenBytes: 1024 });
     const ok = signJws(key, { kid: "k1", typ: "dpop+jwt" }, "x");
     expect(withSet(ok)).toBe("ok");
-    expect(withSet(`${b64u(JSON.stringify({ alg: "none", kid: "k1", typ: "dpop+jwt" }))}.${b64u("x")}.`)).toBe("alg_none");
+    expect(withSet(`${b64u(JSON.stringify({ alg: "none", kid: "k1", typ: "dpop+jwt" }))}.${b64u("x")}.`)).toBe(
+      "alg_none",
+    );
     expect(withSet(signJws(makeKey("ES384"), { kid: "k1", typ: "dpop+jwt" }, "x"))).toBe("alg_not_allowed");
     expect(withSet(signJws(key, { kid: "k1", typ: "dpop+jwt", alg: "ES257" }, "x"))).toBe("alg_unknown");
     expect(withSet(signJws(key, { kid: "k1", typ: "dpop+jwt", crit: ["exp"], exp: 1 }, "x"))).toBe("crit_unsupported");
@@ -209,7 +211,8 @@ describe("verifyJwsWithKey: one key given directly", () => {
 });
 
 describe("verifyParsedJws with the key the header carries (the DPoP proof shape)", () => {
-  const dpop = (key: TestKey, header: Record<string, unknown>, body = "{}") => signJws(key, { typ: "dpop+jwt", jwk: key.jwk, ...header }, body);
+  const dpop = (key: TestKey, header: Record<string, unknown>, body = "{}") =>
+    signJws(key, { typ: "dpop+jwt", jwk: key.jwk, ...header }, body);
   beforeEach(() => {
     v.jwks({ keys: [] });
     v.configure({ algorithms: ["ES256", "RS256", "EdDSA"], types: ["dpop+jwt"] });

@@ -2,7 +2,18 @@
 // Tokens minted with jose and with node:crypto for every algorithm, verified by the compiled wasm:
 // accepted with the right key, refused with the wrong key, a flipped bit, or a foreign algorithm.
 import { describe, expect, it, beforeAll } from "vitest";
-import { Verifier, ALGS, makeKey, mintJose, mintNode, claimsAt, NOW, b64u, type TestKey, type AlgName } from "./jwt_helpers";
+import {
+  Verifier,
+  ALGS,
+  makeKey,
+  mintJose,
+  mintNode,
+  claimsAt,
+  NOW,
+  b64u,
+  type TestKey,
+  type AlgName,
+} from "./jwt_helpers";
 
 let v: Verifier;
 const keys = new Map<AlgName, TestKey>();
@@ -12,7 +23,9 @@ beforeAll(() => {
 });
 
 function loadOne(alg: AlgName, extra: Record<string, unknown> = {}) {
-  expect(v.jwks({ keys: [{ ...keys.get(alg)!.jwk, kid: `k-${alg}`, ...extra }] }, { allowSymmetric: alg.startsWith("HS") })).toBe(0);
+  expect(
+    v.jwks({ keys: [{ ...keys.get(alg)!.jwk, kid: `k-${alg}`, ...extra }] }, { allowSymmetric: alg.startsWith("HS") }),
+  ).toBe(0);
   v.configure({ algorithms: [alg], issuers: ["https://issuer.example"], audiences: ["api"] });
 }
 
@@ -64,7 +77,10 @@ describe.each(ALGS)("%s", (alg) => {
   it("binds alg to the key: a JWK declaring another alg is never used", async () => {
     const other = alg === "RS256" ? "RS384" : alg === "ES256" ? "ES384" : alg === "HS256" ? "HS384" : null;
     if (other === null) return;
-    const loaded = v.jwks({ keys: [{ ...keys.get(alg)!.jwk, kid: `k-${alg}`, alg: other }] }, { allowSymmetric: alg.startsWith("HS") });
+    const loaded = v.jwks(
+      { keys: [{ ...keys.get(alg)!.jwk, kid: `k-${alg}`, alg: other }] },
+      { allowSymmetric: alg.startsWith("HS") },
+    );
     v.configure({ algorithms: [alg, other] });
     const token = await mintJose(keys.get(alg)!, claimsAt(), { kid: `k-${alg}` });
     if (alg === "RS256") {
@@ -86,7 +102,8 @@ describe("algorithm table", () => {
       expect(v.algByName(name)).toBe(i);
       expect(v.algNameOf(i)).toBe(name);
     });
-    for (const bad of ["rs256", "RS255", "HS1", "ES256K", "EdDSA ", "Ed25519", "PS256\u0000", "", "RSA-OAEP", "ESS256"]) expect(v.algByName(bad)).toBe(-1);
+    for (const bad of ["rs256", "RS255", "HS1", "ES256K", "EdDSA ", "Ed25519", "PS256\u0000", "", "RSA-OAEP", "ESS256"])
+      expect(v.algByName(bad)).toBe(-1);
     expect(v.algByName("none")).toBe(-2);
     expect(v.algByName("None")).toBe(-1);
   });
@@ -94,10 +111,18 @@ describe("algorithm table", () => {
     // kty: RSA=1, EC=2, OKP=3, oct=4; curve: none=0, P-256=1, P-384=2, P-521=3, Ed25519=4; hash: 0/1/2 = SHA-256/384/512;
     // family: RSASSA-PKCS1-v1_5=0, RSASSA-PSS=1, ECDSA=2, HMAC=3, EdDSA=4.
     const expected: Record<string, [number, number, number, number]> = {
-      RS256: [1, 0, 0, 0], RS384: [1, 0, 1, 0], RS512: [1, 0, 2, 0],
-      PS256: [1, 0, 0, 1], PS384: [1, 0, 1, 1], PS512: [1, 0, 2, 1],
-      ES256: [2, 1, 0, 2], ES384: [2, 2, 1, 2], ES512: [2, 3, 2, 2],
-      HS256: [4, 0, 0, 3], HS384: [4, 0, 1, 3], HS512: [4, 0, 2, 3],
+      RS256: [1, 0, 0, 0],
+      RS384: [1, 0, 1, 0],
+      RS512: [1, 0, 2, 0],
+      PS256: [1, 0, 0, 1],
+      PS384: [1, 0, 1, 1],
+      PS512: [1, 0, 2, 1],
+      ES256: [2, 1, 0, 2],
+      ES384: [2, 2, 1, 2],
+      ES512: [2, 3, 2, 2],
+      HS256: [4, 0, 0, 3],
+      HS384: [4, 0, 1, 3],
+      HS512: [4, 0, 2, 3],
       EdDSA: [3, 4, 2, 4],
     };
     ALGS.forEach((name, i) => {
@@ -138,7 +163,10 @@ describe("algorithm table", () => {
     expect(consts[7]).toBe(0x1fff);
   });
   it("names key types and curves as JWK does, each curve only with its key type", () => {
-    const f = v.f.exports as unknown as { keyTypeByName(n: number): number; curveByName(n: number, kty: number): number };
+    const f = v.f.exports as unknown as {
+      keyTypeByName(n: number): number;
+      curveByName(n: number, kty: number): number;
+    };
     const s = (x: string) => v.f.exports.__newString(x);
     expect(["RSA", "EC", "OKP", "oct"].map((n) => f.keyTypeByName(s(n)))).toEqual([1, 2, 3, 4]);
     for (const bad of ["rsa", "OCT", "", "EC ", "RSA-OAEP"]) expect(f.keyTypeByName(s(bad))).toBe(0);
@@ -146,7 +174,8 @@ describe("algorithm table", () => {
     expect(f.curveByName(s("Ed25519"), 3)).toBe(4);
     expect(f.curveByName(s("Ed25519"), 2)).toBe(0);
     expect(f.curveByName(s("P-256"), 3)).toBe(0);
-    for (const bad of ["X25519", "secp256k1", "p-256", ""]) expect(f.curveByName(s(bad), 2) + f.curveByName(s(bad), 3)).toBe(0);
+    for (const bad of ["X25519", "secp256k1", "p-256", ""])
+      expect(f.curveByName(s(bad), 2) + f.curveByName(s(bad), 3)).toBe(0);
   });
 });
 
@@ -158,8 +187,16 @@ describe("steady state", () => {
     const memory = () => (v.f.exports as unknown as { memory: WebAssembly.Memory }).memory.buffer.byteLength;
     const run = (from: number, to: number) => {
       for (let i = from; i < to; i++) {
-        const claims = claimsAt(NOW, { jti: `id-${i}-${"x".repeat(i % 40)}`, roles: [`r${i}`, `s${i % 7}`], nested: { k: i } });
-        const token = mintNode(hs, JSON.stringify({ alg: "HS256", kid: "k-HS256", x: `h-${i % 13}` }), JSON.stringify(claims));
+        const claims = claimsAt(NOW, {
+          jti: `id-${i}-${"x".repeat(i % 40)}`,
+          roles: [`r${i}`, `s${i % 7}`],
+          nested: { k: i },
+        });
+        const token = mintNode(
+          hs,
+          JSON.stringify({ alg: "HS256", kid: "k-HS256", x: `h-${i % 13}` }),
+          JSON.stringify(claims),
+        );
         expect(v.verify(token, NOW)).toBe("ok");
       }
     };

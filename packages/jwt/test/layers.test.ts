@@ -21,7 +21,9 @@ function sourcesUnder(dir: string): string[] {
 function specifiers(source: string): string[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'])\/\/.*$/gm, "$1");
   const found: string[] = [];
-  for (const m of text.matchAll(/\b(?:import|export)\b[^;"']*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g)) {
+  for (const m of text.matchAll(
+    /\b(?:import|export)\b[^;"']*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g,
+  )) {
     found.push(m[1] ?? m[2]);
   }
   return found;
@@ -31,7 +33,11 @@ describe("the JOSE layer is host-free", () => {
   const files = sourcesUnder(jose);
   it("finds its sources (and the specifier reader works)", () => {
     expect(files.length).toBeGreaterThan(40);
-    expect(specifiers(`import { a } from "./x";\nexport { b } from '../y';\nimport "z";\n// import { c } from "nope";\nexport * from "w";`)).toEqual(["./x", "../y", "z", "w"]);
+    expect(
+      specifiers(
+        `import { a } from "./x";\nexport { b } from '../y';\nimport "z";\n// import { c } from "nope";\nexport * from "w";`,
+      ),
+    ).toEqual(["./x", "../y", "z", "w"]);
     expect(specifiers(`import {\n  a,\n  b,\n} from "@getwild/core/assembly";`)).toEqual(["@getwild/core/assembly"]);
   });
   it("imports only files under assembly/jose and @getwild/json", () => {

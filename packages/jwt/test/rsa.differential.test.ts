@@ -48,31 +48,34 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
       }
     });
 
-    it.each(HASHES)("PKCS#1 v1.5 and PSS with $name: good, corrupted signature, corrupted message", ({ id, name, len }) => {
-      const k = testKey(bits, e, index);
-      const h = rsa.importKey(k.n, k.e);
-      for (let t = 0; t < 8; t++) {
-        const msg = randomBytes(randomInt(0, 2000));
-        const sigs = [
-          { pss: false, sig: sign(name, msg, k.privateKey), key: k.publicKey as any },
-          { pss: true, sig: sign(name, msg, pssOptions(k.privateKey, len)), key: pssOptions(k.publicKey, len) },
-        ];
-        for (const { pss, sig, key } of sigs) {
-          expect(rsa.verify(h, pss, id, msg, sig), `good ${pss ? "PSS" : "PKCS1"}`).toBe(true);
-          // The other padding, the other hashes never accept it.
-          expect(rsa.verify(h, !pss, id, msg, sig)).toBe(false);
-          for (const other of HASHES) if (other.id !== id) expect(rsa.verify(h, pss, other.id, msg, sig)).toBe(false);
-          const badSig = Buffer.from(sig);
-          badSig[randomInt(0, badSig.length)] ^= 1 << randomInt(0, 8);
-          expect(rsa.verify(h, pss, id, msg, badSig)).toBe(verify(name, msg, key, badSig));
-          const badMsg = Buffer.concat([msg, Buffer.from([randomInt(0, 256)])]);
-          expect(rsa.verify(h, pss, id, badMsg, sig)).toBe(false);
-          // Wrong lengths: one byte short (leading byte dropped), one byte long (leading zero).
-          expect(rsa.verify(h, pss, id, msg, sig.subarray(1))).toBe(false);
-          expect(rsa.verify(h, pss, id, msg, Buffer.concat([Buffer.from([0]), sig]))).toBe(false);
+    it.each(HASHES)(
+      "PKCS#1 v1.5 and PSS with $name: good, corrupted signature, corrupted message",
+      ({ id, name, len }) => {
+        const k = testKey(bits, e, index);
+        const h = rsa.importKey(k.n, k.e);
+        for (let t = 0; t < 8; t++) {
+          const msg = randomBytes(randomInt(0, 2000));
+          const sigs = [
+            { pss: false, sig: sign(name, msg, k.privateKey), key: k.publicKey as any },
+            { pss: true, sig: sign(name, msg, pssOptions(k.privateKey, len)), key: pssOptions(k.publicKey, len) },
+          ];
+          for (const { pss, sig, key } of sigs) {
+            expect(rsa.verify(h, pss, id, msg, sig), `good ${pss ? "PSS" : "PKCS1"}`).toBe(true);
+            // The other padding, the other hashes never accept it.
+            expect(rsa.verify(h, !pss, id, msg, sig)).toBe(false);
+            for (const other of HASHES) if (other.id !== id) expect(rsa.verify(h, pss, other.id, msg, sig)).toBe(false);
+            const badSig = Buffer.from(sig);
+            badSig[randomInt(0, badSig.length)] ^= 1 << randomInt(0, 8);
+            expect(rsa.verify(h, pss, id, msg, badSig)).toBe(verify(name, msg, key, badSig));
+            const badMsg = Buffer.concat([msg, Buffer.from([randomInt(0, 256)])]);
+            expect(rsa.verify(h, pss, id, badMsg, sig)).toBe(false);
+            // Wrong lengths: one byte short (leading byte dropped), one byte long (leading zero).
+            expect(rsa.verify(h, pss, id, msg, sig.subarray(1))).toBe(false);
+            expect(rsa.verify(h, pss, id, msg, Buffer.concat([Buffer.from([0]), sig]))).toBe(false);
+          }
         }
-      }
-    });
+      },
+    );
 
     it("random signature bytes agree with node (all rejected, nothing traps)", () => {
       const k = testKey(bits, e, index);

@@ -42,7 +42,9 @@ interface PssParts {
 
 /** EMSA-PSS-ENCODE for a 2048-bit key (emBits 2047, emLen 256), with optional defects. */
 function pssBlock(msg: Buffer, p: PssParts = {}): Buffer {
-  const emLen = 256, hLen = 32, sLen = p.saltLen ?? 32;
+  const emLen = 256,
+    hLen = 32,
+    sLen = p.saltLen ?? 32;
   const salt = randomBytes(sLen);
   const h = sha256(Buffer.alloc(8), sha256(msg), salt);
   const ps = Buffer.alloc(emLen - sLen - hLen - 2);
@@ -75,11 +77,35 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
     const cases: Array<[string, Buffer, boolean]> = [
       ["exact block", good, true],
       ["block type 02", pkcs1Block(k, DIGEST_INFO_SHA256, h, 0x02), false],
-      ["a padding byte FE", (() => { const b = Buffer.from(good); b[50] = 0xfe; return b; })(), false],
-      ["padding ended early, garbage before the DigestInfo", (() => { const b = Buffer.from(good); b[150] = 0x00; return b; })(), false],
-      ["SHA-384 OID with a SHA-256 hash", pkcs1Block(k, Buffer.from("3031300d060960864801650304020205000420", "hex"), h), false],
+      [
+        "a padding byte FE",
+        (() => {
+          const b = Buffer.from(good);
+          b[50] = 0xfe;
+          return b;
+        })(),
+        false,
+      ],
+      [
+        "padding ended early, garbage before the DigestInfo",
+        (() => {
+          const b = Buffer.from(good);
+          b[150] = 0x00;
+          return b;
+        })(),
+        false,
+      ],
+      [
+        "SHA-384 OID with a SHA-256 hash",
+        pkcs1Block(k, Buffer.from("3031300d060960864801650304020205000420", "hex"), h),
+        false,
+      ],
       ["hash of another message", pkcs1Block(k, DIGEST_INFO_SHA256, sha256(msg, Buffer.from("x"))), false],
-      ["DigestInfo + hash shifted left, trailing garbage byte", Buffer.concat([good.subarray(1, k - 33), Buffer.from([0x00]), good.subarray(k - 32), Buffer.from([0x42])]), false],
+      [
+        "DigestInfo + hash shifted left, trailing garbage byte",
+        Buffer.concat([good.subarray(1, k - 33), Buffer.from([0x00]), good.subarray(k - 32), Buffer.from([0x42])]),
+        false,
+      ],
     ];
     for (const [what, em, want] of cases) {
       const sig = rawSign(key, em);

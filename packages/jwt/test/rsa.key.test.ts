@@ -7,7 +7,9 @@ import { RsaWasm, RSA_BUILDS } from "./rsa_wasm";
 import { testKey } from "./rsa_keys";
 
 // KeyError values from assembly/jose/crypto/errors.ts.
-const ModulusSize = 2, BadExponent = 3, BadModulus = 7;
+const ModulusSize = 2,
+  BadExponent = 3,
+  BadModulus = 7;
 
 describe.each(RSA_BUILDS)("%s.wasm", (build) => {
   let rsa: RsaWasm;

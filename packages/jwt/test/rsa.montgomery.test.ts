@@ -40,7 +40,7 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
     const moduli = [
       (1n << BigInt(bits)) - 1n, // every limb all ones
       top + 1n, // 10…01
-      top | BigInt("0x" + randomBytes(len).toString("hex")) % top | 1n, // random odd
+      top | (BigInt("0x" + randomBytes(len).toString("hex")) % top) | 1n, // random odd
     ];
     for (const n of moduli) {
       for (const e of [3n, 65537n, BigInt(randomInt(3, 2 ** 31)) | 1n]) {
@@ -49,7 +49,9 @@ describe.each(RSA_BUILDS)("%s.wasm", (build) => {
         expect(h, `import n = 0x${n.toString(16)}`).toBeGreaterThanOrEqual(0);
         for (const s of [0n, 1n, 2n, n - 1n, n - 2n, randomBelow(n, len), randomBelow(n, len)]) {
           const got = rsa.publicOperation(h, toBytes(s, len));
-          expect(got.toString("hex"), `bits ${bits} e ${e} s 0x${s.toString(16)}`).toBe(toBytes(modPow(s, e, n), len).toString("hex"));
+          expect(got.toString("hex"), `bits ${bits} e ${e} s 0x${s.toString(16)}`).toBe(
+            toBytes(modPow(s, e, n), len).toString("hex"),
+          );
         }
       }
     }

@@ -8,7 +8,9 @@ import { vectorsDir } from "./wasm";
 import { RsaWasm, HASH_ID, RSA_BUILDS } from "./rsa_wasm";
 
 const wycheproof = join(vectorsDir, "wycheproof");
-const files = readdirSync(wycheproof).filter((f) => /^rsa_(signature|pss)_.*_test\.json$/.test(f)).sort();
+const files = readdirSync(wycheproof)
+  .filter((f) => /^rsa_(signature|pss)_.*_test\.json$/.test(f))
+  .sort();
 const hex = (s: string) => Buffer.from(s, "hex");
 const b64u = (s: string) => Buffer.from(s, "base64url");
 

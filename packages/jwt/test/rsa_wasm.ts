@@ -10,7 +10,14 @@ export interface RsaExports {
   publicOperation(handle: number, sig: number): number;
 }
 
-export const HASH_ID: Record<string, number> = { "SHA-256": 0, "SHA-384": 1, "SHA-512": 2, sha256: 0, sha384: 1, sha512: 2 };
+export const HASH_ID: Record<string, number> = {
+  "SHA-256": 0,
+  "SHA-384": 1,
+  "SHA-512": 2,
+  sha256: 0,
+  sha384: 1,
+  sha512: 2,
+};
 
 export class RsaWasm {
   readonly fx: Fixture<RsaExports>;

@@ -76,7 +76,13 @@ describe.each(ALGS)("$node", ({ id, node, len, block }) => {
   it("streaming: partial block then a larger piece (as-sha256 re-compression bug class)", () => {
     const m = randomBytes(110 + 3 * block);
     const want = ref(m).toString("hex");
-    for (const sizes of [[10, 100], [1, block], [block - 1, 2], [block + 1, block - 1], [0, 0, 5, 0]]) {
+    for (const sizes of [
+      [10, 100],
+      [1, block],
+      [block - 1, 2],
+      [block + 1, block - 1],
+      [0, 0, 5, 0],
+    ]) {
       const out = wasmChunked(id, m, sizes);
       expect(out.subarray(0, len).toString("hex"), `chunks ${sizes}`).toBe(want);
       expect(out.subarray(len).toString("hex"), `reuse after finish, chunks ${sizes}`).toBe(want);

@@ -12,7 +12,9 @@ export function loadFixture(name) {
   const { exports } = loader.instantiateSync(wasm, {
     env: {
       abort(msg, file, line, col) {
-        throw new Error(`wasm abort: ${msg ? exports.__getString(msg) : "?"} at ${file ? exports.__getString(file) : "?"}:${line}:${col}`);
+        throw new Error(
+          `wasm abort: ${msg ? exports.__getString(msg) : "?"} at ${file ? exports.__getString(file) : "?"}:${line}:${col}`,
+        );
       },
     },
   });

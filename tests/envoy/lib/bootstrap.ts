@@ -90,12 +90,19 @@ export function changedPaths(a: unknown, b: unknown, path = ""): string[] {
   // under a new parent (the test CA's trusted_ca under a new common_tls_context) is recognised.
   if (a === undefined && typeof b === "object" && b !== null && !Array.isArray(b)) return changedPaths({}, b, path);
   if (b === undefined && typeof a === "object" && a !== null && !Array.isArray(a)) return changedPaths(a, {}, path);
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== "object" ||
+    typeof b !== "object" ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return [path];
   }
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const out: string[] = [];
-  for (const key of keys) out.push(...changedPaths((a as any)[key], (b as any)[key], path === "" ? key : `${path}.${key}`));
+  for (const key of keys)
+    out.push(...changedPaths((a as any)[key], (b as any)[key], path === "" ? key : `${path}.${key}`));
   return out;
 }
 

@@ -11,7 +11,11 @@ export interface Answer {
   body: string;
 }
 
-export function send(url: string, headers: Record<string, string> = {}, options: { method?: string; noAnswerAfterMs?: number } = {}): Promise<Answer> {
+export function send(
+  url: string,
+  headers: Record<string, string> = {},
+  options: { method?: string; noAnswerAfterMs?: number } = {},
+): Promise<Answer> {
   const limit = options.noAnswerAfterMs ?? 10_000;
   return new Promise<Answer>((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? "GET", headers, agent: false }, (response) => {
@@ -20,7 +24,8 @@ export function send(url: string, headers: Record<string, string> = {}, options:
       response.on("end", () => {
         clearTimeout(timer);
         const out: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) out[name] = Array.isArray(value) ? value.join(", ") : `${value}`;
+        for (const [name, value] of Object.entries(response.headers))
+          out[name] = Array.isArray(value) ? value.join(", ") : `${value}`;
         resolve({ status: response.statusCode ?? 0, headers: out, body: Buffer.concat(chunks).toString("utf8") });
       });
       response.on("error", reject);
@@ -38,7 +43,12 @@ export function send(url: string, headers: Record<string, string> = {}, options:
 }
 
 /** Polls `probe` until it returns a value that is not undefined; fails after `limitMs` with `what`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, limitMs = 30_000, everyMs = 200): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  limitMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const value = await probe();
@@ -53,10 +63,20 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
  * time after the key server is right again, so the first requests may still be refused.
  */
 export function eventuallyGranted(
-  what: string, url: string, headers: Record<string, string>, limitMs: number, everyMs: number, options: { noAnswerAfterMs?: number } = {},
+  what: string,
+  url: string,
+  headers: Record<string, string>,
+  limitMs: number,
+  everyMs: number,
+  options: { noAnswerAfterMs?: number } = {},
 ): Promise<Answer> {
-  return eventually(what, async () => {
-    const answer = await send(url, headers, options);
-    return answer.status === 200 ? answer : undefined;
-  }, limitMs, everyMs);
+  return eventually(
+    what,
+    async () => {
+      const answer = await send(url, headers, options);
+      return answer.status === 200 ? answer : undefined;
+    },
+    limitMs,
+    everyMs,
+  );
 }

@@ -28,7 +28,8 @@ export async function startExample(
   const bootstrap = rewriteBootstrap(example, original, rewrites);
   if (rewrites.pluginConfiguration === undefined) {
     const extra = disallowedChanges(original, bootstrap);
-    if (extra.length > 0) throw new Error(`the test changed ${example}/envoy.yaml beyond ports, endpoints and paths: ${extra.join(", ")}`);
+    if (extra.length > 0)
+      throw new Error(`the test changed ${example}/envoy.yaml beyond ports, endpoints and paths: ${extra.join(", ")}`);
   }
   const envoy = await startEnvoy({ envoy: envoyPath(), bootstrap, ...options });
   return { envoy, url: await envoy.url() };

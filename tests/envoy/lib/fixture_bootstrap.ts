@@ -39,7 +39,11 @@ const ACCESS_LOG = {
 };
 
 /** A STATIC plain-HTTP cluster over `endpoints` (none: a cluster with no host), with `extra` fields. */
-export function staticCluster(name: string, endpoints: Endpoint[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function staticCluster(
+  name: string,
+  endpoints: Endpoint[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     name,
     connect_timeout: "1s",
@@ -47,7 +51,11 @@ export function staticCluster(name: string, endpoints: Endpoint[], extra: Record
     load_assignment: {
       cluster_name: name,
       endpoints: [
-        { lb_endpoints: endpoints.map((e) => ({ endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } } })) },
+        {
+          lb_endpoints: endpoints.map((e) => ({
+            endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
+          })),
+        },
       ],
     },
     ...extra,
@@ -74,19 +82,32 @@ export function fixtureBootstrap(options: FixtureBootstrapOptions): Bootstrap {
                 {
                   name: "envoy.filters.network.http_connection_manager",
                   typed_config: {
-                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                    "@type":
+                      "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                     stat_prefix: "ingress_http",
                     ...(options.accessLog ? { access_log: [ACCESS_LOG] } : {}),
                     route_config: {
                       name: "local_route",
-                      virtual_hosts: [{ name: "all", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "backend" } }] }],
+                      virtual_hosts: [
+                        {
+                          name: "all",
+                          domains: ["*"],
+                          routes: [{ match: { prefix: "/" }, route: { cluster: "backend" } }],
+                        },
+                      ],
                     },
                     http_filters: [
                       {
                         name: "envoy.filters.http.wasm",
-                        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm", config: wasm },
+                        typed_config: {
+                          "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+                          config: wasm,
+                        },
                       },
-                      { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } },
+                      {
+                        name: "envoy.filters.http.router",
+                        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+                      },
                     ],
                   },
                 },

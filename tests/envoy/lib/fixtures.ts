@@ -31,6 +31,7 @@ export async function buildAscFixture(name: string, outFile: string): Promise<st
   const newest = Math.max(newestSource(dir), newestSource(join(repoRoot, "packages", "core", "assembly")));
   if (existsSync(wasm) && statSync(wasm).mtimeMs >= newest) return wasm;
   const [built] = await buildFilter({ cwd: dir });
-  if (built !== wasm) throw new Error(`fixture ${name} builds ${built}, not ${wasm}: its asconfig.json and the caller disagree`);
+  if (built !== wasm)
+    throw new Error(`fixture ${name} builds ${built}, not ${wasm}: its asconfig.json and the caller disagree`);
   return wasm;
 }

@@ -30,7 +30,8 @@ export function goAvailability(): GoAvailability {
   const run = spawnSync("go", ["version"], { encoding: "utf8" });
   const version = `${run.stdout ?? ""}`.trim();
   let reason: string;
-  if (run.status !== 0) reason = "there is no `go` command (Go 1.24+ builds the proxy-wasm-go-sdk fixture; https://go.dev/doc/install)";
+  if (run.status !== 0)
+    reason = "there is no `go` command (Go 1.24+ builds the proxy-wasm-go-sdk fixture; https://go.dev/doc/install)";
   else if (tooOld(version)) reason = `${version} is older than Go 1.24, which the proxy-wasm-go-sdk fixture needs`;
   else return { ok: true, version };
   if (isCi()) throw new Error(`foreign SDK test: CI is set and ${reason}`);

@@ -89,7 +89,9 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
     response.writeHead(200, headers);
     response.end(jwks);
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : createHttpServer(handler);
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -99,13 +101,14 @@ export async function startIdp(options: IdpOptions): Promise<Idp> {
     refusedHandshakes++;
   });
 
-  const listen = (port: number) => new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
   const stop = () => {
     for (const socket of sockets) socket.destroy();
     return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));

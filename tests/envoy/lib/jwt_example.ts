@@ -23,10 +23,14 @@ export async function stat(envoy: EnvoyProcess, name: string): Promise<number> {
 
 /** Waits until the stat named has at least the value given. */
 export function statReaches(envoy: EnvoyProcess, name: string, atLeast: number, limitMs?: number): Promise<number> {
-  return eventually(`${name} >= ${atLeast}`, async () => {
-    const value = await stat(envoy, name);
-    return value >= atLeast ? value : undefined;
-  }, limitMs);
+  return eventually(
+    `${name} >= ${atLeast}`,
+    async () => {
+      const value = await stat(envoy, name);
+      return value >= atLeast ? value : undefined;
+    },
+    limitMs,
+  );
 }
 
 /** Connections each worker thread accepted on the (only) listener, from the per-worker listener stats. */
@@ -45,7 +49,11 @@ export async function connectionsPerWorker(envoy: EnvoyProcess): Promise<number[
  * at least one, checking each answer with `check`. The kernel spreads connections over the workers'
  * sockets, so a few are enough; 64 without reaching one of them fails the test.
  */
-export async function onEveryWorker(envoy: EnvoyProcess, workers: number, sendOne: () => Promise<void>): Promise<number> {
+export async function onEveryWorker(
+  envoy: EnvoyProcess,
+  workers: number,
+  sendOne: () => Promise<void>,
+): Promise<number> {
   let sent = 0;
   for (;;) {
     await sendOne();

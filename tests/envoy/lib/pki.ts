@@ -33,7 +33,10 @@ export interface TestPki {
 
 function openssl(args: string[], cwd: string): void {
   const run = spawnSync("openssl", args, { cwd, encoding: "utf8" });
-  if (run.error) throw new Error(`the Envoy suite makes its test CA with the openssl CLI, which could not run: ${run.error.message}`);
+  if (run.error)
+    throw new Error(
+      `the Envoy suite makes its test CA with the openssl CLI, which could not run: ${run.error.message}`,
+    );
   if (run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${`${run.stderr}`.trim()}`);
 }
 
@@ -45,28 +48,83 @@ export function createTestPki(): TestPki {
     authority(name) {
       const certFile = join(dir, `${name}.ca.pem`);
       const keyFile = join(dir, `${name}.ca.key`);
-      openssl([
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-        "-keyout", keyFile, "-out", certFile, "-subj", `/CN=${name}`,
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-      ], dir);
+      openssl(
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:P-256",
+          "-nodes",
+          "-days",
+          "2",
+          "-keyout",
+          keyFile,
+          "-out",
+          certFile,
+          "-subj",
+          `/CN=${name}`,
+          "-addext",
+          "basicConstraints=critical,CA:TRUE",
+          "-addext",
+          "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        dir,
+      );
       return { name, certFile, keyFile };
     },
     serverCertificate(ca, host) {
       const base = join(dir, `server-${++serial}`);
       const extFile = `${base}.ext`;
-      writeFileSync(extFile, [
-        `subjectAltName=DNS:${host}`,
-        "basicConstraints=critical,CA:FALSE",
-        "keyUsage=critical,digitalSignature",
-        "extendedKeyUsage=serverAuth",
-        "",
-      ].join("\n"));
-      openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${base}.key`, "-out", `${base}.csr`, "-subj", `/CN=${host}`], dir);
-      openssl([
-        "x509", "-req", "-in", `${base}.csr`, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-set_serial", String(1000 + serial),
-        "-days", "2", "-extfile", extFile, "-out", `${base}.pem`,
-      ], dir);
+      writeFileSync(
+        extFile,
+        [
+          `subjectAltName=DNS:${host}`,
+          "basicConstraints=critical,CA:FALSE",
+          "keyUsage=critical,digitalSignature",
+          "extendedKeyUsage=serverAuth",
+          "",
+        ].join("\n"),
+      );
+      openssl(
+        [
+          "req",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:P-256",
+          "-nodes",
+          "-keyout",
+          `${base}.key`,
+          "-out",
+          `${base}.csr`,
+          "-subj",
+          `/CN=${host}`,
+        ],
+        dir,
+      );
+      openssl(
+        [
+          "x509",
+          "-req",
+          "-in",
+          `${base}.csr`,
+          "-CA",
+          ca.certFile,
+          "-CAkey",
+          ca.keyFile,
+          "-set_serial",
+          String(1000 + serial),
+          "-days",
+          "2",
+          "-extfile",
+          extFile,
+          "-out",
+          `${base}.pem`,
+        ],
+        dir,
+      );
       return { cert: readFileSync(`${base}.pem`, "utf8"), key: readFileSync(`${base}.key`, "utf8") };
     },
     remove() {

@@ -30,7 +30,13 @@ export function probeBootstrap(upstream: Endpoint, deadPort: number, wasm: strin
       staticCluster("empty", []),
       staticCluster("unhealthy", [dead], {
         health_checks: [
-          { timeout: "1s", interval: "60s", unhealthy_threshold: 1, healthy_threshold: 1, http_health_check: { path: "/health" } },
+          {
+            timeout: "1s",
+            interval: "60s",
+            unhealthy_threshold: 1,
+            healthy_threshold: 1,
+            http_health_check: { path: "/health" },
+          },
         ],
       }),
     ],

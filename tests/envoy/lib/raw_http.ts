@@ -67,7 +67,10 @@ export function rawRequest(port: number, request: RawRequest, waitMs: number): P
       socket.destroy();
       resolve(response);
     };
-    const timer = setTimeout(() => finish({ stalled: true, status: 0, headers: [], framing: "none", body: "" }), waitMs);
+    const timer = setTimeout(
+      () => finish({ stalled: true, status: 0, headers: [], framing: "none", body: "" }),
+      waitMs,
+    );
     const tryParse = (closed: boolean) => {
       const end = data.indexOf("\r\n\r\n");
       if (end < 0) {
@@ -79,15 +82,51 @@ export function rawRequest(port: number, request: RawRequest, waitMs: number): P
       const length = headers.find(([k]) => k === "content-length")?.[1];
       const chunked = headers.some(([k, v]) => k === "transfer-encoding" && /chunked/i.test(v));
       const headOnly = request.method === "HEAD" || status === 204 || status === 304;
-      if (headOnly) return finish({ stalled: false, status, headers, framing: length !== undefined ? "content-length" : "none", body: "" });
+      if (headOnly)
+        return finish({
+          stalled: false,
+          status,
+          headers,
+          framing: length !== undefined ? "content-length" : "none",
+          body: "",
+        });
       if (length !== undefined) {
-        if (rest.length >= Number(length)) finish({ stalled: false, status, headers, framing: "content-length", body: rest.subarray(0, Number(length)).toString("latin1") });
-        else if (closed) finish({ stalled: false, reset: true, status, headers, framing: "content-length", body: rest.toString("latin1") });
+        if (rest.length >= Number(length))
+          finish({
+            stalled: false,
+            status,
+            headers,
+            framing: "content-length",
+            body: rest.subarray(0, Number(length)).toString("latin1"),
+          });
+        else if (closed)
+          finish({
+            stalled: false,
+            reset: true,
+            status,
+            headers,
+            framing: "content-length",
+            body: rest.toString("latin1"),
+          });
       } else if (chunked) {
         const { body, complete } = dechunk(rest);
-        if (complete || closed) finish({ stalled: false, reset: !complete, status, headers, framing: "chunked", body: body.toString("latin1") });
+        if (complete || closed)
+          finish({
+            stalled: false,
+            reset: !complete,
+            status,
+            headers,
+            framing: "chunked",
+            body: body.toString("latin1"),
+          });
       } else if (closed) {
-        finish({ stalled: false, status, headers, framing: rest.length > 0 ? "close" : "none", body: rest.toString("latin1") });
+        finish({
+          stalled: false,
+          status,
+          headers,
+          framing: rest.length > 0 ? "close" : "none",
+          body: rest.toString("latin1"),
+        });
       }
     };
     socket.on("data", (chunk: Buffer) => {

@@ -37,7 +37,12 @@ const RBAC = "envoy.filters.http.rbac";
 
 /** An ALLOW policy whose one principal is the filter state `key` matching `stringMatch` (RBAC's StringMatcher). */
 export function allowFilterState(key: string, stringMatch: Record<string, unknown>): Record<string, unknown> {
-  return { action: "ALLOW", policies: { claims: { permissions: [{ any: true }], principals: [{ filter_state: { key, string_match: stringMatch } }] } } };
+  return {
+    action: "ALLOW",
+    policies: {
+      claims: { permissions: [{ any: true }], principals: [{ filter_state: { key, string_match: stringMatch } }] },
+    },
+  };
 }
 
 export function routesBootstrap(options: RoutesBootstrapOptions): Bootstrap {
@@ -48,21 +53,23 @@ export function routesBootstrap(options: RoutesBootstrapOptions): Bootstrap {
     failurePolicy: "FAIL_CLOSED",
     configuration: JSON.stringify(options.configuration),
     clusters: options.clusters,
-    moreClusters: Object.entries(options.tlsClusters ?? {}).map(([name, tls]) => staticCluster(name, [tls.endpoint], {
-      transport_socket: {
-        name: "envoy.transport_sockets.tls",
-        typed_config: {
-          "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-          sni: tls.sni,
-          common_tls_context: {
-            validation_context: {
-              trusted_ca: { filename: tls.caFile },
-              match_typed_subject_alt_names: [{ san_type: "DNS", matcher: { exact: tls.sni } }],
+    moreClusters: Object.entries(options.tlsClusters ?? {}).map(([name, tls]) =>
+      staticCluster(name, [tls.endpoint], {
+        transport_socket: {
+          name: "envoy.transport_sockets.tls",
+          typed_config: {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            sni: tls.sni,
+            common_tls_context: {
+              validation_context: {
+                trusted_ca: { filename: tls.caFile },
+                match_typed_subject_alt_names: [{ san_type: "DNS", matcher: { exact: tls.sni } }],
+              },
             },
           },
         },
-      },
-    })),
+      }),
+    ),
   });
   const hcm = bootstrap.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
   if (options.normalizePath) {
@@ -74,12 +81,22 @@ export function routesBootstrap(options: RoutesBootstrapOptions): Bootstrap {
     match: { prefix: r.prefix },
     route: { cluster: "backend" },
     ...(r.rbac !== undefined
-      ? { typed_per_filter_config: { [RBAC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute", rbac: { rules: r.rbac } } } }
+      ? {
+          typed_per_filter_config: {
+            [RBAC]: {
+              "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute",
+              rbac: { rules: r.rbac },
+            },
+          },
+        }
       : {}),
   }));
   // The wasm filter first, then RBAC (no rules of its own: only routes with an RBACPerRoute are
   // checked), then the router.
   const filters = hcm.http_filters as Array<Record<string, unknown>>;
-  filters.splice(1, 0, { name: RBAC, typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC" } });
+  filters.splice(1, 0, {
+    name: RBAC,
+    typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC" },
+  });
   return bootstrap;
 }

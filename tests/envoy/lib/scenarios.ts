@@ -63,7 +63,6 @@ export interface Departure {
   readme: string;
 }
 
-
 /** The recording upstream's behaviour, by request path. */
 export const UPSTREAM_PATHS = {
   /** Stays silent: the request times out at the caller. */
@@ -82,27 +81,41 @@ const probe = (scenario: string, more: Array<[string, string]> = []): Array<[str
   ...more,
 ];
 
-const callout = (cluster: string, more: Array<[string, string]> = []) => probe("callout", [["x-probe-cluster", cluster], ...more]);
+const callout = (cluster: string, more: Array<[string, string]> = []) =>
+  probe("callout", [["x-probe-cluster", cluster], ...more]);
 
 /** Envoy's router reply for a callout whose connection failed (the async client delivers it as a response). */
-export const CONNECT_FAILURE_BODY = "upstream%20connect%20error%20or%20disconnect/reset%20before%20headers.%20reset%20reason:%20remote%20connection%20failure";
+export const CONNECT_FAILURE_BODY =
+  "upstream%20connect%20error%20or%20disconnect/reset%20before%20headers.%20reset%20reason:%20remote%20connection%20failure";
 
 export const SCENARIOS: Scenario[] = [
   {
     name: "pass",
     shows: "a request through the filter: what reaches the upstream, the response passes on_response_headers",
-    request: { path: "/pass", headers: probe("pass", [["x-repeated", "a"], ["x-repeated", "b"]]) },
+    request: {
+      path: "/pass",
+      headers: probe("pass", [
+        ["x-repeated", "a"],
+        ["x-repeated", "b"],
+      ]),
+    },
     expect: { status: 200, body: "upstream GET /pass", framing: "chunked" },
   },
   {
     name: "local-body",
-    shows: "a local reply with a body and headers: order of the plugin's headers, content-length, content-type; it passes the sender's response callbacks",
+    shows:
+      "a local reply with a body and headers: order of the plugin's headers, content-length, content-type; it passes the sender's response callbacks",
     request: { path: "/local", headers: probe("local-body") },
     expect: {
       status: 403,
       body: "denied by probe\n",
       framing: "16",
-      headers: [["x-local", "1"], ["content-type", "text/plain"], ["x-probe-response", "seen"], ["x-probe-report", "rc=0"]],
+      headers: [
+        ["x-local", "1"],
+        ["content-type", "text/plain"],
+        ["x-probe-response", "seen"],
+        ["x-probe-report", "rc=0"],
+      ],
       upstream: [],
     },
   },
@@ -110,7 +123,16 @@ export const SCENARIOS: Scenario[] = [
     name: "local-empty",
     shows: "a local reply without a body: no content-type, and on the wire content-length: 0 (not chunked)",
     request: { path: "/local", headers: probe("local-empty") },
-    expect: { status: 401, body: "", framing: "0", headers: [["www-authenticate", 'Bearer realm="probe"'], ["x-probe-response", "seen"], ["x-probe-report", "rc=0"]] },
+    expect: {
+      status: 401,
+      body: "",
+      framing: "0",
+      headers: [
+        ["www-authenticate", 'Bearer realm="probe"'],
+        ["x-probe-response", "seen"],
+        ["x-probe-report", "rc=0"],
+      ],
+    },
   },
   {
     name: "local-twice",
@@ -120,8 +142,16 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "local-grpc",
-    shows: "a gRPC local reply: trailers-only 200, grpc-status as given, grpc-message percent-encoded like Envoy (only bytes outside printable ASCII and %)",
-    request: { method: "POST", path: "/probe.Service/Call", headers: probe("local-grpc", [["content-type", "application/grpc"], ["te", "trailers"]]) },
+    shows:
+      "a gRPC local reply: trailers-only 200, grpc-status as given, grpc-message percent-encoded like Envoy (only bytes outside printable ASCII and %)",
+    request: {
+      method: "POST",
+      path: "/probe.Service/Call",
+      headers: probe("local-grpc", [
+        ["content-type", "application/grpc"],
+        ["te", "trailers"],
+      ]),
+    },
     expect: {
       status: 200,
       framing: "0",
@@ -137,8 +167,21 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "local-grpc-default",
     shows: "a gRPC local reply without a gRPC status: derived from the HTTP status (401 -> 16)",
-    request: { method: "POST", path: "/probe.Service/Call", headers: probe("local-grpc-default", [["content-type", "application/grpc"]]) },
-    expect: { status: 200, headers: [["content-type", "application/grpc"], ["grpc-status", "16"], ["grpc-message", "no token"], ["x-probe-response", "seen"], ["x-probe-report", "rc=0"]] },
+    request: {
+      method: "POST",
+      path: "/probe.Service/Call",
+      headers: probe("local-grpc-default", [["content-type", "application/grpc"]]),
+    },
+    expect: {
+      status: 200,
+      headers: [
+        ["content-type", "application/grpc"],
+        ["grpc-status", "16"],
+        ["grpc-message", "no token"],
+        ["x-probe-response", "seen"],
+        ["x-probe-report", "rc=0"],
+      ],
+    },
   },
   {
     name: "local-continue",
@@ -148,31 +191,50 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "local-in-response",
-    shows: "a local reply sent from on_response_headers (the upstream's response not yet sent downstream) replaces the response and goes straight to the client, without passing the sender again",
+    shows:
+      "a local reply sent from on_response_headers (the upstream's response not yet sent downstream) replaces the response and goes straight to the client, without passing the sender again",
     request: { path: "/replace", headers: probe("local-in-response") },
-    expect: { status: 502, body: "replaced by probe", headers: [["content-type", "text/plain"]], report: null, logs: ["probe local-in-response: rc=0;seen=1"] },
+    expect: {
+      status: 502,
+      body: "replaced by probe",
+      headers: [["content-type", "text/plain"]],
+      report: null,
+      logs: ["probe local-in-response: rc=0;seen=1"],
+    },
   },
   {
     name: "local-after-headers",
-    shows: "a local reply from on_response_body, after the response headers went downstream: answers OK, then Envoy resets the stream (the client sees the 200 headers and an incomplete body)",
+    shows:
+      "a local reply from on_response_body, after the response headers went downstream: answers OK, then Envoy resets the stream (the client sees the 200 headers and an incomplete body)",
     request: { path: UPSTREAM_PATHS.twoChunks, headers: probe("local-after-headers") },
     expect: { status: 200, reset: true, logs: ["probe local-after-headers: rc=0"] },
   },
   {
     name: "callout-live",
-    shows: "a callout to a listening cluster: what the cluster receives, the reply's headers, body and proxy_get_status",
+    shows:
+      "a callout to a listening cluster: what the cluster receives, the reply's headers, body and proxy_get_status",
     request: { path: "/c", headers: callout("live", [["x-probe-path", "/ok"]]) },
-    expect: { status: 200, reportIncludes: ["dispatch=0", "get_status=0", ":status=200", "reply=upstream%20GET%20/ok"] },
+    expect: {
+      status: 200,
+      reportIncludes: ["dispatch=0", "get_status=0", ":status=200", "reply=upstream%20GET%20/ok"],
+    },
   },
   {
     name: "callout-post",
     shows: "a callout with a body: content-length is added",
-    request: { path: "/c", headers: callout("live", [["x-probe-path", "/post"], ["x-probe-body", "hello"]]) },
+    request: {
+      path: "/c",
+      headers: callout("live", [
+        ["x-probe-path", "/post"],
+        ["x-probe-body", "hello"],
+      ]),
+    },
     expect: { status: 200, reportIncludes: ["dispatch=0", "reply=upstream%20POST%20/post%20hello"] },
   },
   {
     name: "callout-dead",
-    shows: "a callout to a cluster that is not listening: a 503 reply with Envoy's body through the success path, not a reset",
+    shows:
+      "a callout to a cluster that is not listening: a 503 reply with Envoy's body through the success path, not a reset",
     request: { path: "/c", headers: callout("dead") },
     expect: {
       status: 200,
@@ -201,15 +263,23 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "callout-timeout",
     shows: "a callout past its timeout: Envoy's 504 'upstream request timeout' through the success path",
-    request: { path: "/c", headers: callout("live", [["x-probe-path", UPSTREAM_PATHS.stall], ["x-probe-timeout", "300"]]) },
+    request: {
+      path: "/c",
+      headers: callout("live", [
+        ["x-probe-path", UPSTREAM_PATHS.stall],
+        ["x-probe-timeout", "300"],
+      ]),
+    },
     expect: {
       status: 200,
-      report: "dispatch=0;headers=3;body=24;trailers=0;get_status=0;message=;:status=504;names=:status%2Ccontent-length%2Ccontent-type;content-type=text/plain;reply=upstream%20request%20timeout",
+      report:
+        "dispatch=0;headers=3;body=24;trailers=0;get_status=0;message=;:status=504;names=:status%2Ccontent-length%2Ccontent-type;content-type=text/plain;reply=upstream%20request%20timeout",
     },
   },
   {
     name: "callout-reset",
-    shows: "a callout whose upstream closes the connection before answering: a 503 reply (connection termination), not a reset",
+    shows:
+      "a callout whose upstream closes the connection before answering: a 503 reply (connection termination), not a reset",
     request: { path: "/c", headers: callout("live", [["x-probe-path", UPSTREAM_PATHS.reset]]) },
     expect: {
       status: 200,
@@ -229,7 +299,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "callout-local-raw",
-    shows: "a local reply sent from a callout callback with the raw ABI call (sets the VM's stop flag outside any stream callback)",
+    shows:
+      "a local reply sent from a callout callback with the raw ABI call (sets the VM's stop flag outside any stream callback)",
     request: { path: "/c", headers: callout("live", [["x-probe-after", "local-raw"]]) },
     expect: { status: 200, reportIncludes: [":status=200"] },
   },
@@ -241,8 +312,16 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "properties",
-    shows: "source.*, connection.*, upstream.* (response phase), request.* and the shape of request.headers (one entry per name, repeated values joined with ',')",
-    request: { path: "/props?q=1", headers: probe("properties", [["x-dup", "a"], ["x-dup", "b"], ["user-agent", "probe-agent"]]) },
+    shows:
+      "source.*, connection.*, upstream.* (response phase), request.* and the shape of request.headers (one entry per name, repeated values joined with ',')",
+    request: {
+      path: "/props?q=1",
+      headers: probe("properties", [
+        ["x-dup", "a"],
+        ["x-dup", "b"],
+        ["user-agent", "probe-agent"],
+      ]),
+    },
     expect: {
       status: 200,
       reportIncludes: [
@@ -276,7 +355,8 @@ export const SCENARIOS: Scenario[] = [
     request: { path: "/queue", headers: probe("queue") },
     expect: {
       status: 200,
-      report: "register=0;resolve.own=0,same;resolve.empty=0,same;resolve.other=1;resolve.unknown=1;enqueue=0;dequeue=0,item-1;dequeue.empty=7;enqueue.bad=1",
+      report:
+        "register=0;resolve.own=0,same;resolve.empty=0,same;resolve.other=1;resolve.unknown=1;enqueue=0;dequeue=0,item-1;dequeue.empty=7;enqueue.bad=1",
       logs: [
         "probe queue: register=0;resolve.own=0,same;resolve.empty=0,same;resolve.other=1;resolve.unknown=1;enqueue=0;dequeue=0,item-1;dequeue.empty=7;enqueue.bad=1",
         "probe queue ready",
@@ -285,16 +365,19 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "wasi",
-    shows: "WASI fd_seek and fd_close answer success (0); fd_read ENOSYS (52), fd_prestat_get EBADF (8), fd_prestat_dir_name ENOSYS, path_open ENOENT (44)",
+    shows:
+      "WASI fd_seek and fd_close answer success (0); fd_read ENOSYS (52), fd_prestat_get EBADF (8), fd_prestat_dir_name ENOSYS, path_open ENOENT (44)",
     request: { path: "/wasi", headers: probe("wasi") },
     expect: {
       status: 200,
-      report: "fd_seek.1=0;fd_seek.9=0;fd_close.1=0;fd_close.9=0;others=[fd_read.0=52;fd_prestat_get.3=8;fd_prestat_dir_name.3=52;path_open=44]",
+      report:
+        "fd_seek.1=0;fd_seek.9=0;fd_close.1=0;fd_close.9=0;others=[fd_read.0=52;fd_prestat_get.3=8;fd_prestat_dir_name.3=52;path_open=44]",
     },
   },
   {
     name: "continue-unstopped",
-    shows: "proxy_continue_stream on a request that is not stopped answers OK, and Envoy then sends the request upstream twice (the client gets one response)",
+    shows:
+      "proxy_continue_stream on a request that is not stopped answers OK, and Envoy then sends the request upstream twice (the client gets one response)",
     request: { path: UPSTREAM_PATHS.slow, headers: probe("continue-unstopped") },
     expect: { status: 200, body: `upstream GET ${UPSTREAM_PATHS.slow}`, report: "rc=0", upstreamCount: 2 },
     departures: {
@@ -304,7 +387,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "buffer-outside",
-    shows: "outside their callbacks the call-data buffer (8) reads as empty (OK, 0 bytes) and the callout body (4) is NotFound",
+    shows:
+      "outside their callbacks the call-data buffer (8) reads as empty (OK, 0 bytes) and the callout body (4) is NotFound",
     request: { path: "/buffers", headers: probe("buffer-outside") },
     // status,size of proxy_get_buffer_status; status,length of proxy_get_buffer_bytes
     expect: { status: 200, report: "call_data=0,0;0,0;callout_body=1,0;1,0" },
@@ -318,7 +402,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "bytes",
-    shows: "header values that are not UTF-8 pass through byte for byte: read by the filter, added to the upstream request and to the response",
+    shows:
+      "header values that are not UTF-8 pass through byte for byte: read by the filter, added to the upstream request and to the response",
     request: { path: "/bytes", headers: probe("bytes", [["x-bin", "a\xff\xfe\xc3\xa9z"]]) },
     expect: { status: 200, report: "x-bin=0,a%FF%FE%C3%A9z;add.upstream=0" },
   },

@@ -6,7 +6,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
 import type { EnvoyProcess } from "@getwild/host/envoy";
-import { createHost, fetchCallHandler, SystemClock, decodeHeaderValue, encodeHeaderValue, type Host } from "@getwild/host";
+import {
+  createHost,
+  fetchCallHandler,
+  SystemClock,
+  decodeHeaderValue,
+  encodeHeaderValue,
+  type Host,
+} from "@getwild/host";
 import { rawRequest, type RawResponse } from "./raw_http";
 import type { Upstream } from "./upstream";
 import { repoRoot } from "./locate";
@@ -20,7 +27,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sorts the entries of a rendered map (`{a:1,b:2}`): Envoy's CEL map has no defined order. */
 function sortMaps(text: string): string {
-  return text.replace(/(request\.headers=(?:bytes\d+)?)\{([^}]*)\}/g, (_m, key: string, body: string) => `${key}{${body.split(",").filter((e) => e !== "").sort().join(",")}}`);
+  return text.replace(
+    /(request\.headers=(?:bytes\d+)?)\{([^}]*)\}/g,
+    (_m, key: string, body: string) =>
+      `${key}{${body
+        .split(",")
+        .filter((e) => e !== "")
+        .sort()
+        .join(",")}}`,
+  );
 }
 
 export function normalize(text: string): string {
@@ -45,7 +60,9 @@ function observe(raw: RawResponse, upstream: Observed["upstream"], logs: string[
     stalled: raw.stalled,
     reset: raw.reset ?? false,
     status: raw.status,
-    headers: raw.headers.filter(([k]) => !DROPPED_RESPONSE.test(k)).map(([k, v]) => [k, k === "x-probe-report" ? normalize(v) : v]),
+    headers: raw.headers
+      .filter(([k]) => !DROPPED_RESPONSE.test(k))
+      .map(([k, v]) => [k, k === "x-probe-report" ? normalize(v) : v]),
     framing: length ?? (chunked ? "chunked" : "none"),
     body: normalize(raw.body),
     report: report === null ? null : normalize(report),
@@ -70,17 +87,31 @@ async function streamEnded(lines: () => string[], before: number): Promise<void>
   for (let i = 0; i < 250 && endCount(lines()) <= before; i++) await sleep(20);
 }
 
-async function overHttp(port: number, scenario: Scenario, upstream: Upstream, lines: () => string[]): Promise<Observed> {
+async function overHttp(
+  port: number,
+  scenario: Scenario,
+  upstream: Upstream,
+  lines: () => string[],
+): Promise<Observed> {
   const fromUpstream = upstream.received.length;
   const fromLogs = lines().length;
   const ends = endCount(lines());
   const r = scenario.request;
-  const raw = await rawRequest(port, { method: r.method ?? "GET", path: r.path ?? "/", headers: r.headers, body: r.body }, STALL_MS);
+  const raw = await rawRequest(
+    port,
+    { method: r.method ?? "GET", path: r.path ?? "/", headers: r.headers, body: r.body },
+    STALL_MS,
+  );
   if (!raw.stalled) await streamEnded(lines, ends);
   return observe(raw, receivedSince(upstream, fromUpstream), lines().slice(fromLogs));
 }
 
-export function runInEnvoy(envoy: EnvoyProcess, port: number, scenario: Scenario, upstream: Upstream): Promise<Observed> {
+export function runInEnvoy(
+  envoy: EnvoyProcess,
+  port: number,
+  scenario: Scenario,
+  upstream: Upstream,
+): Promise<Observed> {
   return overHttp(port, scenario, upstream, () => envoy.wasmLogs());
 }
 
@@ -90,14 +121,26 @@ const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
 const fromLatin1 = (text: string) => new Uint8Array(Buffer.from(text, "latin1"));
 
 /** What Envoy's router does with the request the filter let through: sends it upstream over HTTP/1.1. */
-function forward(upstreamUrl: URL, request: { headers: { pairs(): Array<[string, string]> } | null; body: Uint8Array }) {
+function forward(
+  upstreamUrl: URL,
+  request: { headers: { pairs(): Array<[string, string]> } | null; body: Uint8Array },
+) {
   return new Promise<{ status: number; headers: Array<[string, string]>; body: Uint8Array }>((resolve, reject) => {
     const pairs = request.headers?.pairs() ?? [];
     const get = (name: string) => pairs.find(([k]) => k === name)?.[1];
     const headers: string[] = ["host", get(":authority") ?? ""];
     for (const [k, v] of pairs) if (!k.startsWith(":")) headers.push(k, latin1(encodeHeaderValue(v)));
-    if (request.body.length > 0 && !pairs.some(([k]) => k === "content-length")) headers.push("content-length", String(request.body.length));
-    const req = http.request({ host: upstreamUrl.hostname, port: upstreamUrl.port, method: get(":method"), path: get(":path"), headers, setHost: false, agent: false });
+    if (request.body.length > 0 && !pairs.some(([k]) => k === "content-length"))
+      headers.push("content-length", String(request.body.length));
+    const req = http.request({
+      host: upstreamUrl.hostname,
+      port: upstreamUrl.port,
+      method: get(":method"),
+      path: get(":path"),
+      headers,
+      setHost: false,
+      agent: false,
+    });
     req.on("error", reject);
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
@@ -107,7 +150,8 @@ function forward(upstreamUrl: URL, request: { headers: { pairs(): Array<[string,
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
           const name = res.rawHeaders[i]!.toLowerCase();
           // Hop-by-hop headers end at Envoy's codec.
-          if (!/^(connection|keep-alive|transfer-encoding)$/.test(name)) out.push([name, decodeHeaderValue(fromLatin1(res.rawHeaders[i + 1]!))]);
+          if (!/^(connection|keep-alive|transfer-encoding)$/.test(name))
+            out.push([name, decodeHeaderValue(fromLatin1(res.rawHeaders[i + 1]!))]);
         }
         resolve({ status: res.statusCode ?? 0, headers: out, body: new Uint8Array(Buffer.concat(chunks)) });
       });
@@ -140,9 +184,13 @@ export async function runInHost(target: HostTarget, scenario: Scenario, upstream
   const fromLogs = host.logRecords.length;
   const r = scenario.request;
   const authority = r.headers.find(([k]) => k === "host")?.[1];
-  const headers = r.headers.filter(([k]) => k !== "host").map(([k, v]) => [k, decodeHeaderValue(fromLatin1(v))] as [string, string]);
+  const headers = r.headers
+    .filter(([k]) => k !== "host")
+    .map(([k, v]) => [k, decodeHeaderValue(fromLatin1(v))] as [string, string]);
   const result = await Promise.race([
-    host.request({ method: r.method ?? "GET", path: r.path ?? "/", authority, headers, body: r.body }, (req) => forward(target.upstreamUrl, req)),
+    host.request({ method: r.method ?? "GET", path: r.path ?? "/", authority, headers, body: r.body }, (req) =>
+      forward(target.upstreamUrl, req),
+    ),
     sleep(STALL_MS).then(() => null),
   ]);
   const stalled = result === null || result.stalled;
@@ -152,11 +200,17 @@ export async function runInHost(target: HostTarget, scenario: Scenario, upstream
         stalled: false,
         reset: result!.reset !== null,
         status: result!.status,
-        headers: result!.headers.pairs().filter(([k]) => k !== ":status").map(([k, v]) => [k, latin1(encodeHeaderValue(v))]),
+        headers: result!.headers
+          .pairs()
+          .filter(([k]) => k !== ":status")
+          .map(([k, v]) => [k, latin1(encodeHeaderValue(v))]),
         framing: "none",
         body: latin1(result!.body),
       };
-  const logs = host.logRecords.slice(fromLogs).filter((l) => l.worker >= 0).map((l) => l.message);
+  const logs = host.logRecords
+    .slice(fromLogs)
+    .filter((l) => l.worker >= 0)
+    .map((l) => l.message);
   const observed = observe(raw, receivedSince(upstream, fromUpstream), logs);
   observed.framing = "none"; // no wire here: framing is compared with serve
   return observed;
@@ -173,8 +227,26 @@ export interface ServeTarget {
 
 export async function startServeTarget(wasm: string, upstreamUrl: URL, deadUrl: URL): Promise<ServeTarget> {
   const cli = join(repoRoot, "packages", "host", "dist", "cli.js");
-  const args = [cli, "serve", "--filter", wasm, "--root-id", "probe", "--vm-id", PROBE_VM_ID, "--port", "0", "--upstream", upstreamUrl.origin];
-  for (const [name, url] of [["backend", upstreamUrl], ["live", upstreamUrl], ["dead", deadUrl], ["unhealthy", deadUrl]] as const) {
+  const args = [
+    cli,
+    "serve",
+    "--filter",
+    wasm,
+    "--root-id",
+    "probe",
+    "--vm-id",
+    PROBE_VM_ID,
+    "--port",
+    "0",
+    "--upstream",
+    upstreamUrl.origin,
+  ];
+  for (const [name, url] of [
+    ["backend", upstreamUrl],
+    ["live", upstreamUrl],
+    ["dead", deadUrl],
+    ["unhealthy", deadUrl],
+  ] as const) {
     args.push("--cluster", `${name}=${url.origin}`);
   }
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -17,10 +17,13 @@ export function upstreamTls(bootstrap: Bootstrap, clusterName: string): Upstream
   const tls = cluster?.transport_socket?.typed_config;
   if (tls === undefined) throw new Error(`cluster ${clusterName} has no TLS transport socket`);
   const validation = tls.common_tls_context?.validation_context ?? {};
-  const matchers: Array<{ san_type?: string; matcher?: { exact?: string } }> = validation.match_typed_subject_alt_names ?? [];
+  const matchers: Array<{ san_type?: string; matcher?: { exact?: string } }> =
+    validation.match_typed_subject_alt_names ?? [];
   return {
     sni: tls.sni ?? "",
-    sanNames: matchers.filter((m) => m.san_type === "DNS" && typeof m.matcher?.exact === "string").map((m) => m.matcher!.exact!),
+    sanNames: matchers
+      .filter((m) => m.san_type === "DNS" && typeof m.matcher?.exact === "string")
+      .map((m) => m.matcher!.exact!),
     trustedCaFile: validation.trusted_ca?.filename,
   };
 }

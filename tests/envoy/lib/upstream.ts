@@ -26,7 +26,8 @@ export interface Upstream {
 /** A message's header pairs in wire order, names lower-cased. */
 export function headerPairs(message: IncomingMessage): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) out.push([message.rawHeaders[i].toLowerCase(), message.rawHeaders[i + 1]]);
+  for (let i = 0; i + 1 < message.rawHeaders.length; i += 2)
+    out.push([message.rawHeaders[i].toLowerCase(), message.rawHeaders[i + 1]]);
   return out;
 }
 
@@ -43,7 +44,12 @@ export async function startUpstream(handler: Handler = answerUpstream): Promise<
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      const entry = { method: request.method ?? "", path: request.url ?? "", headers: headerPairs(request), body: Buffer.concat(chunks).toString("utf8") };
+      const entry = {
+        method: request.method ?? "",
+        path: request.url ?? "",
+        headers: headerPairs(request),
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       received.push(entry);
       current(entry, response);
     });

@@ -10,8 +10,25 @@ import { envoyDescribe, envoyPath } from "../lib/envoy";
 import { startUpstream, type Upstream, type ReceivedRequest } from "../lib/upstream";
 import { unusedPort } from "../lib/ports";
 import { buildProbe, probeBootstrap } from "../lib/probe";
-import { SCENARIOS, TARGET_DEPARTURES, UPSTREAM_PATHS, ENVOY_ADDED_UPSTREAM_HEADERS, type Observed, type Scenario, type Target } from "../lib/scenarios";
-import { runInEnvoy, runInHost, runInServe, startHostTarget, startServeTarget, HOST_UNCOMPARED_UPSTREAM, type HostTarget, type ServeTarget } from "../lib/targets";
+import {
+  SCENARIOS,
+  TARGET_DEPARTURES,
+  UPSTREAM_PATHS,
+  ENVOY_ADDED_UPSTREAM_HEADERS,
+  type Observed,
+  type Scenario,
+  type Target,
+} from "../lib/scenarios";
+import {
+  runInEnvoy,
+  runInHost,
+  runInServe,
+  startHostTarget,
+  startServeTarget,
+  HOST_UNCOMPARED_UPSTREAM,
+  type HostTarget,
+  type ServeTarget,
+} from "../lib/targets";
 import type { ServerResponse } from "node:http";
 
 /** Answers `upstream <METHOD> <path>[ <body>]`, except the paths that stall or reset. */
@@ -56,7 +73,10 @@ function comparable(observed: Observed, scenario: Scenario, target: Target): Par
   if (fields.includes("report")) out.headers = out.headers?.filter(([k]) => k !== "x-probe-report");
   if (target === "host") {
     delete out.framing; // no wire in-process
-    out.upstream = out.upstream?.map((r) => ({ ...r, headers: r.headers.filter(([k]) => !HOST_UNCOMPARED_UPSTREAM.test(k)) }));
+    out.upstream = out.upstream?.map((r) => ({
+      ...r,
+      headers: r.headers.filter(([k]) => !HOST_UNCOMPARED_UPSTREAM.test(k)),
+    }));
   }
   return out;
 }
@@ -100,18 +120,26 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
 
     for (const target of ["host", "serve"] as const) {
       const skip = scenario.skip?.[target];
-      it.skipIf(skip !== undefined)(`${target} observes what Envoy did${skip ? ` (skipped: ${skip})` : ""}`, async () => {
-        const seen = target === "host" ? await runInHost(host, scenario, upstream) : await runInServe(serve, scenario, upstream);
-        const inEnvoy = envoySeen.get(scenario.name);
-        expect(inEnvoy, "the Envoy row ran first").toBeDefined();
-        expect(comparable(seen, scenario, target)).toEqual(comparable(inEnvoy!, scenario, target));
-      });
+      it.skipIf(skip !== undefined)(
+        `${target} observes what Envoy did${skip ? ` (skipped: ${skip})` : ""}`,
+        async () => {
+          const seen =
+            target === "host" ? await runInHost(host, scenario, upstream) : await runInServe(serve, scenario, upstream);
+          const inEnvoy = envoySeen.get(scenario.name);
+          expect(inEnvoy, "the Envoy row ran first").toBeDefined();
+          expect(comparable(seen, scenario, target)).toEqual(comparable(inEnvoy!, scenario, target));
+        },
+      );
     }
   });
 
   it("documented departure: Envoy's connection manager adds x-request-id and x-forwarded-proto before the filter, the host does not", async () => {
     const pass = SCENARIOS.find((s) => s.name === "pass")!;
-    const added = (from: number) => upstream.received.slice(from).flatMap((r) => r.headers.map(([k]) => k)).filter((k) => ENVOY_ADDED_UPSTREAM_HEADERS.has(k));
+    const added = (from: number) =>
+      upstream.received
+        .slice(from)
+        .flatMap((r) => r.headers.map(([k]) => k))
+        .filter((k) => ENVOY_ADDED_UPSTREAM_HEADERS.has(k));
     let from = upstream.received.length;
     await runInEnvoy(envoy, envoyPort, pass, upstream);
     expect(added(from).sort()).toEqual(["x-forwarded-proto", "x-request-id"]);
@@ -125,11 +153,20 @@ envoyDescribe("differential: Envoy vs @getwild/host vs getwild serve", () => {
     const calloutHeaders = async (run: () => Promise<Observed>) => {
       const from = upstream.received.length;
       await run();
-      return upstream.received.slice(from).filter((r) => r.headers.some(([k]) => k === "x-probe-callout")).map((r) => r.headers);
+      return upstream.received
+        .slice(from)
+        .filter((r) => r.headers.some(([k]) => k === "x-probe-callout"))
+        .map((r) => r.headers);
     };
     const inEnvoy = await calloutHeaders(() => runInEnvoy(envoy, envoyPort, post, upstream));
     expect(inEnvoy).toEqual([
-      [["host", "probe-callout"], ["x-probe-callout", "1"], ["content-length", "5"], ["x-envoy-internal", "true"], ["x-envoy-expected-rq-timeout-ms", "5000"]],
+      [
+        ["host", "probe-callout"],
+        ["x-probe-callout", "1"],
+        ["content-length", "5"],
+        ["x-envoy-internal", "true"],
+        ["x-envoy-expected-rq-timeout-ms", "5000"],
+      ],
     ]);
     expect(await calloutHeaders(() => runInHost(host, post, upstream))).toEqual(inEnvoy);
     expect(await calloutHeaders(() => runInServe(serve, post, upstream))).toEqual(inEnvoy);

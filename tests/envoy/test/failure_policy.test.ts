@@ -46,7 +46,12 @@ interface Answer {
 
 async function send(url: string, trap = false): Promise<Answer> {
   const response = await fetch(`${url}/item`, { headers: trap ? { "x-trap": "1" } : {} });
-  return { status: response.status, served: response.headers.get("x-vm-served"), body: await response.text(), contentLength: response.headers.get("content-length") };
+  return {
+    status: response.status,
+    served: response.headers.get("x-vm-served"),
+    body: await response.text(),
+    contentLength: response.headers.get("content-length"),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,7 +81,15 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
     let envoy: EnvoyProcess;
     let url: string;
     beforeAll(async () => {
-      envoy = await startEnvoy({ envoy: envoyPath(), bootstrap: fixtureBootstrap({ wasm, rootId: "trap", backend: upstream, failurePolicy: policy, accessLog: true }),
+      envoy = await startEnvoy({
+        envoy: envoyPath(),
+        bootstrap: fixtureBootstrap({
+          wasm,
+          rootId: "trap",
+          backend: upstream,
+          failurePolicy: policy,
+          accessLog: true,
+        }),
         // Access-log lines are flushed every 10 s by default; the test reads them at once.
         extraArgs: ["--file-flush-interval-msec", "20"],
       });
@@ -105,7 +118,10 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
         await sleep(50);
       }
       expect(upstream.received.length).toBe(reached);
-      expect(await accessDetails(envoy, 2 + later)).toEqual(["200 via_upstream", ...Array(1 + later).fill("503 wasm_fail_stream")]);
+      expect(await accessDetails(envoy, 2 + later)).toEqual([
+        "200 via_upstream",
+        ...Array(1 + later).fill("503 wasm_fail_stream"),
+      ]);
     });
   });
 
@@ -123,20 +139,45 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
         expect(await send(url, trap)).toEqual({ status: 200, served: null, body: "upstream", contentLength: null });
       }
       expect(upstream.received.length).toBe(reached + 4);
-      expect(await accessDetails(envoy, 6)).toEqual(["200 via_upstream", "503 wasm_fail_stream", ...Array(4).fill("200 via_upstream")]);
+      expect(await accessDetails(envoy, 6)).toEqual([
+        "200 via_upstream",
+        "503 wasm_fail_stream",
+        ...Array(4).fill("200 via_upstream"),
+      ]);
     });
 
     it("@getwild/host does the same: 503 wasm_fail_stream for the trapping request, then the filter is skipped", async () => {
       const host = await createHost({ wasm, rootId: "trap", failurePolicy: "FAIL_OPEN", canary: false });
       const answer = async (trap = false) => {
-        const r = await host.request({ path: "/item", headers: trap ? { "x-trap": "1" } : {} }, { status: 200, body: "upstream" });
-        return { status: r.status, served: r.headers.get("x-vm-served") ?? null, body: r.bodyText, details: r.stream.responseCodeDetails, upstream: r.upstreamRequest !== null };
+        const r = await host.request(
+          { path: "/item", headers: trap ? { "x-trap": "1" } : {} },
+          { status: 200, body: "upstream" },
+        );
+        return {
+          status: r.status,
+          served: r.headers.get("x-vm-served") ?? null,
+          body: r.bodyText,
+          details: r.stream.responseCodeDetails,
+          upstream: r.upstreamRequest !== null,
+        };
       };
       try {
         expect((await answer()).served).toBe("1");
-        expect(await answer(true)).toEqual({ status: 503, served: null, body: "", details: "wasm_fail_stream", upstream: false });
+        expect(await answer(true)).toEqual({
+          status: 503,
+          served: null,
+          body: "",
+          details: "wasm_fail_stream",
+          upstream: false,
+        });
         for (const trap of [false, false, true, false]) {
-          expect(await answer(trap)).toEqual({ status: 200, served: null, body: "upstream", details: "via_upstream", upstream: true });
+          expect(await answer(trap)).toEqual({
+            status: 200,
+            served: null,
+            body: "upstream",
+            details: "via_upstream",
+            upstream: true,
+          });
         }
       } finally {
         host.close();
@@ -148,7 +189,9 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
     const proxy = envoyWith("FAIL_RELOAD");
 
     /** Traps the VM, then polls until a request is served again; what happened in between. */
-    async function trapAndWaitForReload(url: string): Promise<{ refused: Answer[]; served: Answer; elapsedMs: number }> {
+    async function trapAndWaitForReload(
+      url: string,
+    ): Promise<{ refused: Answer[]; served: Answer; elapsedMs: number }> {
       expect(await send(url, true)).toEqual({ status: 503, served: null, body: "", contentLength: "0" });
       const started = Date.now();
       const refused: Answer[] = [];
@@ -178,7 +221,9 @@ envoyDescribe("failure policies in Envoy after a trap", () => {
       const second = await trapAndWaitForReload(url);
       expect(second.elapsedMs).toBeGreaterThanOrEqual(RELOAD_BACKOFF_AT_LEAST_MS);
       expect(second.served.served).toBe("1");
-      console.log(`FAIL_RELOAD: reloaded after ${first.elapsedMs} ms (${first.refused.length} requests refused), then ${second.elapsedMs} ms (${second.refused.length})`);
+      console.log(
+        `FAIL_RELOAD: reloaded after ${first.elapsedMs} ms (${first.refused.length} requests refused), then ${second.elapsedMs} ms (${second.refused.length})`,
+      );
 
       const refusedTotal = first.refused.length + second.refused.length;
       const details = await accessDetails(envoy, 2 + 2 + refusedTotal + 2);

@@ -11,7 +11,15 @@ import { exampleDir, loadExampleBootstrap } from "../lib/bootstrap";
 import { eventually, eventuallyGranted, send } from "../lib/client";
 import { envoyDescribe, type ExampleInEnvoy } from "../lib/envoy";
 import { startIdp, type Idp } from "../lib/idp";
-import { fetchLog, metric, onEveryWorker, startJwtExample, stat, statReaches, type JwtExampleRig } from "../lib/jwt_example";
+import {
+  fetchLog,
+  metric,
+  onEveryWorker,
+  startJwtExample,
+  stat,
+  statReaches,
+  type JwtExampleRig,
+} from "../lib/jwt_example";
 import { repoRoot } from "../lib/locate";
 import type { CertificateAuthority, TestPki } from "../lib/pki";
 import { upstreamTls } from "../lib/tls_cluster";
@@ -29,17 +37,37 @@ const JWKS_AUTHORITY = /FIREBASE_JWKS_AUTHORITY = "([^"]+)"/.exec(preset)![1];
 const JWKS_PATH = /FIREBASE_JWKS_PATH = "([^"]+)"/.exec(preset)![1];
 const GOOGLE_CACHE_CONTROL = "public, max-age=19845, must-revalidate, no-transform";
 
-function idToken(key: SigningKey, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+function idToken(
+  key: SigningKey,
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const now = nowSeconds();
-  return mint(key, {
-    iss: `https://securetoken.google.com/${PROJECT}`, aud: PROJECT, sub: "alice-uid", auth_time: now - 600, iat: now - 60, exp: now + 3540,
-    firebase: { sign_in_provider: "password" }, ...claims,
-  }, header);
+  return mint(
+    key,
+    {
+      iss: `https://securetoken.google.com/${PROJECT}`,
+      aud: PROJECT,
+      sub: "alice-uid",
+      auth_time: now - 600,
+      iat: now - 60,
+      exp: now + 3540,
+      firebase: { sign_in_provider: "password" },
+      ...claims,
+    },
+    header,
+  );
 }
 
 /** The stand-in for www.googleapis.com, with a certificate for the name the cluster sends as SNI. */
 async function googleStandIn(pki: TestPki, ca: CertificateAuthority, key: SigningKey, listening = true): Promise<Idp> {
-  return startIdp({ path: JWKS_PATH, jwks: jwksOf(key), tls: pki.serverCertificate(ca, tls.sni), cacheControl: GOOGLE_CACHE_CONTROL, listening });
+  return startIdp({
+    path: JWKS_PATH,
+    jwks: jwksOf(key),
+    tls: pki.serverCertificate(ca, tls.sni),
+    cacheControl: GOOGLE_CACHE_CONTROL,
+    listening,
+  });
 }
 
 describe("firebase-jwt envoy.yaml as shipped", () => {
@@ -60,7 +88,12 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
 
   beforeAll(async () => {
     key = await signingKey("google-1");
-    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (pki, ca) => ({ [CLUSTER]: await googleStandIn(pki, ca, key) }), { concurrency: 2 });
+    rig = await startJwtExample(
+      EXAMPLE,
+      [CLUSTER],
+      async (pki, ca) => ({ [CLUSTER]: await googleStandIn(pki, ca, key) }),
+      { concurrency: 2 },
+    );
     ({ upstream, proxy } = rig);
     idp = rig.keyServers[CLUSTER];
   });
@@ -99,11 +132,43 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     const now = nowSeconds();
     const cases: Array<[string, Record<string, string>, number, string, string]> = [
       ["missing", {}, 401, "", "missing"],
-      ["expired", { authorization: `Bearer ${await idToken(key, { exp: now - 3600, iat: now - 7200, auth_time: now - 7200 })}` }, 401, "invalid_token", "expired"],
-      ["this issuer, another audience", { authorization: `Bearer ${await idToken(key, { aud: "someone-else" })}` }, 403, "invalid_token", "audience_not_allowed"],
-      ["another issuer", { authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else" })}` }, 401, "invalid_token", "issuer_not_allowed"],
-      ["another project", { authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else", aud: "someone-else" })}` }, 401, "invalid_token", "issuer_not_allowed"],
-      ["tampered", { authorization: `Bearer ${tamper(await idToken(key), { sub: "admin-uid" })}` }, 401, "invalid_token", "signature_invalid"],
+      [
+        "expired",
+        { authorization: `Bearer ${await idToken(key, { exp: now - 3600, iat: now - 7200, auth_time: now - 7200 })}` },
+        401,
+        "invalid_token",
+        "expired",
+      ],
+      [
+        "this issuer, another audience",
+        { authorization: `Bearer ${await idToken(key, { aud: "someone-else" })}` },
+        403,
+        "invalid_token",
+        "audience_not_allowed",
+      ],
+      [
+        "another issuer",
+        { authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else" })}` },
+        401,
+        "invalid_token",
+        "issuer_not_allowed",
+      ],
+      [
+        "another project",
+        {
+          authorization: `Bearer ${await idToken(key, { iss: "https://securetoken.google.com/someone-else", aud: "someone-else" })}`,
+        },
+        401,
+        "invalid_token",
+        "issuer_not_allowed",
+      ],
+      [
+        "tampered",
+        { authorization: `Bearer ${tamper(await idToken(key), { sub: "admin-uid" })}` },
+        401,
+        "invalid_token",
+        "signature_invalid",
+      ],
       ["unknown kid", { authorization: `Bearer ${await idToken(stranger)}` }, 401, "invalid_token", "key_not_found"],
     ];
     // Only the refetch the unknown kid forces reads this: a max-age under the preset's 30 s minimum,
@@ -137,10 +202,21 @@ envoyDescribe("firebase-jwt in Envoy, two workers", () => {
     expect(JSON.parse(early.body).reason).toBe("key_not_found");
     expect(idp.hits, fetchLog(proxy)).toBe(2);
     const shortLived = idp.fetches[1].at;
-    await eventually("the refresh of the keys fetched with max-age=5", () => (idp.hits === 3 ? true : undefined), 40_000, 250);
+    await eventually(
+      "the refresh of the keys fetched with max-age=5",
+      () => (idp.hits === 3 ? true : undefined),
+      40_000,
+      250,
+    );
     // Lifetime 30 s (the minimum), refreshed 15 s before expiry: not sooner than 15 s after (less a tick).
     expect(idp.fetches[2].at - shortLived).toBeGreaterThanOrEqual(14_000);
-    const answer = await eventuallyGranted("the refreshed keys in the workers", url(), { authorization: `Bearer ${token}` }, 5_000, 250);
+    const answer = await eventuallyGranted(
+      "the refreshed keys in the workers",
+      url(),
+      { authorization: `Bearer ${token}` },
+      5_000,
+      250,
+    );
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
     expect(answer.body).toBe("upstream");
     // The refresh brought Google's long max-age back: no further fetch.
@@ -159,7 +235,9 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
 
   beforeAll(async () => {
     key = await signingKey("google-1");
-    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (pki, ca) => ({ [CLUSTER]: await googleStandIn(pki, ca, key, false) }));
+    rig = await startJwtExample(EXAMPLE, [CLUSTER], async (pki, ca) => ({
+      [CLUSTER]: await googleStandIn(pki, ca, key, false),
+    }));
     ({ upstream, proxy } = rig);
     idp = rig.keyServers[CLUSTER];
   });
@@ -168,7 +246,11 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
   it("answers a valid token with 401 jwks_unavailable while no keys can be had (no request left hanging)", async () => {
     await statReaches(proxy.envoy, "wasmcustom.jwt_authn.jwks_fetch_failed", 1);
     // The bound is the wait the filter documents at most (callout timeout 5 s plus two ticks), not a speed.
-    const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${await idToken(key)}` }, { noAnswerAfterMs: 8_000 });
+    const answer = await send(
+      `${proxy.url}/profile`,
+      { authorization: `Bearer ${await idToken(key)}` },
+      { noAnswerAfterMs: 8_000 },
+    );
     expect(answer.status).toBe(401);
     expect(answer.headers["www-authenticate"]).toBe(`Bearer realm="${proxy.url}/profile", error="invalid_token"`);
     expect(JSON.parse(answer.body)).toEqual({ error: "invalid_token", reason: "jwks_unavailable" });
@@ -183,7 +265,14 @@ envoyDescribe("firebase-jwt in Envoy, Google's endpoint down at start", () => {
   it("recovers once the endpoint is back, after the backoff", async () => {
     await idp.up();
     const token = await idToken(key);
-    await eventuallyGranted("a granted request after the key server came back", `${proxy.url}/profile`, { authorization: `Bearer ${token}` }, 40_000, 500, { noAnswerAfterMs: 8_000 });
+    await eventuallyGranted(
+      "a granted request after the key server came back",
+      `${proxy.url}/profile`,
+      { authorization: `Bearer ${token}` },
+      40_000,
+      500,
+      { noAnswerAfterMs: 8_000 },
+    );
     expect(header(upstream.received.at(-1)!, "x-firebase-uid")).toBe("alice-uid");
     expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);
@@ -204,7 +293,14 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
     rig = await startJwtExample(EXAMPLE, [CLUSTER], async (rigPki) => {
       const other = rigPki.authority("other-ca");
       // Right name, but from a CA the cluster does not trust: what a MITM without Google's key can show.
-      return { [CLUSTER]: await startIdp({ path: JWKS_PATH, jwks: jwksOf(key), tls: rigPki.serverCertificate(other, tls.sni), cacheControl: GOOGLE_CACHE_CONTROL }) };
+      return {
+        [CLUSTER]: await startIdp({
+          path: JWKS_PATH,
+          jwks: jwksOf(key),
+          tls: rigPki.serverCertificate(other, tls.sni),
+          cacheControl: GOOGLE_CACHE_CONTROL,
+        }),
+      };
     });
     ({ pki, ca, proxy } = rig);
     idp = rig.keyServers[CLUSTER];
@@ -212,7 +308,11 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
   afterAll(() => rig?.close());
 
   const refused = async () => {
-    const answer = await send(`${proxy.url}/profile`, { authorization: `Bearer ${await idToken(key)}` }, { noAnswerAfterMs: 8_000 });
+    const answer = await send(
+      `${proxy.url}/profile`,
+      { authorization: `Bearer ${await idToken(key)}` },
+      { noAnswerAfterMs: 8_000 },
+    );
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toEqual({ error: "invalid_token", reason: "jwks_unavailable" });
   };
@@ -239,7 +339,14 @@ envoyDescribe("firebase-jwt in Envoy, the key server's certificate", () => {
     const domain = tls.sni.slice(tls.sni.indexOf(".") + 1);
     idp.setCertificate(pki.serverCertificate(ca, `*.${domain}`));
     const token = await idToken(key);
-    await eventuallyGranted("a granted request once the certificate is right", `${proxy.url}/profile`, { authorization: `Bearer ${token}` }, 40_000, 500, { noAnswerAfterMs: 8_000 });
+    await eventuallyGranted(
+      "a granted request once the certificate is right",
+      `${proxy.url}/profile`,
+      { authorization: `Bearer ${token}` },
+      40_000,
+      500,
+      { noAnswerAfterMs: 8_000 },
+    );
     expect(idp.hits, fetchLog(proxy)).toBe(1);
     expect(await stat(proxy.envoy, `cluster.${CLUSTER}.ssl.handshake`)).toBe(1);
     expect(await metric(proxy.envoy, "jwt_authn.jwks_fetch_success")).toBe(1);

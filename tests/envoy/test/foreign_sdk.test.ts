@@ -33,7 +33,11 @@ if (!go.ok) console.log(`foreign SDK test: SKIPPED, ${go.reason}`);
 const PLUGIN_CONFIG = "tag-1";
 const STARTED = `go-filter: started with tag "${PLUGIN_CONFIG}"`;
 const UPSTREAM_BODY = "from the upstream\n";
-const UPSTREAM_HEADERS = { "content-type": "text/plain", "content-length": String(UPSTREAM_BODY.length), "x-upstream": "yes" };
+const UPSTREAM_HEADERS = {
+  "content-type": "text/plain",
+  "content-length": String(UPSTREAM_BODY.length),
+  "x-upstream": "yes",
+};
 /** Headers Envoy adds on its own (codec and router), not the filter's doing. */
 const ENVOY_ONLY = new Set(["date", "server", "x-envoy-upstream-service-time"]);
 
@@ -46,11 +50,33 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: "a GET with x-trace reaches the upstream and gets x-go-filter", method: "GET", path: "/hello", headers: { "x-trace": "t-1" } },
-  { name: "/forbidden is answered 403 by the filter", method: "GET", path: "/forbidden", headers: { "x-trace": "t-2" } },
-  { name: "a POST without x-trace reaches the upstream with its body", method: "POST", path: "/items", headers: {}, body: "payload" },
+  {
+    name: "a GET with x-trace reaches the upstream and gets x-go-filter",
+    method: "GET",
+    path: "/hello",
+    headers: { "x-trace": "t-1" },
+  },
+  {
+    name: "/forbidden is answered 403 by the filter",
+    method: "GET",
+    path: "/forbidden",
+    headers: { "x-trace": "t-2" },
+  },
+  {
+    name: "a POST without x-trace reaches the upstream with its body",
+    method: "POST",
+    path: "/items",
+    headers: {},
+    body: "payload",
+  },
   // Large enough to reach the filter in several chunks in Envoy: the filter pauses until the end.
-  { name: "a 256 KiB PUT is read whole by the filter once it ended", method: "PUT", path: "/big", headers: { "x-trace": "t-3" }, body: "0123456789abcdef".repeat(16384) },
+  {
+    name: "a 256 KiB PUT is read whole by the filter once it ended",
+    method: "PUT",
+    path: "/big",
+    headers: { "x-trace": "t-3" },
+    body: "0123456789abcdef".repeat(16384),
+  },
 ];
 
 interface Observed {
@@ -61,12 +87,23 @@ interface Observed {
   logs: string[];
 }
 
-const sortHeaders = (pairs: Array<[string, string]>) => pairs.filter(([name]) => !ENVOY_ONLY.has(name) && !name.startsWith(":")).sort();
+const sortHeaders = (pairs: Array<[string, string]>) =>
+  pairs.filter(([name]) => !ENVOY_ONLY.has(name) && !name.startsWith(":")).sort();
 
-async function throughEnvoy(envoy: EnvoyProcess, url: string, upstream: Upstream, scenario: Scenario, expectedLogs: string[]): Promise<Observed> {
+async function throughEnvoy(
+  envoy: EnvoyProcess,
+  url: string,
+  upstream: Upstream,
+  scenario: Scenario,
+  expectedLogs: string[],
+): Promise<Observed> {
   const logsBefore = envoy.wasmLogs().length;
   const reached = upstream.received.length;
-  const response = await fetch(`${url}${scenario.path}`, { method: scenario.method, headers: scenario.headers, body: scenario.body });
+  const response = await fetch(`${url}${scenario.path}`, {
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+  });
   const body = await response.text();
   // The filter's log lines reach Envoy's log asynchronously; wait for the last one the host logged.
   if (expectedLogs.length > 0) await envoy.waitForLog(new RegExp(`wasm log.*: ${escape(expectedLogs.at(-1)!)}$`));
@@ -75,7 +112,12 @@ async function throughEnvoy(envoy: EnvoyProcess, url: string, upstream: Upstream
     status: response.status,
     headers: sortHeaders([...response.headers]),
     body,
-    upstream: received && { method: received.method, path: received.path, body: received.body, trace: received.headers.find(([n]) => n === "x-trace")?.[1] },
+    upstream: received && {
+      method: received.method,
+      path: received.path,
+      body: received.body,
+      trace: received.headers.find(([n]) => n === "x-trace")?.[1],
+    },
     logs: envoy.wasmLogs().slice(logsBefore),
   };
 }
@@ -89,7 +131,11 @@ async function throughHost(host: Host, scenario: Scenario): Promise<Observed> {
   const sent = result.upstreamRequest;
   return {
     status: result.status,
-    headers: sortHeaders(Object.entries(result.headers.toObject()).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x) => [n, x] as [string, string]) : [[n, v] as [string, string]]))),
+    headers: sortHeaders(
+      Object.entries(result.headers.toObject()).flatMap(([n, v]) =>
+        Array.isArray(v) ? v.map((x) => [n, x] as [string, string]) : [[n, v] as [string, string]],
+      ),
+    ),
     body: result.bodyText,
     upstream: sent && {
       method: sent.headers.get(":method") ?? "",
@@ -123,7 +169,13 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
       });
       envoy = await startEnvoy({
         envoy: envoyPath(),
-        bootstrap: fixtureBootstrap({ wasm, rootId: "go-filter", backend: upstream, configuration: PLUGIN_CONFIG, clusters: { httpbin } }),
+        bootstrap: fixtureBootstrap({
+          wasm,
+          rootId: "go-filter",
+          backend: upstream,
+          configuration: PLUGIN_CONFIG,
+          clusters: { httpbin },
+        }),
       });
       url = await envoy.url();
       host = await createHost({
@@ -153,12 +205,22 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
       } else {
         expect(real.status).toBe(200);
         expect(real.body).toBe(UPSTREAM_BODY);
-        expect(real.upstream).toEqual({ method: scenario.method, path: scenario.path, body: scenario.body ?? "", trace: scenario.headers["x-trace"] });
+        expect(real.upstream).toEqual({
+          method: scenario.method,
+          path: scenario.path,
+          body: scenario.body ?? "",
+          trace: scenario.headers["x-trace"],
+        });
       }
       expect(real.headers).toContainEqual(["x-go-filter", PLUGIN_CONFIG]);
       const trace = scenario.headers["x-trace"];
-      const bodyLog = scenario.body ? [`go-filter: request body ${scenario.body.length} bytes: ${scenario.body.slice(0, 16)}`] : [];
-      expect(real.logs).toEqual([trace ? `go-filter: x-trace=${trace}` : "go-filter: no x-trace (error status returned by host: not found)", ...bodyLog]);
+      const bodyLog = scenario.body
+        ? [`go-filter: request body ${scenario.body.length} bytes: ${scenario.body.slice(0, 16)}`]
+        : [];
+      expect(real.logs).toEqual([
+        trace ? `go-filter: x-trace=${trace}` : "go-filter: no x-trace (error status returned by host: not found)",
+        ...bodyLog,
+      ]);
     });
 
     it("answers /callout with the reply of its callout to the httpbin cluster in both", async () => {
@@ -177,11 +239,23 @@ envoyDescribe("a proxy-wasm-go-sdk filter in Envoy and in @getwild/host", () => 
       expect(real.status).toBe(200);
       expect(real.headers).toContainEqual(["x-callout-status", "200"]);
       expect(real.upstream).toBeNull();
-      expect(real.logs).toEqual(["go-filter: x-trace=t-4", `go-filter: callout answered 200 with ${envoyReply.length} bytes`]);
+      expect(real.logs).toEqual([
+        "go-filter: x-trace=t-4",
+        `go-filter: callout answered 200 with ${envoyReply.length} bytes`,
+      ]);
       // The call as the stand-in got it, headers in order (Envoy's router adds the x-envoy-* ones).
       const essentials = (call: HttpbinRequest) => ({ method: call.method, path: call.path, headers: call.headers });
       expect(essentials(hostCall)).toEqual(essentials(envoyCall));
-      expect(essentials(envoyCall)).toMatchObject({ method: "GET", path: "/uuid", headers: [["host", "httpbin.org"], ["accept", "application/json"], ["x-envoy-internal", "true"], ["x-envoy-expected-rq-timeout-ms", expect.stringMatching(/^\d+$/)]] });
+      expect(essentials(envoyCall)).toMatchObject({
+        method: "GET",
+        path: "/uuid",
+        headers: [
+          ["host", "httpbin.org"],
+          ["accept", "application/json"],
+          ["x-envoy-internal", "true"],
+          ["x-envoy-expected-rq-timeout-ms", expect.stringMatching(/^\d+$/)],
+        ],
+      });
     });
 
     it("counts every request in its metric in both (Envoy: wasmcustom.go_filter.requests)", async () => {

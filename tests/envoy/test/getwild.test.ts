@@ -19,7 +19,8 @@ function getWildFromSource(): { art: string; poweredBy: string; contentType: str
   const array = /GET_WILD_ART: string = (\[[\s\S]*?\])\.join\("\\n"\);/.exec(source);
   const poweredBy = /GET_WILD_POWERED_BY = "([^"]*)"/.exec(source);
   const contentType = /\.header\("content-type", "([^"]*)"\)/.exec(source);
-  if (array === null || poweredBy === null || contentType === null) throw new Error("getwild.ts no longer has the shape this test reads");
+  if (array === null || poweredBy === null || contentType === null)
+    throw new Error("getwild.ts no longer has the shape this test reads");
   const lines: string[] = JSON.parse(array[1].replace(/,\s*\]$/, "]"));
   return { art: lines.join("\n"), poweredBy: poweredBy[1], contentType: contentType[1] };
 }
@@ -61,7 +62,10 @@ envoyDescribe("getwild in Envoy", () => {
 
   it("answers a GET with a body the same way", async () => {
     // fetch refuses a GET body; Envoy's codec accepts one, so this goes over a raw request.
-    const response = await rawRequest(proxy.url, "GET / HTTP/1.1\r\nhost: x\r\ncontent-length: 7\r\nconnection: close\r\n\r\nignored");
+    const response = await rawRequest(
+      proxy.url,
+      "GET / HTTP/1.1\r\nhost: x\r\ncontent-length: 7\r\nconnection: close\r\n\r\nignored",
+    );
     // Envoy 1.40's HTTP/1 codec has no reason phrase for 418 and writes "Unknown" (node writes
     // "I'm a Teapot"); clients read the code only.
     expect(response.split("\r\n")[0]).toBe("HTTP/1.1 418 Unknown");
@@ -126,6 +130,8 @@ async function rawRequest(url: string, text: string): Promise<string> {
       }
     });
     socket.on("error", reject);
-    socket.on("close", () => reject(new Error(`connection closed before a complete response: ${received.toString("latin1")}`)));
+    socket.on("close", () =>
+      reject(new Error(`connection closed before a complete response: ${received.toString("latin1")}`)),
+    );
   });
 }

@@ -139,7 +139,10 @@ envoyDescribe("http-call in Envoy", () => {
   describe("with the httpbin cluster on a port where nothing listens", () => {
     let proxy: ExampleInEnvoy;
     beforeAll(async () => {
-      proxy = await startExample("http-call", { clusters: { httpbin: { address: "127.0.0.1", port: await unusedPort() } }, trustedCa: { httpbin: ca.caFile } });
+      proxy = await startExample("http-call", {
+        clusters: { httpbin: { address: "127.0.0.1", port: await unusedPort() } },
+        trustedCa: { httpbin: ca.caFile },
+      });
     });
     afterAll(async () => {
       await proxy?.envoy.stop();

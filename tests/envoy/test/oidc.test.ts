@@ -38,9 +38,17 @@ async function startOidcServer(pki: TestPki, caName: string, key: SigningKey, is
   const requests: OidcServer["requests"] = [];
   const server: Server = createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
     const path = request.url ?? "";
-    requests.push({ path, authority: request.headers.host ?? "", servername: (request.socket as TLSSocket).servername || "" });
-    const body = path === WELL_KNOWN ? { issuer, jwks_uri: `https://${HOST}${KEYS}` } : path === KEYS ? jwksOf(key) : null;
-    response.writeHead(body === null ? 404 : 200, { "content-type": "application/json", "cache-control": "max-age=3600" });
+    requests.push({
+      path,
+      authority: request.headers.host ?? "",
+      servername: (request.socket as TLSSocket).servername || "",
+    });
+    const body =
+      path === WELL_KNOWN ? { issuer, jwks_uri: `https://${HOST}${KEYS}` } : path === KEYS ? jwksOf(key) : null;
+    response.writeHead(body === null ? 404 : 200, {
+      "content-type": "application/json",
+      "cache-control": "max-age=3600",
+    });
     response.end(body === null ? "{}" : JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -67,12 +75,16 @@ envoyDescribe("OIDC discovery in Envoy", () => {
       concurrency: 2,
       bootstrap: routesBootstrap({
         configuration: {
-          providers: { users: { issuer: ISS, audiences: ["api"], oidc_discovery: { cluster: "login", timeout_ms: 3000 } } },
+          providers: {
+            users: { issuer: ISS, audiences: ["api"], oidc_discovery: { cluster: "login", timeout_ms: 3000 } },
+          },
           rules: [{ match: { prefix: "/" }, requires: { provider_name: "users" } }],
         },
         backend: upstream,
         routes: [{ prefix: "/" }],
-        tlsClusters: { login: { endpoint: { address: "127.0.0.1", port: server.port }, sni: HOST, caFile: server.caFile } },
+        tlsClusters: {
+          login: { endpoint: { address: "127.0.0.1", port: server.port }, sni: HOST, caFile: server.caFile },
+        },
       }),
     });
     envoys.push(envoy);

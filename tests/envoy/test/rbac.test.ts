@@ -30,8 +30,13 @@ envoyDescribe("claims for Envoy's RBAC filter", () => {
     const configuration = {
       providers: {
         users: {
-          issuer: ISS, audiences: ["api"], local_jwks: JSON.stringify(jwksOf(key)),
-          claim_to_filter_state: [{ claim_name: "groups", key: "wasm.jwt_groups" }, { claim_name: "sub", key: "wasm.jwt.sub" }],
+          issuer: ISS,
+          audiences: ["api"],
+          local_jwks: JSON.stringify(jwksOf(key)),
+          claim_to_filter_state: [
+            { claim_name: "groups", key: "wasm.jwt_groups" },
+            { claim_name: "sub", key: "wasm.jwt.sub" },
+          ],
         },
       },
       rules: [{ match: { prefix: "/" }, requires: { provider_name: "users" } }],
@@ -39,10 +44,15 @@ envoyDescribe("claims for Envoy's RBAC filter", () => {
     envoy = await startEnvoy({
       envoy: envoyPath(),
       bootstrap: routesBootstrap({
-        configuration, backend: upstream,
+        configuration,
+        backend: upstream,
         routes: [
           // RE2 matches the whole value: one element of the comma-joined groups.
-          { name: "audit", prefix: "/audit/", rbac: allowFilterState("wasm.jwt_groups", { safe_regex: { regex: "(.*,)?auditors(,.*)?" } }) },
+          {
+            name: "audit",
+            prefix: "/audit/",
+            rbac: allowFilterState("wasm.jwt_groups", { safe_regex: { regex: "(.*,)?auditors(,.*)?" } }),
+          },
           { name: "alice", prefix: "/alice/", rbac: allowFilterState("wasm.jwt.sub", { exact: "alice" }) },
           { prefix: "/" },
         ],
@@ -56,7 +66,9 @@ envoyDescribe("claims for Envoy's RBAC filter", () => {
   });
 
   it("RBAC allows the claim value its policy names (one element of an array claim)", async () => {
-    const answer = await send(`${url}/audit/log`, { authorization: `Bearer ${await token({ groups: ["staff", "auditors"] })}` });
+    const answer = await send(`${url}/audit/log`, {
+      authorization: `Bearer ${await token({ groups: ["staff", "auditors"] })}`,
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toBe("upstream");
     // The claims went to RBAC only: nothing of them is in the request the upstream got.
@@ -78,8 +90,12 @@ envoyDescribe("claims for Envoy's RBAC filter", () => {
   });
 
   it("a dotted state name works too (wasm.jwt.sub), matched exactly", async () => {
-    expect((await send(`${url}/alice/x`, { authorization: `Bearer ${await token({ sub: "alice" })}` })).status).toBe(200);
-    expect((await send(`${url}/alice/x`, { authorization: `Bearer ${await token({ sub: "alice2" })}` })).status).toBe(403);
+    expect((await send(`${url}/alice/x`, { authorization: `Bearer ${await token({ sub: "alice" })}` })).status).toBe(
+      200,
+    );
+    expect((await send(`${url}/alice/x`, { authorization: `Bearer ${await token({ sub: "alice2" })}` })).status).toBe(
+      403,
+    );
   });
 
   it("the JWT filter answers first: no token is its 401, not RBAC's 403", async () => {
@@ -91,7 +107,14 @@ envoyDescribe("claims for Envoy's RBAC filter", () => {
   it("a forged token with the allowed claim is refused by the JWT filter before RBAC", async () => {
     const other = await signingKey("k1", "RS256");
     const now = nowSeconds();
-    const forged = await mint(other, { iss: ISS, aud: "api", sub: "u1", groups: ["auditors"], iat: now - 5, exp: now + 600 });
+    const forged = await mint(other, {
+      iss: ISS,
+      aud: "api",
+      sub: "u1",
+      groups: ["auditors"],
+      iat: now - 5,
+      exp: now + 600,
+    });
     const answer = await send(`${url}/audit/log`, { authorization: `Bearer ${forged}` });
     expect(answer.status).toBe(401);
   });

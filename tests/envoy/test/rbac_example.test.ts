@@ -29,7 +29,15 @@ envoyDescribe("jwt-authn as shipped: route requirements and RBAC on a claim", ()
 
   function userToken(claims: Record<string, unknown> = {}): Promise<string> {
     const now = nowSeconds();
-    return mint(userKey, { iss: users.issuer, aud: users.audiences[0], sub: "user|42", scope: "api:read", iat: now - 5, exp: now + 600, ...claims });
+    return mint(userKey, {
+      iss: users.issuer,
+      aud: users.audiences[0],
+      sub: "user|42",
+      scope: "api:read",
+      iat: now - 5,
+      exp: now + 600,
+      ...claims,
+    });
   }
 
   beforeAll(async () => {
@@ -37,15 +45,26 @@ envoyDescribe("jwt-authn as shipped: route requirements and RBAC on a claim", ()
     const serviceKey = await signingKey("s1", "ES256");
     const tls = upstreamTls(loadExampleBootstrap(EXAMPLE), LOGIN);
     rig = await startJwtExample(EXAMPLE, [LOGIN], async (pki, ca) => ({
-      [LOGIN]: await startIdp({ path: new URL(users.remote_jwks.uri).pathname, jwks: jwksOf(userKey), tls: pki.serverCertificate(ca, tls.sni), cacheControl: "max-age=3600" }),
-      [MESH]: await startIdp({ path: services.remote_jwks.path, jwks: jwksOf(serviceKey), cacheControl: "max-age=3600" }),
+      [LOGIN]: await startIdp({
+        path: new URL(users.remote_jwks.uri).pathname,
+        jwks: jwksOf(userKey),
+        tls: pki.serverCertificate(ca, tls.sni),
+        cacheControl: "max-age=3600",
+      }),
+      [MESH]: await startIdp({
+        path: services.remote_jwks.path,
+        jwks: jwksOf(serviceKey),
+        cacheControl: "max-age=3600",
+      }),
     }));
     url = rig.proxy.url;
   });
   afterAll(() => rig?.close());
 
   it("/reports/: a user token whose groups hold auditors reaches the upstream", async () => {
-    const answer = await send(`${url}/reports/q3`, { authorization: `Bearer ${await userToken({ groups: ["staff", "auditors"] })}` });
+    const answer = await send(`${url}/reports/q3`, {
+      authorization: `Bearer ${await userToken({ groups: ["staff", "auditors"] })}`,
+    });
     expect(answer.status).toBe(200);
     expect(rig.upstream.received.at(-1)!.path).toBe("/reports/q3");
   });
@@ -62,7 +81,10 @@ envoyDescribe("jwt-authn as shipped: route requirements and RBAC on a claim", ()
   });
 
   it("/billing/: the users provider with the billing audience (provider_and_audiences)", async () => {
-    expect((await send(`${url}/billing/invoices`, { authorization: `Bearer ${await userToken({ aud: BILLING_AUDIENCE })}` })).status).toBe(200);
+    expect(
+      (await send(`${url}/billing/invoices`, { authorization: `Bearer ${await userToken({ aud: BILLING_AUDIENCE })}` }))
+        .status,
+    ).toBe(200);
     const api = await send(`${url}/billing/invoices`, { authorization: `Bearer ${await userToken()}` });
     expect(api.status).toBe(config.audience_failure_status);
     expect(JSON.parse(api.body).reason).toBe("audience_not_allowed");

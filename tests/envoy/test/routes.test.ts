@@ -59,7 +59,10 @@ envoyDescribe("per-route requirements in Envoy", () => {
     const options = { configuration: configuration(key), backend: upstream, routes: ROUTES };
     envoy = await startEnvoy({ envoy: envoyPath(), bootstrap: routesBootstrap(options) });
     url = await envoy.url();
-    normalizing = await startEnvoy({ envoy: envoyPath(), bootstrap: routesBootstrap({ ...options, normalizePath: true }) });
+    normalizing = await startEnvoy({
+      envoy: envoyPath(),
+      bootstrap: routesBootstrap({ ...options, normalizePath: true }),
+    });
   });
   afterAll(async () => {
     await envoy?.stop();
@@ -88,7 +91,9 @@ envoyDescribe("per-route requirements in Envoy", () => {
     expect(api.status).toBe(401);
     expect(reason(api)).toBe("audience_not_allowed");
     // …and the billing token is not good where the provider itself is required.
-    expect(reason(await send(`${url}/reports/q3`, { authorization: `Bearer ${billingToken}` }))).toBe("audience_not_allowed");
+    expect(reason(await send(`${url}/reports/q3`, { authorization: `Bearer ${billingToken}` }))).toBe(
+      "audience_not_allowed",
+    );
   });
 
   it("a named route without a mapping, and an unnamed route, follow the rules (deny when none matches)", async () => {
@@ -102,7 +107,11 @@ envoyDescribe("per-route requirements in Envoy", () => {
     // Envoy routes the raw path by prefix to the open "reports-public" route; the filter would make it
     // /reports/secret, after which Envoy picks the route again ("reports", which needs a token).
     const port = Number(new URL(url).port);
-    const raw = await rawRequest(port, { method: "GET", path: "/reports/public/../secret", headers: [["host", "api.example.com"]] }, 5000);
+    const raw = await rawRequest(
+      port,
+      { method: "GET", path: "/reports/public/../secret", headers: [["host", "api.example.com"]] },
+      5000,
+    );
     expect(raw.status).toBe(400);
     expect(JSON.parse(raw.body).reason).toBe("path_changes_route");
     expect(upstream.received.some((r) => r.path.includes("secret"))).toBe(false);
@@ -110,7 +119,11 @@ envoyDescribe("per-route requirements in Envoy", () => {
 
   it("with normalize_path on the connection manager, Envoy routes the normal path and the mapped requirement applies", async () => {
     const port = Number(new URL(await normalizing.url()).port);
-    const raw = await rawRequest(port, { method: "GET", path: "/reports/public/../secret", headers: [["host", "api.example.com"]] }, 5000);
+    const raw = await rawRequest(
+      port,
+      { method: "GET", path: "/reports/public/../secret", headers: [["host", "api.example.com"]] },
+      5000,
+    );
     expect(raw.status).toBe(401);
     expect(JSON.parse(raw.body).reason).toBe("missing");
   });

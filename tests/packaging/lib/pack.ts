@@ -9,12 +9,28 @@ import type { PackedPackage } from "./registry.js";
 export const PNPM = ["-y", "pnpm@12.4.2"];
 
 /** npm kept quiet (no funding notice, audit or update check) for every npm command the tests run. */
-export const QUIET_NPM_ENV: Record<string, string> = { npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" };
+export const QUIET_NPM_ENV: Record<string, string> = {
+  npm_config_fund: "false",
+  npm_config_audit: "false",
+  npm_config_update_notifier: "false",
+};
 
 /** Runs a command (npm quiet); throws with its output when it exits non-zero. */
-export function run(cmd: string, args: string[], cwd: string, options: { input?: string; env?: Record<string, string> } = {}): string {
-  const r = spawnSync(cmd, args, { cwd, input: options.input, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, ...QUIET_NPM_ENV, ...options.env } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  options: { input?: string; env?: Record<string, string> } = {},
+): string {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    input: options.input,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ...QUIET_NPM_ENV, ...options.env },
+  });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -22,7 +38,14 @@ export function run(cmd: string, args: string[], cwd: string, options: { input?:
 function hostBuilt(repo: string): boolean {
   const hostDir = join(repo, "packages", "host");
   const m = JSON.parse(readFileSync(join(hostDir, "package.json"), "utf8"));
-  const targets = [m.main, m.types, ...Object.values<Record<string, string>>(m.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e))), ...Object.values<string>(m.bin ?? {})];
+  const targets = [
+    m.main,
+    m.types,
+    ...Object.values<Record<string, string>>(m.exports).flatMap((e) =>
+      typeof e === "string" ? [e] : Object.values(e),
+    ),
+    ...Object.values<string>(m.bin ?? {}),
+  ];
   return targets.every((t) => existsSync(join(hostDir, t)));
 }
 

@@ -25,7 +25,11 @@ export async function startRegistry(packages: Iterable<PackedPackage>): Promise<
   const byName = new Map<string, { manifest: Record<string, any>; bytes: Buffer; file: string }>();
   for (const p of packages) {
     const bytes = readFileSync(p.tarball);
-    byName.set(p.manifest.name, { manifest: p.manifest, bytes, file: `${p.manifest.name.replace("/", "-").replace("@", "")}-${p.manifest.version}.tgz` });
+    byName.set(p.manifest.name, {
+      manifest: p.manifest,
+      bytes,
+      file: `${p.manifest.name.replace("/", "-").replace("@", "")}-${p.manifest.version}.tgz`,
+    });
   }
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? "/").split("?")[0]!).slice(1);
@@ -36,7 +40,9 @@ export async function startRegistry(packages: Iterable<PackedPackage>): Promise<
       return;
     }
     if (tarball) {
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": entry.bytes.length }).end(entry.bytes);
+      res
+        .writeHead(200, { "content-type": "application/octet-stream", "content-length": entry.bytes.length })
+        .end(entry.bytes);
       return;
     }
     const { name, version } = entry.manifest;
@@ -45,7 +51,11 @@ export async function startRegistry(packages: Iterable<PackedPackage>): Promise<
       shasum: createHash("sha1").update(entry.bytes).digest("hex"),
       integrity: `sha512-${createHash("sha512").update(entry.bytes).digest("base64")}`,
     };
-    const packument = { name, "dist-tags": { latest: version }, versions: { [version]: { ...entry.manifest, _id: `${name}@${version}`, dist } } };
+    const packument = {
+      name,
+      "dist-tags": { latest: version },
+      versions: { [version]: { ...entry.manifest, _id: `${name}@${version}`, dist } },
+    };
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(packument));
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));

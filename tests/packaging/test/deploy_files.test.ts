@@ -14,7 +14,11 @@ const examples = readdirSync(examplesDir).filter((d) => existsSync(join(examples
 const WASM_FILTER = "envoy.filters.http.wasm";
 const WASM_TYPE = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 const ENVOY_POLICIES = ["FAIL_CLOSED", "FAIL_OPEN", "FAIL_RELOAD"];
-const ISTIO_POLICIES: Record<string, string> = { FAIL_CLOSED: "FAIL_CLOSE", FAIL_OPEN: "FAIL_OPEN", FAIL_RELOAD: "FAIL_RELOAD" };
+const ISTIO_POLICIES: Record<string, string> = {
+  FAIL_CLOSED: "FAIL_CLOSE",
+  FAIL_OPEN: "FAIL_OPEN",
+  FAIL_RELOAD: "FAIL_RELOAD",
+};
 const ISTIO_PHASES = ["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"];
 
 function yamlDocs(file: string): any[] {
@@ -47,7 +51,8 @@ function registeredRootIds(example: string): string[] {
 function calloutClusters(config: unknown): string[] {
   const found: string[] = [];
   for (const o of objects(config)) {
-    for (const [k, v] of Object.entries(o)) if ((k === "cluster" || k.endsWith("_cluster")) && typeof v === "string") found.push(v);
+    for (const [k, v] of Object.entries(o))
+      if ((k === "cluster" || k.endsWith("_cluster")) && typeof v === "string") found.push(v);
   }
   return found;
 }
@@ -88,7 +93,9 @@ describe.each(examples)("examples/%s deployment files", (example) => {
     it("defines every cluster that routes and callouts name", () => {
       const doc = envoy();
       const defined = new Set(doc.static_resources.clusters.map((c: { name: string }) => c.name));
-      const routed = [...objects(doc)].filter((o) => o.route && typeof o.route.cluster === "string").map((o) => o.route.cluster);
+      const routed = [...objects(doc)]
+        .filter((o) => o.route && typeof o.route.cluster === "string")
+        .map((o) => o.route.cluster);
       const config = wasmFilter().configuration;
       expect(config["@type"]).toBe("type.googleapis.com/google.protobuf.StringValue");
       const called = config.value ? calloutClusters(JSON.parse(config.value)) : [];
@@ -102,11 +109,15 @@ describe.each(examples)("examples/%s deployment files", (example) => {
       for (const cluster of envoy().static_resources.clusters) {
         const tls = cluster.transport_socket?.typed_config;
         if (tls === undefined) continue;
-        expect(tls["@type"], cluster.name).toBe("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
+        expect(tls["@type"], cluster.name).toBe(
+          "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+        );
         expect(tls.sni, cluster.name).toMatch(/^[a-z0-9.-]+$/);
         const validation = tls.common_tls_context?.validation_context;
         expect(validation?.trusted_ca?.filename, `${cluster.name} trusted_ca`).toMatch(/^\//);
-        const names = (validation?.match_typed_subject_alt_names ?? []).filter((m: any) => m.san_type === "DNS").map((m: any) => m.matcher?.exact);
+        const names = (validation?.match_typed_subject_alt_names ?? [])
+          .filter((m: any) => m.san_type === "DNS")
+          .map((m: any) => m.matcher?.exact);
         expect(names, `${cluster.name} match_typed_subject_alt_names`).toContain(tls.sni);
       }
     });
@@ -127,7 +138,8 @@ describe.each(examples)("examples/%s deployment files", (example) => {
       expect(spec.url).toMatch(new RegExp(`^oci://[^ ]+/${example}:[\\w.-]+$`));
       expect(ISTIO_PHASES).toContain(spec.phase);
       expect(spec.type).toBe("HTTP");
-      const envoyConfig = [...objects(yamlDocs(join(dir, "envoy.yaml"))[0])].find((o) => o.name === WASM_FILTER)!.typed_config.config;
+      const envoyConfig = [...objects(yamlDocs(join(dir, "envoy.yaml"))[0])].find((o) => o.name === WASM_FILTER)!
+        .typed_config.config;
       expect(spec.failStrategy).toBe(ISTIO_POLICIES[envoyConfig.failure_policy]);
       if (spec.sha256 !== undefined) expect(spec.sha256).toMatch(/^[0-9a-f]{64}$/);
     });
@@ -135,7 +147,9 @@ describe.each(examples)("examples/%s deployment files", (example) => {
     it("originates TLS only with the server verified: a CA bundle and the SNI among the subjectAltNames", () => {
       for (const rule of docs().filter((d) => d.kind === "DestinationRule")) {
         const policies = [rule.spec.trafficPolicy, ...(rule.spec.trafficPolicy?.portLevelSettings ?? [])];
-        for (const tls of policies.map((p) => p?.tls).filter((t) => t !== undefined && t.mode !== "DISABLE" && t.mode !== "ISTIO_MUTUAL")) {
+        for (const tls of policies
+          .map((p) => p?.tls)
+          .filter((t) => t !== undefined && t.mode !== "DISABLE" && t.mode !== "ISTIO_MUTUAL")) {
           expect(tls.caCertificates, `${rule.metadata.name} caCertificates`).toMatch(/^\//);
           expect(tls.subjectAltNames, `${rule.metadata.name} subjectAltNames`).toContain(tls.sni);
         }
@@ -144,10 +158,14 @@ describe.each(examples)("examples/%s deployment files", (example) => {
 
     it("gives the same plugin configuration as envoy.yaml, with Istio cluster names for callouts", () => {
       const spec = plugin();
-      const envoyConfig = [...objects(yamlDocs(join(dir, "envoy.yaml"))[0])].find((o) => o.name === WASM_FILTER)!.typed_config.config;
+      const envoyConfig = [...objects(yamlDocs(join(dir, "envoy.yaml"))[0])].find((o) => o.name === WASM_FILTER)!
+        .typed_config.config;
       const envoyJson = envoyConfig.configuration.value ? JSON.parse(envoyConfig.configuration.value) : undefined;
       // "$schema" only points editors at the JSON Schema of a configuration file; Istio's copy needs none.
-      const fields = (config: object | undefined) => Object.keys(config ?? {}).filter((k) => k !== "$schema").sort();
+      const fields = (config: object | undefined) =>
+        Object.keys(config ?? {})
+          .filter((k) => k !== "$schema")
+          .sort();
       expect(fields(spec.pluginConfig)).toEqual(fields(envoyJson));
       const services = docs().filter((d) => d.kind === "ServiceEntry");
       for (const cluster of calloutClusters(spec.pluginConfig)) {

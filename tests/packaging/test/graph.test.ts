@@ -60,7 +60,10 @@ describe("the dependency graph of the packed packages", () => {
 
   it("reads the imports of the shipped sources (AssemblyScript, the host's dist) and nothing from its tests", () => {
     for (const [name, p] of packs) {
-      expect(p.files.filter((f) => /(^|\/)(test|src)\//.test(f)), name).toEqual([]);
+      expect(
+        p.files.filter((f) => /(^|\/)(test|src)\//.test(f)),
+        name,
+      ).toEqual([]);
       expect(p.imports.length, `${name} ships sources with imports`).toBeGreaterThan(0);
     }
     expect(packs.get("@getwild/host")!.imports.some((i) => i.file.startsWith("dist/"))).toBe(true);
@@ -70,8 +73,12 @@ describe("the dependency graph of the packed packages", () => {
   it("declares every @getwild import in dependencies or peerDependencies", () => {
     for (const [name, p] of packs) {
       const declared = new Set(Object.keys({ ...p.manifest.dependencies, ...p.manifest.peerDependencies }));
-      const undeclared = ours(p).filter((i) => packageOf(i.specifier) !== name && !declared.has(packageOf(i.specifier)!));
-      expect(undeclared.map(where), `${name}: imported but not declared (a user's install would lack them)`).toEqual([]);
+      const undeclared = ours(p).filter(
+        (i) => packageOf(i.specifier) !== name && !declared.has(packageOf(i.specifier)!),
+      );
+      expect(undeclared.map(where), `${name}: imported but not declared (a user's install would lack them)`).toEqual(
+        [],
+      );
     }
   });
 
@@ -86,14 +93,21 @@ describe("the dependency graph of the packed packages", () => {
   it("declares no @getwild dependency that nothing shipped imports", () => {
     for (const [name, p] of packs) {
       const imported = new Set(ours(p).map((i) => packageOf(i.specifier)));
-      const declared = Object.keys({ ...p.manifest.dependencies, ...p.manifest.peerDependencies }).filter((d) => d.startsWith("@getwild/"));
-      expect(declared.filter((d) => !imported.has(d)), `${name}: declared but never imported`).toEqual([]);
+      const declared = Object.keys({ ...p.manifest.dependencies, ...p.manifest.peerDependencies }).filter((d) =>
+        d.startsWith("@getwild/"),
+      );
+      expect(
+        declared.filter((d) => !imported.has(d)),
+        `${name}: declared but never imported`,
+      ).toEqual([]);
     }
   });
 
   it("resolves every relative import to a file inside the tarball (nothing reaches into a sibling's folder)", () => {
     for (const [name, p] of packs) {
-      const broken = p.imports.filter((i) => i.specifier.startsWith(".") && resolveRelative(p.root, i.file, i.specifier) === null);
+      const broken = p.imports.filter(
+        (i) => i.specifier.startsWith(".") && resolveRelative(p.root, i.file, i.specifier) === null,
+      );
       expect(broken.map(where), name).toEqual([]);
     }
   });
@@ -103,7 +117,10 @@ describe("the dependency graph of the packed packages", () => {
     const jose = jwt.imports.filter((i) => i.file.startsWith(JOSE_DIR));
     expect(jose.length).toBeGreaterThan(0);
     const core = jose.filter((i) => packageOf(i.specifier) === "@getwild/core");
-    const outward = jose.filter((i) => i.specifier.startsWith(".") && !(resolveRelative(jwt.root, i.file, i.specifier) ?? "").startsWith(JOSE_DIR));
+    const outward = jose.filter(
+      (i) =>
+        i.specifier.startsWith(".") && !(resolveRelative(jwt.root, i.file, i.specifier) ?? "").startsWith(JOSE_DIR),
+    );
     expect([...core, ...outward].map(where)).toEqual([]);
   });
 });

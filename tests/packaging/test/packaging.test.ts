@@ -15,7 +15,9 @@ import { b64url, hs } from "../lib/hs.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..", "..");
 const fixture = join(here, "..", "fixture");
-const packageDirs = readdirSync(join(repo, "packages")).filter((d) => existsSync(join(repo, "packages", d, "package.json")));
+const packageDirs = readdirSync(join(repo, "packages")).filter((d) =>
+  existsSync(join(repo, "packages", d, "package.json")),
+);
 
 let work: string;
 let project: string;
@@ -38,7 +40,9 @@ afterAll(() => {
 
 describe("published packages", () => {
   it("packs every package under packages/", () => {
-    const names = packageDirs.map((d) => JSON.parse(readFileSync(join(repo, "packages", d, "package.json"), "utf8")).name);
+    const names = packageDirs.map(
+      (d) => JSON.parse(readFileSync(join(repo, "packages", d, "package.json"), "utf8")).name,
+    );
     expect([...tarballs.keys()].sort()).toEqual(names.sort());
   });
 
@@ -55,7 +59,8 @@ describe("published packages", () => {
       for (const [dep, range] of Object.entries<string>(deps)) {
         expect(range, `${name} → ${dep}`).not.toMatch(/^(workspace|file|link):/);
         // workspace:^ is published as ^VERSION of the sibling packed with it (Changesets versions them together).
-        if (dep.startsWith("@getwild/")) expect([manifests.get(dep)?.version, `^${manifests.get(dep)?.version}`], `${name} → ${dep}`).toContain(range);
+        if (dep.startsWith("@getwild/"))
+          expect([manifests.get(dep)?.version, `^${manifests.get(dep)?.version}`], `${name} → ${dep}`).toContain(range);
       }
     }
   });
@@ -63,11 +68,17 @@ describe("published packages", () => {
   it("ship AssemblyScript sources at the paths asc resolves, and the host's JS, types and bin", () => {
     for (const [name, m] of manifests) {
       const listing = execFileSync("tar", ["-tzf", tarballs.get(name)!], { encoding: "utf8" }).split("\n");
-      if (m.exports["./assembly"]) expect(listing, name).toContain(`package/${m.exports["./assembly"].replace(/^\.\//, "")}`);
+      if (m.exports["./assembly"])
+        expect(listing, name).toContain(`package/${m.exports["./assembly"].replace(/^\.\//, "")}`);
     }
     const host = manifests.get("@getwild/host")!;
     const hostFiles = execFileSync("tar", ["-tzf", tarballs.get("@getwild/host")!], { encoding: "utf8" }).split("\n");
-    for (const target of [host.exports["."].import, host.exports["."].require, host.exports["."].types, ...Object.values<string>(host.bin ?? {})]) {
+    for (const target of [
+      host.exports["."].import,
+      host.exports["."].require,
+      host.exports["."].types,
+      ...Object.values<string>(host.bin ?? {}),
+    ]) {
       expect(hostFiles).toContain(`package/${target.replace(/^\.\//, "")}`);
     }
     expect(manifests.get("@getwild/core")!.files).toContain("asconfig.base.json");
@@ -75,12 +86,20 @@ describe("published packages", () => {
 
   describe("in a new project outside the workspace", () => {
     const secret = randomBytes(32);
-    let out: { results: { status: number; body: string; details: string | null }[]; logs: string[]; failures: number; imports: string[] };
+    let out: {
+      results: { status: number; body: string; details: string | null }[];
+      logs: string[];
+      failures: number;
+      imports: string[];
+    };
 
     beforeAll(() => {
       project = join(work, "my-filter");
       cpSync(fixture, project, { recursive: true });
-      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-filter", version: "1.0.0", private: true, type: "module" }, null, 2));
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({ name: "my-filter", version: "1.0.0", private: true, type: "module" }, null, 2),
+      );
       // What a user types: npm i @getwild/core @getwild/jwt @getwild/getwild @getwild/host (here: the packed tarballs).
       run("npm", ["i", "assemblyscript@0.28.20", ...tarballs.values()], project);
       run(join(project, "node_modules", ".bin", "asc"), ["--target", "release"], project);
@@ -131,7 +150,10 @@ describe("published packages", () => {
       // A folder without asconfig.json: buildFilter takes @getwild/core/asconfig.base.json as npm installed it.
       const tests = join(project, "fixtures");
       cpSync(join(project, "assembly"), tests, { recursive: true });
-      writeFileSync(join(tests, "warns.ts"), "let p: usize = 1;\nexport function narrow(): i32 {\n  let i: i32 = p;\n  return i;\n}\n");
+      writeFileSync(
+        join(tests, "warns.ts"),
+        "let p: usize = 1;\nexport function narrow(): i32 {\n  let i: i32 = p;\n  return i;\n}\n",
+      );
       const script = [
         'import { buildFilter, validateModule } from "@getwild/host";',
         'import { readFileSync } from "node:fs";',
@@ -142,7 +164,9 @@ describe("published packages", () => {
       ].join("\n");
       const result = JSON.parse(run("node", ["--input-type=module", "-e", script], project));
       expect(result.wasm).toBe(join(tests, "out", "filter.wasm"));
-      expect(result.exports).toEqual(expect.arrayContaining(["_initialize", "proxy_abi_version_0_2_1", "proxy_on_request_headers"]));
+      expect(result.exports).toEqual(
+        expect.arrayContaining(["_initialize", "proxy_abi_version_0_2_1", "proxy_on_request_headers"]),
+      );
       expect(result.refused).toMatch(/^FilterBuildError [\s\S]*AS201/);
     });
 

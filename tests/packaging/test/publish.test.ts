@@ -20,12 +20,17 @@ describe("pnpm -r publish --dry-run", () => {
     const summary: { name: string; version: string; files: { path: string }[] }[] = JSON.parse(
       run("npx", [...PNPM, "-r", "publish", "--dry-run", "--no-git-checks", "--json"], repo),
     );
-    expect(summary.map((p) => `${p.name}@${p.version}`).sort()).toEqual(published.map((m) => `${m.name}@${m.version}`).sort());
+    expect(summary.map((p) => `${p.name}@${p.version}`).sort()).toEqual(
+      published.map((m) => `${m.name}@${m.version}`).sort(),
+    );
     for (const p of summary) {
       const paths = p.files.map((f) => f.path);
       expect(paths, p.name).toContain("README.md");
       expect(paths, p.name).toContain("LICENSE");
-      expect(paths.filter((f) => /(^|\/)(test|node_modules|src)\//.test(f)), p.name).toEqual([]);
+      expect(
+        paths.filter((f) => /(^|\/)(test|node_modules|src)\//.test(f)),
+        p.name,
+      ).toEqual([]);
     }
   });
 
@@ -38,8 +43,15 @@ describe("pnpm -r publish --dry-run", () => {
       expect(m.keywords?.length, m.name).toBeGreaterThan(2);
     }
     for (const [name, { manifest }] of readPacks(inject("packDir"))) {
-      const ranges = Object.values<string>({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies });
-      expect(ranges.filter((r) => r.startsWith("workspace:")), name).toEqual([]);
+      const ranges = Object.values<string>({
+        ...manifest.dependencies,
+        ...manifest.peerDependencies,
+        ...manifest.optionalDependencies,
+      });
+      expect(
+        ranges.filter((r) => r.startsWith("workspace:")),
+        name,
+      ).toEqual([]);
     }
   });
 

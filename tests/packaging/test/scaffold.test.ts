@@ -15,7 +15,12 @@ let work: string;
 let project: string;
 /** Runs npm in the project; output without colours. */
 function npm(args: string[], cwd = project) {
-  const r = spawnSync("npm", args, { cwd, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, ...inject("registryEnv"), CI: "true", NO_COLOR: "1" } });
+  const r = spawnSync("npm", args, {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ...inject("registryEnv"), CI: "true", NO_COLOR: "1" },
+  });
   const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
   return { status: r.status, stdout: plain(r.stdout), stderr: plain(r.stderr) };
 }
@@ -24,7 +29,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "getwild-scaffold-"));
   const createGetwild = readPacks(inject("packDir")).get("create-getwild")!.tarball;
   // What `npm create getwild my-filter` runs, with the package taken from its tarball.
-  run("npm", ["exec", "--yes", `--package=${createGetwild}`, "--", "create-getwild", "my-filter"], work, { env: inject("registryEnv") });
+  run("npm", ["exec", "--yes", `--package=${createGetwild}`, "--", "create-getwild", "my-filter"], work, {
+    env: inject("registryEnv"),
+  });
   project = join(work, "my-filter");
   run("npm", ["install"], project, { env: inject("registryEnv") });
 }, 300_000);
@@ -39,7 +46,9 @@ describe("a project from npm create getwild", () => {
     const version = readPacks(inject("packDir")).get("@getwild/host")!.manifest.version;
     expect(manifest.dependencies).toEqual({ "@getwild/core": `^${version}` });
     for (const name of ["@getwild/core", "@getwild/host"]) {
-      const installed = JSON.parse(readFileSync(join(project, "node_modules", ...name.split("/"), "package.json"), "utf8"));
+      const installed = JSON.parse(
+        readFileSync(join(project, "node_modules", ...name.split("/"), "package.json"), "utf8"),
+      );
       expect(installed.version, name).toBe(version);
     }
   });
@@ -70,7 +79,9 @@ describe("a project from npm create getwild", () => {
     expect(check.stdout).toContain("OK: Envoy would load this module");
     const oci = npm(["run", "oci"]);
     expect(oci.status, oci.stdout + oci.stderr).toBe(0);
-    const listing = spawnSync("tar", ["-tf", join(project, "build", "my-filter-oci.tar")], { encoding: "utf8" }).stdout.split("\n");
+    const listing = spawnSync("tar", ["-tf", join(project, "build", "my-filter-oci.tar")], {
+      encoding: "utf8",
+    }).stdout.split("\n");
     expect(listing).toContain("oci-layout");
     expect(listing).toContain("index.json");
   });
@@ -78,10 +89,16 @@ describe("a project from npm create getwild", () => {
   it("assembly/tsconfig.json gives an editor AssemblyScript's types (u32, bool, unchecked)", () => {
     // The workspace's TypeScript stands in for the editor's; only the user's own file is judged.
     const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
-    const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "assembly/tsconfig.json"], { cwd: project, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "assembly/tsconfig.json"], {
+      cwd: project,
+      encoding: "utf8",
+    });
     const own = r.stdout.split("\n").filter((line) => line.startsWith("assembly/filter.ts"));
     expect(own, r.stdout).toEqual([]);
-    const untyped = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "assembly/filter.ts"], { cwd: project, encoding: "utf8" });
+    const untyped = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "assembly/filter.ts"], {
+      cwd: project,
+      encoding: "utf8",
+    });
     expect(untyped.stdout).toMatch(/assembly\/filter\.ts.*Cannot find name 'u32'/); // what the tsconfig fixes
   });
 });

@@ -14,9 +14,21 @@ export const buildDir = join(packageRoot, "build");
 export const SOURCES = {
   hello: { baseDir: join(repoRoot, "examples", "hello"), entry: "assembly/filter.ts", config: "asconfig.json" },
   getwild: { baseDir: join(repoRoot, "examples", "getwild"), entry: "assembly/filter.ts", config: "asconfig.json" },
-  "http-call": { baseDir: join(repoRoot, "examples", "http-call"), entry: "assembly/filter.ts", config: "asconfig.json" },
-  "firebase-jwt": { baseDir: join(repoRoot, "examples", "firebase-jwt"), entry: "assembly/filter.ts", config: "asconfig.json" },
-  "jwt-authn": { baseDir: join(repoRoot, "examples", "jwt-authn"), entry: "assembly/filter.ts", config: "asconfig.json" },
+  "http-call": {
+    baseDir: join(repoRoot, "examples", "http-call"),
+    entry: "assembly/filter.ts",
+    config: "asconfig.json",
+  },
+  "firebase-jwt": {
+    baseDir: join(repoRoot, "examples", "firebase-jwt"),
+    entry: "assembly/filter.ts",
+    config: "asconfig.json",
+  },
+  "jwt-authn": {
+    baseDir: join(repoRoot, "examples", "jwt-authn"),
+    entry: "assembly/filter.ts",
+    config: "asconfig.json",
+  },
   responder: { baseDir: packageRoot, entry: "fixtures/responder.ts", config: "asconfig.json" },
   user_auth: { baseDir: packageRoot, entry: "fixtures/user_auth.ts", config: "asconfig.json" },
   jwt_authn: { baseDir: packageRoot, entry: "fixtures/jwt_authn.ts", config: "asconfig.json" },
@@ -41,7 +53,10 @@ function newestSource(dir) {
 
 /** The newest AssemblyScript source a filter can depend on (its own folder and the packages). */
 function sourceTime(source) {
-  const dirs = [join(source.baseDir, dirname(source.entry)), ...["core", "json", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly"))];
+  const dirs = [
+    join(source.baseDir, dirname(source.entry)),
+    ...["core", "json", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly")),
+  ];
   return Math.max(...dirs.map(newestSource));
 }
 
@@ -62,7 +77,13 @@ export async function buildFilter(name, target = "release") {
   try {
     // The one build path of the repository (@getwild/host's buildFilter): the asconfig's target flags,
     // any asc warning refused. outFile is the release path; another target writes <name>.<target>.wasm.
-    await build({ cwd: source.baseDir, entry: source.entry, asconfig: source.config, targets: [target], outFile: wasmPath(name) });
+    await build({
+      cwd: source.baseDir,
+      entry: source.entry,
+      asconfig: source.config,
+      targets: [target],
+      outFile: wasmPath(name),
+    });
   } catch (error) {
     // Several engineers share this work tree: a half-edited package source must not stop a long run
     // that already has a build. A fresh checkout (CI) has no build, so there the failure is reported.

@@ -12,13 +12,22 @@ export const START_SECONDS = 1_767_225_600;
 
 const RESPONDER_CONFIG = JSON.stringify({
   rules: [
-    { match: { method: ["GET", "HEAD"], path: "/teapot" }, status: 418, headers: { "powered-by": "getwild" }, body: "short and stout\n" },
+    {
+      match: { method: ["GET", "HEAD"], path: "/teapot" },
+      status: 418,
+      headers: { "powered-by": "getwild" },
+      body: "short and stout\n",
+    },
     { match: { prefix: "/old/", not: { headers: { "x-keep": true } } }, status: 410 },
     { match: { any: [{ path: "/a" }, { path: "/b" }] }, status: 503, grpc_status: 14 },
   ],
 });
 
-const uuidReply = () => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"uuid":"3f1c0e52-5b7e-4f0e-9a51-0c1d2e3f4a5b"}' });
+const uuidReply = () => ({
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: '{"uuid":"3f1c0e52-5b7e-4f0e-9a51-0c1d2e3f4a5b"}',
+});
 
 /** JwtAuthn with one provider: inline keys (every algorithm of the suites, HMAC included). */
 export function jwtAuthnLocalConfig(keys = keySet("a")) {
@@ -34,7 +43,14 @@ export const REMOTE_ALGS = ["RS256", "ES256", "EdDSA"];
 /** JwtAuthn with keys fetched from the `idp` cluster; `remote` overrides the fetch settings. */
 export function jwtAuthnRemoteConfig(remote = {}) {
   return JSON.stringify({
-    providers: { main: { issuer: ISSUER, audiences: [AUDIENCE], algorithms: REMOTE_ALGS, remote_jwks: { cluster: "idp", authority: "idp.example", path: "/jwks.json", timeout_ms: 1000, ...remote } } },
+    providers: {
+      main: {
+        issuer: ISSUER,
+        audiences: [AUDIENCE],
+        algorithms: REMOTE_ALGS,
+        remote_jwks: { cluster: "idp", authority: "idp.example", path: "/jwks.json", timeout_ms: 1000, ...remote },
+      },
+    },
     rules: [{ match: { prefix: "/" }, requires: { provider_name: "main" } }],
   });
 }
@@ -55,14 +71,22 @@ export const FILTERS = {
     rootId: "firebase-jwt",
     pluginConfig: () => readFileSync(join(repoRoot, "examples", "firebase-jwt", "plugin-config.json"), "utf8"),
     clusters: ["googleapis"],
-    httpCallHandler: () => ({ status: 200, headers: { "cache-control": "public, max-age=3600" }, body: jwksText(keySet("a"), ["RS256"]) }),
+    httpCallHandler: () => ({
+      status: 200,
+      headers: { "cache-control": "public, max-age=3600" },
+      body: jwksText(keySet("a"), ["RS256"]),
+    }),
   },
   // the example's own plugin-config.json; both key endpoints (login, mesh_ca) serve the suites' keys
   "jwt-authn": {
     rootId: "jwt-authn",
     pluginConfig: () => readFileSync(join(repoRoot, "examples", "jwt-authn", "plugin-config.json"), "utf8"),
     clusters: ["login", "mesh_ca"],
-    httpCallHandler: () => ({ status: 200, headers: { "cache-control": "max-age=600" }, body: jwksText(keySet("a"), ["RS256", "ES256"]) }),
+    httpCallHandler: () => ({
+      status: 200,
+      headers: { "cache-control": "max-age=600" },
+      body: jwksText(keySet("a"), ["RS256", "ES256"]),
+    }),
   },
 };
 
@@ -70,12 +94,25 @@ export const FILTERS = {
 export const TOKEN_CLAIMS = {
   user_auth: {},
   jwt_authn: {},
-  "firebase-jwt": { iss: "https://securetoken.google.com/my-firebase-project", aud: "my-firebase-project", auth_time: START_SECONDS - 60 },
+  "firebase-jwt": {
+    iss: "https://securetoken.google.com/my-firebase-project",
+    aud: "my-firebase-project",
+    auth_time: START_SECONDS - 60,
+  },
   "jwt-authn": { iss: "https://login.example.com/", aud: "https://api.example.com", scope: "api:read" },
 };
 
 /** The example filters and the user-built one (the soak and header/body fuzz run all of them). */
-export const ALL_FILTERS = ["hello", "getwild", "http-call", "responder", "user_auth", "jwt_authn", "firebase-jwt", "jwt-authn"];
+export const ALL_FILTERS = [
+  "hello",
+  "getwild",
+  "http-call",
+  "responder",
+  "user_auth",
+  "jwt_authn",
+  "firebase-jwt",
+  "jwt-authn",
+];
 
 /** Starts a filter in the host with its defaults; `overrides` go to createHost as is. */
 export async function startFilter(name, overrides = {}) {

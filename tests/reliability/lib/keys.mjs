@@ -2,7 +2,16 @@
 // Signing keys for the suites (RSA-2048, P-256, Ed25519, a 32-byte HMAC secret), token minting with
 // node:crypto, and the oracle: does any configured key really sign this token? Keys are generated once
 // and kept in build/keys.json, so a failing seed replays against the same keys on this machine.
-import { generateKeyPairSync, createPrivateKey, createPublicKey, createHmac, randomBytes, sign, verify, timingSafeEqual } from "node:crypto";
+import {
+  generateKeyPairSync,
+  createPrivateKey,
+  createPublicKey,
+  createHmac,
+  randomBytes,
+  sign,
+  verify,
+  timingSafeEqual,
+} from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildDir } from "./build.mjs";

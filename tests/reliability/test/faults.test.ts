@@ -25,12 +25,22 @@ const jwksA = { status: 200, headers: { "cache-control": "max-age=60" }, body: j
 async function remoteFilter(remote: Record<string, unknown> = {}): Promise<Host> {
   return startFilter("jwt_authn", {
     clusters: ["idp"],
-    pluginConfig: jwtAuthnRemoteConfig({ timeout_ms: 2000, backoff_base_ms: 1000, backoff_max_ms: 4000, min_lifetime_seconds: 30, unknown_kid_min_interval_ms: 0, ...remote }),
+    pluginConfig: jwtAuthnRemoteConfig({
+      timeout_ms: 2000,
+      backoff_base_ms: 1000,
+      backoff_max_ms: 4000,
+      min_lifetime_seconds: 30,
+      unknown_kid_min_interval_ms: 0,
+      ...remote,
+    }),
   });
 }
 
 async function send(host: Host, token?: string) {
-  return host.request({ path: "/api", headers: token ? { authorization: `Bearer ${token}` } : {} }, { status: 200, body: "upstream" });
+  return host.request(
+    { path: "/api", headers: token ? { authorization: `Bearer ${token}` } : {} },
+    { status: 200, body: "upstream" },
+  );
 }
 
 /** What a request that was held (stalled) finally got: the filter's local reply status, or 200 if it went upstream. */
@@ -77,9 +87,11 @@ describe("JWKS endpoint faults (JwtAuthn remote keys)", () => {
     await host.idle();
     expect((await send(host, tokenA)).status).toBe(200);
     let failedFetches = 0;
-    for (let i = 0; i < 6; i++) { // past the 60 s lifetime, every refresh answered by a dead endpoint
+    for (let i = 0; i < 6; i++) {
+      // past the 60 s lifetime, every refresh answered by a dead endpoint
       const call = nextFetch(host);
-      if (i % 2) call.fail(); else call.respond({ status: 503, body: "down" });
+      if (i % 2) call.fail();
+      else call.respond({ status: 503, body: "down" });
       failedFetches++;
       await host.idle();
       expect((await send(host, tokenA)).status).toBe(200);
@@ -129,7 +141,13 @@ describe("JWKS endpoint faults (JwtAuthn remote keys)", () => {
     // a token signed by the new key arrives before the cache has it: an unknown kid forces a refetch
     const early = await send(host, tokenB);
     expect(early.stalled).toBe(true);
-    const overlap = { status: 200, headers: { "cache-control": "max-age=60" }, body: JSON.stringify({ keys: [...JSON.parse(jwksText(A, REMOTE_ALGS)).keys, ...JSON.parse(jwksText(B, ["RS256"])).keys] }) };
+    const overlap = {
+      status: 200,
+      headers: { "cache-control": "max-age=60" },
+      body: JSON.stringify({
+        keys: [...JSON.parse(jwksText(A, REMOTE_ALGS)).keys, ...JSON.parse(jwksText(B, ["RS256"])).keys],
+      }),
+    };
     nextFetch(host).respond(overlap);
     await host.idle();
     expect(heldOutcome(early)).toBe(200);
@@ -141,7 +159,8 @@ describe("JWKS endpoint faults (JwtAuthn remote keys)", () => {
     await host.idle();
     expect((await send(host, tokenB)).status).toBe(200);
     const old = await send(host, mint(A, "RS256", START_SECONDS + 200, { exp: EXP, sub: "fresh" }));
-    if (old.stalled) { // the unknown kid may ask for a refetch; the endpoint still has only B
+    if (old.stalled) {
+      // the unknown kid may ask for a refetch; the endpoint still has only B
       nextFetch(host).respond({ status: 200, body: jwksText(B, ["RS256"]) });
       await host.idle();
     }

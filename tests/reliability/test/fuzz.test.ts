@@ -40,21 +40,29 @@ describe("the properties can fail", () => {
 
 describe(`fuzz (seed ${SEED}, ${BASE_RUNS} runs per share)`, () => {
   for (const { suite, share } of allSuites()) {
-    it(suite.name, async () => {
-      const result = await checkSuite(suite, { numRuns: BASE_RUNS * share, seed: SEED });
-      expect(result.failed, `${result.error}\ncounterexample: ${JSON.stringify(result.counterexample)?.slice(0, 2000)}`).toBe(false);
-      expect(result.runs).toBe(BASE_RUNS * share);
-      // the property must have seen both outcomes, or it checked nothing
-      const stats = result.stats as Record<string, number> | undefined;
-      if (stats && "accepted" in stats) {
-        expect(stats.accepted).toBeGreaterThan(0);
-        expect(stats.refused).toBeGreaterThan(0);
-      }
-      if (stats && "relayed" in stats) {
-        expect(stats.relayed).toBeGreaterThan(0);
-        expect(stats.refused).toBeGreaterThan(0);
-      }
-      if (stats && "fetchesAnswered" in stats) expect(stats.fetchesAnswered).toBeGreaterThanOrEqual(BASE_RUNS * share);
-    }, 600_000);
+    it(
+      suite.name,
+      async () => {
+        const result = await checkSuite(suite, { numRuns: BASE_RUNS * share, seed: SEED });
+        expect(
+          result.failed,
+          `${result.error}\ncounterexample: ${JSON.stringify(result.counterexample)?.slice(0, 2000)}`,
+        ).toBe(false);
+        expect(result.runs).toBe(BASE_RUNS * share);
+        // the property must have seen both outcomes, or it checked nothing
+        const stats = result.stats as Record<string, number> | undefined;
+        if (stats && "accepted" in stats) {
+          expect(stats.accepted).toBeGreaterThan(0);
+          expect(stats.refused).toBeGreaterThan(0);
+        }
+        if (stats && "relayed" in stats) {
+          expect(stats.relayed).toBeGreaterThan(0);
+          expect(stats.refused).toBeGreaterThan(0);
+        }
+        if (stats && "fetchesAnswered" in stats)
+          expect(stats.fetchesAnswered).toBeGreaterThanOrEqual(BASE_RUNS * share);
+      },
+      600_000,
+    );
   }
 });

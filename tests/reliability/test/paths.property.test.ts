@@ -19,13 +19,21 @@ const KEYS = keySet("a");
 const JWKS = jwksText(KEYS, ["HS256"]);
 /** Rules in order (first match wins); each needs its own provider, which writes `x-rule: <index>`. */
 const RULES: Array<{ path?: string; prefix?: string }> = [
-  { path: "/healthz" }, { prefix: "/public/" }, { prefix: "/admin/x/" }, { prefix: "/admin/" }, { prefix: "/api/v1/" }, { prefix: "/a" },
+  { path: "/healthz" },
+  { prefix: "/public/" },
+  { prefix: "/admin/x/" },
+  { prefix: "/admin/" },
+  { prefix: "/api/v1/" },
+  { prefix: "/a" },
 ];
 function config(extra: Record<string, unknown> = {}) {
   const providers: Record<string, unknown> = {};
   RULES.forEach((_r, i) => {
     providers[`p${i}`] = {
-      issuer: "iss", algorithms: ["HS256"], local_jwks: JWKS, from_headers: [{ name: `x-t-${i}` }],
+      issuer: "iss",
+      algorithms: ["HS256"],
+      local_jwks: JWKS,
+      from_headers: [{ name: `x-t-${i}` }],
       claim_to_headers: [{ header_name: "x-rule", claim_name: "rule" }],
     };
   });
@@ -61,13 +69,45 @@ function ruleFor(path: string): number {
 }
 
 const SEGMENTS = [
-  "admin", "x", "public", "api", "v1", "healthz", "a", "b", "", ".", "..", "%2e", "%2E%2e", ".%2e", "%2e.", "%61dmin", "ad%6Din",
-  "%41", "%7e", "~u", "a%20b", "%3b", "%2F", "%2f", "%5C", "\\", "%zz", "%", "%4",
+  "admin",
+  "x",
+  "public",
+  "api",
+  "v1",
+  "healthz",
+  "a",
+  "b",
+  "",
+  ".",
+  "..",
+  "%2e",
+  "%2E%2e",
+  ".%2e",
+  "%2e.",
+  "%61dmin",
+  "ad%6Din",
+  "%41",
+  "%7e",
+  "~u",
+  "a%20b",
+  "%3b",
+  "%2F",
+  "%2f",
+  "%5C",
+  "\\",
+  "%zz",
+  "%",
+  "%4",
 ];
-const pathArb = fc.tuple(
-  fc.array(fc.tuple(fc.constantFrom(...SEGMENTS), fc.constantFrom("/", "/", "/", "//")), { minLength: 0, maxLength: 7 }),
-  fc.constantFrom("", "", "?q=1", "?next=/../admin/", "#frag"),
-).map(([parts, tail]) => "/" + parts.map(([s, sep], i) => (i === 0 ? s : sep + s)).join("") + tail);
+const pathArb = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom(...SEGMENTS), fc.constantFrom("/", "/", "/", "//")), {
+      minLength: 0,
+      maxLength: 7,
+    }),
+    fc.constantFrom("", "", "?q=1", "?next=/../admin/", "#frag"),
+  )
+  .map(([parts, tail]) => "/" + parts.map(([s, sep], i) => (i === 0 ? s : sep + s)).join("") + tail);
 
 describe("rule matching against a normalising upstream (property)", () => {
   let tokens: Record<string, string>;
@@ -81,7 +121,10 @@ describe("rule matching against a normalising upstream (property)", () => {
   for (const mode of ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"]) {
     it(`chooses the rule the upstream applies, or answers 400 (${mode})`, async () => {
       const host = await createHost({
-        wasm: wasmPath("jwt_authn"), rootId: "jwt_authn", canary: false, clock: new VirtualClock(NOW * 1000),
+        wasm: wasmPath("jwt_authn"),
+        rootId: "jwt_authn",
+        canary: false,
+        clock: new VirtualClock(NOW * 1000),
         pluginConfig: config({ path_with_escaped_slashes_action: mode }),
       });
       const unescape = mode === "UNESCAPE_AND_FORWARD";
@@ -89,7 +132,10 @@ describe("rule matching against a normalising upstream (property)", () => {
       await fc.assert(
         fc.asyncProperty(pathArb, async (raw) => {
           const view = upstreamView(raw, unescape);
-          const res = await host.request({ method: "GET", path: raw, authority: "api.example", headers: tokens }, { status: 200 });
+          const res = await host.request(
+            { method: "GET", path: raw, authority: "api.example", headers: tokens },
+            { status: 200 },
+          );
           expect(host.failures).toEqual([]);
           if (res.status === 400) {
             seen.refused++;

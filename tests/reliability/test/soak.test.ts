@@ -21,7 +21,9 @@ describe(`soak (${REQUESTS} requests per filter, ${WARMUP} of warm-up)`, () => {
   for (const name of ALL_FILTERS as string[]) {
     it(`${name}: every answer right, memory flat after warm-up`, async () => {
       const r = await soak(name, { requests: REQUESTS, warmup: WARMUP });
-      console.log(`soak ${name}: ${r.requests} requests, memory ${r.startBytes} → ${r.warmBytes} (warm) → ${r.endBytes} bytes, ${Math.round(r.requestsPerSecond)} req/s`);
+      console.log(
+        `soak ${name}: ${r.requests} requests, memory ${r.startBytes} → ${r.warmBytes} (warm) → ${r.endBytes} bytes, ${Math.round(r.requestsPerSecond)} req/s`,
+      );
       expect(r.growthPages).toBeLessThanOrEqual(r.allowedPages);
     }, 600_000);
   }

@@ -23,25 +23,35 @@ const KEYS = keySet("a");
 const config = JSON.stringify({
   providers: {
     main: {
-      issuer: "iss", algorithms: ["HS256"], local_jwks: jwksText(KEYS, ["HS256"]),
-      from_params: ["access_token"], from_cookies: ["session"], claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
+      issuer: "iss",
+      algorithms: ["HS256"],
+      local_jwks: jwksText(KEYS, ["HS256"]),
+      from_params: ["access_token"],
+      from_cookies: ["session"],
+      claim_to_headers: [{ header_name: "x-sub", claim_name: "sub" }],
     },
   },
   rules: [{ match: { prefix: "/" }, requires: { provider_name: "main" } }],
 });
-const encodeAll = (s: string) => [...s].map((c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
+const encodeAll = (s: string) =>
+  [...s].map((c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join("");
 
 /** Every value an upstream's parsers read for the token's names, in order. */
 function upstreamReads(query: string, cookieHeader: string | undefined): string[] {
   // WHATWG splits on & only; some upstream parsers split on ; as well (Python's before 3.9.2).
-  const fromQuery = [...new URLSearchParams(query).getAll("access_token"), ...new URLSearchParams(query.replaceAll(";", "&")).getAll("access_token")];
+  const fromQuery = [
+    ...new URLSearchParams(query).getAll("access_token"),
+    ...new URLSearchParams(query.replaceAll(";", "&")).getAll("access_token"),
+  ];
   // The cookie package keeps the first of a repeated name, so each pair is read on its own to see
   // every occurrence (an upstream reading the last one sees that one); surrounding quotes are
   // dropped as RFC 6265 parsers such as Go's do.
   // RFC 2965-era parsers split on "," too: read both ways.
   const pairs = (cookieHeader ?? "").split(";");
-  const fromCookies = [...pairs, ...pairs.flatMap((p) => p.split(","))].map((pair) => parseCookie(pair).session)
-    .filter((v): v is string => v !== undefined).map((v) => v.replace(/^"(.*)"$/, "$1"));
+  const fromCookies = [...pairs, ...pairs.flatMap((p) => p.split(","))]
+    .map((pair) => parseCookie(pair).session)
+    .filter((v): v is string => v !== undefined)
+    .map((v) => v.replace(/^"(.*)"$/, "$1"));
   return [...fromQuery, ...fromCookies, ...phpReads(query, cookieHeader)].filter((v) => v.length > 0);
 }
 
@@ -53,7 +63,11 @@ function upstreamReads(query: string, cookieHeader: string | undefined): string[
  */
 function phpVariable(raw: string): string {
   let name: string;
-  try { name = decodeURIComponent(raw.replaceAll("+", " ")); } catch { return raw; }
+  try {
+    name = decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return raw;
+  }
   name = name.replace(/^ +/, "");
   const bracket = name.indexOf("[");
   const head = (bracket < 0 ? name : name.slice(0, bracket)).replace(/[ .]/g, "_");
@@ -68,7 +82,11 @@ function phpReads(query: string, cookieHeader: string | undefined): string[] {
     if (eq < 0 || phpVariable(pair.slice(0, eq)) !== variable) return;
     const v = pair.slice(eq + 1);
     let value: string;
-    try { value = decodeURIComponent(isCookie ? v : v.replaceAll("+", " ")); } catch { value = v; }
+    try {
+      value = decodeURIComponent(isCookie ? v : v.replaceAll("+", " "));
+    } catch {
+      value = v;
+    }
     values.push(isCookie ? value.replace(/^"(.*)"$/, "$1") : value);
   };
   for (const pair of query.split("&")) take(pair, "access_token", false);
@@ -85,23 +103,73 @@ describe("the token the filter verifies is the token an upstream reads (differen
   });
 
   it("queries and cookies with repeated, encoded and forged tokens", async () => {
-    const host = await createHost({ wasm: wasmPath("jwt_authn"), rootId: "jwt_authn", pluginConfig: config, canary: false, clock: new VirtualClock(NOW * 1000) });
-    const value = () => fc.constantFrom(valid, forged, valid.replaceAll(".", "%2E"), encodeAll(valid), forged.replaceAll(".", "%2e"), "", "junk", `${valid}x`, `"${valid}"`);
-    const paramName = fc.constantFrom("access_token", "access_token", "access%5Ftoken", "%61ccess_token", encodeAll("access_token"), "access+token", "Access_token", "x",
-      "access.token", "access%20token", "access[token", "access_token[]", "access[x]token");
-    const cookieName = fc.constantFrom("session", "session", " session", "sess%69on", "Session", "other", "session[]", "session[", "session.");
+    const host = await createHost({
+      wasm: wasmPath("jwt_authn"),
+      rootId: "jwt_authn",
+      pluginConfig: config,
+      canary: false,
+      clock: new VirtualClock(NOW * 1000),
+    });
+    const value = () =>
+      fc.constantFrom(
+        valid,
+        forged,
+        valid.replaceAll(".", "%2E"),
+        encodeAll(valid),
+        forged.replaceAll(".", "%2e"),
+        "",
+        "junk",
+        `${valid}x`,
+        `"${valid}"`,
+      );
+    const paramName = fc.constantFrom(
+      "access_token",
+      "access_token",
+      "access%5Ftoken",
+      "%61ccess_token",
+      encodeAll("access_token"),
+      "access+token",
+      "Access_token",
+      "x",
+      "access.token",
+      "access%20token",
+      "access[token",
+      "access_token[]",
+      "access[x]token",
+    );
+    const cookieName = fc.constantFrom(
+      "session",
+      "session",
+      " session",
+      "sess%69on",
+      "Session",
+      "other",
+      "session[]",
+      "session[",
+      "session.",
+    );
     const arb = fc.record({
       params: fc.array(fc.tuple(paramName, value(), fc.boolean(), fc.constantFrom("&", "&", ";")), { maxLength: 4 }),
-      cookies: fc.option(fc.tuple(fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }), fc.constantFrom("; ", ";", ", ")), { nil: undefined }),
+      cookies: fc.option(
+        fc.tuple(
+          fc.array(fc.tuple(cookieName, value()), { minLength: 1, maxLength: 4 }),
+          fc.constantFrom("; ", ";", ", "),
+        ),
+        { nil: undefined },
+      ),
     });
     const outcomes = { passed: 0, conflict: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(arb, async ({ params, cookies }) => {
         const query = params.map(([n, v, eq, sep], i) => (i === 0 ? "" : sep) + (eq ? `${n}=${v}` : n)).join("");
-        const cookieHeader = cookies === undefined ? undefined : cookies[0].map(([n, v]) => `${n}=${v}`).join(cookies[1]);
+        const cookieHeader =
+          cookies === undefined ? undefined : cookies[0].map(([n, v]) => `${n}=${v}`).join(cookies[1]);
         const reads = upstreamReads(query, cookieHeader);
         const headers: Record<string, string> = cookieHeader === undefined ? {} : { cookie: cookieHeader };
-        const res = await host.request({ method: "GET", path: `/r${query ? "?" + query : ""}`, authority: "api.example", headers }, { status: 200 });
+        const res = await host.request(
+          { method: "GET", path: `/r${query ? "?" + query : ""}`, authority: "api.example", headers },
+          { status: 200 },
+        );
         expect(host.failures).toEqual([]);
         const what = JSON.stringify({ query, cookieHeader });
         if (new Set(reads).size > 1) expect(res.status, what).toBe(400);
@@ -112,7 +180,9 @@ describe("the token the filter verifies is the token an upstream reads (differen
           expect(res.upstreamRequest!.headers.get("x-sub")).toBe("alice");
           const path = res.upstreamRequest!.headers.get(":path")!;
           const cookieUp = res.upstreamRequest!.headers.get("cookie") ?? undefined;
-          expect(upstreamReads(path.includes("?") ? path.slice(path.indexOf("?") + 1) : "", cookieUp), what).toEqual([]);
+          expect(upstreamReads(path.includes("?") ? path.slice(path.indexOf("?") + 1) : "", cookieUp), what).toEqual(
+            [],
+          );
         } else if (res.status === 400) {
           outcomes.conflict++;
           expect(JSON.parse(res.bodyText).reason, what).toBe("multiple_tokens");

@@ -23,9 +23,21 @@ export declare function proxy_set_tick_period_milliseconds(periodMs: u32): u32;
 @external("env", "proxy_get_buffer_status")
 export declare function proxy_get_buffer_status(bufferType: u32, outSizePtr: usize, outFlagsPtr: usize): u32;
 @external("env", "proxy_get_buffer_bytes")
-export declare function proxy_get_buffer_bytes(bufferType: u32, start: u32, maxSize: u32, outPtrPtr: usize, outSizePtr: usize): u32;
+export declare function proxy_get_buffer_bytes(
+  bufferType: u32,
+  start: u32,
+  maxSize: u32,
+  outPtrPtr: usize,
+  outSizePtr: usize,
+): u32;
 @external("env", "proxy_set_buffer_bytes")
-export declare function proxy_set_buffer_bytes(bufferType: u32, start: u32, size: u32, dataPtr: usize, dataSize: usize): u32;
+export declare function proxy_set_buffer_bytes(
+  bufferType: u32,
+  start: u32,
+  size: u32,
+  dataPtr: usize,
+  dataSize: usize,
+): u32;
 
 // ---- Header maps ----
 @external("env", "proxy_get_header_map_pairs")
@@ -35,11 +47,29 @@ export declare function proxy_set_header_map_pairs(mapType: u32, pairsPtr: usize
 @external("env", "proxy_get_header_map_size")
 export declare function proxy_get_header_map_size(mapType: u32, outSizePtr: usize): u32;
 @external("env", "proxy_get_header_map_value")
-export declare function proxy_get_header_map_value(mapType: u32, keyPtr: usize, keySize: usize, outPtrPtr: usize, outSizePtr: usize): u32;
+export declare function proxy_get_header_map_value(
+  mapType: u32,
+  keyPtr: usize,
+  keySize: usize,
+  outPtrPtr: usize,
+  outSizePtr: usize,
+): u32;
 @external("env", "proxy_add_header_map_value")
-export declare function proxy_add_header_map_value(mapType: u32, keyPtr: usize, keySize: usize, valuePtr: usize, valueSize: usize): u32;
+export declare function proxy_add_header_map_value(
+  mapType: u32,
+  keyPtr: usize,
+  keySize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+): u32;
 @external("env", "proxy_replace_header_map_value")
-export declare function proxy_replace_header_map_value(mapType: u32, keyPtr: usize, keySize: usize, valuePtr: usize, valueSize: usize): u32;
+export declare function proxy_replace_header_map_value(
+  mapType: u32,
+  keyPtr: usize,
+  keySize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+): u32;
 @external("env", "proxy_remove_header_map_value")
 export declare function proxy_remove_header_map_value(mapType: u32, keyPtr: usize, keySize: usize): u32;
 
@@ -50,26 +80,59 @@ export declare function proxy_continue_stream(streamType: u32): u32;
 export declare function proxy_close_stream(streamType: u32): u32;
 @external("env", "proxy_send_local_response")
 export declare function proxy_send_local_response(
-  statusCode: u32, detailsPtr: usize, detailsSize: usize, bodyPtr: usize, bodySize: usize,
-  headersPtr: usize, headersSize: usize, grpcStatus: i32): u32;
+  statusCode: u32,
+  detailsPtr: usize,
+  detailsSize: usize,
+  bodyPtr: usize,
+  bodySize: usize,
+  headersPtr: usize,
+  headersSize: usize,
+  grpcStatus: i32,
+): u32;
 
 // ---- HTTP callouts ----
 @external("env", "proxy_http_call")
 export declare function proxy_http_call(
-  upstreamPtr: usize, upstreamSize: usize, headersPtr: usize, headersSize: usize,
-  bodyPtr: usize, bodySize: usize, trailersPtr: usize, trailersSize: usize,
-  timeoutMs: u32, outTokenPtr: usize): u32;
+  upstreamPtr: usize,
+  upstreamSize: usize,
+  headersPtr: usize,
+  headersSize: usize,
+  bodyPtr: usize,
+  bodySize: usize,
+  trailersPtr: usize,
+  trailersSize: usize,
+  timeoutMs: u32,
+  outTokenPtr: usize,
+): u32;
 
 // ---- gRPC callouts (declared for completeness; the SDK has no gRPC wrappers yet) ----
 @external("env", "proxy_grpc_call")
 export declare function proxy_grpc_call(
-  upstreamPtr: usize, upstreamSize: usize, servicePtr: usize, serviceSize: usize,
-  methodPtr: usize, methodSize: usize, metadataPtr: usize, metadataSize: usize,
-  messagePtr: usize, messageSize: usize, timeoutMs: u32, outTokenPtr: usize): u32;
+  upstreamPtr: usize,
+  upstreamSize: usize,
+  servicePtr: usize,
+  serviceSize: usize,
+  methodPtr: usize,
+  methodSize: usize,
+  metadataPtr: usize,
+  metadataSize: usize,
+  messagePtr: usize,
+  messageSize: usize,
+  timeoutMs: u32,
+  outTokenPtr: usize,
+): u32;
 @external("env", "proxy_grpc_stream")
 export declare function proxy_grpc_stream(
-  upstreamPtr: usize, upstreamSize: usize, servicePtr: usize, serviceSize: usize,
-  methodPtr: usize, methodSize: usize, metadataPtr: usize, metadataSize: usize, outTokenPtr: usize): u32;
+  upstreamPtr: usize,
+  upstreamSize: usize,
+  servicePtr: usize,
+  serviceSize: usize,
+  methodPtr: usize,
+  methodSize: usize,
+  metadataPtr: usize,
+  metadataSize: usize,
+  outTokenPtr: usize,
+): u32;
 @external("env", "proxy_grpc_send")
 export declare function proxy_grpc_send(token: u32, messagePtr: usize, messageSize: usize, endOfStream: bool): u32;
 @external("env", "proxy_grpc_cancel")
@@ -87,15 +150,33 @@ export declare function proxy_done(): u32;
 
 // ---- Shared data ----
 @external("env", "proxy_get_shared_data")
-export declare function proxy_get_shared_data(keyPtr: usize, keySize: usize, outValuePtrPtr: usize, outValueSizePtr: usize, outCasPtr: usize): u32;
+export declare function proxy_get_shared_data(
+  keyPtr: usize,
+  keySize: usize,
+  outValuePtrPtr: usize,
+  outValueSizePtr: usize,
+  outCasPtr: usize,
+): u32;
 @external("env", "proxy_set_shared_data")
-export declare function proxy_set_shared_data(keyPtr: usize, keySize: usize, valuePtr: usize, valueSize: usize, cas: u32): u32;
+export declare function proxy_set_shared_data(
+  keyPtr: usize,
+  keySize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+  cas: u32,
+): u32;
 
 // ---- Shared queues ----
 @external("env", "proxy_register_shared_queue")
 export declare function proxy_register_shared_queue(namePtr: usize, nameSize: usize, outQueueIdPtr: usize): u32;
 @external("env", "proxy_resolve_shared_queue")
-export declare function proxy_resolve_shared_queue(vmIdPtr: usize, vmIdSize: usize, namePtr: usize, nameSize: usize, outQueueIdPtr: usize): u32;
+export declare function proxy_resolve_shared_queue(
+  vmIdPtr: usize,
+  vmIdSize: usize,
+  namePtr: usize,
+  nameSize: usize,
+  outQueueIdPtr: usize,
+): u32;
 @external("env", "proxy_enqueue_shared_queue")
 export declare function proxy_enqueue_shared_queue(queueId: u32, valuePtr: usize, valueSize: usize): u32;
 @external("env", "proxy_dequeue_shared_queue")
@@ -103,7 +184,12 @@ export declare function proxy_dequeue_shared_queue(queueId: u32, outValuePtrPtr:
 
 // ---- Metrics (values are i64 on the wire) ----
 @external("env", "proxy_define_metric")
-export declare function proxy_define_metric(metricType: u32, namePtr: usize, nameSize: usize, outMetricIdPtr: usize): u32;
+export declare function proxy_define_metric(
+  metricType: u32,
+  namePtr: usize,
+  nameSize: usize,
+  outMetricIdPtr: usize,
+): u32;
 @external("env", "proxy_increment_metric")
 export declare function proxy_increment_metric(metricId: u32, delta: i64): u32;
 @external("env", "proxy_record_metric")
@@ -113,11 +199,22 @@ export declare function proxy_get_metric(metricId: u32, outValuePtr: usize): u32
 
 // ---- Properties ----
 @external("env", "proxy_get_property")
-export declare function proxy_get_property(pathPtr: usize, pathSize: usize, outValuePtrPtr: usize, outValueSizePtr: usize): u32;
+export declare function proxy_get_property(
+  pathPtr: usize,
+  pathSize: usize,
+  outValuePtrPtr: usize,
+  outValueSizePtr: usize,
+): u32;
 @external("env", "proxy_set_property")
 export declare function proxy_set_property(pathPtr: usize, pathSize: usize, valuePtr: usize, valueSize: usize): u32;
 
 // ---- Foreign functions ----
 @external("env", "proxy_call_foreign_function")
 export declare function proxy_call_foreign_function(
-  namePtr: usize, nameSize: usize, argsPtr: usize, argsSize: usize, outResultPtrPtr: usize, outResultSizePtr: usize): u32;
+  namePtr: usize,
+  nameSize: usize,
+  argsPtr: usize,
+  argsSize: usize,
+  outResultPtrPtr: usize,
+  outResultSizePtr: usize,
+): u32;

@@ -24,17 +24,25 @@
 }
 
 // @ts-ignore: decorator
-@inline export function outPtr(): usize { return <usize>load<u32>(OUT_PTR); }
+@inline export function outPtr(): usize {
+  return <usize>load<u32>(OUT_PTR);
+}
 // @ts-ignore: decorator
-@inline export function outSize(): usize { return <usize>load<u32>(OUT_SIZE); }
+@inline export function outSize(): usize {
+  return <usize>load<u32>(OUT_SIZE);
+}
 // @ts-ignore: decorator
-@inline export function outWord(): u32 { return load<u32>(OUT_WORD); }
+@inline export function outWord(): u32 {
+  return load<u32>(OUT_WORD);
+}
 // @ts-ignore: decorator
-@inline export function outWord64(): u64 { return load<u64>(OUT_WORD); }
+@inline export function outWord64(): u64 {
+  return load<u64>(OUT_WORD);
+}
 
 /** True when [ptr, ptr+size) lies inside linear memory (u64 math: no wrap-around on wasm32). */
 export function inMemory(ptr: usize, size: usize): bool {
-  return ptr != 0 && <u64>ptr + <u64>size <= (<u64>memory.size() << 16);
+  return ptr != 0 && <u64>ptr + <u64>size <= (<u64>memory.size()) << 16;
 }
 
 /**

@@ -27,7 +27,9 @@ export function markStarted(): void {
  * and returns the Status to hand back (InternalFailure).
  */
 export function refuseDuringInitialize(what: string): Status {
-  let message = what + " called at module top level (_initialize), where Envoy allows only logging; call it from onVmStart/onConfigure or later";
+  let message =
+    what +
+    " called at module top level (_initialize), where Envoy allows only logging; call it from onVmStart/onConfigure or later";
   let utf8 = String.UTF8.encode(message);
   proxy_log(<u32>LogLevel.Critical, changetype<usize>(utf8), <usize>utf8.byteLength);
   return Status.InternalFailure;

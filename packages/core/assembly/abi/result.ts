@@ -16,7 +16,10 @@ import { Status } from "./enums";
  * `let a = headers.get("a").value; let b = headers.get("b").value;`.
  */
 export class Result<T> {
-  constructor(public status: Status, public value: T) {}
+  constructor(
+    public status: Status,
+    public value: T,
+  ) {}
 
   /** True when the host answered Ok (`value` is what it returned). */
   // @ts-ignore: decorator

@@ -14,19 +14,33 @@ export function fromHost(raw: u32): Status {
 /** A short, stable, human-readable name for a status (for logs and error messages). */
 export function statusName(status: Status): string {
   switch (status) {
-    case Status.Ok: return "Ok";
-    case Status.NotFound: return "NotFound";
-    case Status.BadArgument: return "BadArgument";
-    case Status.SerializationFailure: return "SerializationFailure";
-    case Status.ParseFailure: return "ParseFailure";
-    case Status.BadExpression: return "BadExpression";
-    case Status.InvalidMemoryAccess: return "InvalidMemoryAccess";
-    case Status.Empty: return "Empty";
-    case Status.CasMismatch: return "CasMismatch";
-    case Status.ResultMismatch: return "ResultMismatch";
-    case Status.InternalFailure: return "InternalFailure";
-    case Status.BrokenConnection: return "BrokenConnection";
-    case Status.Unimplemented: return "Unimplemented";
-    default: return "Unknown";
+    case Status.Ok:
+      return "Ok";
+    case Status.NotFound:
+      return "NotFound";
+    case Status.BadArgument:
+      return "BadArgument";
+    case Status.SerializationFailure:
+      return "SerializationFailure";
+    case Status.ParseFailure:
+      return "ParseFailure";
+    case Status.BadExpression:
+      return "BadExpression";
+    case Status.InvalidMemoryAccess:
+      return "InvalidMemoryAccess";
+    case Status.Empty:
+      return "Empty";
+    case Status.CasMismatch:
+      return "CasMismatch";
+    case Status.ResultMismatch:
+      return "ResultMismatch";
+    case Status.InternalFailure:
+      return "InternalFailure";
+    case Status.BrokenConnection:
+      return "BrokenConnection";
+    case Status.Unimplemented:
+      return "Unimplemented";
+    default:
+      return "Unknown";
   }
 }

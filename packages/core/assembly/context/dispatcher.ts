@@ -13,16 +13,14 @@ import { log } from "../hostcalls/log";
 import { HttpCallResponse } from "../hostcalls/http_call";
 import { RootContext } from "./root";
 import { StreamContext } from "./stream";
-import {
-  findRootFactory, addRoot, addStream, findRoot, findStream, removeRoot, removeStream,
-} from "./registry";
+import { findRootFactory, addRoot, addStream, findRoot, findStream, removeRoot, removeStream } from "./registry";
 import { takePendingCall, dropPendingCalls } from "./callouts";
 import { markStarted } from "../abi/phase";
 
 /** Stands in when no factory matches the host's root id: fails configuration, loudly. */
 class UnregisteredRoot extends RootContext {
   onConfigure(pluginConfigurationSize: u32): bool {
-    log(LogLevel.Critical, "no root context registered for root_id \"" + this.rootId + "\"");
+    log(LogLevel.Critical, 'no root context registered for root_id "' + this.rootId + '"');
     return false;
   }
 }
@@ -138,7 +136,13 @@ export function onResponseTrailers(contextId: u32, numTrailers: u32): u32 {
   return settle(stream, stream.onResponseTrailers(numTrailers));
 }
 
-export function onHttpCallResponse(rootContextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
+export function onHttpCallResponse(
+  rootContextId: u32,
+  token: u32,
+  numHeaders: u32,
+  bodySize: u32,
+  numTrailers: u32,
+): void {
   let call = takePendingCall(rootContextId, token);
   if (call === null) return; // unknown token: not ours, or already answered
   if (call.originId == rootContextId) {

@@ -12,7 +12,10 @@ import { StreamContext } from "./stream";
  * scope of the file that names the class, where RootContext may not be imported.)
  */
 export class HttpContext<R extends RootContext> extends StreamContext {
-  constructor(id: u32, public readonly root: R) {
+  constructor(
+    id: u32,
+    public readonly root: R,
+  ) {
     super(id, root.id);
   }
 }

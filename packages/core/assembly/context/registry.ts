@@ -13,7 +13,11 @@ import { StreamTable } from "./stream_table";
 
 /** One registered factory; the registrations form a short list (usually one entry). */
 class Registration {
-  constructor(public readonly rootId: string, public factory: RootContextFactory, public readonly next: Registration | null) {}
+  constructor(
+    public readonly rootId: string,
+    public factory: RootContextFactory,
+    public readonly next: Registration | null,
+  ) {}
 }
 
 let registrations: Registration | null = null;
@@ -55,7 +59,9 @@ export function addRoot(context: RootContext): void {
   roots = context;
 }
 
-export function addStream(context: StreamContext): void { streams.add(context); }
+export function addStream(context: StreamContext): void {
+  streams.add(context);
+}
 
 export function findRoot(id: u32): RootContext | null {
   let root = roots;
@@ -81,7 +87,11 @@ export function removeRoot(id: u32): void {
   }
 }
 
-export function removeStream(id: u32): void { streams.remove(id); }
+export function removeStream(id: u32): void {
+  streams.remove(id);
+}
 
 /** Number of live stream contexts (tests use it to check that streams are forgotten). */
-export function liveStreamCount(): i32 { return streams.size; }
+export function liveStreamCount(): i32 {
+  return streams.size;
+}

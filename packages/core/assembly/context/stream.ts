@@ -28,31 +28,56 @@ export class StreamContext extends BaseContext {
   localResponseInCallback: bool = false;
 
   /** `rootContextId`: the root that created this stream (its callouts run there). */
-  constructor(id: u32, public readonly rootContextId: u32) {
+  constructor(
+    id: u32,
+    public readonly rootContextId: u32,
+  ) {
     super(id);
   }
 
-  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action { return Action.Continue; }
-  onRequestBody(bodySize: u32, endOfStream: bool): Action { return Action.Continue; }
-  onRequestTrailers(numTrailers: u32): Action { return Action.Continue; }
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    return Action.Continue;
+  }
+  onRequestBody(bodySize: u32, endOfStream: bool): Action {
+    return Action.Continue;
+  }
+  onRequestTrailers(numTrailers: u32): Action {
+    return Action.Continue;
+  }
   /** May also run for this plugin's own local response (Envoy sends it through the filter chain). */
-  onResponseHeaders(numHeaders: u32, endOfStream: bool): Action { return Action.Continue; }
-  onResponseBody(bodySize: u32, endOfStream: bool): Action { return Action.Continue; }
-  onResponseTrailers(numTrailers: u32): Action { return Action.Continue; }
+  onResponseHeaders(numHeaders: u32, endOfStream: bool): Action {
+    return Action.Continue;
+  }
+  onResponseBody(bodySize: u32, endOfStream: bool): Action {
+    return Action.Continue;
+  }
+  onResponseTrailers(numTrailers: u32): Action {
+    return Action.Continue;
+  }
   /** Access-log phase: request and response headers are still readable. */
   onLog(): void {}
   /** Stream finished. Return value is ignored for streams (kept for the ABI). */
-  onDone(): bool { return true; }
+  onDone(): bool {
+    return true;
+  }
   /** Last call; the dispatcher forgets this context afterwards. */
   onDelete(): void {}
 
   // ---- Header maps of this stream: each valid in its own callback (and while paused there) and in
   // onLog; Envoy forgets request headers once onRequestHeaders continues, so keep copies of what
   // response callbacks need. ----
-  get requestHeaders(): HeaderMap { return requestHeaders; }
-  get responseHeaders(): HeaderMap { return responseHeaders; }
-  get requestTrailers(): HeaderMap { return requestTrailers; }
-  get responseTrailers(): HeaderMap { return responseTrailers; }
+  get requestHeaders(): HeaderMap {
+    return requestHeaders;
+  }
+  get responseHeaders(): HeaderMap {
+    return responseHeaders;
+  }
+  get requestTrailers(): HeaderMap {
+    return requestTrailers;
+  }
+  get responseTrailers(): HeaderMap {
+    return responseTrailers;
+  }
 
   /**
    * Resumes a paused request. Deferred by the host until the current callback returns. A no-op

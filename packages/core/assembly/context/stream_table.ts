@@ -23,7 +23,7 @@ export class StreamTable {
   /** The slot holding `id`, or the free slot where it would go. */
   private slotOf(id: u32): i32 {
     let mask = this.contexts.length - 1;
-    let i = <i32>id & mask;
+    let i = (<i32>id) & mask;
     while (true) {
       let context = unchecked(this.contexts[i]);
       if (context === null || unchecked(this.ids[i]) == id) return i;
@@ -39,8 +39,8 @@ export class StreamTable {
     if ((this.count + 1) * 2 > this.contexts.length) this.grow();
     let i = this.slotOf(context.id);
     if (unchecked(this.contexts[i]) === null) this.count++;
-    unchecked(this.ids[i] = context.id);
-    unchecked(this.contexts[i] = context);
+    unchecked((this.ids[i] = context.id));
+    unchecked((this.contexts[i] = context));
   }
 
   remove(id: u32): void {
@@ -54,15 +54,15 @@ export class StreamTable {
       j = (j + 1) & mask;
       let moved = unchecked(this.contexts[j]);
       if (moved === null) break;
-      let home = <i32>unchecked(this.ids[j]) & mask;
+      let home = (<i32>unchecked(this.ids[j])) & mask;
       // The entry at j stays when its home lies cyclically in (i, j].
       let stays = i <= j ? home > i && home <= j : home > i || home <= j;
       if (stays) continue;
-      unchecked(this.ids[i] = this.ids[j]);
-      unchecked(this.contexts[i] = moved);
+      unchecked((this.ids[i] = this.ids[j]));
+      unchecked((this.contexts[i] = moved));
       i = j;
     }
-    unchecked(this.contexts[i] = null);
+    unchecked((this.contexts[i] = null));
   }
 
   private grow(): void {

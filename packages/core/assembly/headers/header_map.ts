@@ -13,17 +13,39 @@ import { MapType, Status } from "../abi/enums";
 import { fromHost } from "../abi/status";
 import { Result } from "../abi/result";
 import {
-  proxy_get_header_map_value, proxy_add_header_map_value, proxy_replace_header_map_value,
-  proxy_remove_header_map_value, proxy_get_header_map_pairs, proxy_set_header_map_pairs,
+  proxy_get_header_map_value,
+  proxy_add_header_map_value,
+  proxy_replace_header_map_value,
+  proxy_remove_header_map_value,
+  proxy_get_header_map_pairs,
+  proxy_set_header_map_pairs,
   proxy_get_header_map_size,
 } from "../abi/imports";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outPtr, outSize, outWord, takeOutString, takeOutBytes, freeOutBlock,
-  isHostBlock, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  OUT_WORD,
+  outPtr,
+  outSize,
+  outWord,
+  takeOutString,
+  takeOutBytes,
+  freeOutBlock,
+  isHostBlock,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
+  lowerAsciiInPlace,
 } from "../abi/memory";
 import { HeaderPair } from "./pair";
 import {
-  countPairsUnsafe, decodePairsUnsafe, encodedPairsSize, encodePairsUnsafe, nameEqualsUnsafe,
+  countPairsUnsafe,
+  decodePairsUnsafe,
+  encodedPairsSize,
+  encodePairsUnsafe,
+  nameEqualsUnsafe,
   pairsDataStart,
 } from "./serde";
 
@@ -92,8 +114,8 @@ export class HeaderMap {
         lowerAsciiInPlace(key, keyLen);
         let pos = pairsDataStart(count);
         for (let i = 0; i < count; i++) {
-          let nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
-          let valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+          let nameLen = <usize>load<u32>(ptr + 4 + ((<usize>i) << 3));
+          let valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
           let matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
           pos += nameLen + 1;
           if (matches) values.push(String.UTF8.decodeUnsafe(ptr + pos, valueLen, false));

@@ -26,7 +26,7 @@ import { decodeUtf8Unsafe } from "../abi/memory";
   if (size < 4 || size > PAIRS_MAX_BYTES) return -1;
   let count = load<u32>(ptr);
   if (count > PAIRS_MAX_COUNT) return -1;
-  let pos: usize = 4 + (<usize>count << 3);
+  let pos: usize = 4 + ((<usize>count) << 3);
   if (pos > size) return -1;
   for (let i: usize = 0; i < <usize>count; i++) {
     let nameLen = <u64>load<u32>(ptr + 4 + (i << 3));
@@ -46,7 +46,7 @@ import { decodeUtf8Unsafe } from "../abi/memory";
 /** Offset of the first name byte of a validated buffer holding `count` pairs. */
 // @ts-ignore: decorator
 @inline export function pairsDataStart(count: i32): usize {
-  return 4 + (<usize>count << 3);
+  return 4 + ((<usize>count) << 3);
 }
 
 /** Decodes a pairs buffer into text pairs (UTF-8); null if malformed. */
@@ -57,13 +57,13 @@ import { decodeUtf8Unsafe } from "../abi/memory";
   let pairs = new Array<HeaderPair>(count);
   let pos = pairsDataStart(count);
   for (let i = 0; i < count; i++) {
-    let nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
-    let valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+    let nameLen = <usize>load<u32>(ptr + 4 + ((<usize>i) << 3));
+    let valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
     let name = decodeUtf8Unsafe(ptr + pos, nameLen);
     pos += nameLen + 1;
     let value = decodeUtf8Unsafe(ptr + pos, valueLen);
     pos += valueLen + 1;
-    unchecked(pairs[i] = new HeaderPair(name, value));
+    unchecked((pairs[i] = new HeaderPair(name, value)));
   }
   return pairs;
 }
@@ -81,20 +81,20 @@ export function decodeBytePairs(bytes: Uint8Array): BytePair[] | null {
   let pairs = new Array<BytePair>(count);
   let pos = pairsDataStart(count);
   for (let i = 0; i < count; i++) {
-    let nameLen = <i32>load<u32>(ptr + 4 + (<usize>i << 3));
-    let valueLen = <i32>load<u32>(ptr + 8 + (<usize>i << 3));
+    let nameLen = <i32>load<u32>(ptr + 4 + ((<usize>i) << 3));
+    let valueLen = <i32>load<u32>(ptr + 8 + ((<usize>i) << 3));
     let name = bytes.slice(<i32>pos, <i32>pos + nameLen);
     pos += <usize>nameLen + 1;
     let value = bytes.slice(<i32>pos, <i32>pos + valueLen);
     pos += <usize>valueLen + 1;
-    unchecked(pairs[i] = new BytePair(name, value));
+    unchecked((pairs[i] = new BytePair(name, value)));
   }
   return pairs;
 }
 
 /** Size in bytes of the encoding of `pairs` (header plus NUL-terminated strings). */
 export function encodedPairsSize(pairs: HeaderPair[]): usize {
-  let size: usize = 4 + (<usize>pairs.length << 3);
+  let size: usize = 4 + ((<usize>pairs.length) << 3);
   for (let i = 0, n = pairs.length; i < n; i++) {
     let pair = unchecked(pairs[i]);
     size += <usize>String.UTF8.byteLength(pair.name) + <usize>String.UTF8.byteLength(pair.value) + 2;
@@ -110,7 +110,7 @@ export function encodedPairsSize(pairs: HeaderPair[]): usize {
 @unsafe export function encodePairsUnsafe(pairs: HeaderPair[], dst: usize, lowerCaseNames: bool = false): usize {
   let count = pairs.length;
   store<u32>(dst, <u32>count);
-  let pos: usize = 4 + (<usize>count << 3);
+  let pos: usize = 4 + ((<usize>count) << 3);
   for (let i = 0; i < count; i++) {
     let pair = unchecked(pairs[i]);
     let nameLen = String.UTF8.encodeUnsafe(changetype<usize>(pair.name), pair.name.length, dst + pos, false);
@@ -125,8 +125,8 @@ export function encodedPairsSize(pairs: HeaderPair[]): usize {
     let valueLen = String.UTF8.encodeUnsafe(changetype<usize>(pair.value), pair.value.length, dst + pos, false);
     pos += valueLen;
     store<u8>(dst + pos++, 0);
-    store<u32>(dst + 4 + (<usize>i << 3), <u32>nameLen);
-    store<u32>(dst + 8 + (<usize>i << 3), <u32>valueLen);
+    store<u32>(dst + 4 + ((<usize>i) << 3), <u32>nameLen);
+    store<u32>(dst + 8 + ((<usize>i) << 3), <u32>valueLen);
   }
   return pos;
 }
@@ -141,7 +141,7 @@ export function encodePairs(pairs: HeaderPair[], lowerCaseNames: bool = false): 
 /** Encodes byte pairs exactly into a new buffer. */
 export function encodeBytePairs(pairs: BytePair[]): Uint8Array {
   let count = pairs.length;
-  let size: usize = 4 + (<usize>count << 3);
+  let size: usize = 4 + ((<usize>count) << 3);
   for (let i = 0; i < count; i++) {
     let pair = unchecked(pairs[i]);
     size += <usize>pair.name.byteLength + <usize>pair.value.byteLength + 2;
@@ -149,13 +149,13 @@ export function encodeBytePairs(pairs: BytePair[]): Uint8Array {
   let out = new Uint8Array(<i32>size);
   let dst = out.dataStart;
   store<u32>(dst, <u32>count);
-  let pos: usize = 4 + (<usize>count << 3);
+  let pos: usize = 4 + ((<usize>count) << 3);
   for (let i = 0; i < count; i++) {
     let pair = unchecked(pairs[i]);
     let nameLen = <usize>pair.name.byteLength;
     let valueLen = <usize>pair.value.byteLength;
-    store<u32>(dst + 4 + (<usize>i << 3), <u32>nameLen);
-    store<u32>(dst + 8 + (<usize>i << 3), <u32>valueLen);
+    store<u32>(dst + 4 + ((<usize>i) << 3), <u32>nameLen);
+    store<u32>(dst + 8 + ((<usize>i) << 3), <u32>valueLen);
     memory.copy(dst + pos, pair.name.dataStart, nameLen);
     pos += nameLen + 1; // the NUL is already there: Uint8Array starts zeroed
     memory.copy(dst + pos, pair.value.dataStart, valueLen);

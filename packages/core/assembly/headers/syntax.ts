@@ -16,8 +16,21 @@
 @inline function isTokenChar(c: i32): bool {
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
   switch (c) {
-    case 0x21: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27: case 0x2a: case 0x2b:
-    case 0x2d: case 0x2e: case 0x5e: case 0x5f: case 0x60: case 0x7c: case 0x7e:
+    case 0x21:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0x27:
+    case 0x2a:
+    case 0x2b:
+    case 0x2d:
+    case 0x2e:
+    case 0x5e:
+    case 0x5f:
+    case 0x60:
+    case 0x7c:
+    case 0x7e:
       return true;
   }
   return false;
@@ -46,7 +59,13 @@ export function isHeaderName(name: string): bool {
   if (n == 0 || n > MAX_HEADER_NAME_LENGTH) return false;
   for (let i = 0; i < n; i++) {
     let c = <i32>name.charCodeAt(i);
-    let ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
+    let ok =
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c == 0x2d ||
+      c == 0x5f ||
+      c == 0x2e;
     if (!ok) return false;
   }
   return true;
@@ -74,8 +93,11 @@ export function isHeaderValue(value: string): bool {
  * (Envoy adds reply headers, it does not replace them).
  */
 export function isHeaderSetByEnvoy(name: string): bool {
-  return equalsAsciiIgnoreCase(name, "content-length") || equalsAsciiIgnoreCase(name, "transfer-encoding") ||
-    equalsAsciiIgnoreCase(name, "connection");
+  return (
+    equalsAsciiIgnoreCase(name, "content-length") ||
+    equalsAsciiIgnoreCase(name, "transfer-encoding") ||
+    equalsAsciiIgnoreCase(name, "connection")
+  );
 }
 
 /**

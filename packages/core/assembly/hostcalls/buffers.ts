@@ -40,7 +40,11 @@ export function getBufferSize(bufferType: BufferType): Result<u32> {
 }
 
 /** Up to `maxSize` bytes from `start` (the host clamps to the buffer). */
-export function getBufferBytes(bufferType: BufferType, start: u32 = 0, maxSize: u32 = WHOLE_BUFFER): Result<Uint8Array> {
+export function getBufferBytes(
+  bufferType: BufferType,
+  start: u32 = 0,
+  maxSize: u32 = WHOLE_BUFFER,
+): Result<Uint8Array> {
   clearOut();
   let status = fromHost(proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE));
   return bytesResult.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
@@ -80,24 +84,40 @@ export function prependBuffer(bufferType: BufferType, data: Uint8Array): Status 
 // ---- Bodies (the body seen so far by onRequestBody/onResponseBody; `bodySize` = buffered bytes) ----
 
 /** The buffered request body (valid in onRequestBody; empty elsewhere). */
-export function getRequestBody(): Result<Uint8Array> { return getBufferBytes(BufferType.HttpRequestBody); }
+export function getRequestBody(): Result<Uint8Array> {
+  return getBufferBytes(BufferType.HttpRequestBody);
+}
 /** The buffered response body (valid in onResponseBody; empty elsewhere). */
-export function getResponseBody(): Result<Uint8Array> { return getBufferBytes(BufferType.HttpResponseBody); }
+export function getResponseBody(): Result<Uint8Array> {
+  return getBufferBytes(BufferType.HttpResponseBody);
+}
 /** Replaces the buffered request body. */
-export function setRequestBody(data: Uint8Array): Status { return replaceBuffer(BufferType.HttpRequestBody, data); }
+export function setRequestBody(data: Uint8Array): Status {
+  return replaceBuffer(BufferType.HttpRequestBody, data);
+}
 /** Replaces the buffered response body. */
-export function setResponseBody(data: Uint8Array): Status { return replaceBuffer(BufferType.HttpResponseBody, data); }
+export function setResponseBody(data: Uint8Array): Status {
+  return replaceBuffer(BufferType.HttpResponseBody, data);
+}
 
 // ---- Configurations (read-only) ----
 
 /** VM configuration (Envoy `vm_config.configuration`): valid in onVmStart. */
-export function getVmConfiguration(): Result<Uint8Array> { return getBufferBytes(BufferType.VmConfiguration); }
+export function getVmConfiguration(): Result<Uint8Array> {
+  return getBufferBytes(BufferType.VmConfiguration);
+}
 
 /** Plugin configuration (Envoy `configuration`, Istio `pluginConfig` as JSON): valid in onConfigure. */
-export function getPluginConfiguration(): Result<Uint8Array> { return getBufferBytes(BufferType.PluginConfiguration); }
+export function getPluginConfiguration(): Result<Uint8Array> {
+  return getBufferBytes(BufferType.PluginConfiguration);
+}
 
 /** Plugin configuration as UTF-8 text. */
-export function getPluginConfigurationText(): Result<string> { return getBufferText(BufferType.PluginConfiguration); }
+export function getPluginConfigurationText(): Result<string> {
+  return getBufferText(BufferType.PluginConfiguration);
+}
 
 /** Arguments of a foreign function the host called on the plugin: valid in onForeignFunction. */
-export function getForeignFunctionArguments(): Result<Uint8Array> { return getBufferBytes(BufferType.ForeignFunctionArguments); }
+export function getForeignFunctionArguments(): Result<Uint8Array> {
+  return getBufferBytes(BufferType.ForeignFunctionArguments);
+}

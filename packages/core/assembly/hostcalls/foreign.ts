@@ -9,18 +9,30 @@ import { fromHost } from "../abi/status";
 import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_call_foreign_function } from "../abi/imports";
-import { clearOut, OUT_PTR, OUT_SIZE, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8 } from "../abi/memory";
+import {
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  takeOutBytes,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
+} from "../abi/memory";
 
 // @ts-ignore: decorator
 @lazy const foreignResult = new Result<Uint8Array>(Status.NotFound, new Uint8Array(0));
 
 /** The function's result bytes (NotFound: no such function, or the function's own error). */
 export function callForeignFunction(name: string, args: Uint8Array): Result<Uint8Array> {
-  if (initializing()) return foreignResult.fill(refuseDuringInitialize("proxy_call_foreign_function"), new Uint8Array(0));
+  if (initializing())
+    return foreignResult.fill(refuseDuringInitialize("proxy_call_foreign_function"), new Uint8Array(0));
   let buffer = borrowScratch(maxUtf8Size(name));
   let len = writeUtf8(name, buffer);
   clearOut();
-  let status = fromHost(proxy_call_foreign_function(buffer, len, args.dataStart, <usize>args.byteLength, OUT_PTR, OUT_SIZE));
+  let status = fromHost(
+    proxy_call_foreign_function(buffer, len, args.dataStart, <usize>args.byteLength, OUT_PTR, OUT_SIZE),
+  );
   releaseScratch(buffer);
   return foreignResult.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
 }

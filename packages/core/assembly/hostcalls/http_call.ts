@@ -13,7 +13,15 @@ import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_http_call, proxy_get_status } from "../abi/imports";
 import {
-  borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  OUT_WORD,
+  outWord,
   takeOutString,
 } from "../abi/memory";
 import { HeaderPair } from "../headers/pair";
@@ -50,9 +58,20 @@ export function dispatchHttpCall(
   let bodyPtr: usize = body === null ? 0 : body.dataStart;
   let bodyLen: usize = body === null ? 0 : <usize>body.byteLength;
   clearOut();
-  let status = fromHost(proxy_http_call(
-    buffer, clusterLen, headersPtr, headersLen, bodyPtr, bodyLen,
-    trailersLen == 0 ? 0 : trailersPtr, trailersLen, timeoutMilliseconds, OUT_WORD));
+  let status = fromHost(
+    proxy_http_call(
+      buffer,
+      clusterLen,
+      headersPtr,
+      headersLen,
+      bodyPtr,
+      bodyLen,
+      trailersLen == 0 ? 0 : trailersPtr,
+      trailersLen,
+      timeoutMilliseconds,
+      OUT_WORD,
+    ),
+  );
   releaseScratch(buffer);
   return tokenResult.fill(status, status == Status.Ok ? outWord() : 0);
 }
@@ -133,7 +152,8 @@ export class HttpCallResponse {
  */
 export function getStatus(): Result<string> {
   clearOut();
-  if (fromHost(proxy_get_status(OUT_WORD, OUT_PTR, OUT_SIZE)) != Status.Ok) return statusResult.fill(Status.Unknown, "");
+  if (fromHost(proxy_get_status(OUT_WORD, OUT_PTR, OUT_SIZE)) != Status.Ok)
+    return statusResult.fill(Status.Unknown, "");
   let code = fromHost(outWord());
   return statusResult.fill(code, takeOutString());
 }

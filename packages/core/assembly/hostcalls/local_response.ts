@@ -30,7 +30,15 @@ export function sendLocalResponse(
   let bodyPtr: usize = body === null ? 0 : body.dataStart;
   let bodyLen: usize = body === null ? 0 : <usize>body.byteLength;
   let raw = proxy_send_local_response(
-    statusCode, buffer, detailsLen, bodyPtr, bodyLen, headersLen == 0 ? 0 : headersPtr, headersLen, grpcStatus);
+    statusCode,
+    buffer,
+    detailsLen,
+    bodyPtr,
+    bodyLen,
+    headersLen == 0 ? 0 : headersPtr,
+    headersLen,
+    grpcStatus,
+  );
   releaseScratch(buffer);
   return fromHost(raw);
 }

@@ -19,12 +19,24 @@ export function log(level: LogLevel, message: string): Status {
   return status;
 }
 
-export function logTrace(message: string): Status { return log(LogLevel.Trace, message); }
-export function logDebug(message: string): Status { return log(LogLevel.Debug, message); }
-export function logInfo(message: string): Status { return log(LogLevel.Info, message); }
-export function logWarn(message: string): Status { return log(LogLevel.Warn, message); }
-export function logError(message: string): Status { return log(LogLevel.Error, message); }
-export function logCritical(message: string): Status { return log(LogLevel.Critical, message); }
+export function logTrace(message: string): Status {
+  return log(LogLevel.Trace, message);
+}
+export function logDebug(message: string): Status {
+  return log(LogLevel.Debug, message);
+}
+export function logInfo(message: string): Status {
+  return log(LogLevel.Info, message);
+}
+export function logWarn(message: string): Status {
+  return log(LogLevel.Warn, message);
+}
+export function logError(message: string): Status {
+  return log(LogLevel.Error, message);
+}
+export function logCritical(message: string): Status {
+  return log(LogLevel.Critical, message);
+}
 
 // @ts-ignore: decorator
 @lazy const levelResult = new Result<LogLevel>(Status.NotFound, LogLevel.Trace);

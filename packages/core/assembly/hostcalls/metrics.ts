@@ -12,7 +12,16 @@ import { fromHost } from "../abi/status";
 import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_define_metric, proxy_increment_metric, proxy_record_metric, proxy_get_metric } from "../abi/imports";
-import { clearOut, OUT_WORD, outWord, outWord64, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8 } from "../abi/memory";
+import {
+  clearOut,
+  OUT_WORD,
+  outWord,
+  outWord64,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
+} from "../abi/memory";
 
 /** Defines (or looks up) a metric; returns the host's id via OUT_WORD and the status. */
 function define(metricType: MetricType, name: string): Status {
@@ -40,7 +49,10 @@ export class Metric {
   private status: Status = Status.NotFound;
   private metricId: u32 = 0;
 
-  constructor(public readonly metricType: MetricType, public readonly name: string) {
+  constructor(
+    public readonly metricType: MetricType,
+    public readonly name: string,
+  ) {
     if (!initializing()) this.resolve();
   }
 
@@ -99,20 +111,32 @@ export class Metric {
 
 /** A monotonically increasing count. */
 export class Counter extends Metric {
-  constructor(name: string) { super(MetricType.Counter, name); }
+  constructor(name: string) {
+    super(MetricType.Counter, name);
+  }
   /** Adds `delta` (> 0; Envoy: BadArgument otherwise). */
-  increment(delta: u64 = 1): Status { return this.incrementBy(<i64>delta); }
+  increment(delta: u64 = 1): Status {
+    return this.incrementBy(<i64>delta);
+  }
   /** Current value. */
-  get(): Result<u64> { return this.readValue(); }
+  get(): Result<u64> {
+    return this.readValue();
+  }
 }
 
 /** A value that goes up and down. */
 export class Gauge extends Metric {
-  constructor(name: string) { super(MetricType.Gauge, name); }
+  constructor(name: string) {
+    super(MetricType.Gauge, name);
+  }
   /** Adds `delta` (may be negative). */
-  add(delta: i64): Status { return this.incrementBy(delta); }
+  add(delta: i64): Status {
+    return this.incrementBy(delta);
+  }
   /** Sets the value. */
-  set(value: i64): Status { return this.recordValue(value); }
+  set(value: i64): Status {
+    return this.recordValue(value);
+  }
   /** Current value. */
   get(): Result<i64> {
     let read = this.readValue();
@@ -122,7 +146,11 @@ export class Gauge extends Metric {
 
 /** A distribution of samples (not readable back). */
 export class Histogram extends Metric {
-  constructor(name: string) { super(MetricType.Histogram, name); }
+  constructor(name: string) {
+    super(MetricType.Histogram, name);
+  }
   /** Records one sample. */
-  record(value: u64): Status { return this.recordValue(<i64>value); }
+  record(value: u64): Status {
+    return this.recordValue(<i64>value);
+  }
 }

@@ -13,7 +13,15 @@ import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_property, proxy_set_property } from "../abi/imports";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, takeOutBytes, takeOutString, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  takeOutBytes,
+  takeOutString,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
 } from "../abi/memory";
 
 function maxPathSize(path: string[]): usize {

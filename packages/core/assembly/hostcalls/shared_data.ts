@@ -12,7 +12,16 @@ import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import { proxy_get_shared_data, proxy_set_shared_data } from "../abi/imports";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  OUT_WORD,
+  outWord,
+  takeOutBytes,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
 } from "../abi/memory";
 
 /** A read: the generic Result plus the value's CAS (`value` empty and `cas` 0 unless Ok). */

@@ -10,10 +10,22 @@ import { fromHost } from "../abi/status";
 import { Result } from "../abi/result";
 import { initializing, refuseDuringInitialize } from "../abi/phase";
 import {
-  proxy_register_shared_queue, proxy_resolve_shared_queue, proxy_enqueue_shared_queue, proxy_dequeue_shared_queue,
+  proxy_register_shared_queue,
+  proxy_resolve_shared_queue,
+  proxy_enqueue_shared_queue,
+  proxy_dequeue_shared_queue,
 } from "../abi/imports";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outWord, takeOutBytes, borrowScratch, releaseScratch, maxUtf8Size, writeUtf8,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  OUT_WORD,
+  outWord,
+  takeOutBytes,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
 } from "../abi/memory";
 
 // Queue ids (register, resolve) share one Result, dequeued items another (../abi/result.ts).

@@ -31,7 +31,8 @@ export function splitRequestPath(raw: string): RequestPath {
   let end = raw.indexOf("#");
   if (end < 0) end = raw.length;
   let question = raw.indexOf("?");
-  if (question < 0 || question > end) return new RequestPath(end == raw.length ? raw : raw.substring(0, end), "", false);
+  if (question < 0 || question > end)
+    return new RequestPath(end == raw.length ? raw : raw.substring(0, end), "", false);
   return new RequestPath(raw.substring(0, question), raw.substring(question + 1, end), true);
 }
 

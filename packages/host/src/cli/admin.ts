@@ -32,7 +32,9 @@ function summary(m: Metric) {
 export function formatStats(metrics: Metric[], json: boolean): string {
   const sorted = [...metrics].sort((a, b) => a.name.localeCompare(b.name));
   if (json) {
-    const stats = sorted.map((m) => (m.type === "histogram" ? { name: m.name, histogram: summary(m) } : { name: m.name, value: Number(m.value) }));
+    const stats = sorted.map((m) =>
+      m.type === "histogram" ? { name: m.name, histogram: summary(m) } : { name: m.name, value: Number(m.value) },
+    );
     return JSON.stringify({ stats }, null, 2) + "\n";
   }
   return sorted
@@ -54,7 +56,8 @@ export async function startAdmin(port: number, metrics: () => Metric[]): Promise
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (url.pathname === "/ready") return send(200, "text/plain", "LIVE\n");
-    if (url.pathname !== "/stats") return send(404, "text/plain", "getwild serve admin: GET /stats (?format=json, ?filter=REGEX) or /ready\n");
+    if (url.pathname !== "/stats")
+      return send(404, "text/plain", "getwild serve admin: GET /stats (?format=json, ?filter=REGEX) or /ready\n");
     let selected = metrics();
     const filter = url.searchParams.get("filter");
     if (filter !== null) {
@@ -71,7 +74,12 @@ export async function startAdmin(port: number, metrics: () => Metric[]): Promise
   });
   const bound = await new Promise<number>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new CliError(ExitCode.PortUnavailable, `cannot listen on 127.0.0.1:${port} (admin): ${e.code === "EADDRINUSE" ? "the port is already in use" : e.message}`)),
+      reject(
+        new CliError(
+          ExitCode.PortUnavailable,
+          `cannot listen on 127.0.0.1:${port} (admin): ${e.code === "EADDRINUSE" ? "the port is already in use" : e.message}`,
+        ),
+      ),
     );
     server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });

@@ -148,7 +148,8 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
   const { values, positionals } = line;
   // `getwild serve FILTER.wasm` like `getwild check FILTER.wasm`; --filter still works.
   if (positionals.length > 1) throw bad(`one filter only; unexpected argument "${positionals[1]}"`);
-  if (positionals.length === 1 && values.filter !== undefined) throw bad(`give the filter once: "${positionals[0]}" and --filter ${values.filter}`);
+  if (positionals.length === 1 && values.filter !== undefined)
+    throw bad(`give the filter once: "${positionals[0]}" and --filter ${values.filter}`);
   const filter = values.filter ?? positionals[0];
   if (!filter) throw bad("the filter is required: getwild serve FILTER.wasm (the .wasm file to serve)");
   const clusters = new Map<string, URL>();
@@ -162,14 +163,17 @@ export function parseServeArgs(argv: string[]): ServeOptions | null {
   const devIdpClusters: string[] = [];
   for (const name of (values["dev-idp"] ?? []).flatMap((v) => v.split(","))) {
     if (!/^[\w.:-]+$/.test(name)) throw bad(`--dev-idp expects a cluster name, got "${name}"`);
-    if (clusters.has(name) || devIdpClusters.includes(name)) throw bad(`cluster ${name} is mapped twice (--cluster or --dev-idp)`);
+    if (clusters.has(name) || devIdpClusters.includes(name))
+      throw bad(`cluster ${name} is mapped twice (--cluster or --dev-idp)`);
     devIdpClusters.push(name);
   }
   const adminPort = values["admin-port"];
   const logLevel = (values["log-level"] ?? "info") as LogLevelName;
-  if (!LOG_LEVELS.includes(logLevel)) throw bad(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw bad(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const failurePolicy = (values["failure-policy"] ?? "FAIL_CLOSED") as FailurePolicy;
-  if (!POLICIES.includes(failurePolicy)) throw bad(`--failure-policy must be one of ${POLICIES.join(", ")}, got "${failurePolicy}"`);
+  if (!POLICIES.includes(failurePolicy))
+    throw bad(`--failure-policy must be one of ${POLICIES.join(", ")}, got "${failurePolicy}"`);
   return {
     filter,
     config: values.config,

@@ -23,7 +23,6 @@ Commands:
 
 Run "getwild <command> --help" for the options of a command; "getwild --version" prints the version.`;
 
-
 /** Runs `getwild <argv>`; every failure is reported on `io.err` and mapped to its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -65,7 +64,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (options.envoy) return runServeEnvoy(options, io);
   const server = await serve(options, { accessLog: options.quiet ? null : io.out, say: io.out });
-  printServeBanner(options, server, io, { admin: server.admin ? `admin: ${server.admin.url}/stats (the filter's metrics)` : undefined });
+  printServeBanner(options, server, io, {
+    admin: server.admin ? `admin: ${server.admin.url}/stats (the filter's metrics)` : undefined,
+  });
   await io.stopSignal(server);
   await server.close();
   return ExitCode.Ok;

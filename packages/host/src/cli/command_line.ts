@@ -43,7 +43,12 @@ export function readCommandLine<V>(command: string, argv: string[], options: Opt
  * For check, oci and init, which print their usage themselves: the parsed line, or the exit code once
  * printed (help: the usage, Ok; a bad option: the error and the usage, BadArguments).
  */
-export function commandLineOrExit<V>(argv: string[], options: Options, usage: string, io: CommandIo): CommandLine<V> | ExitCodeValue {
+export function commandLineOrExit<V>(
+  argv: string[],
+  options: Options,
+  usage: string,
+  io: CommandIo,
+): CommandLine<V> | ExitCodeValue {
   let line;
   try {
     line = parse<V>(argv, options);

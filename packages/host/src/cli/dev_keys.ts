@@ -68,7 +68,8 @@ function createIfMissing(file: string): void {
 }
 
 function parseKeyFile(file: string, text: string): DevKeys {
-  const fail = (why: string) => new CliError(ExitCode.FileNotFound, `dev key file ${file}: ${why} (delete it to get a new one)`);
+  const fail = (why: string) =>
+    new CliError(ExitCode.FileNotFound, `dev key file ${file}: ${why} (delete it to get a new one)`);
   let parsed: { keys?: Record<string, unknown>[] };
   try {
     parsed = JSON.parse(text);
@@ -85,7 +86,12 @@ function parseKeyFile(file: string, text: string): DevKeys {
     } catch (e) {
       throw fail(`key ${String(jwk.kid)} is unusable: ${(e as Error).message}`);
     }
-    const publicJwk = { ...createPublicKey(privateKey).export({ format: "jwk" }), kid: String(jwk.kid), alg, use: "sig" };
+    const publicJwk = {
+      ...createPublicKey(privateKey).export({ format: "jwk" }),
+      kid: String(jwk.kid),
+      alg,
+      use: "sig",
+    };
     keys.push({ alg, kid: String(jwk.kid), privateKey, publicJwk });
   }
   if (keys.length === 0) throw fail("no RS256 or ES256 key in it");

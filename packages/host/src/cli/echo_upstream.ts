@@ -26,8 +26,17 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         const prev = headers[name];
         headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
       }
-      const body = JSON.stringify({ method: req.method, path: req.url, headers, body: Buffer.concat(chunks).toString("utf8") }, null, 2) + "\n";
-      res.writeHead(200, { "content-type": "application/json", "x-echo-upstream": "getwild", "content-length": Buffer.byteLength(body) });
+      const body =
+        JSON.stringify(
+          { method: req.method, path: req.url, headers, body: Buffer.concat(chunks).toString("utf8") },
+          null,
+          2,
+        ) + "\n";
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "x-echo-upstream": "getwild",
+        "content-length": Buffer.byteLength(body),
+      });
       res.end(req.method === "HEAD" ? undefined : body);
     });
   });

@@ -25,7 +25,8 @@ function ignoreCacheFolder(cacheDir: string): void {
   const folder = dirname(cacheDir);
   mkdirSync(folder, { recursive: true });
   const ignore = join(folder, ".gitignore");
-  if (!existsSync(ignore)) writeFileSync(ignore, "# written by getwild serve --envoy: a local Envoy, never committed\n*\n");
+  if (!existsSync(ignore))
+    writeFileSync(ignore, "# written by getwild serve --envoy: a local Envoy, never committed\n*\n");
 }
 
 export function locateEnvoy(env: NodeJS.ProcessEnv, cwd: string, log: (line: string) => void): EnvoyBinary {

@@ -65,7 +65,8 @@ export async function launchEnvoy(s: LaunchSettings): Promise<Launch> {
       // is summed up in the error instead.
       envoyLog:
         envoyLog &&
-        ((line) => (stopping || SHUTDOWN_NOTE.test(line) ? undefined : held === null ? envoyLog(line) : held.push(line))),
+        ((line) =>
+          stopping || SHUTDOWN_NOTE.test(line) ? undefined : held === null ? envoyLog(line) : held.push(line)),
     },
     () => envoyPid,
   );

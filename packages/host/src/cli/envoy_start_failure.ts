@@ -22,19 +22,31 @@ export function startFailure(error: Error, lines: string[], options: ServeOption
   const all = lines.join("\n");
   const bind = /cannot bind '([^']*)': (.*)$/m.exec(all);
   if (bind) {
-    const why = /address already in use/i.test(bind[2]!) ? "is already in use" : /permission denied/i.test(bind[2]!) ? "needs privileges (use a port above 1023)" : bind[2]!;
+    const why = /address already in use/i.test(bind[2]!)
+      ? "is already in use"
+      : /permission denied/i.test(bind[2]!)
+        ? "needs privileges (use a port above 1023)"
+        : bind[2]!;
     return new CliError(ExitCode.PortUnavailable, `cannot listen on ${bind[1]}: the port ${why}`);
   }
   if (/Failed to configure base Wasm plugin/.test(all)) {
     const envoySays = reason ?? "proxy_on_configure returned false";
-    if (UNREGISTERED_ROOT_LOG.test(all)) return new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, filter.wasm, filter.configuration)} (Envoy: ${envoySays})`);
-    return new CliError(ExitCode.ConfigRejected, `the filter rejected ${configSource(options)} in Envoy (see its log above): ${envoySays}`);
+    if (UNREGISTERED_ROOT_LOG.test(all))
+      return new CliError(
+        ExitCode.ConfigRejected,
+        `${rootIdHint(options.rootId, filter.wasm, filter.configuration)} (Envoy: ${envoySays})`,
+      );
+    return new CliError(
+      ExitCode.ConfigRejected,
+      `the filter rejected ${configSource(options)} in Envoy (see its log above): ${envoySays}`,
+    );
   }
   const wasmErrors = lines
     .map(parseEnvoyLogLine)
     .filter((l) => l !== null && l.component === "wasm" && (l.level === "error" || l.level === "critical"))
     .map((l) => l!.message);
-  if (wasmErrors.length > 0) return new CliError(ExitCode.ModuleRefused, `the filter failed to start in Envoy: ${wasmErrors.join("; ")}`);
+  if (wasmErrors.length > 0)
+    return new CliError(ExitCode.ModuleRefused, `the filter failed to start in Envoy: ${wasmErrors.join("; ")}`);
   // Anything else is a bootstrap getwild made and Envoy refused: a bug here, reported with Envoy's words.
   return new CliError(ExitCode.Internal, `Envoy did not start: ${reason ?? error.message}`);
 }

@@ -11,7 +11,12 @@ import http, { type IncomingMessage, type ServerResponse, type ClientRequest } f
 import { randomUUID } from "node:crypto";
 import type { Host, HttpStream } from "../index.js";
 import { hostnameOf, portOf, pathPrefixOf } from "../url_parts.js";
-import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, ROUTER_TIMEOUT, type RouterReply } from "../router_replies.js";
+import {
+  ROUTER_CONNECT_FAILURE,
+  ROUTER_CONNECTION_TERMINATION,
+  ROUTER_TIMEOUT,
+  type RouterReply,
+} from "../router_replies.js";
 import { pairsFromRaw, nodeHeaders, trailerObject, headerRecord } from "./http_headers.js";
 import { headerFromNode as fromWire, headerToNode as toWire } from "../header_text.js";
 
@@ -73,7 +78,9 @@ export class Exchange {
       req.resume();
       return;
     }
-    req.on("data", (chunk: Buffer) => this.guard(() => stream.sendRequestBody(new Uint8Array(chunk), { endOfStream: false })));
+    req.on("data", (chunk: Buffer) =>
+      this.guard(() => stream.sendRequestBody(new Uint8Array(chunk), { endOfStream: false })),
+    );
     req.on("end", () =>
       this.guard(() => {
         if (req.rawTrailers.length > 0) stream.sendRequestTrailers(pairsFromRaw(req.rawTrailers));
@@ -178,7 +185,10 @@ export class Exchange {
       if (this.upstreamBytesLeft !== null) this.upstreamBytesLeft -= chunk.length;
       if (chunk.length > 0) req.write(chunk);
     }
-    if (this.upstreamBytesLeft !== null && (this.upstreamBytesLeft < 0 || (out.complete && this.upstreamBytesLeft > 0))) {
+    if (
+      this.upstreamBytesLeft !== null &&
+      (this.upstreamBytesLeft < 0 || (out.complete && this.upstreamBytesLeft > 0))
+    ) {
       return this.framingError("request", this.upstreamBytesLeft);
     }
     if (!out.complete) return;
@@ -207,7 +217,11 @@ export class Exchange {
     }
     // Once the filter answered locally from a response callback, the rest of the upstream reply is dropped.
     const answered = () => s.response.closed || s.localResponse !== null;
-    res.on("data", (chunk: Buffer) => this.guard(() => (answered() ? res.destroy() : s.sendResponseBody(new Uint8Array(chunk), { endOfStream: false }))));
+    res.on("data", (chunk: Buffer) =>
+      this.guard(() =>
+        answered() ? res.destroy() : s.sendResponseBody(new Uint8Array(chunk), { endOfStream: false }),
+      ),
+    );
     res.on("end", () =>
       this.guard(() => {
         if (answered()) return;
@@ -229,7 +243,9 @@ export class Exchange {
     if (this.done || this.upstreamReq === null || this.answeredLocally) return;
     if (this.upstreamRes) return this.upstreamReset();
     if (this.routeTimer) clearTimeout(this.routeTimer);
-    this.envoyReply((e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? ROUTER_CONNECT_FAILURE : ROUTER_CONNECTION_TERMINATION);
+    this.envoyReply(
+      (e as NodeJS.ErrnoException).code === "ECONNREFUSED" ? ROUTER_CONNECT_FAILURE : ROUTER_CONNECTION_TERMINATION,
+    );
   }
 
   private onRouteTimeout(): void {
@@ -266,7 +282,8 @@ export class Exchange {
         const framing = bodyFraming(out.complete, out.chunks, out.headers.get("content-length"));
         // A response already complete without a body (a local reply without one) ends with its
         // headers: Envoy's codec then writes content-length: 0, not an empty chunked body.
-        if (framing.contentLength === null && out.complete && out.chunks.every((c) => c.length === 0)) framing.contentLength = 0;
+        if (framing.contentLength === null && out.complete && out.chunks.every((c) => c.length === 0))
+          framing.contentLength = 0;
         if (framing.contentLength !== null) headers["content-length"] = String(framing.contentLength);
         this.clientChunked = framing.contentLength === null;
         this.clientBytesLeft = framing.contentLength;
@@ -364,13 +381,17 @@ export class Exchange {
 
   /** The filter produced response headers that cannot be sent: say why, answer 502. */
   private unsendable(why: string): void {
-    console.error(`getwild serve: ${this.method} ${this.req.url}: the response headers after the filter cannot be sent: ${why}`);
+    console.error(
+      `getwild serve: ${this.method} ${this.req.url}: the response headers after the filter cannot be sent: ${why}`,
+    );
     this.res.writeHead(502, { "content-type": "text/plain" });
     this.res.end(`getwild serve: the response headers after the filter cannot be sent: ${why}\n`);
     this.dropUpstream();
     if (!this.stream.completed) this.stream.complete();
     this.done = true;
-    this.env.accessLog?.(`${this.method} ${this.req.url} -> 502 unsendable_response_headers ${Date.now() - this.startedAt}ms`);
+    this.env.accessLog?.(
+      `${this.method} ${this.req.url} -> 502 unsendable_response_headers ${Date.now() - this.startedAt}ms`,
+    );
     this.env.finished(this);
   }
 
@@ -395,7 +416,11 @@ export class Exchange {
  * streaming keeps the content-length the filter left in its headers (as Envoy forwards it), or is
  * sent chunked when there is none.
  */
-function bodyFraming(complete: boolean, chunks: Uint8Array[], declared: string | undefined): { contentLength: number | null } {
+function bodyFraming(
+  complete: boolean,
+  chunks: Uint8Array[],
+  declared: string | undefined,
+): { contentLength: number | null } {
   if (complete) {
     const size = chunks.reduce((n, c) => n + c.length, 0);
     return { contentLength: size > 0 || declared !== undefined ? size : null };

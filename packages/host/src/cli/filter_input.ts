@@ -34,7 +34,10 @@ export async function readFilter(options: ServeOptions): Promise<LoadedFilter> {
   const wasm = await readInput(options.filter, "filter");
   const validation = validateModule(wasm);
   if (!validation.ok) {
-    throw new CliError(ExitCode.ModuleRefused, `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`);
+    throw new CliError(
+      ExitCode.ModuleRefused,
+      `Envoy would refuse ${options.filter}:\n  ${validation.errors.join("\n  ")}`,
+    );
   }
   const configuration = options.config === undefined ? undefined : await readInput(options.config, "configuration");
   return { wasm, configuration };

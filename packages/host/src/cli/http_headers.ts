@@ -5,7 +5,14 @@ import { headerFromNode as fromWire, headerToNode as toWire } from "../header_te
 
 /** Connection-level headers: a proxy consumes them, the filter and the next hop never see them. */
 const HOP_BY_HOP = new Set([
-  "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "http2-settings",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "http2-settings",
 ]);
 
 /**

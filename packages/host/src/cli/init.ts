@@ -19,11 +19,11 @@ check and oci. The folder's last segment is the npm package name and the filter'
 
   -h, --help   this help`;
 
-
 /** npm's rules for a new unscoped package name: lower case, URL-safe, not starting with . or _. */
 export function invalidProjectName(name: string): string | null {
   if (name.length === 0 || name.length > 214) return "must be 1 to 214 characters";
-  if (!/^[a-z0-9][a-z0-9._~-]*$/.test(name)) return "must be lower-case letters, digits, '-', '.', '_' or '~', starting with a letter or digit";
+  if (!/^[a-z0-9][a-z0-9._~-]*$/.test(name))
+    return "must be lower-case letters, digits, '-', '.', '_' or '~', starting with a letter or digit";
   if (name === "node_modules" || name === "favicon.ico") return "is reserved by npm";
   return null;
 }

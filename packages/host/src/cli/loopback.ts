@@ -20,13 +20,22 @@ export function parseLoopbackUrl(text: string, what: string): URL {
     throw new CliError(ExitCode.BadArguments, `${what}: "${text}" is not a URL (expected http://127.0.0.1:PORT)`);
   }
   if (url.protocol !== "http:") {
-    throw new CliError(ExitCode.BadArguments, `${what}: only http:// URLs are supported${what.startsWith("--cluster") ? " (or https://)" : ""}, got "${text}"`);
+    throw new CliError(
+      ExitCode.BadArguments,
+      `${what}: only http:// URLs are supported${what.startsWith("--cluster") ? " (or https://)" : ""}, got "${text}"`,
+    );
   }
   if (!isLoopbackHost(url.hostname)) {
-    throw new CliError(ExitCode.BadArguments, `${what}: only loopback addresses (localhost, 127.x.x.x, [::1]) are allowed, got "${url.hostname}"`);
+    throw new CliError(
+      ExitCode.BadArguments,
+      `${what}: only loopback addresses (localhost, 127.x.x.x, [::1]) are allowed, got "${url.hostname}"`,
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new CliError(ExitCode.BadArguments, `${what}: the URL must not have a query, fragment or credentials: "${text}"`);
+    throw new CliError(
+      ExitCode.BadArguments,
+      `${what}: the URL must not have a query, fragment or credentials: "${text}"`,
+    );
   }
   return url;
 }
@@ -45,7 +54,10 @@ export function parseClusterUrl(text: string, what: string): URL {
   }
   if (url === null || url.protocol !== "https:") return parseLoopbackUrl(text, what);
   if (url.search || url.hash || url.username || url.password) {
-    throw new CliError(ExitCode.BadArguments, `${what}: the URL must not have a query, fragment or credentials: "${text}"`);
+    throw new CliError(
+      ExitCode.BadArguments,
+      `${what}: the URL must not have a query, fragment or credentials: "${text}"`,
+    );
   }
   return url;
 }

@@ -14,7 +14,13 @@ import type { ServeOptions } from "./args.js";
 import { startAdmin, type AdminServer } from "./admin.js";
 import { rootIdHint, UNREGISTERED_ROOT_LOG } from "../root_ids.js";
 import { configSource, readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
-import { runningServerBase, startLocalServices, stopStack, unmappedClusters, type RunningServerBase } from "./serve_locals.js";
+import {
+  runningServerBase,
+  startLocalServices,
+  stopStack,
+  unmappedClusters,
+  type RunningServerBase,
+} from "./serve_locals.js";
 
 /** reload(): new requests use the new VMs; close(): stops listening, drops open connections, shuts the plugin down. */
 export interface RunningServer extends RunningServerBase {
@@ -74,8 +80,15 @@ async function loadHost(
   } catch (e) {
     if (!(e instanceof HostLoadError)) throw e;
     if (/configuration was rejected|proxy_on_configure returned false/.test(e.message)) {
-      if (unregisteredRoot) throw new CliError(ExitCode.ConfigRejected, `${rootIdHint(options.rootId, loaded.wasm, loaded.configuration)} (${e.message})`);
-      throw new CliError(ExitCode.ConfigRejected, `the filter rejected ${configSource(options)} (see its log above): ${e.message}`);
+      if (unregisteredRoot)
+        throw new CliError(
+          ExitCode.ConfigRejected,
+          `${rootIdHint(options.rootId, loaded.wasm, loaded.configuration)} (${e.message})`,
+        );
+      throw new CliError(
+        ExitCode.ConfigRejected,
+        `the filter rejected ${configSource(options)} (see its log above): ${e.message}`,
+      );
     }
     throw new CliError(ExitCode.ModuleRefused, `the filter failed to start: ${e.message}`);
   }
@@ -85,7 +98,11 @@ function listen(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       const why =
-        e.code === "EADDRINUSE" ? "is already in use" : e.code === "EACCES" ? "needs privileges (use a port above 1023)" : e.message;
+        e.code === "EADDRINUSE"
+          ? "is already in use"
+          : e.code === "EACCES"
+            ? "needs privileges (use a port above 1023)"
+            : e.message;
       reject(new CliError(ExitCode.PortUnavailable, `cannot listen on 127.0.0.1:${port}: the port ${why}`));
     };
     server.once("error", onError);
@@ -102,9 +119,11 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
   const pumpAll = () => {
     for (const exchange of [...live.keys()]) exchange.pump();
   };
-  const filterLog = hooks.filterLog !== undefined ? hooks.filterLog : options.quiet ? null : (line: string) => console.log(line);
+  const filterLog =
+    hooks.filterLog !== undefined ? hooks.filterLog : options.quiet ? null : (line: string) => console.log(line);
   const say = hooks.say ?? ((line: string) => console.log(line));
-  const ca = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
+  const ca =
+    options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
   const { stoppers, stopAll } = stopStack();
   try {
     const services = await startLocalServices(options, stoppers);
@@ -113,7 +132,8 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
     let host = await loadHost(options, loaded, clusters, ca, () => pumpAll(), filterLog);
     stoppers.push(() => host.close());
     const unmapped = unmappedClusters(loaded.configuration, clusters);
-    const accessLog = hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
+    const accessLog =
+      hooks.accessLog !== undefined ? hooks.accessLog : options.quiet ? null : (line: string) => console.log(line);
     // Hosts replaced by a reload keep running until the requests they carry are finished.
     const retired = new Set<Host>();
     const retireIdle = () => {

@@ -22,7 +22,12 @@ export interface BannerExtras {
   admin?: string;
 }
 
-export function printServeBanner(options: ServeOptions, server: ServedFacts, io: { out(line: string): void; err(line: string): void }, extras: BannerExtras): void {
+export function printServeBanner(
+  options: ServeOptions,
+  server: ServedFacts,
+  io: { out(line: string): void; err(line: string): void },
+  extras: BannerExtras,
+): void {
   const say = (line: string) => io.out(`getwild serve: ${line}`);
   const workers = `${options.workers} worker${options.workers === 1 ? "" : "s"}`;
   say(`filter ${options.filter} (root_id "${options.rootId}", ${workers}, config ${options.config ?? "none"})`);
@@ -31,15 +36,21 @@ export function printServeBanner(options: ServeOptions, server: ServedFacts, io:
   for (const [name, url] of options.clusters) say(`cluster ${name} -> ${url.href}`);
   if (extras.ca !== undefined) say(extras.ca);
   if (server.devIdp) {
-    say(`dev IdP (development keys, for local testing only): JWKS at ${server.devIdp.url.origin} for cluster ${server.devIdp.clusters.join(", ")}; mint a token with: getwild token ${options.config ?? "CONFIG.json"}`);
+    say(
+      `dev IdP (development keys, for local testing only): JWKS at ${server.devIdp.url.origin} for cluster ${server.devIdp.clusters.join(", ")}; mint a token with: getwild token ${options.config ?? "CONFIG.json"}`,
+    );
   }
   for (const name of server.unmappedClusters) {
     // proxy_http_call to it would fail at request time (BadArgument, as in Envoy): say so now, with the fix.
-    io.err(`getwild serve: warning: the configuration names cluster "${name}", which is not mapped: pass --cluster ${name}=URL (a loopback http:// or an https:// URL) or --dev-idp ${name}`);
+    io.err(
+      `getwild serve: warning: the configuration names cluster "${name}", which is not mapped: pass --cluster ${name}=URL (a loopback http:// or an https:// URL) or --dev-idp ${name}`,
+    );
   }
   if (extras.admin !== undefined) say(extras.admin);
   if (server.watching) {
-    say(`watching ${options.filter}${options.config ? ` and ${options.config}` : ""}${server.watching.buildPackage ? `, and ${server.watching.buildPackage}/assembly (runs its build)` : ""}`);
+    say(
+      `watching ${options.filter}${options.config ? ` and ${options.config}` : ""}${server.watching.buildPackage ? `, and ${server.watching.buildPackage}/assembly (runs its build)` : ""}`,
+    );
   }
   say(`listening on ${server.url} (Ctrl-C to stop)`);
 }

@@ -14,7 +14,13 @@ import { trustedCa } from "./trusted_ca.js";
 import { launchEnvoy, type Launch } from "./envoy_launch.js";
 import type { OutputSinks } from "./envoy_output.js";
 import { readFilter, readInput, watchAndReload, type LoadedFilter } from "./filter_input.js";
-import { runningServerBase, startLocalServices, stopStack, unmappedClusters, type RunningServerBase } from "./serve_locals.js";
+import {
+  runningServerBase,
+  startLocalServices,
+  stopStack,
+  unmappedClusters,
+  type RunningServerBase,
+} from "./serve_locals.js";
 import type { ServeOptions } from "./args.js";
 import type { CliIo } from "./io.js";
 import { printServeBanner } from "./serve_banner.js";
@@ -43,7 +49,10 @@ export interface ServeEnvoyHooks extends Partial<OutputSinks> {
 /** What only the emulator can do, refused with the reason (Envoy has no path on a cluster). */
 function checkEnvoyCan(options: ServeOptions): void {
   if (options.clusters.has(UPSTREAM_CLUSTER) || options.devIdpClusters?.includes(UPSTREAM_CLUSTER)) {
-    throw new CliError(ExitCode.BadArguments, `cluster ${UPSTREAM_CLUSTER}: with --envoy that name is the upstream's cluster; choose another`);
+    throw new CliError(
+      ExitCode.BadArguments,
+      `cluster ${UPSTREAM_CLUSTER}: with --envoy that name is the upstream's cluster; choose another`,
+    );
   }
   for (const [name, url] of options.clusters) {
     if (url.pathname !== "/" && url.pathname !== "") {
@@ -55,7 +64,11 @@ function checkEnvoyCan(options: ServeOptions): void {
   }
 }
 
-function orDefault(hook: ((line: string) => void) | null | undefined, quiet: boolean, fallback: (line: string) => void) {
+function orDefault(
+  hook: ((line: string) => void) | null | undefined,
+  quiet: boolean,
+  fallback: (line: string) => void,
+) {
   return hook !== undefined ? hook : quiet ? null : fallback;
 }
 
@@ -64,7 +77,8 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
   checkEnvoyCan(options);
   const say = hooks.say ?? ((line: string) => console.log(line));
   let loaded = await readFilter(options);
-  const extraCa = options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
+  const extraCa =
+    options.caFile === undefined ? undefined : new TextDecoder().decode(await readInput(options.caFile, "CA file"));
   const binary = hooks.binary ?? locateEnvoy(process.env, process.cwd(), (line) => say(`getwild serve: ${line}`));
   const sinks: OutputSinks = {
     filterLog: orDefault(hooks.filterLog, options.quiet, (line) => console.log(line)),
@@ -87,7 +101,11 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
       options,
       binary,
       // The same plugin name and vm_id as the emulator's (plugin_vm_id, shared data).
-      names: { pluginName: options.rootId || basename(options.filter, ".wasm"), rootId: options.rootId, vmId: options.vmId ?? "" },
+      names: {
+        pluginName: options.rootId || basename(options.filter, ".wasm"),
+        rootId: options.rootId,
+        vmId: options.vmId ?? "",
+      },
       upstream,
       clusters,
       trustedCaPem: ca?.pem,
@@ -109,7 +127,8 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
     const exited = new Promise<number | string>((resolve) => (unexpectedExit = resolve));
     // Only an exit nobody asked for ends serve: not close(), not the stop of a reload.
     let replacing = false;
-    const watchExit = (l: Launch) => void l.envoy.exited.then((code) => l === current && !stopped && !replacing && unexpectedExit(code));
+    const watchExit = (l: Launch) =>
+      void l.envoy.exited.then((code) => l === current && !stopped && !replacing && unexpectedExit(code));
     watchExit(current);
 
     const reload = async () => {

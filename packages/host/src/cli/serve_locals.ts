@@ -79,7 +79,17 @@ export function runningServerBase(
 ): RunningServerBase {
   let closed: Promise<void> | null = null;
   const { upstream, echo, devIdp } = services;
-  return { url: `http://127.0.0.1:${port}`, port, upstream, echo, devIdp, unmappedClusters: unmapped, watching, reload, close: () => (closed ??= stopAll()) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    upstream,
+    echo,
+    devIdp,
+    unmappedClusters: unmapped,
+    watching,
+    reload,
+    close: () => (closed ??= stopAll()),
+  };
 }
 
 /** Clusters the plugin configuration names that `clusters` does not map (proxy_http_call to them fails). */

@@ -83,7 +83,11 @@ function pickAlg(provider: Json, name: string, firebase: boolean): DevAlg {
 function placementOf(provider: Json): TokenPlacement {
   const headers = Array.isArray(provider.from_headers) ? provider.from_headers.filter(isObject) : [];
   if (headers.length > 0) {
-    return { kind: "header", name: String(headers[0]!.name).toLowerCase(), prefix: String(headers[0]!.value_prefix ?? "") };
+    return {
+      kind: "header",
+      name: String(headers[0]!.name).toLowerCase(),
+      prefix: String(headers[0]!.value_prefix ?? ""),
+    };
   }
   const params = Array.isArray(provider.from_params) ? provider.from_params : [];
   const cookies = Array.isArray(provider.from_cookies) ? provider.from_cookies : [];
@@ -129,7 +133,11 @@ export function mintToken(configText: string, keys: DevKeys, request: TokenReque
       firebase: { sign_in_provider: "password", identities: {} },
     });
   } else {
-    const issuers = Array.isArray(provider.issuers) ? provider.issuers : typeof provider.issuer === "string" ? [provider.issuer] : [];
+    const issuers = Array.isArray(provider.issuers)
+      ? provider.issuers
+      : typeof provider.issuer === "string"
+        ? [provider.issuer]
+        : [];
     if (issuers.length > 0) claims.iss = issuers[0];
     if (Array.isArray(provider.audiences) && provider.audiences.length > 0) claims.aud = provider.audiences[0];
   }

@@ -86,7 +86,8 @@ export async function runToken(argv: string[], io: CommandIo): Promise<number> {
     throw bad("give the configuration once (as the first argument or with --config)");
   }
   const configPath = values.config ?? positionals[0];
-  if (configPath === undefined) throw bad("the plugin configuration is required, e.g. getwild token examples/jwt-authn/plugin-config.json");
+  if (configPath === undefined)
+    throw bad("the plugin configuration is required, e.g. getwild token examples/jwt-authn/plugin-config.json");
   const claims: Record<string, unknown> = {};
   for (const spec of values.claim ?? []) {
     const eq = spec.indexOf("=");
@@ -98,7 +99,10 @@ export async function runToken(argv: string[], io: CommandIo): Promise<number> {
     configText = readFileSync(configPath, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(ExitCode.FileNotFound, `configuration ${configPath}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    throw new CliError(
+      ExitCode.FileNotFound,
+      `configuration ${configPath}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
   }
   const dpopMethod = values.dpop;
   if (dpopMethod !== undefined && (values.curl === undefined || !/^[A-Z]+$/.test(dpopMethod))) {
@@ -116,16 +120,32 @@ export async function runToken(argv: string[], io: CommandIo): Promise<number> {
     lifetimeSeconds: values.lifetime === undefined ? undefined : seconds(values.lifetime),
   });
   const url = values.curl;
-  const curl = url === undefined ? null : dpopKey !== null ? dpopCurl(dpopMethod!, url, minted.token, dpopProof(dpopKey, dpopMethod!, url, minted.token)) : curlWith(minted, url);
+  const curl =
+    url === undefined
+      ? null
+      : dpopKey !== null
+        ? dpopCurl(dpopMethod!, url, minted.token, dpopProof(dpopKey, dpopMethod!, url, minted.token))
+        : curlWith(minted, url);
   // With --json, the curl line is a field, so scripts (scripts/start) print the same line users get.
   if (values.json) io.out(JSON.stringify(curl === null ? minted : { ...minted, curl }, null, 2));
   else io.out(curl ?? minted.token);
-  const where = dpopKey !== null ? `header "authorization: DPoP <token>", with a new proof in header "dpop" for every request` : minted.placement.kind === "header" ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"` : `${minted.placement.kind} "${minted.placement.name}"`;
-  io.err(`getwild token: provider "${minted.provider}", ${minted.alg} key ${minted.kid} from ${keys.file}; send it in the ${where}`);
+  const where =
+    dpopKey !== null
+      ? `header "authorization: DPoP <token>", with a new proof in header "dpop" for every request`
+      : minted.placement.kind === "header"
+        ? `header "${minted.placement.name}: ${minted.placement.prefix}<token>"`
+        : `${minted.placement.kind} "${minted.placement.name}"`;
+  io.err(
+    `getwild token: provider "${minted.provider}", ${minted.alg} key ${minted.kid} from ${keys.file}; send it in the ${where}`,
+  );
   if (minted.cluster !== null) {
-    io.err(`getwild token: the filter fetches keys through cluster "${minted.cluster}": serve with --dev-idp ${minted.cluster}`);
+    io.err(
+      `getwild token: the filter fetches keys through cluster "${minted.cluster}": serve with --dev-idp ${minted.cluster}`,
+    );
   } else {
-    io.err(`getwild token: provider "${minted.provider}" has local_jwks: add the dev public key (getwild serve prints where) to accept this token`);
+    io.err(
+      `getwild token: provider "${minted.provider}" has local_jwks: add the dev public key (getwild serve prints where) to accept this token`,
+    );
   }
   return ExitCode.Ok;
 }

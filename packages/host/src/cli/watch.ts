@@ -51,7 +51,9 @@ export function watchFilter(filter: string, config: string | undefined, hooks: W
   const watchers: FSWatcher[] = [];
   let reloading = Promise.resolve();
   const reload = debounced(() => {
-    reloading = reloading.then(() => hooks.reload()).catch((e) => hooks.say(`watch: reload failed: ${(e as Error).message}`));
+    reloading = reloading
+      .then(() => hooks.reload())
+      .catch((e) => hooks.say(`watch: reload failed: ${(e as Error).message}`));
   });
   const files = [filter, ...(config === undefined ? [] : [config])].map((f) => resolve(f));
   for (const dir of new Set(files.map((f) => dirname(f)))) {

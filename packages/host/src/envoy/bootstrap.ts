@@ -52,7 +52,8 @@ const TYPE = {
   tls: "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
   string: "type.googleapis.com/google.protobuf.StringValue",
   bytes: "type.googleapis.com/google.protobuf.BytesValue",
-  connectionsMonitor: "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+  connectionsMonitor:
+    "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
 };
 
 /**
@@ -79,11 +80,14 @@ export function urlCluster(name: string, url: URL, trustedCaPem: string | undefi
     dns_lookup_family: "V4_PREFERRED",
     load_assignment: {
       cluster_name: name,
-      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: portOf(url) } } } }] }],
+      endpoints: [
+        { lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: portOf(url) } } } }] },
+      ],
     },
   };
   if (url.protocol === "https:") {
-    if (trustedCaPem === undefined) throw new Error(`cluster ${name} is https:// but no CA certificates were given to verify it`);
+    if (trustedCaPem === undefined)
+      throw new Error(`cluster ${name} is https:// but no CA certificates were given to verify it`);
     // Without a validation context Envoy accepts any certificate, and without a SAN matcher any
     // certificate the CA signed: both are set so the host in the URL is the host verified.
     cluster.transport_socket = {
@@ -125,10 +129,17 @@ export function serveBootstrap(input: ServeBootstrapInput): Record<string, unkno
     "@type": TYPE.hcm,
     stat_prefix: "ingress_http",
     codec_type: "AUTO",
-    access_log: [{ name: "envoy.access_loggers.stdout", typed_config: { "@type": TYPE.stdoutLog, log_format: { json_format: ACCESS_LOG_FORMAT } } }],
+    access_log: [
+      {
+        name: "envoy.access_loggers.stdout",
+        typed_config: { "@type": TYPE.stdoutLog, log_format: { json_format: ACCESS_LOG_FORMAT } },
+      },
+    ],
     route_config: {
       name: "local_route",
-      virtual_hosts: [{ name: "all", domains: ["*"], routes: [{ match: { prefix: "/" }, route: upstreamRoute(input.upstream) }] }],
+      virtual_hosts: [
+        { name: "all", domains: ["*"], routes: [{ match: { prefix: "/" }, route: upstreamRoute(input.upstream) }] },
+      ],
     },
     http_filters: [
       { name: "envoy.filters.http.wasm", typed_config: { "@type": TYPE.wasm, config: pluginConfig } },

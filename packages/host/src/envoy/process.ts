@@ -78,19 +78,29 @@ function sleep(ms: number): Promise<void> {
 export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProcess> {
   const dir = mkdtempSync(join(tmpdir(), "getwild-envoy-"));
   const adminPathFile = join(dir, "admin-address");
-  const bootstrap = { ...options.bootstrap, admin: { address: { socket_address: { address: "127.0.0.1", port_value: options.adminPort ?? 0 } } } };
+  const bootstrap = {
+    ...options.bootstrap,
+    admin: { address: { socket_address: { address: "127.0.0.1", port_value: options.adminPort ?? 0 } } },
+  };
   const configFile = join(dir, "envoy.json");
   writeFileSync(configFile, JSON.stringify(bootstrap, null, 2));
   const args = [
-    "-c", configFile,
+    "-c",
+    configFile,
     "--disable-hot-restart",
-    "--concurrency", String(options.concurrency ?? 1),
-    "--log-level", options.logLevel ?? "info",
-    "--admin-address-path", adminPathFile,
+    "--concurrency",
+    String(options.concurrency ?? 1),
+    "--log-level",
+    options.logLevel ?? "info",
+    "--admin-address-path",
+    adminPathFile,
   ];
   if (options.componentLogLevel) args.push("--component-log-level", options.componentLogLevel);
   if (options.extraArgs) args.push(...options.extraArgs);
-  const child: ChildProcess = spawn(options.envoy, args, { cwd: options.cwd ?? dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(options.envoy, args, {
+    cwd: options.cwd ?? dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const logs: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
@@ -104,7 +114,8 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         logs.push(line);
-        if (options.logLimit !== undefined && logs.length > options.logLimit) logs.splice(0, logs.length - options.logLimit);
+        if (options.logLimit !== undefined && logs.length > options.logLimit)
+          logs.splice(0, logs.length - options.logLimit);
         options.onLog?.(line);
         for (let i = waiters.length - 1; i >= 0; i--) {
           if (waiters[i].pattern.test(line)) waiters.splice(i, 1)[0].resolve(line);
@@ -130,7 +141,9 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`envoy was not ready after ${options.readyTimeoutMs ?? 60_000} ms:\n${logs.slice(-15).join("\n")}`);
+      throw new Error(
+        `envoy was not ready after ${options.readyTimeoutMs ?? 60_000} ms:\n${logs.slice(-15).join("\n")}`,
+      );
     }
     if (adminUrl === "" && existsSync(adminPathFile)) {
       const address = readFileSync(adminPathFile, "utf8").trim();
@@ -161,7 +174,8 @@ export async function startEnvoy(options: StartEnvoyOptions): Promise<EnvoyProce
     async url(name?: string) {
       const all = await listeners();
       const entry = name === undefined ? Object.values(all)[0] : all[name];
-      if (entry === undefined) throw new Error(`envoy has no listener ${name ?? "at all"} (has: ${Object.keys(all).join(", ")})`);
+      if (entry === undefined)
+        throw new Error(`envoy has no listener ${name ?? "at all"} (has: ${Object.keys(all).join(", ")})`);
       return `http://127.0.0.1:${entry.port}`;
     },
     async stats() {

@@ -41,7 +41,12 @@ function decimalSeconds(text: string): i64 {
 }
 
 /** The lifetime to use, in milliseconds: max-age clamped to [min, max], or the fallback. */
-export function jwksLifetimeMs(cacheControl: string | null, minSeconds: i64, maxSeconds: i64, fallbackSeconds: i64): i64 {
+export function jwksLifetimeMs(
+  cacheControl: string | null,
+  minSeconds: i64,
+  maxSeconds: i64,
+  fallbackSeconds: i64,
+): i64 {
   let s = maxAgeSeconds(cacheControl);
   if (s < 0) s = fallbackSeconds;
   if (s < minSeconds) s = minSeconds;

@@ -14,8 +14,16 @@
 //
 // Shared data: `<key>` = "<expiresAtMs>\n<fetchedAtMs>\n<jwks_uri>", `<key>.lease` (lease.ts).
 import {
-  RootContext, HttpCallHandler, HttpCallResponse, Status,
-  getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
+  RootContext,
+  HttpCallHandler,
+  HttpCallResponse,
+  Status,
+  getSharedData,
+  setSharedData,
+  getCurrentTimeMilliseconds,
+  logInfo,
+  logWarn,
+  statusName,
 } from "@getwild/core/assembly";
 import { parseJsonText } from "@getwild/json/assembly";
 import { asciiLowerCase } from "../jose/encoding/ascii";
@@ -31,7 +39,10 @@ const MAX_DOCUMENT_BYTES: u32 = 65536;
 
 /** An https URL split for a callout: the `:authority` and the `:path` (with any query). */
 export class HttpsLocation {
-  constructor(public authority: string, public path: string) {}
+  constructor(
+    public authority: string,
+    public path: string,
+  ) {}
 }
 
 /** `https://host[:port]/path`, without userinfo or fragment; null otherwise. */
@@ -63,7 +74,12 @@ export class DiscoveryConfig {
 
 /** One discovery fetch: the callout's handler, which hands the reply to the source that asked. */
 class DiscoveryFetch extends HttpCallHandler {
-  constructor(private readonly source: OidcJwksSource, private readonly root: RootContext) { super(); }
+  constructor(
+    private readonly source: OidcJwksSource,
+    private readonly root: RootContext,
+  ) {
+    super();
+  }
   onHttpCallResponse(response: HttpCallResponse): void {
     this.source.discoveryReceived(this.root, response);
   }
@@ -173,7 +189,14 @@ export class OidcJwksSource extends JwksSource {
     if (lease.busy(nowMs)) return false;
     if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
     const where = this.discovery.location;
-    const started = startJsonGet(root, this.discovery.cluster, where.authority, where.path, remote.timeoutMs, new DiscoveryFetch(this, root));
+    const started = startJsonGet(
+      root,
+      this.discovery.cluster,
+      where.authority,
+      where.path,
+      remote.timeoutMs,
+      new DiscoveryFetch(this, root),
+    );
     if (started.status != Status.Ok) {
       this.discoveryFailed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
       return false;
@@ -189,8 +212,16 @@ export class OidcJwksSource extends JwksSource {
     releaseLease(this.discoveryKey + ".lease", nowMs + backoff, failures);
     this.fetchFailures++;
     this.discoveryError = why;
-    logWarn("jwt: OIDC discovery for " + this.discovery.issuer + " failed: " + why +
-      (this.located ? " (keeping the last good jwks_uri)" : "") + "; next try in " + backoff.toString() + " ms");
+    logWarn(
+      "jwt: OIDC discovery for " +
+        this.discovery.issuer +
+        " failed: " +
+        why +
+        (this.located ? " (keeping the last good jwks_uri)" : "") +
+        "; next try in " +
+        backoff.toString() +
+        " ms",
+    );
   }
 
   /** Handles this VM's discovery reply. */
@@ -203,7 +234,8 @@ export class OidcJwksSource extends JwksSource {
     let jwksUri = "";
     if (response.failed) why = "no reply (" + response.failure().value + ")";
     else if (!response.ok) why = "status " + response.statusCode.toString();
-    else if (response.bodySize > MAX_DOCUMENT_BYTES) why = "body of " + response.bodySize.toString() + " bytes is over the cap";
+    else if (response.bodySize > MAX_DOCUMENT_BYTES)
+      why = "body of " + response.bodySize.toString() + " bytes is over the cap";
     else {
       const checked = checkDocument(this.discovery, response.body().value);
       if (checked.startsWith("https://")) jwksUri = checked;
@@ -216,14 +248,34 @@ export class OidcJwksSource extends JwksSource {
     }
     const remote = this.remote!;
     const cacheControl = response.header("cache-control");
-    const expires = nowMs + jwksLifetimeMs(cacheControl.ok ? cacheControl.value : null, remote.minLifetimeSeconds, remote.maxLifetimeSeconds, remote.fallbackLifetimeSeconds);
-    setSharedData(this.discoveryKey, Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n" + jwksUri)), 0);
+    const expires =
+      nowMs +
+      jwksLifetimeMs(
+        cacheControl.ok ? cacheControl.value : null,
+        remote.minLifetimeSeconds,
+        remote.maxLifetimeSeconds,
+        remote.fallbackLifetimeSeconds,
+      );
+    setSharedData(
+      this.discoveryKey,
+      Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n" + jwksUri)),
+      0,
+    );
     this.discoverySeenCas = getSharedData(this.discoveryKey).cas;
     this.adoptLocation(jwksUri, nowMs, expires);
     releaseLease(leaseKey, 0, 0);
     this.discoveryError = "";
-    logInfo("jwt: OIDC discovery for " + this.discovery.issuer + ": jwks_uri " + jwksUri + " through cluster " + remote.cluster +
-      ", valid for " + ((expires - nowMs) / 1000).toString() + " s");
+    logInfo(
+      "jwt: OIDC discovery for " +
+        this.discovery.issuer +
+        ": jwks_uri " +
+        jwksUri +
+        " through cluster " +
+        remote.cluster +
+        ", valid for " +
+        ((expires - nowMs) / 1000).toString() +
+        " s",
+    );
     // Keys next, at once: a request waiting since the cold start keeps waiting for them.
     if (this.keys === null) {
       // Keys another worker published are adopted here (Ready); a fetch that cannot start now
@@ -258,7 +310,13 @@ function checkDocument(d: DiscoveryConfig, body: Uint8Array): string {
   const location = httpsLocation(uri.text);
   if (location === null) return "jwks_uri " + uri.text + " is not an https URL with a host";
   if (jwksClusterFor(d, location).length == 0) {
-    return "jwks_uri host " + location.authority + " is not the issuer's host " + d.location.authority + " and oidc_discovery.jwks_cluster is not set";
+    return (
+      "jwks_uri host " +
+      location.authority +
+      " is not the issuer's host " +
+      d.location.authority +
+      " and oidc_discovery.jwks_cluster is not set"
+    );
   }
   return uri.text;
 }

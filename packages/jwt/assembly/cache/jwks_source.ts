@@ -8,8 +8,16 @@
 // parses the body once per change (CAS differs) and keeps the parsed keys; the raw JSON is not
 // kept in the VM. Keys past their lifetime are still used until a fetch succeeds (last good keys).
 import {
-  RootContext, HttpCallHandler, HttpCallResponse, Status,
-  getSharedData, setSharedData, getCurrentTimeMilliseconds, logInfo, logWarn, statusName,
+  RootContext,
+  HttpCallHandler,
+  HttpCallResponse,
+  Status,
+  getSharedData,
+  setSharedData,
+  getCurrentTimeMilliseconds,
+  logInfo,
+  logWarn,
+  statusName,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
 import { jwksLifetimeMs } from "./cache_control";
@@ -105,11 +113,15 @@ export class JwksSource extends HttpCallHandler {
     if (!got.ok || got.cas == this.seenCas) return false;
     this.seenCas = got.cas;
     // "<expiresAtMs>\n<fetchedAtMs>\n<body>"
-    let first = -1, second = -1;
+    let first = -1,
+      second = -1;
     for (let i = 0; i < bytes.length; i++) {
       if (unchecked(bytes[i]) == 0x0a) {
         if (first < 0) first = i;
-        else { second = i; break; }
+        else {
+          second = i;
+          break;
+        }
       }
     }
     if (second < 0) return false;
@@ -201,8 +213,16 @@ export class JwksSource extends HttpCallHandler {
     releaseLease(this.sharedKey + ".lease", nowMs + backoff, failures);
     this.fetchFailures++;
     this.lastError = why;
-    logWarn("jwt: JWKS fetch from " + this.label + " failed: " + why + (this.keys !== null ? " (keeping the last good keys)" : "") +
-      "; next try in " + backoff.toString() + " ms");
+    logWarn(
+      "jwt: JWKS fetch from " +
+        this.label +
+        " failed: " +
+        why +
+        (this.keys !== null ? " (keeping the last good keys)" : "") +
+        "; next try in " +
+        backoff.toString() +
+        " ms",
+    );
   }
 
   /** Handles this VM's fetch reply: success, failure or timeout. */
@@ -214,7 +234,8 @@ export class JwksSource extends HttpCallHandler {
     let why = "";
     if (response.failed) why = "no reply (" + response.failure().value + ")";
     else if (!response.ok) why = "status " + response.statusCode.toString();
-    else if (response.bodySize > <u32>remote.jwks.maxBytes) why = "body of " + response.bodySize.toString() + " bytes is over the cap";
+    else if (response.bodySize > <u32>remote.jwks.maxBytes)
+      why = "body of " + response.bodySize.toString() + " bytes is over the cap";
     if (why.length == 0) {
       const body = response.body().value;
       const parsed = parseJwks(body, remote.jwks);
@@ -223,7 +244,14 @@ export class JwksSource extends HttpCallHandler {
         why = jwksErrorMessage(parsed.error);
       } else {
         const cacheControl = response.header("cache-control");
-        const expires = nowMs + jwksLifetimeMs(cacheControl.ok ? cacheControl.value : null, remote.minLifetimeSeconds, remote.maxLifetimeSeconds, remote.fallbackLifetimeSeconds);
+        const expires =
+          nowMs +
+          jwksLifetimeMs(
+            cacheControl.ok ? cacheControl.value : null,
+            remote.minLifetimeSeconds,
+            remote.maxLifetimeSeconds,
+            remote.fallbackLifetimeSeconds,
+          );
         const head = Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n"));
         const value = new Uint8Array(head.length + body.length);
         value.set(head, 0);
@@ -234,8 +262,17 @@ export class JwksSource extends HttpCallHandler {
         releaseLease(this.sharedKey + ".lease", 0, 0);
         this.fetchSuccesses++;
         this.lastError = "";
-        logInfo("jwt: JWKS from " + this.label + ": " + set.size.toString() + " keys, " +
-          set.skipped.length.toString() + " skipped, valid for " + ((expires - nowMs) / 1000).toString() + " s");
+        logInfo(
+          "jwt: JWKS from " +
+            this.label +
+            ": " +
+            set.size.toString() +
+            " keys, " +
+            set.skipped.length.toString() +
+            " skipped, valid for " +
+            ((expires - nowMs) / 1000).toString() +
+            " s",
+        );
         this.notify(true);
         return;
       }

@@ -6,7 +6,12 @@ import { RootContext, HeaderPair, HttpCallHandler, Result } from "@getwild/core/
 
 /** Starts `GET https://<authority><path>` (accepting JSON) through `cluster`; `handler` gets the outcome. */
 export function startJsonGet(
-  root: RootContext, cluster: string, authority: string, path: string, timeoutMs: u32, handler: HttpCallHandler,
+  root: RootContext,
+  cluster: string,
+  authority: string,
+  path: string,
+  timeoutMs: u32,
+  handler: HttpCallHandler,
 ): Result<u32> {
   const headers: HeaderPair[] = [
     new HeaderPair(":method", "GET"),

@@ -19,7 +19,10 @@ const MAX_STATE_VALUE: i32 = 4096;
 
 /** One claim copied to filter state: `key` is the full Envoy key (`wasm.<name>`), as RBAC names it. */
 export class ClaimState {
-  constructor(public key: string, public claim: string) {}
+  constructor(
+    public key: string,
+    public claim: string,
+  ) {}
 }
 
 /** Reads a provider's `claim_to_filter_state: [{claim_name, key}]`. */
@@ -36,7 +39,10 @@ export function readClaimStates(r: ConfigReader, v: JsonValue, path: string): Ar
     const claim = r.string(item, ip, "claim_name", "", 1);
     const key = r.string(item, ip, "key", "", 1);
     if (item.has("key") && !stateKey(key)) {
-      r.fail(memberPath(ip, "key"), "must be \"wasm.\" followed by 1 to 128 letters, digits, '_', '-' or '.' (Envoy names a wasm filter's state wasm.<name>)");
+      r.fail(
+        memberPath(ip, "key"),
+        "must be \"wasm.\" followed by 1 to 128 letters, digits, '_', '-' or '.' (Envoy names a wasm filter's state wasm.<name>)",
+      );
     }
     out.push(new ClaimState(key, claim));
   }
@@ -49,7 +55,13 @@ function stateKey(key: string): bool {
   if (n < 1 || n > 128) return false;
   for (let i = WASM_STATE_PREFIX.length; i < key.length; i++) {
     const c = key.charCodeAt(i);
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f || c == 0x2d || c == 0x2e;
+    const ok =
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c == 0x5f ||
+      c == 0x2d ||
+      c == 0x2e;
     if (!ok) return false;
   }
   return true;

@@ -22,11 +22,26 @@ import { readDpop } from "./dpop_config";
 import { readFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
 import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
-import { readProviderAndAudiences, readRequirementMap, readRouteRequirements, readRuleRequirementName } from "./requirements";
-import { COMPILED_FEATURES, FEATURE_CLAIMS_OUT, FEATURE_DPOP, FEATURE_OIDC, FEATURE_ROUTES, refuseUncompiled } from "./features";
+import {
+  readProviderAndAudiences,
+  readRequirementMap,
+  readRouteRequirements,
+  readRuleRequirementName,
+} from "./requirements";
+import {
+  COMPILED_FEATURES,
+  FEATURE_CLAIMS_OUT,
+  FEATURE_DPOP,
+  FEATURE_OIDC,
+  FEATURE_ROUTES,
+  refuseUncompiled,
+} from "./features";
 import { ClaimHeader, FilterConfig, HeaderLocation, Provider, Requirement, RequirementKind, Rule } from "./model";
 export class ConfigResult {
-  constructor(public config: FilterConfig | null, public error: string) {}
+  constructor(
+    public config: FilterConfig | null,
+    public error: string,
+  ) {}
 }
 
 /** The JSON reader's defaults (16 KiB, depth 16): room for inline JWKS of a few keys. */
@@ -35,22 +50,71 @@ export class ConfigResult {
 
 // "$schema" lets a configuration file name its JSON Schema for editors (schema/jwt-authn.schema.json);
 // the filter only checks that it is a string.
-const TOP_FIELDS = ["$schema", "providers", "rules", "unmatched", "bypass_cors_preflight", "audience_failure_status", "failure_body",
-  "realm", "jwks_unavailable", "jwt_cache_size", "jwt_cache_bytes", "stat_prefix", "tick_ms", "path_with_escaped_slashes_action",
-  "requirement_map", "route_requirements"];
+const TOP_FIELDS = [
+  "$schema",
+  "providers",
+  "rules",
+  "unmatched",
+  "bypass_cors_preflight",
+  "audience_failure_status",
+  "failure_body",
+  "realm",
+  "jwks_unavailable",
+  "jwt_cache_size",
+  "jwt_cache_bytes",
+  "stat_prefix",
+  "tick_ms",
+  "path_with_escaped_slashes_action",
+  "requirement_map",
+  "route_requirements",
+];
 /**
  * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
  * 1 GiB, and the incremental collector needs room beside the live entries (garbage between cycles,
  * the JWKS, in-flight requests), so a quarter of that is the ceiling.
  */
 const MAX_CACHE_BYTES: i32 = 256 << 20;
-const PROVIDER_FIELDS = ["issuer", "issuers", "audiences", "algorithms", "require_expiration", "require_kid", "require_subject",
-  "clock_skew_seconds", "max_lifetime_seconds", "claims", "local_jwks", "remote_jwks", "from_headers", "from_cookies",
-  "from_params", "forward", "forward_payload_header", "claim_to_headers", "firebase", "max_token_bytes", "dpop",
-  "claim_to_filter_state", "oidc_discovery"];
-const REMOTE_FIELDS = ["cluster", "authority", "path", "uri", "timeout_ms", "min_lifetime_seconds", "max_lifetime_seconds",
-  "fallback_lifetime_seconds", "refresh_before_seconds", "backoff_base_ms", "backoff_max_ms",
-  "unknown_kid_min_interval_ms", "max_bytes", "max_keys"];
+const PROVIDER_FIELDS = [
+  "issuer",
+  "issuers",
+  "audiences",
+  "algorithms",
+  "require_expiration",
+  "require_kid",
+  "require_subject",
+  "clock_skew_seconds",
+  "max_lifetime_seconds",
+  "claims",
+  "local_jwks",
+  "remote_jwks",
+  "from_headers",
+  "from_cookies",
+  "from_params",
+  "forward",
+  "forward_payload_header",
+  "claim_to_headers",
+  "firebase",
+  "max_token_bytes",
+  "dpop",
+  "claim_to_filter_state",
+  "oidc_discovery",
+];
+const REMOTE_FIELDS = [
+  "cluster",
+  "authority",
+  "path",
+  "uri",
+  "timeout_ms",
+  "min_lifetime_seconds",
+  "max_lifetime_seconds",
+  "fallback_lifetime_seconds",
+  "refresh_before_seconds",
+  "backoff_base_ms",
+  "backoff_max_ms",
+  "unknown_kid_min_interval_ms",
+  "max_bytes",
+  "max_keys",
+];
 const CLAIM_FIELDS = ["name", "equals", "one_of", "contains_any", "contains_all", "is_true", "exists"];
 /** Fields the firebase preset sets itself. */
 const FIREBASE_SET = ["issuer", "issuers", "audiences", "algorithms"];
@@ -71,7 +135,8 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   const providers = r.object(root, "", "providers");
   if (providers === null || providers.length == 0) r.fail("providers", "at least one provider is required");
   else {
-    for (let i = 0; i < providers.length; i++) c.providers.push(readProvider(r, providers.nameAt(i), providers.valueAt(i)!));
+    for (let i = 0; i < providers.length; i++)
+      c.providers.push(readProvider(r, providers.nameAt(i), providers.valueAt(i)!));
   }
   if (COMPILED_FEATURES & FEATURE_ROUTES) readRequirementMap(r, c, root, readProvider, readRequirement);
   else refuseUncompiled(r, root, "", "requirement_map");
@@ -84,19 +149,25 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
     else if (unmatched.isObject) {
       c.unmatchedDeny = false;
       c.unmatched = readRequirement(r, c, unmatched, "unmatched", 0);
-    } else r.fail("unmatched", "must be \"deny\", \"allow\" or a requirement");
+    } else r.fail("unmatched", 'must be "deny", "allow" or a requirement');
   }
   if (COMPILED_FEATURES & FEATURE_ROUTES) readRouteRequirements(r, c, root);
   else refuseUncompiled(r, root, "", "route_requirements");
   c.bypassCorsPreflight = r.bool(root, "", "bypass_cors_preflight", false);
-  const slashes = r.oneOf(root, "", "path_with_escaped_slashes_action", ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"], "REJECT_REQUEST");
+  const slashes = r.oneOf(
+    root,
+    "",
+    "path_with_escaped_slashes_action",
+    ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"],
+    "REJECT_REQUEST",
+  );
   c.unescapeSlashes = slashes == "UNESCAPE_AND_FORWARD";
   const aud = r.integer(root, "", "audience_failure_status", 401, 0, 999);
   if (aud != 401 && aud != 403) r.fail("audience_failure_status", "must be 401 or 403, got " + aud.toString());
   c.audienceStatus = <u32>aud;
   c.jsonBody = r.oneOf(root, "", "failure_body", ["json", "empty"], "json") == "json";
   c.realm = r.string(root, "", "realm", "");
-  if (c.realm.includes("\"") || c.realm.includes("\\")) r.fail("realm", "must not contain quotes or backslashes");
+  if (c.realm.includes('"') || c.realm.includes("\\")) r.fail("realm", "must not contain quotes or backslashes");
   for (let i = 0; i < c.realm.length; i++) {
     const ch = c.realm.charCodeAt(i);
     if (ch < 0x20 || ch == 0x7f) r.fail("realm", "must not contain control characters");
@@ -157,7 +228,8 @@ function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string):
   if (fb === null) return false;
   const projectId = r.string(fb, where, "project_id", "", 1);
   if (!fb.has("project_id")) r.fail(memberPath(where, "project_id"), "is required");
-  if (!validProjectId(projectId)) r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
+  if (!validProjectId(projectId))
+    r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
   applyFirebase(p.options, projectId);
   if (!v.has("remote_jwks") && !v.has("local_jwks")) {
     p.source = JwksSource.fetched(firebaseJwks(r.string(fb, where, "cluster", FIREBASE_JWKS_CLUSTER, 1)));
@@ -236,14 +308,15 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
   if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, "oidc_discovery", OIDC_FIELDS);
   else refuseUncompiled(r, v, path, "oidc_discovery");
   if (COMPILED_FEATURES & FEATURE_OIDC && oidc !== null) {
-    if (local !== null || remote !== null || firebase) r.fail(path, "oidc_discovery excludes local_jwks, remote_jwks and firebase");
+    if (local !== null || remote !== null || firebase)
+      r.fail(path, "oidc_discovery excludes local_jwks, remote_jwks and firebase");
     else p.source = readOidcDiscovery(r, oidc, memberPath(path, "oidc_discovery"), p.options.issuers);
   } else if (local !== null) {
     const where = memberPath(path, "local_jwks");
     let text = "";
     if (local.isString) text = local.text;
     else if (local.isObject && local.has("inline_string")) text = r.string(local, where, "inline_string", "");
-    else r.fail(where, "must be a JWKS JSON string or {\"inline_string\": ...}");
+    else r.fail(where, 'must be a JWKS JSON string or {"inline_string": ...}');
     const jwks = new JwksOptions(65536, 64, new JwkOptions((p.options.algorithms & ALGS_HMAC) != 0));
     const set = parseJwks(Uint8Array.wrap(String.UTF8.encode(text)), jwks);
     if (!set.ok || set.keySet === null) r.fail(where, jwksErrorMessage(set.error));
@@ -263,7 +336,8 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
     const uri = r.string(v, path, "uri", "");
     const rest = uri.startsWith("https://") ? uri.substring(8) : uri.startsWith("http://") ? uri.substring(7) : "";
     const slash = rest.indexOf("/");
-    if (rest.length == 0 || slash <= 0) r.fail(memberPath(path, "uri"), "must be an http(s) URL with a host and a path");
+    if (rest.length == 0 || slash <= 0)
+      r.fail(memberPath(path, "uri"), "must be an http(s) URL with a host and a path");
     else {
       c.authority = rest.substring(0, slash);
       c.path = rest.substring(slash);
@@ -285,14 +359,17 @@ function readClaim(r: ConfigReader, v: JsonValue, path: string): ClaimRequiremen
   if (r.required(v, path, "name") === null) return null;
   const eq = v.get("equals");
   if (eq !== null) {
-    if (eq.isBool) return new ClaimRequirement(name, eq.flag ? ClaimOp.IsTrue : ClaimOp.Equals, eq.flag ? [] : ["false"]);
+    if (eq.isBool)
+      return new ClaimRequirement(name, eq.flag ? ClaimOp.IsTrue : ClaimOp.Equals, eq.flag ? [] : ["false"]);
     if (eq.isString || eq.isNumber) return new ClaimRequirement(name, ClaimOp.Equals, [eq.text]);
     r.fail(memberPath(path, "equals"), "must be a string, number or boolean");
     return null;
   }
   if (v.has("one_of")) return new ClaimRequirement(name, ClaimOp.OneOf, claimValues(r, v, path, "one_of", false));
-  if (v.has("contains_any")) return new ClaimRequirement(name, ClaimOp.ContainsAny, claimValues(r, v, path, "contains_any", true));
-  if (v.has("contains_all")) return new ClaimRequirement(name, ClaimOp.ContainsAll, claimValues(r, v, path, "contains_all", true));
+  if (v.has("contains_any"))
+    return new ClaimRequirement(name, ClaimOp.ContainsAny, claimValues(r, v, path, "contains_any", true));
+  if (v.has("contains_all"))
+    return new ClaimRequirement(name, ClaimOp.ContainsAll, claimValues(r, v, path, "contains_all", true));
   if (v.has("is_true")) return new ClaimRequirement(name, ClaimOp.IsTrue);
   if (v.has("exists")) return new ClaimRequirement(name, ClaimOp.Exists);
   r.fail(path, "needs one of equals, one_of, contains_any, contains_all, is_true, exists");
@@ -323,7 +400,10 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
     const p = rule.path !== null ? rule.path! : rule.prefix !== null ? rule.prefix! : "/";
     const n = normalizePath(p, false);
     if (n.error != PathError.None || n.path != p || n.query.hasQuery) {
-      r.fail(memberPath(where, rule.path !== null ? "path" : "prefix"), "must be a normalized path: starts with /, no . or .. segments, no //, no %2F, no \\, no ? or #, unreserved characters not percent-encoded, hex digits upper-case");
+      r.fail(
+        memberPath(where, rule.path !== null ? "path" : "prefix"),
+        "must be a normalized path: starts with /, no . or .. segments, no //, no %2F, no \\, no ? or #, unreserved characters not percent-encoded, hex digits upper-case",
+      );
     }
     const hs = r.objects(m, where, "headers");
     for (let i = 0; i < hs.length; i++) {
@@ -352,7 +432,10 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
   if (!r.objectValue(v, path)) return req;
   if (v.length == 0) return req; // no JWT needed
   if (v.length != 1) {
-    r.fail(path, "must have exactly one of provider_name, provider_and_audiences, requires_any, requires_all, allow_missing, allow_missing_or_failed");
+    r.fail(
+      path,
+      "must have exactly one of provider_name, provider_and_audiences, requires_any, requires_all, allow_missing, allow_missing_or_failed",
+    );
     return req;
   }
   const kind = v.nameAt(0);
@@ -360,7 +443,7 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
     const name = r.string(v, path, "provider_name", "", 1);
     req.kind = RequirementKind.Provider;
     for (let i = 0; i < c.providers.length; i++) if (unchecked(c.providers[i]).name == name) req.provider = i;
-    if (req.provider < 0) r.fail(memberPath(path, "provider_name"), "no provider named \"" + name + "\"");
+    if (req.provider < 0) r.fail(memberPath(path, "provider_name"), 'no provider named "' + name + '"');
   } else if (kind == "requires_any" || kind == "requires_all") {
     req.kind = kind == "requires_any" ? RequirementKind.RequiresAny : RequirementKind.RequiresAll;
     const where = memberPath(path, kind);
@@ -368,28 +451,41 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
     const items = list === null ? new Array<JsonValue>() : r.objects(list, where, "requirements");
     if (items.length < 2) r.fail(memberPath(where, "requirements"), "needs at least two requirements");
     for (let i = 0; i < items.length; i++) {
-      req.children.push(readRequirement(r, c, unchecked(items[i]), itemPath(memberPath(where, "requirements"), i), depth + 1));
+      req.children.push(
+        readRequirement(r, c, unchecked(items[i]), itemPath(memberPath(where, "requirements"), i), depth + 1),
+      );
     }
   } else if (kind == "allow_missing") req.kind = RequirementKind.AllowMissing;
   else if (kind == "allow_missing_or_failed") req.kind = RequirementKind.AllowMissingOrFailed;
   else if (kind == "provider_and_audiences") {
     if (COMPILED_FEATURES & FEATURE_ROUTES) return readProviderAndAudiences(r, c, v, path);
     refuseUncompiled(r, v, path, kind);
-  }
-  else r.fail(memberPath(path, kind), "unknown requirement");
+  } else r.fail(memberPath(path, kind), "unknown requirement");
   return req;
 }
 
 // ---- Names
 
-const PLAIN_NAME = "must be printable ASCII without spaces or any of = ; , & + % \" \\ ? #";
+const PLAIN_NAME = 'must be printable ASCII without spaces or any of = ; , & + % " \\ ? #';
 
 /** A cookie or query parameter name that needs no encoding, so it reads the same to every parser. */
 function plainName(name: string): bool {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c <= 0x20 || c >= 0x7f) return false;
-    if (c == 0x3d || c == 0x3b || c == 0x2c || c == 0x26 || c == 0x2b || c == 0x25 || c == 0x22 || c == 0x5c || c == 0x3f || c == 0x23) return false;
+    if (
+      c == 0x3d ||
+      c == 0x3b ||
+      c == 0x2c ||
+      c == 0x26 ||
+      c == 0x2b ||
+      c == 0x25 ||
+      c == 0x22 ||
+      c == 0x5c ||
+      c == 0x3f ||
+      c == 0x23
+    )
+      return false;
   }
   return name.length > 0;
 }

@@ -50,7 +50,12 @@ function pushOnce(list: Array<string>, name: string): void {
  * Headers are looked up in the request's one copy of the map: every name the client sent that a
  * CGI-style upstream reads as the configured one (any mix of `-` and `_`, any case).
  */
-export function findToken(p: Provider, headers: RequestHeaders, cookies: Array<string>, query: string): FoundToken | null {
+export function findToken(
+  p: Provider,
+  headers: RequestHeaders,
+  cookies: Array<string>,
+  query: string,
+): FoundToken | null {
   let found: FoundToken | null = null;
   for (let i = 0; i < p.fromHeaders.length; i++) {
     const loc = unchecked(p.fromHeaders[i]);

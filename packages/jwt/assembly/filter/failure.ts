@@ -29,7 +29,11 @@ export const enum DenyKind {
 }
 
 export class Denial {
-  constructor(public kind: DenyKind, public error: JwtError = JwtError.Ok, public pathError: PathError = PathError.None) {}
+  constructor(
+    public kind: DenyKind,
+    public error: JwtError = JwtError.Ok,
+    public pathError: PathError = PathError.None,
+  ) {}
   /** For DenyKind.Binding: the reason, error code and challenge binding.ts chose. */
   binding: BindingChallenge | null = null;
 
@@ -48,7 +52,12 @@ export class Denial {
 }
 
 /** The realm: configured, else the request URL without its query (as Envoy), at most 256 chars. */
-export function realmOf(config: FilterConfig, scheme: string | null, authority: string | null, path: string | null): string {
+export function realmOf(
+  config: FilterConfig,
+  scheme: string | null,
+  authority: string | null,
+  path: string | null,
+): string {
   if (config.realm.length > 0) return config.realm;
   const p = path === null ? "/" : splitRequestPath(path).path;
   let url = (scheme === null ? "http" : scheme) + "://" + (authority === null ? "" : authority) + p;
@@ -68,7 +77,7 @@ function escapeQuotedString(s: string): string {
     if (c == 0x22 || c == 0x5c) specials++;
   }
   if (specials == 0) return s;
-  const out = changetype<string>(__new(<usize>(n + 2 * specials) << 1, idof<string>()));
+  const out = changetype<string>(__new((<usize>(n + 2 * specials)) << 1, idof<string>()));
   let at = changetype<usize>(out);
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -108,8 +117,8 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   r.details = "jwt_authn_access_denied{" + reason + "}";
   // A path refused before any rule applies is no authentication problem: no challenge.
   if (!badRequest) {
-    let challenge = "Bearer realm=\"" + realm + "\"";
-    if (error.length > 0) challenge += ", error=\"" + error + "\"";
+    let challenge = 'Bearer realm="' + realm + '"';
+    if (error.length > 0) challenge += ', error="' + error + '"';
     if (binding !== null && binding.dpopHeader.length > 0) challenge = binding.dpopHeader;
     r.header("www-authenticate", challenge);
     // A client without a token also learns that a provider takes DPoP, and with which algorithms.
@@ -119,7 +128,7 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
     }
   }
   if (config.jsonBody) {
-    const json = "{\"error\":\"" + (error.length > 0 ? error : "unauthorized") + "\",\"reason\":\"" + reason + "\"}";
+    const json = '{"error":"' + (error.length > 0 ? error : "unauthorized") + '","reason":"' + reason + '"}';
     r.text(json).contentType("application/json");
   }
   return r;

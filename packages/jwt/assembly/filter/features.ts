@@ -33,7 +33,9 @@ import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 
 /** Features compiled into this module: `--use GETWILD_JWT_FEATURES=<mask>` at build time, else all. */
 // @ts-ignore: decorator, compile-time symbol
-@inline export const COMPILED_FEATURES: u32 = isDefined(GETWILD_JWT_FEATURES) ? <u32>GETWILD_JWT_FEATURES & FEATURES_ALL : FEATURES_ALL;
+@inline export const COMPILED_FEATURES: u32 = isDefined(GETWILD_JWT_FEATURES)
+  ? (<u32>GETWILD_JWT_FEATURES) & FEATURES_ALL
+  : FEATURES_ALL;
 
 /** Refuses `field` of `v` (at `path`) when present: its feature is not compiled into this module. */
 export function refuseUncompiled(r: ConfigReader, v: JsonValue, path: string, field: string): void {

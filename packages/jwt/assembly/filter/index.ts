@@ -9,4 +9,10 @@ export { FilterConfig, Provider, Requirement, RequirementKind, Rule, HeaderLocat
 export { TokenCache, VerifiedToken } from "./token_cache";
 export { JwksSource, JwksListener, KeysState, RemoteJwksConfig } from "../cache/jwks_source";
 export { firebase } from "./firebase";
-export { applyFirebase, firebaseJwks, FIREBASE_JWKS_AUTHORITY, FIREBASE_JWKS_PATH, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
+export {
+  applyFirebase,
+  firebaseJwks,
+  FIREBASE_JWKS_AUTHORITY,
+  FIREBASE_JWKS_PATH,
+  FIREBASE_JWKS_CLUSTER,
+} from "../presets/firebase";

@@ -10,7 +10,8 @@ export function readFetchPolicy(r: ConfigReader, v: JsonValue, path: string, c: 
   c.minLifetimeSeconds = r.integer(v, path, "min_lifetime_seconds", 30, 1, 31536000);
   c.maxLifetimeSeconds = r.integer(v, path, "max_lifetime_seconds", 86400, 1, 31536000);
   c.fallbackLifetimeSeconds = r.integer(v, path, "fallback_lifetime_seconds", 600, 1, 31536000);
-  if (c.minLifetimeSeconds > c.maxLifetimeSeconds) r.fail(memberPath(path, "min_lifetime_seconds"), "must not exceed max_lifetime_seconds");
+  if (c.minLifetimeSeconds > c.maxLifetimeSeconds)
+    r.fail(memberPath(path, "min_lifetime_seconds"), "must not exceed max_lifetime_seconds");
   c.refreshBeforeSeconds = r.integer(v, path, "refresh_before_seconds", 60, 0, 86400);
   c.backoffBaseMs = r.integer(v, path, "backoff_base_ms", 1000, 10, 3600000);
   c.backoffMaxMs = r.integer(v, path, "backoff_max_ms", 60000, 10, 3600000);

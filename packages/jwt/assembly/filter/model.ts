@@ -12,11 +12,17 @@ import { ClaimState } from "./claims_out";
  * is read as `-` and case is ignored (RequestHeaders.spellingsOf), not only at `name`.
  */
 export class HeaderLocation {
-  constructor(public name: string, public prefix: string) {}
+  constructor(
+    public name: string,
+    public prefix: string,
+  ) {}
 }
 
 export class ClaimHeader {
-  constructor(public header: string, public claim: string) {}
+  constructor(
+    public header: string,
+    public claim: string,
+  ) {}
 }
 
 export class Provider {

@@ -7,9 +7,20 @@ import { RemoteJwksConfig } from "../cache/jwks_source";
 import { readFetchPolicy } from "./jwks_fetch_config";
 import { DiscoveryConfig, HttpsLocation, OidcJwksSource, WELL_KNOWN, httpsLocation } from "../cache/discovery";
 
-export const OIDC_FIELDS = ["cluster", "jwks_cluster", "timeout_ms", "min_lifetime_seconds", "max_lifetime_seconds",
-  "fallback_lifetime_seconds", "refresh_before_seconds", "backoff_base_ms", "backoff_max_ms",
-  "unknown_kid_min_interval_ms", "max_bytes", "max_keys"];
+export const OIDC_FIELDS = [
+  "cluster",
+  "jwks_cluster",
+  "timeout_ms",
+  "min_lifetime_seconds",
+  "max_lifetime_seconds",
+  "fallback_lifetime_seconds",
+  "refresh_before_seconds",
+  "backoff_base_ms",
+  "backoff_max_ms",
+  "unknown_kid_min_interval_ms",
+  "max_bytes",
+  "max_keys",
+];
 
 /** The provider's key source from `oidc_discovery` (object `v` at `path`); `issuers` are the provider's. */
 export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, issuers: Array<string>): OidcJwksSource {
@@ -19,7 +30,10 @@ export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, i
   d.jwksCluster = r.string(v, path, "jwks_cluster", "", 1);
   const provider = path.substring(0, path.lastIndexOf("."));
   if (issuers.length != 1) {
-    r.fail(memberPath(provider, "issuer"), "oidc_discovery needs exactly one issuer (the discovery document is the issuer's)");
+    r.fail(
+      memberPath(provider, "issuer"),
+      "oidc_discovery needs exactly one issuer (the discovery document is the issuer's)",
+    );
   } else {
     d.issuer = unchecked(issuers[0]);
     const issuer = httpsLocation(d.issuer);

@@ -11,8 +11,19 @@ import { HeaderMap, Status, MapType } from "@getwild/core/assembly";
 import { proxy_get_header_map_pairs } from "@getwild/core/assembly/abi/imports";
 import { fromHost } from "@getwild/core/assembly/abi/status";
 import {
-  clearOut, OUT_PTR, OUT_SIZE, outPtr, outSize, isHostBlock, freeOutBlock,
-  borrowScratch, releaseScratch, maxUtf8Size, writeUtf8, lowerAsciiInPlace, decodeUtf8Unsafe,
+  clearOut,
+  OUT_PTR,
+  OUT_SIZE,
+  outPtr,
+  outSize,
+  isHostBlock,
+  freeOutBlock,
+  borrowScratch,
+  releaseScratch,
+  maxUtf8Size,
+  writeUtf8,
+  lowerAsciiInPlace,
+  decodeUtf8Unsafe,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
 import { asciiStartsWithFold } from "../jose/encoding/ascii";
@@ -123,8 +134,8 @@ export class RequestHeaders {
     cgiNormalInPlace(key, keyLen);
     let pos = pairsDataStart(this.count);
     for (let i = 0; i < this.count; i++) {
-      const nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
-      const valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+      const nameLen = <usize>load<u32>(ptr + 4 + ((<usize>i) << 3));
+      const valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
       if (cgiNameEqualsUnsafe(ptr + pos, nameLen, key, keyLen)) {
         const n = String.UTF8.decodeUnsafe(ptr + pos, nameLen, false);
         if (!includesFold(out, n)) out.push(n);
@@ -174,8 +185,8 @@ export class RequestHeaders {
     let pos = pairsDataStart(this.count);
     let found = false;
     for (let i = 0; i < this.count; i++) {
-      const nameLen = <usize>load<u32>(ptr + 4 + (<usize>i << 3));
-      const valueLen = <usize>load<u32>(ptr + 8 + (<usize>i << 3));
+      const nameLen = <usize>load<u32>(ptr + 4 + ((<usize>i) << 3));
+      const valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
       const matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
       pos += nameLen + 1;
       if (matches) {

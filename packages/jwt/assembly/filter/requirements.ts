@@ -13,14 +13,23 @@ import { COMPILED_FEATURES, FEATURE_ROUTES } from "./features";
 
 /** The config reader's own functions, passed in so that this file does not import config.ts back. */
 export type ProviderReader = (r: ConfigReader, name: string, v: JsonValue) => Provider;
-export type RequirementReader = (r: ConfigReader, c: FilterConfig, v: JsonValue, path: string, depth: i32) => Requirement;
+export type RequirementReader = (
+  r: ConfigReader,
+  c: FilterConfig,
+  v: JsonValue,
+  path: string,
+  depth: i32,
+) => Requirement;
 
 /** At most this many provider variants made by `provider_and_audiences`: each is a provider checked per request. */
 const MAX_VARIANTS: i32 = 64;
 
 /** What a configuration being read offers to `provider_and_audiences` (set by readRequirementMap). */
 class Reading {
-  constructor(public providers: JsonValue | null, public readProvider: ProviderReader) {}
+  constructor(
+    public providers: JsonValue | null,
+    public readProvider: ProviderReader,
+  ) {}
 }
 
 let reading: Reading | null = null;
@@ -29,7 +38,13 @@ let reading: Reading | null = null;
  * Reads `requirement_map` (name → requirement) into `c.requirementMap`. Call after the providers
  * and before the rules, which may name these requirements (`requirement_name`).
  */
-export function readRequirementMap(r: ConfigReader, c: FilterConfig, root: JsonValue, readProvider: ProviderReader, readRequirement: RequirementReader): void {
+export function readRequirementMap(
+  r: ConfigReader,
+  c: FilterConfig,
+  root: JsonValue,
+  readProvider: ProviderReader,
+  readRequirement: RequirementReader,
+): void {
   reading = new Reading(root.get("providers"), readProvider);
   const map = r.object(root, "", "requirement_map");
   if (map === null) return;
@@ -55,7 +70,7 @@ export function readRouteRequirements(r: ConfigReader, c: FilterConfig, root: Js
     const v = routes.valueAt(i)!;
     const name = r.stringValue(v, path, 1);
     if (name === null) continue;
-    if (route.length == 0) r.fail(path, "a route name must not be empty (Envoy reports unnamed routes as \"\")");
+    if (route.length == 0) r.fail(path, 'a route name must not be empty (Envoy reports unnamed routes as "")');
     c.routeRequirements.set(route, namedRequirement(r, c, name, path));
   }
 }
@@ -63,7 +78,7 @@ export function readRouteRequirements(r: ConfigReader, c: FilterConfig, root: Js
 /** The requirement `name` of `requirement_map`; an unknown name is a configuration error at `path`. */
 export function namedRequirement(r: ConfigReader, c: FilterConfig, name: string, path: string): Requirement {
   if (c.requirementMap.has(name)) return c.requirementMap.get(name);
-  r.fail(path, "no requirement named \"" + name + "\" in requirement_map");
+  r.fail(path, 'no requirement named "' + name + '" in requirement_map');
   // Refused configurations never run; the placeholder only keeps the reader going.
   const missing = new Requirement();
   missing.kind = RequirementKind.RequiresAll;
@@ -93,7 +108,7 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
     if (p.name == name && p.variantOf < 0) base = i;
   }
   if (base < 0) {
-    if (name.length > 0) r.fail(memberPath(where, "provider_name"), "no provider named \"" + name + "\"");
+    if (name.length > 0) r.fail(memberPath(where, "provider_name"), 'no provider named "' + name + '"');
     return req;
   }
   const label = name + " (audiences " + audiences.join(", ") + ")";
@@ -105,7 +120,7 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
       return req;
     }
     // provider_name lookups go by name: a provider of the variant's name would be ambiguous.
-    r.fail(where, "a provider is already named \"" + label + "\"");
+    r.fail(where, 'a provider is already named "' + label + '"');
     return req;
   }
   const now = reading;
@@ -139,7 +154,10 @@ export function readRuleRequirementName(r: ConfigReader, c: FilterConfig, v: Jso
 
 /** The route Envoy chose for this request: the mapped requirement, or null (then `rules` apply). */
 export class RouteChoice {
-  constructor(public route: string | null, public requirement: Requirement | null) {}
+  constructor(
+    public route: string | null,
+    public requirement: Requirement | null,
+  ) {}
 }
 
 const NO_ROUTE = new RouteChoice(null, null);

@@ -5,8 +5,14 @@
 // ends (here, or in another worker: seen on the tick) or when its deadline passes, so it is always
 // resumed or answered.
 import {
-  RootContext, StreamContext, getPluginConfigurationText, getCurrentTimeMilliseconds,
-  setTickPeriodMilliseconds, logError, logInfo, registerRootContext,
+  RootContext,
+  StreamContext,
+  getPluginConfigurationText,
+  getCurrentTimeMilliseconds,
+  setTickPeriodMilliseconds,
+  logError,
+  logInfo,
+  registerRootContext,
 } from "@getwild/core/assembly";
 import { ConfigResult, parseFilterConfig } from "./config";
 import { FilterMetrics } from "./metrics";
@@ -18,7 +24,9 @@ import { COMPILED_FEATURES, FEATURE_DPOP } from "./features";
 
 /** Passes each allowed request to the root's overridable `onAllowed`. */
 class RootAllowedHook extends AllowedHook {
-  constructor(private readonly root: JwtAuthnRoot) { super(); }
+  constructor(private readonly root: JwtAuthnRoot) {
+    super();
+  }
   allowed(stream: JwtAuthnStream): void {
     this.root.onAllowed(stream);
   }
@@ -71,7 +79,9 @@ export class JwtAuthnRoot extends RootContext {
     // The first fetch starts on the first tick, shortly after start: Envoy's canary VM is configured
     // and destroyed at once, and a fetch started there would be cancelled while holding the lease.
     if (remote) setTickPeriodMilliseconds(50);
-    logInfo("jwt_authn: " + config.providers.length.toString() + " providers, " + config.rules.length.toString() + " rules");
+    logInfo(
+      "jwt_authn: " + config.providers.length.toString() + " providers, " + config.rules.length.toString() + " rules",
+    );
     return true;
   }
 

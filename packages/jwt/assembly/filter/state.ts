@@ -29,7 +29,9 @@ export class FilterState extends JwksListener {
   countFetches(): void {
     const m = this.metrics;
     if (m === null) return;
-    let success = 0, failed = 0, forced = 0;
+    let success = 0,
+      failed = 0,
+      forced = 0;
     const providers = this.config.providers;
     for (let i = 0; i < providers.length; i++) {
       const p = unchecked(providers[i]);

@@ -3,7 +3,14 @@
 // It reads what its root configured through a FilterState and parks on the state's Waiters while
 // keys are fetched; it imports nothing from root.ts (the root imports it).
 import {
-  HttpContext, RootContext, Action, Status, getCurrentTimeMilliseconds, setEffectiveContext, logInfo, logDebug,
+  HttpContext,
+  RootContext,
+  Action,
+  Status,
+  getCurrentTimeMilliseconds,
+  setEffectiveContext,
+  logInfo,
+  logDebug,
 } from "@getwild/core/assembly";
 import { RequestPath, joinPathQuery } from "@getwild/core/assembly/http/request_path";
 import { isHeaderValue } from "@getwild/core/assembly/headers/syntax";
@@ -56,7 +63,7 @@ class Check {
 /** A short, non-reversible tag for logs: never the token itself. */
 function tokenTag(token: string): string {
   let h: u32 = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) h = (h ^ <u32>token.charCodeAt(i)) * 0x01000193;
+  for (let i = 0; i < token.length; i++) h = (h ^ (<u32>token.charCodeAt(i))) * 0x01000193;
   return "len=" + token.length.toString() + " fnv=" + h.toString(16);
 }
 
@@ -67,7 +74,11 @@ export abstract class AllowedHook {
 
 /** A stream parked until its key source settles: waking decides it again. */
 class ParkedStream extends Parked {
-  constructor(private readonly stream: JwtAuthnStream, source: JwksSource, deadlineMs: i64) {
+  constructor(
+    private readonly stream: JwtAuthnStream,
+    source: JwksSource,
+    deadlineMs: i64,
+  ) {
     super(source, deadlineMs);
   }
   wake(): void {
@@ -94,7 +105,12 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
    * `root` starts the key fetches (callouts run on the root), `state` is what the root configured,
    * `allowedHook` hears of every allowed request.
    */
-  constructor(id: u32, root: RootContext, readonly state: FilterState, private readonly allowedHook: AllowedHook) {
+  constructor(
+    id: u32,
+    root: RootContext,
+    readonly state: FilterState,
+    private readonly allowedHook: AllowedHook,
+  ) {
     super(id, root);
   }
 
@@ -144,7 +160,13 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     }
     if (pathChanges) headers.set(":path", full);
     const method = headers.get(":method");
-    if (config.bypassCorsPreflight && method !== null && method == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
+    if (
+      config.bypassCorsPreflight &&
+      method !== null &&
+      method == "OPTIONS" &&
+      headers.has("origin") &&
+      headers.has("access-control-request-method")
+    ) {
       state.metrics!.corsBypassed.increment();
       headers.release();
       return Action.Continue;
@@ -298,7 +320,12 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
   /** Combines the provider checks (each Ok or Missing by now, Failed when failures are tolerated, or failed open). */
   private evaluate(r: Requirement): Check {
     const kind = r.kind;
-    if (kind == RequirementKind.None || kind == RequirementKind.AllowMissing || kind == RequirementKind.AllowMissingOrFailed) return okCheck();
+    if (
+      kind == RequirementKind.None ||
+      kind == RequirementKind.AllowMissing ||
+      kind == RequirementKind.AllowMissingOrFailed
+    )
+      return okCheck();
     if (kind == RequirementKind.Provider) {
       const c = unchecked(this.checks[r.provider])!;
       return c.failedOpen ? okCheck() : c;
@@ -358,7 +385,8 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     state.metrics!.cacheMiss.increment();
     const keys = source.keys!;
     const r = verifyJwt(found.token, keys, provider.options, now);
-    if (r.error == JwtError.KeyNotFound && issuedElsewhere(provider, found.token)) return failed(c, JwtError.IssuerNotAllowed);
+    if (r.error == JwtError.KeyNotFound && issuedElsewhere(provider, found.token))
+      return failed(c, JwtError.IssuerNotAllowed);
     if (r.error == JwtError.KeyNotFound && r.kid !== null && mayWait && source.refetchForUnknownKid(this.root, nowMs)) {
       state.countFetches();
       return waitFor(c, source);
@@ -466,9 +494,11 @@ function markInvolved(r: Requirement, involved: Array<bool>): void {
 
 /** True when every place `inner` was found is also a place `outer` found its token. */
 function sameLocations(inner: FoundToken, outer: FoundToken): bool {
-  return containsAll(outer.headerNames, inner.headerNames)
-    && containsAll(outer.cookieNames, inner.cookieNames)
-    && containsAll(outer.paramNames, inner.paramNames);
+  return (
+    containsAll(outer.headerNames, inner.headerNames) &&
+    containsAll(outer.cookieNames, inner.cookieNames) &&
+    containsAll(outer.paramNames, inner.paramNames)
+  );
 }
 
 function containsAll(list: Array<string>, items: Array<string>): bool {

@@ -61,16 +61,16 @@ function outputsCost(e: VerifiedToken): i32 {
  * collision costs a cache miss, never a wrong answer.
  */
 export function tokenHash(token: string, provider: i32): u64 {
-  let h: u64 = 0xcbf29ce484222325 ^ <u64>provider;
+  let h: u64 = 0xcbf29ce484222325 ^ (<u64>provider);
   const p = changetype<usize>(token);
-  const n = <usize>token.length << 1;
+  const n = (<usize>token.length) << 1;
   let i: usize = 0;
   for (; i + 8 <= n; i += 8) {
     h = (h ^ load<u64>(p + i)) * 0x9e3779b97f4a7c15;
     h ^= h >> 32;
   }
   for (; i < n; i += 2) {
-    h = (h ^ <u64>load<u16>(p + i)) * 0x100000001b3;
+    h = (h ^ (<u64>load<u16>(p + i))) * 0x100000001b3;
   }
   return h;
 }
@@ -80,8 +80,8 @@ export function tokenHash(token: string, provider: i32): u64 {
  * the standard library's `==` goes one UTF-16 unit a step in a `shrinkLevel` 2 build.
  */
 function sameText(a: string, b: string): bool {
-  const n = <usize>a.length << 1;
-  if (n != <usize>b.length << 1) return false;
+  const n = (<usize>a.length) << 1;
+  if (n != (<usize>b.length) << 1) return false;
   const pa = changetype<usize>(a);
   const pb = changetype<usize>(b);
   let i: usize = 0;
@@ -102,7 +102,10 @@ export class TokenCache {
   /** Sum of the costs of the entries in `map`. */
   bytes: i32 = 0;
 
-  constructor(public capacity: i32, public maxBytes: i32 = 1 << 20) {}
+  constructor(
+    public capacity: i32,
+    public maxBytes: i32 = 1 << 20,
+  ) {}
 
   get size(): i32 {
     return this.map.size;

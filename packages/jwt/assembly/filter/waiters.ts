@@ -13,7 +13,10 @@ export abstract class Parked {
   /** Set when the request went away: the next wake-up drops the entry without deciding it. */
   cancelled: bool = false;
 
-  constructor(public readonly source: JwksSource, public readonly deadlineMs: i64) {}
+  constructor(
+    public readonly source: JwksSource,
+    public readonly deadlineMs: i64,
+  ) {}
 
   /** Decides the request again (it has left the waiters by then, and may park again elsewhere). */
   abstract wake(): void;

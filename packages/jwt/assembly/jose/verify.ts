@@ -37,7 +37,13 @@ export function verifyJwtBytes(token: Uint8Array, keys: KeySet, options: VerifyO
   return verifyJwtInto(new VerifyResult(), token, keys, options, nowSeconds);
 }
 
-function verifyJwtInto(r: VerifyResult, token: Uint8Array, keys: KeySet, options: VerifyOptions, nowSeconds: i64): VerifyResult {
+function verifyJwtInto(
+  r: VerifyResult,
+  token: Uint8Array,
+  keys: KeySet,
+  options: VerifyOptions,
+  nowSeconds: i64,
+): VerifyResult {
   const jws = parseJws(r, token, options.limits);
   if (jws == null) return r;
   const key = verifiedKey(r, token, jws, keys, options);

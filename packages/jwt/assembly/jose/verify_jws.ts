@@ -72,7 +72,12 @@ export function verifyJwsBytes(token: Uint8Array, keys: KeySet, options: JwsVeri
   return verifyJwsInto(new JwsVerifyResult(), token, keys, options);
 }
 
-function verifyJwsInto(r: JwsVerifyResult, token: Uint8Array, keys: KeySet, options: JwsVerifyOptions): JwsVerifyResult {
+function verifyJwsInto(
+  r: JwsVerifyResult,
+  token: Uint8Array,
+  keys: KeySet,
+  options: JwsVerifyOptions,
+): JwsVerifyResult {
   const jws = parseJws(r, token, options.limits);
   if (jws == null) return r;
   const key = verifiedKey(r, token, jws, keys, options);
@@ -84,7 +89,12 @@ function verifyJwsInto(r: JwsVerifyResult, token: Uint8Array, keys: KeySet, opti
  * Verifies a JWS already split by parseCompactJws(token) (for a caller that reads the header
  * first, e.g. to import the key a DPoP proof carries). `token` must be the bytes it was parsed from.
  */
-export function verifyParsedJws(token: Uint8Array, jws: CompactJws, keys: KeySet, options: JwsVerifyOptions): JwsVerifyResult {
+export function verifyParsedJws(
+  token: Uint8Array,
+  jws: CompactJws,
+  keys: KeySet,
+  options: JwsVerifyOptions,
+): JwsVerifyResult {
   const r = new JwsVerifyResult();
   const key = verifiedKey(r, token, jws, keys, options);
   if (key != null) acceptJws(r, jws, key);
@@ -119,7 +129,13 @@ export function verifyParsedJws(token: Uint8Array, jws: CompactJws, keys: KeySet
 }
 
 /** Header policy, key selection and signature: the key that verified, or null with `r.error` set. */
-export function verifiedKey(r: JwsVerifyResult, token: Uint8Array, jws: CompactJws, keys: KeySet, options: JwsVerifyOptions): Jwk | null {
+export function verifiedKey(
+  r: JwsVerifyResult,
+  token: Uint8Array,
+  jws: CompactJws,
+  keys: KeySet,
+  options: JwsVerifyOptions,
+): Jwk | null {
   const h = checkHeader(jws.header, options.algorithms, options.requireKid, options.types);
   r.alg = h.alg;
   r.kid = h.kid;

@@ -34,7 +34,9 @@ export function importEd25519(x: usize): i32 {
 export function verifyRsa(pss: bool, hash: i32, msg: usize, sig: usize): bool {
   const k = rsaKey;
   if (k === null) return false;
-  return pss ? rsaPssVerify(k, <HashAlg>hash, bytesAt(msg), bytesAt(sig)) : rsaPkcs1Verify(k, <HashAlg>hash, bytesAt(msg), bytesAt(sig));
+  return pss
+    ? rsaPssVerify(k, <HashAlg>hash, bytesAt(msg), bytesAt(sig))
+    : rsaPkcs1Verify(k, <HashAlg>hash, bytesAt(msg), bytesAt(sig));
 }
 
 export function verifyHmac(hash: i32, key: usize, msg: usize, tag: usize): bool {

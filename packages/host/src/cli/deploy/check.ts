@@ -27,12 +27,14 @@ if the filter rejects it.
 
 /** What to change when AssemblyScript's default imports (which Envoy lacks) show up. */
 const IMPORT_HINTS: Record<string, string> = {
-  "env.abort": 'asc emits it for throw/assert/bounds checks: extend "@getwild/core/asconfig.base.json" (its `use: abort=...` replaces it)',
+  "env.abort":
+    'asc emits it for throw/assert/bounds checks: extend "@getwild/core/asconfig.base.json" (its `use: abort=...` replaces it)',
   "env.seed": "Math.random() needs a seed: avoid it, or compile with --use seed=<your function>",
   "env.trace": "trace() has no Envoy counterpart: log with @getwild/core's logInfo/logDebug instead",
   "env.Date.now": "Date.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core",
   "env.console.log": "console.log has no Envoy counterpart: use logInfo() from @getwild/core",
-  "env.performance.now": "performance.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core (its one time unit)",
+  "env.performance.now":
+    "performance.now() has no Envoy counterpart: use getCurrentTimeMilliseconds() from @getwild/core (its one time unit)",
 };
 
 /** Hints for the refused imports this report lists (known AssemblyScript defaults only). */
@@ -56,7 +58,11 @@ export function checkModule(file: string, bytes: Uint8Array, wasi: WasiSet = DEF
 export function formatCheck(report: CheckReport): string {
   const lines: string[] = [];
   lines.push(`${report.file}: ${report.sizeBytes} bytes, proxy-wasm ABI ${report.abiVersion ?? "none"}`);
-  const width = Math.max(24, ...report.imports.map((i) => i.module.length + i.name.length + 1), ...report.exports.map((e) => e.name.length));
+  const width = Math.max(
+    24,
+    ...report.imports.map((i) => i.module.length + i.name.length + 1),
+    ...report.exports.map((e) => e.name.length),
+  );
   lines.push(`imports (${report.imports.length}):`);
   for (const i of report.imports) {
     const what = i.signature ?? i.kind;
@@ -64,20 +70,34 @@ export function formatCheck(report: CheckReport): string {
   }
   lines.push(`exports (${report.exports.length}):`);
   for (const e of report.exports) lines.push(`    ${e.name.padEnd(width)}  ${e.signature ?? e.kind}`);
-  lines.push(report.ok ? "OK: Envoy would load this module" : `REFUSED: ${report.errors.length} problem(s), Envoy would refuse this module`);
+  lines.push(
+    report.ok
+      ? "OK: Envoy would load this module"
+      : `REFUSED: ${report.errors.length} problem(s), Envoy would refuse this module`,
+  );
   return lines.join("\n");
 }
 
 /** Runs `getwild check` with the arguments after "check"; returns the exit code. */
 export async function runCheck(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
-  const line = commandLineOrExit<{ json?: boolean; wasi?: string; config?: string; "root-id"?: string }>(argv, {
-    json: { type: "boolean" }, wasi: { type: "string" }, config: { type: "string" }, "root-id": { type: "string" },
-  }, CHECK_USAGE, io);
+  const line = commandLineOrExit<{ json?: boolean; wasi?: string; config?: string; "root-id"?: string }>(
+    argv,
+    {
+      json: { type: "boolean" },
+      wasi: { type: "string" },
+      config: { type: "string" },
+      "root-id": { type: "string" },
+    },
+    CHECK_USAGE,
+    io,
+  );
   if (typeof line === "number") return line;
   const { values, positionals } = line;
   const wasi = values.wasi ?? DEFAULT_WASI;
   if (positionals.length !== 1 || (wasi !== "stable" && wasi !== "cpp-host-head")) {
-    io.err(`${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`);
+    io.err(
+      `${positionals.length !== 1 ? "expected exactly one module file" : `--wasi must be stable or cpp-host-head, got "${wasi}"`}\n${CHECK_USAGE}`,
+    );
     return ExitCode.BadArguments;
   }
   const file = positionals[0]!;
@@ -94,7 +114,10 @@ export async function runCheck(argv: string[], io: CommandIo = processIo): Promi
   }
   const report = checkModule(file, bytes, wasi);
   // The configuration is only tried on a module Envoy would load.
-  const verdict = config !== null && report.ok ? await checkConfig(bytes, values.config!, config, values["root-id"] ?? "", wasi) : null;
+  const verdict =
+    config !== null && report.ok
+      ? await checkConfig(bytes, values.config!, config, values["root-id"] ?? "", wasi)
+      : null;
   if (values.json) io.out(JSON.stringify(verdict === null ? report : { ...report, config: verdict }, null, 2));
   else io.out(verdict === null ? formatCheck(report) : `${formatCheck(report)}\n${formatConfigVerdict(verdict)}`);
   // Envoy logs the first problem and gives up; the others are printed too, so one run finds them all.

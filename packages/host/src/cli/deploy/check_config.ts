@@ -44,7 +44,13 @@ export async function readConfigFile(file: string): Promise<Uint8Array | string>
  * configure) and says whether proxy_on_configure accepted it. The bytes are passed as they are in
  * the file, as Envoy passes a `configuration` StringValue.
  */
-export async function checkConfig(wasm: Uint8Array, file: string, config: Uint8Array, rootId: string, wasi?: WasiSet): Promise<ConfigVerdict> {
+export async function checkConfig(
+  wasm: Uint8Array,
+  file: string,
+  config: Uint8Array,
+  rootId: string,
+  wasi?: WasiSet,
+): Promise<ConfigVerdict> {
   const logs: string[] = [];
   let unregisteredRoot = false;
   // Only the canary's lines: the worker would repeat them when the config is accepted.
@@ -53,7 +59,16 @@ export async function checkConfig(wasm: Uint8Array, file: string, config: Uint8A
     if (UNREGISTERED_ROOT_LOG.test(r.message)) unregisteredRoot = true;
   };
   try {
-    const host = await createHost({ wasm, rootId, pluginConfig: config, wasi, canary: true, clock: new VirtualClock(Date.now()), onLog, onLogLevel: "info" });
+    const host = await createHost({
+      wasm,
+      rootId,
+      pluginConfig: config,
+      wasi,
+      canary: true,
+      clock: new VirtualClock(Date.now()),
+      onLog,
+      onLogLevel: "info",
+    });
     host.close();
     return { file, rootId, accepted: true, error: null, logs, hint: null };
   } catch (e) {

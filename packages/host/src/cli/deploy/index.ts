@@ -5,7 +5,16 @@ export type { CheckReport } from "./check.js";
 export { checkConfig, formatConfigVerdict, readConfigFile } from "./check_config.js";
 export type { ConfigVerdict } from "./check_config.js";
 export { runOci, writeOciLayout, OCI_USAGE } from "./oci.js";
-export { buildOciImage, layoutEntries, reproducibleGzip, sha256Digest, MEDIA_TYPE, VARIANT_ANNOTATION, REF_NAME_ANNOTATION, PLUGIN_FILE } from "./oci_image.js";
+export {
+  buildOciImage,
+  layoutEntries,
+  reproducibleGzip,
+  sha256Digest,
+  MEDIA_TYPE,
+  VARIANT_ANNOTATION,
+  REF_NAME_ANNOTATION,
+  PLUGIN_FILE,
+} from "./oci_image.js";
 export type { OciImage, OciImageOptions, Descriptor } from "./oci_image.js";
 export { writeTar } from "./tar.js";
 export type { TarEntry } from "./tar.js";

@@ -46,14 +46,22 @@ export async function writeOciLayout(image: OciImage, folder: string): Promise<v
 
 /** Runs `getwild oci` with the arguments after "oci"; returns the exit code. */
 export async function runOci(argv: string[], io: CommandIo = processIo): Promise<ExitCodeValue> {
-  const line = commandLineOrExit<{ output?: string; tag?: string }>(argv, { output: { type: "string", short: "o" }, tag: { type: "string" } }, OCI_USAGE, io);
+  const line = commandLineOrExit<{ output?: string; tag?: string }>(
+    argv,
+    { output: { type: "string", short: "o" }, tag: { type: "string" } },
+    OCI_USAGE,
+    io,
+  );
   if (typeof line === "number") return line;
   const { values, positionals } = line;
   const problem =
-    positionals.length !== 1 ? "expected exactly one module file"
-    : !values.output ? "-o OUT is required (image.tar or a folder/)"
-    : values.tag !== undefined && !TAG.test(values.tag) ? `--tag "${values.tag}" is not a valid image tag`
-    : null;
+    positionals.length !== 1
+      ? "expected exactly one module file"
+      : !values.output
+        ? "-o OUT is required (image.tar or a folder/)"
+        : values.tag !== undefined && !TAG.test(values.tag)
+          ? `--tag "${values.tag}" is not a valid image tag`
+          : null;
   if (problem) {
     io.err(`${problem}\n${OCI_USAGE}`);
     return ExitCode.BadArguments;

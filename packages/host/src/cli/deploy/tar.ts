@@ -50,7 +50,7 @@ function header(entry: TarEntry, mtime: number): Uint8Array {
   putOctal(h, 124, 12, size);
   putOctal(h, 136, 12, mtime);
   h.fill(0x20, 148, 156); // checksum is computed with its own field as spaces
-  h[156] = isDir ? 0x35 /* '5' */ : 0x30 /* '0' */;
+  h[156] = isDir ? 0x35 /* '5' */ : 0x30; /* '0' */
   putText(h, 257, 6, "ustar\0");
   putText(h, 263, 2, "00");
   putText(h, 265, 32, "root");
@@ -68,7 +68,8 @@ function header(entry: TarEntry, mtime: number): Uint8Array {
 /** The archive: each entry's header, its data padded to 512 bytes, then two zero blocks. */
 export function writeTar(entries: readonly TarEntry[], mtime = 0): Uint8Array {
   let total = 2 * BLOCK;
-  for (const e of entries) total += BLOCK + Math.ceil((e.name.endsWith("/") ? 0 : (e.data?.length ?? 0)) / BLOCK) * BLOCK;
+  for (const e of entries)
+    total += BLOCK + Math.ceil((e.name.endsWith("/") ? 0 : (e.data?.length ?? 0)) / BLOCK) * BLOCK;
   const out = new Uint8Array(total);
   let at = 0;
   for (const e of entries) {

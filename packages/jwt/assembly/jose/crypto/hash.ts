@@ -42,7 +42,8 @@ export class Hasher {
   private large: Sha512 | null = null;
 
   constructor(readonly alg: HashAlg) {
-    if (largeHashes() && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512)) this.large = new Sha512(alg == HashAlg.SHA384);
+    if (largeHashes() && (alg == HashAlg.SHA384 || alg == HashAlg.SHA512))
+      this.large = new Sha512(alg == HashAlg.SHA384);
     else this.small = new Sha256();
   }
 

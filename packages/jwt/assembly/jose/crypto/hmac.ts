@@ -17,7 +17,10 @@ export class HmacKey {
   private expected: Uint8Array;
 
   /** `alg` must be a HashAlg (use `importHmacKey` for values from outside). */
-  constructor(readonly alg: HashAlg, key: Uint8Array) {
+  constructor(
+    readonly alg: HashAlg,
+    key: Uint8Array,
+  ) {
     const blockLength = hashBlockLength(alg);
     const work = new Hasher(alg);
     const digestLength = work.digestLength;

@@ -20,11 +20,11 @@ export function newLimbs(count: i32): StaticArray<u32> {
  * The caller guarantees `len <= 4 * limbs`.
  */
 export function limbsFromBytesBE(dst: usize, src: usize, len: i32, limbs: i32): void {
-  memory.fill(dst, 0, <usize>limbs << 2);
+  memory.fill(dst, 0, (<usize>limbs) << 2);
   for (let i = 0; i < len; i++) {
     // Byte i from the end lands in limb i/4 at bit 8*(i%4).
     const byte = <u32>load<u8>(src + <usize>(len - 1 - i));
-    const at = dst + (<usize>(i >>> 2) << 2);
+    const at = dst + ((<usize>(i >>> 2)) << 2);
     store<u32>(at, load<u32>(at) | (byte << ((i & 3) << 3)));
   }
 }
@@ -32,7 +32,7 @@ export function limbsFromBytesBE(dst: usize, src: usize, len: i32, limbs: i32): 
 /** Writes the low `len` bytes of the number at `src` big-endian to `dst`. */
 export function limbsToBytesBE(dst: usize, src: usize, len: i32): void {
   for (let i = 0; i < len; i++) {
-    const limb = load<u32>(src + (<usize>(i >>> 2) << 2));
+    const limb = load<u32>(src + ((<usize>(i >>> 2)) << 2));
     store<u8>(dst + <usize>(len - 1 - i), <u8>(limb >>> ((i & 3) << 3)));
   }
 }
@@ -40,8 +40,8 @@ export function limbsToBytesBE(dst: usize, src: usize, len: i32): void {
 /** -1, 0 or 1 as a <, =, > b. */
 export function limbsCompare(a: usize, b: usize, limbs: i32): i32 {
   for (let i = limbs - 1; i >= 0; i--) {
-    const x = load<u32>(a + (<usize>i << 2));
-    const y = load<u32>(b + (<usize>i << 2));
+    const x = load<u32>(a + ((<usize>i) << 2));
+    const y = load<u32>(b + ((<usize>i) << 2));
     if (x != y) return x < y ? -1 : 1;
   }
   return 0;
@@ -49,26 +49,26 @@ export function limbsCompare(a: usize, b: usize, limbs: i32): i32 {
 
 export function limbsIsZero(a: usize, limbs: i32): bool {
   let acc: u32 = 0;
-  for (let i = 0; i < limbs; i++) acc |= load<u32>(a + (<usize>i << 2));
+  for (let i = 0; i < limbs; i++) acc |= load<u32>(a + ((<usize>i) << 2));
   return acc == 0;
 }
 
 export function limbsEqual(a: usize, b: usize, limbs: i32): bool {
   let acc: u32 = 0;
-  for (let i = 0; i < limbs; i++) acc |= load<u32>(a + (<usize>i << 2)) ^ load<u32>(b + (<usize>i << 2));
+  for (let i = 0; i < limbs; i++) acc |= load<u32>(a + ((<usize>i) << 2)) ^ load<u32>(b + ((<usize>i) << 2));
   return acc == 0;
 }
 
 // @ts-ignore: decorator
 @inline export function limbsCopy(dst: usize, src: usize, limbs: i32): void {
-  memory.copy(dst, src, <usize>limbs << 2);
+  memory.copy(dst, src, (<usize>limbs) << 2);
 }
 
 /** out = a + b; returns the carry out of the top limb. out may alias a or b. */
 export function limbsAdd(out: usize, a: usize, b: usize, limbs: i32): u32 {
   let carry: u64 = 0;
   for (let i = 0; i < limbs; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     carry += <u64>load<u32>(a + off) + <u64>load<u32>(b + off);
     store<u32>(out + off, <u32>carry);
     carry >>= 32;
@@ -80,7 +80,7 @@ export function limbsAdd(out: usize, a: usize, b: usize, limbs: i32): u32 {
 export function limbsSub(out: usize, a: usize, b: usize, limbs: i32): u32 {
   let borrow: i64 = 0;
   for (let i = 0; i < limbs; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     borrow += <i64>load<u32>(a + off) - <i64>load<u32>(b + off);
     store<u32>(out + off, <u32>borrow);
     borrow >>= 32; // arithmetic shift: 0 or -1
@@ -91,5 +91,5 @@ export function limbsSub(out: usize, a: usize, b: usize, limbs: i32): u32 {
 /** Bit `i` of the number at `a` (i below 32 * limbs). */
 // @ts-ignore: decorator
 @inline export function limbsBit(a: usize, i: i32): u32 {
-  return (load<u32>(a + (<usize>(i >>> 5) << 2)) >>> (i & 31)) & 1;
+  return (load<u32>(a + ((<usize>(i >>> 5)) << 2)) >>> (i & 31)) & 1;
 }

@@ -4,24 +4,32 @@ import { absorb, padAndCompress } from "./md_blocks";
 
 // @ts-ignore: decorator
 @lazy const K256: StaticArray<u32> = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
 ];
 
 // @ts-ignore: decorator
-@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+@inline function bigSigma0(x: u32): u32 {
+  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
+}
 // @ts-ignore: decorator
-@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+@inline function bigSigma1(x: u32): u32 {
+  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
+}
 // @ts-ignore: decorator
-@inline function choose(x: u32, y: u32, z: u32): u32 { return z ^ (x & (y ^ z)); }
+@inline function choose(x: u32, y: u32, z: u32): u32 {
+  return z ^ (x & (y ^ z));
+}
 // @ts-ignore: decorator
-@inline function majority(x: u32, y: u32, z: u32): u32 { return (x & y) | (z & (x | y)); }
+@inline function majority(x: u32, y: u32, z: u32): u32 {
+  return (x & y) | (z & (x | y));
+}
 
 export const SHA256_DIGEST_LENGTH: i32 = 32;
 export const SHA256_BLOCK_LENGTH: i32 = 64;
@@ -103,12 +111,19 @@ export class Sha256 {
       store<u32>(w + i, load<u32>(w + i - 64) + s0 + load<u32>(w + i - 28) + s1);
     }
     const s = changetype<usize>(this.state);
-    let a = load<u32>(s, 0), b = load<u32>(s, 4), c = load<u32>(s, 8), d = load<u32>(s, 12);
-    let e = load<u32>(s, 16), f = load<u32>(s, 20), g = load<u32>(s, 24), h = load<u32>(s, 28);
+    let a = load<u32>(s, 0),
+      b = load<u32>(s, 4),
+      c = load<u32>(s, 8),
+      d = load<u32>(s, 12);
+    let e = load<u32>(s, 16),
+      f = load<u32>(s, 20),
+      g = load<u32>(s, 24),
+      h = load<u32>(s, 28);
     // Eight rounds per iteration with the variable roles rotated by hand instead of shifting
     // eight values every round.
     for (let i: usize = 0; i < 256; i += 32) {
-      const kw = k + i, ww = w + i;
+      const kw = k + i,
+        ww = w + i;
       let t: u32;
       t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(kw, 0) + load<u32>(ww, 0);
       d += t;

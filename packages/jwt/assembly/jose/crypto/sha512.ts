@@ -23,13 +23,21 @@ import { absorb, padAndCompress } from "./md_blocks";
 ];
 
 // @ts-ignore: decorator
-@inline function bigSigma0(x: u64): u64 { return rotr<u64>(x, 28) ^ rotr<u64>(x, 34) ^ rotr<u64>(x, 39); }
+@inline function bigSigma0(x: u64): u64 {
+  return rotr<u64>(x, 28) ^ rotr<u64>(x, 34) ^ rotr<u64>(x, 39);
+}
 // @ts-ignore: decorator
-@inline function bigSigma1(x: u64): u64 { return rotr<u64>(x, 14) ^ rotr<u64>(x, 18) ^ rotr<u64>(x, 41); }
+@inline function bigSigma1(x: u64): u64 {
+  return rotr<u64>(x, 14) ^ rotr<u64>(x, 18) ^ rotr<u64>(x, 41);
+}
 // @ts-ignore: decorator
-@inline function choose(x: u64, y: u64, z: u64): u64 { return z ^ (x & (y ^ z)); }
+@inline function choose(x: u64, y: u64, z: u64): u64 {
+  return z ^ (x & (y ^ z));
+}
 // @ts-ignore: decorator
-@inline function majority(x: u64, y: u64, z: u64): u64 { return (x & y) | (z & (x | y)); }
+@inline function majority(x: u64, y: u64, z: u64): u64 {
+  return (x & y) | (z & (x | y));
+}
 
 /**
  * Incremental SHA-512, or SHA-384 when made with `new Sha512(true)` (other initial values, output
@@ -126,11 +134,18 @@ export class Sha512 {
       store<u64>(w + i, load<u64>(w + i - 128) + s0 + load<u64>(w + i - 56) + s1);
     }
     const s = changetype<usize>(this.state);
-    let a = load<u64>(s, 0), b = load<u64>(s, 8), c = load<u64>(s, 16), d = load<u64>(s, 24);
-    let e = load<u64>(s, 32), f = load<u64>(s, 40), g = load<u64>(s, 48), h = load<u64>(s, 56);
+    let a = load<u64>(s, 0),
+      b = load<u64>(s, 8),
+      c = load<u64>(s, 16),
+      d = load<u64>(s, 24);
+    let e = load<u64>(s, 32),
+      f = load<u64>(s, 40),
+      g = load<u64>(s, 48),
+      h = load<u64>(s, 56);
     // Eight rounds per iteration with the variable roles rotated by hand.
     for (let i: usize = 0; i < 640; i += 64) {
-      const kw = k + i, ww = w + i;
+      const kw = k + i,
+        ww = w + i;
       let t: u64;
       t = h + bigSigma1(e) + choose(e, f, g) + load<u64>(kw, 0) + load<u64>(ww, 0);
       d += t;

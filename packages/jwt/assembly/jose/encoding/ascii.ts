@@ -16,12 +16,12 @@ export function asciiLowerCase(s: string): string {
   let i = 0;
   while (i < n && asciiLowerChar(s.charCodeAt(i)) == s.charCodeAt(i)) i++;
   if (i == n) return s;
-  const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
+  const out = changetype<string>(__new((<usize>n) << 1, idof<string>()));
   const src = changetype<usize>(s);
   const dst = changetype<usize>(out);
-  memory.copy(dst, src, <usize>i << 1);
+  memory.copy(dst, src, (<usize>i) << 1);
   for (; i < n; i++) {
-    store<u16>(dst + (<usize>i << 1), <u16>asciiLowerChar(<i32>load<u16>(src + (<usize>i << 1))));
+    store<u16>(dst + ((<usize>i) << 1), <u16>asciiLowerChar(<i32>load<u16>(src + ((<usize>i) << 1))));
   }
   return out;
 }
@@ -43,7 +43,7 @@ export function asciiBytes(text: string): Uint8Array | null {
   const src = changetype<usize>(text);
   const dst = bytes.dataStart;
   for (let i = 0; i < len; i++) {
-    const c = load<u16>(src + (<usize>i << 1));
+    const c = load<u16>(src + ((<usize>i) << 1));
     if (c >= 0x80) return null;
     store<u8>(dst + <usize>i, <u8>c);
   }

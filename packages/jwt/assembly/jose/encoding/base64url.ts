@@ -48,9 +48,9 @@ const DECODE_TABLE: usize = memory.data<u8>([
 ]);
 
 const ENCODE_TABLE: usize = memory.data<u8>([
-  65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90,
-  97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117,
-  118, 119, 120, 121, 122, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 45, 95,
+  65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 97, 98, 99,
+  100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 48,
+  49, 50, 51, 52, 53, 54, 55, 56, 57, 45, 95,
 ]);
 
 /** Offset of the last error reported by `base64UrlDecodeUnsafe` (diagnostics only). */
@@ -159,7 +159,7 @@ export function base64UrlDecode(text: string): Base64UrlResult {
   const from = changetype<usize>(text);
   const to = ascii.dataStart;
   for (let i = 0; i < len; i++) {
-    const c = <u32>load<u16>(from + (<usize>i << 1));
+    const c = <u32>load<u16>(from + ((<usize>i) << 1));
     // Non-ASCII becomes 0x80, which the decoder classifies as InvalidCharacter at the same index.
     store<u8>(to + <usize>i, <u8>(c < 128 ? c : 0x80));
   }
@@ -178,7 +178,10 @@ export function base64UrlEncodeUnsafe(src: usize, len: i32, dst: usize): void {
   let i = 0;
   let o = dst;
   for (; i + 3 <= len; i += 3) {
-    const v = (<u32>load<u8>(src + <usize>i) << 16) | (<u32>load<u8>(src + <usize>i, 1) << 8) | <u32>load<u8>(src + <usize>i, 2);
+    const v =
+      ((<u32>load<u8>(src + <usize>i)) << 16) |
+      ((<u32>load<u8>(src + <usize>i, 1)) << 8) |
+      (<u32>load<u8>(src + <usize>i, 2));
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v >> 18) & 63)));
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v >> 12) & 63)), 1);
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v >> 6) & 63)), 2);
@@ -191,7 +194,7 @@ export function base64UrlEncodeUnsafe(src: usize, len: i32, dst: usize): void {
     store<u8>(o, load<u8>(ENCODE_TABLE + (v >> 2)));
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v << 4) & 63)), 1);
   } else if (rem == 2) {
-    const v = (<u32>load<u8>(src + <usize>i) << 8) | <u32>load<u8>(src + <usize>i, 1);
+    const v = ((<u32>load<u8>(src + <usize>i)) << 8) | (<u32>load<u8>(src + <usize>i, 1));
     store<u8>(o, load<u8>(ENCODE_TABLE + (v >> 10)));
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v >> 4) & 63)), 1);
     store<u8>(o, load<u8>(ENCODE_TABLE + ((v << 2) & 63)), 2);

@@ -16,7 +16,15 @@ export const HEX_UPPER = "0123456789ABCDEF";
 
 /** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
 export function isUnreserved(c: i32): bool {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c == 0x2d ||
+    c == 0x2e ||
+    c == 0x5f ||
+    c == 0x7e
+  );
 }
 
 /** RFC 3986 §5.2.4 for an absolute path (starts with `/`): "." segments dropped, ".." removes the segment before it. */

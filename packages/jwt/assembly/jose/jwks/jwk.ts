@@ -15,8 +15,22 @@ import { RsaPublicKey, importRsaPublicKey } from "../crypto/rsa/index";
 import { EcPublicKey, EcCurve, importEcPublicKey } from "../crypto/ecdsa/index";
 import { Ed25519PublicKey, importEd25519PublicKey } from "../crypto/ed25519/index";
 import {
-  Alg, KeyType, COMPILED_ALGS, CURVE_NONE, CURVE_P256, CURVE_P384, CURVE_P521, CURVE_ED25519,
-  algFromName, algKeyType, algCurve, algHash, algsWithCurve, algsWithKeyType, curveFromName, keyTypeFromName,
+  Alg,
+  KeyType,
+  COMPILED_ALGS,
+  CURVE_NONE,
+  CURVE_P256,
+  CURVE_P384,
+  CURVE_P521,
+  CURVE_ED25519,
+  algFromName,
+  algKeyType,
+  algCurve,
+  algHash,
+  algsWithCurve,
+  algsWithKeyType,
+  curveFromName,
+  keyTypeFromName,
 } from "../jwt/algorithms";
 
 /** Longest `kid` accepted, in UTF-16 units (RFC 8725 §3.10: treat kid as opaque and bounded). */
@@ -176,7 +190,8 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
   if (algValue != null) {
     const name = algValue.asString();
     const alg = name == null ? -1 : algFromName(name);
-    if (alg < 0 || algKeyType(<Alg>alg) != key.kty || algCurve(<Alg>alg) != key.curve) return skipped(JwkSkip.AlgUnsupported);
+    if (alg < 0 || algKeyType(<Alg>alg) != key.kty || algCurve(<Alg>alg) != key.curve)
+      return skipped(JwkSkip.AlgUnsupported);
     key.alg = alg;
   }
 

@@ -75,32 +75,84 @@ export const CURVE_ED25519: i32 = 4;
 // The table. One row per Alg, in Alg order; the name is in NAMES below, the bit is 1 << Alg.
 //                                          family                    hash                           key type                        curve
 // @ts-ignore: decorator
-@inline const ROW_RS256: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_RS256: u32 =
+  ((<u32>AlgFamily.RsaPkcs1) << FAMILY) |
+  ((<u32>HashAlg.SHA256) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_RS384: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_RS384: u32 =
+  ((<u32>AlgFamily.RsaPkcs1) << FAMILY) |
+  ((<u32>HashAlg.SHA384) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_RS512: u32 = <u32>AlgFamily.RsaPkcs1 << FAMILY | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_RS512: u32 =
+  ((<u32>AlgFamily.RsaPkcs1) << FAMILY) |
+  ((<u32>HashAlg.SHA512) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_PS256: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_PS256: u32 =
+  ((<u32>AlgFamily.RsaPss) << FAMILY) |
+  ((<u32>HashAlg.SHA256) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_PS384: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_PS384: u32 =
+  ((<u32>AlgFamily.RsaPss) << FAMILY) |
+  ((<u32>HashAlg.SHA384) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_PS512: u32 = <u32>AlgFamily.RsaPss << FAMILY   | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.RSA << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_PS512: u32 =
+  ((<u32>AlgFamily.RsaPss) << FAMILY) |
+  ((<u32>HashAlg.SHA512) << HASH) |
+  ((<u32>KeyType.RSA) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_ES256: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P256 << CURVE;
+@inline const ROW_ES256: u32 =
+  ((<u32>AlgFamily.Ecdsa) << FAMILY) |
+  ((<u32>HashAlg.SHA256) << HASH) |
+  ((<u32>KeyType.EC) << KEY_TYPE) |
+  ((<u32>CURVE_P256) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_ES384: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P384 << CURVE;
+@inline const ROW_ES384: u32 =
+  ((<u32>AlgFamily.Ecdsa) << FAMILY) |
+  ((<u32>HashAlg.SHA384) << HASH) |
+  ((<u32>KeyType.EC) << KEY_TYPE) |
+  ((<u32>CURVE_P384) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_ES512: u32 = <u32>AlgFamily.Ecdsa << FAMILY    | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.EC << KEY_TYPE  | <u32>CURVE_P521 << CURVE;
+@inline const ROW_ES512: u32 =
+  ((<u32>AlgFamily.Ecdsa) << FAMILY) |
+  ((<u32>HashAlg.SHA512) << HASH) |
+  ((<u32>KeyType.EC) << KEY_TYPE) |
+  ((<u32>CURVE_P521) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_HS256: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA256 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_HS256: u32 =
+  ((<u32>AlgFamily.Hmac) << FAMILY) |
+  ((<u32>HashAlg.SHA256) << HASH) |
+  ((<u32>KeyType.Oct) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_HS384: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA384 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_HS384: u32 =
+  ((<u32>AlgFamily.Hmac) << FAMILY) |
+  ((<u32>HashAlg.SHA384) << HASH) |
+  ((<u32>KeyType.Oct) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // @ts-ignore: decorator
-@inline const ROW_HS512: u32 = <u32>AlgFamily.Hmac << FAMILY     | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.Oct << KEY_TYPE | <u32>CURVE_NONE << CURVE;
+@inline const ROW_HS512: u32 =
+  ((<u32>AlgFamily.Hmac) << FAMILY) |
+  ((<u32>HashAlg.SHA512) << HASH) |
+  ((<u32>KeyType.Oct) << KEY_TYPE) |
+  ((<u32>CURVE_NONE) << CURVE);
 // EdDSA hashes with SHA-512 inside the signature scheme (RFC 8032 §5.1).
 // @ts-ignore: decorator
-@inline const ROW_EDDSA: u32 = <u32>AlgFamily.EdDSA << FAMILY    | <u32>HashAlg.SHA512 << HASH | <u32>KeyType.OKP << KEY_TYPE | <u32>CURVE_ED25519 << CURVE;
+@inline const ROW_EDDSA: u32 =
+  ((<u32>AlgFamily.EdDSA) << FAMILY) |
+  ((<u32>HashAlg.SHA512) << HASH) |
+  ((<u32>KeyType.OKP) << KEY_TYPE) |
+  ((<u32>CURVE_ED25519) << CURVE);
 
 /** The names, in Alg order. Every registered JWS signature algorithm name has five characters. */
 const NAMES = "RS256RS384RS512PS256PS384PS512ES256ES384ES512HS256HS384HS512EdDSA";
@@ -113,8 +165,11 @@ const NAMES = "RS256RS384RS512PS256PS384PS512ES256ES384ES512HS256HS384HS512EdDSA
 // @ts-ignore: decorator
 @lazy const CURVE_NAMES: StaticArray<string> = ["", "P-256", "P-384", "P-521", "Ed25519"];
 // @ts-ignore: decorator
-@inline const CURVE_KEY_TYPES: u32 = <u32>KeyType.EC << (CURVE_P256 << 2) | <u32>KeyType.EC << (CURVE_P384 << 2)
-  | <u32>KeyType.EC << (CURVE_P521 << 2) | <u32>KeyType.OKP << (CURVE_ED25519 << 2);
+@inline const CURVE_KEY_TYPES: u32 =
+  ((<u32>KeyType.EC) << (CURVE_P256 << 2)) |
+  ((<u32>KeyType.EC) << (CURVE_P384 << 2)) |
+  ((<u32>KeyType.EC) << (CURVE_P521 << 2)) |
+  ((<u32>KeyType.OKP) << (CURVE_ED25519 << 2));
 
 export const ALG_BIT_RS256: u32 = 1 << Alg.RS256;
 export const ALG_BIT_RS384: u32 = 1 << Alg.RS384;
@@ -146,7 +201,7 @@ export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
  * A constant, so `if (COMPILED_ALGS & bit)` removes the code of every other algorithm.
  */
 // @ts-ignore: decorator, compile-time symbol
-@inline export const COMPILED_ALGS: u32 = isDefined(GETWILD_JWT_ALGS) ? <u32>GETWILD_JWT_ALGS & ALGS_ALL : ALGS_ALL;
+@inline export const COMPILED_ALGS: u32 = isDefined(GETWILD_JWT_ALGS) ? (<u32>GETWILD_JWT_ALGS) & ALGS_ALL : ALGS_ALL;
 
 // Masks read from the table. Each is a chain of constant tests that folds to one constant when
 // its argument is a constant, so `COMPILED_ALGS & algsWithHash(HashAlg.SHA512)` decides at
@@ -154,18 +209,26 @@ export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
 
 // @ts-ignore: decorator
 @inline function bitWhere(row: u32, alg: Alg, shift: u32, value: u32): u32 {
-  return ((row >> shift) & 0xf) == value ? (<u32>1) << (<u32>alg) : 0;
+  return ((row >> shift) & 0xf) == value ? (<u32>1) << <u32>alg : 0;
 }
 
 // @ts-ignore: decorator
 @inline function algsWhere(shift: u32, value: u32): u32 {
-  return bitWhere(ROW_RS256, Alg.RS256, shift, value) | bitWhere(ROW_RS384, Alg.RS384, shift, value)
-    | bitWhere(ROW_RS512, Alg.RS512, shift, value) | bitWhere(ROW_PS256, Alg.PS256, shift, value)
-    | bitWhere(ROW_PS384, Alg.PS384, shift, value) | bitWhere(ROW_PS512, Alg.PS512, shift, value)
-    | bitWhere(ROW_ES256, Alg.ES256, shift, value) | bitWhere(ROW_ES384, Alg.ES384, shift, value)
-    | bitWhere(ROW_ES512, Alg.ES512, shift, value) | bitWhere(ROW_HS256, Alg.HS256, shift, value)
-    | bitWhere(ROW_HS384, Alg.HS384, shift, value) | bitWhere(ROW_HS512, Alg.HS512, shift, value)
-    | bitWhere(ROW_EDDSA, Alg.EdDSA, shift, value);
+  return (
+    bitWhere(ROW_RS256, Alg.RS256, shift, value) |
+    bitWhere(ROW_RS384, Alg.RS384, shift, value) |
+    bitWhere(ROW_RS512, Alg.RS512, shift, value) |
+    bitWhere(ROW_PS256, Alg.PS256, shift, value) |
+    bitWhere(ROW_PS384, Alg.PS384, shift, value) |
+    bitWhere(ROW_PS512, Alg.PS512, shift, value) |
+    bitWhere(ROW_ES256, Alg.ES256, shift, value) |
+    bitWhere(ROW_ES384, Alg.ES384, shift, value) |
+    bitWhere(ROW_ES512, Alg.ES512, shift, value) |
+    bitWhere(ROW_HS256, Alg.HS256, shift, value) |
+    bitWhere(ROW_HS384, Alg.HS384, shift, value) |
+    bitWhere(ROW_HS512, Alg.HS512, shift, value) |
+    bitWhere(ROW_EDDSA, Alg.EdDSA, shift, value)
+  );
 }
 
 /** The algorithms of a family (a constant for a constant family). */
@@ -192,7 +255,7 @@ export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
 // @inline: keeps the mask test a constant when `alg` is one.
 // @ts-ignore: decorator
 @inline export function algBit(alg: Alg): u32 {
-  return (<u32>1) << (<u32>alg);
+  return (<u32>1) << <u32>alg;
 }
 
 /** Whether `alg` is compiled into this module. */
@@ -204,36 +267,76 @@ export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
 // For an algorithm known only at run time: each column of the table packed into one u64 constant,
 // a nibble per algorithm at bit 4·Alg (no memory, no branches), spelled from the rows above.
 // @ts-ignore: decorator
-@inline const FAMILIES: u64 = (<u64>(ROW_RS256 >> FAMILY & 0xf) << 0) | (<u64>(ROW_RS384 >> FAMILY & 0xf) << 4) | (<u64>(ROW_RS512 >> FAMILY & 0xf) << 8) | (<u64>(ROW_PS256 >> FAMILY & 0xf) << 12)
-  | (<u64>(ROW_PS384 >> FAMILY & 0xf) << 16) | (<u64>(ROW_PS512 >> FAMILY & 0xf) << 20) | (<u64>(ROW_ES256 >> FAMILY & 0xf) << 24) | (<u64>(ROW_ES384 >> FAMILY & 0xf) << 28)
-  | (<u64>(ROW_ES512 >> FAMILY & 0xf) << 32) | (<u64>(ROW_HS256 >> FAMILY & 0xf) << 36) | (<u64>(ROW_HS384 >> FAMILY & 0xf) << 40) | (<u64>(ROW_HS512 >> FAMILY & 0xf) << 44)
-  | (<u64>(ROW_EDDSA >> FAMILY & 0xf) << 48);
+@inline const FAMILIES: u64 =
+  ((<u64>((ROW_RS256 >> FAMILY) & 0xf)) << 0) |
+  ((<u64>((ROW_RS384 >> FAMILY) & 0xf)) << 4) |
+  ((<u64>((ROW_RS512 >> FAMILY) & 0xf)) << 8) |
+  ((<u64>((ROW_PS256 >> FAMILY) & 0xf)) << 12) |
+  ((<u64>((ROW_PS384 >> FAMILY) & 0xf)) << 16) |
+  ((<u64>((ROW_PS512 >> FAMILY) & 0xf)) << 20) |
+  ((<u64>((ROW_ES256 >> FAMILY) & 0xf)) << 24) |
+  ((<u64>((ROW_ES384 >> FAMILY) & 0xf)) << 28) |
+  ((<u64>((ROW_ES512 >> FAMILY) & 0xf)) << 32) |
+  ((<u64>((ROW_HS256 >> FAMILY) & 0xf)) << 36) |
+  ((<u64>((ROW_HS384 >> FAMILY) & 0xf)) << 40) |
+  ((<u64>((ROW_HS512 >> FAMILY) & 0xf)) << 44) |
+  ((<u64>((ROW_EDDSA >> FAMILY) & 0xf)) << 48);
 // @ts-ignore: decorator
-@inline const HASHES: u64 = (<u64>(ROW_RS256 >> HASH & 0xf) << 0) | (<u64>(ROW_RS384 >> HASH & 0xf) << 4) | (<u64>(ROW_RS512 >> HASH & 0xf) << 8) | (<u64>(ROW_PS256 >> HASH & 0xf) << 12)
-  | (<u64>(ROW_PS384 >> HASH & 0xf) << 16) | (<u64>(ROW_PS512 >> HASH & 0xf) << 20) | (<u64>(ROW_ES256 >> HASH & 0xf) << 24) | (<u64>(ROW_ES384 >> HASH & 0xf) << 28)
-  | (<u64>(ROW_ES512 >> HASH & 0xf) << 32) | (<u64>(ROW_HS256 >> HASH & 0xf) << 36) | (<u64>(ROW_HS384 >> HASH & 0xf) << 40) | (<u64>(ROW_HS512 >> HASH & 0xf) << 44)
-  | (<u64>(ROW_EDDSA >> HASH & 0xf) << 48);
+@inline const HASHES: u64 =
+  ((<u64>((ROW_RS256 >> HASH) & 0xf)) << 0) |
+  ((<u64>((ROW_RS384 >> HASH) & 0xf)) << 4) |
+  ((<u64>((ROW_RS512 >> HASH) & 0xf)) << 8) |
+  ((<u64>((ROW_PS256 >> HASH) & 0xf)) << 12) |
+  ((<u64>((ROW_PS384 >> HASH) & 0xf)) << 16) |
+  ((<u64>((ROW_PS512 >> HASH) & 0xf)) << 20) |
+  ((<u64>((ROW_ES256 >> HASH) & 0xf)) << 24) |
+  ((<u64>((ROW_ES384 >> HASH) & 0xf)) << 28) |
+  ((<u64>((ROW_ES512 >> HASH) & 0xf)) << 32) |
+  ((<u64>((ROW_HS256 >> HASH) & 0xf)) << 36) |
+  ((<u64>((ROW_HS384 >> HASH) & 0xf)) << 40) |
+  ((<u64>((ROW_HS512 >> HASH) & 0xf)) << 44) |
+  ((<u64>((ROW_EDDSA >> HASH) & 0xf)) << 48);
 // @ts-ignore: decorator
-@inline const KEY_TYPES: u64 = (<u64>(ROW_RS256 >> KEY_TYPE & 0xf) << 0) | (<u64>(ROW_RS384 >> KEY_TYPE & 0xf) << 4) | (<u64>(ROW_RS512 >> KEY_TYPE & 0xf) << 8) | (<u64>(ROW_PS256 >> KEY_TYPE & 0xf) << 12)
-  | (<u64>(ROW_PS384 >> KEY_TYPE & 0xf) << 16) | (<u64>(ROW_PS512 >> KEY_TYPE & 0xf) << 20) | (<u64>(ROW_ES256 >> KEY_TYPE & 0xf) << 24) | (<u64>(ROW_ES384 >> KEY_TYPE & 0xf) << 28)
-  | (<u64>(ROW_ES512 >> KEY_TYPE & 0xf) << 32) | (<u64>(ROW_HS256 >> KEY_TYPE & 0xf) << 36) | (<u64>(ROW_HS384 >> KEY_TYPE & 0xf) << 40) | (<u64>(ROW_HS512 >> KEY_TYPE & 0xf) << 44)
-  | (<u64>(ROW_EDDSA >> KEY_TYPE & 0xf) << 48);
+@inline const KEY_TYPES: u64 =
+  ((<u64>((ROW_RS256 >> KEY_TYPE) & 0xf)) << 0) |
+  ((<u64>((ROW_RS384 >> KEY_TYPE) & 0xf)) << 4) |
+  ((<u64>((ROW_RS512 >> KEY_TYPE) & 0xf)) << 8) |
+  ((<u64>((ROW_PS256 >> KEY_TYPE) & 0xf)) << 12) |
+  ((<u64>((ROW_PS384 >> KEY_TYPE) & 0xf)) << 16) |
+  ((<u64>((ROW_PS512 >> KEY_TYPE) & 0xf)) << 20) |
+  ((<u64>((ROW_ES256 >> KEY_TYPE) & 0xf)) << 24) |
+  ((<u64>((ROW_ES384 >> KEY_TYPE) & 0xf)) << 28) |
+  ((<u64>((ROW_ES512 >> KEY_TYPE) & 0xf)) << 32) |
+  ((<u64>((ROW_HS256 >> KEY_TYPE) & 0xf)) << 36) |
+  ((<u64>((ROW_HS384 >> KEY_TYPE) & 0xf)) << 40) |
+  ((<u64>((ROW_HS512 >> KEY_TYPE) & 0xf)) << 44) |
+  ((<u64>((ROW_EDDSA >> KEY_TYPE) & 0xf)) << 48);
 // @ts-ignore: decorator
-@inline const CURVES: u64 = (<u64>(ROW_RS256 >> CURVE & 0xf) << 0) | (<u64>(ROW_RS384 >> CURVE & 0xf) << 4) | (<u64>(ROW_RS512 >> CURVE & 0xf) << 8) | (<u64>(ROW_PS256 >> CURVE & 0xf) << 12)
-  | (<u64>(ROW_PS384 >> CURVE & 0xf) << 16) | (<u64>(ROW_PS512 >> CURVE & 0xf) << 20) | (<u64>(ROW_ES256 >> CURVE & 0xf) << 24) | (<u64>(ROW_ES384 >> CURVE & 0xf) << 28)
-  | (<u64>(ROW_ES512 >> CURVE & 0xf) << 32) | (<u64>(ROW_HS256 >> CURVE & 0xf) << 36) | (<u64>(ROW_HS384 >> CURVE & 0xf) << 40) | (<u64>(ROW_HS512 >> CURVE & 0xf) << 44)
-  | (<u64>(ROW_EDDSA >> CURVE & 0xf) << 48);
+@inline const CURVES: u64 =
+  ((<u64>((ROW_RS256 >> CURVE) & 0xf)) << 0) |
+  ((<u64>((ROW_RS384 >> CURVE) & 0xf)) << 4) |
+  ((<u64>((ROW_RS512 >> CURVE) & 0xf)) << 8) |
+  ((<u64>((ROW_PS256 >> CURVE) & 0xf)) << 12) |
+  ((<u64>((ROW_PS384 >> CURVE) & 0xf)) << 16) |
+  ((<u64>((ROW_PS512 >> CURVE) & 0xf)) << 20) |
+  ((<u64>((ROW_ES256 >> CURVE) & 0xf)) << 24) |
+  ((<u64>((ROW_ES384 >> CURVE) & 0xf)) << 28) |
+  ((<u64>((ROW_ES512 >> CURVE) & 0xf)) << 32) |
+  ((<u64>((ROW_HS256 >> CURVE) & 0xf)) << 36) |
+  ((<u64>((ROW_HS384 >> CURVE) & 0xf)) << 40) |
+  ((<u64>((ROW_HS512 >> CURVE) & 0xf)) << 44) |
+  ((<u64>((ROW_EDDSA >> CURVE) & 0xf)) << 48);
 
 /** The `alg` nibble of a packed column; 0 for a value out of range (key type None: fits no key). */
 // @ts-ignore: decorator
 @inline function columnAt(column: u64, alg: Alg): u32 {
-  return <u32>alg < <u32>ALG_COUNT ? <u32>(column >> (<u64>alg << 2)) & 0xf : 0;
+  return <u32>alg < <u32>ALG_COUNT ? (<u32>(column >> ((<u64>alg) << 2))) & 0xf : 0;
 }
 
 /** Alg for a header or JWK `alg` value (exact, case-sensitive), ALG_NONE, or ALG_UNKNOWN. */
 export function algFromName(name: string): i32 {
   if (name.length == NAME_LENGTH) {
-    const bytes = <usize>NAME_LENGTH << 1;
+    const bytes = (<usize>NAME_LENGTH) << 1;
     for (let i = 0; i < ALG_COUNT; i++) {
       if (memory.compare(changetype<usize>(NAMES) + <usize>i * bytes, changetype<usize>(name), bytes) == 0) return i;
     }
@@ -278,7 +381,8 @@ export function keyTypeFromName(name: string): KeyType {
 /** The curve a JWK `crv` names when it belongs to key type `kty`, else CURVE_NONE. */
 export function curveFromName(name: string, kty: KeyType): i32 {
   for (let i = 1; i < CURVE_NAMES.length; i++) {
-    if (unchecked(CURVE_NAMES[i]) == name) return ((CURVE_KEY_TYPES >> (<u32>i << 2)) & 0xf) == <u32>kty ? i : CURVE_NONE;
+    if (unchecked(CURVE_NAMES[i]) == name)
+      return ((CURVE_KEY_TYPES >> ((<u32>i) << 2)) & 0xf) == <u32>kty ? i : CURVE_NONE;
   }
   return CURVE_NONE;
 }

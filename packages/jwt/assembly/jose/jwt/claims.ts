@@ -87,12 +87,15 @@ export function checkClaims(claims: JsonValue, o: VerifyOptions, now: i64): Clai
   if (iat.error != JwtError.Ok) return new ClaimsCheck(iat.error, "iat");
   const expiresAt = exp.present ? exp.seconds : i64.MAX_VALUE;
   if (exp.present && now >= addClamped(exp.seconds, skew)) return new ClaimsCheck(JwtError.Expired, "exp", expiresAt);
-  if (nbf.present && now < addClamped(nbf.seconds, -skew)) return new ClaimsCheck(JwtError.NotYetValid, "nbf", expiresAt);
-  if (iat.present && iat.seconds > addClamped(now, skew)) return new ClaimsCheck(JwtError.IssuedInFuture, "iat", expiresAt);
+  if (nbf.present && now < addClamped(nbf.seconds, -skew))
+    return new ClaimsCheck(JwtError.NotYetValid, "nbf", expiresAt);
+  if (iat.present && iat.seconds > addClamped(now, skew))
+    return new ClaimsCheck(JwtError.IssuedInFuture, "iat", expiresAt);
   if (o.checkAuthTime) {
     const authTime = readTime(claims, "auth_time", true);
     if (authTime.error != JwtError.Ok) return new ClaimsCheck(authTime.error, "auth_time", expiresAt);
-    if (authTime.seconds > addClamped(now, skew)) return new ClaimsCheck(JwtError.IssuedInFuture, "auth_time", expiresAt);
+    if (authTime.seconds > addClamped(now, skew))
+      return new ClaimsCheck(JwtError.IssuedInFuture, "auth_time", expiresAt);
   }
   if (o.maxLifetimeSeconds > 0 && exp.seconds - now > o.maxLifetimeSeconds) {
     return new ClaimsCheck(JwtError.LifetimeTooLong, "exp", expiresAt);
@@ -100,18 +103,22 @@ export function checkClaims(claims: JsonValue, o: VerifyOptions, now: i64): Clai
 
   // Issuer: exact, from a list.
   if (o.issuers.length > 0) {
-    if (iss == null || !o.issuers.includes(iss.text)) return new ClaimsCheck(JwtError.IssuerNotAllowed, "iss", expiresAt);
+    if (iss == null || !o.issuers.includes(iss.text))
+      return new ClaimsCheck(JwtError.IssuerNotAllowed, "iss", expiresAt);
   }
 
   // Audience: any configured value present in the string or array.
   if (o.audiences.length > 0) {
-    if (aud == null || !audienceAllowed(aud, o.audiences)) return new ClaimsCheck(JwtError.AudienceNotAllowed, "aud", expiresAt);
+    if (aud == null || !audienceAllowed(aud, o.audiences))
+      return new ClaimsCheck(JwtError.AudienceNotAllowed, "aud", expiresAt);
   }
 
   // Subject.
-  if (o.requireSubject && (sub == null || sub.text.length == 0)) return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
+  if (o.requireSubject && (sub == null || sub.text.length == 0))
+    return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
   if (sub != null) {
-    if (o.subjectMaxLength > 0 && sub.text.length > o.subjectMaxLength) return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
+    if (o.subjectMaxLength > 0 && sub.text.length > o.subjectMaxLength)
+      return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
     if (o.subjects.length > 0) {
       let matched = false;
       for (let i = 0; i < o.subjects.length && !matched; i++) matched = unchecked(o.subjects[i]).matches(sub.text);

@@ -40,7 +40,8 @@ export function checkHeader(header: JsonValue, allowed: u32, requireKid: bool, t
   let kid: string | null = null;
   const kidValue = header.get("kid");
   if (kidValue != null) {
-    if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH) return new HeaderCheck(JwtError.KidInvalid, alg);
+    if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH)
+      return new HeaderCheck(JwtError.KidInvalid, alg);
     kid = kidValue.text;
   } else if (requireKid) {
     return new HeaderCheck(JwtError.KidRequired, alg);

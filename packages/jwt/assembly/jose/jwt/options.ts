@@ -26,10 +26,14 @@ export class StringMatcher {
 
   matches(s: string): bool {
     switch (this.kind) {
-      case MatchKind.Exact: return s == this.value;
-      case MatchKind.Prefix: return s.startsWith(this.value);
-      case MatchKind.Suffix: return s.endsWith(this.value);
-      case MatchKind.Contains: return s.includes(this.value);
+      case MatchKind.Exact:
+        return s == this.value;
+      case MatchKind.Prefix:
+        return s.startsWith(this.value);
+      case MatchKind.Suffix:
+        return s.endsWith(this.value);
+      case MatchKind.Contains:
+        return s.includes(this.value);
     }
     return false;
   }
@@ -98,7 +102,8 @@ export class VerifyOptions extends JwsVerifyOptions {
 export function validateJwsVerifyOptions(o: JwsVerifyOptions): string | null {
   if (o.algorithms == 0) return "algorithms: at least one algorithm must be allowed";
   if ((o.algorithms & ~ALGS_ALL) != 0) return "algorithms: unknown algorithm bit";
-  if (o.limits.maxTokenBytes < 16 || o.limits.maxTokenBytes > 1 << 20) return "max_token_bytes: must be between 16 and 1048576";
+  if (o.limits.maxTokenBytes < 16 || o.limits.maxTokenBytes > 1 << 20)
+    return "max_token_bytes: must be between 16 and 1048576";
   return null;
 }
 
@@ -106,13 +111,15 @@ export function validateJwsVerifyOptions(o: JwsVerifyOptions): string | null {
 export function validateVerifyOptions(o: VerifyOptions): string | null {
   const jws = validateJwsVerifyOptions(o);
   if (jws != null) return jws;
-  if (o.clockSkewSeconds < 0 || o.clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS) return "clock_skew_seconds: must be between 0 and 300";
+  if (o.clockSkewSeconds < 0 || o.clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS)
+    return "clock_skew_seconds: must be between 0 and 300";
   if (o.maxLifetimeSeconds < 0) return "max_lifetime: must not be negative";
   if (o.subjectMaxLength < 0) return "subject_max_length: must not be negative";
   for (let i = 0; i < o.requirements.length; i++) {
     const r = unchecked(o.requirements[i]);
     if (r.path.length == 0) return "claims: a requirement has an empty claim path";
-    const needsValues = r.op == ClaimOp.Equals || r.op == ClaimOp.OneOf || r.op == ClaimOp.ContainsAny || r.op == ClaimOp.ContainsAll;
+    const needsValues =
+      r.op == ClaimOp.Equals || r.op == ClaimOp.OneOf || r.op == ClaimOp.ContainsAny || r.op == ClaimOp.ContainsAll;
     if (needsValues && r.values.length == 0) return "claims: requirement on '" + r.path + "' needs at least one value";
   }
   return null;

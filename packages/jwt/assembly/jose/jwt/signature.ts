@@ -11,7 +11,18 @@ import { rsaPkcs1Verify, rsaPssVerify } from "../crypto/rsa/index";
 import { ecdsaVerify } from "../crypto/ecdsa/index";
 import { ed25519Verify } from "../crypto/ed25519/index";
 import { Jwk } from "../jwks/jwk";
-import { Alg, AlgFamily, KeyType, COMPILED_ALGS, algCompiled, algCurve, algFamily, algHash, algKeyType, algsOfFamily } from "./algorithms";
+import {
+  Alg,
+  AlgFamily,
+  KeyType,
+  COMPILED_ALGS,
+  algCompiled,
+  algCurve,
+  algFamily,
+  algHash,
+  algKeyType,
+  algsOfFamily,
+} from "./algorithms";
 
 // @ts-ignore: decorator
 @inline function familyCompiled(family: AlgFamily): bool {

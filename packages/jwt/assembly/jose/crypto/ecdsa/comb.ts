@@ -32,8 +32,11 @@ export function buildCombTable(c: CurveContext, x: usize, y: usize): StaticArray
   const table = newLimbs(COMB_ENTRIES * 2 * n);
   const jacobian = newLimbs(COMB_ENTRIES * 3 * n);
   const prefix = newLimbs(COMB_ENTRIES * n);
-  const tab = limbsPtr(table), jac = limbsPtr(jacobian), pre = limbsPtr(prefix);
-  const affineSize = es * 2, jacobianSize = es * 3;
+  const tab = limbsPtr(table),
+    jac = limbsPtr(jacobian),
+    pre = limbsPtr(prefix);
+  const affineSize = es * 2,
+    jacobianSize = es * 3;
 
   // Teeth: entry 2^j = 2^(j·d)·P, by repeated doubling, then made affine all at once.
   limbsCopy(tab + affineSize, x, n);
@@ -67,7 +70,8 @@ function toAffineBatch(c: CurveContext, jac: usize, tab: usize, pre: usize, teet
   const f = c.fp;
   const n = c.limbs;
   const es = c.elementSize;
-  const inv = c.scratch(6), zinv = c.scratch(7);
+  const inv = c.scratch(6),
+    zinv = c.scratch(7);
   // prefix[k] = product of Z over the selected entries up to k.
   let last = 0;
   for (let k = 1; k < COMB_ENTRIES; k++) {
@@ -113,7 +117,7 @@ export function generatorTable(c: CurveContext): StaticArray<u32> {
 // @ts-ignore: decorator
 @inline function combDigit(scalar: usize, column: i32, d: i32): i32 {
   let k = 0;
-  for (let j = COMB_TEETH - 1; j >= 0; j--) k = (k << 1) | <i32>limbsBit(scalar, column + j * d);
+  for (let j = COMB_TEETH - 1; j >= 0; j--) k = (k << 1) | (<i32>limbsBit(scalar, column + j * d));
   return k;
 }
 
@@ -122,13 +126,17 @@ export function generatorTable(c: CurveContext): StaticArray<u32> {
  * Infinity, doublings and cancellations in the sum are handled by the point formulas.
  */
 export function combDoubleMul(
-  c: CurveContext, out: usize,
-  tableG: StaticArray<u32>, u1: usize,
-  tableQ: StaticArray<u32>, u2: usize,
+  c: CurveContext,
+  out: usize,
+  tableG: StaticArray<u32>,
+  u1: usize,
+  tableQ: StaticArray<u32>,
+  u2: usize,
 ): void {
   const d = combSpacing(c);
   const entrySize = c.elementSize * 2;
-  const tg = limbsPtr(tableG), tq = limbsPtr(tableQ);
+  const tg = limbsPtr(tableG),
+    tq = limbsPtr(tableQ);
   pointSetInfinity(c, out);
   let started = false;
   for (let i = d - 1; i >= 0; i--) {

@@ -6,9 +6,33 @@
 import { MontgomeryDomain, MontgomeryKernel } from "./montgomery";
 import { limbsPtr, newLimbs } from "../limbs";
 import {
-  P256_P, P256_N, P256_P_R2, P256_N_R2, P256_B_MONT, P256_GX_MONT, P256_GY_MONT, P256_P_INV32, P256_N_INV32,
-  P384_P, P384_N, P384_P_R2, P384_N_R2, P384_B_MONT, P384_GX_MONT, P384_GY_MONT, P384_P_INV32, P384_N_INV32,
-  P521_P, P521_N, P521_P_R2, P521_N_R2, P521_B_MONT, P521_GX_MONT, P521_GY_MONT, P521_P_INV32, P521_N_INV32,
+  P256_P,
+  P256_N,
+  P256_P_R2,
+  P256_N_R2,
+  P256_B_MONT,
+  P256_GX_MONT,
+  P256_GY_MONT,
+  P256_P_INV32,
+  P256_N_INV32,
+  P384_P,
+  P384_N,
+  P384_P_R2,
+  P384_N_R2,
+  P384_B_MONT,
+  P384_GX_MONT,
+  P384_GY_MONT,
+  P384_P_INV32,
+  P384_N_INV32,
+  P521_P,
+  P521_N,
+  P521_P_R2,
+  P521_N_R2,
+  P521_B_MONT,
+  P521_GX_MONT,
+  P521_GY_MONT,
+  P521_P_INV32,
+  P521_N_INV32,
 } from "./curve_params";
 
 /** The NIST curves JWS uses (JWA §3.4): ES256, ES384, ES512. */
@@ -57,15 +81,27 @@ export class CurveContext {
     limbs: i32,
     coordBytes: i32,
     orderBits: i32,
-    p: StaticArray<u32>, n: StaticArray<u32>, pR2: StaticArray<u32>, nR2: StaticArray<u32>,
-    pInv: u32, nInv: u32,
-    b: StaticArray<u32>, gx: StaticArray<u32>, gy: StaticArray<u32>,
+    p: StaticArray<u32>,
+    n: StaticArray<u32>,
+    pR2: StaticArray<u32>,
+    nR2: StaticArray<u32>,
+    pInv: u32,
+    nInv: u32,
+    b: StaticArray<u32>,
+    gx: StaticArray<u32>,
+    gy: StaticArray<u32>,
   ) {
     this.limbs = limbs;
     this.coordBytes = coordBytes;
     this.orderBits = orderBits;
-    this.elementSize = <usize>limbs << 2;
-    this.fp = new MontgomeryDomain(limbs, p, pR2, pInv, curve == EcCurve.P256 ? MontgomeryKernel.P256Field : MontgomeryKernel.Generic);
+    this.elementSize = (<usize>limbs) << 2;
+    this.fp = new MontgomeryDomain(
+      limbs,
+      p,
+      pR2,
+      pInv,
+      curve == EcCurve.P256 ? MontgomeryKernel.P256Field : MontgomeryKernel.Generic,
+    );
     this.fn = new MontgomeryDomain(limbs, n, nR2, nInv);
     this.p = limbsPtr(p);
     this.n = limbsPtr(n);
@@ -90,20 +126,62 @@ let p521: CurveContext | null = null;
 export function curveContext(curve: EcCurve): CurveContext | null {
   if (curve == EcCurve.P256) {
     let c = p256;
-    if (c === null) p256 = c = new CurveContext(curve, 8, 32, 256,
-      P256_P, P256_N, P256_P_R2, P256_N_R2, P256_P_INV32, P256_N_INV32, P256_B_MONT, P256_GX_MONT, P256_GY_MONT);
+    if (c === null)
+      p256 = c = new CurveContext(
+        curve,
+        8,
+        32,
+        256,
+        P256_P,
+        P256_N,
+        P256_P_R2,
+        P256_N_R2,
+        P256_P_INV32,
+        P256_N_INV32,
+        P256_B_MONT,
+        P256_GX_MONT,
+        P256_GY_MONT,
+      );
     return c;
   }
   if (curve == EcCurve.P384) {
     let c = p384;
-    if (c === null) p384 = c = new CurveContext(curve, 12, 48, 384,
-      P384_P, P384_N, P384_P_R2, P384_N_R2, P384_P_INV32, P384_N_INV32, P384_B_MONT, P384_GX_MONT, P384_GY_MONT);
+    if (c === null)
+      p384 = c = new CurveContext(
+        curve,
+        12,
+        48,
+        384,
+        P384_P,
+        P384_N,
+        P384_P_R2,
+        P384_N_R2,
+        P384_P_INV32,
+        P384_N_INV32,
+        P384_B_MONT,
+        P384_GX_MONT,
+        P384_GY_MONT,
+      );
     return c;
   }
   if (curve == EcCurve.P521) {
     let c = p521;
-    if (c === null) p521 = c = new CurveContext(curve, 17, 66, 521,
-      P521_P, P521_N, P521_P_R2, P521_N_R2, P521_P_INV32, P521_N_INV32, P521_B_MONT, P521_GX_MONT, P521_GY_MONT);
+    if (c === null)
+      p521 = c = new CurveContext(
+        curve,
+        17,
+        66,
+        521,
+        P521_P,
+        P521_N,
+        P521_P_R2,
+        P521_N_R2,
+        P521_P_INV32,
+        P521_N_INV32,
+        P521_B_MONT,
+        P521_GX_MONT,
+        P521_GY_MONT,
+      );
     return c;
   }
   return null;

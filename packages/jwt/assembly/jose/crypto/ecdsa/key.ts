@@ -39,7 +39,8 @@ export function importEcPublicKey(curve: EcCurve, x: Uint8Array, y: Uint8Array):
   const n = c.limbs;
   const es = c.elementSize;
   const point = newLimbs(2 * n);
-  const px = limbsPtr(point), py = px + es;
+  const px = limbsPtr(point),
+    py = px + es;
   limbsFromBytesBE(px, x.dataStart, c.coordBytes, n);
   limbsFromBytesBE(py, y.dataStart, c.coordBytes, n);
   if (limbsCompare(px, c.p, n) >= 0 || limbsCompare(py, c.p, n) >= 0) return new EcKeyResult(null, KeyError.NotOnCurve);
@@ -48,7 +49,9 @@ export function importEcPublicKey(curve: EcCurve, x: Uint8Array, y: Uint8Array):
   f.toMont(py, py);
   // y² = x³ − 3x + b. Affine coordinates cannot encode the point at infinity, so passing this
   // check also means the point is a finite one (and of order n: the cofactor is 1).
-  const lhs = c.scratch(0), rhs = c.scratch(1), t = c.scratch(2);
+  const lhs = c.scratch(0),
+    rhs = c.scratch(1),
+    t = c.scratch(2);
   f.sqr(lhs, py);
   f.sqr(rhs, px);
   f.mul(rhs, rhs, px);

@@ -67,36 +67,36 @@ export class MontgomeryDomain {
     const t = limbsPtr(this.acc);
     const m = this.m;
     const inv = this.inv32;
-    memory.fill(t, 0, <usize>(n + 2) << 2);
+    memory.fill(t, 0, (<usize>(n + 2)) << 2);
     for (let i = 0; i < n; i++) {
-      const ai = <u64>load<u32>(a + (<usize>i << 2));
+      const ai = <u64>load<u32>(a + ((<usize>i) << 2));
       let c: u64 = 0;
       for (let j = 0; j < n; j++) {
-        const off = <usize>j << 2;
+        const off = (<usize>j) << 2;
         c += <u64>load<u32>(t + off) + ai * <u64>load<u32>(b + off);
         store<u32>(t + off, <u32>c);
         c >>= 32;
       }
-      c += <u64>load<u32>(t + (<usize>n << 2));
-      store<u32>(t + (<usize>n << 2), <u32>c);
-      store<u32>(t + (<usize>(n + 1) << 2), <u32>(c >> 32));
+      c += <u64>load<u32>(t + ((<usize>n) << 2));
+      store<u32>(t + ((<usize>n) << 2), <u32>c);
+      store<u32>(t + ((<usize>(n + 1)) << 2), <u32>(c >> 32));
       // Add q·m with q chosen so the low limb becomes zero, then shift down one limb.
       // Kept in a u32 first: a u64 context would widen the product instead of wrapping it mod 2^32.
       const q32: u32 = load<u32>(t) * inv;
       const q = <u64>q32;
       c = (<u64>load<u32>(t) + q * <u64>load<u32>(m)) >> 32;
       for (let j = 1; j < n; j++) {
-        const off = <usize>j << 2;
+        const off = (<usize>j) << 2;
         c += <u64>load<u32>(t + off) + q * <u64>load<u32>(m + off);
         store<u32>(t + off - 4, <u32>c);
         c >>= 32;
       }
-      c += <u64>load<u32>(t + (<usize>n << 2));
-      store<u32>(t + (<usize>(n - 1) << 2), <u32>c);
-      store<u32>(t + (<usize>n << 2), load<u32>(t + (<usize>(n + 1) << 2)) + <u32>(c >> 32));
+      c += <u64>load<u32>(t + ((<usize>n) << 2));
+      store<u32>(t + ((<usize>(n - 1)) << 2), <u32>c);
+      store<u32>(t + ((<usize>n) << 2), load<u32>(t + ((<usize>(n + 1)) << 2)) + <u32>(c >> 32));
     }
     // t < 2m: one conditional subtraction gives the canonical residue.
-    if (load<u32>(t + (<usize>n << 2)) != 0 || limbsCompare(t, m, n) >= 0) limbsSub(t, t, m, n);
+    if (load<u32>(t + ((<usize>n) << 2)) != 0 || limbsCompare(t, m, n) >= 0) limbsSub(t, t, m, n);
     limbsCopy(out, t, n);
   }
 

@@ -35,9 +35,15 @@ export function pointFromAffine(c: CurveContext, out: usize, a: usize): void {
 export function pointDouble(c: CurveContext, out: usize, a: usize): void {
   const f = c.fp;
   const es = c.elementSize;
-  const X = a, Y = a + es, Z = a + es * 2;
-  const delta = c.scratch(0), gamma = c.scratch(1), beta = c.scratch(2);
-  const alpha = c.scratch(3), t = c.scratch(4), z3 = c.scratch(5);
+  const X = a,
+    Y = a + es,
+    Z = a + es * 2;
+  const delta = c.scratch(0),
+    gamma = c.scratch(1),
+    beta = c.scratch(2);
+  const alpha = c.scratch(3),
+    t = c.scratch(4),
+    z3 = c.scratch(5);
   f.sqr(delta, Z);
   f.sqr(gamma, Y);
   f.mul(beta, X, gamma);
@@ -77,14 +83,22 @@ export function pointAddAffine(c: CurveContext, out: usize, a: usize, b: usize):
   const f = c.fp;
   const es = c.elementSize;
   const n = c.limbs;
-  const X1 = a, Y1 = a + es, Z1 = a + es * 2;
-  const x2 = b, y2 = b + es;
+  const X1 = a,
+    Y1 = a + es,
+    Z1 = a + es * 2;
+  const x2 = b,
+    y2 = b + es;
   if (limbsIsZero(Z1, n)) {
     pointFromAffine(c, out, b);
     return;
   }
-  const zz = c.scratch(0), h = c.scratch(1), r = c.scratch(2);
-  const hh = c.scratch(3), hhh = c.scratch(4), v = c.scratch(5), x3 = c.scratch(6);
+  const zz = c.scratch(0),
+    h = c.scratch(1),
+    r = c.scratch(2);
+  const hh = c.scratch(3),
+    hhh = c.scratch(4),
+    v = c.scratch(5),
+    x3 = c.scratch(6);
   f.sqr(zz, Z1);
   f.mul(h, x2, zz); // U2
   f.mul(r, Z1, zz);

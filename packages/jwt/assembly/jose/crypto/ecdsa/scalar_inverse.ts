@@ -29,7 +29,11 @@ export class DivstepInverter {
   private r: i64 = 0;
 
   /** For the odd modulus at `m` (`limbs32` 32-bit limbs, `bits` significant bits). */
-  constructor(m: usize, private readonly limbs32: i32, bits: i32) {
+  constructor(
+    m: usize,
+    private readonly limbs32: i32,
+    bits: i32,
+  ) {
     const limbs = (bits + 2 + BATCH - 1) / BATCH;
     const modulus = new StaticArray<i64>(limbs);
     toLimbs30(modulus, m, limbs32);
@@ -39,7 +43,7 @@ export class DivstepInverter {
     for (let i = 0; i < 4; i++) inv *= 2 - m0 * inv;
     this.limbs = limbs;
     this.modulus = modulus;
-    this.modulusInv30 = <i64>inv & MASK30;
+    this.modulusInv30 = (<i64>inv) & MASK30;
     this.f = new StaticArray<i64>(limbs);
     this.g = new StaticArray<i64>(limbs);
     this.d = new StaticArray<i64>(limbs);
@@ -54,13 +58,16 @@ export class DivstepInverter {
    */
   invert(out: usize, x: usize): bool {
     const n = this.limbs;
-    const f = this.f, g = this.g, d = this.d, e = this.e;
+    const f = this.f,
+      g = this.g,
+      d = this.d,
+      e = this.e;
     for (let i = 0; i < n; i++) {
-      unchecked(f[i] = this.modulus[i]);
-      unchecked(d[i] = 0);
-      unchecked(e[i] = 0);
+      unchecked((f[i] = this.modulus[i]));
+      unchecked((d[i] = 0));
+      unchecked((e[i] = 0));
     }
-    unchecked(e[0] = 1);
+    unchecked((e[0] = 1));
     toLimbs30(g, x, this.limbs32);
     let delta: i32 = 1;
     let batches = 0;
@@ -83,10 +90,10 @@ export class DivstepInverter {
       for (let i = 0; i < n; i++) {
         c += unchecked(this.modulus[i]) - unchecked(d[i]);
         if (i < n - 1) {
-          unchecked(d[i] = c & MASK30);
+          unchecked((d[i] = c & MASK30));
           c >>= 30;
         } else {
-          unchecked(d[i] = c);
+          unchecked((d[i] = c));
         }
       }
     }
@@ -96,7 +103,10 @@ export class DivstepInverter {
 
   /** 30 divsteps on the low bits of f and g; records the matrix, returns the new δ. */
   private divsteps(delta: i32, f: u32, g: u32): i32 {
-    let u: i64 = 1, v: i64 = 0, q: i64 = 0, r: i64 = 1;
+    let u: i64 = 1,
+      v: i64 = 0,
+      q: i64 = 0,
+      r: i64 = 1;
     for (let i = 0; i < BATCH; i++) {
       if ((g & 1) == 0) {
         delta = 1 + delta;
@@ -109,7 +119,8 @@ export class DivstepInverter {
         const nf = g;
         g = (g - f) >> 1;
         f = nf;
-        const nu = q << 1, nv = r << 1;
+        const nu = q << 1,
+          nv = r << 1;
         q -= u;
         r -= v;
         u = nu;
@@ -134,22 +145,28 @@ export class DivstepInverter {
   /** (f, g) ← (u·f + v·g, q·f + r·g) / 2^30, exact by construction of the matrix. */
   private updateFG(): void {
     const n = this.limbs;
-    const f = this.f, g = this.g;
-    const u = this.u, v = this.v, q = this.q, r = this.r;
-    let f0 = unchecked(f[0]), g0 = unchecked(g[0]);
+    const f = this.f,
+      g = this.g;
+    const u = this.u,
+      v = this.v,
+      q = this.q,
+      r = this.r;
+    let f0 = unchecked(f[0]),
+      g0 = unchecked(g[0]);
     let cf = (u * f0 + v * g0) >> 30;
     let cg = (q * f0 + r * g0) >> 30;
     for (let i = 1; i < n; i++) {
-      const fi = unchecked(f[i]), gi = unchecked(g[i]);
+      const fi = unchecked(f[i]),
+        gi = unchecked(g[i]);
       cf += u * fi + v * gi;
       cg += q * fi + r * gi;
-      unchecked(f[i - 1] = cf & MASK30);
-      unchecked(g[i - 1] = cg & MASK30);
+      unchecked((f[i - 1] = cf & MASK30));
+      unchecked((g[i - 1] = cg & MASK30));
       cf >>= 30;
       cg >>= 30;
     }
-    unchecked(f[n - 1] = cf);
-    unchecked(g[n - 1] = cg);
+    unchecked((f[n - 1] = cf));
+    unchecked((g[n - 1] = cg));
   }
 
   /**
@@ -159,9 +176,16 @@ export class DivstepInverter {
    */
   private updateDE(): void {
     const n = this.limbs;
-    const d = this.d, e = this.e, m = this.modulus;
-    const u = this.u, v = this.v, q = this.q, r = this.r;
-    const d0 = unchecked(d[0]), e0 = unchecked(e[0]), m0 = unchecked(m[0]);
+    const d = this.d,
+      e = this.e,
+      m = this.modulus;
+    const u = this.u,
+      v = this.v,
+      q = this.q,
+      r = this.r;
+    const d0 = unchecked(d[0]),
+      e0 = unchecked(e[0]),
+      m0 = unchecked(m[0]);
     let cd = u * d0 + v * e0;
     let ce = q * d0 + r * e0;
     const kd = ((0 - cd) * this.modulusInv30) & MASK30;
@@ -169,16 +193,18 @@ export class DivstepInverter {
     cd = (cd + kd * m0) >> 30;
     ce = (ce + ke * m0) >> 30;
     for (let i = 1; i < n; i++) {
-      const di = unchecked(d[i]), ei = unchecked(e[i]), mi = unchecked(m[i]);
+      const di = unchecked(d[i]),
+        ei = unchecked(e[i]),
+        mi = unchecked(m[i]);
       cd += u * di + v * ei + kd * mi;
       ce += q * di + r * ei + ke * mi;
-      unchecked(d[i - 1] = cd & MASK30);
-      unchecked(e[i - 1] = ce & MASK30);
+      unchecked((d[i - 1] = cd & MASK30));
+      unchecked((e[i - 1] = ce & MASK30));
       cd >>= 30;
       ce >>= 30;
     }
-    unchecked(d[n - 1] = cd);
-    unchecked(e[n - 1] = ce);
+    unchecked((d[n - 1] = cd));
+    unchecked((e[n - 1] = ce));
     this.reduce(d);
     this.reduce(e);
   }
@@ -200,10 +226,10 @@ function addSigned(a: StaticArray<i64>, m: StaticArray<i64>, n: i32, sign: i64):
   let c: i64 = 0;
   for (let i = 0; i < n - 1; i++) {
     c += unchecked(a[i]) + sign * unchecked(m[i]);
-    unchecked(a[i] = c & MASK30);
+    unchecked((a[i] = c & MASK30));
     c >>= 30;
   }
-  unchecked(a[n - 1] = unchecked(a[n - 1]) + sign * unchecked(m[n - 1]) + c);
+  unchecked((a[n - 1] = unchecked(a[n - 1]) + sign * unchecked(m[n - 1]) + c));
 }
 
 function isZero(a: StaticArray<i64>, n: i32): bool {
@@ -225,9 +251,9 @@ function toLimbs30(dst: StaticArray<i64>, src: usize, limbs32: i32): void {
     const bit = i * BATCH;
     const word = bit >>> 5;
     let window: u64 = 0;
-    if (word < limbs32) window = <u64>load<u32>(src + (<usize>word << 2));
-    if (word + 1 < limbs32) window |= <u64>load<u32>(src + (<usize>(word + 1) << 2)) << 32;
-    unchecked(dst[i] = <i64>(window >> (bit & 31)) & MASK30);
+    if (word < limbs32) window = <u64>load<u32>(src + ((<usize>word) << 2));
+    if (word + 1 < limbs32) window |= (<u64>load<u32>(src + ((<usize>(word + 1)) << 2))) << 32;
+    unchecked((dst[i] = (<i64>(window >> (bit & 31))) & MASK30));
   }
 }
 
@@ -237,17 +263,17 @@ function fromLimbs30(dst: usize, src: StaticArray<i64>, limbs32: i32): void {
   let bits = 0;
   let out = 0;
   for (let i = 0; i < src.length && out < limbs32; i++) {
-    acc |= <u64>unchecked(src[i]) << bits;
+    acc |= (<u64>unchecked(src[i])) << bits;
     bits += BATCH;
     if (bits >= 32) {
-      store<u32>(dst + (<usize>out << 2), <u32>acc);
+      store<u32>(dst + ((<usize>out) << 2), <u32>acc);
       out++;
       acc >>= 32;
       bits -= 32;
     }
   }
   for (; out < limbs32; out++) {
-    store<u32>(dst + (<usize>out << 2), <u32>acc);
+    store<u32>(dst + ((<usize>out) << 2), <u32>acc);
     acc >>= 32;
   }
 }

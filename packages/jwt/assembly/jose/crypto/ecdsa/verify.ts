@@ -8,9 +8,7 @@ import { CurveContext, EcCurve } from "./curve";
 import { EcPublicKey } from "./key";
 import { combDoubleMul, generatorTable } from "./comb";
 import { pointIsInfinity } from "./point";
-import {
-  limbsAdd, limbsCompare, limbsEqual, limbsFromBytesBE, limbsIsZero, limbsSub,
-} from "../limbs";
+import { limbsAdd, limbsCompare, limbsEqual, limbsFromBytesBE, limbsIsZero, limbsSub } from "../limbs";
 
 /** True when `a` lies in [1, n−1]. */
 function inScalarRange(c: CurveContext, a: usize): bool {
@@ -34,7 +32,7 @@ function digestToScalar(c: CurveContext, out: usize, digest: Uint8Array): void {
   limbsFromBytesBE(out, digest.dataStart, len, n);
   if (shift != 0) {
     for (let i = 0; i < n; i++) {
-      const at = out + (<usize>i << 2);
+      const at = out + ((<usize>i) << 2);
       const hi: u32 = i + 1 < n ? load<u32>(at + 4) : 0;
       store<u32>(at, (load<u32>(at) >>> shift) | (hi << (32 - shift)));
     }
@@ -57,8 +55,14 @@ export function ecdsaVerifyDigest(key: EcPublicKey, digest: Uint8Array, sig: Uin
   const n = c.limbs;
   const es = c.elementSize;
   const acc = c.scratch(8);
-  const r = c.scratch(11), s = c.scratch(12), e = c.scratch(13), w = c.scratch(14);
-  const u1 = c.scratch(15), u2 = c.scratch(16), zz = c.scratch(17), t = c.scratch(18);
+  const r = c.scratch(11),
+    s = c.scratch(12),
+    e = c.scratch(13),
+    w = c.scratch(14);
+  const u1 = c.scratch(15),
+    u2 = c.scratch(16),
+    zz = c.scratch(17),
+    t = c.scratch(18);
   limbsFromBytesBE(r, sig.dataStart, len, n);
   limbsFromBytesBE(s, sig.dataStart + <usize>len, len, n);
   if (!inScalarRange(c, r) || !inScalarRange(c, s)) return false;

@@ -47,15 +47,68 @@ export function feMul(h: usize, f: usize, g: usize): void {
   const g7_19 = g7 * 19;
   const g8_19 = g8 * 19;
   const g9_19 = g9 * 19;
-  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
+  let h0 =
+    f0 * g0 +
+    f1_2 * g9_19 +
+    f2 * g8_19 +
+    f3_2 * g7_19 +
+    f4 * g6_19 +
+    f5_2 * g5_19 +
+    f6 * g4_19 +
+    f7_2 * g3_19 +
+    f8 * g2_19 +
+    f9_2 * g1_19;
+  let h1 =
+    f0 * g1 +
+    f1 * g0 +
+    f2 * g9_19 +
+    f3 * g8_19 +
+    f4 * g7_19 +
+    f5 * g6_19 +
+    f6 * g5_19 +
+    f7 * g4_19 +
+    f8 * g3_19 +
+    f9 * g2_19;
+  let h2 =
+    f0 * g2 +
+    f1_2 * g1 +
+    f2 * g0 +
+    f3_2 * g9_19 +
+    f4 * g8_19 +
+    f5_2 * g7_19 +
+    f6 * g6_19 +
+    f7_2 * g5_19 +
+    f8 * g4_19 +
+    f9_2 * g3_19;
+  let h3 =
+    f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
+  let h4 =
+    f0 * g4 +
+    f1_2 * g3 +
+    f2 * g2 +
+    f3_2 * g1 +
+    f4 * g0 +
+    f5_2 * g9_19 +
+    f6 * g8_19 +
+    f7_2 * g7_19 +
+    f8 * g6_19 +
+    f9_2 * g5_19;
+  let h5 =
+    f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
+  let h6 =
+    f0 * g6 +
+    f1_2 * g5 +
+    f2 * g4 +
+    f3_2 * g3 +
+    f4 * g2 +
+    f5_2 * g1 +
+    f6 * g0 +
+    f7_2 * g9_19 +
+    f8 * g8_19 +
+    f9_2 * g7_19;
   let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
+  let h8 =
+    f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
   let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
   carryAndStore(h, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
 }
@@ -109,20 +162,56 @@ export function feSquare(h: usize, f: usize): void {
 // chains for instruction-level parallelism, folding the carry out of limb 9 back as 19 * carry
 // (2^255 = 19 mod p), then stores.
 // @ts-ignore: decorator
-@inline function carryAndStore(h: usize, h0: i64, h1: i64, h2: i64, h3: i64, h4: i64, h5: i64, h6: i64, h7: i64, h8: i64, h9: i64): void {
+@inline function carryAndStore(
+  h: usize,
+  h0: i64,
+  h1: i64,
+  h2: i64,
+  h3: i64,
+  h4: i64,
+  h5: i64,
+  h6: i64,
+  h7: i64,
+  h8: i64,
+  h9: i64,
+): void {
   let c: i64;
-  c = h0 >> 26; h1 += c; h0 &= 0x3ffffff;
-  c = h4 >> 26; h5 += c; h4 &= 0x3ffffff;
-  c = h1 >> 25; h2 += c; h1 &= 0x1ffffff;
-  c = h5 >> 25; h6 += c; h5 &= 0x1ffffff;
-  c = h2 >> 26; h3 += c; h2 &= 0x3ffffff;
-  c = h6 >> 26; h7 += c; h6 &= 0x3ffffff;
-  c = h3 >> 25; h4 += c; h3 &= 0x1ffffff;
-  c = h7 >> 25; h8 += c; h7 &= 0x1ffffff;
-  c = h4 >> 26; h5 += c; h4 &= 0x3ffffff;
-  c = h8 >> 26; h9 += c; h8 &= 0x3ffffff;
-  c = h9 >> 25; h0 += c * 19; h9 &= 0x1ffffff;
-  c = h0 >> 26; h1 += c; h0 &= 0x3ffffff;
+  c = h0 >> 26;
+  h1 += c;
+  h0 &= 0x3ffffff;
+  c = h4 >> 26;
+  h5 += c;
+  h4 &= 0x3ffffff;
+  c = h1 >> 25;
+  h2 += c;
+  h1 &= 0x1ffffff;
+  c = h5 >> 25;
+  h6 += c;
+  h5 &= 0x1ffffff;
+  c = h2 >> 26;
+  h3 += c;
+  h2 &= 0x3ffffff;
+  c = h6 >> 26;
+  h7 += c;
+  h6 &= 0x3ffffff;
+  c = h3 >> 25;
+  h4 += c;
+  h3 &= 0x1ffffff;
+  c = h7 >> 25;
+  h8 += c;
+  h7 &= 0x1ffffff;
+  c = h4 >> 26;
+  h5 += c;
+  h4 &= 0x3ffffff;
+  c = h8 >> 26;
+  h9 += c;
+  h8 &= 0x3ffffff;
+  c = h9 >> 25;
+  h0 += c * 19;
+  h9 &= 0x1ffffff;
+  c = h0 >> 26;
+  h1 += c;
+  h0 &= 0x3ffffff;
   store<i32>(h, <i32>h0, 0);
   store<i32>(h, <i32>h1, 4);
   store<i32>(h, <i32>h2, 8);
@@ -211,29 +300,29 @@ export function feFromBytes(h: usize, s: usize): void {
 /** Writes the canonical (fully reduced, 0..p-1) 32-byte little-endian encoding of f at out. */
 export function feToBytes(out: usize, f: usize): void {
   const t = TO_BYTES_SCRATCH;
-  for (let i = 0; i < 10; i++) store<i64>(t + (<usize>i << 3), <i64>load<i32>(f + (<usize>i << 2)));
+  for (let i = 0; i < 10; i++) store<i64>(t + ((<usize>i) << 3), <i64>load<i32>(f + ((<usize>i) << 2)));
   // Two floor-carry passes bring every limb into range and the value below 2^255.
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < 10; i++) {
-      const width: i64 = (i & 1) ? 25 : 26;
-      const p = t + (<usize>i << 3);
+      const width: i64 = i & 1 ? 25 : 26;
+      const p = t + ((<usize>i) << 3);
       const v = load<i64>(p);
       const c = v >> width;
-      store<i64>(p, v & ((<i64>1 << width) - 1));
+      store<i64>(p, v & (((<i64>1) << width) - 1));
       if (i < 9) store<i64>(p, load<i64>(p, 8) + c, 8);
       else store<i64>(t, load<i64>(t) + c * 19);
     }
   }
   // q = 1 exactly when the value is >= p, i.e. when value + 19 reaches 2^255.
   let q: i64 = (load<i64>(t) + 19) >> 26;
-  for (let i = 1; i < 10; i++) q = (load<i64>(t + (<usize>i << 3)) + q) >> ((i & 1) ? 25 : 26);
+  for (let i = 1; i < 10; i++) q = (load<i64>(t + ((<usize>i) << 3)) + q) >> (i & 1 ? 25 : 26);
   store<i64>(t, load<i64>(t) + 19 * q);
   // Subtracting p = adding 19 and dropping bit 255: one more carry pass, the last carry discarded.
   for (let i = 0; i < 10; i++) {
-    const width: i64 = (i & 1) ? 25 : 26;
-    const p = t + (<usize>i << 3);
+    const width: i64 = i & 1 ? 25 : 26;
+    const p = t + ((<usize>i) << 3);
     const v = load<i64>(p);
-    store<i64>(p, v & ((<i64>1 << width) - 1));
+    store<i64>(p, v & (((<i64>1) << width) - 1));
     if (i < 9) store<i64>(p, load<i64>(p, 8) + (v >> width), 8);
   }
   // Pack the limbs (26, 25, 26, ... bits) into bytes.
@@ -241,8 +330,8 @@ export function feToBytes(out: usize, f: usize): void {
   let bits: i32 = 0;
   let o: usize = 0;
   for (let i = 0; i < 10; i++) {
-    acc |= <u64>load<i64>(t + (<usize>i << 3)) << <u64>bits;
-    bits += (i & 1) ? 25 : 26;
+    acc |= (<u64>load<i64>(t + ((<usize>i) << 3))) << <u64>bits;
+    bits += i & 1 ? 25 : 26;
     while (bits >= 8) {
       store<u8>(out + o, <u8>acc);
       acc >>= 8;
@@ -259,7 +348,13 @@ export function feToBytes(out: usize, f: usize): void {
 /** True when f is 0 mod p. */
 export function feIsZero(f: usize): bool {
   feToBytes(BYTES_SCRATCH, f);
-  return (load<u64>(BYTES_SCRATCH) | load<u64>(BYTES_SCRATCH, 8) | load<u64>(BYTES_SCRATCH, 16) | load<u64>(BYTES_SCRATCH, 24)) == 0;
+  return (
+    (load<u64>(BYTES_SCRATCH) |
+      load<u64>(BYTES_SCRATCH, 8) |
+      load<u64>(BYTES_SCRATCH, 16) |
+      load<u64>(BYTES_SCRATCH, 24)) ==
+    0
+  );
 }
 
 /** True when the canonical value of f is odd (the "sign" of x in RFC 8032 encodings). */

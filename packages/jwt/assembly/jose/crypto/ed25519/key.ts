@@ -20,7 +20,10 @@ export class Ed25519PublicKey {
 }
 
 export class Ed25519KeyResult {
-  constructor(readonly key: Ed25519PublicKey | null, readonly error: KeyError) {}
+  constructor(
+    readonly key: Ed25519PublicKey | null,
+    readonly error: KeyError,
+  ) {}
 }
 
 // @ts-ignore: decorator
@@ -34,7 +37,9 @@ export class Ed25519KeyResult {
  */
 export function importEd25519PublicKey(x: Uint8Array): Ed25519KeyResult {
   if (x.length != 32) return new Ed25519KeyResult(null, KeyError.BadLength);
-  const point = POINTS, multiple = POINTS + POINT_SIZE, completed = POINTS + 2 * POINT_SIZE;
+  const point = POINTS,
+    multiple = POINTS + POINT_SIZE,
+    completed = POINTS + 2 * POINT_SIZE;
   if (!pointDecode(point, x.dataStart)) return new Ed25519KeyResult(null, KeyError.BadEncoding);
   // [8]A: three doublings; the result is the neutral element (X = 0) exactly for small order.
   pointDouble(completed, point);

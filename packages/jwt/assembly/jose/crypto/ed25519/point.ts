@@ -36,7 +36,9 @@ export function pointCopy(r: usize, p: usize): void {
 
 /** completed r = 2p, p projective or extended (T unused). 4 squarings. r must not alias p. */
 export function pointDouble(r: usize, p: usize): void {
-  const xx = r + X, yy = r + Z, h2 = r + T;
+  const xx = r + X,
+    yy = r + Z,
+    h2 = r + T;
   feSquare(xx, p + X);
   feSquare(yy, p + Y);
   feSquare(h2, p + Z);
@@ -67,7 +69,9 @@ export function completedToExtended(r: usize, p: usize): void {
 
 /** completed r = p ± q, p extended, q affine (Z = 1). 7 multiplications. r must not alias p. */
 export function pointAddAffine(r: usize, p: usize, q: usize, subtract: bool): void {
-  const a = r + X, b = r + Y, c = r + T;
+  const a = r + X,
+    b = r + Y,
+    c = r + T;
   // Negating q swaps y+x and y-x and negates 2dxy.
   const qPlus = subtract ? q + FE_SIZE : q;
   const qMinus = subtract ? q : q + FE_SIZE;
@@ -82,7 +86,9 @@ export function pointAddAffine(r: usize, p: usize, q: usize, subtract: bool): vo
 
 /** completed r = p ± q, p extended, q cached. 8 multiplications. r must not alias p. */
 export function pointAddCached(r: usize, p: usize, q: usize, subtract: bool): void {
-  const a = r + X, b = r + Y, c = r + T;
+  const a = r + X,
+    b = r + Y,
+    c = r + T;
   const qPlus = subtract ? q + FE_SIZE : q;
   const qMinus = subtract ? q : q + FE_SIZE;
   feAdd(SCRATCH, p + Y, p + X);

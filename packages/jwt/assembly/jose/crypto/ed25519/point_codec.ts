@@ -3,7 +3,20 @@
 // in bit 255. Decoding (§5.1.3) is strict: y must be below p, a square root of
 // (y^2 - 1)/(d y^2 + 1) must exist, and x = 0 with the sign bit set is refused.
 
-import { FE_SIZE, feAdd, feCopy, feFromBytes, feIsOdd, feIsZero, feMul, feNeg, feSetSmall, feSquare, feSub, feToBytes } from "./field";
+import {
+  FE_SIZE,
+  feAdd,
+  feCopy,
+  feFromBytes,
+  feIsOdd,
+  feIsZero,
+  feMul,
+  feNeg,
+  feSetSmall,
+  feSquare,
+  feSub,
+  feToBytes,
+} from "./field";
 import { feInvert, fePow22523 } from "./field_pow";
 import { FE_D, FE_SQRT_M1 } from "./constants";
 import { X, Y, Z, T } from "./point";
@@ -26,8 +39,12 @@ function isNonCanonicalY(s: usize): bool {
  */
 export function pointDecode(r: usize, s: usize): bool {
   if (isNonCanonicalY(s)) return false;
-  const u = SCRATCH, v = SCRATCH + FE_SIZE, v3 = SCRATCH + 2 * FE_SIZE;
-  const x = SCRATCH + 3 * FE_SIZE, t = SCRATCH + 4 * FE_SIZE, check = SCRATCH + 5 * FE_SIZE;
+  const u = SCRATCH,
+    v = SCRATCH + FE_SIZE,
+    v3 = SCRATCH + 2 * FE_SIZE;
+  const x = SCRATCH + 3 * FE_SIZE,
+    t = SCRATCH + 4 * FE_SIZE,
+    check = SCRATCH + 5 * FE_SIZE;
   feFromBytes(r + Y, s);
   feSetSmall(r + Z, 1);
   feSquare(u, r + Y);
@@ -51,7 +68,7 @@ export function pointDecode(r: usize, s: usize): bool {
     if (!feIsZero(t)) return false; //  u/v is not a square: no such point
     feMul(x, x, FE_SQRT_M1);
   }
-  const sign = (load<u8>(s, 31) >> 7) != 0;
+  const sign = load<u8>(s, 31) >> 7 != 0;
   if (sign && feIsZero(x)) return false; // x = 0 has only the encoding with sign 0
   if (feIsOdd(x) != sign) feNeg(x, x);
   feCopy(r + X, x);
@@ -61,7 +78,9 @@ export function pointDecode(r: usize, s: usize): bool {
 
 /** Writes the encoding of the projective (or extended) point p at out (32 bytes). */
 export function pointEncode(out: usize, p: usize): void {
-  const zInverse = SCRATCH, x = SCRATCH + FE_SIZE, y = SCRATCH + 2 * FE_SIZE;
+  const zInverse = SCRATCH,
+    x = SCRATCH + FE_SIZE,
+    y = SCRATCH + 2 * FE_SIZE;
   feInvert(zInverse, p + Z);
   feMul(x, p + X, zInverse);
   feMul(y, p + Y, zInverse);

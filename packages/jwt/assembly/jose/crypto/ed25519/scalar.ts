@@ -6,14 +6,15 @@
 // L, little-endian.
 // @ts-ignore: decorator
 @lazy const ORDER: usize = memory.data<u8>([
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 ]);
 
 /** True when the 32-byte little-endian integer at s is below L (RFC 8032 §5.1.7 step 1). */
 export function scalarIsCanonical(s: usize): bool {
   for (let i = 31; i >= 0; i--) {
-    const a = load<u8>(s + <usize>i), b = load<u8>(ORDER + <usize>i);
+    const a = load<u8>(s + <usize>i),
+      b = load<u8>(ORDER + <usize>i);
     if (a != b) return a < b;
   }
   return false; // equal to L
@@ -32,7 +33,7 @@ const MASK21: i64 = (1 << 21) - 1;
 // s[i] * 2^(21 i) is replaced by s[i] * 2^(21 (i - 12)) * (those digits).
 // @ts-ignore: decorator
 @inline function fold(s: usize, i: i32): void {
-  const p = s + (<usize>i << 3);
+  const p = s + ((<usize>i) << 3);
   const v = load<i64>(p);
   if (v == 0) return;
   const q = p - 12 * 8;
@@ -48,7 +49,7 @@ const MASK21: i64 = (1 << 21) - 1;
 /** Floor-carries limbs from..to (inclusive) of s each into the next one. */
 function carry(s: usize, from: i32, to: i32): void {
   for (let i = from; i <= to; i++) {
-    const p = s + (<usize>i << 3);
+    const p = s + ((<usize>i) << 3);
     const v = load<i64>(p);
     store<i64>(p, v & MASK21);
     store<i64>(p, load<i64>(p, 8) + (v >> 21), 8);
@@ -61,12 +62,13 @@ function carry(s: usize, from: i32, to: i32): void {
  * the comments).
  */
 export function scalarReduce64(out: usize, h: usize): void {
-  const s = LIMBS, b = PADDED;
+  const s = LIMBS,
+    b = PADDED;
   memory.copy(b, h, 64);
   memory.fill(b + 64, 0, 8);
   for (let i = 0; i < 24; i++) {
     const bit = i * 21;
-    store<i64>(s + (<usize>i << 3), <i64>(load<u64>(b + <usize>(bit >> 3)) >> <u64>(bit & 7)) & MASK21);
+    store<i64>(s + ((<usize>i) << 3), (<i64>(load<u64>(b + <usize>(bit >> 3)) >> (<u64>(bit & 7)))) & MASK21);
   }
   // The top limb holds bits 483..511 (29 bits), not 21.
   store<i64>(s + 23 * 8, <i64>(load<u64>(b + 60) >> 3));
@@ -91,7 +93,7 @@ export function scalarReduce64(out: usize, h: usize): void {
   let bits: i32 = 0;
   let o: usize = 0;
   for (let i = 0; i < 13; i++) {
-    acc |= <u64>load<i64>(s + (<usize>i << 3)) << <u64>bits;
+    acc |= (<u64>load<i64>(s + ((<usize>i) << 3))) << <u64>bits;
     bits += 21;
     while (bits >= 8 && o < 32) {
       store<u8>(out + o, <u8>acc);
@@ -128,13 +130,13 @@ export function scalarToNaf(out: usize, s: usize, w: i32): i32 {
   memory.copy(b, s, 32);
   memory.fill(b + 32, 0, 16);
   memory.fill(out, 0, 256);
-  const windowMask: u64 = (<u64>1 << <u64>w) - 1;
-  const half: i64 = <i64>1 << (w - 1);
+  const windowMask: u64 = ((<u64>1) << <u64>w) - 1;
+  const half: i64 = (<i64>1) << (w - 1);
   let carryBit: i64 = 0;
   let top: i32 = -1;
   let pos: i32 = 0;
   while (pos < 256) {
-    const window = <i64>((load<u64>(b + <usize>(pos >> 3)) >> <u64>(pos & 7)) & windowMask);
+    const window = <i64>((load<u64>(b + <usize>(pos >> 3)) >> (<u64>(pos & 7))) & windowMask);
     // An even value at this position (bit + carry is 0 or 2) gives digit 0; the carry moves on.
     if (((window & 1) ^ carryBit) == 0) {
       pos++;

@@ -9,8 +9,17 @@ import { FE_SIZE, feAdd, feMul, feSub } from "./field";
 import { feInvert } from "./field_pow";
 import { FE_D2 } from "./constants";
 import {
-  AFFINE_SIZE, POINT_SIZE, X, Y, Z,
-  completedToExtended, completedToProjective, extendedToCached, pointAddCached, pointCopy, pointDouble,
+  AFFINE_SIZE,
+  POINT_SIZE,
+  X,
+  Y,
+  Z,
+  completedToExtended,
+  completedToProjective,
+  extendedToCached,
+  pointAddCached,
+  pointCopy,
+  pointDouble,
 } from "./point";
 
 /** Pieces a scalar is cut into; each has its own table. */
@@ -20,7 +29,7 @@ export const CHUNK_BITS: i32 = 256 / CHUNKS;
 
 /** Bytes of the tables for one point with NAF width w: CHUNKS tables of 2^(w-2) entries. */
 export function tableBytes(w: i32): usize {
-  return <usize>CHUNKS * (<usize>1 << <usize>(w - 2)) * AFFINE_SIZE;
+  return <usize>CHUNKS * ((<usize>1) << <usize>(w - 2)) * AFFINE_SIZE;
 }
 
 // @ts-ignore: decorator
@@ -36,7 +45,9 @@ export function buildTables(out: usize, p: usize, w: i32): void {
   // All multiples in extended form first, then one shared inversion (Montgomery's trick).
   const points = heap.alloc(<usize>total * POINT_SIZE);
   const prefix = heap.alloc(<usize>total * FE_SIZE);
-  const base = SCRATCH, twice = SCRATCH + POINT_SIZE, cached = SCRATCH + 2 * POINT_SIZE;
+  const base = SCRATCH,
+    twice = SCRATCH + POINT_SIZE,
+    cached = SCRATCH + 2 * POINT_SIZE;
   const completed = SCRATCH + 3 * POINT_SIZE;
   pointCopy(base, p);
   for (let q = 0; q < CHUNKS; q++) {

@@ -6,7 +6,15 @@
 
 import { Sha512 } from "../sha512";
 import { Ed25519PublicKey, KEY_NAF_WIDTH } from "./key";
-import { POINT_SIZE, AFFINE_SIZE, completedToExtended, completedToProjective, pointAddAffine, pointDouble, pointSetIdentity } from "./point";
+import {
+  POINT_SIZE,
+  AFFINE_SIZE,
+  completedToExtended,
+  completedToProjective,
+  pointAddAffine,
+  pointDouble,
+  pointSetIdentity,
+} from "./point";
 import { pointEncode } from "./point_codec";
 import { scalarIsCanonical, scalarReduce64, scalarToNaf } from "./scalar";
 import { CHUNKS, CHUNK_BITS } from "./table";
@@ -31,7 +39,8 @@ let hasher: Sha512 | null = null;
 /** True when `sig` is a valid Ed25519 signature of `msg` by `key`. Never traps. */
 export function ed25519Verify(key: Ed25519PublicKey, msg: Uint8Array, sig: Uint8Array): bool {
   if (sig.length != 64) return false;
-  const r = sig.dataStart, s = sig.dataStart + 32;
+  const r = sig.dataStart,
+    s = sig.dataStart + 32;
   if (!scalarIsCanonical(s)) return false;
   let h = hasher;
   if (h === null) hasher = h = new Sha512(false);
@@ -54,8 +63,10 @@ export function ed25519Verify(key: Ed25519PublicKey, msg: Uint8Array, sig: Uint8
  * bit position inside a chunk. `top` is the highest non-zero NAF position of either scalar.
  */
 function doubleScalarMul(result: usize, bTables: usize, aTables: usize, top: i32): void {
-  const completed = POINTS + POINT_SIZE, extended = POINTS + 2 * POINT_SIZE;
-  const bEntries = 1 << (BASE_NAF_WIDTH - 2), aEntries = 1 << (KEY_NAF_WIDTH - 2);
+  const completed = POINTS + POINT_SIZE,
+    extended = POINTS + 2 * POINT_SIZE;
+  const bEntries = 1 << (BASE_NAF_WIDTH - 2),
+    aEntries = 1 << (KEY_NAF_WIDTH - 2);
   pointSetIdentity(result);
   const start = top < 0 ? -1 : min(top, CHUNK_BITS - 1);
   for (let bit = start; bit >= 0; bit--) {

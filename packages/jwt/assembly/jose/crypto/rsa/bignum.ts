@@ -19,21 +19,21 @@ export function limbCount(len: i32): i32 {
 
 /** Writes the big-endian bytes at `src` (`len` bytes) as `limbs` limbs at `dst` (extra bytes dropped). */
 export function limbsFromBytes(dst: usize, limbs: i32, src: usize, len: i32): void {
-  memory.fill(dst, 0, <usize>limbs << 2);
+  memory.fill(dst, 0, (<usize>limbs) << 2);
   let acc: u64 = 0;
   let accBits = 0;
   let limb = 0;
   for (let i = len - 1; i >= 0 && limb < limbs; i--) {
-    acc |= <u64>load<u8>(src + <usize>i) << <u64>accBits;
+    acc |= (<u64>load<u8>(src + <usize>i)) << <u64>accBits;
     accBits += 8;
     if (accBits >= LIMB_BITS) {
-      store<u32>(dst + (<usize>limb << 2), <u32>(acc & LIMB_MASK));
+      store<u32>(dst + ((<usize>limb) << 2), <u32>(acc & LIMB_MASK));
       limb++;
       acc >>>= <u64>LIMB_BITS;
       accBits -= LIMB_BITS;
     }
   }
-  if (accBits > 0 && limb < limbs) store<u32>(dst + (<usize>limb << 2), <u32>acc);
+  if (accBits > 0 && limb < limbs) store<u32>(dst + ((<usize>limb) << 2), <u32>acc);
 }
 
 /** Writes the low `len` bytes of the number in `limbs` limbs at `src` big-endian to `dst`. */
@@ -43,7 +43,7 @@ export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): vo
   let limb = 0;
   for (let i = len - 1; i >= 0; i--) {
     if (accBits < 8) {
-      const v: u64 = limb < limbs ? <u64>load<u32>(src + (<usize>limb << 2)) : 0;
+      const v: u64 = limb < limbs ? <u64>load<u32>(src + ((<usize>limb) << 2)) : 0;
       acc |= v << <u64>accBits;
       accBits += LIMB_BITS;
       limb++;
@@ -58,8 +58,8 @@ export function bytesFromLimbs(dst: usize, len: i32, src: usize, limbs: i32): vo
 export function subtractLimbs(a: usize, b: usize, limbs: i32): u32 {
   let borrow: u64 = 0;
   for (let i = 0; i < limbs; i++) {
-    const at = a + (<usize>i << 2);
-    const d = <u64>load<u32>(at) - <u64>load<u32>(b + (<usize>i << 2)) - borrow;
+    const at = a + ((<usize>i) << 2);
+    const d = <u64>load<u32>(at) - <u64>load<u32>(b + ((<usize>i) << 2)) - borrow;
     store<u32>(at, <u32>(d & LIMB_MASK));
     borrow = d >>> 63;
   }
@@ -70,10 +70,10 @@ export function subtractLimbs(a: usize, b: usize, limbs: i32): u32 {
 export function doubleModulo(x: usize, n: usize, limbs: i32): void {
   let carry: u64 = 0;
   for (let i = 0; i < limbs; i++) {
-    const at = x + (<usize>i << 2);
-    const v = (<u64>load<u32>(at) << 1) | carry;
+    const at = x + ((<usize>i) << 2);
+    const v = ((<u64>load<u32>(at)) << 1) | carry;
     store<u32>(at, <u32>(v & LIMB_MASK));
-    carry = v >>> <u64>LIMB_BITS;
+    carry = v >>> (<u64>LIMB_BITS);
   }
   if (carry != 0 || limbsCompare(x, n, limbs) >= 0) subtractLimbs(x, n, limbs);
 }

@@ -71,7 +71,10 @@ export class RsaPublicKey {
 }
 
 export class RsaKeyResult {
-  constructor(readonly key: RsaPublicKey | null, readonly error: KeyError) {}
+  constructor(
+    readonly key: RsaPublicKey | null,
+    readonly error: KeyError,
+  ) {}
 }
 
 /** The bytes of `b` after its leading zero bytes (a JWK integer may carry some). */
@@ -106,7 +109,8 @@ export function importRsaPublicKey(n: Uint8Array, e: Uint8Array, minBits: i32 = 
 function lessThan(a: Uint8Array, b: Uint8Array): bool {
   if (a.length != b.length) return a.length < b.length;
   for (let i = 0; i < a.length; i++) {
-    const x = unchecked(a[i]), y = unchecked(b[i]);
+    const x = unchecked(a[i]),
+      y = unchecked(b[i]);
     if (x != y) return x < y;
   }
   return false;

@@ -41,11 +41,25 @@ export class MontgomeryModulus {
   // @ts-ignore: decorator
   @inline multiply(out: usize, a: usize, b: usize): void {
     if (ASC_FEATURE_SIMD) {
-      montgomeryMultiplySimd(out, a, b, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-        changetype<usize>(this.scratch));
+      montgomeryMultiplySimd(
+        out,
+        a,
+        b,
+        changetype<usize>(this.modulus),
+        this.negInverse,
+        this.limbs,
+        changetype<usize>(this.scratch),
+      );
     } else {
-      montgomeryMultiplyScalar(out, a, b, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-        changetype<usize>(this.scratch));
+      montgomeryMultiplyScalar(
+        out,
+        a,
+        b,
+        changetype<usize>(this.modulus),
+        this.negInverse,
+        this.limbs,
+        changetype<usize>(this.scratch),
+      );
     }
   }
 
@@ -53,11 +67,23 @@ export class MontgomeryModulus {
   // @ts-ignore: decorator
   @inline square(out: usize, a: usize): void {
     if (ASC_FEATURE_SIMD) {
-      montgomerySquareSimd(out, a, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-        changetype<usize>(this.scratch));
+      montgomerySquareSimd(
+        out,
+        a,
+        changetype<usize>(this.modulus),
+        this.negInverse,
+        this.limbs,
+        changetype<usize>(this.scratch),
+      );
     } else {
-      montgomerySquareScalar(out, a, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-        changetype<usize>(this.scratch));
+      montgomerySquareScalar(
+        out,
+        a,
+        changetype<usize>(this.modulus),
+        this.negInverse,
+        this.limbs,
+        changetype<usize>(this.scratch),
+      );
     }
   }
 
@@ -74,12 +100,12 @@ export class MontgomeryModulus {
   powModulo(out: usize, base: usize, exponent: usize, exponentLen: i32, tmp: usize): void {
     const rr = changetype<usize>(this.rSquared);
     this.multiply(tmp, base, rr); // tmp = base·R mod n
-    memory.copy(out, tmp, <usize>this.limbs << 2);
+    memory.copy(out, tmp, (<usize>this.limbs) << 2);
     let started = false;
     for (let i = 0; i < exponentLen; i++) {
       const byte = <u32>load<u8>(exponent + <usize>i);
       for (let bit = 7; bit >= 0; bit--) {
-        const set = (byte >>> <u32>bit) & 1;
+        const set = (byte >>> (<u32>bit)) & 1;
         if (!started) {
           // The first set bit is the copy above.
           if (set != 0) started = true;
@@ -91,10 +117,16 @@ export class MontgomeryModulus {
     }
     // Leave the Montgomery domain: multiply by plain 1 (with SIMD, a reduction alone).
     if (ASC_FEATURE_SIMD) {
-      montgomeryReduceSimd(out, out, changetype<usize>(this.modulus), this.negInverse, this.limbs,
-        changetype<usize>(this.scratch));
+      montgomeryReduceSimd(
+        out,
+        out,
+        changetype<usize>(this.modulus),
+        this.negInverse,
+        this.limbs,
+        changetype<usize>(this.scratch),
+      );
     } else {
-      memory.fill(tmp, 0, <usize>this.limbs << 2);
+      memory.fill(tmp, 0, (<usize>this.limbs) << 2);
       store<u32>(tmp, 1);
       this.multiply(out, out, tmp);
     }
@@ -110,9 +142,9 @@ export class MontgomeryModulus {
     const n = changetype<usize>(this.modulus);
     const x = changetype<usize>(this.rSquared);
     const bits = modulusBits(n, limbs);
-    memory.fill(x, 0, <usize>limbs << 2);
+    memory.fill(x, 0, (<usize>limbs) << 2);
     const top = bits - 1;
-    store<u32>(x + (<usize>(top / LIMB_BITS) << 2), <u32>1 << <u32>(top % LIMB_BITS));
+    store<u32>(x + ((<usize>(top / LIMB_BITS)) << 2), (<u32>1) << <u32>(top % LIMB_BITS));
     const a = (LIMB_BITS * limbs) >>> 2;
     const doublings = LIMB_BITS * limbs - top + a;
     for (let i = 0; i < doublings; i++) doubleModulo(x, n, limbs);
@@ -130,7 +162,7 @@ function negativeInverse32(n0: u32): u32 {
 
 function modulusBits(n: usize, limbs: i32): i32 {
   for (let i = limbs - 1; i >= 0; i--) {
-    const v = load<u32>(n + (<usize>i << 2));
+    const v = load<u32>(n + ((<usize>i) << 2));
     if (v != 0) return i * LIMB_BITS + 32 - <i32>clz<u32>(v);
   }
   return 0;

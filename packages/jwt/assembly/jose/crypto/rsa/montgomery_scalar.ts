@@ -25,9 +25,12 @@ let highNext: u64 = 0;
  */
 // @ts-ignore: decorator
 @inline function addTwoColumns(x: usize, y: usize, count: i32): void {
-  let l0 = lowK, h0 = highK, l1 = lowNext, h1 = highNext;
+  let l0 = lowK,
+    h0 = highK,
+    l1 = lowNext,
+    h1 = highNext;
   let above = <u64>load<u32>(y, 4); // y[1 - i], carried from the previous step
-  const end = x + (<usize>count << 2);
+  const end = x + ((<usize>count) << 2);
   let py = y;
   for (let px = x; px < end; px += 4, py -= 4) {
     const xi = <u64>load<u32>(px);
@@ -101,13 +104,21 @@ let highNext: u64 = 0;
  * out = a·b·R⁻¹ mod n with R = 2^(32·limbs); a, b < n; `scratch` holds at least 2·limbs u32.
  * out may alias a or b (the result is built in scratch and copied at the end).
  */
-export function montgomeryMultiplyScalar(out: usize, a: usize, b: usize, n: usize, negInverse: u32, limbs: i32, scratch: usize): void {
+export function montgomeryMultiplyScalar(
+  out: usize,
+  a: usize,
+  b: usize,
+  n: usize,
+  negInverse: u32,
+  limbs: i32,
+  scratch: usize,
+): void {
   const m = scratch; // the reduction multipliers, one per low column
-  const t = scratch + (<usize>limbs << 2); // the result, one per high column
+  const t = scratch + ((<usize>limbs) << 2); // the result, one per high column
   let carry: u64 = 0;
   // limbs is a multiple of 4, so columns pair up evenly.
   for (let k = 0; k < limbs; k += 2) {
-    const top = <usize>k << 2;
+    const top = (<usize>k) << 2;
     clearColumns();
     addTwoColumns(a, b + top, k + 1);
     addToNext(<u64>load<u32>(a + top, 4) * <u64>load<u32>(b)); // a[k+1]·b[0]
@@ -118,24 +129,31 @@ export function montgomeryMultiplyScalar(out: usize, a: usize, b: usize, n: usiz
     // Column k: i in [first, limbs); column k+1 needs i from first + 1, and its i = first term
     // reads the zero limb past the end of b (or n), so it adds nothing.
     const first = k - limbs + 1;
-    const from = <usize>first << 2;
-    const top = <usize>(k - first) << 2;
+    const from = (<usize>first) << 2;
+    const top = (<usize>(k - first)) << 2;
     clearColumns();
     addTwoColumns(a + from, b + top, limbs - first);
     addTwoColumns(m + from, n + top, limbs - first);
-    carry = closeHighColumns(carry, t + (<usize>(k - limbs) << 2));
+    carry = closeHighColumns(carry, t + ((<usize>(k - limbs)) << 2));
   }
   reduceOnce(t, <u32>carry, n, limbs);
-  memory.copy(out, t, <usize>limbs << 2);
+  memory.copy(out, t, (<usize>limbs) << 2);
 }
 
 /**
  * out = a²·R⁻¹ mod n (a < n): each cross product a[i]·a[j] (i < j) is summed once and doubled,
  * then a[k/2]² added, about 3/4 of the work of a general multiplication. Same scratch as above.
  */
-export function montgomerySquareScalar(out: usize, a: usize, n: usize, negInverse: u32, limbs: i32, scratch: usize): void {
+export function montgomerySquareScalar(
+  out: usize,
+  a: usize,
+  n: usize,
+  negInverse: u32,
+  limbs: i32,
+  scratch: usize,
+): void {
   const m = scratch;
-  const t = scratch + (<usize>limbs << 2);
+  const t = scratch + ((<usize>limbs) << 2);
   let carry: u64 = 0;
   for (let k = 0; k < 2 * limbs; k += 2) {
     // k is even. Cross products: column k has i in [first, k/2), column k+1 has i in
@@ -144,24 +162,24 @@ export function montgomerySquareScalar(out: usize, a: usize, n: usize, negInvers
     const first = k < limbs ? 0 : k - limbs + 1;
     const half = k >>> 1;
     clearColumns();
-    addTwoColumns(a + (<usize>first << 2), a + (<usize>(k - first) << 2), half - first);
-    const middle = <u64>load<u32>(a + (<usize>half << 2));
-    addToNext(middle * <u64>load<u32>(a + (<usize>(half + 1) << 2)));
+    addTwoColumns(a + ((<usize>first) << 2), a + ((<usize>(k - first)) << 2), half - first);
+    const middle = <u64>load<u32>(a + ((<usize>half) << 2));
+    addToNext(middle * <u64>load<u32>(a + ((<usize>(half + 1)) << 2)));
     // Double both columns' cross sums, then add a[k/2]² to column k.
     lowK <<= 1;
     highK <<= 1;
     lowNext <<= 1;
     highNext <<= 1;
     addToK(middle * middle);
-    const top = <usize>k << 2;
+    const top = (<usize>k) << 2;
     if (k < limbs) {
       addTwoColumns(m, n + top, k);
       carry = closeLowColumns(carry, m + top, n, negInverse);
     } else {
-      addTwoColumns(m + (<usize>first << 2), n + (<usize>(k - first) << 2), limbs - first);
-      carry = closeHighColumns(carry, t + (<usize>(k - limbs) << 2));
+      addTwoColumns(m + ((<usize>first) << 2), n + ((<usize>(k - first)) << 2), limbs - first);
+      carry = closeHighColumns(carry, t + ((<usize>(k - limbs)) << 2));
     }
   }
   reduceOnce(t, <u32>carry, n, limbs);
-  memory.copy(out, t, <usize>limbs << 2);
+  memory.copy(out, t, (<usize>limbs) << 2);
 }

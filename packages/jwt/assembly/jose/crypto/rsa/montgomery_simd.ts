@@ -15,7 +15,7 @@ import { LIMB_MASK, reduceOnce } from "./bignum";
 // @ts-ignore: decorator
 @inline function addMultipleRow(columns: usize, x: usize, s: u32, count: i32): void {
   const scalar = i32x4.splat(<i32>s);
-  const end = x + (<usize>count << 2);
+  const end = x + ((<usize>count) << 2);
   let c = columns;
   for (let p = x; p < end; p += 16, c += 32) {
     const v = v128.load(p);
@@ -33,7 +33,7 @@ import { LIMB_MASK, reduceOnce } from "./bignum";
   const scalar0 = i32x4.splat(<i32>s0);
   const scalar1 = i32x4.splat(<i32>s1);
   let carried = i64x2.splat(0); // lane 1: the s1 product that lands on the next group's first column
-  const end = x + (<usize>count << 2);
+  const end = x + ((<usize>count) << 2);
   let c = columns;
   for (let p = x; p < end; p += 16, c += 32) {
     const v = v128.load(p);
@@ -52,7 +52,7 @@ import { LIMB_MASK, reduceOnce } from "./bignum";
 // @ts-ignore: decorator
 @inline function normalizeColumns(columns: usize, count: i32): void {
   let carry: u64 = 0;
-  const end = columns + (<usize>count << 3);
+  const end = columns + ((<usize>count) << 3);
   for (let c = columns; c < end; c += 8) {
     const v = load<u64>(c) + carry;
     store<u64>(c, v & LIMB_MASK);
@@ -71,32 +71,40 @@ import { LIMB_MASK, reduceOnce } from "./bignum";
   const n0 = <u64>load<u32>(n);
   const n1 = <u64>load<u32>(n, 4);
   for (let i = 0; i < limbs; i += 2) {
-    const at = columns + (<usize>i << 3);
+    const at = columns + ((<usize>i) << 3);
     const c0 = load<u64>(at);
-    const m0 = (<u32>c0 * negInverse) & <u32>LIMB_MASK;
+    const m0 = (<u32>c0 * negInverse) & (<u32>LIMB_MASK);
     const c1 = load<u64>(at, 8) + <u64>m0 * n1 + ((c0 + <u64>m0 * n0) >>> 28);
-    const m1 = (<u32>c1 * negInverse) & <u32>LIMB_MASK;
+    const m1 = (<u32>c1 * negInverse) & (<u32>LIMB_MASK);
     addTwoMultipleRows(at, n, m0, m1, limbs);
     store<u64>(at, load<u64>(at, 8) + (load<u64>(at) >>> 28), 8);
     store<u64>(at, load<u64>(at, 16) + (load<u64>(at, 8) >>> 28), 16);
   }
   // Settle the upper half into 28-bit limbs; what is left over is the result's extra top bit.
-  const upper = columns + (<usize>limbs << 3);
+  const upper = columns + ((<usize>limbs) << 3);
   let carry: u64 = 0;
   for (let j = 0; j < limbs; j++) {
-    const v = load<u64>(upper + (<usize>j << 3)) + carry;
-    store<u32>(out + (<usize>j << 2), <u32>(v & LIMB_MASK));
+    const v = load<u64>(upper + ((<usize>j) << 3)) + carry;
+    store<u32>(out + ((<usize>j) << 2), <u32>(v & LIMB_MASK));
     carry = v >>> 28;
   }
   reduceOnce(out, <u32>carry, n, limbs);
 }
 
 /** out = a·b·R⁻¹ mod n (a, b < n); `columns` is scratch of 2·limbs + 8 u64; out may alias a or b. */
-export function montgomeryMultiplySimd(out: usize, a: usize, b: usize, n: usize, negInverse: u32, limbs: i32, columns: usize): void {
-  memory.fill(columns, 0, <usize>(2 * limbs + 8) << 3);
+export function montgomeryMultiplySimd(
+  out: usize,
+  a: usize,
+  b: usize,
+  n: usize,
+  negInverse: u32,
+  limbs: i32,
+  columns: usize,
+): void {
+  memory.fill(columns, 0, (<usize>(2 * limbs + 8)) << 3);
   for (let i = 0; i < limbs; i += 2) {
-    const bi = b + (<usize>i << 2);
-    addTwoMultipleRows(columns + (<usize>i << 3), a, load<u32>(bi), load<u32>(bi, 4), limbs);
+    const bi = b + ((<usize>i) << 2);
+    addTwoMultipleRows(columns + ((<usize>i) << 3), a, load<u32>(bi), load<u32>(bi, 4), limbs);
   }
   normalizeColumns(columns, 2 * limbs);
   reduceColumns(out, columns, n, negInverse, limbs);
@@ -106,15 +114,27 @@ export function montgomeryMultiplySimd(out: usize, a: usize, b: usize, n: usize,
  * out = a²·R⁻¹ mod n (a < n): the products a[i]·a[j] for i < j are summed once and doubled, then
  * the squares a[i]² added, about 3/4 of the work of a general multiplication.
  */
-export function montgomerySquareSimd(out: usize, a: usize, n: usize, negInverse: u32, limbs: i32, columns: usize): void {
-  memory.fill(columns, 0, <usize>(2 * limbs + 8) << 3);
+export function montgomerySquareSimd(
+  out: usize,
+  a: usize,
+  n: usize,
+  negInverse: u32,
+  limbs: i32,
+  columns: usize,
+): void {
+  memory.fill(columns, 0, (<usize>(2 * limbs + 8)) << 3);
   for (let i = 0; i < limbs - 1; i++) {
     const count = ((limbs - 1 - i + 3) >>> 2) << 2;
-    addMultipleRow(columns + (<usize>(2 * i + 1) << 3), a + (<usize>(i + 1) << 2), load<u32>(a + (<usize>i << 2)), count);
+    addMultipleRow(
+      columns + ((<usize>(2 * i + 1)) << 3),
+      a + ((<usize>(i + 1)) << 2),
+      load<u32>(a + ((<usize>i) << 2)),
+      count,
+    );
   }
   // Double the cross products and add a[k]² to column 2k, two limbs at a time.
   const zero = i64x2.splat(0);
-  const end = columns + (<usize>(2 * limbs) << 3);
+  const end = columns + ((<usize>(2 * limbs)) << 3);
   let p = a;
   for (let c = columns; c < end; c += 32, p += 8) {
     const v = v128.load64_zero(p);
@@ -129,8 +149,15 @@ export function montgomerySquareSimd(out: usize, a: usize, n: usize, negInverse:
 }
 
 /** out = a·R⁻¹ mod n (a < n): leaves the Montgomery domain with only the reduction rows. */
-export function montgomeryReduceSimd(out: usize, a: usize, n: usize, negInverse: u32, limbs: i32, columns: usize): void {
-  memory.fill(columns, 0, <usize>(2 * limbs + 8) << 3);
-  for (let i = 0; i < limbs; i++) store<u64>(columns + (<usize>i << 3), <u64>load<u32>(a + (<usize>i << 2)));
+export function montgomeryReduceSimd(
+  out: usize,
+  a: usize,
+  n: usize,
+  negInverse: u32,
+  limbs: i32,
+  columns: usize,
+): void {
+  memory.fill(columns, 0, (<usize>(2 * limbs + 8)) << 3);
+  for (let i = 0; i < limbs; i++) store<u64>(columns + ((<usize>i) << 3), <u64>load<u32>(a + ((<usize>i) << 2)));
   reduceColumns(out, columns, n, negInverse, limbs);
 }

@@ -27,7 +27,8 @@ import { RsaPublicKey } from "./key";
 export function rsaPkcs1Verify(key: RsaPublicKey, alg: HashAlg, msg: Uint8Array, sig: Uint8Array): bool {
   const hLen = hashLength(alg);
   if (hLen == 0) return false;
-  const prefix = alg == HashAlg.SHA256 ? DIGEST_INFO_SHA256 : alg == HashAlg.SHA384 ? DIGEST_INFO_SHA384 : DIGEST_INFO_SHA512;
+  const prefix =
+    alg == HashAlg.SHA256 ? DIGEST_INFO_SHA256 : alg == HashAlg.SHA384 ? DIGEST_INFO_SHA384 : DIGEST_INFO_SHA512;
   const k = key.byteLength;
   const tLen = prefix.length + hLen;
   // EMSA-PKCS1-v1_5 needs at least eight 0xFF padding bytes.

@@ -31,8 +31,8 @@ export function rsaPssVerify(key: RsaPublicKey, alg: HashAlg, msg: Uint8Array, s
   const hAt = em + <usize>dbLen;
   // Step 6: the 8·emLen - emBits leftmost bits of maskedDB must be zero.
   const unusedBits = <u32>(8 * emLen - emBits);
-  const topMask = <u32>0xff >>> unusedBits; // bits that may be set in the first byte
-  if ((<u32>load<u8>(em) & ~topMask & 0xff) != 0) return false;
+  const topMask = (<u32>0xff) >>> unusedBits; // bits that may be set in the first byte
+  if (((<u32>load<u8>(em)) & ~topMask & 0xff) != 0) return false;
   // Steps 7-8: DB = maskedDB xor MGF1(H, dbLen), unmasked in place (em is scratch owned by the key).
   const hasher = new Hasher(alg);
   const mask = new Uint8Array(hLen);
@@ -50,7 +50,7 @@ export function rsaPssVerify(key: RsaPublicKey, alg: HashAlg, msg: Uint8Array, s
     }
   }
   // Step 9: clear the unused top bits.
-  store<u8>(em, <u8>(<u32>load<u8>(em) & topMask));
+  store<u8>(em, <u8>((<u32>load<u8>(em)) & topMask));
   // Step 10: DB = PS (zeros) || 0x01 || salt.
   const psLen = dbLen - sLen - 1;
   let nonZero: u32 = 0;
