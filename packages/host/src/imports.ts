@@ -18,6 +18,8 @@ import { calloutImports, type CalloutVm } from "./callouts.js";
 import { wasiImports, type WasiVm } from "./wasi.js";
 import { utf8 } from "./memory.js";
 
+// The wasm boundary: each host function takes its own mix of i32 (number) and i64 (bigint) arguments.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type HostFn = (...args: any[]) => number | void;
 
 export type ForeignFunction = (args: Uint8Array, info: { worker: number }) => Uint8Array | string | number;

@@ -66,7 +66,6 @@ export class StreamTable {
   }
 
   private grow(): void {
-    let oldIds = this.ids;
     let oldContexts = this.contexts;
     let n = oldContexts.length << 1;
     this.ids = new StaticArray<u32>(n);

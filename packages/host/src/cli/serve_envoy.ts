@@ -88,7 +88,7 @@ export async function serveEnvoy(options: ServeOptions, hooks: ServeEnvoyHooks =
   const { stoppers, stopAll } = stopStack();
   try {
     const services = await startLocalServices(options, stoppers);
-    const { clusters, upstream, echo } = services;
+    const { clusters, upstream } = services;
     const https = [...clusters.values()].some((url) => url.protocol === "https:");
     const ca = https ? trustedCa(process.env, extraCa) : undefined;
     const unmapped = unmappedClusters(loaded.configuration, clusters);
