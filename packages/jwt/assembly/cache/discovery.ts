@@ -28,9 +28,15 @@ import {
 import { parseJsonText } from "@getwild/json/assembly";
 import { asciiLowerCase } from "../jose/encoding/ascii";
 import { JwksSource, KeysState, RemoteJwksConfig } from "./jwks_source";
-import { jwksLifetimeMs } from "./cache_control";
-import { createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
-import { backoffMs, refreshDueMs, startJsonGet } from "./remote_fetch";
+import { createLeaseIfAbsent, readLease, releaseLease } from "./lease";
+import {
+  documentExpiresAtMs,
+  holdLeaseAfterFailure,
+  refreshDueMs,
+  replyProblem,
+  startJsonGet,
+  takeFetchLease,
+} from "./remote_fetch";
 
 /** The discovery document's path under the issuer (OpenID Connect Discovery 1.0 §4). */
 export const WELL_KNOWN = "/.well-known/openid-configuration";
@@ -186,8 +192,7 @@ export class OidcJwksSource extends JwksSource {
     const remote = this.remote!;
     const leaseKey = this.discoveryKey + ".lease";
     const lease = readLease(leaseKey);
-    if (lease.busy(nowMs)) return false;
-    if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
+    if (!takeFetchLease(leaseKey, lease, nowMs, remote.timeoutMs)) return false;
     const where = this.discovery.location;
     const started = startJsonGet(
       root,
@@ -207,9 +212,8 @@ export class OidcJwksSource extends JwksSource {
 
   private discoveryFailed(nowMs: i64, previousFailures: i32, why: string): void {
     const remote = this.remote!;
-    const failures = previousFailures + 1;
-    const backoff = backoffMs(remote.backoffBaseMs, remote.backoffMaxMs, failures);
-    releaseLease(this.discoveryKey + ".lease", nowMs + backoff, failures);
+    const leaseKey = this.discoveryKey + ".lease";
+    const backoff = holdLeaseAfterFailure(leaseKey, remote.backoffBaseMs, remote.backoffMaxMs, nowMs, previousFailures);
     this.fetchFailures++;
     this.discoveryError = why;
     logWarn(
@@ -230,13 +234,9 @@ export class OidcJwksSource extends JwksSource {
     const nowMs = <i64>getCurrentTimeMilliseconds().value;
     const leaseKey = this.discoveryKey + ".lease";
     const lease = readLease(leaseKey);
-    let why = "";
+    let why = replyProblem(response, MAX_DOCUMENT_BYTES);
     let jwksUri = "";
-    if (response.failed) why = "no reply (" + response.failure().value + ")";
-    else if (!response.ok) why = "status " + response.statusCode.toString();
-    else if (response.bodySize > MAX_DOCUMENT_BYTES)
-      why = "body of " + response.bodySize.toString() + " bytes is over the cap";
-    else {
+    if (why.length == 0) {
       const checked = checkDocument(this.discovery, response.body().value);
       if (checked.startsWith("https://")) jwksUri = checked;
       else why = checked;
@@ -247,15 +247,13 @@ export class OidcJwksSource extends JwksSource {
       return;
     }
     const remote = this.remote!;
-    const cacheControl = response.header("cache-control");
-    const expires =
-      nowMs +
-      jwksLifetimeMs(
-        cacheControl.ok ? cacheControl.value : null,
-        remote.minLifetimeSeconds,
-        remote.maxLifetimeSeconds,
-        remote.fallbackLifetimeSeconds,
-      );
+    const expires = documentExpiresAtMs(
+      response,
+      nowMs,
+      remote.minLifetimeSeconds,
+      remote.maxLifetimeSeconds,
+      remote.fallbackLifetimeSeconds,
+    );
     setSharedData(
       this.discoveryKey,
       Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n" + jwksUri)),

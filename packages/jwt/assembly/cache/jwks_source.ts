@@ -20,9 +20,15 @@ import {
   statusName,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
-import { jwksLifetimeMs } from "./cache_control";
-import { Lease, createLeaseIfAbsent, readLease, takeLease, releaseLease } from "./lease";
-import { backoffMs, refreshDueMs, startJsonGet } from "./remote_fetch";
+import { Lease, createLeaseIfAbsent, readLease, releaseLease } from "./lease";
+import {
+  documentExpiresAtMs,
+  holdLeaseAfterFailure,
+  refreshDueMs,
+  replyProblem,
+  startJsonGet,
+  takeFetchLease,
+} from "./remote_fetch";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -194,9 +200,7 @@ export class JwksSource extends HttpCallHandler {
 
   private startFetch(root: RootContext, nowMs: i64, lease: Lease): bool {
     const remote = this.remote!;
-    if (lease.busy(nowMs)) return false;
-    const leaseKey = this.sharedKey + ".lease";
-    if (!takeLease(leaseKey, lease, nowMs + <i64>remote.timeoutMs + 1000)) return false;
+    if (!takeFetchLease(this.sharedKey + ".lease", lease, nowMs, remote.timeoutMs)) return false;
     const started = startJsonGet(root, remote.cluster, remote.authority, remote.path, remote.timeoutMs, this);
     if (started.status != Status.Ok) {
       this.failed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
@@ -208,9 +212,8 @@ export class JwksSource extends HttpCallHandler {
 
   private failed(nowMs: i64, previousFailures: i32, why: string): void {
     const remote = this.remote!;
-    const failures = previousFailures + 1;
-    const backoff = backoffMs(remote.backoffBaseMs, remote.backoffMaxMs, failures);
-    releaseLease(this.sharedKey + ".lease", nowMs + backoff, failures);
+    const leaseKey = this.sharedKey + ".lease";
+    const backoff = holdLeaseAfterFailure(leaseKey, remote.backoffBaseMs, remote.backoffMaxMs, nowMs, previousFailures);
     this.fetchFailures++;
     this.lastError = why;
     logWarn(
@@ -231,11 +234,7 @@ export class JwksSource extends HttpCallHandler {
     const remote = this.remote!;
     const nowMs = <i64>getCurrentTimeMilliseconds().value;
     const lease = readLease(this.sharedKey + ".lease");
-    let why = "";
-    if (response.failed) why = "no reply (" + response.failure().value + ")";
-    else if (!response.ok) why = "status " + response.statusCode.toString();
-    else if (response.bodySize > <u32>remote.jwks.maxBytes)
-      why = "body of " + response.bodySize.toString() + " bytes is over the cap";
+    let why = replyProblem(response, <u32>remote.jwks.maxBytes);
     if (why.length == 0) {
       const body = response.body().value;
       const parsed = parseJwks(body, remote.jwks);
@@ -243,15 +242,13 @@ export class JwksSource extends HttpCallHandler {
       if (!parsed.ok || set === null) {
         why = jwksErrorMessage(parsed.error);
       } else {
-        const cacheControl = response.header("cache-control");
-        const expires =
-          nowMs +
-          jwksLifetimeMs(
-            cacheControl.ok ? cacheControl.value : null,
-            remote.minLifetimeSeconds,
-            remote.maxLifetimeSeconds,
-            remote.fallbackLifetimeSeconds,
-          );
+        const expires = documentExpiresAtMs(
+          response,
+          nowMs,
+          remote.minLifetimeSeconds,
+          remote.maxLifetimeSeconds,
+          remote.fallbackLifetimeSeconds,
+        );
         const head = Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n"));
         const value = new Uint8Array(head.length + body.length);
         value.set(head, 0);
