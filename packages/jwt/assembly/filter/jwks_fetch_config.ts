@@ -4,20 +4,6 @@
 import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { RemoteJwksConfig } from "../cache/jwks_source";
 
-/** The fields readFetchPolicy reads, which `remote_jwks` and `oidc_discovery` both accept. */
-export const FETCH_POLICY_FIELDS = [
-  "timeout_ms",
-  "min_lifetime_seconds",
-  "max_lifetime_seconds",
-  "fallback_lifetime_seconds",
-  "refresh_before_seconds",
-  "backoff_base_ms",
-  "backoff_max_ms",
-  "unknown_kid_min_interval_ms",
-  "max_bytes",
-  "max_keys",
-];
-
 /** Reads the fetch and cache fields of the object `v` at `path` into `c` (defaults when absent). */
 export function readFetchPolicy(r: ConfigReader, v: JsonValue, path: string, c: RemoteJwksConfig): void {
   c.timeoutMs = <u32>r.integer(v, path, "timeout_ms", 5000, 1, 60000);
