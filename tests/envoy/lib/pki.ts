@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // A throw-away PKI for the IdP stand-in, made with the openssl CLI in a temp dir at test time: a test
 // CA (handed to Envoy's UpstreamTlsContext through the `trustedCa` rewrite) and server certificates
-// whose SAN is the host name a cluster's SNI and SAN matcher expect. Fresh keys every run: no private
-// key in git and no fixture that expires (tests/envoy/README.md says why).
+// whose SAN is the host name a cluster's SNI and SAN matcher expect; lib/client_certs.ts makes its
+// client certificates through the same `signedLeaf`. Fresh keys every run: no private key in git and
+// no fixture that expires (tests/envoy/README.md says why).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,16 +16,24 @@ export interface CertificateAuthority {
   keyFile: string;
 }
 
-export interface ServerCertificate {
+export interface LeafCertificate {
   /** PEM certificate, then key, as node:https wants them. */
   cert: string;
   key: string;
 }
 
+/** A leaf whose extensions make it a TLS server certificate. */
+export type ServerCertificate = LeafCertificate;
+
 export interface TestPki {
   dir: string;
   /** A new self-signed CA named `name`. */
   authority(name: string): CertificateAuthority;
+  /**
+   * A new P-256 leaf certificate with CN `subject` and the openssl extension lines `extLines`, signed
+   * by `ca` (serials unique within this PKI). Server and client certificates differ only in those lines.
+   */
+  signedLeaf(ca: CertificateAuthority, subject: string, extLines: readonly string[]): LeafCertificate;
   /** A server certificate with SAN DNS:`host`, signed by `ca`. */
   serverCertificate(ca: CertificateAuthority, host: string): ServerCertificate;
   /** Removes the temp dir and every key in it. */
@@ -43,6 +52,49 @@ function openssl(args: string[], cwd: string): void {
 export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), "getwild-pki-"));
   let serial = 0;
+  function signedLeaf(ca: CertificateAuthority, subject: string, extLines: readonly string[]): LeafCertificate {
+    const base = join(dir, `leaf-${++serial}`);
+    writeFileSync(`${base}.ext`, [...extLines, ""].join("\n"));
+    openssl(
+      [
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        `${base}.key`,
+        "-out",
+        `${base}.csr`,
+        "-subj",
+        `/CN=${subject}`,
+      ],
+      dir,
+    );
+    openssl(
+      [
+        "x509",
+        "-req",
+        "-in",
+        `${base}.csr`,
+        "-CA",
+        ca.certFile,
+        "-CAkey",
+        ca.keyFile,
+        "-set_serial",
+        String(1000 + serial),
+        "-days",
+        "2",
+        "-extfile",
+        `${base}.ext`,
+        "-out",
+        `${base}.pem`,
+      ],
+      dir,
+    );
+    return { cert: readFileSync(`${base}.pem`, "utf8"), key: readFileSync(`${base}.key`, "utf8") };
+  }
   return {
     dir,
     authority(name) {
@@ -74,58 +126,14 @@ export function createTestPki(): TestPki {
       );
       return { name, certFile, keyFile };
     },
+    signedLeaf,
     serverCertificate(ca, host) {
-      const base = join(dir, `server-${++serial}`);
-      const extFile = `${base}.ext`;
-      writeFileSync(
-        extFile,
-        [
-          `subjectAltName=DNS:${host}`,
-          "basicConstraints=critical,CA:FALSE",
-          "keyUsage=critical,digitalSignature",
-          "extendedKeyUsage=serverAuth",
-          "",
-        ].join("\n"),
-      );
-      openssl(
-        [
-          "req",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:P-256",
-          "-nodes",
-          "-keyout",
-          `${base}.key`,
-          "-out",
-          `${base}.csr`,
-          "-subj",
-          `/CN=${host}`,
-        ],
-        dir,
-      );
-      openssl(
-        [
-          "x509",
-          "-req",
-          "-in",
-          `${base}.csr`,
-          "-CA",
-          ca.certFile,
-          "-CAkey",
-          ca.keyFile,
-          "-set_serial",
-          String(1000 + serial),
-          "-days",
-          "2",
-          "-extfile",
-          extFile,
-          "-out",
-          `${base}.pem`,
-        ],
-        dir,
-      );
-      return { cert: readFileSync(`${base}.pem`, "utf8"), key: readFileSync(`${base}.key`, "utf8") };
+      return signedLeaf(ca, host, [
+        `subjectAltName=DNS:${host}`,
+        "basicConstraints=critical,CA:FALSE",
+        "keyUsage=critical,digitalSignature",
+        "extendedKeyUsage=serverAuth",
+      ]);
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });
