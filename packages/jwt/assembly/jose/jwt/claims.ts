@@ -29,110 +29,120 @@ export class ClaimsCheck {
     /** `exp` in seconds, or i64.MAX_VALUE when the token has none (for cache lifetimes). */
     public expiresAt: i64 = i64.MAX_VALUE,
   ) {}
+
+  /** Records the first failure (one call per failing check keeps checkClaims small). */
+  fail(error: JwtError, claim: string): void {
+    this.error = error;
+    this.claim = claim;
+  }
 }
 
-/** A time claim: absent (present=false), or floored seconds, or an error. */
-class TimeClaim {
-  present: bool = false;
-  seconds: i64 = 0;
-  error: JwtError = JwtError.Ok;
-}
+// A time claim absent (and not required) reads as TIME_ABSENT: below every valid NumericDate
+// (±2^53, json_number.ts), so `now < nbf - skew` and `iat > now + skew` are false for it at once.
+// @ts-ignore: decorator
+@inline const TIME_ABSENT: i64 = i64.MIN_VALUE;
 
-function readTime(claims: JsonValue, name: string, required: bool): TimeClaim {
-  const t = new TimeClaim();
+/**
+ * Time claim `name` in floored seconds, or TIME_ABSENT; a failure is recorded in `check` (absent
+ * but required: ClaimMissing; not a NumericDate: ClaimInvalid), so the caller tests `check.error`.
+ */
+function readTime(claims: JsonValue, name: string, required: bool, check: ClaimsCheck): i64 {
   const v = claims.get(name);
   if (v == null) {
-    if (required) t.error = JwtError.ClaimMissing;
-    return t;
+    if (required) check.fail(JwtError.ClaimMissing, name);
+    return TIME_ABSENT;
   }
   const d = numericDateOf(v);
   // Strings, booleans, null, and magnitudes beyond 2^53 are type errors, not coerced.
-  if (d.error != NumericDateError.None) {
-    t.error = JwtError.ClaimInvalid;
-    return t;
-  }
-  t.present = true;
-  t.seconds = d.seconds;
-  return t;
+  if (d.error != NumericDateError.None) check.fail(JwtError.ClaimInvalid, name);
+  return d.seconds;
 }
 
-/** a + b clamped to the i64 range (times are ≤ 2^53 and skew ≤ 300, but options come from users). */
-// @ts-ignore: decorator
-@inline function addClamped(a: i64, b: i64): i64 {
+/**
+ * a + b clamped to the i64 range (times are ≤ 2^53 and skew ≤ 300, but options come from users).
+ * A function, not inlined: each copy would carry two 10-byte i64 constants.
+ */
+function addClamped(a: i64, b: i64): i64 {
   const s = a + b;
   if (b > 0 && s < a) return i64.MAX_VALUE;
   if (b < 0 && s > a) return i64.MIN_VALUE;
   return s;
 }
 
+/** The registered claims that must be strings when present (RFC 7519 §4.1), checked in this order. */
+// @ts-ignore: decorator
+@lazy const STRING_CLAIMS: StaticArray<string> = ["iss", "sub", "jti"];
+
 export function checkClaims(claims: JsonValue, o: VerifyOptions, now: i64): ClaimsCheck {
+  const check = new ClaimsCheck(JwtError.Ok);
+  findFailure(claims, o, now, check);
+  return check;
+}
+
+/** Records in `check` the first check that `claims` fails, in a fixed order; leaves it Ok otherwise. */
+function findFailure(claims: JsonValue, o: VerifyOptions, now: i64, check: ClaimsCheck): void {
   const skew = o.clockSkewSeconds < 0 ? 0 : o.clockSkewSeconds;
 
   // Registered string claims must be strings when present.
-  const iss = claims.get("iss");
-  if (iss != null && iss.kind != JsonKind.String) return new ClaimsCheck(JwtError.ClaimInvalid, "iss");
-  const sub = claims.get("sub");
-  if (sub != null && sub.kind != JsonKind.String) return new ClaimsCheck(JwtError.ClaimInvalid, "sub");
-  const jti = claims.get("jti");
-  if (jti != null && jti.kind != JsonKind.String) return new ClaimsCheck(JwtError.ClaimInvalid, "jti");
+  for (let i = 0; i < STRING_CLAIMS.length; i++) {
+    const name = unchecked(STRING_CLAIMS[i]);
+    const v = claims.get(name);
+    if (v != null && v.kind != JsonKind.String) return check.fail(JwtError.ClaimInvalid, name);
+  }
   const aud = claims.get("aud");
-  if (aud != null && !isStringOrStringArray(aud)) return new ClaimsCheck(JwtError.ClaimInvalid, "aud");
+  if (aud != null && !isStringOrStringArray(aud)) return check.fail(JwtError.ClaimInvalid, "aud");
 
   // Time.
-  const exp = readTime(claims, "exp", o.requireExpiration || o.maxLifetimeSeconds > 0);
-  if (exp.error != JwtError.Ok) return new ClaimsCheck(exp.error, "exp");
-  const nbf = readTime(claims, "nbf", o.requireNotBefore);
-  if (nbf.error != JwtError.Ok) return new ClaimsCheck(nbf.error, "nbf");
-  const iat = readTime(claims, "iat", o.requireIssuedAt);
-  if (iat.error != JwtError.Ok) return new ClaimsCheck(iat.error, "iat");
-  const expiresAt = exp.present ? exp.seconds : i64.MAX_VALUE;
-  if (exp.present && now >= addClamped(exp.seconds, skew)) return new ClaimsCheck(JwtError.Expired, "exp", expiresAt);
-  if (nbf.present && now < addClamped(nbf.seconds, -skew))
-    return new ClaimsCheck(JwtError.NotYetValid, "nbf", expiresAt);
-  if (iat.present && iat.seconds > addClamped(now, skew))
-    return new ClaimsCheck(JwtError.IssuedInFuture, "iat", expiresAt);
+  const exp = readTime(claims, "exp", o.requireExpiration || o.maxLifetimeSeconds > 0, check);
+  if (check.error != JwtError.Ok) return;
+  const nbf = readTime(claims, "nbf", o.requireNotBefore, check);
+  if (check.error != JwtError.Ok) return;
+  const iat = readTime(claims, "iat", o.requireIssuedAt, check);
+  if (check.error != JwtError.Ok) return;
+  // From here on, a failure carries `exp` (when there is one) for the cache.
+  if (exp != TIME_ABSENT) {
+    check.expiresAt = exp;
+    if (now >= addClamped(exp, skew)) return check.fail(JwtError.Expired, "exp");
+  }
+  if (now < addClamped(nbf, -skew)) return check.fail(JwtError.NotYetValid, "nbf");
+  const latest = addClamped(now, skew);
+  if (iat > latest) return check.fail(JwtError.IssuedInFuture, "iat");
   if (o.checkAuthTime) {
-    const authTime = readTime(claims, "auth_time", true);
-    if (authTime.error != JwtError.Ok) return new ClaimsCheck(authTime.error, "auth_time", expiresAt);
-    if (authTime.seconds > addClamped(now, skew))
-      return new ClaimsCheck(JwtError.IssuedInFuture, "auth_time", expiresAt);
+    const authTime = readTime(claims, "auth_time", true, check);
+    if (check.error != JwtError.Ok) return;
+    if (authTime > latest) return check.fail(JwtError.IssuedInFuture, "auth_time");
   }
-  if (o.maxLifetimeSeconds > 0 && exp.seconds - now > o.maxLifetimeSeconds) {
-    return new ClaimsCheck(JwtError.LifetimeTooLong, "exp", expiresAt);
-  }
+  if (o.maxLifetimeSeconds > 0 && exp - now > o.maxLifetimeSeconds) return check.fail(JwtError.LifetimeTooLong, "exp");
 
   // Issuer: exact, from a list.
-  if (o.issuers.length > 0) {
-    if (iss == null || !o.issuers.includes(iss.text))
-      return new ClaimsCheck(JwtError.IssuerNotAllowed, "iss", expiresAt);
-  }
+  const iss = claims.get("iss");
+  if (o.issuers.length > 0 && (iss == null || !o.issuers.includes(iss.text)))
+    return check.fail(JwtError.IssuerNotAllowed, "iss");
 
   // Audience: any configured value present in the string or array.
-  if (o.audiences.length > 0) {
-    if (aud == null || !audienceAllowed(aud, o.audiences))
-      return new ClaimsCheck(JwtError.AudienceNotAllowed, "aud", expiresAt);
-  }
+  if (o.audiences.length > 0 && (aud == null || !audienceAllowed(aud, o.audiences)))
+    return check.fail(JwtError.AudienceNotAllowed, "aud");
 
   // Subject.
-  if (o.requireSubject && (sub == null || sub.text.length == 0))
-    return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
-  if (sub != null) {
-    if (o.subjectMaxLength > 0 && sub.text.length > o.subjectMaxLength)
-      return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
+  const sub = claims.get("sub");
+  if (sub == null) {
+    if (o.requireSubject || o.subjects.length > 0) return check.fail(JwtError.SubjectNotAllowed, "sub");
+  } else {
+    const text = sub.text;
+    if (o.requireSubject && text.length == 0) return check.fail(JwtError.SubjectNotAllowed, "sub");
+    if (o.subjectMaxLength > 0 && text.length > o.subjectMaxLength)
+      return check.fail(JwtError.SubjectNotAllowed, "sub");
     if (o.subjects.length > 0) {
       let matched = false;
-      for (let i = 0; i < o.subjects.length && !matched; i++) matched = unchecked(o.subjects[i]).matches(sub.text);
-      if (!matched) return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
+      for (let i = 0; i < o.subjects.length && !matched; i++) matched = unchecked(o.subjects[i]).matches(text);
+      if (!matched) return check.fail(JwtError.SubjectNotAllowed, "sub");
     }
-  } else if (o.subjects.length > 0) {
-    return new ClaimsCheck(JwtError.SubjectNotAllowed, "sub", expiresAt);
   }
 
   for (let i = 0; i < o.requirements.length; i++) {
     const r = unchecked(o.requirements[i]);
-    if (!requirementHolds(claims, r)) return new ClaimsCheck(JwtError.ClaimRequirementFailed, r.path, expiresAt);
+    if (!requirementHolds(claims, r)) return check.fail(JwtError.ClaimRequirementFailed, r.path);
   }
-  return new ClaimsCheck(JwtError.Ok, "", expiresAt);
 }
 
 function isStringOrStringArray(v: JsonValue): bool {
