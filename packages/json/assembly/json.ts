@@ -10,6 +10,7 @@
 import { JsonValue } from "./json_value";
 import { JsonError } from "./json_error";
 import { asciiString, internAscii, nameBit, decodeEscapedString, stringError, stringErrorAt } from "./json_string";
+import { HASH } from "util/hash";
 
 export { JsonKind, JsonValue } from "./json_value";
 export { JsonError, jsonErrorMessage } from "./json_error";
@@ -237,8 +238,8 @@ class Reader {
     if (++this.depth > this.maxDepth) return this.fail(JsonError.TooDeep);
     this.pos++;
     const values = new Array<JsonValue>();
-    // Duplicate detection: linear for small objects, a set once an object grows past 16 members.
-    let seen: Set<string> | null = null;
+    // Duplicate detection: linear for small objects, a table of names once an object grows past 16 members.
+    let seen: StaticArray<i32> | null = null;
     let bloom: u64 = 0;
     if (this.closesEmpty(0x7d)) return JsonValue.object(values);
     for (;;) {
@@ -257,15 +258,11 @@ class Reader {
             if (unchecked(values[i]).key == name) return this.failAt(keyPos, JsonError.DuplicateKey);
           }
         }
-        if (count >= 16) {
-          const s = new Set<string>();
-          for (let i = 0; i < count; i++) s.add(unchecked(values[i]).key);
-          seen = s;
-        }
-      } else if (seen.has(name)) {
-        return this.failAt(keyPos, JsonError.DuplicateKey);
+        if (count >= 16) seen = nameTable(values, count);
+      } else if (count * 2 >= seen.length) {
+        seen = nameTable(values, count);
       }
-      if (seen != null) seen.add(name);
+      if (seen != null && seenBefore(seen, values, name, count)) return this.failAt(keyPos, JsonError.DuplicateKey);
       bloom |= bit;
       this.skipWhitespace();
       if (this.pos >= this.end) return this.fail(JsonError.UnexpectedEnd);
@@ -282,6 +279,35 @@ class Reader {
     }
     return this.fail(JsonError.UnexpectedEnd); // not reached: the loop only exits by return
   }
+}
+
+// The member names of a large object, for duplicate detection: an open-addressing table of member
+// indices + 1 (0: empty slot) by name hash, kept at most half full (rebuilt larger), so a probe
+// always ends. Smaller in module bytes than a Set<string>, which nothing else here needs.
+
+/** A table holding the names of the first `count` members of `values` (all distinct). */
+function nameTable(values: Array<JsonValue>, count: i32): StaticArray<i32> {
+  let size = 64;
+  while (size <= count * 2) size <<= 1;
+  const table = new StaticArray<i32>(size);
+  for (let i = 0; i < count; i++) seenBefore(table, values, unchecked(values[i]).key, i);
+  return table;
+}
+
+/** Whether `name` is in `table` already; if not, records it as member `index` of `values`. */
+function seenBefore(table: StaticArray<i32>, values: Array<JsonValue>, name: string, index: i32): bool {
+  const mask = table.length - 1;
+  let slot = (<i32>HASH<string>(name)) & mask;
+  for (;;) {
+    const at = unchecked(table[slot]);
+    if (at == 0) {
+      unchecked((table[slot] = index + 1));
+      return false;
+    }
+    if (unchecked(values[at - 1]).key == name) return true;
+    slot = (slot + 1) & mask;
+  }
+  return false; // not reached: the table is never full
 }
 
 /** Parses `len` bytes at `ptr` (the caller guarantees the range). */

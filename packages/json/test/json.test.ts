@@ -46,6 +46,8 @@ describe.each(targets)("JSON reader (%s build)", (target) => {
       `{"n":[0,-1,123456789012345678901234567890,1E10,1e+2,1e-2,0.0,-0.5]}`,
       `{"":"empty name","__proto__":1}`,
       `{"scope":"read write","email_verified":true,"roles":["a","b"]}`,
+      // Past 16 members names go into a table that grows (at 32, 64, ... members): all distinct here.
+      `{${Array.from({ length: 300 }, (_, i) => `"k${i}":${i}`).join(",")}}`,
     ];
     for (const text of valid) {
       it(text.slice(0, 60), () => {
@@ -80,6 +82,16 @@ describe.each(targets)("JSON reader (%s build)", (target) => {
       [
         "duplicate key after 20 members",
         `{${Array.from({ length: 20 }, (_, i) => `"k${i}":${i}`).join(",")},"k3":0}`,
+        J.DuplicateKey,
+      ],
+      [
+        "duplicate key after 300 members (the name table grown several times)",
+        `{${Array.from({ length: 300 }, (_, i) => `"k${i}":${i}`).join(",")},"k250":0}`,
+        J.DuplicateKey,
+      ],
+      [
+        "duplicate of an early key right after the name table is built",
+        `{${Array.from({ length: 17 }, (_, i) => `"k${i}":${i}`).join(",")},"k0":0}`,
         J.DuplicateKey,
       ],
       ["duplicate key spelled with an escape", `{"alg":"RS256","\\u0061lg":"none"}`, J.DuplicateKey],
