@@ -119,36 +119,20 @@ export class Sha256 {
       f = load<u32>(s, 20),
       g = load<u32>(s, 24),
       h = load<u32>(s, 28);
-    // Eight rounds per iteration with the variable roles rotated by hand instead of shifting
-    // eight values every round.
-    for (let i: usize = 0; i < 256; i += 32) {
-      const kw = k + i,
-        ww = w + i;
-      let t: u32;
-      t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(kw, 0) + load<u32>(ww, 0);
-      d += t;
-      h = t + bigSigma0(a) + majority(a, b, c);
-      t = g + bigSigma1(d) + choose(d, e, f) + load<u32>(kw, 4) + load<u32>(ww, 4);
-      c += t;
-      g = t + bigSigma0(h) + majority(h, a, b);
-      t = f + bigSigma1(c) + choose(c, d, e) + load<u32>(kw, 8) + load<u32>(ww, 8);
-      b += t;
-      f = t + bigSigma0(g) + majority(g, h, a);
-      t = e + bigSigma1(b) + choose(b, c, d) + load<u32>(kw, 12) + load<u32>(ww, 12);
-      a += t;
-      e = t + bigSigma0(f) + majority(f, g, h);
-      t = d + bigSigma1(a) + choose(a, b, c) + load<u32>(kw, 16) + load<u32>(ww, 16);
-      h += t;
-      d = t + bigSigma0(e) + majority(e, f, g);
-      t = c + bigSigma1(h) + choose(h, a, b) + load<u32>(kw, 20) + load<u32>(ww, 20);
-      g += t;
-      c = t + bigSigma0(d) + majority(d, e, f);
-      t = b + bigSigma1(g) + choose(g, h, a) + load<u32>(kw, 24) + load<u32>(ww, 24);
-      f += t;
-      b = t + bigSigma0(c) + majority(c, d, e);
-      t = a + bigSigma1(f) + choose(f, g, h) + load<u32>(kw, 28) + load<u32>(ww, 28);
-      e += t;
-      a = t + bigSigma0(b) + majority(b, c, d);
+    // One round per iteration, the eight working variables rotated through locals: an unrolled
+    // eight-round body is ~570 bytes more module and measured no faster in V8 (both about 5 us per
+    // 900-byte hash, within noise): the register moves cost next to nothing.
+    for (let i: usize = 0; i < 256; i += 4) {
+      const t1 = h + bigSigma1(e) + choose(e, f, g) + load<u32>(k + i) + load<u32>(w + i);
+      const t2 = bigSigma0(a) + majority(a, b, c);
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
     }
     store<u32>(s, load<u32>(s, 0) + a, 0);
     store<u32>(s, load<u32>(s, 4) + b, 4);

@@ -142,35 +142,18 @@ export class Sha512 {
       f = load<u64>(s, 40),
       g = load<u64>(s, 48),
       h = load<u64>(s, 56);
-    // Eight rounds per iteration with the variable roles rotated by hand.
-    for (let i: usize = 0; i < 640; i += 64) {
-      const kw = k + i,
-        ww = w + i;
-      let t: u64;
-      t = h + bigSigma1(e) + choose(e, f, g) + load<u64>(kw, 0) + load<u64>(ww, 0);
-      d += t;
-      h = t + bigSigma0(a) + majority(a, b, c);
-      t = g + bigSigma1(d) + choose(d, e, f) + load<u64>(kw, 8) + load<u64>(ww, 8);
-      c += t;
-      g = t + bigSigma0(h) + majority(h, a, b);
-      t = f + bigSigma1(c) + choose(c, d, e) + load<u64>(kw, 16) + load<u64>(ww, 16);
-      b += t;
-      f = t + bigSigma0(g) + majority(g, h, a);
-      t = e + bigSigma1(b) + choose(b, c, d) + load<u64>(kw, 24) + load<u64>(ww, 24);
-      a += t;
-      e = t + bigSigma0(f) + majority(f, g, h);
-      t = d + bigSigma1(a) + choose(a, b, c) + load<u64>(kw, 32) + load<u64>(ww, 32);
-      h += t;
-      d = t + bigSigma0(e) + majority(e, f, g);
-      t = c + bigSigma1(h) + choose(h, a, b) + load<u64>(kw, 40) + load<u64>(ww, 40);
-      g += t;
-      c = t + bigSigma0(d) + majority(d, e, f);
-      t = b + bigSigma1(g) + choose(g, h, a) + load<u64>(kw, 48) + load<u64>(ww, 48);
-      f += t;
-      b = t + bigSigma0(c) + majority(c, d, e);
-      t = a + bigSigma1(f) + choose(f, g, h) + load<u64>(kw, 56) + load<u64>(ww, 56);
-      e += t;
-      a = t + bigSigma0(b) + majority(b, c, d);
+    // One round per iteration (see sha256.ts: the unrolled body costs module bytes, not speed).
+    for (let i: usize = 0; i < 640; i += 8) {
+      const t1 = h + bigSigma1(e) + choose(e, f, g) + load<u64>(k + i) + load<u64>(w + i);
+      const t2 = bigSigma0(a) + majority(a, b, c);
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
     }
     store<u64>(s, load<u64>(s, 0) + a, 0);
     store<u64>(s, load<u64>(s, 8) + b, 8);
