@@ -2,7 +2,10 @@
 // The Get Wild filter: a GET is answered 418 with the Get Wild reply; every other method goes on to the upstream.
 import { Action, StreamContext, RootContext, registerRootContext } from "@getwild/core/assembly";
 import { GET_WILD } from "@getwild/getwild/assembly";
-export * from "@getwild/core/assembly/exports";
+// Only the callbacks this filter's hooks need (Envoy skips the others; core's build check refuses
+// a hook left without its callback).
+export * from "@getwild/core/assembly/callbacks/required";
+export * from "@getwild/core/assembly/callbacks/request_headers";
 
 class GetWild extends StreamContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {

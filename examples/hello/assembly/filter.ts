@@ -10,7 +10,12 @@ import {
   logInfo,
   registerRootContext,
 } from "@getwild/core/assembly";
-export * from "@getwild/core/assembly/exports";
+// Only the callbacks this filter's hooks need: Envoy skips a callback the module does not export,
+// so a request crosses into the VM four times (create, request and response headers, delete)
+// instead of once per phase. core's build check refuses a hook left without its callback.
+export * from "@getwild/core/assembly/callbacks/required";
+export * from "@getwild/core/assembly/callbacks/request_headers";
+export * from "@getwild/core/assembly/callbacks/response_headers";
 
 class Hello extends StreamContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {

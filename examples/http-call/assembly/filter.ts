@@ -18,7 +18,11 @@ import {
   statusName,
 } from "@getwild/core/assembly";
 import { CallConfig, parseCallConfig } from "./config";
-export * from "@getwild/core/assembly/exports";
+// Only the callbacks this filter's hooks need (Envoy skips the others; core's build check refuses
+// a hook left without its callback).
+export * from "@getwild/core/assembly/callbacks/required";
+export * from "@getwild/core/assembly/callbacks/request_headers";
+export * from "@getwild/core/assembly/callbacks/http_call_response";
 
 const UUID_PATH = "/uuid";
 /** Replies larger than this are refused rather than copied into the VM and sent back (1 MiB). */
