@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+// AssemblyScript compiler transform: the string literals of our sources are stored as UTF-8
+// bytes and turned into strings on first use.
+//
+// Why: asc stores every string literal as its own static object (a 20-byte header plus UTF-16
+// text), which binaryen's memory packing then splits into two data segments. In a JWT filter that
+// was a third of the module: hundreds of configuration messages, field names and log texts, almost
+// all ASCII, most of them needed only when a configuration is refused. Here each distinct literal
+// becomes a small generated function owning a static record [cached string: u32][length: u16]
+// [UTF-8 bytes], so a literal costs its UTF-8 bytes plus six, and one it only dead code uses costs
+// nothing (the function is never compiled).
+//
+// What changes at run time: the first use of a literal decodes it (one allocation), pins the string
+// (the record's pointer is invisible to the collector) and keeps it in the record, so later uses
+// return the same string. Strings compare by value in AssemblyScript; nothing observes the
+// difference but that first allocation.
+//
+// Left as they are (they must stay compile-time constants, or cannot be stored as UTF-8): decorator
+// arguments, import/export paths, arguments of compile-time builtins, operands compared with
+// `typeof`, elements of `@lazy` global arrays (asc 0.28 miscompiles those with calls inside), literals
+// outside our sources (the standard library), the empty string, literals holding a lone surrogate
+// and literals over 65,535 UTF-8 bytes. `GETWILD_LITERAL_POOL=0` in the environment turns it off.
+import { LiteralKind, Node, NodeKind, Token } from "assemblyscript";
+
+const POOL_PATH = "~lib/getwild_literal_pool.ts";
+const POOL_FUNCTION = "__getwild_literal";
+const MAX_BYTES = 0xffff;
+const COMPILE_TIME_CALLS = new Set([
+  "isDefined",
+  "isConstant",
+  "ERROR",
+  "WARNING",
+  "INFO",
+  "offsetof",
+  "nameof",
+  "idof",
+]);
+
+/** Sources we own: user files (not `~lib/`) and getwild packages; never the standard library. */
+export function isPooledSource(normalizedPath) {
+  return !normalizedPath.startsWith("~lib/") || normalizedPath.startsWith("~lib/@getwild/");
+}
+
+function isStringLiteral(node) {
+  return node instanceof Node && node.kind === NodeKind.Literal && node.literalKind === LiteralKind.String;
+}
+
+function hasLoneSurrogate(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** Whether the string literals directly under `node` must stay compile-time constants. */
+function keepsLiterals(node) {
+  switch (node.kind) {
+    case NodeKind.Decorator:
+    case NodeKind.Import:
+    case NodeKind.Export:
+    case NodeKind.ExportImport:
+    case NodeKind.ExportDefault:
+    case NodeKind.ImportDeclaration:
+    case NodeKind.ExportMember:
+      return true;
+    case NodeKind.Call: {
+      const callee = node.expression;
+      return callee.kind === NodeKind.Identifier && COMPILE_TIME_CALLS.has(callee.text);
+    }
+    case NodeKind.Binary:
+      return isTypeof(node.left) || isTypeof(node.right);
+  }
+  return false;
+}
+
+/** A top-level `@lazy` variable statement. */
+function isLazyGlobal(node) {
+  if (node.kind !== NodeKind.Variable) return false;
+  const decorators = node.decorators ?? [];
+  return decorators.some((d) => d.name.kind === NodeKind.Identifier && d.name.text === "lazy");
+}
+
+function isArrayLiteral(node) {
+  return node.kind === NodeKind.Literal && node.literalKind === LiteralKind.Array;
+}
+
+function isTypeof(node) {
+  return node.kind === NodeKind.UnaryPrefix && node.operator === Token.TypeOf;
+}
+
+export default class LiteralPool {
+  afterParse(parser) {
+    if (process.env.GETWILD_LITERAL_POOL === "0") return;
+    const slots = new Map(); // text -> index in texts, one generated function each
+    const texts = [];
+    const visited = new Set();
+    const slotOf = (text) => {
+      let slot = slots.get(text);
+      if (slot === undefined) {
+        slot = texts.length;
+        slots.set(text, slot);
+        texts.push(text);
+      }
+      return slot;
+    };
+    const replacement = (literal) => {
+      const text = literal.value;
+      if (text.length === 0 || hasLoneSurrogate(text) || Buffer.byteLength(text, "utf8") > MAX_BYTES) return null;
+      const range = literal.range;
+      const callee = Node.createIdentifierExpression(literalFunction(slotOf(text)), range);
+      return Node.createCallExpression(callee, null, [], range);
+    };
+    const visit = (node, inLazyGlobal) => {
+      if (visited.has(node)) return;
+      visited.add(node);
+      if (keepsLiterals(node)) return;
+      // asc 0.28 compiles a `@lazy` global array of non-constant elements with locals it never
+      // declares (an invalid module), so those arrays keep their static literals.
+      if (inLazyGlobal && isArrayLiteral(node)) return;
+      const below = node.kind === NodeKind.Source ? isLazyGlobal : () => inLazyGlobal;
+      for (const key of Object.keys(node)) {
+        if (key === "range") continue;
+        const value = node[key];
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            const item = value[i];
+            if (!(item instanceof Node)) continue;
+            if (isStringLiteral(item)) {
+              const call = replacement(item);
+              if (call) value[i] = call;
+            } else visit(item, below(item));
+          }
+        } else if (value instanceof Node) {
+          if (isStringLiteral(value)) {
+            const call = replacement(value);
+            if (call) node[key] = call;
+          } else visit(value, below(value));
+        }
+      }
+    };
+    for (const source of parser.sources) {
+      if (isPooledSource(source.normalizedPath)) visit(source, false);
+    }
+    if (texts.length === 0) return;
+    parser.parseFile(poolSource(texts), POOL_PATH, false);
+  }
+}
+
+function literalFunction(slot) {
+  return `${POOL_FUNCTION}_${slot}`;
+}
+
+/**
+ * The library file: one function per distinct literal, each owning a static record
+ * [cached string pointer: u32][UTF-8 length: u16][UTF-8 bytes], so a literal no compiled code
+ * uses leaves nothing in the module. ASCII records (the usual case) are widened by a loop; only a
+ * live non-ASCII literal pulls in the UTF-8 decoder.
+ */
+export function poolSource(texts) {
+  const functions = texts.map((text, slot) => {
+    const encoded = Buffer.from(text, "utf8");
+    const record = [0, 0, 0, 0, encoded.length & 0xff, encoded.length >>> 8, ...encoded];
+    const reader = encoded.length === text.length ? POOL_FUNCTION : `${POOL_FUNCTION}_utf8`;
+    return `// @ts-ignore: decorator
+@global export function ${literalFunction(slot)}(): string {
+  return ${reader}(memory.data<u8>([${record.join(",")}], 4));
+}`;
+  });
+  return `// Generated by @getwild/core/transform/literal_pool.mjs for this build.
+
+/** The string of an ASCII literal record: decoded on first use, pinned, kept in the record. */
+// @ts-ignore: decorator
+@global export function ${POOL_FUNCTION}(record: usize): string {
+  let s = load<usize>(record);
+  if (!s) {
+    const length = <usize>load<u16>(record, 4);
+    s = changetype<usize>(__new(length << 1, idof<String>()));
+    for (let i: usize = 0; i < length; i++) store<u16>(s + (i << 1), load<u8>(record + 6 + i));
+    store<usize>(record, __pin(s));
+  }
+  return changetype<string>(s);
+}
+
+/** The same for a literal with non-ASCII characters. */
+// @ts-ignore: decorator
+@global export function ${POOL_FUNCTION}_utf8(record: usize): string {
+  let s = load<usize>(record);
+  if (!s) {
+    s = changetype<usize>(String.UTF8.decodeUnsafe(record + 6, <usize>load<u16>(record, 4)));
+    store<usize>(record, __pin(s));
+  }
+  return changetype<string>(s);
+}
+
+${functions.join("\n")}
+`;
+}
