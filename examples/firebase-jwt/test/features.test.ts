@@ -116,5 +116,15 @@ describe.each(Object.entries(BUILDS))("firebase-jwt built without optional featu
     );
     expect(bound.status).toBe(401);
     expect(JSON.parse(bound.bodyText).reason).toBe("cnf_unsupported");
+    // A DPoP-bound token (cnf jkt) is refused too: without DPoP no provider can check its proof.
+    const dpopBound = await host.request(
+      get(await token({ cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" } })),
+      { status: 200 },
+    );
+    expect(dpopBound.status).toBe(401);
+    const body = JSON.parse(dpopBound.bodyText);
+    expect(body.reason).toBe("dpop_not_configured");
+    expect(body.error).toBe("invalid_token");
+    expect(dpopBound.headers.get("www-authenticate")).toMatch(/^Bearer realm="[^"]*", error="invalid_token"$/);
   });
 });

@@ -57,19 +57,28 @@ export class BindingResult {
 
   /** Stable snake_case reason (metrics, response details, JSON body). */
   get reason(): string {
+    // Faults that only code a build may leave out (features.ts) can raise have their names gated
+    // with it: the DPoP error names would otherwise stay in every module.
+    const dpop = (COMPILED_FEATURES & FEATURE_DPOP) != 0;
+    const mtls = (COMPILED_FEATURES & FEATURE_MTLS) != 0;
     switch (this.fault) {
       case BindingFault.Dpop:
-        return dpopErrorName(this.dpop);
+        if (dpop) return dpopErrorName(this.dpop);
+        break;
       case BindingFault.BoundTokenAsBearer:
-        return "dpop_bound_token_as_bearer";
+        if (dpop) return "dpop_bound_token_as_bearer";
+        break;
       case BindingFault.DpopRequired:
-        return "dpop_required";
+        if (dpop) return "dpop_required";
+        break;
       case BindingFault.DpopNotConfigured:
         return "dpop_not_configured";
       case BindingFault.CertificateMissing:
-        return "mtls_certificate_missing";
+        if (mtls) return "mtls_certificate_missing";
+        break;
       case BindingFault.CertificateMismatch:
-        return "mtls_certificate_mismatch";
+        if (mtls) return "mtls_certificate_mismatch";
+        break;
       case BindingFault.ConfirmationUnsupported:
         return "cnf_unsupported";
     }
@@ -78,13 +87,15 @@ export class BindingResult {
 
   /** Whether the client gets the DPoP challenge (else the Bearer one). */
   get dpopChallenge(): bool {
+    if (!(COMPILED_FEATURES & FEATURE_DPOP)) return false;
     const f = this.fault;
     return f == BindingFault.Dpop || f == BindingFault.BoundTokenAsBearer || f == BindingFault.DpopRequired;
   }
 
   /** The RFC 6750 / RFC 9449 §7.1 error code. */
   get errorCode(): string {
-    if (this.fault == BindingFault.Dpop && this.dpop != DpopError.TokenNotBound) return "invalid_dpop_proof";
+    if (COMPILED_FEATURES & FEATURE_DPOP && this.fault == BindingFault.Dpop && this.dpop != DpopError.TokenNotBound)
+      return "invalid_dpop_proof";
     return "invalid_token";
   }
 }
