@@ -17,14 +17,16 @@
 //
 // Left as they are (they must stay compile-time constants, or cannot be stored as UTF-8): decorator
 // arguments, import/export paths, arguments of compile-time builtins, operands compared with
-// `typeof`, elements of `@lazy` global arrays (asc 0.28 miscompiles those with calls inside), literals
-// outside our sources (the standard library), the empty string, literals holding a lone surrogate
-// and literals over 65,535 UTF-8 bytes. `GETWILD_LITERAL_POOL=0` in the environment turns it off.
-import { LiteralKind, Node, NodeKind, Token } from "assemblyscript";
+// `typeof`, elements of `@lazy` global arrays other than string tables (asc 0.28 miscompiles those
+// with calls inside; string tables get a generated builder function instead), literals outside our
+// sources (the standard library), the empty string, literals holding a lone surrogate and literals
+// over 65,535 UTF-8 bytes. `GETWILD_LITERAL_POOL=0` in the environment turns it off.
+import { ASTBuilder, LiteralKind, Node, NodeKind, Token } from "assemblyscript";
 
 const POOL_PATH = "~lib/getwild_literal_pool.ts";
 const POOL_FUNCTION = "__getwild_literal";
 const MAX_BYTES = 0xffff;
+const STRING_ARRAY_TYPES = new Set(["StaticArray<string>", "Array<string>", "string[]"]);
 const COMPILE_TIME_CALLS = new Set([
   "isDefined",
   "isConstant",
@@ -110,17 +112,44 @@ export default class LiteralPool {
     };
     const replacement = (literal) => {
       const text = literal.value;
-      if (text.length === 0 || hasLoneSurrogate(text) || Buffer.byteLength(text, "utf8") > MAX_BYTES) return null;
+      if (!canPool(text)) return null;
       const range = literal.range;
       const callee = Node.createIdentifierExpression(literalFunction(slotOf(text)), range);
       return Node.createCallExpression(callee, null, [], range);
+    };
+    const arrays = []; // source text of each generated `@lazy` array builder
+    const literalSource = (text) => {
+      const call = canPool(text) ? `${literalFunction(slotOf(text))}()` : JSON.stringify(text);
+      return call;
+    };
+    // asc 0.28 compiles a `@lazy` global array of non-constant elements with locals it never
+    // declares (an invalid module). A string table (`@lazy const T: StaticArray<string> = [...]`)
+    // is therefore built by a generated function, where the same literal compiles fine.
+    const lazyStringTable = (declaration) => {
+      const init = declaration.initializer;
+      if (!init || !isArrayLiteral(init) || !declaration.type) return false;
+      if (!STRING_ARRAY_TYPES.has(ASTBuilder.build(declaration.type))) return false;
+      if (!init.elementExpressions.every((e) => e && isStringLiteral(e))) return false;
+      const name = `${POOL_FUNCTION}_table_${arrays.length}`;
+      const elements = init.elementExpressions.map((e) => literalSource(e.value));
+      arrays.push(`// @ts-ignore: decorator
+@global export function ${name}(): ${ASTBuilder.build(declaration.type)} {
+  return [${elements.join(", ")}];
+}`);
+      declaration.initializer = Node.createCallExpression(
+        Node.createIdentifierExpression(name, init.range),
+        null,
+        [],
+        init.range,
+      );
+      return true;
     };
     const visit = (node, inLazyGlobal) => {
       if (visited.has(node)) return;
       visited.add(node);
       if (keepsLiterals(node)) return;
-      // asc 0.28 compiles a `@lazy` global array of non-constant elements with locals it never
-      // declares (an invalid module), so those arrays keep their static literals.
+      if (node.kind === NodeKind.VariableDeclaration && inLazyGlobal && lazyStringTable(node)) return;
+      // Other `@lazy` global arrays (not string tables) keep their static literals, see above.
       if (inLazyGlobal && isArrayLiteral(node)) return;
       const below = node.kind === NodeKind.Source ? isLazyGlobal : () => inLazyGlobal;
       for (const key of Object.keys(node)) {
@@ -146,9 +175,13 @@ export default class LiteralPool {
     for (const source of parser.sources) {
       if (isPooledSource(source.normalizedPath)) visit(source, false);
     }
-    if (texts.length === 0) return;
-    parser.parseFile(poolSource(texts), POOL_PATH, false);
+    if (texts.length === 0 && arrays.length === 0) return;
+    parser.parseFile(poolSource(texts) + arrays.join("\n") + "\n", POOL_PATH, false);
   }
+}
+
+function canPool(text) {
+  return text.length > 0 && !hasLoneSurrogate(text) && Buffer.byteLength(text, "utf8") <= MAX_BYTES;
 }
 
 function literalFunction(slot) {
