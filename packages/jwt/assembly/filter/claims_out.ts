@@ -34,8 +34,8 @@ export function readClaimStates(r: ConfigReader, v: JsonValue, path: string): Ar
     const item = unchecked(list[i]);
     const ip = itemPath(where, i);
     r.only(item, ip, ["claim_name", "key"]);
-    if (!item.has("claim_name")) r.fail(memberPath(ip, "claim_name"), "is required");
-    if (!item.has("key")) r.fail(memberPath(ip, "key"), "is required");
+    r.required(item, ip, "claim_name");
+    r.required(item, ip, "key");
     const claim = r.string(item, ip, "claim_name", "", 1);
     const key = r.string(item, ip, "key", "", 1);
     if (item.has("key") && !stateKey(key)) {

@@ -208,16 +208,20 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
     if (claim !== null) o.requirements.push(claim);
   }
   readTokenLocations(r, p, v, path);
-  if (COMPILED_FEATURES & FEATURE_DPOP) p.dpop = readDpop(r, v, path);
-  else refuseUncompiled(r, v, path, "dpop");
-  // `Authorization: DPoP <token>` (RFC 9449 §7.1) is one more place the token may come.
-  if (p.dpop !== null) p.fromHeaders.push(new HeaderLocation("authorization", "DPoP "));
+  if (COMPILED_FEATURES & FEATURE_DPOP) {
+    p.dpop = readDpop(r, v, path);
+    // `Authorization: DPoP <token>` (RFC 9449 §7.1) is one more place the token may come.
+    if (p.dpop !== null) p.fromHeaders.push(new HeaderLocation("authorization", "DPoP "));
+  } else refuseUncompiled(r, v, path, "dpop");
   readOutputs(r, p, v, path);
   if (COMPILED_FEATURES & FEATURE_CLAIMS_OUT) p.claimStates = readClaimStates(r, v, path);
   else refuseUncompiled(r, v, path, "claim_to_filter_state");
   readKeys(r, p, v, path, firebase);
   const problem = validateVerifyOptions(o);
-  if (problem !== null) r.fail(memberPath(path, problem.split(":")[0]), problem.substring(problem.indexOf(":") + 2));
+  if (problem !== null) {
+    const colon = problem.indexOf(":");
+    r.fail(memberPath(path, problem.substring(0, colon)), problem.substring(colon + 2));
+  }
   return p;
 }
 
@@ -227,7 +231,7 @@ function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string):
   const fb = r.object(v, path, "firebase", ["project_id", "cluster"]);
   if (fb === null) return false;
   const projectId = r.string(fb, where, "project_id", "", 1);
-  if (!fb.has("project_id")) r.fail(memberPath(where, "project_id"), "is required");
+  r.required(fb, where, "project_id");
   if (!validProjectId(projectId))
     r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
   applyFirebase(p.options, projectId);
@@ -262,18 +266,11 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
     const hp = itemPath(memberPath(path, "from_headers"), i);
     r.only(h, hp, ["name", "value_prefix"]);
     const name = r.string(h, hp, "name", "", 1);
-    if (!h.has("name")) r.fail(memberPath(hp, "name"), "is required");
-    else if (!isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
+    if (r.required(h, hp, "name") !== null && !isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "")));
   }
-  p.fromCookies = r.strings(v, path, "from_cookies");
-  for (let i = 0; i < p.fromCookies.length; i++) {
-    if (!plainName(unchecked(p.fromCookies[i]))) r.fail(itemPath(memberPath(path, "from_cookies"), i), PLAIN_NAME);
-  }
-  p.fromParams = r.strings(v, path, "from_params");
-  for (let i = 0; i < p.fromParams.length; i++) {
-    if (!plainName(unchecked(p.fromParams[i]))) r.fail(itemPath(memberPath(path, "from_params"), i), PLAIN_NAME);
-  }
+  p.fromCookies = plainNames(r, v, path, "from_cookies");
+  p.fromParams = plainNames(r, v, path, "from_params");
   if (!v.has("from_headers") && !v.has("from_cookies") && !v.has("from_params")) {
     p.fromHeaders.push(new HeaderLocation("authorization", "Bearer "));
   }
@@ -346,7 +343,7 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
   } else {
     c.authority = r.string(v, path, "authority", "", 1);
     c.path = r.string(v, path, "path", "", 1);
-    if (!v.has("authority")) r.fail(memberPath(path, "authority"), "is required");
+    r.required(v, path, "authority");
     if (!c.path.startsWith("/")) r.fail(memberPath(path, "path"), "must start with /");
   }
   readFetchPolicy(r, v, path, c);
@@ -465,6 +462,15 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
 }
 
 // ---- Names
+
+/** Member `field` as an array of cookie or query parameter names, each a plainName. */
+function plainNames(r: ConfigReader, v: JsonValue, path: string, field: string): Array<string> {
+  const names = r.strings(v, path, field);
+  for (let i = 0; i < names.length; i++) {
+    if (!plainName(unchecked(names[i]))) r.fail(itemPath(memberPath(path, field), i), PLAIN_NAME);
+  }
+  return names;
+}
 
 const PLAIN_NAME = 'must be printable ASCII without spaces or any of = ; , & + % " \\ ? #';
 

@@ -99,7 +99,7 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
   const spec = r.object(v, path, "provider_and_audiences", ["provider_name", "audiences"]);
   if (spec === null) return req;
   const name = r.string(spec, where, "provider_name", "", 1);
-  if (!spec.has("provider_name")) r.fail(memberPath(where, "provider_name"), "is required");
+  r.required(spec, where, "provider_name");
   const audiences = r.strings(spec, where, "audiences");
   if (audiences.length == 0) r.fail(memberPath(where, "audiences"), "needs at least one audience");
   let base = -1;
