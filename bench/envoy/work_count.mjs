@@ -122,5 +122,8 @@ for (const [id, k] of counts) {
 console.log(
   `${example}${fill ? ` (${fill} other tokens cached)` : ""}: ${(total / n).toFixed(1)} steps per warm request (function entries + loop iterations), ${n} requests, memory ${host.memoryBytes()} B`,
 );
+// Managed objects made per request: entries of the runtime's __new (each string, array, buffer, object).
+const made = [...byFunction].filter(([f]) => /\/__new$/.test(f)).reduce((a, [, k]) => a + k, 0);
+console.log(`${(made / n).toFixed(1)} managed objects made per request (__new calls)`);
 for (const [f, k] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25))
   console.log(`${(k / n).toFixed(1).padStart(9)}  ${f}`);

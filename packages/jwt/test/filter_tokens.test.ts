@@ -154,6 +154,29 @@ describe("strict token reader", () => {
     expect(plus.upstreamRequest!.headers.get(":path")).toBe("/a");
   });
 
+  it("matches the scheme without case and trims spaces and tabs, whether the value is ASCII (read as bytes) or not", async () => {
+    const host = await load(config());
+    const spaced = await host.request(get("/a", { authorization: `bEaReR \t${valid} \t`, "x-token": `\t${valid} ` }), {
+      status: 200,
+    });
+    expect(spaced.status).toBe(200); // one token at both places, not two
+    expect(spaced.upstreamRequest!.headers.has("authorization")).toBe(false);
+    expect(spaced.upstreamRequest!.headers.get("x-sub")).toBe("alice");
+    // A non-ASCII value is read as text: its token differs from the ASCII one, so two tokens.
+    const accent = await host.request(get("/a", { authorization: `Bearer ${valid}`, "x-token": `${valid} é` }), {
+      status: 200,
+    });
+    expect(accent.status).toBe(400);
+    expect(JSON.parse(accent.bodyText).reason).toBe("multiple_tokens");
+    // A scheme that only looks like the prefix holds no token: the other location's token decides.
+    const scheme = await host.request(get("/a", { authorization: `Beärer ${forged}`, "x-token": valid }), {
+      status: 200,
+    });
+    expect(scheme.status).toBe(200);
+    expect(scheme.upstreamRequest!.headers.get("authorization")).toBe(`Beärer ${forged}`);
+    expect(host.failures).toEqual([]);
+  });
+
   it("an empty occurrence is no token and no conflict; a forged token alone is 401", async () => {
     const host = await load(config());
     expect(

@@ -86,13 +86,23 @@ export function takeOutBytes(): Uint8Array {
  * input.
  */
 export function decodeUtf8Unsafe(ptr: usize, size: usize): string {
+  if (!isAsciiUnsafe(ptr, size)) return String.UTF8.decodeUnsafe(ptr, size, false);
+  return decodeAsciiUnsafe(ptr, size);
+}
+
+/** Whether every byte of `ptr[0..size)` is below 0x80 (8 bytes a step). */
+export function isAsciiUnsafe(ptr: usize, size: usize): bool {
   let i: usize = 0;
   let high: u64 = 0;
   for (; i + 8 <= size; i += 8) high |= load<u64>(ptr + i);
   for (; i < size; i++) high |= <u64>load<u8>(ptr + i);
-  if ((high & 0x8080808080808080) != 0) return String.UTF8.decodeUnsafe(ptr, size, false);
+  return (high & 0x8080808080808080) == 0;
+}
+
+/** ASCII bytes (checked by the caller: isAsciiUnsafe) widened to a string, 4 a step. */
+export function decodeAsciiUnsafe(ptr: usize, size: usize): string {
   const out = changetype<usize>(__new(size << 1, idof<String>()));
-  i = 0;
+  let i: usize = 0;
   for (; i + 4 <= size; i += 4) {
     const x = <u64>load<u32>(ptr + i);
     store<u64>(out + (i << 1), (x & 0xff) | ((x & 0xff00) << 8) | ((x & 0xff0000) << 16) | ((x & 0xff000000) << 24));

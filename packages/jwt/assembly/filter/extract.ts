@@ -5,32 +5,29 @@
 // names PHP folds into the configured one: `access.token`), so that the token the filter
 // verifies is the one an upstream reads, whichever occurrence it takes. More than one distinct
 // token is a conflict (answered 400). Stripping removes every occurrence.
-import { asciiStartsWithFold } from "../jose/encoding/ascii";
 import { Provider } from "./model";
 import { percentDecode } from "./percent";
-import { RequestHeaders } from "./request_headers";
+import { RequestHeaders, trimOws } from "./request_headers";
+
+// The scheme reader lives with the header copy (which applies it to the bytes); re-exported for binding.ts.
+export { afterPrefix } from "./request_headers";
 
 /** Every place one provider's token was found, so that all of them can be stripped. */
 export class FoundToken {
   /** True when the provider's locations hold more than one distinct token (smuggling). */
   conflict: bool = false;
-  /** Header names (as the request spells them) that held the token. */
-  headerNames: Array<string> = [];
+  /**
+   * Header names (as the request spells them) that held the token. Each list starts as the shared
+   * empty NO_NAMES (never written to) and gets its own array with its first name (withName).
+   */
+  headerNames: Array<string> = NO_NAMES;
   /** Configured cookie names that matched, and configured query parameter names that matched. */
-  cookieNames: Array<string> = [];
-  paramNames: Array<string> = [];
+  cookieNames: Array<string> = NO_NAMES;
+  paramNames: Array<string> = NO_NAMES;
   constructor(public token: string) {}
 }
 
-/** The value after `prefix` (compared case-insensitively: RFC 9110 auth schemes), trimmed; null if absent. */
-export function afterPrefix(value: string, prefix: string): string | null {
-  if (!asciiStartsWithFold(value, prefix)) return null;
-  return trimOws(value, prefix.length);
-}
-
-function isOws(c: i32): bool {
-  return c == 0x20 || c == 0x09;
-}
+const NO_NAMES = new Array<string>(0);
 
 /** Adds one occurrence; an empty value is no token. */
 function note(found: FoundToken | null, token: string): FoundToken | null {
@@ -40,8 +37,12 @@ function note(found: FoundToken | null, token: string): FoundToken | null {
   return found;
 }
 
-function pushOnce(list: Array<string>, name: string): void {
-  if (!list.includes(name)) list.push(name);
+/** `list` with `name` added once; the shared empty list is never written to (a new array instead). */
+function withName(list: Array<string>, name: string): Array<string> {
+  if (list.includes(name)) return list;
+  const out = list === NO_NAMES ? new Array<string>() : list;
+  out.push(name);
+  return out;
 }
 
 /**
@@ -62,12 +63,11 @@ export function findToken(
     const names = headers.spellingsOf(loc.name);
     for (let k = 0; k < names.length; k++) {
       const name = unchecked(names[k]);
-      const values = headers.getAll(name);
-      for (let j = 0; j < values.length; j++) {
-        const token = afterPrefix(unchecked(values[j]), loc.prefix);
-        if (token === null) continue;
+      const tokens = headers.valuesAfterPrefix(name, loc.prefix);
+      for (let j = 0; j < tokens.length; j++) {
+        const token = unchecked(tokens[j]);
         found = note(found, token);
-        if (found !== null && token.length > 0) pushOnce(found.headerNames, name);
+        if (found !== null && token.length > 0) found.headerNames = withName(found.headerNames, name);
       }
     }
   }
@@ -108,7 +108,7 @@ function noteCookie(p: Provider, found: FoundToken | null, c: string): FoundToke
   const name = cookieNameIn(c.substring(0, eq), p.fromCookies);
   if (name === null) return found;
   found = note(found, cookieValue(c.substring(eq + 1)));
-  if (found !== null) pushOnce(found.cookieNames, name);
+  if (found !== null) found.cookieNames = withName(found.cookieNames, name);
   return found;
 }
 
@@ -118,16 +118,8 @@ function noteParam(p: Provider, found: FoundToken | null, part: string): FoundTo
   const name = nameIn(percentDecode(eq < 0 ? part : part.substring(0, eq), true), p.fromParams);
   if (name === null) return found;
   found = note(found, eq < 0 ? "" : percentDecode(part.substring(eq + 1), true));
-  if (found !== null) pushOnce(found.paramNames, name);
+  if (found !== null) found.paramNames = withName(found.paramNames, name);
   return found;
-}
-
-/** `s` from `start` on, without leading and trailing spaces and tabs. */
-function trimOws(s: string, start: i32 = 0): string {
-  let end = s.length;
-  while (start < end && isOws(s.charCodeAt(start))) start++;
-  while (end > start && isOws(s.charCodeAt(end - 1))) end--;
-  return s.substring(start, end);
 }
 
 /** A cookie value: trimmed, without surrounding double quotes, percent-decoded. */

@@ -24,6 +24,8 @@ import {
   writeUtf8,
   lowerAsciiInPlace,
   decodeUtf8Unsafe,
+  decodeAsciiUnsafe,
+  isAsciiUnsafe,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
 import { asciiStartsWithFold } from "../jose/encoding/ascii";
@@ -89,6 +91,28 @@ export class RequestHeaders {
   }
 
   /**
+   * `afterPrefix(value, prefix)` of every value of `name` that starts with `prefix`, in order. From
+   * the copy, an ASCII value is compared and trimmed as bytes and only the rest (the token) is
+   * decoded: a request's ~900-character token becomes one string instead of its whole header value
+   * plus a substring of it. A value with any byte over 0x7f is decoded whole and read as a string,
+   * so the answer is afterPrefix's for every input.
+   */
+  valuesAfterPrefix(name: string, prefix: string): Array<string> {
+    const out = new Array<string>();
+    if (this.fromHost(name)) {
+      const values = this.map.getAll(name).value;
+      for (let i = 0; i < values.length; i++) {
+        const rest = afterPrefix(unchecked(values[i]), prefix);
+        if (rest !== null) out.push(rest);
+      }
+      return out;
+    }
+    wantedPrefix = prefix;
+    this.find(name, AFTER_PREFIX, out);
+    return out;
+  }
+
+  /**
    * Removes every value of `name` and of every spelling of it the client sent that a CGI-style
    * upstream reads as the same variable (see `spellingsOf`): whatever this filter removes is a
    * header it owns or a token, and must not reach the upstream under another name. No host call
@@ -118,9 +142,9 @@ export class RequestHeaders {
    * lookup per spelling. Names as the request spells them, `name` itself included when sent.
    */
   spellingsOf(name: string): Array<string> {
-    const out = new Array<string>();
     const ptr = this.ptr;
     if (ptr == 0) {
+      const out = new Array<string>();
       // No copy: ask the host for the names (one call; only on the fallback path).
       const pairs = this.map.pairs().value;
       for (let i = 0; i < pairs.length; i++) {
@@ -129,6 +153,9 @@ export class RequestHeaders {
       }
       return out;
     }
+    // No array for a name the client did not send (the usual case for the output headers removed
+    // on every request): the shared empty one, which callers only read.
+    let out = NO_NAMES;
     const key = borrowScratch(maxUtf8Size(name));
     const keyLen = writeUtf8(name, key);
     cgiNormalInPlace(key, keyLen);
@@ -137,7 +164,8 @@ export class RequestHeaders {
       const nameLen = <usize>load<u32>(ptr + 4 + ((<usize>i) << 3));
       const valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
       if (cgiNameEqualsUnsafe(ptr + pos, nameLen, key, keyLen)) {
-        const n = String.UTF8.decodeUnsafe(ptr + pos, nameLen, false);
+        const n = decodeUtf8Unsafe(ptr + pos, nameLen);
+        if (out === NO_NAMES) out = new Array<string>();
         if (!includesFold(out, n)) out.push(n);
       }
       pos += nameLen + 1 + valueLen + 1;
@@ -175,7 +203,8 @@ export class RequestHeaders {
 
   /**
    * Looks `name` up in the copy: true when present. FIRST leaves the first value in `lastValue`,
-   * ALL pushes every value to `out`, PRESENCE decodes nothing.
+   * ALL pushes every value to `out`, AFTER_PREFIX what follows `wantedPrefix` in every value that
+   * starts with it, PRESENCE decodes nothing.
    */
   private find(name: string, mode: i32, out: Array<string> | null): bool {
     const ptr = this.ptr;
@@ -192,6 +221,12 @@ export class RequestHeaders {
       if (matches) {
         found = true;
         if (mode == PRESENCE) break;
+        if (mode == AFTER_PREFIX) {
+          const rest = afterPrefixUnsafe(ptr + pos, valueLen, wantedPrefix);
+          if (rest !== null) out!.push(rest);
+          pos += valueLen + 1;
+          continue;
+        }
         const value = decodeUtf8Unsafe(ptr + pos, valueLen);
         if (mode == FIRST) {
           lastValue = value;
@@ -209,9 +244,57 @@ export class RequestHeaders {
 const PRESENCE: i32 = 0;
 const FIRST: i32 = 1;
 const ALL: i32 = 2;
+const AFTER_PREFIX: i32 = 3;
 
 /** The value found by the last single-value `find` (saves a result object per lookup). */
 let lastValue: string = "";
+/** The prefix of the current AFTER_PREFIX `find`. */
+let wantedPrefix: string = "";
+
+/** What spellingsOf answers when the client sent no spelling of the name (never written to). */
+const NO_NAMES = new Array<string>(0);
+
+/** The value after `prefix` (compared case-insensitively: RFC 9110 auth schemes), trimmed; null if absent. */
+export function afterPrefix(value: string, prefix: string): string | null {
+  if (!asciiStartsWithFold(value, prefix)) return null;
+  return trimOws(value, prefix.length);
+}
+
+/** `s` from `start` on, without leading and trailing spaces and tabs. */
+export function trimOws(s: string, start: i32 = 0): string {
+  let end = s.length;
+  while (start < end && isOws(s.charCodeAt(start))) start++;
+  while (end > start && isOws(s.charCodeAt(end - 1))) end--;
+  return s.substring(start, end);
+}
+
+function isOws(c: i32): bool {
+  return c == 0x20 || c == 0x09;
+}
+
+/**
+ * afterPrefix of the value `ptr[0..size)` without decoding it whole when it is ASCII (the prefix
+ * then matches byte for character, and trimming bytes trims characters); otherwise decoded whole.
+ */
+function afterPrefixUnsafe(ptr: usize, size: usize, prefix: string): string | null {
+  if (!isAsciiUnsafe(ptr, size)) return afterPrefix(decodeUtf8Unsafe(ptr, size), prefix);
+  const n = prefix.length;
+  if (size < <usize>n) return null;
+  for (let i = 0; i < n; i++) {
+    if (asciiLower(<i32>load<u8>(ptr + <usize>i)) != asciiLower(prefix.charCodeAt(i))) return null;
+  }
+  let start = <usize>n;
+  let end = size;
+  while (start < end && isOws(<i32>load<u8>(ptr + start))) start++;
+  while (end > start && isOws(<i32>load<u8>(ptr + end - 1))) end--;
+  return decodeAsciiUnsafe(ptr + start, end - start);
+}
+
+/** A-Z as a-z, nothing else folded (asciiStartsWithFold's rule). */
+// @ts-ignore: decorator
+@inline function asciiLower(c: i32): i32 {
+  return <u32>(c - 0x41) < 26 ? c | 0x20 : c;
+}
 
 /** `_` read as `-`, ASCII upper case as lower: the name CGI-style upstreams see, in `-` form. */
 function cgiNormalInPlace(ptr: usize, size: usize): void {

@@ -86,14 +86,20 @@ class ParkedStream extends Parked {
   }
 }
 
+/** The checks of a request not decided yet: run() gives every request its own array (this one is never written). */
+const NO_CHECKS = new Array<Check | null>(0);
+
+/** Which providers the current run() involves: one array for the VM, filled afresh by each run (never re-entered). */
+const involvedScratch = new Array<bool>();
+
 export class JwtAuthnStream extends HttpContext<RootContext> {
-  private checks: Array<Check | null> = [];
+  private checks: Array<Check | null> = NO_CHECKS;
   /** The normalised path (the one rules match and the upstream receives), and the query as sent. */
   private path: string = "/";
   private query: RequestPath = NO_QUERY;
   private cookies: Array<string> | null = null;
-  /** Key sources this request has waited for: each at most once, so a wait can never loop. */
-  private waited: Array<JwksSource> = [];
+  /** Key sources this request has waited for: each at most once, so a wait can never loop (made at the first wait). */
+  private waited: Array<JwksSource> | null = null;
   private rule: Requirement | null = null;
   private decided: bool = false;
   /** Its entry in the waiters while parked for keys. */
@@ -235,7 +241,9 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     }
     // Every provider the rule involves is checked, whatever the outcome of the others: a token that
     // is present must verify, so the answer never depends on the order or on which keys are warm.
-    const involved = new Array<bool>(n);
+    const involved = involvedScratch;
+    involved.length = n;
+    involved.fill(false);
     markInvolved(requirement, involved);
     let wait: Check | null = null;
     for (let i = 0; i < n; i++) {
@@ -245,7 +253,12 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     }
     if (wait !== null) {
       const source = wait.waitOn!;
-      this.waited.push(source);
+      let waited = this.waited;
+      if (waited === null) {
+        waited = new Array<JwksSource>();
+        this.waited = waited;
+      }
+      waited.push(source);
       const remote = source.remote;
       const timeout: i64 = remote === null ? 0 : <i64>remote.timeoutMs;
       const deadline = <i64>getCurrentTimeMilliseconds().value + timeout + 2 * <i64>config.tickMs;
@@ -354,7 +367,8 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     if (memo !== null) return memo;
     const state = this.state;
     const provider = unchecked(state.config.providers[index]);
-    const mayWait = !this.waited.includes(provider.source);
+    const waited = this.waited;
+    const mayWait = waited === null || !waited.includes(provider.source);
     const c = new Check();
     this.checks[index] = c;
     const cookies = provider.fromCookies.length > 0 ? this.cookieHeaders() : NO_COOKIES;
