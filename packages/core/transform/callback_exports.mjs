@@ -94,6 +94,9 @@ export function missingCallbackExports(program) {
 export default class CallbackExports {
   afterInitialize(program) {
     const problems = missingCallbackExports(program);
-    if (problems.length > 0) throw new Error(`getwild callback check:\n  ${problems.join("\n  ")}`);
+    if (problems.length === 0) return;
+    const error = new Error(`getwild callback check:\n  ${problems.join("\n  ")}`);
+    error.stack = error.message; // asc prints the stack: the message is the whole story
+    throw error;
   }
 }
