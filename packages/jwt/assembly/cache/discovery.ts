@@ -13,30 +13,13 @@
 // document, and a cluster (with its TLS settings) is the operator's choice of where to connect.
 //
 // Shared data: `<key>` = "<expiresAtMs>\n<fetchedAtMs>\n<jwks_uri>", `<key>.lease` (lease.ts).
-import {
-  RootContext,
-  HttpCallHandler,
-  HttpCallResponse,
-  Status,
-  getSharedData,
-  setSharedData,
-  getCurrentTimeMilliseconds,
-  logInfo,
-  logWarn,
-  statusName,
-} from "@getwild/core/assembly";
+import { RootContext, HttpCallResponse, Result, logInfo } from "@getwild/core/assembly";
 import { parseJsonText } from "@getwild/json/assembly";
 import { asciiLowerCase } from "../jose/encoding/ascii";
 import { JwksSource, KeysState, RemoteJwksConfig } from "./jwks_source";
-import { createLeaseIfAbsent, readLease, releaseLease } from "./lease";
-import {
-  documentExpiresAtMs,
-  holdLeaseAfterFailure,
-  refreshDueMs,
-  replyProblem,
-  startJsonGet,
-  takeFetchLease,
-} from "./remote_fetch";
+import { readLease } from "./lease";
+import { RemoteDocument } from "./remote_document";
+import { startJsonGet } from "./remote_fetch";
 
 /** The discovery document's path under the issuer (OpenID Connect Discovery 1.0 §4). */
 export const WELL_KNOWN = "/.well-known/openid-configuration";
@@ -78,16 +61,69 @@ export class DiscoveryConfig {
   location: HttpsLocation = new HttpsLocation("", "");
 }
 
-/** One discovery fetch: the callout's handler, which hands the reply to the source that asked. */
-class DiscoveryFetch extends HttpCallHandler {
-  constructor(
-    private readonly source: OidcJwksSource,
-    private readonly root: RootContext,
-  ) {
+/**
+ * The discovery document of one OIDC source, fetched like the source's keys (same lease scheme, fetch
+ * policy and back-off) under its own shared-data key; a good one points the source's key fetches at
+ * its jwks_uri. Its failed fetches count as the source's.
+ */
+class DiscoveryDocument extends RemoteDocument {
+  /** The root that started the fetch in flight: the key fetch that follows a good reply starts there. */
+  private root: RootContext | null = null;
+
+  constructor(private readonly source: OidcJwksSource) {
     super();
   }
-  onHttpCallResponse(response: HttpCallResponse): void {
-    this.source.discoveryReceived(this.root, response);
+
+  protected request(root: RootContext, timeoutMs: u32): Result<u32> {
+    this.root = root;
+    const d = this.source.discovery;
+    return startJsonGet(root, d.cluster, d.location.authority, d.location.path, timeoutMs, this);
+  }
+
+  protected maxBytes(): u32 {
+    return MAX_DOCUMENT_BYTES;
+  }
+
+  protected accept(response: HttpCallResponse, nowMs: i64): string {
+    const source = this.source;
+    const jwksUri = checkDocument(source.discovery, response.body().value);
+    if (!jwksUri.startsWith("https://")) return jwksUri;
+    const remote = this.remote!;
+    const expires = this.expiresAt(response, nowMs);
+    this.publish(nowMs, expires, Uint8Array.wrap(String.UTF8.encode(jwksUri)));
+    source.adoptLocation(jwksUri, nowMs, expires);
+    logInfo(
+      "jwt: OIDC discovery for " +
+        source.discovery.issuer +
+        ": jwks_uri " +
+        jwksUri +
+        " through cluster " +
+        remote.cluster +
+        ", valid for " +
+        ((expires - nowMs) / 1000).toString() +
+        " s",
+    );
+    return "";
+  }
+
+  protected logSubject(): string {
+    return "jwt: OIDC discovery for " + this.source.discovery.issuer;
+  }
+
+  protected keptAfterFailure(): string {
+    return this.source.located ? " (keeping the last good jwks_uri)" : "";
+  }
+
+  protected countFailure(): void {
+    this.source.fetchFailures++;
+  }
+
+  protected settled(nowMs: i64, succeeded: bool): void {
+    this.source.discoverySettled(this.root!, nowMs, succeeded);
+  }
+
+  protected adoptPublished(body: Uint8Array, fetchedAtMs: i64, expiresAtMs: i64): bool {
+    return this.source.adoptLocation(String.UTF8.decode(body.slice().buffer), fetchedAtMs, expiresAtMs);
   }
 }
 
@@ -101,13 +137,7 @@ export class OidcJwksSource extends JwksSource {
   discovery: DiscoveryConfig = new DiscoveryConfig();
   /** True once a jwks_uri was adopted (from this VM's fetch or shared data). */
   located: bool = false;
-  discoveryKey: string = "";
-  discoverySeenCas: u32 = 0;
-  discoveryExpiresAtMs: i64 = 0;
-  discoveryRefreshAtMs: i64 = 0;
-  discovering: bool = false;
-  /** Reason of the last failed discovery ("" when none), for logs and tests. */
-  discoveryError: string = "";
+  private document: DiscoveryDocument = new DiscoveryDocument(this);
 
   static discovered(discovery: DiscoveryConfig, remote: RemoteJwksConfig): OidcJwksSource {
     const s = new OidcJwksSource();
@@ -117,29 +147,26 @@ export class OidcJwksSource extends JwksSource {
     s.label = "oidc " + discovery.issuer;
     // One key set per issuer and cluster, wherever its jwks_uri points over time.
     s.sharedKey = "getwild.jwt.jwks oidc " + discovery.cluster + " " + discovery.issuer;
-    s.discoveryKey = "getwild.jwt.oidc " + discovery.cluster + " " + discovery.issuer;
+    const document = s.document;
+    document.remote = remote;
+    document.sharedKey = "getwild.jwt.oidc " + discovery.cluster + " " + discovery.issuer;
     return s;
   }
 
   prepareLease(): void {
-    createLeaseIfAbsent(this.discoveryKey + ".lease");
+    this.document.createLease();
     super.prepareLease();
   }
 
   syncFromShared(): bool {
-    this.syncDiscovery();
+    this.document.syncPublished();
     return super.syncFromShared();
   }
 
   ensure(root: RootContext, nowMs: i64): KeysState {
     if (this.keys !== null) return KeysState.Ready;
-    this.syncDiscovery();
-    if (!this.located) {
-      if (this.discovering) return KeysState.Wait;
-      const lease = readLease(this.discoveryKey + ".lease");
-      if (lease.running(nowMs)) return KeysState.Wait;
-      return this.startDiscovery(root, nowMs) ? KeysState.Wait : KeysState.Unavailable;
-    }
+    this.document.syncPublished();
+    if (!this.located) return this.document.fetchRunsOrStarts(root, nowMs) ? KeysState.Wait : KeysState.Unavailable;
     return super.ensure(root, nowMs);
   }
 
@@ -148,32 +175,19 @@ export class OidcJwksSource extends JwksSource {
   }
 
   tick(root: RootContext, nowMs: i64, wanted: bool): void {
-    this.syncDiscovery();
-    if (!this.discovering) {
-      const due = this.located ? nowMs >= this.discoveryRefreshAtMs : wanted || this.discoverySeenCas == 0;
-      const lease = readLease(this.discoveryKey + ".lease");
-      if (due && !lease.busy(nowMs)) this.startDiscovery(root, nowMs);
+    const document = this.document;
+    document.syncPublished();
+    if (!document.fetching) {
+      const due = this.located ? nowMs >= document.refreshAtMs : wanted || document.seenCas == 0;
+      const lease = readLease(document.leaseKey);
+      if (due && !lease.busy(nowMs)) document.startFetch(root, nowMs, lease);
       else if (!this.located && wanted && !lease.running(nowMs)) this.settle(false);
     }
     if (this.located) super.tick(root, nowMs, wanted);
   }
 
-  /** Adopts a location another worker published. */
-  private syncDiscovery(): void {
-    const got = getSharedData(this.discoveryKey);
-    if (!got.ok || got.cas == this.discoverySeenCas) return;
-    this.discoverySeenCas = got.cas;
-    const text = String.UTF8.decode(got.value.buffer);
-    const first = text.indexOf("\n");
-    const second = first < 0 ? -1 : text.indexOf("\n", first + 1);
-    if (second < 0) return;
-    const expires = I64.parseInt(text.substring(0, first));
-    const fetchedAt = I64.parseInt(text.substring(first + 1, second));
-    this.adoptLocation(text.substring(second + 1), fetchedAt, expires);
-  }
-
   /** Points the key fetches at `jwksUri` (checked when it was fetched); false when it is unusable. */
-  private adoptLocation(jwksUri: string, fetchedAtMs: i64, expiresAtMs: i64): bool {
+  adoptLocation(jwksUri: string, fetchedAtMs: i64, expiresAtMs: i64): bool {
     const location = httpsLocation(jwksUri);
     if (location === null) return false;
     const cluster = jwksClusterFor(this.discovery, location);
@@ -183,98 +197,17 @@ export class OidcJwksSource extends JwksSource {
     remote.authority = location.authority;
     remote.path = location.path;
     this.located = true;
-    this.discoveryExpiresAtMs = expiresAtMs;
-    this.discoveryRefreshAtMs = refreshDueMs(fetchedAtMs, expiresAtMs, remote.refreshBeforeSeconds);
+    this.document.schedule(fetchedAtMs, expiresAtMs);
     return true;
   }
 
-  private startDiscovery(root: RootContext, nowMs: i64): bool {
-    const remote = this.remote!;
-    const leaseKey = this.discoveryKey + ".lease";
-    const lease = readLease(leaseKey);
-    if (!takeFetchLease(leaseKey, lease, nowMs, remote.timeoutMs)) return false;
-    const where = this.discovery.location;
-    const started = startJsonGet(
-      root,
-      this.discovery.cluster,
-      where.authority,
-      where.path,
-      remote.timeoutMs,
-      new DiscoveryFetch(this, root),
-    );
-    if (started.status != Status.Ok) {
-      this.discoveryFailed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
-      return false;
-    }
-    this.discovering = true;
-    return true;
-  }
-
-  private discoveryFailed(nowMs: i64, previousFailures: i32, why: string): void {
-    const remote = this.remote!;
-    const leaseKey = this.discoveryKey + ".lease";
-    const backoff = holdLeaseAfterFailure(leaseKey, remote.backoffBaseMs, remote.backoffMaxMs, nowMs, previousFailures);
-    this.fetchFailures++;
-    this.discoveryError = why;
-    logWarn(
-      "jwt: OIDC discovery for " +
-        this.discovery.issuer +
-        " failed: " +
-        why +
-        (this.located ? " (keeping the last good jwks_uri)" : "") +
-        "; next try in " +
-        backoff.toString() +
-        " ms",
-    );
-  }
-
-  /** Handles this VM's discovery reply. */
-  discoveryReceived(root: RootContext, response: HttpCallResponse): void {
-    this.discovering = false;
-    const nowMs = <i64>getCurrentTimeMilliseconds().value;
-    const leaseKey = this.discoveryKey + ".lease";
-    const lease = readLease(leaseKey);
-    let why = replyProblem(response, MAX_DOCUMENT_BYTES);
-    let jwksUri = "";
-    if (why.length == 0) {
-      const checked = checkDocument(this.discovery, response.body().value);
-      if (checked.startsWith("https://")) jwksUri = checked;
-      else why = checked;
-    }
-    if (why.length > 0) {
-      this.discoveryFailed(nowMs, lease.failures, why);
+  /** This VM's discovery fetch ended: on success the keys come next, at once; on failure waiting requests decide. */
+  discoverySettled(root: RootContext, nowMs: i64, succeeded: bool): void {
+    if (!succeeded) {
       if (!this.located) this.settle(false);
       return;
     }
-    const remote = this.remote!;
-    const expires = documentExpiresAtMs(
-      response,
-      nowMs,
-      remote.minLifetimeSeconds,
-      remote.maxLifetimeSeconds,
-      remote.fallbackLifetimeSeconds,
-    );
-    setSharedData(
-      this.discoveryKey,
-      Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n" + jwksUri)),
-      0,
-    );
-    this.discoverySeenCas = getSharedData(this.discoveryKey).cas;
-    this.adoptLocation(jwksUri, nowMs, expires);
-    releaseLease(leaseKey, 0, 0);
-    this.discoveryError = "";
-    logInfo(
-      "jwt: OIDC discovery for " +
-        this.discovery.issuer +
-        ": jwks_uri " +
-        jwksUri +
-        " through cluster " +
-        remote.cluster +
-        ", valid for " +
-        ((expires - nowMs) / 1000).toString() +
-        " s",
-    );
-    // Keys next, at once: a request waiting since the cold start keeps waiting for them.
+    // A request waiting since the cold start keeps waiting for the keys.
     if (this.keys === null) {
       // Keys another worker published are adopted here (Ready); a fetch that cannot start now
       // (Unavailable) lets the waiting requests decide at once.

@@ -7,28 +7,20 @@
 // the last refetch forced by an unknown `kid`, so that rate limit is proxy-wide too. Each worker
 // parses the body once per change (CAS differs) and keeps the parsed keys; the raw JSON is not
 // kept in the VM. Keys past their lifetime are still used until a fetch succeeds (last good keys).
+// The fetch itself (lease, GET, reply, back-off) is remote_document.ts's flow, shared with OIDC discovery.
 import {
   RootContext,
-  HttpCallHandler,
   HttpCallResponse,
+  Result,
   Status,
   getSharedData,
   setSharedData,
-  getCurrentTimeMilliseconds,
   logInfo,
-  logWarn,
-  statusName,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
-import { Lease, createLeaseIfAbsent, readLease, releaseLease } from "./lease";
-import {
-  documentExpiresAtMs,
-  holdLeaseAfterFailure,
-  refreshDueMs,
-  replyProblem,
-  startJsonGet,
-  takeFetchLease,
-} from "./remote_fetch";
+import { readLease } from "./lease";
+import { RemoteDocument } from "./remote_document";
+import { startJsonGet } from "./remote_fetch";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -65,28 +57,16 @@ export const enum KeysState {
 }
 
 /**
- * A source is also the handler of its own fetches (core's HttpCallHandler): a VM runs at most one
- * fetch per source at a time (`fetching`), so the reply reaches the source that asked, with its
- * state, and no table of tokens is needed.
+ * A source is also the handler of its own fetches (a RemoteDocument, whose fetch flow it shares with
+ * OIDC discovery): a VM runs at most one fetch per source at a time, so the reply reaches the source
+ * that asked, with its state, and no table of tokens is needed.
  */
-export class JwksSource extends HttpCallHandler {
+export class JwksSource extends RemoteDocument {
   keys: KeySet | null = null;
-  remote: RemoteJwksConfig | null = null;
   listener: JwksListener | null = null;
   /** Where this source shows up in logs: "cluster authority/path" or "inline". */
   label: string = "inline";
-  sharedKey: string = "";
-  seenCas: u32 = 0;
-  expiresAtMs: i64 = 0;
-  refreshAtMs: i64 = 0;
-  /** True while this VM has a fetch in flight. */
-  fetching: bool = false;
-  /** Counters read by the filter's metrics. */
-  fetchSuccesses: i32 = 0;
-  fetchFailures: i32 = 0;
   forcedRefetches: i32 = 0;
-  /** Reason of the last failed fetch ("" when none), for logs. */
-  lastError: string = "";
 
   static inline(keys: KeySet): JwksSource {
     const s = new JwksSource();
@@ -108,42 +88,25 @@ export class JwksSource extends HttpCallHandler {
 
   /** Makes the proxy-wide fetch lease exist before workers race for it (see createLeaseIfAbsent). */
   prepareLease(): void {
-    if (this.remote !== null) createLeaseIfAbsent(this.sharedKey + ".lease");
+    if (this.remote !== null) this.createLease();
   }
 
   /** Adopts keys another worker already published (VM start, every tick). True when they changed. */
   syncFromShared(): bool {
-    if (this.remote === null) return false;
-    const got = getSharedData(this.sharedKey);
-    const bytes = got.value;
-    if (!got.ok || got.cas == this.seenCas) return false;
-    this.seenCas = got.cas;
-    // "<expiresAtMs>\n<fetchedAtMs>\n<body>"
-    let first = -1,
-      second = -1;
-    for (let i = 0; i < bytes.length; i++) {
-      if (unchecked(bytes[i]) == 0x0a) {
-        if (first < 0) first = i;
-        else {
-          second = i;
-          break;
-        }
-      }
-    }
-    if (second < 0) return false;
-    const expires = I64.parseInt(String.UTF8.decode(bytes.buffer.slice(0, first)));
-    const fetchedAt = I64.parseInt(String.UTF8.decode(bytes.buffer.slice(first + 1, second)));
-    const parsed = parseJwks(bytes.subarray(second + 1), this.remote!.jwks);
+    return this.remote !== null && this.syncPublished();
+  }
+
+  protected adoptPublished(body: Uint8Array, fetchedAtMs: i64, expiresAtMs: i64): bool {
+    const parsed = parseJwks(body, this.remote!.jwks);
     const set = parsed.keySet;
     if (!parsed.ok || set === null) return false;
-    this.adopt(set, fetchedAt, expires);
+    this.adopt(set, fetchedAtMs, expiresAtMs);
     return true;
   }
 
   private adopt(set: KeySet, fetchedAtMs: i64, expiresAtMs: i64): void {
     this.keys = set;
-    this.expiresAtMs = expiresAtMs;
-    this.refreshAtMs = refreshDueMs(fetchedAtMs, expiresAtMs, this.remote!.refreshBeforeSeconds);
+    this.schedule(fetchedAtMs, expiresAtMs);
   }
 
   /** For a request: are keys there, is a fetch worth waiting for, or neither? Starts a fetch if none runs. */
@@ -151,10 +114,7 @@ export class JwksSource extends HttpCallHandler {
     if (this.keys !== null) return KeysState.Ready;
     if (this.remote === null) return KeysState.Unavailable;
     if (this.syncFromShared()) return KeysState.Ready;
-    if (this.fetching) return KeysState.Wait;
-    const lease = readLease(this.sharedKey + ".lease");
-    if (lease.running(nowMs)) return KeysState.Wait;
-    return this.startFetch(root, nowMs, lease) ? KeysState.Wait : KeysState.Unavailable;
+    return this.fetchRunsOrStarts(root, nowMs) ? KeysState.Wait : KeysState.Unavailable;
   }
 
   /**
@@ -164,7 +124,7 @@ export class JwksSource extends HttpCallHandler {
   refetchForUnknownKid(root: RootContext, nowMs: i64): bool {
     if (this.remote === null) return false;
     if (this.fetching) return true;
-    const lease = readLease(this.sharedKey + ".lease");
+    const lease = readLease(this.leaseKey);
     if (lease.running(nowMs)) return true;
     const forcedKey = this.sharedKey + ".forced";
     const last = getSharedData(forcedKey);
@@ -188,7 +148,7 @@ export class JwksSource extends HttpCallHandler {
       return;
     }
     if (this.fetching) return;
-    const lease = readLease(this.sharedKey + ".lease");
+    const lease = readLease(this.leaseKey);
     const due = this.keys === null ? wanted || this.seenCas == 0 : nowMs >= this.refreshAtMs;
     if (!due || lease.busy(nowMs)) {
       // A fetch elsewhere ended without new keys (failure): let waiting requests decide now.
@@ -198,84 +158,49 @@ export class JwksSource extends HttpCallHandler {
     if (!this.startFetch(root, nowMs, lease) && wanted) this.notify(false);
   }
 
-  private startFetch(root: RootContext, nowMs: i64, lease: Lease): bool {
+  protected request(root: RootContext, timeoutMs: u32): Result<u32> {
     const remote = this.remote!;
-    if (!takeFetchLease(this.sharedKey + ".lease", lease, nowMs, remote.timeoutMs)) return false;
-    const started = startJsonGet(root, remote.cluster, remote.authority, remote.path, remote.timeoutMs, this);
-    if (started.status != Status.Ok) {
-      this.failed(nowMs, lease.failures, "proxy_http_call refused: " + statusName(started.status));
-      return false;
-    }
-    this.fetching = true;
-    return true;
+    return startJsonGet(root, remote.cluster, remote.authority, remote.path, timeoutMs, this);
   }
 
-  private failed(nowMs: i64, previousFailures: i32, why: string): void {
+  protected maxBytes(): u32 {
+    return <u32>this.remote!.jwks.maxBytes;
+  }
+
+  protected accept(response: HttpCallResponse, nowMs: i64): string {
     const remote = this.remote!;
-    const leaseKey = this.sharedKey + ".lease";
-    const backoff = holdLeaseAfterFailure(leaseKey, remote.backoffBaseMs, remote.backoffMaxMs, nowMs, previousFailures);
-    this.fetchFailures++;
-    this.lastError = why;
-    logWarn(
-      "jwt: JWKS fetch from " +
+    const body = response.body().value;
+    const parsed = parseJwks(body, remote.jwks);
+    const set = parsed.keySet;
+    if (!parsed.ok || set === null) return jwksErrorMessage(parsed.error);
+    const expires = this.expiresAt(response, nowMs);
+    this.publish(nowMs, expires, body);
+    this.adopt(set, nowMs, expires);
+    this.fetchSuccesses++;
+    logInfo(
+      "jwt: JWKS from " +
         this.label +
-        " failed: " +
-        why +
-        (this.keys !== null ? " (keeping the last good keys)" : "") +
-        "; next try in " +
-        backoff.toString() +
-        " ms",
+        ": " +
+        set.size.toString() +
+        " keys, " +
+        set.skipped.length.toString() +
+        " skipped, valid for " +
+        ((expires - nowMs) / 1000).toString() +
+        " s",
     );
+    return "";
   }
 
-  /** Handles this VM's fetch reply: success, failure or timeout. */
-  onHttpCallResponse(response: HttpCallResponse): void {
-    this.fetching = false;
-    const remote = this.remote!;
-    const nowMs = <i64>getCurrentTimeMilliseconds().value;
-    const lease = readLease(this.sharedKey + ".lease");
-    let why = replyProblem(response, <u32>remote.jwks.maxBytes);
-    if (why.length == 0) {
-      const body = response.body().value;
-      const parsed = parseJwks(body, remote.jwks);
-      const set = parsed.keySet;
-      if (!parsed.ok || set === null) {
-        why = jwksErrorMessage(parsed.error);
-      } else {
-        const expires = documentExpiresAtMs(
-          response,
-          nowMs,
-          remote.minLifetimeSeconds,
-          remote.maxLifetimeSeconds,
-          remote.fallbackLifetimeSeconds,
-        );
-        const head = Uint8Array.wrap(String.UTF8.encode(expires.toString() + "\n" + nowMs.toString() + "\n"));
-        const value = new Uint8Array(head.length + body.length);
-        value.set(head, 0);
-        value.set(body, head.length);
-        setSharedData(this.sharedKey, value, 0);
-        this.seenCas = getSharedData(this.sharedKey).cas;
-        this.adopt(set, nowMs, expires);
-        releaseLease(this.sharedKey + ".lease", 0, 0);
-        this.fetchSuccesses++;
-        this.lastError = "";
-        logInfo(
-          "jwt: JWKS from " +
-            this.label +
-            ": " +
-            set.size.toString() +
-            " keys, " +
-            set.skipped.length.toString() +
-            " skipped, valid for " +
-            ((expires - nowMs) / 1000).toString() +
-            " s",
-        );
-        this.notify(true);
-        return;
-      }
-    }
-    this.failed(nowMs, lease.failures, why);
-    this.notify(false);
+  protected logSubject(): string {
+    return "jwt: JWKS fetch from " + this.label;
+  }
+
+  protected keptAfterFailure(): string {
+    return this.keys !== null ? " (keeping the last good keys)" : "";
+  }
+
+  protected settled(nowMs: i64, succeeded: bool): void {
+    this.notify(succeeded);
   }
 
   private notify(succeeded: bool): void {
