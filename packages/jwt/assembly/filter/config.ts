@@ -19,7 +19,7 @@ import { JwksSource, RemoteJwksConfig } from "../cache/jwks_source";
 import { applyFirebase, firebaseJwks, FIREBASE_JWKS_CLUSTER } from "../presets/firebase";
 import { normalizePath, PathError } from "./path";
 import { readDpop } from "./dpop_config";
-import { readFetchPolicy } from "./jwks_fetch_config";
+import { readFetchPolicy, withFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
 import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
 import {
@@ -99,22 +99,7 @@ const PROVIDER_FIELDS = [
   "claim_to_filter_state",
   "oidc_discovery",
 ];
-const REMOTE_FIELDS = [
-  "cluster",
-  "authority",
-  "path",
-  "uri",
-  "timeout_ms",
-  "min_lifetime_seconds",
-  "max_lifetime_seconds",
-  "fallback_lifetime_seconds",
-  "refresh_before_seconds",
-  "backoff_base_ms",
-  "backoff_max_ms",
-  "unknown_kid_min_interval_ms",
-  "max_bytes",
-  "max_keys",
-];
+const REMOTE_FIELDS = withFetchPolicy(["cluster", "authority", "path", "uri"]);
 const CLAIM_FIELDS = ["name", "equals", "one_of", "contains_any", "contains_all", "is_true", "exists"];
 /** Fields the firebase preset sets itself. */
 const FIREBASE_SET = ["issuer", "issuers", "audiences", "algorithms"];

@@ -4,6 +4,26 @@
 import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { RemoteJwksConfig } from "../cache/jwks_source";
 
+/** The fields readFetchPolicy reads: `remote_jwks` and `oidc_discovery` both accept them. */
+const FETCH_POLICY_FIELDS = [
+  "timeout_ms",
+  "min_lifetime_seconds",
+  "max_lifetime_seconds",
+  "fallback_lifetime_seconds",
+  "refresh_before_seconds",
+  "backoff_base_ms",
+  "backoff_max_ms",
+  "unknown_kid_min_interval_ms",
+  "max_bytes",
+  "max_keys",
+];
+
+/** `own` with the fetch-policy fields appended: the known fields of an object that holds a fetch policy. */
+export function withFetchPolicy(own: Array<string>): Array<string> {
+  for (let i = 0; i < FETCH_POLICY_FIELDS.length; i++) own.push(unchecked(FETCH_POLICY_FIELDS[i]));
+  return own;
+}
+
 /** Reads the fetch and cache fields of the object `v` at `path` into `c` (defaults when absent). */
 export function readFetchPolicy(r: ConfigReader, v: JsonValue, path: string, c: RemoteJwksConfig): void {
   c.timeoutMs = <u32>r.integer(v, path, "timeout_ms", 5000, 1, 60000);

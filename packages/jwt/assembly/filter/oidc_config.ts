@@ -4,23 +4,10 @@
 // defaults and bounds); the location is not given, it is discovered.
 import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { RemoteJwksConfig } from "../cache/jwks_source";
-import { readFetchPolicy } from "./jwks_fetch_config";
+import { readFetchPolicy, withFetchPolicy } from "./jwks_fetch_config";
 import { DiscoveryConfig, HttpsLocation, OidcJwksSource, WELL_KNOWN, httpsLocation } from "../cache/discovery";
 
-export const OIDC_FIELDS = [
-  "cluster",
-  "jwks_cluster",
-  "timeout_ms",
-  "min_lifetime_seconds",
-  "max_lifetime_seconds",
-  "fallback_lifetime_seconds",
-  "refresh_before_seconds",
-  "backoff_base_ms",
-  "backoff_max_ms",
-  "unknown_kid_min_interval_ms",
-  "max_bytes",
-  "max_keys",
-];
+export const OIDC_FIELDS = withFetchPolicy(["cluster", "jwks_cluster"]);
 
 /** The provider's key source from `oidc_discovery` (object `v` at `path`); `issuers` are the provider's. */
 export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, issuers: Array<string>): OidcJwksSource {
