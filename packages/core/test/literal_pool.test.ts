@@ -19,6 +19,7 @@ interface LiteralExports {
   sameObjectTwice(): number;
   eagerWord(i: number): number;
   lazyWord(i: number): number;
+  mixedWord(i: number): number;
   defaultParameter(): number;
   caseOf(code: number): number;
   typeofIsString(): number;
@@ -91,6 +92,7 @@ describe.each([
     expect(text(m.empty())).toBe("");
     expect([0, 1, 2].map((i) => text(m.eagerWord(i)))).toEqual(["alpha", "beta", "none"]);
     expect([0, 1, 2].map((i) => text(m.lazyWord(i)))).toEqual(["gamma", "delta", "none"]);
+    expect([0, 1, 2, 3].map((i) => text(m.mixedWord(i)))).toEqual(["", "caf\u00e9 au lait", "x", "none"]);
     expect(text(m.defaultParameter())).toBe("default parameter");
     expect([1, 2, 3].map((c) => m.caseOf(c))).toEqual([1, 2, 0]);
     expect(m.typeofIsString()).toBe(1);
