@@ -1,30 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Release wasm size of the crypto code: `node scripts/size.mjs [--json FILE]` (or `pnpm size`).
-// Builds scripts/size/rs256.ts (RS256 only) and scripts/size/all.ts (every algorithm) with
-// production flags, with and without SIMD, and prints bytes and KiB against the targets.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// Builds scripts/size/rs256.ts (RS256 only) and scripts/size/all.ts (every algorithm) through
+// @getwild/host's buildFilter, so with the release target of @getwild/core's asconfig.base.json (the
+// flags, runtime and transforms every filter ships with; any asc warning fails), with and without
+// SIMD, and prints bytes and KiB against the targets.
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { buildFilter } from "@getwild/host";
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(packageRoot, "build", "size");
 
-// `--use abort=` drops the env.abort import (an abort then just traps); a filter's logging abort
-// (core's coreAbort) is shared by all its code and is not counted here.
-export const RELEASE_FLAGS = [
-  "-O3",
-  "--shrinkLevel",
-  "2",
-  "--converge",
-  "--noAssert",
-  "--runtime",
-  "incremental",
-  "--use",
-  "abort=",
-  "--config",
-  "none",
-];
+// `abort=` drops the env.abort import (an abort then just traps): a filter's logging abort (core's
+// coreAbort) is shared by all its code and is not counted here. Every other flag is core's.
+const USE = ["abort="];
 
 const ENTRIES = [
   {
@@ -37,20 +27,7 @@ const ENTRIES = [
 ];
 
 async function build(entry, outFile, extra) {
-  let errors = "";
-  const { error } = await asc.main(
-    [entry, "--baseDir", packageRoot, "--outFile", outFile, ...RELEASE_FLAGS, ...extra],
-    {
-      stdout: { write: () => true },
-      stderr: {
-        write: (s) => {
-          errors += s;
-          return true;
-        },
-      },
-    },
-  );
-  if (error) throw new Error(`asc failed for ${entry}:\n${errors}`);
+  await buildFilter({ cwd: packageRoot, entry, outFile, use: USE, flags: extra });
   const bytes = statSync(outFile).size;
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(outFile))).map(
     (i) => `${i.module}.${i.name}`,
@@ -59,7 +36,6 @@ async function build(entry, outFile, extra) {
 }
 
 async function main() {
-  mkdirSync(outDir, { recursive: true });
   const results = [];
   for (const e of ENTRIES) {
     for (const simd of [true, false]) {
@@ -68,7 +44,7 @@ async function main() {
       results.push({ name: e.name, simd, bytes, kib: bytes / 1024, targetKiB: e.targetKiB, what: e.what, imports });
     }
   }
-  console.log(`flags: ${RELEASE_FLAGS.join(" ")} [--enable simd]`);
+  console.log(`flags: @getwild/core asconfig.base.json release target, use ${USE.join(" ")} [--enable simd]`);
   for (const r of results) {
     const verdict = r.kib <= r.targetKiB ? "within" : "OVER";
     console.log(
