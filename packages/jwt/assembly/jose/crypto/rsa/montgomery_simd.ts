@@ -64,10 +64,10 @@ import { LIMB_MASK, reduceOnce } from "./bignum";
 /**
  * Montgomery reduction of the 2·limbs normalised columns, then the limbs-limb result (< n) to
  * `out`. Rows go two at a time: m1 is chosen from what column i+1 will hold once row m0 is added
- * and column i's excess moved up.
+ * and column i's excess moved up. A function, not inlined: multiply, square and reduce each
+ * carried a copy (~400 bytes each) to save one call per modular product.
  */
-// @ts-ignore: decorator
-@inline function reduceColumns(out: usize, columns: usize, n: usize, negInverse: u32, limbs: i32): void {
+function reduceColumns(out: usize, columns: usize, n: usize, negInverse: u32, limbs: i32): void {
   const n0 = <u64>load<u32>(n);
   const n1 = <u64>load<u32>(n, 4);
   for (let i = 0; i < limbs; i += 2) {
