@@ -171,6 +171,52 @@ export default class LiteralPool {
     if (texts.length === 0 && arrays.length === 0) return;
     parser.parseFile(poolSource(texts) + arrays.join("\n") + "\n", POOL_PATH, false);
   }
+
+  /**
+   * asc emits one data segment per static object or record, about 6 bytes of segment header each,
+   * and binaryen's memory packing only splits segments (at runs of zeros), never joins them. Joining
+   * neighbours here, before asc optimizes, lets memory packing choose every split itself.
+   */
+  afterCompile(module) {
+    if (process.env.GETWILD_LITERAL_POOL === "0") return;
+    joinDataSegments(module);
+  }
+}
+
+/** Joins active data segments less than 16 bytes apart (the gap filled with zeros). */
+export function joinDataSegments(module) {
+  const segments = [];
+  for (let i = 0; i < module.getNumDataSegments(); i++) {
+    const info = module.getDataSegmentInfo(module.getDataSegmentByIndex(i));
+    if (info.passive || typeof info.offset !== "number") return;
+    segments.push({ offset: info.offset, data: new Uint8Array(info.data) });
+  }
+  if (segments.length < 2) return;
+  segments.sort((a, b) => a.offset - b.offset);
+  const joined = [segments[0]];
+  for (const segment of segments.slice(1)) {
+    const last = joined[joined.length - 1];
+    const end = last.offset + last.data.length;
+    if (segment.offset < end) return; // overlapping: leave asc's layout alone
+    if (segment.offset - end >= 16) {
+      joined.push(segment);
+      continue;
+    }
+    const data = new Uint8Array(segment.offset + segment.data.length - last.offset);
+    data.set(last.data);
+    data.set(segment.data, segment.offset - last.offset);
+    last.data = data;
+  }
+  const memory = module.getMemoryInfo();
+  module.setMemory(
+    memory.initial,
+    memory.max ?? -1,
+    null,
+    joined.map((s) => ({ offset: module.i32.const(s.offset), data: s.data, passive: false })),
+    memory.shared,
+    memory.is64,
+    "0",
+  );
 }
 
 /** UTF-8 record of a literal: [cached string: u32][length: u16][bytes]. */
