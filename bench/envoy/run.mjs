@@ -28,7 +28,7 @@ import { ensureWrk, runWrk } from "./lib/load.mjs";
 import { buildGoPeer, buildRustPeer } from "./lib/peers.mjs";
 import { sample, startPerf } from "./lib/proc.mjs";
 import { makeKeys, mintTokens, tamper } from "./lib/tokens.mjs";
-import { formatTable, summarise } from "./lib/report.mjs";
+import { formatTable, roundLines, summarise } from "./lib/report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -282,6 +282,7 @@ async function main() {
     await envoy?.stop();
     await upstream.stop();
   }
+  for (const line of roundLines(cases)) log(line);
   const rows = summarise(cases);
   console.log(
     `${found.envoy.version}\nEnvoy --concurrency 1, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} rounds interleaved, medians; warm ${WARM_REQUESTS}, cold ${COLD_REQUESTS} requests per run`,

@@ -28,6 +28,25 @@ export function summarise(cases) {
   return rows;
 }
 
+/**
+ * Lines for stderr: each case's CPU per round, and for each BENCH_ENVOY_COMPARE case ("<x>-B") the
+ * median over rounds of its run against the same round's run of <x>. Pairing by round cancels the
+ * load that drifts between rounds on a shared machine, which medians taken apart do not.
+ */
+export function roundLines(cases) {
+  const live = cases.filter((c) => !c.skip);
+  const lines = live.map((c) => `${c.name}: ${c.runs.map((r) => r.cpuUsPerReq.toFixed(1)).join(" ")} us/req by round`);
+  for (const b of live.filter((c) => /-B(-|$)/.test(c.name))) {
+    const a = live.find((c) => c.name === b.name.replace(/-B(-|$)/, "$1"));
+    if (!a) continue;
+    const ratios = b.runs.map((r, i) => r.cpuUsPerReq / a.runs[i].cpuUsPerReq);
+    lines.push(
+      `${b.name} / ${a.name}, paired by round: median ${round(median(ratios), 3)} (${ratios.map((x) => x.toFixed(2)).join(" ")})`,
+    );
+  }
+  return lines;
+}
+
 export function formatTable(rows) {
   const head = "| case | Envoy CPU µs/req | ratio | vs | p50 ms | p99 ms | RSS growth KB | module bytes |";
   const lines = [head, "|---|---:|---:|---|---:|---:|---:|---:|"];
