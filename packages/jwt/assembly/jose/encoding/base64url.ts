@@ -98,29 +98,23 @@ export function base64UrlDecodeUnsafe(src: usize, len: i32, dst: usize): Base64E
     store<u8>(o, <u8>v, 2);
     o += 3;
   }
+  // The last 2 or 3 characters (12 or 18 bits: 1 or 2 bytes and 4 or 2 spare bits, which must be 0).
   const rem = len - full;
-  if (rem == 2) {
-    const a = sextet(<u32>load<u8>(src + <usize>i));
-    const b = sextet(<u32>load<u8>(src + <usize>i, 1));
-    if ((a | b) & 0xc0) return badCharacter(src, i, len);
-    if (b & 0x0f) {
-      lastErrorOffset = i + 1;
-      return Base64Error.NonCanonical;
-    }
-    store<u8>(o, <u8>((a << 2) | (b >> 4)));
-  } else if (rem == 3) {
-    const a = sextet(<u32>load<u8>(src + <usize>i));
-    const b = sextet(<u32>load<u8>(src + <usize>i, 1));
-    const c = sextet(<u32>load<u8>(src + <usize>i, 2));
-    if ((a | b | c) & 0xc0) return badCharacter(src, i, len);
-    if (c & 0x03) {
-      lastErrorOffset = i + 2;
-      return Base64Error.NonCanonical;
-    }
-    const v = (a << 12) | (b << 6) | c;
-    store<u8>(o, <u8>(v >> 10));
-    store<u8>(o, <u8>(v >> 2), 1);
+  if (rem == 0) return Base64Error.None;
+  let acc: u32 = 0;
+  for (; i < len; i++) {
+    const s = sextet(<u32>load<u8>(src + <usize>i));
+    if (s & 0xc0) return badCharacter(src, i, len);
+    acc = (acc << 6) | s;
   }
+  const spare = rem == 2 ? 4 : 2;
+  if (acc & ((1 << spare) - 1)) {
+    lastErrorOffset = len - 1;
+    return Base64Error.NonCanonical;
+  }
+  acc >>= spare;
+  if (rem == 3) store<u8>(o++, <u8>(acc >> 8));
+  store<u8>(o, <u8>acc);
   return Base64Error.None;
 }
 
