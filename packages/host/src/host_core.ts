@@ -235,7 +235,12 @@ export class HostCore {
     this.inflight.add(p);
   }
 
-  /** Creates a VM, runs its start functions, root context, on_vm_start and on_configure (throws Envoy-like errors). */
+  /**
+   * Creates a VM, runs its start functions, root context, on_vm_start and on_configure (throws Envoy-like
+   * errors). A VM that failed without its callback failing (a trap in the allocator during a host call)
+   * still starts, as in cpp-host: on_configure is skipped, as cpp-host skips it on a failed VM, and the
+   * failure policy answers its streams.
+   */
   startVm(label: string, worker: number): Vm {
     const vm = new Vm(this, label, worker, this.module);
     const fail = (why: string) => new Error(`Unable to create Wasm HTTP filter ${this.options.name}: ${why}`);
@@ -250,8 +255,9 @@ export class HostCore {
       const started = vm.has("proxy_on_vm_start")
         ? vm.call("proxy_on_vm_start", id, id, this.options.vmConfig.length)
         : 1;
-      if (failure()) throw fail(failure()!);
+      if (started === undefined && failure()) throw fail(failure()!);
       if (started === 0) throw fail("Failed to start Wasm VM: proxy_on_vm_start returned false");
+      if (vm.failed) return;
       vm.inConfigure = true;
       let configured: number | undefined;
       try {
@@ -261,7 +267,7 @@ export class HostCore {
       } finally {
         vm.inConfigure = false;
       }
-      if (failure()) throw fail(failure()!);
+      if (configured === undefined && failure()) throw fail(failure()!);
       if (configured === 0) throw fail("plugin configuration was rejected: proxy_on_configure returned false");
     });
     return vm;

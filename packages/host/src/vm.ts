@@ -199,15 +199,25 @@ export class Vm implements HostCallVm {
     return Status.Ok;
   }
 
-  /** Calls the guest allocator under the allocator allowlist; 0 means allocation failed. */
+  /**
+   * Calls the guest allocator under the allocator allowlist; 0 means allocation failed. A trap in the
+   * allocator (a restricted host call included) fails the VM as cpp-host does, but does not unwind the
+   * callback that asked for the memory: its host call answers InvalidMemoryAccess and the callback
+   * runs on (Envoy 1.40: tests/envoy/test/alloc_restricted.test.ts).
+   */
   allocate(size: number): number {
-    const fn = this.exports.malloc ?? this.exports.proxy_on_memory_allocate;
-    if (typeof fn !== "function") return 0;
+    const name = this.has("malloc") ? "malloc" : "proxy_on_memory_allocate";
+    const fn = this.exports[name];
+    if (typeof fn !== "function" || this.failure) return 0;
     const saved = this.restricted;
     this.restricted = ALLOC_ALLOWED;
     try {
       const r = fn(size);
       return typeof r === "number" ? r >>> 0 : 0;
+    } catch (e) {
+      if (!isTrap(e)) throw e;
+      this.fail(name, e);
+      return 0;
     } finally {
       this.restricted = saved;
     }

@@ -66,11 +66,23 @@ describe("start-up", () => {
     expect(err.message).toBe("Failed to load Wasm module due to a missing import: wasi_snapshot_preview1.poll_oneoff");
   });
 
-  it("traps a host call from inside the allocator", async () => {
-    const err = (await createHost({ wasm: fixturePath("raw_alloc_restricted") }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe(
-      "Unable to create Wasm HTTP filter getwild: Function: proxy_on_vm_start failed: Uncaught Error: restricted_callback",
-    );
+  it("a host call from inside the allocator fails the VM, not the callback: it starts, skips on_configure and fails its streams (Envoy 1.40)", async () => {
+    const host = await createHost({ wasm: fixturePath("raw_alloc_restricted"), canary: false });
+    expect(host.failures.map((f) => [f.vm, f.message])).toEqual([
+      ["worker 0", "Function: proxy_on_memory_allocate failed: Uncaught Error: restricted_callback"],
+    ]);
+    // The allocation fails, so the host call answers InvalidMemoryAccess (6) and on_vm_start runs on.
+    expect(host.logRecords.map((r) => r.message)).toEqual(["vm_start: proxy_get_property answered 6"]);
+    expect(host.isFailed(0)).toBe(true);
+    const closed = await host.request({ path: "/" });
+    expect([closed.status, closed.bodyText, closed.stream.responseCodeDetails]).toEqual([503, "", "wasm_fail_stream"]);
+    const open = await createHost({
+      wasm: fixturePath("raw_alloc_restricted"),
+      canary: false,
+      failurePolicy: "FAIL_OPEN",
+    });
+    const passed = await open.request({ path: "/" }, { status: 200, body: "upstream" });
+    expect([passed.status, passed.bodyText]).toEqual([200, "upstream"]);
   });
 });
 
