@@ -111,89 +111,82 @@ export function decodeEscapedString(begin: usize, end: usize): string | null {
     if (c < 0x20) {
       return failString(p, JsonError.ControlCharacter);
     }
-    if (c < 0x80 && c != 0x5c) {
-      unchecked((scratch[n++] = <u16>c));
-      p++;
-      continue;
-    }
+    // Each branch leaves the code point in `cp` and moves `p` past it; it is written once, below.
+    let cp: u32 = c;
     if (c == 0x5c) {
       if (p + 1 >= end) {
         return failString(p, JsonError.UnexpectedEnd);
       }
       const e = <u32>load<u8>(p + 1);
-      let out: i32 = -1;
-      if (e == 0x22 || e == 0x5c || e == 0x2f) out = <i32>e;
-      else if (e == 0x62) out = 0x08;
-      else if (e == 0x66) out = 0x0c;
-      else if (e == 0x6e) out = 0x0a;
-      else if (e == 0x72) out = 0x0d;
-      else if (e == 0x74) out = 0x09;
-      if (out >= 0) {
-        unchecked((scratch[n++] = <u16>out));
-        p += 2;
-        continue;
-      }
-      if (e != 0x75) {
-        return failString(p, JsonError.InvalidEscape);
-      }
-      const unit = hex4(p + 2, end);
-      if (unit < 0) return null;
-      if (unit >= 0xdc00 && unit <= 0xdfff) {
-        return failString(p, JsonError.LoneSurrogate);
-      }
-      if (unit >= 0xd800 && unit <= 0xdbff) {
-        // Must be followed at once by an escaped low surrogate.
-        if (p + 12 > end || load<u8>(p + 6) != 0x5c || load<u8>(p + 7) != 0x75) {
-          return failString(p, JsonError.LoneSurrogate);
+      p += 2;
+      if (e == 0x62) cp = 0x08;
+      else if (e == 0x66) cp = 0x0c;
+      else if (e == 0x6e) cp = 0x0a;
+      else if (e == 0x72) cp = 0x0d;
+      else if (e == 0x74) cp = 0x09;
+      else if (e == 0x22 || e == 0x5c || e == 0x2f) cp = e;
+      else if (e != 0x75) {
+        return failString(p - 2, JsonError.InvalidEscape);
+      } else {
+        const at = p - 2;
+        const unit = hex4(p, end);
+        if (unit < 0) return null;
+        p += 4;
+        if (unit >= 0xdc00 && unit <= 0xdfff) {
+          return failString(at, JsonError.LoneSurrogate);
         }
-        const low = hex4(p + 8, end);
-        if (low < 0) return null;
-        if (low < 0xdc00 || low > 0xdfff) {
-          return failString(p, JsonError.LoneSurrogate);
+        cp = <u32>unit;
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+          // Must be followed at once by an escaped low surrogate.
+          if (at + 12 > end || load<u8>(p) != 0x5c || load<u8>(p + 1) != 0x75) {
+            return failString(at, JsonError.LoneSurrogate);
+          }
+          const low = hex4(p + 2, end);
+          if (low < 0) return null;
+          if (low < 0xdc00 || low > 0xdfff) {
+            return failString(at, JsonError.LoneSurrogate);
+          }
+          cp = 0x10000 + ((<u32>(unit - 0xd800)) << 10) + <u32>(low - 0xdc00);
+          p += 6;
         }
-        unchecked((scratch[n++] = <u16>unit));
-        unchecked((scratch[n++] = <u16>low));
-        p += 12;
-        continue;
       }
-      unchecked((scratch[n++] = <u16>unit));
-      p += 6;
-      continue;
-    }
-    // Multi-byte UTF-8 (RFC 3629 table): no overlongs, no encoded surrogates, ≤ U+10FFFF.
-    let cp: u32 = 0;
-    let need = 0;
-    let lo: u32 = 0x80;
-    let hi: u32 = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      cp = c & 0x0f;
-      if (c == 0xe0) lo = 0xa0;
-      else if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      cp = c & 0x07;
-      if (c == 0xf0) lo = 0x90;
-      else if (c == 0xf4) hi = 0x8f;
+    } else if (c < 0x80) {
+      p++;
     } else {
-      return failString(p, JsonError.InvalidUtf8);
-    }
-    if (p + <usize>need >= end) {
-      return failString(p, JsonError.InvalidUtf8);
-    }
-    for (let k = 1; k <= need; k++) {
-      const b = <u32>load<u8>(p + <usize>k);
-      if (b < lo || b > hi) {
+      // Multi-byte UTF-8 (RFC 3629 table): no overlongs, no encoded surrogates, ≤ U+10FFFF.
+      let need = 0;
+      let lo: u32 = 0x80;
+      let hi: u32 = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        if (c == 0xe0) lo = 0xa0;
+        else if (c == 0xed) hi = 0x9f;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        if (c == 0xf0) lo = 0x90;
+        else if (c == 0xf4) hi = 0x8f;
+      } else {
         return failString(p, JsonError.InvalidUtf8);
       }
-      lo = 0x80;
-      hi = 0xbf;
-      cp = (cp << 6) | (b & 0x3f);
+      if (p + <usize>need >= end) {
+        return failString(p, JsonError.InvalidUtf8);
+      }
+      for (let k = 1; k <= need; k++) {
+        const b = <u32>load<u8>(p + <usize>k);
+        if (b < lo || b > hi) {
+          return failString(p, JsonError.InvalidUtf8);
+        }
+        lo = 0x80;
+        hi = 0xbf;
+        cp = (cp << 6) | (b & 0x3f);
+      }
+      p += <usize>(need + 1);
     }
-    p += <usize>(need + 1);
     if (cp >= 0x10000) {
       cp -= 0x10000;
       unchecked((scratch[n++] = <u16>(0xd800 | (cp >> 10))));
