@@ -89,6 +89,17 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     expect(host.failures).toEqual([]);
   });
 
+  it("header values with non-ASCII text after ASCII blocks are written and read as UTF-8", async () => {
+    const host = await startScenarios(target);
+    const { stream } = sendScenario(host, "utf8");
+    expect(report(host, "utf8_set")).toBe("Ok");
+    expect(report(host, "utf8_set_pair")).toBe("Ok");
+    expect(stream.requestHeaders.get("x-utf8")).toBe("abcdefgh-\u00e9\u2713\u{1f600}-ijkl");
+    expect(stream.requestHeaders.get("x-utf8-pair")).toBe("abcd\u{1f600}");
+    expect(report(host, "utf8_get")).toBe("abcdefgh-\u00e9\u2713\u{1f600}-ijkl");
+    expect(host.failures).toEqual([]);
+  });
+
   it("header maps: setPairs replaces the whole map (names lower-cased)", async () => {
     const host = await startScenarios(target);
     const { stream } = sendScenario(host, "set-pairs");

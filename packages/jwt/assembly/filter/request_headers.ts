@@ -25,7 +25,6 @@ import {
   lowerAsciiInPlace,
   decodeUtf8Unsafe,
   decodeAsciiUnsafe,
-  isAsciiUnsafe,
 } from "@getwild/core/assembly/abi/memory";
 import { countPairsUnsafe, nameEqualsUnsafe, pairsDataStart } from "@getwild/core/assembly/headers/serde";
 import { asciiStartsWithFold } from "../jose/encoding/ascii";
@@ -273,21 +272,29 @@ function isOws(c: i32): bool {
 }
 
 /**
- * afterPrefix of the value `ptr[0..size)` without decoding it whole when it is ASCII (the prefix
- * then matches byte for character, and trimming bytes trims characters); otherwise decoded whole.
+ * afterPrefix of the value `ptr[0..size)`, decoding only what follows the prefix when the value is
+ * ASCII (the prefix then matches byte for character, and trimming bytes trims characters). A byte
+ * over 0x7f anywhere sends the whole value through the text path, so the answer is afterPrefix's.
  */
 function afterPrefixUnsafe(ptr: usize, size: usize, prefix: string): string | null {
-  if (!isAsciiUnsafe(ptr, size)) return afterPrefix(decodeUtf8Unsafe(ptr, size), prefix);
   const n = prefix.length;
-  if (size < <usize>n) return null;
+  if (size < <usize>n) return afterPrefixOfText(ptr, size, prefix);
   for (let i = 0; i < n; i++) {
-    if (asciiLower(<i32>load<u8>(ptr + <usize>i)) != asciiLower(prefix.charCodeAt(i))) return null;
+    const c = <i32>load<u8>(ptr + <usize>i);
+    if (c >= 0x80) return afterPrefixOfText(ptr, size, prefix);
+    if (asciiLower(c) != asciiLower(prefix.charCodeAt(i))) return null;
   }
   let start = <usize>n;
   let end = size;
   while (start < end && isOws(<i32>load<u8>(ptr + start))) start++;
   while (end > start && isOws(<i32>load<u8>(ptr + end - 1))) end--;
-  return decodeAsciiUnsafe(ptr + start, end - start);
+  const rest = decodeAsciiUnsafe(ptr + start, end - start);
+  return rest !== null ? rest : afterPrefixOfText(ptr, size, prefix);
+}
+
+/** The text path: the whole value decoded, then afterPrefix. */
+function afterPrefixOfText(ptr: usize, size: usize, prefix: string): string | null {
+  return afterPrefix(decodeUtf8Unsafe(ptr, size), prefix);
 }
 
 /** A-Z as a-z, nothing else folded (asciiStartsWithFold's rule). */
