@@ -149,6 +149,14 @@ export class ConfigReader {
     return s === null ? fallback : s;
   }
 
+  /**
+   * Member `name` as a non-empty string; "" when absent or wrong. The same as
+   * `string(obj, path, name, "", 1)`, the most common read, in a call that costs fewer module bytes.
+   */
+  nonEmpty(obj: JsonValue, path: string, name: string): string {
+    return this.string(obj, path, name, "", 1, ANY_LENGTH);
+  }
+
   /** Member `name` as true or false. */
   bool(obj: JsonValue, path: string, name: string, fallback: bool): bool {
     const v = obj.get(name);

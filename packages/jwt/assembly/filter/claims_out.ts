@@ -36,8 +36,8 @@ export function readClaimStates(r: ConfigReader, v: JsonValue, path: string): Ar
     r.only(item, ip, ["claim_name", "key"]);
     r.required(item, ip, "claim_name");
     r.required(item, ip, "key");
-    const claim = r.string(item, ip, "claim_name", "", 1);
-    const key = r.string(item, ip, "key", "", 1);
+    const claim = r.nonEmpty(item, ip, "claim_name");
+    const key = r.nonEmpty(item, ip, "key");
     if (item.has("key") && !stateKey(key)) {
       r.fail(
         memberPath(ip, "key"),

@@ -174,7 +174,7 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
   if (!r.objectValue(v, path, PROVIDER_FIELDS)) return p;
   const o = p.options;
   const firebase = readFirebase(r, p, v, path);
-  const issuer = r.string(v, path, "issuer", "", 1);
+  const issuer = r.nonEmpty(v, path, "issuer");
   if (issuer.length > 0) o.issuers.push(issuer);
   const issuers = r.strings(v, path, "issuers");
   for (let i = 0; i < issuers.length; i++) o.issuers.push(unchecked(issuers[i]));
@@ -215,7 +215,7 @@ function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string):
   const where = memberPath(path, "firebase");
   const fb = r.object(v, path, "firebase", ["project_id", "cluster"]);
   if (fb === null) return false;
-  const projectId = r.string(fb, where, "project_id", "", 1);
+  const projectId = r.nonEmpty(fb, where, "project_id");
   r.required(fb, where, "project_id");
   if (!validProjectId(projectId))
     r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
@@ -250,7 +250,7 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
     const h = unchecked(headers[i]);
     const hp = itemPath(memberPath(path, "from_headers"), i);
     r.only(h, hp, ["name", "value_prefix"]);
-    const name = r.string(h, hp, "name", "", 1);
+    const name = r.nonEmpty(h, hp, "name");
     if (r.required(h, hp, "name") !== null && !isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
     p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "")));
   }
@@ -264,7 +264,7 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
 /** What goes upstream: the token itself, the payload, claims as headers. */
 function readOutputs(r: ConfigReader, p: Provider, v: JsonValue, path: string): void {
   p.forward = r.bool(v, path, "forward", false);
-  p.forwardPayloadHeader = asciiLowerCase(r.string(v, path, "forward_payload_header", "", 1));
+  p.forwardPayloadHeader = asciiLowerCase(r.nonEmpty(v, path, "forward_payload_header"));
   if (p.forwardPayloadHeader.length > 0 && !isHeaderName(p.forwardPayloadHeader)) {
     r.fail(memberPath(path, "forward_payload_header"), HEADER_NAME_RULE);
   }
@@ -273,8 +273,8 @@ function readOutputs(r: ConfigReader, p: Provider, v: JsonValue, path: string): 
     const ch = unchecked(cths[i]);
     const cp = itemPath(memberPath(path, "claim_to_headers"), i);
     r.only(ch, cp, ["header_name", "claim_name"]);
-    const header = r.string(ch, cp, "header_name", "", 1);
-    const claim = r.string(ch, cp, "claim_name", "", 1);
+    const header = r.nonEmpty(ch, cp, "header_name");
+    const claim = r.nonEmpty(ch, cp, "claim_name");
     if (!ch.has("header_name") || !ch.has("claim_name")) r.fail(cp, "needs header_name and claim_name");
     if (!isHeaderName(header)) r.fail(memberPath(cp, "header_name"), HEADER_NAME_RULE);
     p.claimToHeaders.push(new ClaimHeader(asciiLowerCase(header), claim));
@@ -312,7 +312,7 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
 
 function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConfig {
   const c = new RemoteJwksConfig();
-  c.cluster = r.string(v, path, "cluster", "", 1);
+  c.cluster = r.nonEmpty(v, path, "cluster");
   if (!v.has("cluster")) r.fail(memberPath(path, "cluster"), "is required (the Envoy cluster of the JWKS host)");
   if (v.has("uri")) {
     const uri = r.string(v, path, "uri", "");
@@ -326,8 +326,8 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
     }
     if (v.has("authority") || v.has("path")) r.fail(memberPath(path, "uri"), "give either uri or authority and path");
   } else {
-    c.authority = r.string(v, path, "authority", "", 1);
-    c.path = r.string(v, path, "path", "", 1);
+    c.authority = r.nonEmpty(v, path, "authority");
+    c.path = r.nonEmpty(v, path, "path");
     r.required(v, path, "authority");
     if (!c.path.startsWith("/")) r.fail(memberPath(path, "path"), "must start with /");
   }
@@ -337,7 +337,7 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
 
 function readClaim(r: ConfigReader, v: JsonValue, path: string): ClaimRequirement | null {
   r.only(v, path, CLAIM_FIELDS);
-  const name = r.string(v, path, "name", "", 1);
+  const name = r.nonEmpty(v, path, "name");
   if (r.required(v, path, "name") === null) return null;
   const eq = v.get("equals");
   if (eq !== null) {
@@ -375,8 +375,8 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
   if (m === null) {
     if (!v.has("match")) r.fail(where, "is required");
   } else {
-    if (m.has("path")) rule.path = r.string(m, where, "path", "", 1);
-    if (m.has("prefix")) rule.prefix = r.string(m, where, "prefix", "", 1);
+    if (m.has("path")) rule.path = r.nonEmpty(m, where, "path");
+    if (m.has("prefix")) rule.prefix = r.nonEmpty(m, where, "prefix");
     if ((rule.path === null) == (rule.prefix === null)) r.fail(where, "needs exactly one of path or prefix");
     // Requests are matched in normal form, so a rule written otherwise could never match as meant.
     const p = rule.path !== null ? rule.path! : rule.prefix !== null ? rule.prefix! : "/";
@@ -392,7 +392,7 @@ function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string):
       const h = unchecked(hs[i]);
       const hp = itemPath(memberPath(where, "headers"), i);
       r.only(h, hp, ["name"]);
-      rule.headers.push(asciiLowerCase(r.string(h, hp, "name", "", 1)));
+      rule.headers.push(asciiLowerCase(r.nonEmpty(h, hp, "name")));
     }
   }
   const req = v.get("requires");
@@ -422,7 +422,7 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
   }
   const kind = v.nameAt(0);
   if (kind == "provider_name") {
-    const name = r.string(v, path, "provider_name", "", 1);
+    const name = r.nonEmpty(v, path, "provider_name");
     req.kind = RequirementKind.Provider;
     for (let i = 0; i < c.providers.length; i++) if (unchecked(c.providers[i]).name == name) req.provider = i;
     if (req.provider < 0) r.fail(memberPath(path, "provider_name"), 'no provider named "' + name + '"');

@@ -12,9 +12,9 @@ export const OIDC_FIELDS = withFetchPolicy(["cluster", "jwks_cluster"]);
 /** The provider's key source from `oidc_discovery` (object `v` at `path`); `issuers` are the provider's. */
 export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, issuers: Array<string>): OidcJwksSource {
   const d = new DiscoveryConfig();
-  d.cluster = r.string(v, path, "cluster", "", 1);
+  d.cluster = r.nonEmpty(v, path, "cluster");
   if (!v.has("cluster")) r.fail(memberPath(path, "cluster"), "is required (the Envoy cluster of the issuer's host)");
-  d.jwksCluster = r.string(v, path, "jwks_cluster", "", 1);
+  d.jwksCluster = r.nonEmpty(v, path, "jwks_cluster");
   const provider = path.substring(0, path.lastIndexOf("."));
   if (issuers.length != 1) {
     r.fail(

@@ -98,7 +98,7 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
   const where = memberPath(path, "provider_and_audiences");
   const spec = r.object(v, path, "provider_and_audiences", ["provider_name", "audiences"]);
   if (spec === null) return req;
-  const name = r.string(spec, where, "provider_name", "", 1);
+  const name = r.nonEmpty(spec, where, "provider_name");
   r.required(spec, where, "provider_name");
   const audiences = r.strings(spec, where, "audiences");
   if (audiences.length == 0) r.fail(memberPath(where, "audiences"), "needs at least one audience");
@@ -148,7 +148,7 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
 
 /** The requirement of rules[i].requirement_name. */
 export function readRuleRequirementName(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string): Requirement {
-  const name = r.string(v, path, "requirement_name", "", 1);
+  const name = r.nonEmpty(v, path, "requirement_name");
   return namedRequirement(r, c, name, memberPath(path, "requirement_name"));
 }
 
