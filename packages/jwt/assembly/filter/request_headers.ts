@@ -35,6 +35,12 @@ export class RequestHeaders {
   private count: i32 = 0;
   /** Lower-case names this filter wrote or removed since the read: the copy is stale for them. */
   private changed: Array<string> | null = null;
+  /**
+   * The last spellingsOf answer from the copy, by name: a request asks for its token header's
+   * spellings when it reads the token and again when it strips it, and the copy does not change.
+   */
+  private spelledName: string | null = null;
+  private spellings: Array<string> = NO_NAMES;
 
   constructor(public readonly map: HeaderMap) {}
 
@@ -139,6 +145,7 @@ export class RequestHeaders {
    * reads as `name`: equal once `_` is read as `-` and case is ignored, whatever mix of the two
    * the name uses. Compared by normal form, so a name with many dashes costs one pass, not one
    * lookup per spelling. Names as the request spells them, `name` itself included when sent.
+   * The list may be shared (the empty one, a repeated question): callers only read it.
    */
   spellingsOf(name: string): Array<string> {
     const ptr = this.ptr;
@@ -152,6 +159,8 @@ export class RequestHeaders {
       }
       return out;
     }
+    const spelled = this.spelledName;
+    if (spelled !== null && spelled == name) return this.spellings;
     // No array for a name the client did not send (the usual case for the output headers removed
     // on every request): the shared empty one, which callers only read.
     let out = NO_NAMES;
@@ -170,6 +179,8 @@ export class RequestHeaders {
       pos += nameLen + 1 + valueLen + 1;
     }
     releaseScratch(key);
+    this.spelledName = name;
+    this.spellings = out;
     return out;
   }
 
