@@ -8,6 +8,7 @@ import { JwtError, jwtErrorName } from "../jose/jwt/errors";
 import { FilterConfig } from "./model";
 import { PathError, pathErrorReason } from "./path";
 import { BindingChallenge, dpopChallengeForMissing } from "./binding_challenge";
+import { COMPILED_FEATURES, FEATURE_ROUTES } from "./features";
 
 /** Why a request is refused, beyond the verifier's codes. */
 export const enum DenyKind {
@@ -46,7 +47,8 @@ export class Denial {
     if (this.kind == DenyKind.BadPath) return pathErrorReason(this.pathError);
     const binding = this.binding;
     if (binding !== null) return binding.reason;
-    if (this.kind == DenyKind.PathChangesRoute) return "path_changes_route";
+    // Only route_requirements refuse so (requirements.ts), and a build without them has none.
+    if (COMPILED_FEATURES & FEATURE_ROUTES && this.kind == DenyKind.PathChangesRoute) return "path_changes_route";
     return jwtErrorName(this.error);
   }
 }
@@ -100,7 +102,8 @@ export function failureReply(config: FilterConfig, denial: Denial, realm: string
   const reason = denial.reason;
   let error = "invalid_token";
   if (denial.kind == DenyKind.Missing || denial.kind == DenyKind.NoRule) error = "";
-  const badRequest = denial.kind == DenyKind.BadPath || denial.kind == DenyKind.PathChangesRoute;
+  const badRequest =
+    denial.kind == DenyKind.BadPath || (COMPILED_FEATURES & FEATURE_ROUTES && denial.kind == DenyKind.PathChangesRoute);
   if (denial.kind == DenyKind.MultipleTokens || badRequest) {
     r.status = 400;
     error = "invalid_request";
