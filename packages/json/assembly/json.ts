@@ -44,6 +44,12 @@ export class JsonResult {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
 
+/** Past the ASCII digits at `p` (before `end`). */
+function skipDigits(p: usize, end: usize): usize {
+  while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
+  return p;
+}
+
 /** What follows an array item or object member. */
 const enum AfterMember {
   /** A `,`: another item or member. */
@@ -120,32 +126,22 @@ class Reader {
     let p = begin;
     if (load<u8>(p) == 0x2d) p++;
     if (p >= end) return this.failAt(p, JsonError.UnexpectedEnd);
-    let c = <u32>load<u8>(p);
-    if (c == 0x30) {
+    const c = <u32>load<u8>(p);
+    if (c == 0x30) p++;
+    else if (c - 0x31 < 9) p = skipDigits(p, end);
+    else return this.failAt(p, JsonError.InvalidNumber);
+    // A fraction, then an exponent: each needs at least one digit.
+    for (let part = 0; part < 2 && p < end; part++) {
+      const m = <u32>load<u8>(p);
+      if (part == 0 ? m != 0x2e : (m | 0x20) != 0x65) continue;
       p++;
-    } else if (c - 0x31 < 9) {
-      while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
-    } else {
-      return this.failAt(p, JsonError.InvalidNumber);
-    }
-    if (p < end && load<u8>(p) == 0x2e) {
-      p++;
+      if (part == 1 && p < end && (load<u8>(p) == 0x2b || load<u8>(p) == 0x2d)) p++;
       const digits = p;
-      while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
-      if (p == digits) return this.failAt(p, p >= end ? JsonError.UnexpectedEnd : JsonError.InvalidNumber);
-    }
-    if (p < end && (load<u8>(p) | 0x20) == 0x65) {
-      p++;
-      if (p < end && (load<u8>(p) == 0x2b || load<u8>(p) == 0x2d)) p++;
-      const digits = p;
-      while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
+      p = skipDigits(p, end);
       if (p == digits) return this.failAt(p, p >= end ? JsonError.UnexpectedEnd : JsonError.InvalidNumber);
     }
     // A digit right after "0" ("01") or a stray letter is caught by the caller as unexpected.
-    if (p < end) {
-      c = <u32>load<u8>(p);
-      if (c - 0x30 < 10) return this.failAt(p, JsonError.InvalidNumber);
-    }
+    if (p < end && <u32>load<u8>(p) - 0x30 < 10) return this.failAt(p, JsonError.InvalidNumber);
     this.pos = p;
     return JsonValue.number(asciiString(begin, <i32>(p - begin)));
   }
