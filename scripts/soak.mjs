@@ -5,7 +5,7 @@
 // per 10k requests after warm-up. Needs `pnpm build` (for @getwild/host's dist) once.
 import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
-import { buildFilters } from "../tests/reliability/lib/build.mjs";
+import { buildFilters, literalPoolOff } from "../tests/reliability/lib/build.mjs";
 import { soak } from "../tests/reliability/lib/soak.mjs";
 import { ALL_FILTERS } from "../tests/reliability/lib/filters.mjs";
 
@@ -19,7 +19,7 @@ await buildFilters(names);
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
 let failed = 0;
 console.log(
-  `soak: ${requests} requests per filter, node ${process.version}, load average ${loadavg()
+  `soak: ${requests} requests per filter${literalPoolOff ? " (GETWILD_LITERAL_POOL=0: built without core's literal pool)" : ""}, node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(" ")}`,
 );

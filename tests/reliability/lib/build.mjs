@@ -9,6 +9,12 @@ import { buildFilter as build } from "@getwild/host";
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = join(packageRoot, "..", "..");
 export const buildDir = join(packageRoot, "build");
+/**
+ * Where the wasm files go. `GETWILD_LITERAL_POOL=0` (core's literal pool transform off, for A/B runs)
+ * builds into its own folder, so neither kind of build is ever reused as the other.
+ */
+export const literalPoolOff = process.env.GETWILD_LITERAL_POOL === "0";
+export const wasmDir = literalPoolOff ? join(buildDir, "literal-pool-off") : buildDir;
 
 /** Every filter the suites know, by name: where its source is and which asconfig builds it. */
 export const SOURCES = {
@@ -37,27 +43,36 @@ export const SOURCES = {
 };
 
 export function wasmPath(name, target = "release") {
-  return join(buildDir, target === "release" ? `${name}.wasm` : `${name}.${target}.wasm`);
+  return join(wasmDir, target === "release" ? `${name}.wasm` : `${name}.${target}.wasm`);
 }
 
-function newestSource(dir) {
+function newestSource(dir, extension) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name === "build" || entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path, extension));
+    else if (entry.name.endsWith(extension)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
-/** The newest AssemblyScript source a filter can depend on (its own folder and the packages). */
+/**
+ * The newest input a filter's build depends on: the AssemblyScript of its own folder and of the
+ * packages, and what changes the compiler's output without touching them (core's compiler transforms,
+ * the asconfig files).
+ */
 function sourceTime(source) {
   const dirs = [
     join(source.baseDir, dirname(source.entry)),
     ...["core", "json", "getwild", "jwt"].map((p) => join(repoRoot, "packages", p, "assembly")),
   ];
-  return Math.max(...dirs.map(newestSource));
+  const configs = [join(source.baseDir, source.config), join(repoRoot, "packages", "core", "asconfig.base.json")];
+  return Math.max(
+    ...dirs.map((dir) => newestSource(dir, ".ts")),
+    newestSource(join(repoRoot, "packages", "core", "transform"), ".mjs"),
+    ...configs.filter((file) => existsSync(file)).map((file) => statSync(file).mtimeMs),
+  );
 }
 
 /** Compiles one filter for one target unless its wasm is newer than every source it may use. */
@@ -66,11 +81,12 @@ export async function buildFilter(name, target = "release") {
   const outFile = wasmPath(name, target);
   const newest = sourceTime(source);
   if (existsSync(outFile) && statSync(outFile).mtimeMs > newest) return outFile;
-  mkdirSync(buildDir, { recursive: true });
+  mkdirSync(wasmDir, { recursive: true });
   // An example's own test run (earlier in `pnpm test`) has just built it with the same asconfig:
-  // reuse that build when it is newer than every source, instead of compiling it again.
+  // reuse that build when it is newer than every source, instead of compiling it again (not for a
+  // literal-pool-off run: the example's build/ does not say how it was built).
   const own = join(source.baseDir, target === "release" ? "build/filter.wasm" : `build/filter.${target}.wasm`);
-  if (source.baseDir !== packageRoot && existsSync(own) && statSync(own).mtimeMs > newest) {
+  if (!literalPoolOff && source.baseDir !== packageRoot && existsSync(own) && statSync(own).mtimeMs > newest) {
     copyFileSync(own, outFile);
     return outFile;
   }
