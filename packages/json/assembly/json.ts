@@ -180,8 +180,7 @@ class Reader {
   }
 
   /** Right after `[` or `{`: consumes `closer` and leaves the container when it is empty. */
-  // @ts-ignore: decorator
-  @inline closesEmpty(closer: u32): bool {
+  closesEmpty(closer: u32): bool {
     this.skipWhitespace();
     if (this.pos < this.end && <u32>load<u8>(this.pos) == closer) {
       this.pos++;
@@ -192,8 +191,7 @@ class Reader {
   }
 
   /** After an array item or object member: `,` (another follows), `closer` (the container ends) or an error. */
-  // @ts-ignore: decorator
-  @inline afterMember(closer: u32): AfterMember {
+  afterMember(closer: u32): AfterMember {
     this.skipWhitespace();
     if (this.pos >= this.end) {
       this.fail(JsonError.UnexpectedEnd);
