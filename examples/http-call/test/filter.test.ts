@@ -159,6 +159,26 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
     expect(host.failures).toEqual([]);
   });
 
+  // The bound above allows a few pages, which hides one body kept alive between requests: a 64 KiB
+  // reply kept until the next one costs 3 pages. A 1 MiB reply cannot hide: if anything holds the
+  // last reply after its handler returned, the next reply needs another 1 MiB of memory.
+  // KNOWN BUG, hence `it.fails`: core's buffer reads refill one shared Result per value type
+  // (packages/core/assembly/hostcalls/buffers.ts, bytesResult/textResult), so the last body read
+  // stays reachable until the next read and memory settles at twice the need (1 MiB replies: 4,864
+  // instead of 2,432 KiB). Make it `it` when core's buffer reads stop keeping their value.
+  it.fails("frees each reply after its handler: the next 1 MiB reply reuses its memory", async () => {
+    const body = new Uint8Array(MAX_REPLY_BYTES).fill(0x75);
+    const host = await load({ httpCallHandler: () => ({ status: 200, body }) });
+    await host.request();
+    const afterFirst = host.memoryBytes();
+    for (let i = 0; i < 20; i++) {
+      const r = await host.request();
+      expect(r.body.length).toBe(MAX_REPLY_BYTES);
+    }
+    expect(host.memoryBytes() - afterFirst).toBeLessThan(MAX_REPLY_BYTES);
+    expect(host.failures).toEqual([]);
+  });
+
   it("answers 502 call_refused when Envoy has no cluster named httpbin", async () => {
     const { host, stream, calls } = await startRequest({ clusters: ["other"] });
     expect(calls).toEqual([]);
