@@ -119,7 +119,7 @@ export class JwkResult {
   ) {}
 }
 
-function skipped(reason: JwkSkip, keyError: KeyError = KeyError.None): JwkResult {
+function skipped(reason: JwkSkip, keyError: KeyError): JwkResult {
   return new JwkResult(null, reason, keyError);
 }
 
@@ -147,24 +147,24 @@ function memberBytes(obj: JsonValue, name: string): Uint8Array | null {
 
 /** Parses one JWK object. Never traps; unusable keys come back with a JwkSkip reason. */
 export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
-  if (obj.kind != JsonKind.Object) return skipped(JwkSkip.NotAnObject);
+  if (obj.kind != JsonKind.Object) return skipped(JwkSkip.NotAnObject, KeyError.None);
   const key = new Jwk();
 
   const kidValue = obj.get("kid");
   if (kidValue != null) {
     const kid = kidValue.asString();
-    if (kid == null || kid.length > MAX_KID_LENGTH) return skipped(JwkSkip.KidInvalid);
+    if (kid == null || kid.length > MAX_KID_LENGTH) return skipped(JwkSkip.KidInvalid, KeyError.None);
     key.kid = kid;
   }
 
   const kty = obj.getString("kty");
   key.kty = kty == null ? KeyType.None : keyTypeFromName(kty);
-  if (key.kty == KeyType.None) return skipped(JwkSkip.KeyTypeUnsupported);
+  if (key.kty == KeyType.None) return skipped(JwkSkip.KeyTypeUnsupported, KeyError.None);
 
   if (key.kty == KeyType.EC || key.kty == KeyType.OKP) {
     const crv = obj.getString("crv");
     const curve = crv == null ? CURVE_NONE : curveFromName(crv, key.kty);
-    if (curve == CURVE_NONE) return skipped(JwkSkip.CurveUnsupported);
+    if (curve == CURVE_NONE) return skipped(JwkSkip.CurveUnsupported, KeyError.None);
     key.curve = curve;
   }
 
@@ -172,18 +172,18 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
   const use = obj.get("use");
   if (use != null) {
     const u = use.asString();
-    if (u == null || u != "sig") return skipped(JwkSkip.NotForSignatures);
+    if (u == null || u != "sig") return skipped(JwkSkip.NotForSignatures, KeyError.None);
   }
   const ops = obj.get("key_ops");
   if (ops != null) {
-    if (ops.kind != JsonKind.Array) return skipped(JwkSkip.KeyOpsExcludeVerify);
+    if (ops.kind != JsonKind.Array) return skipped(JwkSkip.KeyOpsExcludeVerify, KeyError.None);
     let verify = false;
     for (let i = 0; i < ops.length; i++) {
       const op = ops.at(i)!.asString();
-      if (op == null) return skipped(JwkSkip.KeyOpsExcludeVerify);
+      if (op == null) return skipped(JwkSkip.KeyOpsExcludeVerify, KeyError.None);
       if (op == "verify") verify = true;
     }
-    if (!verify) return skipped(JwkSkip.KeyOpsExcludeVerify);
+    if (!verify) return skipped(JwkSkip.KeyOpsExcludeVerify, KeyError.None);
   }
 
   const algValue = obj.get("alg");
@@ -191,22 +191,22 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
     const name = algValue.asString();
     const alg = name == null ? -1 : algFromName(name);
     if (alg < 0 || algKeyType(<Alg>alg) != key.kty || algCurve(<Alg>alg) != key.curve)
-      return skipped(JwkSkip.AlgUnsupported);
+      return skipped(JwkSkip.AlgUnsupported, KeyError.None);
     key.alg = alg;
   }
 
   if (key.kty != KeyType.Oct) {
     for (let i = 0; i < PRIVATE_MEMBERS.length; i++) {
-      if (obj.has(unchecked(PRIVATE_MEMBERS[i]))) return skipped(JwkSkip.PrivateKey);
+      if (obj.has(unchecked(PRIVATE_MEMBERS[i]))) return skipped(JwkSkip.PrivateKey, KeyError.None);
     }
   }
 
   switch (key.kty) {
     case KeyType.RSA: {
-      if (!typeCompiled(KeyType.RSA)) return skipped(JwkSkip.NotCompiled);
+      if (!typeCompiled(KeyType.RSA)) return skipped(JwkSkip.NotCompiled, KeyError.None);
       const n = memberBytes(obj, "n");
       const e = memberBytes(obj, "e");
-      if (n == null || e == null) return skipped(JwkSkip.MemberInvalid);
+      if (n == null || e == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
       const r = importRsaPublicKey(n, e, options.rsaMinBits);
       if (r.key == null) return skipped(JwkSkip.KeyRejected, r.error);
       key.rsa = r.key;
@@ -215,22 +215,22 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
     case KeyType.EC: {
       const x = memberBytes(obj, "x");
       const y = memberBytes(obj, "y");
-      if (x == null || y == null) return skipped(JwkSkip.MemberInvalid);
+      if (x == null || y == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
       // One constant curve per call, each behind its compile-time test, so an ES256-only build
       // does not link the other curves' parameters.
       let error = KeyError.None;
       if (key.curve == CURVE_P256) {
-        if (!curveCompiled(CURVE_P256)) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P256)) return skipped(JwkSkip.NotCompiled, KeyError.None);
         const r = importEcPublicKey(EcCurve.P256, x, y);
         key.ec = r.key;
         error = r.error;
       } else if (key.curve == CURVE_P384) {
-        if (!curveCompiled(CURVE_P384)) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P384)) return skipped(JwkSkip.NotCompiled, KeyError.None);
         const r = importEcPublicKey(EcCurve.P384, x, y);
         key.ec = r.key;
         error = r.error;
       } else {
-        if (!curveCompiled(CURVE_P521)) return skipped(JwkSkip.NotCompiled);
+        if (!curveCompiled(CURVE_P521)) return skipped(JwkSkip.NotCompiled, KeyError.None);
         const r = importEcPublicKey(EcCurve.P521, x, y);
         key.ec = r.key;
         error = r.error;
@@ -239,19 +239,19 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
       break;
     }
     case KeyType.OKP: {
-      if (!curveCompiled(CURVE_ED25519)) return skipped(JwkSkip.NotCompiled);
+      if (!curveCompiled(CURVE_ED25519)) return skipped(JwkSkip.NotCompiled, KeyError.None);
       const x = memberBytes(obj, "x");
-      if (x == null) return skipped(JwkSkip.MemberInvalid);
+      if (x == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
       const r = importEd25519PublicKey(x);
       if (r.key == null) return skipped(JwkSkip.KeyRejected, r.error);
       key.ed25519 = r.key;
       break;
     }
     default: {
-      if (!options.allowSymmetric) return skipped(JwkSkip.SymmetricNotAllowed);
-      if (!typeCompiled(KeyType.Oct)) return skipped(JwkSkip.NotCompiled);
+      if (!options.allowSymmetric) return skipped(JwkSkip.SymmetricNotAllowed, KeyError.None);
+      if (!typeCompiled(KeyType.Oct)) return skipped(JwkSkip.NotCompiled, KeyError.None);
       const k = memberBytes(obj, "k");
-      if (k == null) return skipped(JwkSkip.MemberInvalid);
+      if (k == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
       // RFC 7518 §3.2: at least as long as the hash. Without an alg, the HS256 floor applies
       // here and each longer hash is checked again when the key is selected.
       const floor = key.alg >= 0 ? hashLength(algHash(<Alg>key.alg)) : 32;

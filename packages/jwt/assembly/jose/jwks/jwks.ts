@@ -80,15 +80,15 @@ export class JwksResult {
 
 /** Parses a JWKS body (UTF-8 JSON bytes). Never traps. */
 export function parseJwks(body: Uint8Array, options: JwksOptions = new JwksOptions()): JwksResult {
-  if (body.length > options.maxBytes) return new JwksResult(null, JwksError.TooLarge);
+  if (body.length > options.maxBytes) return new JwksResult(null, JwksError.TooLarge, JsonError.None);
   // Depth 8 covers `{"keys":[{"key_ops":[...]}]}` with room; values are capped by the body size.
   const parsed = parseJson(body, new JsonLimits(options.maxBytes, 8, options.maxBytes));
   const doc = parsed.value;
   if (doc == null) return new JwksResult(null, JwksError.InvalidJson, parsed.error);
   const keys = doc.get("keys");
-  if (keys == null || keys.kind != JsonKind.Array) return new JwksResult(null, JwksError.KeysMissing);
+  if (keys == null || keys.kind != JsonKind.Array) return new JwksResult(null, JwksError.KeysMissing, JsonError.None);
   const count = keys.length;
-  if (count > options.maxKeys) return new JwksResult(null, JwksError.TooManyKeys);
+  if (count > options.maxKeys) return new JwksResult(null, JwksError.TooManyKeys, JsonError.None);
   const set = new KeySet();
   for (let i = 0; i < count; i++) {
     const r = parseJwk(keys.at(i)!, options.keyOptions);
@@ -96,8 +96,8 @@ export function parseJwks(body: Uint8Array, options: JwksOptions = new JwksOptio
     if (key != null) set.keys.push(key);
     else set.skipped.push(r.skip);
   }
-  if (set.keys.length == 0) return new JwksResult(set, JwksError.NoUsableKeys);
-  return new JwksResult(set, JwksError.None);
+  if (set.keys.length == 0) return new JwksResult(set, JwksError.NoUsableKeys, JsonError.None);
+  return new JwksResult(set, JwksError.None, JsonError.None);
 }
 
 /** Parses one JWK given as JSON bytes (a single configured key) into a one-key set. */
@@ -110,7 +110,7 @@ export function parseSingleJwk(body: Uint8Array, keyOptions: JwkOptions = new Jw
   if (key == null) {
     const set = new KeySet();
     set.skipped.push(r.skip);
-    return new JwksResult(set, JwksError.NoUsableKeys);
+    return new JwksResult(set, JwksError.NoUsableKeys, JsonError.None);
   }
-  return new JwksResult(KeySet.of(key), JwksError.None);
+  return new JwksResult(KeySet.of(key), JwksError.None, JsonError.None);
 }

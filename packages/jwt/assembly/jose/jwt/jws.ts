@@ -43,15 +43,15 @@ export class JwsResult {
   ) {}
 }
 
-function fail(e: JwtError, j: JsonError = JsonError.None): JwsResult {
+function fail(e: JwtError, j: JsonError): JwsResult {
   return new JwsResult(null, e, j);
 }
 
 /** Splits and decodes a compact JWS given as ASCII bytes; nothing is verified yet. Never traps. */
 export function parseCompactJws(token: Uint8Array, limits: JwsLimits): JwsResult {
   const len = token.length;
-  if (len == 0) return fail(JwtError.TokenMissing);
-  if (len > limits.maxTokenBytes) return fail(JwtError.TokenTooLarge);
+  if (len == 0) return fail(JwtError.TokenMissing, JsonError.None);
+  if (len > limits.maxTokenBytes) return fail(JwtError.TokenTooLarge, JsonError.None);
   let first = -1;
   let second = -1;
   const p = token.dataStart;
@@ -59,25 +59,25 @@ export function parseCompactJws(token: Uint8Array, limits: JwsLimits): JwsResult
     if (load<u8>(p + <usize>i) != 0x2e) continue;
     if (first < 0) first = i;
     else if (second < 0) second = i;
-    else return fail(JwtError.TokenMalformed); // a fourth segment (JWE has five)
+    else return fail(JwtError.TokenMalformed, JsonError.None); // a fourth segment (JWE has five)
   }
   // An empty signature is let through here so that `alg: none` tokens (RFC 7515 A.5, which end
   // in '.') are reported as AlgNone by the header check; verifyJwt refuses it right after that.
-  if (second < 0 || first == 0 || second == first + 1) return fail(JwtError.TokenMalformed);
+  if (second < 0 || first == 0 || second == first + 1) return fail(JwtError.TokenMalformed, JsonError.None);
 
   const headerBytes = base64UrlDecodeRange(token, 0, first);
-  if (!headerBytes.ok) return fail(JwtError.HeaderEncoding);
+  if (!headerBytes.ok) return fail(JwtError.HeaderEncoding, JsonError.None);
   const hb = headerBytes.bytes!;
   if (hb.length > limits.maxHeaderBytes) return fail(JwtError.HeaderJson, JsonError.TooLarge);
   const header = parseJson(hb, new JsonLimits(limits.maxHeaderBytes, limits.maxDepth, limits.maxHeaderBytes));
   const h = header.value;
   if (h == null) return fail(JwtError.HeaderJson, header.error);
-  if (h.kind != JsonKind.Object) return fail(JwtError.HeaderJson);
+  if (h.kind != JsonKind.Object) return fail(JwtError.HeaderJson, JsonError.None);
 
   const payloadBytes = base64UrlDecodeRange(token, first + 1, second);
-  if (!payloadBytes.ok) return fail(JwtError.PayloadEncoding);
+  if (!payloadBytes.ok) return fail(JwtError.PayloadEncoding, JsonError.None);
 
   const signature = base64UrlDecodeRange(token, second + 1, len);
-  if (!signature.ok) return fail(JwtError.SignatureEncoding);
+  if (!signature.ok) return fail(JwtError.SignatureEncoding, JsonError.None);
   return new JwsResult(new CompactJws(h, payloadBytes.bytes!, signature.bytes!, second), JwtError.Ok);
 }
