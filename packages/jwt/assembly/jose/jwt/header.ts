@@ -24,27 +24,28 @@ export class HeaderCheck {
  */
 export function checkHeader(header: JsonValue, allowed: u32, requireKid: bool, typs: Array<string>): HeaderCheck {
   const algValue = header.get("alg");
-  if (algValue == null || algValue.kind != JsonKind.String) return new HeaderCheck(JwtError.AlgMissing);
+  if (algValue == null || algValue.kind != JsonKind.String) return new HeaderCheck(JwtError.AlgMissing, -1, null);
   const alg = algFromName(algValue.text);
-  if (alg == ALG_NONE) return new HeaderCheck(JwtError.AlgNone);
-  if (alg == ALG_UNKNOWN) return new HeaderCheck(JwtError.AlgUnknown);
-  if ((allowed & algBit(<Alg>alg)) == 0) return new HeaderCheck(JwtError.AlgNotAllowed, alg);
-  if (!algCompiled(<Alg>alg)) return new HeaderCheck(JwtError.AlgUnavailable, alg);
+  if (alg == ALG_NONE) return new HeaderCheck(JwtError.AlgNone, -1, null);
+  if (alg == ALG_UNKNOWN) return new HeaderCheck(JwtError.AlgUnknown, -1, null);
+  if ((allowed & algBit(<Alg>alg)) == 0) return new HeaderCheck(JwtError.AlgNotAllowed, alg, null);
+  if (!algCompiled(<Alg>alg)) return new HeaderCheck(JwtError.AlgUnavailable, alg, null);
 
   // We implement no extension, so every `crit` (RFC 7515 §4.1.11), and an unencoded payload
   // (RFC 7797 `b64: false`, which must be listed in crit anyway), is refused.
-  if (header.has("crit")) return new HeaderCheck(JwtError.CritUnsupported, alg);
+  if (header.has("crit")) return new HeaderCheck(JwtError.CritUnsupported, alg, null);
   const b64 = header.get("b64");
-  if (b64 != null && !(b64.kind == JsonKind.Bool && b64.flag)) return new HeaderCheck(JwtError.CritUnsupported, alg);
+  if (b64 != null && !(b64.kind == JsonKind.Bool && b64.flag))
+    return new HeaderCheck(JwtError.CritUnsupported, alg, null);
 
   let kid: string | null = null;
   const kidValue = header.get("kid");
   if (kidValue != null) {
     if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH)
-      return new HeaderCheck(JwtError.KidInvalid, alg);
+      return new HeaderCheck(JwtError.KidInvalid, alg, null);
     kid = kidValue.text;
   } else if (requireKid) {
-    return new HeaderCheck(JwtError.KidRequired, alg);
+    return new HeaderCheck(JwtError.KidRequired, alg, null);
   }
 
   const typValue = header.get("typ");
