@@ -158,9 +158,8 @@ export class OidcJwksSource extends JwksSource {
     super.prepareLease();
   }
 
-  syncFromShared(): bool {
+  protected syncLocation(): void {
     this.document.syncPublished();
-    return super.syncFromShared();
   }
 
   ensure(root: RootContext, nowMs: i64): KeysState {

@@ -18,6 +18,7 @@ import {
   logInfo,
 } from "@getwild/core/assembly";
 import { KeySet, JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
+import { COMPILED_FEATURES, FEATURE_OIDC } from "../filter/features";
 import { readLease } from "./lease";
 import { RemoteDocument } from "./remote_document";
 import { startJsonGet } from "./remote_fetch";
@@ -93,8 +94,13 @@ export class JwksSource extends RemoteDocument {
 
   /** Adopts keys another worker already published (VM start, every tick). True when they changed. */
   syncFromShared(): bool {
+    // Not overridden, so a build without OIDC discovery (no call below) carries no dispatch for it.
+    if (COMPILED_FEATURES & FEATURE_OIDC) this.syncLocation();
     return this.remote !== null && this.syncPublished();
   }
+
+  /** Adopts a published key location before the keys: an OIDC source's jwks_uri (discovery.ts). */
+  protected syncLocation(): void {}
 
   protected adoptPublished(body: Uint8Array, fetchedAtMs: i64, expiresAtMs: i64): bool {
     const parsed = parseJwks(body, this.remote!.jwks);
