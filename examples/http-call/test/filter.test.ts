@@ -162,11 +162,10 @@ describe.each(Object.entries(BUILDS))("http-call (%s build)", (_target, file) =>
   // The bound above allows a few pages, which hides one body kept alive between requests: a 64 KiB
   // reply kept until the next one costs 3 pages. A 1 MiB reply cannot hide: if anything holds the
   // last reply after its handler returned, the next reply needs another 1 MiB of memory.
-  // KNOWN BUG, hence `it.fails`: core's buffer reads refill one shared Result per value type
-  // (packages/core/assembly/hostcalls/buffers.ts, bytesResult/textResult), so the last body read
-  // stays reachable until the next read and memory settles at twice the need (1 MiB replies: 4,864
-  // instead of 2,432 KiB). Make it `it` when core's buffer reads stop keeping their value.
-  it.fails("frees each reply after its handler: the next 1 MiB reply reuses its memory", async () => {
+  // Core's buffer reads once refilled one shared Result per value type, so the last body read
+  // stayed reachable until the next read and memory settled at twice the need (1 MiB replies:
+  // 4,864 instead of 2,432 KiB); they now make a fresh Result per read.
+  it("frees each reply after its handler: the next 1 MiB reply reuses its memory", async () => {
     const body = new Uint8Array(MAX_REPLY_BYTES).fill(0x75);
     const host = await load({ httpCallHandler: () => ({ status: 200, body }) });
     await host.request();

@@ -13,7 +13,9 @@ import { Status } from "./enums";
  * object such as a HeaderMap's `get`) owns one Result and refills it on each call, so a header read
  * on the request path allocates nothing but the string it returns. The rule that follows: take
  * `status`/`value` before calling the same reader again, and keep values, not Results:
- * `let a = headers.get("a").value; let b = headers.get("b").value;`.
+ * `let a = headers.get("a").value; let b = headers.get("b").value;`. Buffer reads (bodies, callout
+ * replies, configurations) are the exception: each returns a fresh Result, so that a large value is
+ * not kept alive by the reader after the caller has dropped it.
  */
 export class Result<T> {
   constructor(

@@ -14,7 +14,9 @@
 // the data (so (0, 0) prepends and (0, length) replaces); start >= current length appends; anything
 // else is BadArgument, and configurations / callout bodies are read-only (BadArgument).
 //
-// Results (../abi/result.ts): the buffer reads share one Result per value type (bytes, text, size).
+// Results (../abi/result.ts): the size read refills one shared Result; the bytes and text reads make
+// a fresh one each, because a shared Result would keep the last body read (a callout reply or body
+// of up to MiBs) alive until the next read, doubling the memory a VM settles at.
 import { Status, BufferType } from "../abi/enums";
 import { fromHost } from "../abi/status";
 import { Result } from "../abi/result";
@@ -27,10 +29,6 @@ import { clearOut, OUT_PTR, OUT_SIZE, OUT_WORD, outSize, takeOutBytes, takeOutSt
 
 // @ts-ignore: decorator
 @lazy const sizeResult = new Result<u32>(Status.NotFound, 0);
-// @ts-ignore: decorator
-@lazy const bytesResult = new Result<Uint8Array>(Status.NotFound, new Uint8Array(0));
-// @ts-ignore: decorator
-@lazy const textResult = new Result<string>(Status.NotFound, "");
 
 /** Current size of a buffer in bytes (0 unless Ok). */
 export function getBufferSize(bufferType: BufferType): Result<u32> {
@@ -47,14 +45,14 @@ export function getBufferBytes(
 ): Result<Uint8Array> {
   clearOut();
   let status = fromHost(proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE));
-  return bytesResult.fill(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
+  return new Result<Uint8Array>(status, status == Status.Ok ? takeOutBytes() : new Uint8Array(0));
 }
 
 /** Like `getBufferBytes`, decoded as UTF-8. */
 export function getBufferText(bufferType: BufferType, start: u32 = 0, maxSize: u32 = WHOLE_BUFFER): Result<string> {
   clearOut();
   let status = fromHost(proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE));
-  return textResult.fill(status, status == Status.Ok ? takeOutString() : "");
+  return new Result<string>(status, status == Status.Ok ? takeOutString() : "");
 }
 
 /** Raw write with the host's (start, size) semantics described above. */
