@@ -101,7 +101,7 @@ export class BindingResult {
 }
 
 // @ts-ignore: decorator
-@lazy const BOUND_OK = new BindingResult(BindingFault.None);
+@lazy const BOUND_OK = new BindingResult(BindingFault.None, DpopError.Ok);
 
 /** The confirmation members of a token, read once (cached with the verified token). */
 export class Confirmation {
@@ -199,24 +199,25 @@ export function checkBinding(
   headers: RequestHeaders,
   nowSeconds: i64,
 ): BindingResult {
-  if (cnf.unsupported) return new BindingResult(BindingFault.ConfirmationUnsupported);
+  if (cnf.unsupported) return new BindingResult(BindingFault.ConfirmationUnsupported, DpopError.Ok);
   const x5t = cnf.x5t;
   if (x5t !== null) {
     // Built without mTLS binding (features.ts): a certificate-bound token cannot be checked, so it is refused.
-    if (!(COMPILED_FEATURES & FEATURE_MTLS)) return new BindingResult(BindingFault.ConfirmationUnsupported);
+    if (!(COMPILED_FEATURES & FEATURE_MTLS))
+      return new BindingResult(BindingFault.ConfirmationUnsupported, DpopError.Ok);
     const seen = peerCertificateThumbprint();
-    if (seen === null) return new BindingResult(BindingFault.CertificateMissing);
-    if (seen != x5t) return new BindingResult(BindingFault.CertificateMismatch);
+    if (seen === null) return new BindingResult(BindingFault.CertificateMissing, DpopError.Ok);
+    if (seen != x5t) return new BindingResult(BindingFault.CertificateMismatch, DpopError.Ok);
   }
   const policy = provider.dpop;
   const jkt = cnf.jkt;
   // Built without DPoP (features.ts), no provider has a policy: the proof code below is dropped.
   if (!(COMPILED_FEATURES & FEATURE_DPOP) || policy === null) {
-    return jkt === null ? BOUND_OK : new BindingResult(BindingFault.DpopNotConfigured);
+    return jkt === null ? BOUND_OK : new BindingResult(BindingFault.DpopNotConfigured, DpopError.Ok);
   }
   if (!sentWithDpopScheme(headers, token)) {
-    if (jkt !== null) return new BindingResult(BindingFault.BoundTokenAsBearer);
-    if (policy.mode == DpopMode.Required) return new BindingResult(BindingFault.DpopRequired);
+    if (jkt !== null) return new BindingResult(BindingFault.BoundTokenAsBearer, DpopError.Ok);
+    if (policy.mode == DpopMode.Required) return new BindingResult(BindingFault.DpopRequired, DpopError.Ok);
     return BOUND_OK;
   }
   if (jkt === null) return new BindingResult(BindingFault.Dpop, DpopError.TokenNotBound);

@@ -74,7 +74,7 @@ function addClamped(a: i64, b: i64): i64 {
 @lazy const STRING_CLAIMS: StaticArray<string> = ["iss", "sub", "jti"];
 
 export function checkClaims(claims: JsonValue, o: VerifyOptions, now: i64): ClaimsCheck {
-  const check = new ClaimsCheck(JwtError.Ok);
+  const check = new ClaimsCheck(JwtError.Ok, "", i64.MAX_VALUE);
   findFailure(claims, o, now, check);
   return check;
 }
