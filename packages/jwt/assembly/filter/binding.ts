@@ -266,10 +266,14 @@ export function dpopChallenge(policyAlgs: string, error: string, description: st
 export function bindingDenial(provider: Provider, b: BindingResult): Denial {
   const d = new Denial(DenyKind.Binding);
   let header = "";
-  const policy = provider.dpop;
-  if (b.dpopChallenge && policy !== null) {
-    const description = b.fault == BindingFault.Dpop ? dpopErrorMessage(b.dpop) : "";
-    header = dpopChallenge(policy.algsText, b.errorCode, description);
+  // A constant test the compiler itself folds (not only the optimizer), so a build without DPoP
+  // never compiles dpopErrorMessage and carries no DPoP message table.
+  if (COMPILED_FEATURES & FEATURE_DPOP) {
+    const policy = provider.dpop;
+    if (b.dpopChallenge && policy !== null) {
+      const description = b.fault == BindingFault.Dpop ? dpopErrorMessage(b.dpop) : "";
+      header = dpopChallenge(policy.algsText, b.errorCode, description);
+    }
   }
   d.binding = new BindingChallenge(b.reason, b.errorCode, header);
   return d;
