@@ -13,7 +13,8 @@ import { Status, setProperty, logWarn } from "@getwild/core/assembly";
 import { COMPILED_FEATURES, FEATURE_CLAIMS_OUT } from "./features";
 
 /** Envoy's prefix of the filter state a wasm filter writes. */
-export const WASM_STATE_PREFIX = "wasm.";
+// @ts-ignore: decorator (lazy: only a build with claim_to_filter_state compiles its uses)
+@lazy export const WASM_STATE_PREFIX = "wasm.";
 /** Longest value written: RBAC matches short claim values; a huge one is more likely an attack. */
 const MAX_STATE_VALUE: i32 = 4096;
 

@@ -21,7 +21,7 @@ import { normalizePath, PathError } from "./path";
 import { readDpop } from "./dpop_config";
 import { readFetchPolicy, withFetchPolicy } from "./jwks_fetch_config";
 import { readClaimStates } from "./claims_out";
-import { OIDC_FIELDS, readOidcDiscovery } from "./oidc_config";
+import { oidcFields, readOidcDiscovery } from "./oidc_config";
 import {
   readProviderAndAudiences,
   readRequirementMap,
@@ -287,7 +287,7 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
   const remote = r.object(v, path, "remote_jwks", REMOTE_FIELDS);
   if (local !== null && remote !== null) r.fail(path, "local_jwks and remote_jwks are exclusive");
   let oidc: JsonValue | null = null;
-  if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, "oidc_discovery", OIDC_FIELDS);
+  if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, "oidc_discovery", oidcFields());
   else refuseUncompiled(r, v, path, "oidc_discovery");
   if (COMPILED_FEATURES & FEATURE_OIDC && oidc !== null) {
     if (local !== null || remote !== null || firebase)

@@ -46,19 +46,19 @@ export class DpopPolicy {
   Alg.RS512,
 ];
 
-const DPOP_FIELDS = [
-  "mode",
-  "algorithms",
-  "max_age_seconds",
-  "clock_skew_seconds",
-  "max_jti_length",
-  "max_proof_bytes",
-  "replay_cache_size",
-];
-
 /** Reads `dpop` of provider `providerName` at `path`; null when the provider has none. */
 export function readDpop(r: ConfigReader, provider: JsonValue, path: string): DpopPolicy | null {
-  const v = r.object(provider, path, "dpop", DPOP_FIELDS);
+  // The known fields are listed here, not in a module-level array: a module's top-level arrays are
+  // built at start in every build that imports it, also one compiled without DPoP (features.ts).
+  const v = r.object(provider, path, "dpop", [
+    "mode",
+    "algorithms",
+    "max_age_seconds",
+    "clock_skew_seconds",
+    "max_jti_length",
+    "max_proof_bytes",
+    "replay_cache_size",
+  ]);
   if (v === null) return null;
   const where = memberPath(path, "dpop");
   const policy = new DpopPolicy();

@@ -7,7 +7,13 @@ import { RemoteJwksConfig } from "../cache/jwks_source";
 import { readFetchPolicy, withFetchPolicy } from "./jwks_fetch_config";
 import { DiscoveryConfig, HttpsLocation, OidcJwksSource, WELL_KNOWN, httpsLocation } from "../cache/discovery";
 
-export const OIDC_FIELDS = withFetchPolicy(["cluster", "jwks_cluster"]);
+/**
+ * The fields `oidc_discovery` accepts. A function, not a module-level array: a module's top-level
+ * arrays are built at start in every build that imports it, also one compiled without OIDC.
+ */
+export function oidcFields(): Array<string> {
+  return withFetchPolicy(["cluster", "jwks_cluster"]);
+}
 
 /** The provider's key source from `oidc_discovery` (object `v` at `path`); `issuers` are the provider's. */
 export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, issuers: Array<string>): OidcJwksSource {
