@@ -22,7 +22,8 @@ import { RemoteDocument } from "./remote_document";
 import { startJsonGet } from "./remote_fetch";
 
 /** The discovery document's path under the issuer (OpenID Connect Discovery 1.0 §4). */
-export const WELL_KNOWN = "/.well-known/openid-configuration";
+// @ts-ignore: decorator (lazy: a build without OIDC discovery never reads it, so never builds it at start)
+@lazy export const WELL_KNOWN = "/.well-known/openid-configuration";
 /** Discovery documents are a few KiB; a bigger body is refused as a failed fetch. */
 const MAX_DOCUMENT_BYTES: u32 = 65536;
 
