@@ -22,6 +22,7 @@ import { COMPILED_FEATURES, FEATURE_OIDC } from "../filter/features";
 import { readLease } from "./lease";
 import { RemoteDocument } from "./remote_document";
 import { startJsonGet } from "./remote_fetch";
+import { sharedI64 } from "./shared_number";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -136,7 +137,7 @@ export class JwksSource extends RemoteDocument {
     const last = getSharedData(forcedKey);
     const lastCas = last.ok ? last.cas : 0; // taken now: the next shared-data read refills `last`
     let lastMs: i64 = -1;
-    if (last.ok) lastMs = I64.parseInt(String.UTF8.decode(last.value.buffer));
+    if (last.ok) lastMs = sharedI64(String.UTF8.decode(last.value.buffer));
     if (lastMs >= 0 && nowMs - lastMs < this.remote!.unknownKidMinIntervalMs) return false;
     const mark = Uint8Array.wrap(String.UTF8.encode(nowMs.toString()));
     if (setSharedData(forcedKey, mark, lastCas) != Status.Ok) return false;

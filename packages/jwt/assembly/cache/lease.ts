@@ -4,6 +4,7 @@
 // untilMs at the latest) or "i" (idle; no new fetch before untilMs: the backoff after a failure).
 // Taken with a CAS write and read back, because the first write of a key ignores the CAS.
 import { Status, getSharedData, setSharedData } from "@getwild/core/assembly";
+import { sharedI64 } from "./shared_number";
 
 // @ts-ignore: decorator
 @external("wasi_snapshot_preview1", "random_get")
@@ -47,11 +48,10 @@ export function readLease(key: string): Lease {
   const parts = String.UTF8.decode(got.value.buffer).split(" ");
   if (parts.length != 4) return lease;
   lease.fetching = unchecked(parts[0]) == "f";
-  lease.untilMs = I64.parseInt(unchecked(parts[1]));
-  // Through I64.parseInt, like untilMs: one strtol instance instead of two (~390 bytes); the value is
-  // an i32 this module wrote, so the narrowing changes nothing.
-  lease.failures = <i32>I64.parseInt(unchecked(parts[2]));
-  lease.nonce = U64.parseInt(unchecked(parts[3]));
+  lease.untilMs = sharedI64(unchecked(parts[1]));
+  // An i32 this module wrote, so the narrowing changes nothing.
+  lease.failures = <i32>sharedI64(unchecked(parts[2]));
+  lease.nonce = <u64>sharedI64(unchecked(parts[3]));
   return lease;
 }
 

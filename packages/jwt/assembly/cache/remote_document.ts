@@ -23,6 +23,7 @@ import {
 import { RemoteJwksConfig } from "./jwks_source";
 import { Lease, createLeaseIfAbsent, readLease, releaseLease } from "./lease";
 import { documentExpiresAtMs, holdLeaseAfterFailure, refreshDueMs, replyProblem, takeFetchLease } from "./remote_fetch";
+import { sharedI64 } from "./shared_number";
 
 /**
  * A fetched, shared document and the handler of its own fetches: a VM runs at most one fetch per
@@ -92,8 +93,8 @@ export abstract class RemoteDocument extends HttpCallHandler {
       }
     }
     if (second < 0) return false;
-    const expires = I64.parseInt(String.UTF8.decode(bytes.buffer.slice(0, first)));
-    const fetchedAt = I64.parseInt(String.UTF8.decode(bytes.buffer.slice(first + 1, second)));
+    const expires = sharedI64(String.UTF8.decode(bytes.buffer.slice(0, first)));
+    const fetchedAt = sharedI64(String.UTF8.decode(bytes.buffer.slice(first + 1, second)));
     return this.adoptPublished(bytes.subarray(second + 1), fetchedAt, expires);
   }
 
