@@ -124,6 +124,18 @@ describe("remote JWKS", () => {
     expect(host.pendingCalls()).toHaveLength(1);
   });
 
+  it("reads Cache-Control directives with spaces and tabs around names, '=' and quoted values", async () => {
+    const host = await start(1);
+    host.advance(50);
+    const spaced = reply(jwks(k1));
+    const cacheControl = 'public ,\ts-maxage = "900"\t, max-age =  60 ';
+    host.pendingCalls()[0]!.respond({ ...spaced, headers: { ...spaced.headers, "cache-control": cacheControl } });
+    host.advance(900_000 - 60_000 - 2000); // s-maxage (900 s) wins over max-age (60 s) and the fallback (600 s)
+    expect(host.pendingCalls()).toHaveLength(0);
+    host.advance(2000);
+    expect(host.pendingCalls()).toHaveLength(1);
+  });
+
   const failures: Array<
     [string, (call: ReturnType<Awaited<ReturnType<typeof start>>["pendingCalls"]>[number]) => void]
   > = [
