@@ -12,4 +12,4 @@ export {
   parseJson,
   parseJsonText,
 } from "./json";
-export { ConfigReader, MAX_CONFIG_ERRORS, memberPath, itemPath, kindName } from "./reader";
+export { ANY_LENGTH, ConfigReader, MAX_CONFIG_ERRORS, memberPath, itemPath, kindName } from "./reader";

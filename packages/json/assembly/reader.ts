@@ -42,8 +42,11 @@ export function kindName(value: JsonValue): string {
   }
 }
 
-/** Strings read without a length bound get this one (longer than any JSON text the reader accepts). */
-const ANY_LENGTH: i32 = i32.MAX_VALUE;
+/**
+ * Strings read without a length bound get this one (longer than any JSON text the reader accepts).
+ * Callers pass it to `string` explicitly so no optional-argument trampoline is compiled for them.
+ */
+export const ANY_LENGTH: i32 = i32.MAX_VALUE;
 
 export class ConfigReader {
   /** The listed errors joined with "; " (a string, not an array: the join costs module bytes). */

@@ -10,7 +10,7 @@
 // (or a read* function of its own called from there), and keep the value in model.ts's Provider.
 import { asciiLowerCase } from "../jose/encoding/ascii";
 import { HEADER_NAME_RULE, isHeaderName } from "@getwild/core/assembly/headers/syntax";
-import { ConfigReader, JsonLimits, JsonValue, itemPath, memberPath } from "@getwild/json/assembly";
+import { ANY_LENGTH, ConfigReader, JsonLimits, JsonValue, itemPath, memberPath } from "@getwild/json/assembly";
 import { algFromName, ALGS_HMAC } from "../jose/jwt/algorithms";
 import { ClaimOp, ClaimRequirement, validateVerifyOptions } from "../jose/jwt/options";
 import { JwksOptions, parseJwks, jwksErrorMessage } from "../jose/jwks/jwks";
@@ -116,7 +116,7 @@ export function parseFilterConfig(text: string): ConfigResult {
 function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   const c = new FilterConfig();
   r.only(root, "", TOP_FIELDS);
-  r.string(root, "", "$schema", "");
+  r.string(root, "", "$schema", "", 0, ANY_LENGTH);
   const providers = r.object(root, "", "providers");
   if (providers === null || providers.length == 0) r.fail("providers", "at least one provider is required");
   else {
@@ -151,7 +151,7 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   if (aud != 401 && aud != 403) r.fail("audience_failure_status", "must be 401 or 403, got " + aud.toString());
   c.audienceStatus = <u32>aud;
   c.jsonBody = r.oneOf(root, "", "failure_body", ["json", "empty"], "json") == "json";
-  c.realm = r.string(root, "", "realm", "");
+  c.realm = r.string(root, "", "realm", "", 0, ANY_LENGTH);
   if (c.realm.includes('"') || c.realm.includes("\\")) r.fail("realm", "must not contain quotes or backslashes");
   for (let i = 0; i < c.realm.length; i++) {
     const ch = c.realm.charCodeAt(i);
@@ -160,7 +160,7 @@ function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   c.failOpenWithoutJwks = r.oneOf(root, "", "jwks_unavailable", ["deny", "allow"], "deny") == "allow";
   c.tokenCacheSize = r.integer(root, "", "jwt_cache_size", 100, 0, 100000);
   c.tokenCacheBytes = r.integer(root, "", "jwt_cache_bytes", 1 << 20, 0, MAX_CACHE_BYTES);
-  c.statPrefix = r.string(root, "", "stat_prefix", "jwt_authn", 1);
+  c.statPrefix = r.string(root, "", "stat_prefix", "jwt_authn", 1, ANY_LENGTH);
   c.tickMs = <u32>r.integer(root, "", "tick_ms", 1000, 10, 60000);
   return c.finish();
 }
@@ -221,7 +221,7 @@ function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string):
     r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
   applyFirebase(p.options, projectId);
   if (!v.has("remote_jwks") && !v.has("local_jwks")) {
-    p.source = JwksSource.fetched(firebaseJwks(r.string(fb, where, "cluster", FIREBASE_JWKS_CLUSTER, 1)));
+    p.source = JwksSource.fetched(firebaseJwks(r.string(fb, where, "cluster", FIREBASE_JWKS_CLUSTER, 1, ANY_LENGTH)));
   }
   for (let i = 0; i < FIREBASE_SET.length; i++) {
     const fixed = unchecked(FIREBASE_SET[i]);
@@ -252,7 +252,7 @@ function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: st
     r.only(h, hp, ["name", "value_prefix"]);
     const name = r.nonEmpty(h, hp, "name");
     if (r.required(h, hp, "name") !== null && !isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
-    p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "")));
+    p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "", 0, ANY_LENGTH)));
   }
   p.fromCookies = plainNames(r, v, path, "from_cookies");
   p.fromParams = plainNames(r, v, path, "from_params");
@@ -297,7 +297,8 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
     const where = memberPath(path, "local_jwks");
     let text = "";
     if (local.isString) text = local.text;
-    else if (local.isObject && local.has("inline_string")) text = r.string(local, where, "inline_string", "");
+    else if (local.isObject && local.has("inline_string"))
+      text = r.string(local, where, "inline_string", "", 0, ANY_LENGTH);
     else r.fail(where, 'must be a JWKS JSON string or {"inline_string": ...}');
     const jwks = new JwksOptions(65536, 64, new JwkOptions((p.options.algorithms & ALGS_HMAC) != 0));
     const set = parseJwks(Uint8Array.wrap(String.UTF8.encode(text)), jwks);
@@ -315,7 +316,7 @@ function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConf
   c.cluster = r.nonEmpty(v, path, "cluster");
   if (!v.has("cluster")) r.fail(memberPath(path, "cluster"), "is required (the Envoy cluster of the JWKS host)");
   if (v.has("uri")) {
-    const uri = r.string(v, path, "uri", "");
+    const uri = r.string(v, path, "uri", "", 0, ANY_LENGTH);
     const rest = uri.startsWith("https://") ? uri.substring(8) : uri.startsWith("http://") ? uri.substring(7) : "";
     const slash = rest.indexOf("/");
     if (rest.length == 0 || slash <= 0)
@@ -352,8 +353,8 @@ function readClaim(r: ConfigReader, v: JsonValue, path: string): ClaimRequiremen
     return new ClaimRequirement(name, ClaimOp.ContainsAny, claimValues(r, v, path, "contains_any", true));
   if (v.has("contains_all"))
     return new ClaimRequirement(name, ClaimOp.ContainsAll, claimValues(r, v, path, "contains_all", true));
-  if (v.has("is_true")) return new ClaimRequirement(name, ClaimOp.IsTrue);
-  if (v.has("exists")) return new ClaimRequirement(name, ClaimOp.Exists);
+  if (v.has("is_true")) return new ClaimRequirement(name, ClaimOp.IsTrue, []);
+  if (v.has("exists")) return new ClaimRequirement(name, ClaimOp.Exists, []);
   r.fail(path, "needs one of equals, one_of, contains_any, contains_all, is_true, exists");
   return null;
 }
