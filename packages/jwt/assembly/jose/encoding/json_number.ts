@@ -46,20 +46,14 @@ export function floorNumberText(text: string): NumericDate {
   }
   // Digits of the integer and fraction parts, in order, and where the decimal point sits.
   const digitsStart = i;
-  let intDigits = 0;
-  while (i < len && <u32>text.charCodeAt(i) - 0x30 < 10) {
-    i++;
-    intDigits++;
-  }
+  const intDigits = digitRun(text, i);
+  i += intDigits;
   let fracStart = i;
   let fracDigits = 0;
   if (i < len && text.charCodeAt(i) == 0x2e) {
-    i++;
-    fracStart = i;
-    while (i < len && <u32>text.charCodeAt(i) - 0x30 < 10) {
-      i++;
-      fracDigits++;
-    }
+    fracStart = ++i;
+    fracDigits = digitRun(text, i);
+    i += fracDigits;
   }
   let exponent: i64 = 0;
   if (i < len && (text.charCodeAt(i) | 0x20) == 0x65) {
@@ -104,4 +98,11 @@ export function floorNumberText(text: string): NumericDate {
     if (whole < -MAX_NUMERIC_DATE) return new NumericDate(0, NumericDateError.OutOfRange);
   }
   return new NumericDate(whole, NumericDateError.None);
+}
+
+/** How many ASCII digits `text` has from `start` on (one scan for the integer and the fraction parts). */
+function digitRun(text: string, start: i32): i32 {
+  let i = start;
+  while (i < text.length && <u32>text.charCodeAt(i) - 0x30 < 10) i++;
+  return i - start;
 }
