@@ -131,6 +131,11 @@ describe("issuer, audience, subject, typ", () => {
     expect(check({ ...base, sub: "admin" })).toBe("ok");
     expect(check({ ...base, sub: "admin2" })).toBe("subject_not_allowed");
     expect(check({ ...base })).toBe("subject_not_allowed");
+    setup({ subjects: [{ kind: "suffix", value: "@example.com" }] });
+    expect(check({ ...base, sub: "alice@example.com" })).toBe("ok");
+    expect(check({ ...base, sub: "@example.com" })).toBe("ok");
+    expect(check({ ...base, sub: "alice@example.com.evil" })).toBe("subject_not_allowed");
+    expect(check({ ...base, sub: "example.com" })).toBe("subject_not_allowed");
   });
   it("typ: tolerated by default, checked case-insensitively when configured", () => {
     setup();

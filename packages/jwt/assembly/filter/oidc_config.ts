@@ -21,7 +21,7 @@ export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, i
   d.cluster = r.nonEmpty(v, path, "cluster");
   if (!v.has("cluster")) r.fail(memberPath(path, "cluster"), "is required (the Envoy cluster of the issuer's host)");
   d.jwksCluster = r.nonEmpty(v, path, "jwks_cluster");
-  const provider = path.substring(0, path.lastIndexOf("."));
+  const provider = path.substring(0, path.lastIndexOf(".", i32.MAX_VALUE));
   if (issuers.length != 1) {
     r.fail(
       memberPath(provider, "issuer"),
@@ -35,7 +35,7 @@ export function readOidcDiscovery(r: ConfigReader, v: JsonValue, path: string, i
     } else {
       // §4: the well-known path is appended to the issuer, without a trailing slash of its own.
       let base = issuer.path;
-      if (base.endsWith("/")) base = base.substring(0, base.length - 1);
+      if (base.endsWith("/", base.length)) base = base.substring(0, base.length - 1);
       d.location = new HttpsLocation(issuer.authority, base + WELL_KNOWN);
     }
   }

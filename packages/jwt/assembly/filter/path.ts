@@ -79,7 +79,7 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
         if (!unescapeSlashes) return new NormalizedPath("", query, PathError.EscapedSlash);
         parts.push("/");
       } else if (isUnreserved(v)) {
-        parts.push(String.fromCharCode(v));
+        parts.push(String.fromCharCode(v, -1));
       } else {
         parts.push("%" + HEX_UPPER.charAt(hi) + HEX_UPPER.charAt(lo));
       }

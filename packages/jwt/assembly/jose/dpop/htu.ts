@@ -43,8 +43,8 @@ function normalizeAuthority(authority: string, scheme: string): string | null {
   let host = authority;
   let port = "";
   // The port follows the last ':' unless that ':' sits inside an IPv6 literal.
-  const colon = authority.lastIndexOf(":");
-  if (colon >= 0 && colon > authority.lastIndexOf("]")) {
+  const colon = authority.lastIndexOf(":", i32.MAX_VALUE); // every argument given: no @varargs trampolines
+  if (colon >= 0 && colon > authority.lastIndexOf("]", i32.MAX_VALUE)) {
     host = authority.substring(0, colon);
     port = authority.substring(colon + 1);
     for (let i = 0; i < port.length; i++) {
@@ -75,7 +75,7 @@ function normalizePathPart(path: string): string | null {
     const c = path.charCodeAt(i);
     if (c <= 0x20 || c == 0x7f) return null;
     if (c != 0x25) {
-      text += String.fromCharCode(c);
+      text += String.fromCharCode(c, -1);
       continue;
     }
     if (i + 2 >= n) return null;
@@ -83,7 +83,7 @@ function normalizePathPart(path: string): string | null {
     const lo = hexValue(path.charCodeAt(i + 2));
     if (hi < 0 || lo < 0) return null;
     const byte = (hi << 4) | lo;
-    if (isUnreserved(byte)) text += String.fromCharCode(byte);
+    if (isUnreserved(byte)) text += String.fromCharCode(byte, -1);
     else text += "%" + HEX_UPPER.charAt(hi) + HEX_UPPER.charAt(lo);
     i += 2;
   }

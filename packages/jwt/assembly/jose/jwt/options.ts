@@ -31,7 +31,7 @@ export class StringMatcher {
       case MatchKind.Prefix:
         return s.startsWith(this.value);
       case MatchKind.Suffix:
-        return s.endsWith(this.value);
+        return s.endsWith(this.value, s.length);
       case MatchKind.Contains:
         return s.includes(this.value);
     }
