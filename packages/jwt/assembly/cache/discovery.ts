@@ -124,7 +124,11 @@ class DiscoveryDocument extends RemoteDocument {
   }
 
   protected adoptPublished(body: Uint8Array, fetchedAtMs: i64, expiresAtMs: i64): bool {
-    return this.source.adoptLocation(String.UTF8.decode(body.slice(0, body.length).buffer), fetchedAtMs, expiresAtMs);
+    return this.source.adoptLocation(
+      String.UTF8.decodeUnsafe(body.dataStart, <usize>body.length),
+      fetchedAtMs,
+      expiresAtMs,
+    );
   }
 }
 
