@@ -93,8 +93,11 @@ export abstract class RemoteDocument extends HttpCallHandler {
       }
     }
     if (second < 0) return false;
-    const expires = sharedI64(String.UTF8.decode(bytes.buffer.slice(0, first)));
-    const fetchedAt = sharedI64(String.UTF8.decode(bytes.buffer.slice(first + 1, second)));
+    // Decoded in place from the view (no ArrayBuffer#slice copies, nor that function in the module).
+    const expires = sharedI64(String.UTF8.decodeUnsafe(bytes.dataStart, <usize>first));
+    const fetchedAt = sharedI64(
+      String.UTF8.decodeUnsafe(bytes.dataStart + <usize>(first + 1), <usize>(second - first - 1)),
+    );
     return this.adoptPublished(bytes.subarray(second + 1), fetchedAt, expires);
   }
 
