@@ -159,11 +159,13 @@ describe("remote JWKS", () => {
     const host = await start(1);
     host.advance(50);
     host.pendingCalls()[0]!.respond(reply(jwks(k1), 120));
+    expect(host.logs("info").join("\n")).toContain(" keys, 0 skipped, valid for 120 s");
     host.advance(61_000);
     const call = host.pendingCalls()[0]!;
     fail(call);
     expect(host.metric("jwt_authn.jwks_fetch_failed")).toBe(1);
     expect(host.logs("warn").join("\n")).toContain("keeping the last good keys");
+    expect(host.logs("warn").join("\n")).toMatch(/; next try in [1-9][0-9]* ms/);
     host.advance(200_000); // past expiry: still the last good keys
     for (const c of host.pendingCalls()) c.respond({ status: 503, body: "" });
     expect(answered(send(host, await mint(k1, { iss: ISS, exp: T0 + 100_000 })).stream)).toBe(200);

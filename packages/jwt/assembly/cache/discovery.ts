@@ -20,6 +20,7 @@ import { JwksSource, KeysState, RemoteJwksConfig } from "./jwks_source";
 import { readLease } from "./lease";
 import { RemoteDocument } from "./remote_document";
 import { startJsonGet } from "./remote_fetch";
+import { decimalText } from "./shared_number";
 
 /** The discovery document's path under the issuer (OpenID Connect Discovery 1.0 §4). */
 // @ts-ignore: decorator (lazy: a build without OIDC discovery never reads it, so never builds it at start)
@@ -101,7 +102,7 @@ class DiscoveryDocument extends RemoteDocument {
         " through cluster " +
         remote.cluster +
         ", valid for " +
-        ((expires - nowMs) / 1000).toString() +
+        decimalText((expires - nowMs) / 1000) +
         " s",
     );
     return "";

@@ -22,7 +22,7 @@ import { COMPILED_FEATURES, FEATURE_OIDC } from "../filter/features";
 import { readLease } from "./lease";
 import { RemoteDocument } from "./remote_document";
 import { startJsonGet } from "./remote_fetch";
-import { sharedI64 } from "./shared_number";
+import { decimalText, sharedI64 } from "./shared_number";
 
 /** Told when a source's fetch ended or its shared keys changed: time to look at waiting requests. */
 export abstract class JwksListener {
@@ -139,7 +139,7 @@ export class JwksSource extends RemoteDocument {
     let lastMs: i64 = -1;
     if (last.ok) lastMs = sharedI64(String.UTF8.decode(last.value.buffer));
     if (lastMs >= 0 && nowMs - lastMs < this.remote!.unknownKidMinIntervalMs) return false;
-    const mark = Uint8Array.wrap(String.UTF8.encode(nowMs.toString()));
+    const mark = Uint8Array.wrap(String.UTF8.encode(decimalText(nowMs)));
     if (setSharedData(forcedKey, mark, lastCas) != Status.Ok) return false;
     if (!this.startFetch(root, nowMs, lease)) return false;
     this.forcedRefetches++;
@@ -192,7 +192,7 @@ export class JwksSource extends RemoteDocument {
         " keys, " +
         set.skipped.length.toString() +
         " skipped, valid for " +
-        ((expires - nowMs) / 1000).toString() +
+        decimalText((expires - nowMs) / 1000) +
         " s",
     );
     return "";

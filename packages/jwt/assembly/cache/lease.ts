@@ -4,7 +4,7 @@
 // untilMs at the latest) or "i" (idle; no new fetch before untilMs: the backoff after a failure).
 // Taken with a CAS write and read back, because the first write of a key ignores the CAS.
 import { Status, getSharedData, setSharedData } from "@getwild/core/assembly";
-import { sharedI64 } from "./shared_number";
+import { decimalText, sharedI64, unsignedText } from "./shared_number";
 
 // @ts-ignore: decorator
 @external("wasi_snapshot_preview1", "random_get")
@@ -56,7 +56,7 @@ export function readLease(key: string): Lease {
 }
 
 function encode(fetching: bool, untilMs: i64, failures: i32, nonce: u64): Uint8Array {
-  const text = (fetching ? "f " : "i ") + untilMs.toString() + " " + failures.toString() + " " + nonce.toString();
+  const text = (fetching ? "f " : "i ") + decimalText(untilMs) + " " + failures.toString() + " " + unsignedText(nonce);
   return Uint8Array.wrap(String.UTF8.encode(text));
 }
 

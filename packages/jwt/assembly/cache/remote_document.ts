@@ -23,7 +23,7 @@ import {
 import { RemoteJwksConfig } from "./jwks_source";
 import { Lease, createLeaseIfAbsent, readLease, releaseLease } from "./lease";
 import { documentExpiresAtMs, holdLeaseAfterFailure, refreshDueMs, replyProblem, takeFetchLease } from "./remote_fetch";
-import { sharedI64 } from "./shared_number";
+import { decimalText, sharedI64 } from "./shared_number";
 
 /**
  * A fetched, shared document and the handler of its own fetches: a VM runs at most one fetch per
@@ -103,7 +103,7 @@ export abstract class RemoteDocument extends HttpCallHandler {
 
   /** Publishes a good `body` fetched at `nowMs` for every worker, and notes its CAS as seen here. */
   protected publish(nowMs: i64, expiresAtMs: i64, body: Uint8Array): void {
-    const head = Uint8Array.wrap(String.UTF8.encode(expiresAtMs.toString() + "\n" + nowMs.toString() + "\n"));
+    const head = Uint8Array.wrap(String.UTF8.encode(decimalText(expiresAtMs) + "\n" + decimalText(nowMs) + "\n"));
     const value = new Uint8Array(head.length + body.length);
     value.set(head, 0);
     value.set(body, head.length);
@@ -160,7 +160,7 @@ export abstract class RemoteDocument extends HttpCallHandler {
     const backoff = holdLeaseAfterFailure(leaseKey, remote.backoffBaseMs, remote.backoffMaxMs, nowMs, previousFailures);
     this.countFailure();
     logWarn(
-      this.logSubject() + " failed: " + why + this.keptAfterFailure() + "; next try in " + backoff.toString() + " ms",
+      this.logSubject() + " failed: " + why + this.keptAfterFailure() + "; next try in " + decimalText(backoff) + " ms",
     );
   }
 

@@ -24,3 +24,23 @@ export function sharedI64(text: string): i64 {
   }
   return negative ? -v : v;
 }
+
+/**
+ * `v` in decimal, as `toString()` writes it. Local because every i64/u64 written as text in this
+ * module is written here (shared-data values and log lines), so I64#toString and its digit-count
+ * tables (~300 bytes) are not compiled.
+ */
+export function decimalText(v: i64): string {
+  return v < 0 ? "-" + unsignedText(<u64>-v) : unsignedText(<u64>v);
+}
+
+/** `v` in decimal, unsigned, as `toString()` writes a u64. */
+export function unsignedText(v: u64): string {
+  const digits = new StaticArray<u16>(20); // u64.MAX_VALUE has 20 digits
+  let i = 20;
+  do {
+    unchecked((digits[--i] = <u16>(0x30 + <u32>(v % 10))));
+    v /= 10;
+  } while (v != 0);
+  return String.UTF16.decodeUnsafe(changetype<usize>(digits) + ((<usize>i) << 1), (<usize>(20 - i)) << 1);
+}
