@@ -8,7 +8,7 @@
 // when slashes are merged first) is refused too, so every normalising upstream agrees with the
 // rule chosen here.
 import { RequestPath, splitRequestPath } from "@getwild/core/assembly/http/request_path";
-import { HEX_UPPER, hexValue, isUnreserved, removeDotSegments } from "../jose/encoding/uri";
+import { hexValue, isUnreserved, percentEscape, removeDotSegments } from "../jose/encoding/uri";
 
 export const enum PathError {
   None = 0,
@@ -81,7 +81,7 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
       } else if (isUnreserved(v)) {
         parts.push(String.fromCharCode(v, -1));
       } else {
-        parts.push("%" + HEX_UPPER.charAt(hi) + HEX_UPPER.charAt(lo));
+        parts.push(percentEscape(hi, lo));
       }
       from = i + 3;
       i += 2;

@@ -5,7 +5,7 @@
 // port dropped, an empty path read as "/", hex digits of escapes in upper case, escaped unreserved
 // characters decoded, and dot segments removed. Only http and https URIs can name a request.
 import { asciiLowerCase } from "../encoding/ascii";
-import { HEX_UPPER, hexValue, isUnreserved, removeDotSegments } from "../encoding/uri";
+import { hexValue, isUnreserved, percentEscape, removeDotSegments } from "../encoding/uri";
 
 /** `uri` normalized for comparison, without query and fragment; null when it is no absolute http(s) URI. */
 export function normalizeHttpUri(uri: string): string | null {
@@ -84,7 +84,7 @@ function normalizePathPart(path: string): string | null {
     if (hi < 0 || lo < 0) return null;
     const byte = (hi << 4) | lo;
     if (isUnreserved(byte)) text += String.fromCharCode(byte, -1);
-    else text += "%" + HEX_UPPER.charAt(hi) + HEX_UPPER.charAt(lo);
+    else text += percentEscape(hi, lo);
     i += 2;
   }
   if (text.length == 0) return "/";

@@ -14,6 +14,15 @@ export function hexValue(c: i32): i32 {
 /** Upper-case hex digits, for re-encoding an escape in the normal form of RFC 3986 §6.2.2.1. */
 export const HEX_UPPER = "0123456789ABCDEF";
 
+/**
+ * `%` and the upper-case hex digits `hi` and `lo` (0..15): an escape in its normal form. The two
+ * digits are made by String.fromCharCode's two-unit form (it stores both units as given), so no
+ * String#charAt is compiled for this.
+ */
+export function percentEscape(hi: i32, lo: i32): string {
+  return "%" + String.fromCharCode(HEX_UPPER.charCodeAt(hi), HEX_UPPER.charCodeAt(lo));
+}
+
 /** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
 export function isUnreserved(c: i32): bool {
   return (
