@@ -27,6 +27,15 @@ import { createTestCa } from "./test_ca.js";
 import { fixturePath } from "./paths.js";
 import { ROUTER_CONNECT_FAILURE, ROUTER_CONNECTION_TERMINATION, type RouterReply } from "../src/router_replies.js";
 
+/** serve's arguments for the test filter (root_id "test") followed by `rest`. */
+const testFilterArgs = (...rest: string[]): string[] => [
+  "--filter",
+  fixturePath("filter"),
+  "--root-id",
+  "test",
+  ...rest,
+];
+
 const UUID_V4 = /"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
 
 describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
@@ -142,7 +151,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       res.end("from upstream");
     });
     const r = await serveEnvoy(
-      ["--filter", fixturePath("filter"), "--root-id", "test", "--upstream", `${upstream.url}/base/`, "--port", "0"],
+      testFilterArgs("--upstream", `${upstream.url}/base/`, "--port", "0"),
       async (url, run) => {
         const passed = await fetch(`${url}/x/y?z=1`);
         expect(await passed.text()).toBe("from upstream");
@@ -193,7 +202,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       [closingUrl, ROUTER_CONNECTION_TERMINATION],
     ];
     for (const [upstream, reply] of cases) {
-      const args = ["--filter", fixturePath("filter"), "--root-id", "test", "--upstream", upstream, "--port", "0"];
+      const args = testFilterArgs("--upstream", upstream, "--port", "0");
       const answers: string[] = [];
       const r = await serveEnvoy(args, async (url, run) => {
         const res = await fetch(`${url}/up`);
@@ -290,30 +299,10 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
   it("passes the configuration byte for byte and --log-level as the level the filter logs at", async () => {
     const config = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.txt");
     writeFileSync(config, 'héllo ✓ {"a": 1}');
-    const r = await serveEnvoy([
-      "--filter",
-      fixturePath("filter"),
-      "--root-id",
-      "test",
-      "--config",
-      config,
-      "--port",
-      "0",
-    ]);
+    const r = await serveEnvoy(testFilterArgs("--config", config, "--port", "0"));
     expect(r.code).toBe(ExitCode.Ok);
     expect(r.out).toContain(`[info] wasm log test (main): configure config=héllo ✓ {"a": 1}`);
-    const quiet = await serveEnvoy([
-      "--filter",
-      fixturePath("filter"),
-      "--root-id",
-      "test",
-      "--config",
-      config,
-      "--port",
-      "0",
-      "--log-level",
-      "warn",
-    ]);
+    const quiet = await serveEnvoy(testFilterArgs("--config", config, "--port", "0", "--log-level", "warn"));
     expect(quiet.code).toBe(ExitCode.Ok);
     expect(quiet.out.filter((l) => l.includes("wasm log"))).toEqual([]);
 
@@ -322,25 +311,13 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     const binary = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.bin");
     writeFileSync(binary, Buffer.from([0x61, 0xff, 0xfe, 0x00, 0x62, 0xc3]));
     const emulatorLines: string[] = [];
-    const emulated = await serve(
-      parseServeArgs(["--filter", fixturePath("filter"), "--root-id", "test", "--config", binary, "--port", "0"])!,
-      {
-        filterLog: (l) => emulatorLines.push(l),
-        accessLog: null,
-      },
-    );
+    const emulated = await serve(parseServeArgs(testFilterArgs("--config", binary, "--port", "0"))!, {
+      filterLog: (l) => emulatorLines.push(l),
+      accessLog: null,
+    });
     await emulated.close();
     const expected = emulatorLines.find((l) => l.includes("configure config="))!.replace(/^.*configure config=/, "");
-    const bytes = await serveEnvoy([
-      "--filter",
-      fixturePath("filter"),
-      "--root-id",
-      "test",
-      "--config",
-      binary,
-      "--port",
-      "0",
-    ]);
+    const bytes = await serveEnvoy(testFilterArgs("--config", binary, "--port", "0"));
     expect(bytes.code).toBe(ExitCode.Ok);
     expect(bytes.out).toContain(`[info] wasm log test (main): configure config=${expected}`);
   });
@@ -348,16 +325,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
   it("exits with serve's codes: 5 for a rejected configuration, 6 for a busy port, 2 for a cluster URL with a path", async () => {
     const config = join(mkdtempSync(join(tmpdir(), "getwild-envoy-")), "config.txt");
     writeFileSync(config, "reject");
-    const rejected = await serveEnvoy([
-      "--filter",
-      fixturePath("filter"),
-      "--root-id",
-      "test",
-      "--config",
-      config,
-      "--port",
-      "0",
-    ]);
+    const rejected = await serveEnvoy(testFilterArgs("--config", config, "--port", "0"));
     expect(rejected.code).toBe(ExitCode.ConfigRejected);
     expect(rejected.err.join("\n")).toMatch(
       /^getwild serve: error: the filter rejected the configuration in .*config.txt in Envoy/,
@@ -366,15 +334,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
     expect(rejected.out).toContain("[info] wasm log test (main): configure config=reject");
 
     const busy = await loopbackServer(() => {});
-    const inUse = await serveEnvoy([
-      "--filter",
-      fixturePath("filter"),
-      "--root-id",
-      "test",
-      "--port",
-      String(busy.port),
-      "--quiet",
-    ]);
+    const inUse = await serveEnvoy(testFilterArgs("--port", String(busy.port), "--quiet"));
     expect(inUse.code).toBe(ExitCode.PortUnavailable);
     expect(inUse.err).toEqual([
       `getwild serve: error: cannot listen on 127.0.0.1:${busy.port}: the port is already in use`,
