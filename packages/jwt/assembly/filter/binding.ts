@@ -17,7 +17,6 @@ import { base64UrlEncode } from "../jose/encoding/base64url";
 import { DpopError, dpopErrorMessage, dpopErrorName } from "../jose/dpop/errors";
 import { DpopRequest, verifyDpopProof } from "../jose/dpop/proof";
 import { requestUri } from "../jose/dpop/htu";
-import { afterPrefix } from "./extract";
 import { DpopMode, DpopPolicy } from "./dpop_config";
 import { recordProof, ReplayVerdict } from "./dpop_replay";
 import { Provider } from "./model";
@@ -136,10 +135,10 @@ export function readConfirmation(claims: JsonValue): Confirmation {
 function sentWithDpopScheme(headers: RequestHeaders, token: string): bool {
   const names = headers.spellingsOf("authorization");
   for (let k = 0; k < names.length; k++) {
-    const values = headers.getAll(unchecked(names[k]));
-    for (let j = 0; j < values.length; j++) {
-      const t = afterPrefix(unchecked(values[j]), "DPoP ");
-      if (t !== null && t == token) return true;
+    // Only what follows the scheme is decoded (the token), not each whole header value again.
+    const tokens = headers.valuesAfterPrefix(unchecked(names[k]), "DPoP ");
+    for (let j = 0; j < tokens.length; j++) {
+      if (unchecked(tokens[j]) == token) return true;
     }
   }
   return false;

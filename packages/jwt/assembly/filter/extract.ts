@@ -9,9 +9,6 @@ import { Provider } from "./model";
 import { percentDecode } from "./percent";
 import { RequestHeaders, trimOws } from "./request_headers";
 
-// The scheme reader lives with the header copy (which applies it to the bytes); re-exported for binding.ts.
-export { afterPrefix } from "./request_headers";
-
 /** Every place one provider's token was found, so that all of them can be stripped. */
 export class FoundToken {
   /** True when the provider's locations hold more than one distinct token (smuggling). */
