@@ -10,6 +10,7 @@
 // and over-approximates on purpose: any class in the program deriving from core's StreamContext,
 // RootContext or HttpCallHandler that declares a hook needs that hook's callback exported, whether
 // or not the filter ever creates it.
+import { ElementKind, SourceKind } from "assemblyscript";
 
 /** Hook method -> callback export and the core module that holds it, by core base class. */
 const STREAM_HOOKS = {
@@ -38,8 +39,6 @@ const BASES = [
   { suffix: "context/callouts/HttpCallHandler", hooks: CALLOUT_HOOKS },
 ];
 const CORE_PREFIXES = ["~lib/@getwild/core/assembly/", "assembly/"];
-const USER_ENTRY = 1; // SourceKind.UserEntry
-const CLASS_PROTOTYPE = 6; // ElementKind.ClassPrototype
 
 function isCoreBase(prototype, suffix) {
   return CORE_PREFIXES.some((prefix) => prototype.internalName === prefix + suffix);
@@ -58,7 +57,7 @@ function coreBaseOf(prototype) {
 function* classPrototypes(program) {
   const seen = new Set();
   for (const element of program.elementsByName.values()) {
-    if (element.kind !== CLASS_PROTOTYPE || seen.has(element)) continue;
+    if (element.kind !== ElementKind.ClassPrototype || seen.has(element)) continue;
     seen.add(element);
     yield element;
   }
@@ -66,7 +65,7 @@ function* classPrototypes(program) {
 
 function exportedByEntries(program, name) {
   for (const file of program.filesByName.values()) {
-    if (file.source.sourceKind === USER_ENTRY && file.lookupExport(name) !== null) return true;
+    if (file.source.sourceKind === SourceKind.UserEntry && file.lookupExport(name) !== null) return true;
   }
   return false;
 }
