@@ -2,8 +2,8 @@
 // Verified-token cache (per worker VM): a repeated token skips the signature check. Bounded twice:
 // by entries (`jwt_cache_size`) and by the memory the entries hold (`jwt_cache_bytes`), because
 // an entry count alone lets large tokens fill a VM (Envoy's V8 VMs stop at 1 GiB and the worker
-// then answers 503). Tokens over 4 KiB are not cached at all (as Envoy). Keyed by a 64-bit FNV-1a
-// hash of the token and the provider; the token itself is kept to rule out collisions. An entry
+// then answers 503). Tokens over 4 KiB are not cached at all (as Envoy). Keyed by a 64-bit hash of
+// the token and the provider (tokenHash); the token itself is kept to rule out collisions. An entry
 // counts until the token's `exp`, and only while the key set it was verified against is current
 // (a key taken out of the JWKS must stop vouching for cached tokens). When a bound is reached the
 // oldest entries go first.
