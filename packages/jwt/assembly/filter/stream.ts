@@ -419,7 +419,12 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
 
   /** A verified token passes only if its sender constraint (`cnf`, binding.ts) fits this request too. */
   private bound(c: Check, provider: Provider, verified: VerifiedToken, now: i64): Check {
-    const b = checkBinding(provider, verified.token, readConfirmation(verified.claims), this.reqHeaders(), now);
+    let cnf = verified.confirmation;
+    if (cnf === null) {
+      cnf = readConfirmation(verified.claims);
+      verified.confirmation = cnf;
+    }
+    const b = checkBinding(provider, verified.token, cnf, this.reqHeaders(), now);
     if (!b.ok) {
       c.outcome = Outcome.Failed;
       c.denial = bindingDenial(provider, b);

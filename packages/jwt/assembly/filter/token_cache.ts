@@ -9,6 +9,7 @@
 // oldest entries go first.
 import { JsonValue } from "@getwild/json/assembly";
 import { KeySet } from "../jose/jwks/jwks";
+import { Confirmation } from "./binding";
 
 /** Longest token cached, in characters (Envoy's `jwt_max_token_size` default). */
 export const CACHE_MAX_TOKEN_LENGTH: i32 = 4096;
@@ -23,6 +24,8 @@ export class VerifiedToken {
    */
   payloadHeaderValue: string = "";
   claimHeaderValues: Array<string | null> = [];
+  /** The token's `cnf` (binding.ts), read at its first check so that a cache hit reads no JSON for it. */
+  confirmation: Confirmation | null = null;
   constructor(
     public token: string,
     public provider: i32,
