@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builds the suite's AssemblyScript fixture filters (tests/envoy/fixtures/NAME, each with its own
 // asconfig.json on @getwild/core, like the examples). A build is reused while it is newer than every
-// source file of the fixture and of @getwild/core, so a run after the first costs nothing. Output goes to the fixture's
-// git-ignored build/ folder.
+// source file of the fixture and of @getwild/core (its assembly, compiler transforms and base
+// asconfig), so a run after the first costs nothing. Output goes to the fixture's git-ignored build/
+// folder.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildFilter } from "@getwild/host";
@@ -28,7 +29,14 @@ function newestSource(dir: string): number {
 export async function buildAscFixture(name: string, outFile: string): Promise<string> {
   const dir = join(fixturesDir, name);
   const wasm = join(dir, outFile);
-  const newest = Math.max(newestSource(dir), newestSource(join(repoRoot, "packages", "core", "assembly")));
+  const core = join(repoRoot, "packages", "core");
+  // A fixture that extends core's asconfig.base.json is also compiled through core's transforms.
+  const newest = Math.max(
+    newestSource(dir),
+    newestSource(join(core, "assembly")),
+    newestSource(join(core, "transform")),
+    statSync(join(core, "asconfig.base.json")).mtimeMs,
+  );
   if (existsSync(wasm) && statSync(wasm).mtimeMs >= newest) return wasm;
   const [built] = await buildFilter({ cwd: dir });
   if (built !== wasm)
