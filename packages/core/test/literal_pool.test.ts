@@ -121,6 +121,10 @@ describe("module bytes", () => {
     expect(contains(pooled, "lone \ud800 surrogate", "utf16le")).toBe(true);
   });
 
+  it("keeps core's abort handler texts static (it must not allocate when it runs)", () => {
+    expect(contains(readFileSync(RELEASE), "abort: ", "utf16le")).toBe(true);
+  });
+
   it("leaves nothing of a literal that only dead code uses", () => {
     const pooled = readFileSync(RELEASE);
     expect(contains(pooled, "getwild dead literal marker", "utf8")).toBe(false);

@@ -19,8 +19,9 @@
 // arguments, import/export paths, arguments of compile-time builtins, operands compared with
 // `typeof`, elements of `@lazy` global arrays other than string tables (asc 0.28 miscompiles those
 // with calls inside; string tables get a generated builder function instead), literals outside our
-// sources (the standard library), the empty string, literals holding a lone surrogate and literals
-// over 65,535 UTF-8 bytes. `GETWILD_LITERAL_POOL=0` in the environment turns it off.
+// sources (the standard library) and in core's abort handler (it must not allocate), the empty
+// string, literals holding a lone surrogate and literals over 65,535 UTF-8 bytes.
+// `GETWILD_LITERAL_POOL=0` in the environment turns it off.
 import { ASTBuilder, LiteralKind, Node, NodeKind, Token } from "assemblyscript";
 
 const POOL_PATH = "~lib/getwild_literal_pool.ts";
@@ -38,8 +39,15 @@ const COMPILE_TIME_CALLS = new Set([
   "idof",
 ]);
 
+/**
+ * Core's abort handler keeps static literals: it runs when the heap may be exhausted or broken and
+ * must not allocate, which a pooled literal's first use does.
+ */
+const ABORT_SOURCE = /(^|\/)assembly\/abort\.ts$/;
+
 /** Sources we own: user files (not `~lib/`) and getwild packages; never the standard library. */
 export function isPooledSource(normalizedPath) {
+  if (ABORT_SOURCE.test(normalizedPath)) return false;
   return !normalizedPath.startsWith("~lib/") || normalizedPath.startsWith("~lib/@getwild/");
 }
 
