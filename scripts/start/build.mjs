@@ -25,7 +25,10 @@ function newestInput(paths) {
 
 const outputTime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
 
-/** The workspace packages an example's AssemblyScript reads (its @getwild/* dependencies). */
+/**
+ * The workspace packages an example's AssemblyScript reads (its @getwild/* dependencies): their
+ * assembly, base asconfig and compiler transforms (core's, which change the output on their own).
+ */
 function workspaceSources(repoRoot, dir) {
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((n) =>
@@ -34,7 +37,7 @@ function workspaceSources(repoRoot, dir) {
   return names
     .map((n) => join(repoRoot, "packages", n.slice("@getwild/".length)))
     .filter((p) => existsSync(join(p, "assembly")))
-    .flatMap((p) => [join(p, "assembly"), join(p, "asconfig.base.json")]);
+    .flatMap((p) => [join(p, "assembly"), join(p, "asconfig.base.json"), join(p, "transform")]);
 }
 
 /**
