@@ -131,8 +131,8 @@ export class HeaderMap {
 
   /**
    * Asks the host for the whole map. Ok: a non-empty block of ours is in the out-params (the
-   * caller frees it). Empty: the map has no pairs (no block, or one that is not ours: read as
-   * empty, never freed). Else the host's status.
+   * caller frees it). Empty: the map has no pairs (no block, a 0-byte block, freed here, or one
+   * that is not ours, read as empty and left alone). Else the host's status.
    */
   private readPairs(): Status {
     clearOut();
