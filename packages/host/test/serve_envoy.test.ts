@@ -36,6 +36,26 @@ const testFilterArgs = (...rest: string[]): string[] => [
   ...rest,
 ];
 
+/** serve's arguments for examples/http-call with its httpbin cluster at `httpbin`, then `rest`. */
+const httpCallArgs = (httpbin: string, ...rest: string[]): string[] => [
+  "--filter",
+  example("http-call"),
+  "--root-id",
+  "http-call",
+  "--cluster",
+  `httpbin=${httpbin}`,
+  "--port",
+  "0",
+  ...rest,
+];
+
+/** examples/http-call's answer when its httpbin cluster does not answer. */
+async function expectHttpbinUnavailable(url: string): Promise<void> {
+  const response = await fetch(`${url}/`);
+  expect(response.status).toBe(502);
+  expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
+}
+
 const UUID_V4 = /"uuid": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
 
 describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
@@ -106,14 +126,11 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
 
   it("serves examples/http-call with its httpbin cluster mapped to the stand-in; a cluster that does not answer gives its 502 reason", async () => {
     const standin = await httpbinStandin();
-    const r = await serveEnvoy(
-      ["--filter", example("http-call"), "--root-id", "http-call", "--cluster", `httpbin=${standin}`, "--port", "0"],
-      async (url) => {
-        const response = await fetch(`${url}/`);
-        expect(response.status).toBe(200);
-        expect(await response.text()).toMatch(UUID_V4);
-      },
-    );
+    const r = await serveEnvoy(httpCallArgs(standin), async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(UUID_V4);
+    });
     expect(r.code).toBe(ExitCode.Ok);
     expect(r.out.join("\n")).toContain(`getwild serve: cluster httpbin -> ${standin}/`);
     expect(
@@ -123,23 +140,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
 
     // Nothing listens on the mapped port: Envoy answers the callout 503, which the filter reports.
     const closedPort = await freePort();
-    const down = await serveEnvoy(
-      [
-        "--filter",
-        example("http-call"),
-        "--root-id",
-        "http-call",
-        "--cluster",
-        `httpbin=http://127.0.0.1:${closedPort}`,
-        "--port",
-        "0",
-      ],
-      async (url) => {
-        const response = await fetch(`${url}/`);
-        expect(response.status).toBe(502);
-        expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
-      },
-    );
+    const down = await serveEnvoy(httpCallArgs(`http://127.0.0.1:${closedPort}`), expectHttpbinUnavailable);
     expect(down.code).toBe(ExitCode.Ok);
     expect(down.out).toContain("[warn] wasm log http-call (worker 0): httpbin answered 503");
   });
@@ -240,25 +241,11 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       return (server.address() as AddressInfo).port;
     };
     const good = await start(trusted.server("localhost"));
-    const ok = await serveEnvoy(
-      [
-        "--filter",
-        example("http-call"),
-        "--root-id",
-        "http-call",
-        "--cluster",
-        `httpbin=https://localhost:${good}`,
-        "--ca",
-        trusted.caFile,
-        "--port",
-        "0",
-      ],
-      async (url) => {
-        const response = await fetch(`${url}/`);
-        expect(response.status).toBe(200);
-        expect(await response.text()).toMatch(UUID_V4);
-      },
-    );
+    const ok = await serveEnvoy(httpCallArgs(`https://localhost:${good}`, "--ca", trusted.caFile), async (url) => {
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(UUID_V4);
+    });
     expect(ok.code).toBe(ExitCode.Ok);
     expect(sni).toEqual(["localhost"]);
     expect(ok.out.join("\n")).toMatch(/^getwild serve: https clusters verify their server with .+ and the given CA$/m);
@@ -274,23 +261,7 @@ describe.skipIf(ENVOY === "")("getwild serve --envoy", () => {
       ),
     );
     const forged = await start(stranger.server("localhost"));
-    const refused = await serveEnvoy(
-      [
-        "--filter",
-        example("http-call"),
-        "--root-id",
-        "http-call",
-        "--cluster",
-        `httpbin=https://localhost:${forged}`,
-        "--port",
-        "0",
-      ],
-      async (url) => {
-        const response = await fetch(`${url}/`);
-        expect(response.status).toBe(502);
-        expect(await response.json()).toEqual({ error: "httpbin_unavailable", reason: "upstream_status_503" });
-      },
-    );
+    const refused = await serveEnvoy(httpCallArgs(`https://localhost:${forged}`), expectHttpbinUnavailable);
     expect(refused.code).toBe(ExitCode.Ok);
     expect(refused.out).toContain(`getwild serve: https clusters verify their server with ${trusted.caFile}`);
     expect(sni).toEqual(["localhost"]);
