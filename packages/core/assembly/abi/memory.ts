@@ -117,7 +117,7 @@ export function takeOutString(): string {
   let ptr = outPtr();
   let size = outSize();
   if (!isHostBlock(ptr, size)) return "";
-  let text = size == 0 ? "" : String.UTF8.decodeUnsafe(ptr, size, false);
+  let text = size == 0 ? "" : decodeUtf8Unsafe(ptr, size);
   heap.free(ptr);
   return text;
 }

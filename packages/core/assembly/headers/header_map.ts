@@ -38,6 +38,7 @@ import {
   maxUtf8Size,
   writeUtf8,
   lowerAsciiInPlace,
+  decodeUtf8Unsafe,
 } from "../abi/memory";
 import { HeaderPair } from "./pair";
 import {
@@ -118,7 +119,7 @@ export class HeaderMap {
           let valueLen = <usize>load<u32>(ptr + 8 + ((<usize>i) << 3));
           let matches = nameEqualsUnsafe(ptr + pos, nameLen, key, keyLen);
           pos += nameLen + 1;
-          if (matches) values.push(String.UTF8.decodeUnsafe(ptr + pos, valueLen, false));
+          if (matches) values.push(decodeUtf8Unsafe(ptr + pos, valueLen));
           pos += valueLen + 1;
         }
         releaseScratch(key);
