@@ -116,24 +116,14 @@ function plan(keys, peers) {
     { name: "hello", listener: "hello", tokens: "warm", auth: false, baseline: "router-only" },
     { name: "getwild", listener: "getwild", tokens: "warm", auth: false, baseline: "router-only", status: 418 },
   ];
-  for (const name of compared.filter((n) => n === "hello-B" || n === "getwild-B")) {
-    cases.push({
-      name,
-      listener: name,
-      tokens: "warm",
-      auth: false,
-      baseline: "router-only",
-      status: name === "getwild-B" ? 418 : 200,
-    });
+  // hello-B and getwild-B are measured as their originals above are; the JWT ones join the loop below.
+  const comparedAuth = [];
+  for (const name of compared) {
+    const original = cases.find((c) => `${c.listener}-B` === name);
+    if (original) cases.push({ ...original, name, listener: name });
+    else comparedAuth.push(name);
   }
-  for (const listener of [
-    "native",
-    "firebase-jwt",
-    "jwt-authn",
-    ...compared.filter((n) => n !== "hello-B" && n !== "getwild-B"),
-    "peer-go",
-    "peer-rust",
-  ]) {
+  for (const listener of ["native", "firebase-jwt", "jwt-authn", ...comparedAuth, "peer-go", "peer-rust"]) {
     const label = listener === "native" ? "native-jwt_authn" : listener;
     for (const mode of ["warm", "cold"]) {
       const c = { name: `${label}-${mode}`, listener, tokens: mode, auth: true, baseline: `native-jwt_authn-${mode}` };
