@@ -7,7 +7,7 @@
 // trailing bytes reject the whole buffer. Rejection is a value (null / -1), never a trap. A 0-byte
 // buffer is the host's "empty map" and parses to no pairs.
 import { HeaderPair, BytePair } from "./pair";
-import { decodeUtf8Unsafe } from "../abi/memory";
+import { decodeUtf8Unsafe, lowerAsciiInPlace, writeUtf8 } from "../abi/memory";
 
 /** cpp-host PROXY_WASM_HOST_PAIRS_MAX_COUNT. */
 // @ts-ignore: decorator
@@ -113,16 +113,11 @@ export function encodedPairsSize(pairs: HeaderPair[]): usize {
   let pos: usize = 4 + ((<usize>count) << 3);
   for (let i = 0; i < count; i++) {
     let pair = unchecked(pairs[i]);
-    let nameLen = String.UTF8.encodeUnsafe(changetype<usize>(pair.name), pair.name.length, dst + pos, false);
-    if (lowerCaseNames) {
-      for (let j: usize = 0; j < nameLen; j++) {
-        let c = load<u8>(dst + pos + j);
-        if (<u32>(c - 0x41) < 26) store<u8>(dst + pos + j, c | 0x20);
-      }
-    }
+    let nameLen = writeUtf8(pair.name, dst + pos);
+    if (lowerCaseNames) lowerAsciiInPlace(dst + pos, nameLen);
     pos += nameLen;
     store<u8>(dst + pos++, 0);
-    let valueLen = String.UTF8.encodeUnsafe(changetype<usize>(pair.value), pair.value.length, dst + pos, false);
+    let valueLen = writeUtf8(pair.value, dst + pos);
     pos += valueLen;
     store<u8>(dst + pos++, 0);
     store<u32>(dst + 4 + ((<usize>i) << 3), <u32>nameLen);
