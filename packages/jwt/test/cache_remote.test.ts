@@ -74,6 +74,42 @@ describe("remote JWKS", () => {
     expect(host.failures).toEqual([]);
   });
 
+  it("reads bytes in its shared-data keys that it did not write without trapping, and still fetches keys", async () => {
+    const host = await start(2);
+    host.advance(50);
+    const leaseKey = host.sharedData
+      .keys()
+      .find((k: string) => k.startsWith("getwild.jwt.jwks") && k.endsWith(".lease"));
+    expect(leaseKey).toBeDefined();
+    const documentKey = leaseKey!.slice(0, -".lease".length);
+    const bytes = (text: string, ...raw: number[]) => new Uint8Array([...new TextEncoder().encode(text), ...raw]);
+    // Another writer's bytes: a sign and invalid UTF-8 where the expiry goes, more digits than an
+    // i64 holds for the fetch time, a body that is not JSON; a lease of four fields that are no numbers.
+    host.sharedData.set(
+      documentKey,
+      bytes(
+        "-",
+        0xff,
+        0x0a,
+        ..."9"
+          .repeat(30)
+          .split("")
+          .map((c) => c.charCodeAt(0)),
+        0x0a,
+        0xc3,
+        0x7b,
+      ),
+    );
+    host.sharedData.set(leaseKey!, bytes("f -x 99999999999999999999999 ", 0xff));
+    const token = await mint(k1, { iss: ISS });
+    const waiting = send(host, token, 1);
+    expect(waiting.action).toBe("Pause");
+    for (const call of host.pendingCalls()) call.respond(reply(jwks(k1), 3600));
+    expect(answered(waiting.stream)).toBe(200);
+    for (let w = 0; w < 2; w++) expect(answered(send(host, token, w).stream)).toBe(200);
+    expect(host.failures).toEqual([]);
+  });
+
   it("pauses requests that arrive before the keys, on every worker, and resumes them all", async () => {
     const host = await start(2);
     const token = await mint(k1, { iss: ISS });
