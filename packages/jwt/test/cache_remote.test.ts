@@ -87,18 +87,7 @@ describe("remote JWKS", () => {
     // i64 holds for the fetch time, a body that is not JSON; a lease of four fields that are no numbers.
     host.sharedData.set(
       documentKey,
-      bytes(
-        "-",
-        0xff,
-        0x0a,
-        ..."9"
-          .repeat(30)
-          .split("")
-          .map((c) => c.charCodeAt(0)),
-        0x0a,
-        0xc3,
-        0x7b,
-      ),
+      new Uint8Array([0x2d, 0xff, 0x0a, ...new TextEncoder().encode("9".repeat(30)), 0x0a, 0xc3, 0x7b]),
     );
     host.sharedData.set(leaseKey!, bytes("f -x 99999999999999999999999 ", 0xff));
     const token = await mint(k1, { iss: ISS });
