@@ -8,7 +8,7 @@
 // WORK_COUNT_FILL=N verifies N other tokens first (a token cache of N entries). Steps are not
 // instructions (a loop iteration counts one whatever its body), so compare builds, not filters.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,7 +17,8 @@ const repo = resolve(here, "..", "..");
 const [example = "firebase-jwt", requests = "2000"] = process.argv.slice(2);
 const n = Number(requests);
 const fill = Number(process.env.WORK_COUNT_FILL ?? 0);
-const out = join(repo, ".bench", "envoy", "work-count");
+// One folder per run: engineers sharing a working tree may count at the same time.
+const out = join(repo, ".bench", "envoy", "work-count", String(process.pid));
 const binaryen = join(repo, "node_modules", ".pnpm", "node_modules", "binaryen", "bin");
 const FEATURES = [
   "--enable-simd",
@@ -83,8 +84,10 @@ const keys = makeKeys();
 const [token, ...others] = await mintTokens(keys.privateKey, 1 + fill);
 const fetched = example === "firebase-jwt";
 const pluginConfig = example === "hello" ? "" : fetched ? exampleConfig(repo, example) : jwtAuthnConfig(keys.jwksText);
+const wasm = readFileSync(logged);
+rmSync(out, { recursive: true, force: true });
 const host = await createHost({
-  wasm: readFileSync(logged),
+  wasm,
   rootId: example,
   pluginConfig,
   clusters: fetched ? ["googleapis"] : [],
