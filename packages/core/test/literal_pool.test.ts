@@ -14,6 +14,8 @@ interface LiteralExports {
   memory: WebAssembly.Memory;
   ascii(): number;
   nonAscii(): number;
+  longAscii(): number;
+  longNonAscii(): number;
   loneSurrogate(): number;
   empty(): number;
   sameObjectTwice(): number;
@@ -54,6 +56,10 @@ function contains(haystack: Buffer, text: string, encoding: "utf8" | "utf16le"):
   return haystack.includes(Buffer.from(text, encoding));
 }
 
+// Over 127 UTF-8 bytes: their records have a two-byte length prefix.
+const LONG_ASCII = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(6);
+const LONG_NON_ASCII = "\u00e9\u2615".repeat(50);
+
 const RELEASE = join(fixtureOutDir, "literals.wasm");
 const UNPOOLED = join(fixtureOutDir, "literals.unpooled.wasm");
 
@@ -88,11 +94,19 @@ describe.each([
   it("reads back every literal unchanged", () => {
     expect(text(m.ascii())).toBe("getwild pooled ascii literal");
     expect(text(m.nonAscii())).toBe("caf\u00e9 \u2615 \ud834\udd1e");
+    expect(text(m.longAscii())).toBe(LONG_ASCII);
+    expect(text(m.longNonAscii())).toBe(LONG_NON_ASCII);
     expect(text(m.loneSurrogate())).toBe("lone \ud800 surrogate");
     expect(text(m.empty())).toBe("");
     expect([0, 1, 2].map((i) => text(m.eagerWord(i)))).toEqual(["alpha", "beta", "none"]);
     expect([0, 1, 2].map((i) => text(m.lazyWord(i)))).toEqual(["gamma", "delta", "none"]);
-    expect([0, 1, 2, 3].map((i) => text(m.mixedWord(i)))).toEqual(["", "caf\u00e9 au lait", "x", "none"]);
+    expect([0, 1, 2, 3, 4].map((i) => text(m.mixedWord(i)))).toEqual([
+      "",
+      "caf\u00e9 au lait",
+      "x",
+      "0123456789".repeat(20),
+      "none",
+    ]);
     expect(text(m.defaultParameter())).toBe("default parameter");
     expect([1, 2, 3].map((c) => m.caseOf(c))).toEqual([1, 2, 0]);
     expect(m.typeofIsString()).toBe(1);
@@ -115,6 +129,8 @@ describe("module bytes", () => {
     expect(contains(pooled, "getwild pooled ascii literal", "utf16le")).toBe(false);
     expect(contains(pooled, "caf\u00e9 \u2615 \ud834\udd1e", "utf8")).toBe(true);
     expect(contains(pooled, "default parameter", "utf16le")).toBe(false);
+    expect(contains(pooled, LONG_ASCII, "utf8")).toBe(true);
+    expect(contains(pooled, LONG_NON_ASCII, "utf8")).toBe(true);
     // A @lazy string table is built by a generated function from pooled literals.
     expect(contains(pooled, "gamma", "utf16le")).toBe(false);
     // Kept static on purpose: a lone surrogate has no UTF-8 form.

@@ -6,12 +6,14 @@
 // text), which binaryen's memory packing then splits into two data segments. In a JWT filter that
 // was a third of the module: hundreds of configuration messages, field names and log texts, almost
 // all ASCII, most of them needed only when a configuration is refused. Here each distinct literal
-// becomes a small generated function owning a static record [cached string: u32][length: u16]
-// [UTF-8 bytes], so a literal costs its UTF-8 bytes plus six, and one it only dead code uses costs
-// nothing (the function is never compiled).
+// becomes a small generated function owning a static record [cache slot: u16][length: 1 or 2
+// bytes][UTF-8 bytes], unaligned, so a literal costs its UTF-8 bytes plus three (four from 128
+// bytes on), and one it only dead code uses costs nothing (the function is never compiled). The
+// slots (one word per distinct literal) start as zeros, which memory packing leaves out of the
+// module: they cost memory, not module bytes.
 //
 // What changes at run time: the first use of a literal decodes it (one allocation), pins the string
-// (the record's pointer is invisible to the collector) and keeps it in the record, so later uses
+// (the slot's pointer is invisible to the collector) and keeps it in the slot, so later uses
 // return the same string. Strings compare by value in AssemblyScript; nothing observes the
 // difference but that first allocation.
 //
@@ -20,13 +22,15 @@
 // `typeof`, elements of `@lazy` global arrays other than string tables (asc 0.28 miscompiles those
 // with calls inside; string tables get a generated builder function instead), literals outside our
 // sources (the standard library) and in core's abort handler (it must not allocate), the empty
-// string, literals holding a lone surrogate and literals over 65,535 UTF-8 bytes.
+// string, literals holding a lone surrogate, literals over 32,767 UTF-8 bytes and any literal past
+// the 65,536th distinct one.
 // `GETWILD_LITERAL_POOL=0` in the environment turns it off.
 import { ASTBuilder, LiteralKind, Node, NodeKind, Token } from "assemblyscript";
 
 const POOL_PATH = "~lib/getwild_literal_pool.ts";
 const POOL_FUNCTION = "__getwild_literal";
-const MAX_BYTES = 0xffff;
+const MAX_BYTES = 0x7fff; // two length bytes hold 15 bits
+const MAX_SLOTS = 0x10000; // a record names its cache slot in 16 bits
 const STRING_ARRAY_TYPES = new Set(["StaticArray<string>", "Array<string>", "string[]"]);
 const COMPILE_TIME_CALLS = new Set([
   "isDefined",
@@ -120,7 +124,7 @@ export default class LiteralPool {
     };
     const replacement = (literal) => {
       const text = literal.value;
-      if (!canPool(text)) return null;
+      if (!canPool(text) || (!slots.has(text) && texts.length >= MAX_SLOTS)) return null;
       const range = literal.range;
       const callee = Node.createIdentifierExpression(literalFunction(slotOf(text)), range);
       return Node.createCallExpression(callee, null, [], range);
@@ -227,10 +231,24 @@ export function joinDataSegments(module) {
   );
 }
 
-/** UTF-8 record of a literal: [cached string: u32][length: u16][bytes]. */
-function record(text) {
+/**
+ * The length prefix of a record: one byte below 128, else two (seven low bits with the high bit
+ * set, then the rest), so short literals, nearly all of them, pay one byte.
+ */
+function lengthPrefix(length) {
+  return length < 0x80 ? [length] : [0x80 | (length & 0x7f), length >>> 7];
+}
+
+/** UTF-8 record of a pooled literal: [cache slot: u16][length: 1 or 2 bytes][UTF-8 bytes]. */
+function record(text, slot) {
   const encoded = Buffer.from(text, "utf8");
-  return [0, 0, 0, 0, encoded.length & 0xff, encoded.length >>> 8, ...encoded];
+  return [slot & 0xff, slot >>> 8, ...lengthPrefix(encoded.length), ...encoded];
+}
+
+/** UTF-8 record of a table entry: [length: 1 or 2 bytes][UTF-8 bytes] (the table keeps the string). */
+function tableRecord(text) {
+  const encoded = Buffer.from(text, "utf8");
+  return [...lengthPrefix(encoded.length), ...encoded];
 }
 
 function isAscii(text) {
@@ -238,25 +256,18 @@ function isAscii(text) {
 }
 
 /**
- * A builder for a string table: its records in one static block (each padded to 4 bytes), read
- * in order into a new array of `type`, so an entry costs its record and no code.
+ * A builder for a string table: its records in one static block, read in order into a new array
+ * of `type`, so an entry costs its record and no code. The array keeps its strings: no cache slot.
  */
 function tableSource(name, type, texts) {
-  const block = [];
-  for (const text of texts) {
-    block.push(...record(text));
-    while (block.length % 4) block.push(0);
-  }
-  const reader = texts.every(isAscii) ? POOL_FUNCTION : `${POOL_FUNCTION}_utf8`;
+  const block = texts.flatMap(tableRecord);
+  const reader = texts.every(isAscii) ? `${POOL_FUNCTION}_entry` : `${POOL_FUNCTION}_entry_utf8`;
   const array = type === "StaticArray<string>" ? "StaticArray<string>" : "Array<string>";
   return `// @ts-ignore: decorator
 @global export function ${name}(): ${type} {
   const table = new ${array}(${texts.length});
-  let at = memory.data<u8>([${block.join(",")}], 4);
-  for (let i = 0; i < ${texts.length}; i++) {
-    unchecked((table[i] = ${reader}(at)));
-    at += (6 + <usize>load<u16>(at, 4) + 3) & ~3;
-  }
+  ${POOL_FUNCTION}_cursor = memory.data<u8>([${block.join(",")}], 1);
+  for (let i = 0; i < ${texts.length}; i++) unchecked((table[i] = ${reader}()));
   return table;
 }`;
 }
@@ -270,30 +281,84 @@ function literalFunction(slot) {
 }
 
 /**
- * The library file: one function per distinct literal, each owning a static record
- * [cached string pointer: u32][UTF-8 length: u16][UTF-8 bytes], so a literal no compiled code
- * uses leaves nothing in the module. ASCII records (the usual case) are widened by a loop; only a
- * live non-ASCII literal pulls in the UTF-8 decoder.
+ * The library file: one function per distinct literal, each owning a static record (see `record`),
+ * so a literal no compiled code uses leaves nothing in the module. The strings themselves are kept
+ * in a block of cache slots, one word per distinct literal, zero at start: memory packing leaves
+ * zeros out of the module, so the slots cost memory, not module bytes. ASCII records (the usual
+ * case) are widened by a loop; only a live non-ASCII literal pulls in the UTF-8 decoder.
  */
 export function poolSource(texts) {
   const functions = texts.map((text, slot) => {
     const reader = isAscii(text) ? POOL_FUNCTION : `${POOL_FUNCTION}_utf8`;
     return `// @ts-ignore: decorator
 @global export function ${literalFunction(slot)}(): string {
-  return ${reader}(memory.data<u8>([${record(text).join(",")}], 4));
+  return ${reader}(memory.data<u8>([${record(text, slot).join(",")}], 1));
 }`;
   });
   return `// Generated by @getwild/core/transform/literal_pool.mjs for this build.
 
-/** The string of an ASCII literal record: decoded on first use, pinned, kept in the record. */
+// @ts-ignore: decorator
+@lazy const ${POOL_FUNCTION}_slots: usize = memory.data(${Math.max(texts.length, 1) * 4}, 4);
+
+/** A new string of the \`length\` ASCII bytes at \`at\`. */
+// @ts-ignore: decorator
+@global export function ${POOL_FUNCTION}_ascii(at: usize, length: usize): string {
+  const s = changetype<usize>(__new(length << 1, idof<String>()));
+  for (let i: usize = 0; i < length; i++) store<u16>(s + (i << 1), load<u8>(at + i));
+  return changetype<string>(s);
+}
+
+/** Where the next table entry record starts (see \`tableSource\`). */
+let ${POOL_FUNCTION}_cursor: usize = 0;
+
+/** The length prefix of the table entry at the cursor; moves the cursor past the entry. */
+function ${POOL_FUNCTION}_entry_length(): usize {
+  let at = ${POOL_FUNCTION}_cursor;
+  let length = <usize>load<u8>(at++);
+  if (length & 0x80) length = (length & 0x7f) | (<usize>load<u8>(at++) << 7);
+  ${POOL_FUNCTION}_cursor = at + length;
+  return length;
+}
+
+/** The ASCII table entry at the cursor, as a new string; moves the cursor past it. */
+// @ts-ignore: decorator
+@global export function ${POOL_FUNCTION}_entry(): string {
+  const length = ${POOL_FUNCTION}_entry_length();
+  return ${POOL_FUNCTION}_ascii(${POOL_FUNCTION}_cursor - length, length);
+}
+
+/** The same for an entry with non-ASCII characters. */
+// @ts-ignore: decorator
+@global export function ${POOL_FUNCTION}_entry_utf8(): string {
+  const length = ${POOL_FUNCTION}_entry_length();
+  return String.UTF8.decodeUnsafe(${POOL_FUNCTION}_cursor - length, length);
+}
+
+/** The cache slot a literal record names. */
+// @ts-ignore: decorator
+@inline function ${POOL_FUNCTION}_slot(record: usize): usize {
+  return ${POOL_FUNCTION}_slots + ((<usize>load<u16>(record)) << 2);
+}
+
+/** The UTF-8 length of a literal record: its one- or two-byte prefix after the slot. */
+// @ts-ignore: decorator
+@inline function ${POOL_FUNCTION}_length(record: usize): usize {
+  const first = <usize>load<u8>(record, 2);
+  return first < 0x80 ? first : (first & 0x7f) | (<usize>load<u8>(record, 3) << 7);
+}
+
+/**
+ * The string of an ASCII literal record: decoded on first use, pinned (the slot is invisible to
+ * the collector) and kept in the record's cache slot, so later uses return the same string.
+ */
 // @ts-ignore: decorator
 @global export function ${POOL_FUNCTION}(record: usize): string {
-  let s = load<usize>(record);
+  const slot = ${POOL_FUNCTION}_slot(record);
+  let s = load<usize>(slot);
   if (!s) {
-    const length = <usize>load<u16>(record, 4);
-    s = changetype<usize>(__new(length << 1, idof<String>()));
-    for (let i: usize = 0; i < length; i++) store<u16>(s + (i << 1), load<u8>(record + 6 + i));
-    store<usize>(record, __pin(s));
+    const length = ${POOL_FUNCTION}_length(record);
+    s = changetype<usize>(${POOL_FUNCTION}_ascii(record + 3 + <usize>(length >= 0x80), length));
+    store<usize>(slot, __pin(s));
   }
   return changetype<string>(s);
 }
@@ -301,10 +366,12 @@ export function poolSource(texts) {
 /** The same for a literal with non-ASCII characters. */
 // @ts-ignore: decorator
 @global export function ${POOL_FUNCTION}_utf8(record: usize): string {
-  let s = load<usize>(record);
+  const slot = ${POOL_FUNCTION}_slot(record);
+  let s = load<usize>(slot);
   if (!s) {
-    s = changetype<usize>(String.UTF8.decodeUnsafe(record + 6, <usize>load<u16>(record, 4)));
-    store<usize>(record, __pin(s));
+    const length = ${POOL_FUNCTION}_length(record);
+    s = changetype<usize>(String.UTF8.decodeUnsafe(record + 3 + <usize>(length >= 0x80), length));
+    store<usize>(slot, __pin(s));
   }
   return changetype<string>(s);
 }
