@@ -12,7 +12,13 @@ export class FilterMetrics {
   refetchUnknownKid: Counter;
   cacheHit: Counter;
   cacheMiss: Counter;
-  private byReason: Map<string, Counter> = new Map<string, Counter>();
+  /**
+   * `.denied.<reason>` counters, made at a reason's first refusal; `reasons[i]` names `byReason[i]`.
+   * A list, not a Map: reasons are a few dozen fixed codes, and the Map<string, Counter> code
+   * (hashing, rehash) cost ~500 bytes of module for this one use.
+   */
+  private reasons: Array<string> = [];
+  private byReason: Array<Counter> = [];
 
   constructor(public prefix: string) {
     this.allowed = new Counter(prefix + ".allowed");
@@ -27,7 +33,12 @@ export class FilterMetrics {
 
   deny(reason: string): void {
     this.denied.increment();
-    if (!this.byReason.has(reason)) this.byReason.set(reason, new Counter(this.prefix + ".denied." + reason));
-    this.byReason.get(reason).increment();
+    let i = this.reasons.indexOf(reason);
+    if (i < 0) {
+      i = this.reasons.length;
+      this.reasons.push(reason);
+      this.byReason.push(new Counter(this.prefix + ".denied." + reason));
+    }
+    unchecked(this.byReason[i]).increment();
   }
 }
