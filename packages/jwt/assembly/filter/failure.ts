@@ -30,11 +30,15 @@ export const enum DenyKind {
 }
 
 export class Denial {
-  constructor(
-    public kind: DenyKind,
-    public error: JwtError = JwtError.Ok,
-    public pathError: PathError = PathError.None,
-  ) {}
+  /**
+   * Only the kind is a parameter: optional ones would compile a varargs trampoline and an argument
+   * count write at every `new Denial`; the two kinds with a detail set it on the new object.
+   */
+  constructor(public kind: DenyKind) {}
+  /** For DenyKind.Token: the verifier's code. */
+  error: JwtError = JwtError.Ok;
+  /** For DenyKind.BadPath: what is wrong with the path. */
+  pathError: PathError = PathError.None;
   /** For DenyKind.Binding: the reason, error code and challenge binding.ts chose. */
   binding: BindingChallenge | null = null;
 

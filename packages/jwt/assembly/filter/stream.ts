@@ -144,7 +144,9 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const normalized = normalizePath(raw === null ? "/" : raw, config.unescapeSlashes);
     if (normalized.error != PathError.None) {
       this.path = raw === null ? "/" : raw;
-      const refused = this.deny(new Denial(DenyKind.BadPath, JwtError.Ok, normalized.error));
+      const bad = new Denial(DenyKind.BadPath);
+      bad.pathError = normalized.error;
+      const refused = this.deny(bad);
       headers.release();
       return refused;
     }
@@ -407,9 +409,7 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     }
     if (!r.ok) {
       logDebug("jwt_authn: provider " + provider.name + " refused token (" + tokenTag(found.token) + "): " + r.code);
-      c.outcome = Outcome.Failed;
-      c.denial = new Denial(DenyKind.Token, r.error);
-      return c;
+      return failed(c, r.error);
     }
     const entry = new VerifiedToken(found.token, index, r.expiresAt, r.claims!, r.payloadBytes!, keys);
     prepareOutputs(provider, entry);
@@ -550,7 +550,9 @@ function okCheck(): Check {
 
 function failed(c: Check, error: JwtError): Check {
   c.outcome = Outcome.Failed;
-  c.denial = new Denial(DenyKind.Token, error);
+  const d = new Denial(DenyKind.Token);
+  d.error = error;
+  c.denial = d;
   return c;
 }
 
