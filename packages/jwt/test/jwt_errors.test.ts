@@ -67,6 +67,11 @@ describe("compile-time algorithm set (GETWILD_JWT_ALGS=1: RS256 only)", () => {
     expect(rs.jwkSkip(es.jwk).skip).toBe(12);
     expect(rs.jwkSkip(ed.jwk).skip).toBe(12);
     expect(rs.jwkSkip(hs.jwk, true).skip).toBe(12);
+    // A key type no compiled algorithm uses is skipped as soon as its kty is read, whatever else it holds.
+    expect(rs.jwkSkip({ kty: "EC", crv: "P-999" }).skip).toBe(12);
+    expect(rs.jwkSkip({ kty: "OKP", use: "enc" }).skip).toBe(12);
+    expect(rs.jwkSkip({ kty: "oct", k: "AAAA" }).skip).toBe(12);
+    expect(new Verifier().jwkSkip({ kty: "EC", crv: "P-999" }).skip).toBe(3); // CurveUnsupported
     // RS384 shares the RSA key import but its verify branch is compiled out.
     const rsa = makeKey("RS384");
     expect(rs.jwks({ keys: [rsa.jwk] })).toBe(0);

@@ -144,6 +144,18 @@ function memberBytes(obj: JsonValue, name: string): Uint8Array | null {
 @inline function curveCompiled(curve: i32): bool {
   return (COMPILED_ALGS & algsWithCurve(curve)) != 0;
 }
+// @ts-ignore: decorator
+@inline const ALL_KEY_TYPES: u32 = (1 << KeyType.RSA) | (1 << KeyType.EC) | (1 << KeyType.OKP) | (1 << KeyType.Oct);
+/** The key types some compiled algorithm uses, a bit per KeyType (a constant where it is asked). */
+// @ts-ignore: decorator
+@inline function compiledKeyTypes(): u32 {
+  return (
+    (typeCompiled(KeyType.RSA) ? 1 << KeyType.RSA : 0) |
+    (typeCompiled(KeyType.EC) ? 1 << KeyType.EC : 0) |
+    (typeCompiled(KeyType.OKP) ? 1 << KeyType.OKP : 0) |
+    (typeCompiled(KeyType.Oct) ? 1 << KeyType.Oct : 0)
+  );
+}
 
 /** Parses one JWK object. Never traps; unusable keys come back with a JwkSkip reason. */
 export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
@@ -160,8 +172,15 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
   const kty = obj.getString("kty");
   key.kty = kty == null ? KeyType.None : keyTypeFromName(kty);
   if (key.kty == KeyType.None) return skipped(JwkSkip.KeyTypeUnsupported, KeyError.None);
+  // In a build without some key types (GETWILD_JWT_ALGS), a key of such a type is skipped here,
+  // before its other members are read: it could never be used, so the same keys are usable as when
+  // it went through every check (only its skip reason is NotCompiled sooner), and a build without
+  // EC and OKP (RS256 only) links no curve names and no `crv` reading at all.
+  const compiled = compiledKeyTypes();
+  if (compiled != ALL_KEY_TYPES && ((compiled >> (<u32>key.kty)) & 1) == 0)
+    return skipped(JwkSkip.NotCompiled, KeyError.None);
 
-  if (key.kty == KeyType.EC || key.kty == KeyType.OKP) {
+  if ((typeCompiled(KeyType.EC) || typeCompiled(KeyType.OKP)) && (key.kty == KeyType.EC || key.kty == KeyType.OKP)) {
     const crv = obj.getString("crv");
     const curve = crv == null ? CURVE_NONE : curveFromName(crv, key.kty);
     if (curve == CURVE_NONE) return skipped(JwkSkip.CurveUnsupported, KeyError.None);
@@ -213,6 +232,7 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
       break;
     }
     case KeyType.EC: {
+      if (!typeCompiled(KeyType.EC)) return skipped(JwkSkip.NotCompiled, KeyError.None);
       const x = memberBytes(obj, "x");
       const y = memberBytes(obj, "y");
       if (x == null || y == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
@@ -248,8 +268,8 @@ export function parseJwk(obj: JsonValue, options: JwkOptions): JwkResult {
       break;
     }
     default: {
-      if (!options.allowSymmetric) return skipped(JwkSkip.SymmetricNotAllowed, KeyError.None);
       if (!typeCompiled(KeyType.Oct)) return skipped(JwkSkip.NotCompiled, KeyError.None);
+      if (!options.allowSymmetric) return skipped(JwkSkip.SymmetricNotAllowed, KeyError.None);
       const k = memberBytes(obj, "k");
       if (k == null) return skipped(JwkSkip.MemberInvalid, KeyError.None);
       // RFC 7518 §3.2: at least as long as the hash. Without an alg, the HS256 floor applies
