@@ -94,6 +94,20 @@ describe("JwtAuthn with inline keys", () => {
     expect(host.failures).toEqual([]);
   });
 
+  it("logs a refused token at debug level as its length and 32-bit FNV-1a tag in hex, never the token", async () => {
+    const host = await load(config(), { logLevel: "debug" });
+    const foreign = await mint(other, { iss: ISS, aud: "api" }, { kid: "k1" });
+    const r = await host.request(get("/a", { authorization: `Bearer ${foreign}` }), { status: 200 });
+    expect(r.status).toBe(401);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < foreign.length; i++) h = Math.imul(h ^ foreign.charCodeAt(i), 0x01000193) >>> 0;
+    const line = host.logs("debug").find((m) => m.includes("refused token"));
+    expect(line).toBe(
+      `jwt_authn: provider main refused token (len=${foreign.length} fnv=${h.toString(16)}): signature_invalid`,
+    );
+    expect(host.logs().some((m) => m.includes(foreign.split(".")[2]))).toBe(false);
+  });
+
   it("answers a wrong audience with 401 by default and 403 when configured", async () => {
     const token = await mint(key, { iss: ISS, aud: "other" });
     const h1 = await load(config());

@@ -64,7 +64,23 @@ class Check {
 function tokenTag(token: string): string {
   let h: u32 = 0x811c9dc5;
   for (let i = 0; i < token.length; i++) h = (h ^ (<u32>token.charCodeAt(i))) * 0x01000193;
-  return "len=" + token.length.toString() + " fnv=" + h.toString(16);
+  return "len=" + token.length.toString() + " fnv=" + hexText(h);
+}
+
+/**
+ * `v` in lower-case hex without leading zeros, as `toString(16)` writes it. Local because it was the
+ * module's one non-decimal toString: without it every caller of utoa32 passes radix 10 and the
+ * optimizer drops utoa32's other radix paths.
+ */
+function hexText(v: u32): string {
+  const digits = new StaticArray<u16>(8);
+  let i = 8;
+  do {
+    const d = v & 15;
+    unchecked((digits[--i] = <u16>(d < 10 ? 0x30 + d : 0x57 + d)));
+    v >>>= 4;
+  } while (v != 0);
+  return String.UTF16.decodeUnsafe(changetype<usize>(digits) + ((<usize>i) << 1), (<usize>(8 - i)) << 1);
 }
 
 /** Told about every allowed request, after its headers are set (JwtAuthnRoot.onAllowed). */
