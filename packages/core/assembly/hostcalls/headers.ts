@@ -11,11 +11,19 @@
 import { MapType } from "../abi/enums";
 import { HeaderMap } from "../headers/header_map";
 
-export const requestHeaders = new HeaderMap(MapType.HttpRequestHeaders);
-export const requestTrailers = new HeaderMap(MapType.HttpRequestTrailers);
-export const responseHeaders = new HeaderMap(MapType.HttpResponseHeaders);
-export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
+// @lazy: a module holds (and makes at start) only the maps its code names.
+
+// @ts-ignore: decorator
+@lazy export const requestHeaders = new HeaderMap(MapType.HttpRequestHeaders);
+// @ts-ignore: decorator
+@lazy export const requestTrailers = new HeaderMap(MapType.HttpRequestTrailers);
+// @ts-ignore: decorator
+@lazy export const responseHeaders = new HeaderMap(MapType.HttpResponseHeaders);
+// @ts-ignore: decorator
+@lazy export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
 /** Headers of an HTTP callout reply: only inside the callout callback. */
-export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
+// @ts-ignore: decorator
+@lazy export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
 /** Trailers of an HTTP callout reply: only inside the callout callback. */
-export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
+// @ts-ignore: decorator
+@lazy export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
