@@ -184,9 +184,19 @@ export class ConfigReader {
 
   /** Member `name` as one of the strings `choices`. */
   oneOf(obj: JsonValue, path: string, name: string, choices: Array<string>, fallback: string): string {
+    const i = this.choice(obj, path, name, choices, -1);
+    return i < 0 ? fallback : unchecked(choices[i]);
+  }
+
+  /**
+   * Member `name` as one of the strings `choices`: its position there, or `fallback` when absent
+   * or wrong. The same check as `oneOf`; the caller tests a number, not the text.
+   */
+  choice(obj: JsonValue, path: string, name: string, choices: Array<string>, fallback: i32): i32 {
     const v = obj.get(name);
     if (v === null) return fallback;
-    if (v.isString && choices.includes(v.text)) return v.text;
+    const i = v.isString ? choices.indexOf(v.text) : -1;
+    if (i >= 0) return i;
     const got = v.isString ? '"' + v.text + '"' : kindName(v);
     this.fail(memberPath(path, name), 'must be one of "' + choices.join('", "') + '", got ' + got);
     return fallback;

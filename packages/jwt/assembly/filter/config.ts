@@ -6,8 +6,10 @@
 // Layout: the top level (readConfig), then one function per nested object: readProvider (and its
 // parts: readFirebase, readTokenLocations, readOutputs, readKeys, readRemote (its fetch and cache
 // fields in jwks_fetch_config.ts, shared with oidc_discovery), readClaim), readRule,
-// readRequirement. To add a provider field: name it in PROVIDER_FIELDS, read it in readProvider
-// (or a read* function of its own called from there), and keep the value in model.ts's Provider.
+// readRequirement. Field names are read from one table by position (NAMES and its enum N, below).
+// To add a provider field: add its name to the provider run of NAMES and its position to N (same
+// place), read it in readProvider (or a read* function of its own called from there), and keep
+// the value in model.ts's Provider.
 import { asciiLowerCase } from "../jose/encoding/ascii";
 import { HEADER_NAME_RULE, isHeaderName } from "@getwild/core/assembly/headers/syntax";
 import { ANY_LENGTH, ConfigReader, JsonLimits, JsonValue, itemPath, memberPath } from "@getwild/json/assembly";
@@ -48,9 +50,23 @@ export class ConfigResult {
 // @ts-ignore: decorator
 @lazy const CONFIG_LIMITS = new JsonLimits();
 
-// "$schema" lets a configuration file name its JSON Schema for editors (schema/jwt-authn.schema.json);
-// the filter only checks that it is a string.
-const TOP_FIELDS = [
+/**
+ * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
+ * 1 GiB, and the incremental collector needs room beside the live entries (garbage between cycles,
+ * the JWKS, in-flight requests), so a quarter of that is the ceiling.
+ */
+const MAX_CACHE_BYTES: i32 = 256 << 20;
+
+/**
+ * The names this reader knows: every field, each object's a run of positions (`N`), and the
+ * choices of a few fields. One compile-time table (core's literal pool stores it as one static
+ * block, no code per name), read by position, so each name is stored once in the module; a run
+ * is also that object's list of known fields (`namesFrom`), for the "unknown field" check.
+ */
+// @ts-ignore: decorator
+@lazy const NAMES: Array<string> = [
+  // the top level ("$schema" lets a configuration file name its JSON Schema for editors,
+  // schema/jwt-authn.schema.json; the filter only checks that it is a string)
   "$schema",
   "providers",
   "rules",
@@ -67,14 +83,7 @@ const TOP_FIELDS = [
   "path_with_escaped_slashes_action",
   "requirement_map",
   "route_requirements",
-];
-/**
- * The most verified-token cache memory a worker may be asked to hold. Envoy's V8 stops a VM at
- * 1 GiB, and the incremental collector needs room beside the live entries (garbage between cycles,
- * the JWKS, in-flight requests), so a quarter of that is the ceiling.
- */
-const MAX_CACHE_BYTES: i32 = 256 << 20;
-const PROVIDER_FIELDS = [
+  // a provider
   "issuer",
   "issuers",
   "audiences",
@@ -98,11 +107,135 @@ const PROVIDER_FIELDS = [
   "dpop",
   "claim_to_filter_state",
   "oidc_discovery",
+  // claim_to_headers[i]
+  "header_name",
+  "claim_name",
+  // firebase: project_id, cluster; remote_jwks: cluster to uri (and the fetch policy's);
+  // rules[i].match: path to headers
+  "project_id",
+  "cluster",
+  "authority",
+  "uri",
+  "path",
+  "prefix",
+  "headers",
+  // rules[i]
+  "match",
+  "requires",
+  "requirement_name",
+  // from_headers[i]: value_prefix, name; rules[i].match.headers[j]: name; claims[i]: name to exists
+  // (the operators in the order of ClaimOp)
+  "value_prefix",
+  "name",
+  "equals",
+  "one_of",
+  "contains_any",
+  "contains_all",
+  "is_true",
+  "exists",
+  // the kinds of requirement (one member each), and the list requires_any and requires_all hold
+  "provider_name",
+  "provider_and_audiences",
+  "requires_any",
+  "requires_all",
+  "allow_missing",
+  "allow_missing_or_failed",
+  "requirements",
+  // the choices of path_with_escaped_slashes_action, failure_body, jwks_unavailable and unmatched
+  "REJECT_REQUEST",
+  "UNESCAPE_AND_FORWARD",
+  "json",
+  "empty",
+  "deny",
+  "allow",
 ];
-const REMOTE_FIELDS = withFetchPolicy(["cluster", "authority", "path", "uri"]);
-const CLAIM_FIELDS = ["name", "equals", "one_of", "contains_any", "contains_all", "is_true", "exists"];
-/** Fields the firebase preset sets itself. */
-const FIREBASE_SET = ["issuer", "issuers", "audiences", "algorithms"];
+/** Positions in NAMES. */
+const enum N {
+  Schema,
+  Providers,
+  Rules,
+  Unmatched,
+  BypassCorsPreflight,
+  AudienceFailureStatus,
+  FailureBody,
+  Realm,
+  JwksUnavailable,
+  JwtCacheSize,
+  JwtCacheBytes,
+  StatPrefix,
+  TickMs,
+  PathWithEscapedSlashesAction,
+  RequirementMap,
+  RouteRequirements,
+  Issuer,
+  Issuers,
+  Audiences,
+  Algorithms,
+  RequireExpiration,
+  RequireKid,
+  RequireSubject,
+  ClockSkewSeconds,
+  MaxLifetimeSeconds,
+  Claims,
+  LocalJwks,
+  RemoteJwks,
+  FromHeaders,
+  FromCookies,
+  FromParams,
+  Forward,
+  ForwardPayloadHeader,
+  ClaimToHeaders,
+  Firebase,
+  MaxTokenBytes,
+  Dpop,
+  ClaimToFilterState,
+  OidcDiscovery,
+  HeaderName,
+  ClaimName,
+  ProjectId,
+  Cluster,
+  Authority,
+  Uri,
+  Path,
+  Prefix,
+  Headers,
+  Match,
+  Requires,
+  RequirementName,
+  ValuePrefix,
+  Name,
+  Equals,
+  OneOf,
+  ContainsAny,
+  ContainsAll,
+  IsTrue,
+  Exists,
+  ProviderName,
+  ProviderAndAudiences,
+  RequiresAny,
+  RequiresAll,
+  AllowMissing,
+  AllowMissingOrFailed,
+  Requirements,
+  RejectRequest,
+  UnescapeAndForward,
+  Json,
+  Empty,
+  Deny,
+  Allow,
+}
+
+/** The name at position `n` of NAMES. */
+function named(n: N): string {
+  return unchecked(NAMES[n]);
+}
+
+/** The names at positions `first` to `last` of NAMES (one object's known fields), as a new array. */
+function namesFrom(first: N, last: N): Array<string> {
+  const out = new Array<string>();
+  for (let n = first; n <= last; n++) out.push(named(n));
+  return out;
+}
 
 export function parseFilterConfig(text: string): ConfigResult {
   const r = new ConfigReader();
@@ -115,53 +248,47 @@ export function parseFilterConfig(text: string): ConfigResult {
 
 function readConfig(r: ConfigReader, root: JsonValue): FilterConfig {
   const c = new FilterConfig();
-  r.only(root, "", TOP_FIELDS);
-  r.string(root, "", "$schema", "", 0, ANY_LENGTH);
-  const providers = r.object(root, "", "providers");
-  if (providers === null || providers.length == 0) r.fail("providers", "at least one provider is required");
+  r.only(root, "", namesFrom(N.Schema, N.RouteRequirements));
+  r.string(root, "", named(N.Schema), "", 0, ANY_LENGTH);
+  const providers = r.object(root, "", named(N.Providers));
+  if (providers === null || providers.length == 0) r.fail(named(N.Providers), "at least one provider is required");
   else {
     for (let i = 0; i < providers.length; i++)
       c.providers.push(readProvider(r, providers.nameAt(i), providers.valueAt(i)!));
   }
   if (COMPILED_FEATURES & FEATURE_ROUTES) readRequirementMap(r, c, root, readProvider, readRequirement);
-  else refuseUncompiled(r, root, "", "requirement_map");
-  const rules = r.objects(root, "", "rules");
-  for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, c, unchecked(rules[i]), itemPath("rules", i)));
-  const unmatched = root.get("unmatched");
+  else refuseUncompiled(r, root, "", named(N.RequirementMap));
+  const rules = r.objects(root, "", named(N.Rules));
+  for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, c, unchecked(rules[i]), itemPath(named(N.Rules), i)));
+  const unmatched = root.get(named(N.Unmatched));
   if (unmatched !== null) {
-    if (unmatched.isString && unmatched.text == "deny") c.unmatchedDeny = true;
-    else if (unmatched.isString && unmatched.text == "allow") c.unmatchedDeny = false;
+    if (unmatched.isString && unmatched.text == named(N.Deny)) c.unmatchedDeny = true;
+    else if (unmatched.isString && unmatched.text == named(N.Allow)) c.unmatchedDeny = false;
     else if (unmatched.isObject) {
       c.unmatchedDeny = false;
-      c.unmatched = readRequirement(r, c, unmatched, "unmatched", 0);
-    } else r.fail("unmatched", 'must be "deny", "allow" or a requirement');
+      c.unmatched = readRequirement(r, c, unmatched, named(N.Unmatched), 0);
+    } else r.fail(named(N.Unmatched), 'must be "deny", "allow" or a requirement');
   }
   if (COMPILED_FEATURES & FEATURE_ROUTES) readRouteRequirements(r, c, root);
-  else refuseUncompiled(r, root, "", "route_requirements");
-  c.bypassCorsPreflight = r.bool(root, "", "bypass_cors_preflight", false);
-  const slashes = r.oneOf(
-    root,
-    "",
-    "path_with_escaped_slashes_action",
-    ["REJECT_REQUEST", "UNESCAPE_AND_FORWARD"],
-    "REJECT_REQUEST",
-  );
-  c.unescapeSlashes = slashes == "UNESCAPE_AND_FORWARD";
-  const aud = r.integer(root, "", "audience_failure_status", 401, 0, 999);
-  if (aud != 401 && aud != 403) r.fail("audience_failure_status", "must be 401 or 403, got " + aud.toString());
+  else refuseUncompiled(r, root, "", named(N.RouteRequirements));
+  c.bypassCorsPreflight = r.bool(root, "", named(N.BypassCorsPreflight), false);
+  const slashes = namesFrom(N.RejectRequest, N.UnescapeAndForward);
+  c.unescapeSlashes = r.choice(root, "", named(N.PathWithEscapedSlashesAction), slashes, 0) == 1;
+  const aud = r.integer(root, "", named(N.AudienceFailureStatus), 401, 0, 999);
+  if (aud != 401 && aud != 403) r.fail(named(N.AudienceFailureStatus), "must be 401 or 403, got " + aud.toString());
   c.audienceStatus = <u32>aud;
-  c.jsonBody = r.oneOf(root, "", "failure_body", ["json", "empty"], "json") == "json";
-  c.realm = r.string(root, "", "realm", "", 0, ANY_LENGTH);
-  if (c.realm.includes('"') || c.realm.includes("\\")) r.fail("realm", "must not contain quotes or backslashes");
+  c.jsonBody = r.choice(root, "", named(N.FailureBody), namesFrom(N.Json, N.Empty), 0) == 0;
+  c.realm = r.string(root, "", named(N.Realm), "", 0, ANY_LENGTH);
+  if (c.realm.includes('"') || c.realm.includes("\\")) r.fail(named(N.Realm), "must not contain quotes or backslashes");
   for (let i = 0; i < c.realm.length; i++) {
     const ch = c.realm.charCodeAt(i);
-    if (ch < 0x20 || ch == 0x7f) r.fail("realm", "must not contain control characters");
+    if (ch < 0x20 || ch == 0x7f) r.fail(named(N.Realm), "must not contain control characters");
   }
-  c.failOpenWithoutJwks = r.oneOf(root, "", "jwks_unavailable", ["deny", "allow"], "deny") == "allow";
-  c.tokenCacheSize = r.integer(root, "", "jwt_cache_size", 100, 0, 100000);
-  c.tokenCacheBytes = r.integer(root, "", "jwt_cache_bytes", 1 << 20, 0, MAX_CACHE_BYTES);
-  c.statPrefix = r.string(root, "", "stat_prefix", "jwt_authn", 1, ANY_LENGTH);
-  c.tickMs = <u32>r.integer(root, "", "tick_ms", 1000, 10, 60000);
+  c.failOpenWithoutJwks = r.choice(root, "", named(N.JwksUnavailable), namesFrom(N.Deny, N.Allow), 0) == 1;
+  c.tokenCacheSize = r.integer(root, "", named(N.JwtCacheSize), 100, 0, 100000);
+  c.tokenCacheBytes = r.integer(root, "", named(N.JwtCacheBytes), 1 << 20, 0, MAX_CACHE_BYTES);
+  c.statPrefix = r.string(root, "", named(N.StatPrefix), "jwt_authn", 1, ANY_LENGTH);
+  c.tickMs = <u32>r.integer(root, "", named(N.TickMs), 1000, 10, 60000);
   return c.finish();
 }
 
@@ -171,25 +298,25 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
   const path = memberPath("providers", name);
   const p = new Provider();
   p.name = name;
-  if (!r.objectValue(v, path, PROVIDER_FIELDS)) return p;
+  if (!r.objectValue(v, path, namesFrom(N.Issuer, N.OidcDiscovery))) return p;
   const o = p.options;
   const firebase = readFirebase(r, p, v, path);
-  const issuer = r.nonEmpty(v, path, "issuer");
+  const issuer = r.nonEmpty(v, path, named(N.Issuer));
   if (issuer.length > 0) o.issuers.push(issuer);
-  const issuers = r.strings(v, path, "issuers");
+  const issuers = r.strings(v, path, named(N.Issuers));
   for (let i = 0; i < issuers.length; i++) o.issuers.push(unchecked(issuers[i]));
-  const audiences = r.strings(v, path, "audiences");
+  const audiences = r.strings(v, path, named(N.Audiences));
   for (let i = 0; i < audiences.length; i++) o.audiences.push(unchecked(audiences[i]));
-  if (v.has("algorithms")) o.algorithms = readAlgorithms(r, v, path);
-  o.requireExpiration = r.bool(v, path, "require_expiration", o.requireExpiration);
-  o.requireKid = r.bool(v, path, "require_kid", o.requireKid);
-  o.requireSubject = r.bool(v, path, "require_subject", o.requireSubject);
-  o.clockSkewSeconds = r.integer(v, path, "clock_skew_seconds", <i32>o.clockSkewSeconds, 0, 300);
-  o.maxLifetimeSeconds = r.integer(v, path, "max_lifetime_seconds", 0, 0, i32.MAX_VALUE);
-  o.limits.maxTokenBytes = r.integer(v, path, "max_token_bytes", o.limits.maxTokenBytes, 16, 1 << 20);
-  const claims = r.objects(v, path, "claims");
+  if (v.has(named(N.Algorithms))) o.algorithms = readAlgorithms(r, v, path);
+  o.requireExpiration = r.bool(v, path, named(N.RequireExpiration), o.requireExpiration);
+  o.requireKid = r.bool(v, path, named(N.RequireKid), o.requireKid);
+  o.requireSubject = r.bool(v, path, named(N.RequireSubject), o.requireSubject);
+  o.clockSkewSeconds = r.integer(v, path, named(N.ClockSkewSeconds), <i32>o.clockSkewSeconds, 0, 300);
+  o.maxLifetimeSeconds = r.integer(v, path, named(N.MaxLifetimeSeconds), 0, 0, i32.MAX_VALUE);
+  o.limits.maxTokenBytes = r.integer(v, path, named(N.MaxTokenBytes), o.limits.maxTokenBytes, 16, 1 << 20);
+  const claims = r.objects(v, path, named(N.Claims));
   for (let i = 0; i < claims.length; i++) {
-    const claim = readClaim(r, unchecked(claims[i]), itemPath(memberPath(path, "claims"), i));
+    const claim = readClaim(r, unchecked(claims[i]), itemPath(memberPath(path, named(N.Claims)), i));
     if (claim !== null) o.requirements.push(claim);
   }
   readTokenLocations(r, p, v, path);
@@ -197,10 +324,10 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
     p.dpop = readDpop(r, v, path);
     // `Authorization: DPoP <token>` (RFC 9449 §7.1) is one more place the token may come.
     if (p.dpop !== null) p.fromHeaders.push(new HeaderLocation("authorization", "DPoP "));
-  } else refuseUncompiled(r, v, path, "dpop");
+  } else refuseUncompiled(r, v, path, named(N.Dpop));
   readOutputs(r, p, v, path);
   if (COMPILED_FEATURES & FEATURE_CLAIMS_OUT) p.claimStates = readClaimStates(r, v, path);
-  else refuseUncompiled(r, v, path, "claim_to_filter_state");
+  else refuseUncompiled(r, v, path, named(N.ClaimToFilterState));
   readKeys(r, p, v, path, firebase);
   const problem = validateVerifyOptions(o);
   if (problem !== null) {
@@ -212,27 +339,30 @@ function readProvider(r: ConfigReader, name: string, v: JsonValue): Provider {
 
 /** The firebase preset (issuer, audience, algorithms and Google's JWKS); whether it was given. */
 function readFirebase(r: ConfigReader, p: Provider, v: JsonValue, path: string): bool {
-  const where = memberPath(path, "firebase");
-  const fb = r.object(v, path, "firebase", ["project_id", "cluster"]);
+  const where = memberPath(path, named(N.Firebase));
+  const fb = r.object(v, path, named(N.Firebase), namesFrom(N.ProjectId, N.Cluster));
   if (fb === null) return false;
-  const projectId = r.nonEmpty(fb, where, "project_id");
-  r.required(fb, where, "project_id");
+  const projectId = r.nonEmpty(fb, where, named(N.ProjectId));
+  r.required(fb, where, named(N.ProjectId));
   if (!validProjectId(projectId))
-    r.fail(memberPath(where, "project_id"), "must be a Firebase project id (lower-case letters, digits, '-')");
+    r.fail(memberPath(where, named(N.ProjectId)), "must be a Firebase project id (lower-case letters, digits, '-')");
   applyFirebase(p.options, projectId);
-  if (!v.has("remote_jwks") && !v.has("local_jwks")) {
-    p.source = JwksSource.fetched(firebaseJwks(r.string(fb, where, "cluster", FIREBASE_JWKS_CLUSTER, 1, ANY_LENGTH)));
+  if (!v.has(named(N.RemoteJwks)) && !v.has(named(N.LocalJwks))) {
+    p.source = JwksSource.fetched(
+      firebaseJwks(r.string(fb, where, named(N.Cluster), FIREBASE_JWKS_CLUSTER, 1, ANY_LENGTH)),
+    );
   }
-  for (let i = 0; i < FIREBASE_SET.length; i++) {
-    const fixed = unchecked(FIREBASE_SET[i]);
+  // The fields the preset sets itself: the first four provider fields.
+  for (let f = N.Issuer; f <= N.Algorithms; f++) {
+    const fixed = named(f);
     if (v.has(fixed)) r.fail(memberPath(path, fixed), "is set by the firebase preset");
   }
   return true;
 }
 
 function readAlgorithms(r: ConfigReader, v: JsonValue, path: string): u32 {
-  const where = memberPath(path, "algorithms");
-  const algs = r.strings(v, path, "algorithms");
+  const where = memberPath(path, named(N.Algorithms));
+  const algs = r.strings(v, path, named(N.Algorithms));
   let mask: u32 = 0;
   for (let i = 0; i < algs.length; i++) {
     const a = algFromName(unchecked(algs[i]));
@@ -245,56 +375,59 @@ function readAlgorithms(r: ConfigReader, v: JsonValue, path: string): u32 {
 
 /** Where the token comes from. Default: Authorization: Bearer (no query parameter unless asked). */
 function readTokenLocations(r: ConfigReader, p: Provider, v: JsonValue, path: string): void {
-  const headers = r.objects(v, path, "from_headers");
+  const headers = r.objects(v, path, named(N.FromHeaders));
   for (let i = 0; i < headers.length; i++) {
     const h = unchecked(headers[i]);
-    const hp = itemPath(memberPath(path, "from_headers"), i);
-    r.only(h, hp, ["name", "value_prefix"]);
-    const name = r.nonEmpty(h, hp, "name");
-    if (r.required(h, hp, "name") !== null && !isHeaderName(name)) r.fail(memberPath(hp, "name"), HEADER_NAME_RULE);
-    p.fromHeaders.push(new HeaderLocation(asciiLowerCase(name), r.string(h, hp, "value_prefix", "", 0, ANY_LENGTH)));
+    const hp = itemPath(memberPath(path, named(N.FromHeaders)), i);
+    r.only(h, hp, namesFrom(N.ValuePrefix, N.Name));
+    const name = r.nonEmpty(h, hp, named(N.Name));
+    if (r.required(h, hp, named(N.Name)) !== null && !isHeaderName(name))
+      r.fail(memberPath(hp, named(N.Name)), HEADER_NAME_RULE);
+    p.fromHeaders.push(
+      new HeaderLocation(asciiLowerCase(name), r.string(h, hp, named(N.ValuePrefix), "", 0, ANY_LENGTH)),
+    );
   }
-  p.fromCookies = plainNames(r, v, path, "from_cookies");
-  p.fromParams = plainNames(r, v, path, "from_params");
-  if (!v.has("from_headers") && !v.has("from_cookies") && !v.has("from_params")) {
+  p.fromCookies = plainNames(r, v, path, named(N.FromCookies));
+  p.fromParams = plainNames(r, v, path, named(N.FromParams));
+  if (!v.has(named(N.FromHeaders)) && !v.has(named(N.FromCookies)) && !v.has(named(N.FromParams))) {
     p.fromHeaders.push(new HeaderLocation("authorization", "Bearer "));
   }
 }
 
 /** What goes upstream: the token itself, the payload, claims as headers. */
 function readOutputs(r: ConfigReader, p: Provider, v: JsonValue, path: string): void {
-  p.forward = r.bool(v, path, "forward", false);
-  p.forwardPayloadHeader = asciiLowerCase(r.nonEmpty(v, path, "forward_payload_header"));
+  p.forward = r.bool(v, path, named(N.Forward), false);
+  p.forwardPayloadHeader = asciiLowerCase(r.nonEmpty(v, path, named(N.ForwardPayloadHeader)));
   if (p.forwardPayloadHeader.length > 0 && !isHeaderName(p.forwardPayloadHeader)) {
-    r.fail(memberPath(path, "forward_payload_header"), HEADER_NAME_RULE);
+    r.fail(memberPath(path, named(N.ForwardPayloadHeader)), HEADER_NAME_RULE);
   }
-  const cths = r.objects(v, path, "claim_to_headers");
+  const cths = r.objects(v, path, named(N.ClaimToHeaders));
   for (let i = 0; i < cths.length; i++) {
     const ch = unchecked(cths[i]);
-    const cp = itemPath(memberPath(path, "claim_to_headers"), i);
-    r.only(ch, cp, ["header_name", "claim_name"]);
-    const header = r.nonEmpty(ch, cp, "header_name");
-    const claim = r.nonEmpty(ch, cp, "claim_name");
-    if (!ch.has("header_name") || !ch.has("claim_name")) r.fail(cp, "needs header_name and claim_name");
-    if (!isHeaderName(header)) r.fail(memberPath(cp, "header_name"), HEADER_NAME_RULE);
+    const cp = itemPath(memberPath(path, named(N.ClaimToHeaders)), i);
+    r.only(ch, cp, namesFrom(N.HeaderName, N.ClaimName));
+    const header = r.nonEmpty(ch, cp, named(N.HeaderName));
+    const claim = r.nonEmpty(ch, cp, named(N.ClaimName));
+    if (!ch.has(named(N.HeaderName)) || !ch.has(named(N.ClaimName))) r.fail(cp, "needs header_name and claim_name");
+    if (!isHeaderName(header)) r.fail(memberPath(cp, named(N.HeaderName)), HEADER_NAME_RULE);
     p.claimToHeaders.push(new ClaimHeader(asciiLowerCase(header), claim));
   }
 }
 
 /** The keys: inline (local_jwks) or fetched (remote_jwks); the firebase preset brings its own. */
 function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, firebase: bool): void {
-  const local = v.get("local_jwks");
-  const remote = r.object(v, path, "remote_jwks", REMOTE_FIELDS);
+  const local = v.get(named(N.LocalJwks));
+  const remote = r.object(v, path, named(N.RemoteJwks), withFetchPolicy(namesFrom(N.Cluster, N.Path)));
   if (local !== null && remote !== null) r.fail(path, "local_jwks and remote_jwks are exclusive");
   let oidc: JsonValue | null = null;
-  if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, "oidc_discovery", oidcFields());
-  else refuseUncompiled(r, v, path, "oidc_discovery");
+  if (COMPILED_FEATURES & FEATURE_OIDC) oidc = r.object(v, path, named(N.OidcDiscovery), oidcFields());
+  else refuseUncompiled(r, v, path, named(N.OidcDiscovery));
   if (COMPILED_FEATURES & FEATURE_OIDC && oidc !== null) {
     if (local !== null || remote !== null || firebase)
       r.fail(path, "oidc_discovery excludes local_jwks, remote_jwks and firebase");
-    else p.source = readOidcDiscovery(r, oidc, memberPath(path, "oidc_discovery"), p.options.issuers);
+    else p.source = readOidcDiscovery(r, oidc, memberPath(path, named(N.OidcDiscovery)), p.options.issuers);
   } else if (local !== null) {
-    const where = memberPath(path, "local_jwks");
+    const where = memberPath(path, named(N.LocalJwks));
     let text = "";
     if (local.isString) text = local.text;
     else if (local.isObject && local.has("inline_string"))
@@ -305,7 +438,7 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
     if (!set.ok || set.keySet === null) r.fail(where, jwksErrorMessage(set.error));
     else p.source = JwksSource.inline(set.keySet!);
   } else if (remote !== null) {
-    p.source = JwksSource.fetched(readRemote(r, remote, memberPath(path, "remote_jwks")));
+    p.source = JwksSource.fetched(readRemote(r, remote, memberPath(path, named(N.RemoteJwks))));
   } else if (!firebase) {
     r.fail(path, "needs local_jwks, remote_jwks or oidc_discovery");
   }
@@ -313,49 +446,53 @@ function readKeys(r: ConfigReader, p: Provider, v: JsonValue, path: string, fire
 
 function readRemote(r: ConfigReader, v: JsonValue, path: string): RemoteJwksConfig {
   const c = new RemoteJwksConfig();
-  c.cluster = r.nonEmpty(v, path, "cluster");
-  if (!v.has("cluster")) r.fail(memberPath(path, "cluster"), "is required (the Envoy cluster of the JWKS host)");
-  if (v.has("uri")) {
-    const uri = r.string(v, path, "uri", "", 0, ANY_LENGTH);
+  c.cluster = r.nonEmpty(v, path, named(N.Cluster));
+  if (!v.has(named(N.Cluster)))
+    r.fail(memberPath(path, named(N.Cluster)), "is required (the Envoy cluster of the JWKS host)");
+  if (v.has(named(N.Uri))) {
+    const uri = r.string(v, path, named(N.Uri), "", 0, ANY_LENGTH);
     const rest = uri.startsWith("https://") ? uri.substring(8) : uri.startsWith("http://") ? uri.substring(7) : "";
     const slash = rest.indexOf("/");
     if (rest.length == 0 || slash <= 0)
-      r.fail(memberPath(path, "uri"), "must be an http(s) URL with a host and a path");
+      r.fail(memberPath(path, named(N.Uri)), "must be an http(s) URL with a host and a path");
     else {
       c.authority = rest.substring(0, slash);
       c.path = rest.substring(slash);
     }
-    if (v.has("authority") || v.has("path")) r.fail(memberPath(path, "uri"), "give either uri or authority and path");
+    if (v.has(named(N.Authority)) || v.has(named(N.Path)))
+      r.fail(memberPath(path, named(N.Uri)), "give either uri or authority and path");
   } else {
-    c.authority = r.nonEmpty(v, path, "authority");
-    c.path = r.nonEmpty(v, path, "path");
-    r.required(v, path, "authority");
-    if (!c.path.startsWith("/")) r.fail(memberPath(path, "path"), "must start with /");
+    c.authority = r.nonEmpty(v, path, named(N.Authority));
+    c.path = r.nonEmpty(v, path, named(N.Path));
+    r.required(v, path, named(N.Authority));
+    if (!c.path.startsWith("/")) r.fail(memberPath(path, named(N.Path)), "must start with /");
   }
   readFetchPolicy(r, v, path, c);
   return c;
 }
 
 function readClaim(r: ConfigReader, v: JsonValue, path: string): ClaimRequirement | null {
-  r.only(v, path, CLAIM_FIELDS);
-  const name = r.nonEmpty(v, path, "name");
-  if (r.required(v, path, "name") === null) return null;
-  const eq = v.get("equals");
+  r.only(v, path, namesFrom(N.Name, N.Exists));
+  const name = r.nonEmpty(v, path, named(N.Name));
+  if (r.required(v, path, named(N.Name)) === null) return null;
+  const eq = v.get(named(N.Equals));
   if (eq !== null) {
     if (eq.isBool)
       return new ClaimRequirement(name, eq.flag ? ClaimOp.IsTrue : ClaimOp.Equals, eq.flag ? [] : ["false"]);
     if (eq.isString || eq.isNumber) return new ClaimRequirement(name, ClaimOp.Equals, [eq.text]);
-    r.fail(memberPath(path, "equals"), "must be a string, number or boolean");
+    r.fail(memberPath(path, named(N.Equals)), "must be a string, number or boolean");
     return null;
   }
-  if (v.has("one_of")) return new ClaimRequirement(name, ClaimOp.OneOf, claimValues(r, v, path, "one_of", false));
-  if (v.has("contains_any"))
-    return new ClaimRequirement(name, ClaimOp.ContainsAny, claimValues(r, v, path, "contains_any", true));
-  if (v.has("contains_all"))
-    return new ClaimRequirement(name, ClaimOp.ContainsAll, claimValues(r, v, path, "contains_all", true));
-  if (v.has("is_true")) return new ClaimRequirement(name, ClaimOp.IsTrue, []);
-  if (v.has("exists")) return new ClaimRequirement(name, ClaimOp.Exists, []);
-  r.fail(path, "needs one of equals, one_of, contains_any, contains_all, is_true, exists");
+  // The other operators, in table order (the order of ClaimOp): the first one given applies.
+  if (<i32>ClaimOp.Exists - <i32>ClaimOp.Equals != N.Exists - N.Equals) ERROR("NAMES' claim operators != ClaimOp");
+  for (let f = N.OneOf; f <= N.Exists; f++) {
+    const op = named(f);
+    if (!v.has(op)) continue;
+    const kind = <ClaimOp>(f - N.Equals + ClaimOp.Equals);
+    if (f >= N.IsTrue) return new ClaimRequirement(name, kind, []);
+    return new ClaimRequirement(name, kind, claimValues(r, v, path, op, f != N.OneOf));
+  }
+  r.fail(path, "needs one of " + namesFrom(N.Equals, N.Exists).join(", "));
   return null;
 }
 
@@ -369,37 +506,37 @@ function claimValues(r: ConfigReader, v: JsonValue, path: string, op: string, si
 // ---- Rules and requirements
 
 function readRule(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string): Rule {
-  r.only(v, path, ["match", "requires", "requirement_name"]);
+  r.only(v, path, namesFrom(N.Match, N.RequirementName));
   const rule = new Rule();
-  const where = memberPath(path, "match");
-  const m = r.object(v, path, "match", ["path", "prefix", "headers"]);
+  const where = memberPath(path, named(N.Match));
+  const m = r.object(v, path, named(N.Match), namesFrom(N.Path, N.Headers));
   if (m === null) {
-    if (!v.has("match")) r.fail(where, "is required");
+    if (!v.has(named(N.Match))) r.fail(where, "is required");
   } else {
-    if (m.has("path")) rule.path = r.nonEmpty(m, where, "path");
-    if (m.has("prefix")) rule.prefix = r.nonEmpty(m, where, "prefix");
+    if (m.has(named(N.Path))) rule.path = r.nonEmpty(m, where, named(N.Path));
+    if (m.has(named(N.Prefix))) rule.prefix = r.nonEmpty(m, where, named(N.Prefix));
     if ((rule.path === null) == (rule.prefix === null)) r.fail(where, "needs exactly one of path or prefix");
     // Requests are matched in normal form, so a rule written otherwise could never match as meant.
     const p = rule.path !== null ? rule.path! : rule.prefix !== null ? rule.prefix! : "/";
     const n = normalizePath(p, false);
     if (n.error != PathError.None || n.path != p || n.query.hasQuery) {
       r.fail(
-        memberPath(where, rule.path !== null ? "path" : "prefix"),
+        memberPath(where, rule.path !== null ? named(N.Path) : named(N.Prefix)),
         "must be a normalized path: starts with /, no . or .. segments, no //, no %2F, no \\, no ? or #, unreserved characters not percent-encoded, hex digits upper-case",
       );
     }
-    const hs = r.objects(m, where, "headers");
+    const hs = r.objects(m, where, named(N.Headers));
     for (let i = 0; i < hs.length; i++) {
       const h = unchecked(hs[i]);
-      const hp = itemPath(memberPath(where, "headers"), i);
-      r.only(h, hp, ["name"]);
-      rule.headers.push(asciiLowerCase(r.nonEmpty(h, hp, "name")));
+      const hp = itemPath(memberPath(where, named(N.Headers)), i);
+      r.only(h, hp, namesFrom(N.Name, N.Name));
+      rule.headers.push(asciiLowerCase(r.nonEmpty(h, hp, named(N.Name))));
     }
   }
-  const req = v.get("requires");
-  if (req !== null) rule.requirement = readRequirement(r, c, req, memberPath(path, "requires"), 0);
-  if (!(COMPILED_FEATURES & FEATURE_ROUTES)) refuseUncompiled(r, v, path, "requirement_name");
-  else if (v.has("requirement_name")) {
+  const req = v.get(named(N.Requires));
+  if (req !== null) rule.requirement = readRequirement(r, c, req, memberPath(path, named(N.Requires)), 0);
+  if (!(COMPILED_FEATURES & FEATURE_ROUTES)) refuseUncompiled(r, v, path, named(N.RequirementName));
+  else if (v.has(named(N.RequirementName))) {
     if (req !== null) r.fail(path, "give either requires or requirement_name");
     else rule.requirement = readRuleRequirementName(r, c, v, path);
   }
@@ -414,33 +551,32 @@ function readRequirement(r: ConfigReader, c: FilterConfig, v: JsonValue, path: s
   }
   if (!r.objectValue(v, path)) return req;
   if (v.length == 0) return req; // no JWT needed
+  const kinds = namesFrom(N.ProviderName, N.AllowMissingOrFailed);
   if (v.length != 1) {
-    r.fail(
-      path,
-      "must have exactly one of provider_name, provider_and_audiences, requires_any, requires_all, allow_missing, allow_missing_or_failed",
-    );
+    r.fail(path, "must have exactly one of " + kinds.join(", "));
     return req;
   }
   const kind = v.nameAt(0);
-  if (kind == "provider_name") {
-    const name = r.nonEmpty(v, path, "provider_name");
+  const k = N.ProviderName + kinds.indexOf(kind); // N.ProviderName - 1 when unknown
+  if (k == N.ProviderName) {
+    const name = r.nonEmpty(v, path, named(N.ProviderName));
     req.kind = RequirementKind.Provider;
     for (let i = 0; i < c.providers.length; i++) if (unchecked(c.providers[i]).name == name) req.provider = i;
-    if (req.provider < 0) r.fail(memberPath(path, "provider_name"), 'no provider named "' + name + '"');
-  } else if (kind == "requires_any" || kind == "requires_all") {
-    req.kind = kind == "requires_any" ? RequirementKind.RequiresAny : RequirementKind.RequiresAll;
+    if (req.provider < 0) r.fail(memberPath(path, named(N.ProviderName)), 'no provider named "' + name + '"');
+  } else if (k == N.RequiresAny || k == N.RequiresAll) {
+    req.kind = k == N.RequiresAny ? RequirementKind.RequiresAny : RequirementKind.RequiresAll;
     const where = memberPath(path, kind);
     const list = r.object(v, path, kind);
-    const items = list === null ? new Array<JsonValue>() : r.objects(list, where, "requirements");
-    if (items.length < 2) r.fail(memberPath(where, "requirements"), "needs at least two requirements");
+    const items = list === null ? new Array<JsonValue>() : r.objects(list, where, named(N.Requirements));
+    if (items.length < 2) r.fail(memberPath(where, named(N.Requirements)), "needs at least two requirements");
     for (let i = 0; i < items.length; i++) {
       req.children.push(
-        readRequirement(r, c, unchecked(items[i]), itemPath(memberPath(where, "requirements"), i), depth + 1),
+        readRequirement(r, c, unchecked(items[i]), itemPath(memberPath(where, named(N.Requirements)), i), depth + 1),
       );
     }
-  } else if (kind == "allow_missing") req.kind = RequirementKind.AllowMissing;
-  else if (kind == "allow_missing_or_failed") req.kind = RequirementKind.AllowMissingOrFailed;
-  else if (kind == "provider_and_audiences") {
+  } else if (k == N.AllowMissing) req.kind = RequirementKind.AllowMissing;
+  else if (k == N.AllowMissingOrFailed) req.kind = RequirementKind.AllowMissingOrFailed;
+  else if (k == N.ProviderAndAudiences) {
     if (COMPILED_FEATURES & FEATURE_ROUTES) return readProviderAndAudiences(r, c, v, path);
     refuseUncompiled(r, v, path, kind);
   } else r.fail(memberPath(path, kind), "unknown requirement");
