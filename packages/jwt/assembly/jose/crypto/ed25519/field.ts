@@ -297,34 +297,36 @@ export function feFromBytes(h: usize, s: usize): void {
 // @ts-ignore: decorator
 @lazy const TO_BYTES_SCRATCH: usize = memory.data(80, 8);
 
-/** Writes the canonical (fully reduced, 0..p-1) 32-byte little-endian encoding of f at out. */
-export function feToBytes(out: usize, f: usize): void {
-  const t = TO_BYTES_SCRATCH;
-  for (let i = 0; i < 10; i++) store<i64>(t + ((<usize>i) << 3), <i64>load<i32>(f + ((<usize>i) << 2)));
-  // Two floor-carry passes bring every limb into range and the value below 2^255.
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < 10; i++) {
-      const width: i64 = i & 1 ? 25 : 26;
-      const p = t + ((<usize>i) << 3);
-      const v = load<i64>(p);
-      const c = v >> width;
-      store<i64>(p, v & (((<i64>1) << width) - 1));
-      if (i < 9) store<i64>(p, load<i64>(p, 8) + c, 8);
-      else store<i64>(t, load<i64>(t) + c * 19);
-    }
-  }
-  // q = 1 exactly when the value is >= p, i.e. when value + 19 reaches 2^255.
-  let q: i64 = (load<i64>(t) + 19) >> 26;
-  for (let i = 1; i < 10; i++) q = (load<i64>(t + ((<usize>i) << 3)) + q) >> (i & 1 ? 25 : 26);
-  store<i64>(t, load<i64>(t) + 19 * q);
-  // Subtracting p = adding 19 and dropping bit 255: one more carry pass, the last carry discarded.
+/**
+ * One floor-carry pass over the ten i64 limbs at t: each limb is cut to its width and its carry
+ * added to the next; the carry out of limb 9 is folded into limb 0 as 19 * carry (2^255 = 19 mod p)
+ * when `wrap`, else dropped.
+ */
+function carryPass(t: usize, wrap: bool): void {
   for (let i = 0; i < 10; i++) {
     const width: i64 = i & 1 ? 25 : 26;
     const p = t + ((<usize>i) << 3);
     const v = load<i64>(p);
+    const c = v >> width;
     store<i64>(p, v & (((<i64>1) << width) - 1));
-    if (i < 9) store<i64>(p, load<i64>(p, 8) + (v >> width), 8);
+    if (i < 9) store<i64>(p, load<i64>(p, 8) + c, 8);
+    else if (wrap) store<i64>(t, load<i64>(t) + c * 19);
   }
+}
+
+/** Writes the canonical (fully reduced, 0..p-1) 32-byte little-endian encoding of f at out. */
+export function feToBytes(out: usize, f: usize): void {
+  const t = TO_BYTES_SCRATCH;
+  for (let i = 0; i < 10; i++) store<i64>(t + ((<usize>i) << 3), <i64>load<i32>(f + ((<usize>i) << 2)));
+  // Two passes bring every limb into range and the value below 2^255.
+  carryPass(t, true);
+  carryPass(t, true);
+  // q = 1 exactly when the value is >= p, i.e. when value + 19 reaches 2^255.
+  let q: i64 = (load<i64>(t) + 19) >> 26;
+  for (let i = 1; i < 10; i++) q = (load<i64>(t + ((<usize>i) << 3)) + q) >> (i & 1 ? 25 : 26);
+  store<i64>(t, load<i64>(t) + 19 * q);
+  // Subtracting p = adding 19 and dropping bit 255: one more pass, the last carry discarded.
+  carryPass(t, false);
   // Pack the limbs (26, 25, 26, ... bits) into bytes.
   let acc: u64 = 0;
   let bits: i32 = 0;

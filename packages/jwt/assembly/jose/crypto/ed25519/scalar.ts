@@ -30,9 +30,9 @@ export function scalarIsCanonical(s: usize): bool {
 const MASK21: i64 = (1 << 21) - 1;
 
 // 2^252 = -(L - 2^252) mod L; that negated constant in signed base-2^21 digits.
-// s[i] * 2^(21 i) is replaced by s[i] * 2^(21 (i - 12)) * (those digits).
-// @ts-ignore: decorator
-@inline function fold(s: usize, i: i32): void {
+// s[i] * 2^(21 i) is replaced by s[i] * 2^(21 (i - 12)) * (those digits). A function, not
+// inlined: scalarReduce64 calls it from three loops, once per verify.
+function fold(s: usize, i: i32): void {
   const p = s + ((<usize>i) << 3);
   const v = load<i64>(p);
   if (v == 0) return;
