@@ -13,21 +13,19 @@ import { JwtError, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/e
 import { Alg } from "./jwt/algorithms";
 import { verifySignature } from "./jwt/signature";
 import { CompactJws, JwsLimits, parseCompactJws } from "./jwt/jws";
-import { checkHeader } from "./jwt/header";
+import { HeaderCheck, checkHeaderInto } from "./jwt/header";
 import { JwsVerifyOptions } from "./jwt/options";
 import { KeySet } from "./jwks/jwks";
 import { Jwk } from "./jwks/jwk";
 import { nextCandidate } from "./jwks/select";
 
-export class JwsVerifyResult {
-  /** Ok, or why the token was refused. */
-  error: JwtError = JwtError.Ok;
+/**
+ * `error` (Ok, or why the token was refused), the header `alg` as an Alg once known (else -1) and
+ * its `kid` when present and valid come from HeaderCheck: the header check fills them in place.
+ */
+export class JwsVerifyResult extends HeaderCheck {
   /** JSON reader detail for HeaderJson (and, for a JWT, PayloadJson), e.g. DuplicateKey. */
   jsonError: JsonError = JsonError.None;
-  /** Header `alg` as an Alg once known, else -1. */
-  alg: i32 = -1;
-  /** Header `kid`, when present and valid. */
-  kid: string | null = null;
   /** The protected header; set only when `ok`. */
   header: JsonValue | null = null;
   /** The decoded payload bytes; set only when `ok` (never for an unverified token). */
@@ -136,24 +134,30 @@ export function verifiedKey(
   keys: KeySet,
   options: JwsVerifyOptions,
 ): Jwk | null {
-  const h = checkHeader(jws.header, options.algorithms, options.requireKid, options.types);
-  r.alg = h.alg;
-  r.kid = h.kid;
-  r.error = h.error;
-  if (h.error != JwtError.Ok) return null;
+  const e = checkHeaderInto(r, jws.header, options.algorithms, options.requireKid, options.types);
+  if (e != JwtError.Ok) return refusedKey(r, e);
+  return signingKey(r, token, jws, keys);
+}
+
+/**
+ * Key selection and signature for a JWS whose header `r` already passed (r.alg, r.kid): the key
+ * that verified, or null with `r.error` set.
+ */
+export function signingKey(r: JwsVerifyResult, token: Uint8Array, jws: CompactJws, keys: KeySet): Jwk | null {
   // An empty signature was let through by the parser only so that `alg: none` is named as such.
   if (jws.signature.length == 0) return refusedKey(r, JwtError.TokenMalformed);
   if (keys.size == 0) return refusedKey(r, JwtError.KeySetEmpty);
 
-  const alg = <Alg>h.alg;
-  let i = nextCandidate(keys, alg, h.kid, 0);
+  const alg = <Alg>r.alg;
+  const kid = r.kid;
+  let i = nextCandidate(keys, alg, kid, 0);
   if (i < 0) return refusedKey(r, JwtError.KeyNotFound);
   // The signing input is the first two segments as received: a view, no copy.
   const signingInput = Uint8Array.wrap(token.buffer, token.byteOffset, jws.signingInputLength);
   while (i >= 0) {
     const key = unchecked(keys.keys[i]);
     if (verifySignature(alg, key, signingInput, jws.signature)) return key;
-    i = nextCandidate(keys, alg, h.kid, i + 1);
+    i = nextCandidate(keys, alg, kid, i + 1);
   }
   return refusedKey(r, JwtError.SignatureInvalid);
 }

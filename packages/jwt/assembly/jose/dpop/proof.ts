@@ -12,10 +12,10 @@
 import { JsonKind, JsonLimits, JsonValue, parseJson } from "@getwild/json/assembly";
 import { JwtError } from "../jwt/errors";
 import { parseCompactJws } from "../jwt/jws";
-import { checkHeader } from "../jwt/header";
+import { checkHeaderInto } from "../jwt/header";
 import { JwkOptions, parseJwk } from "../jwks/jwk";
 import { KeySet } from "../jwks/jwks";
-import { verifyParsedJws } from "../verify_jws";
+import { JwsVerifyResult, signingKey } from "../verify_jws";
 import { jwkThumbprint } from "../jwks/thumbprint";
 import { numericDateOf } from "../encoding/json_number";
 import { base64UrlEncode } from "../encoding/base64url";
@@ -109,12 +109,13 @@ export function verifyDpopProof(
   const jws = parsed.jws;
   if (jws === null) return refused(r, DpopError.ProofMalformed);
 
-  // The header policy first (verifyParsedJws checks it again, cheaply), so that an `alg: none` or
-  // HMAC proof is named as such before its key is looked at.
+  // The header policy first, so that an `alg: none` or HMAC proof is named as such before its key
+  // is looked at; the signature check after the key import reads the alg and kid it found.
   const header = jws.header;
-  const h = checkHeader(header, jwsOptions.algorithms, jwsOptions.requireKid, jwsOptions.types);
-  r.alg = h.alg;
-  if (h.error != JwtError.Ok) return refused(r, jwsError(h.error));
+  const checked = new JwsVerifyResult();
+  const headerError = checkHeaderInto(checked, header, jwsOptions.algorithms, jwsOptions.requireKid, jwsOptions.types);
+  r.alg = checked.alg;
+  if (headerError != JwtError.Ok) return refused(r, jwsError(headerError));
 
   const jwk = header.get("jwk");
   if (jwk === null || jwk.kind != JsonKind.Object) return refused(r, DpopError.JwkMissing);
@@ -123,8 +124,7 @@ export function verifyDpopProof(
   }
   const key = parseJwk(jwk, new JwkOptions(false, 2048)).key;
   if (key === null) return refused(r, DpopError.JwkInvalid);
-  const verified = verifyParsedJws(bytes, jws, KeySet.of(key), jwsOptions);
-  if (!verified.ok) return refused(r, jwsError(verified.error));
+  if (signingKey(checked, bytes, jws, KeySet.of(key)) === null) return refused(r, jwsError(checked.error));
   const thumbprint = jwkThumbprint(jwk);
   if (!thumbprint.ok) return refused(r, DpopError.JwkInvalid);
   r.jkt = thumbprint.thumbprint;

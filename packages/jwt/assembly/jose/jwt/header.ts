@@ -9,13 +9,12 @@ import { Alg, ALG_NONE, ALG_UNKNOWN, algFromName, algBit, algCompiled } from "./
 import { MAX_KID_LENGTH } from "../jwks/jwk";
 import { asciiLowerChar } from "../encoding/ascii";
 
+/** What the header check found. JwsVerifyResult extends it, so verifyJws fills its own result. */
 export class HeaderCheck {
-  constructor(
-    public error: JwtError,
-    /** The Alg when error is Ok (or AlgNotAllowed/AlgUnavailable), else -1. */
-    public alg: i32 = -1,
-    public kid: string | null = null,
-  ) {}
+  error: JwtError = JwtError.Ok;
+  /** The Alg when error is Ok (or AlgNotAllowed/AlgUnavailable), else -1. */
+  alg: i32 = -1;
+  kid: string | null = null;
 }
 
 /**
@@ -23,37 +22,50 @@ export class HeaderCheck {
  * `typ` values (empty: any string or absent).
  */
 export function checkHeader(header: JsonValue, allowed: u32, requireKid: bool, typs: Array<string>): HeaderCheck {
+  const h = new HeaderCheck();
+  h.error = checkHeaderInto(h, header, allowed, requireKid, typs);
+  return h;
+}
+
+/** checkHeader writing `alg` and `kid` into `h` (as checkHeader sets them); returns the error, which it does not write. */
+export function checkHeaderInto(
+  h: HeaderCheck,
+  header: JsonValue,
+  allowed: u32,
+  requireKid: bool,
+  typs: Array<string>,
+): JwtError {
+  h.alg = -1;
+  h.kid = null;
   const algValue = header.get("alg");
-  if (algValue == null || algValue.kind != JsonKind.String) return new HeaderCheck(JwtError.AlgMissing, -1, null);
+  if (algValue == null || algValue.kind != JsonKind.String) return JwtError.AlgMissing;
   const alg = algFromName(algValue.text);
-  if (alg == ALG_NONE) return new HeaderCheck(JwtError.AlgNone, -1, null);
-  if (alg == ALG_UNKNOWN) return new HeaderCheck(JwtError.AlgUnknown, -1, null);
-  if ((allowed & algBit(<Alg>alg)) == 0) return new HeaderCheck(JwtError.AlgNotAllowed, alg, null);
-  if (!algCompiled(<Alg>alg)) return new HeaderCheck(JwtError.AlgUnavailable, alg, null);
+  if (alg == ALG_NONE) return JwtError.AlgNone;
+  if (alg == ALG_UNKNOWN) return JwtError.AlgUnknown;
+  h.alg = alg;
+  if ((allowed & algBit(<Alg>alg)) == 0) return JwtError.AlgNotAllowed;
+  if (!algCompiled(<Alg>alg)) return JwtError.AlgUnavailable;
 
   // We implement no extension, so every `crit` (RFC 7515 §4.1.11), and an unencoded payload
   // (RFC 7797 `b64: false`, which must be listed in crit anyway), is refused.
-  if (header.has("crit")) return new HeaderCheck(JwtError.CritUnsupported, alg, null);
+  if (header.has("crit")) return JwtError.CritUnsupported;
   const b64 = header.get("b64");
-  if (b64 != null && !(b64.kind == JsonKind.Bool && b64.flag))
-    return new HeaderCheck(JwtError.CritUnsupported, alg, null);
+  if (b64 != null && !(b64.kind == JsonKind.Bool && b64.flag)) return JwtError.CritUnsupported;
 
-  let kid: string | null = null;
   const kidValue = header.get("kid");
   if (kidValue != null) {
-    if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH)
-      return new HeaderCheck(JwtError.KidInvalid, alg, null);
-    kid = kidValue.text;
+    if (kidValue.kind != JsonKind.String || kidValue.text.length > MAX_KID_LENGTH) return JwtError.KidInvalid;
+    h.kid = kidValue.text;
   } else if (requireKid) {
-    return new HeaderCheck(JwtError.KidRequired, alg, null);
+    return JwtError.KidRequired;
   }
 
   const typValue = header.get("typ");
-  if (typValue != null && typValue.kind != JsonKind.String) return new HeaderCheck(JwtError.TypInvalid, alg, kid);
+  if (typValue != null && typValue.kind != JsonKind.String) return JwtError.TypInvalid;
   if (typs.length > 0) {
-    if (typValue == null || !typAccepted(typValue.text, typs)) return new HeaderCheck(JwtError.TypInvalid, alg, kid);
+    if (typValue == null || !typAccepted(typValue.text, typs)) return JwtError.TypInvalid;
   }
-  return new HeaderCheck(JwtError.Ok, alg, kid);
+  return JwtError.Ok;
 }
 
 /**
