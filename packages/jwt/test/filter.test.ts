@@ -349,6 +349,24 @@ describe("JwtAuthn with inline keys", () => {
     expect(JSON.parse(late.bodyText).reason).toBe("expired");
   });
 
+  it("keeps exactly the newest jwt_cache_size tokens through many evictions (every one still found)", async () => {
+    const size = 12;
+    const host = await load(config({ jwt_cache_size: size }));
+    const tokens = await Promise.all(
+      Array.from({ length: 60 }, (_, n) => mint(key, { iss: ISS, aud: "api", sub: `user-${n}` })),
+    );
+    let hits = 0;
+    for (let k = 0; k < tokens.length; k++) {
+      // Token k is new (a miss); then every token still cached must be found: k-11..k.
+      for (let j = Math.max(0, k - size + 1); j <= k; j++) {
+        const r = await host.request(get("/a", { authorization: `Bearer ${tokens[j]}` }), { status: 200 });
+        expect(r.status).toBe(200);
+        if (j < k) hits++;
+      }
+      expect([host.metric("jwt_authn.jwt_cache_miss"), host.metric("jwt_authn.jwt_cache_hit")]).toEqual([k + 1, hits]);
+    }
+  });
+
   it("bounds the verified-token cache (jwt_cache_size), oldest entry out first", async () => {
     const host = await load(config({ jwt_cache_size: 2 }));
     const tokens = await Promise.all([1, 2, 3].map((n) => mint(key, { iss: ISS, aud: "api", sub: `u${n}` })));

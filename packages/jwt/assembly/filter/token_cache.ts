@@ -26,6 +26,8 @@ export class VerifiedToken {
   claimHeaderValues: Array<string | null> = [];
   /** The token's `cnf` (binding.ts), read at its first check so that a cache hit reads no JSON for it. */
   confirmation: Confirmation | null = null;
+  /** tokenHash(token, provider), set when the entry is cached: where it sits in the cache's table. */
+  hash: u64 = 0;
   constructor(
     public token: string,
     public provider: i32,
@@ -40,7 +42,7 @@ export class VerifiedToken {
 /**
  * What an entry keeps alive, rounded up: the token (UTF-16, 2 bytes a character), the payload
  * bytes, the decoded claims (their strings again in UTF-16 plus a node per value: about four times
- * the payload), and the fixed objects (entry, map slot, order slot). Measured through the compiled
+ * the payload), and the fixed objects (entry, table slot, order slot). Measured through the compiled
  * filter: 4,004-character tokens with 2,970-byte payloads grew the VM by ~22 KB each; this gives 23 KB.
  */
 export function entryCost(tokenLength: i32, payloadLength: i32): i32 {
@@ -97,12 +99,25 @@ function sameText(a: string, b: string): bool {
   return true;
 }
 
+/** The table slot a hash starts probing at (the high half folded in: tokenHash's tail steps mix upwards). */
+// @ts-ignore: decorator
+@inline function slotOf(h: u64, mask: i32): i32 {
+  return (<i32>(h ^ (h >> 32))) & mask;
+}
+
 export class TokenCache {
-  private map: Map<u64, VerifiedToken> = new Map<u64, VerifiedToken>();
+  /**
+   * The entries by hash: open addressing with linear probing in a power-of-two table kept at most
+   * half full (deletion shifts the entries after a freed slot back, so no tombstones). Its own
+   * table instead of a Map<u64, VerifiedToken>: less code (the Map's hashing, buckets and rehash),
+   * and a hit is one probe sequence instead of a Map#has then a Map#get.
+   */
+  private slots: StaticArray<VerifiedToken | null> = new StaticArray<VerifiedToken | null>(8);
+  private count: i32 = 0;
   /** Hashes in insertion order from `head` on; slots before `head` are spent. */
   private order: Array<u64> = [];
   private head: i32 = 0;
-  /** Sum of the costs of the entries in `map`. */
+  /** Sum of the costs of the entries in the table. */
   bytes: i32 = 0;
 
   constructor(
@@ -111,16 +126,14 @@ export class TokenCache {
   ) {}
 
   get size(): i32 {
-    return this.map.size;
+    return this.count;
   }
 
   /** The entry for `token`, if it is unexpired and was verified against `keys` (the current set). */
   get(token: string, provider: i32, keys: KeySet | null, nowSeconds: i64): VerifiedToken | null {
     if (this.capacity <= 0) return null;
-    const h = tokenHash(token, provider);
-    if (!this.map.has(h)) return null;
-    const e = this.map.get(h);
-    if (e.provider != provider || !sameText(e.token, token) || e.keys !== keys) return null;
+    const e = unchecked(this.slots[this.probe(tokenHash(token, provider))]);
+    if (e === null || e.provider != provider || !sameText(e.token, token) || e.keys !== keys) return null;
     // An expired entry is left for eviction, which goes by age.
     if (nowSeconds >= e.expiresAtSeconds) return null;
     return e;
@@ -132,18 +145,79 @@ export class TokenCache {
     entry.cost = entryCost(entry.token.length, entry.payload.length) + outputsCost(entry);
     if (entry.cost > this.maxBytes) return;
     const h = tokenHash(entry.token, entry.provider);
-    if (this.map.has(h)) {
+    entry.hash = h;
+    if ((this.count + 1) << 1 > this.slots.length) this.grow();
+    const slots = this.slots;
+    const i = this.probe(h);
+    const old = unchecked(slots[i]);
+    if (old !== null) {
       // The same token verified again (a new key set): it takes the old entry's place in the order,
-      // so every entry keeps exactly one slot and `order` never outgrows the map.
-      this.bytes -= this.map.get(h).cost;
+      // so every entry keeps exactly one slot and `order` never outgrows the table.
+      this.bytes -= old.cost;
     } else {
       this.order.push(h);
+      this.count++;
     }
-    this.map.set(h, entry);
+    unchecked((slots[i] = entry));
     this.bytes += entry.cost;
-    while (this.map.size > this.capacity || this.bytes > this.maxBytes) {
+    while (this.count > this.capacity || this.bytes > this.maxBytes) {
       if (!this.evictOldest()) break;
     }
+  }
+
+  /** The slot holding the entry with hash `h`, else the empty slot where its probe ends. */
+  private probe(h: u64): i32 {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = slotOf(h, mask);
+    let e = unchecked(slots[i]);
+    while (e !== null && e.hash != h) {
+      i = (i + 1) & mask;
+      e = unchecked(slots[i]);
+    }
+    return i;
+  }
+
+  /** Doubles the table, placing every entry anew. */
+  private grow(): void {
+    const old = this.slots;
+    const slots = new StaticArray<VerifiedToken | null>(old.length << 1);
+    const mask = slots.length - 1;
+    for (let k = 0; k < old.length; k++) {
+      const e = unchecked(old[k]);
+      if (e === null) continue;
+      let i = slotOf(e.hash, mask);
+      while (unchecked(slots[i]) !== null) i = (i + 1) & mask;
+      unchecked((slots[i] = e));
+    }
+    this.slots = slots;
+  }
+
+  /**
+   * Takes the entry with hash `h` out of the table; false when there is none. The entries probed
+   * after it that could sit in the freed slot move back into it, so every lookup still finds them.
+   */
+  private remove(h: u64): bool {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.probe(h);
+    const e = unchecked(slots[i]);
+    if (e === null) return false;
+    this.bytes -= e.cost;
+    this.count--;
+    let j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      const next = unchecked(slots[j]);
+      if (next === null) break;
+      // `next` may move to the hole at `i` unless its home slot lies cyclically in (i, j].
+      const home = slotOf(next.hash, mask);
+      if (((home - i - 1) & mask) < ((j - i) & mask)) continue;
+      unchecked((slots[i] = next));
+      i = j;
+    }
+    unchecked((slots[i] = null));
+    return true;
   }
 
   /** Drops the oldest entry; false when there is none. */
@@ -153,10 +227,7 @@ export class TokenCache {
     while (!evicted && this.head < order.length) {
       const h = unchecked(order[this.head]);
       this.head++;
-      if (!this.map.has(h)) continue;
-      this.bytes -= this.map.get(h).cost;
-      this.map.delete(h);
-      evicted = true;
+      evicted = this.remove(h);
     }
     // Spent slots are cut off once they are half the array, so `order` stays within 2 × capacity.
     if (this.head > 64 && this.head * 2 > order.length) {
