@@ -22,6 +22,19 @@ import { absorb, padAndCompress } from "./md_blocks";
   0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
 ];
 
+// Initial hash values (FIPS 180-4 §5.3.4, §5.3.5), copied in by reset(): data takes less room
+// than sixteen stores of 64-bit constants.
+// @ts-ignore: decorator
+@lazy const IV512: usize = memory.data<u64>([
+  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
+  0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+]);
+// @ts-ignore: decorator
+@lazy const IV384: usize = memory.data<u64>([
+  0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939, 0x67332667ffc00b31,
+  0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4,
+]);
+
 // @ts-ignore: decorator
 @inline function bigSigma0(x: u64): u64 {
   return rotr<u64>(x, 28) ^ rotr<u64>(x, 34) ^ rotr<u64>(x, 39);
@@ -64,26 +77,7 @@ export class Sha512 {
 
   /** Starts a new message; the instance can be reused any number of times. */
   reset(): void {
-    const s = changetype<usize>(this.state);
-    if (this.is384) {
-      store<u64>(s, 0xcbbb9d5dc1059ed8, 0);
-      store<u64>(s, 0x629a292a367cd507, 8);
-      store<u64>(s, 0x9159015a3070dd17, 16);
-      store<u64>(s, 0x152fecd8f70e5939, 24);
-      store<u64>(s, 0x67332667ffc00b31, 32);
-      store<u64>(s, 0x8eb44a8768581511, 40);
-      store<u64>(s, 0xdb0c2e0d64f98fa7, 48);
-      store<u64>(s, 0x47b5481dbefa4fa4, 56);
-    } else {
-      store<u64>(s, 0x6a09e667f3bcc908, 0);
-      store<u64>(s, 0xbb67ae8584caa73b, 8);
-      store<u64>(s, 0x3c6ef372fe94f82b, 16);
-      store<u64>(s, 0xa54ff53a5f1d36f1, 24);
-      store<u64>(s, 0x510e527fade682d1, 32);
-      store<u64>(s, 0x9b05688c2b3e6c1f, 40);
-      store<u64>(s, 0x1f83d9abfb41bd6b, 48);
-      store<u64>(s, 0x5be0cd19137e2179, 56);
-    }
+    memory.copy(changetype<usize>(this.state), this.is384 ? IV384 : IV512, 64);
     this.blockFill = 0;
     this.totalBytes = 0;
   }
