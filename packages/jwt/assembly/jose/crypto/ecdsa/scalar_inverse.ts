@@ -74,8 +74,8 @@ export class DivstepInverter {
     while (!isZero(g, n)) {
       if (++batches > this.maxBatches) return false;
       delta = this.divsteps(delta, low32(f), low32(g));
-      this.updateFG();
-      this.updateDE();
+      this.update(f, g, false);
+      this.update(d, e, true);
     }
     // Now f = gcd = ±1 exactly when x was invertible, and x⁻¹ = ±d.
     const negative = unchecked(f[n - 1]) < 0;
@@ -142,71 +142,47 @@ export class DivstepInverter {
     return delta;
   }
 
-  /** (f, g) ← (u·f + v·g, q·f + r·g) / 2^30, exact by construction of the matrix. */
-  private updateFG(): void {
-    const n = this.limbs;
-    const f = this.f,
-      g = this.g;
-    const u = this.u,
-      v = this.v,
-      q = this.q,
-      r = this.r;
-    let f0 = unchecked(f[0]),
-      g0 = unchecked(g[0]);
-    let cf = (u * f0 + v * g0) >> 30;
-    let cg = (q * f0 + r * g0) >> 30;
-    for (let i = 1; i < n; i++) {
-      const fi = unchecked(f[i]),
-        gi = unchecked(g[i]);
-      cf += u * fi + v * gi;
-      cg += q * fi + r * gi;
-      unchecked((f[i - 1] = cf & MASK30));
-      unchecked((g[i - 1] = cg & MASK30));
-      cf >>= 30;
-      cg >>= 30;
-    }
-    unchecked((f[n - 1] = cf));
-    unchecked((g[n - 1] = cg));
-  }
-
   /**
-   * (d, e) ← (u·d + v·e, q·d + r·e) / 2^30 mod m: a multiple of m makes each sum divisible by 2^30
-   * (as in a Montgomery reduction). From [0, m) the results land in (−m, 2m); one add or subtract
-   * of m brings them back.
+   * (a, b) ← (u·a + v·b, q·a + r·b) / 2^30 with the last batch's matrix: one routine for both pairs,
+   * so the module holds one copy of the loop. For (f, g) the sums are exact multiples of 2^30 by
+   * construction of the matrix (`modular` false: no correction is added). For (d, e) (`modular`)
+   * the multiple of m that makes each sum divisible by 2^30 is added (as in a Montgomery
+   * reduction); from [0, m) the results land in (−m, 2m), and one add or subtract of m brings
+   * them back.
    */
-  private updateDE(): void {
+  private update(a: StaticArray<i64>, b: StaticArray<i64>, modular: bool): void {
     const n = this.limbs;
-    const d = this.d,
-      e = this.e,
-      m = this.modulus;
+    const m = this.modulus;
     const u = this.u,
       v = this.v,
       q = this.q,
       r = this.r;
-    const d0 = unchecked(d[0]),
-      e0 = unchecked(e[0]),
+    const a0 = unchecked(a[0]),
+      b0 = unchecked(b[0]),
       m0 = unchecked(m[0]);
-    let cd = u * d0 + v * e0;
-    let ce = q * d0 + r * e0;
-    const kd = ((0 - cd) * this.modulusInv30) & MASK30;
-    const ke = ((0 - ce) * this.modulusInv30) & MASK30;
-    cd = (cd + kd * m0) >> 30;
-    ce = (ce + ke * m0) >> 30;
+    let ca = u * a0 + v * b0;
+    let cb = q * a0 + r * b0;
+    const ka = modular ? ((0 - ca) * this.modulusInv30) & MASK30 : 0;
+    const kb = modular ? ((0 - cb) * this.modulusInv30) & MASK30 : 0;
+    ca = (ca + ka * m0) >> 30;
+    cb = (cb + kb * m0) >> 30;
     for (let i = 1; i < n; i++) {
-      const di = unchecked(d[i]),
-        ei = unchecked(e[i]),
+      const ai = unchecked(a[i]),
+        bi = unchecked(b[i]),
         mi = unchecked(m[i]);
-      cd += u * di + v * ei + kd * mi;
-      ce += q * di + r * ei + ke * mi;
-      unchecked((d[i - 1] = cd & MASK30));
-      unchecked((e[i - 1] = ce & MASK30));
-      cd >>= 30;
-      ce >>= 30;
+      ca += u * ai + v * bi + ka * mi;
+      cb += q * ai + r * bi + kb * mi;
+      unchecked((a[i - 1] = ca & MASK30));
+      unchecked((b[i - 1] = cb & MASK30));
+      ca >>= 30;
+      cb >>= 30;
     }
-    unchecked((d[n - 1] = cd));
-    unchecked((e[n - 1] = ce));
-    this.reduce(d);
-    this.reduce(e);
+    unchecked((a[n - 1] = ca));
+    unchecked((b[n - 1] = cb));
+    if (modular) {
+      this.reduce(a);
+      this.reduce(b);
+    }
   }
 
   /** a ∈ (−m, 2m) → a mod m ∈ [0, m). */
