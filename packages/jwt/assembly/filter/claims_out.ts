@@ -11,6 +11,7 @@
 import { JsonKind, JsonValue, ConfigReader, itemPath, memberPath } from "@getwild/json/assembly";
 import { Status, setProperty, logWarn } from "@getwild/core/assembly";
 import { COMPILED_FEATURES, FEATURE_CLAIMS_OUT } from "./features";
+import { N, named, namesFrom } from "./names";
 
 /** Envoy's prefix of the filter state a wasm filter writes. */
 // @ts-ignore: decorator (lazy: only a build with claim_to_filter_state compiles its uses)
@@ -29,19 +30,19 @@ export class ClaimState {
 /** Reads a provider's `claim_to_filter_state: [{claim_name, key}]`. */
 export function readClaimStates(r: ConfigReader, v: JsonValue, path: string): Array<ClaimState> {
   const out = new Array<ClaimState>();
-  const list = r.objects(v, path, "claim_to_filter_state");
-  const where = memberPath(path, "claim_to_filter_state");
+  const list = r.objects(v, path, named(N.ClaimToFilterState));
+  const where = memberPath(path, named(N.ClaimToFilterState));
   for (let i = 0; i < list.length; i++) {
     const item = unchecked(list[i]);
     const ip = itemPath(where, i);
-    r.only(item, ip, ["claim_name", "key"]);
-    r.required(item, ip, "claim_name");
-    r.required(item, ip, "key");
-    const claim = r.nonEmpty(item, ip, "claim_name");
-    const key = r.nonEmpty(item, ip, "key");
-    if (item.has("key") && !stateKey(key)) {
+    r.only(item, ip, namesFrom(N.ClaimName, N.Key));
+    r.required(item, ip, named(N.ClaimName));
+    r.required(item, ip, named(N.Key));
+    const claim = r.nonEmpty(item, ip, named(N.ClaimName));
+    const key = r.nonEmpty(item, ip, named(N.Key));
+    if (item.has(named(N.Key)) && !stateKey(key)) {
       r.fail(
-        memberPath(ip, "key"),
+        memberPath(ip, named(N.Key)),
         "must be \"wasm.\" followed by 1 to 128 letters, digits, '_', '-' or '.' (Envoy names a wasm filter's state wasm.<name>)",
       );
     }

@@ -10,7 +10,7 @@ import { RemoteJwksConfig } from "../cache/jwks_source";
  * name is stored once.
  */
 // @ts-ignore: decorator
-@lazy const FETCH_POLICY_FIELDS: Array<string> = [
+@lazy const FETCH_POLICY_FIELDS: StaticArray<string> = [
   "timeout_ms",
   "min_lifetime_seconds",
   "max_lifetime_seconds",

@@ -10,6 +10,7 @@ import { ConfigReader, JsonValue, memberPath } from "@getwild/json/assembly";
 import { getPropertyString } from "@getwild/core/assembly";
 import { FilterConfig, Provider, Requirement, RequirementKind } from "./model";
 import { COMPILED_FEATURES, FEATURE_ROUTES } from "./features";
+import { N, named, namesFrom } from "./names";
 
 /** The config reader's own functions, passed in so that this file does not import config.ts back. */
 export type ProviderReader = (r: ConfigReader, name: string, v: JsonValue) => Provider;
@@ -45,12 +46,12 @@ export function readRequirementMap(
   readProvider: ProviderReader,
   readRequirement: RequirementReader,
 ): void {
-  reading = new Reading(root.get("providers"), readProvider);
-  const map = r.object(root, "", "requirement_map");
+  reading = new Reading(root.get(named(N.Providers)), readProvider);
+  const map = r.object(root, "", named(N.RequirementMap));
   if (map === null) return;
   for (let i = 0, n = map.length; i < n; i++) {
     const name = map.nameAt(i);
-    const path = memberPath("requirement_map", name);
+    const path = memberPath(named(N.RequirementMap), name);
     if (name.length == 0) r.fail(path, "a requirement name must not be empty");
     c.requirementMap.set(name, readRequirement(r, c, map.valueAt(i)!, path, 0));
   }
@@ -62,11 +63,11 @@ export function readRequirementMap(
  */
 export function readRouteRequirements(r: ConfigReader, c: FilterConfig, root: JsonValue): void {
   reading = null;
-  const routes = r.object(root, "", "route_requirements");
+  const routes = r.object(root, "", named(N.RouteRequirements));
   if (routes === null) return;
   for (let i = 0, n = routes.length; i < n; i++) {
     const route = routes.nameAt(i);
-    const path = memberPath("route_requirements", route);
+    const path = memberPath(named(N.RouteRequirements), route);
     const v = routes.valueAt(i)!;
     const name = r.stringValue(v, path, 1);
     if (name === null) continue;
@@ -95,20 +96,22 @@ export function namedRequirement(r: ConfigReader, c: FilterConfig, name: string,
 export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string): Requirement {
   const req = new Requirement();
   req.kind = RequirementKind.Provider;
-  const where = memberPath(path, "provider_and_audiences");
-  const spec = r.object(v, path, "provider_and_audiences", ["provider_name", "audiences"]);
+  const where = memberPath(path, named(N.ProviderAndAudiences));
+  const known = namesFrom(N.ProviderName, N.ProviderName);
+  known.push(named(N.Audiences));
+  const spec = r.object(v, path, named(N.ProviderAndAudiences), known);
   if (spec === null) return req;
-  const name = r.nonEmpty(spec, where, "provider_name");
-  r.required(spec, where, "provider_name");
-  const audiences = r.strings(spec, where, "audiences");
-  if (audiences.length == 0) r.fail(memberPath(where, "audiences"), "needs at least one audience");
+  const name = r.nonEmpty(spec, where, named(N.ProviderName));
+  r.required(spec, where, named(N.ProviderName));
+  const audiences = r.strings(spec, where, named(N.Audiences));
+  if (audiences.length == 0) r.fail(memberPath(where, named(N.Audiences)), "needs at least one audience");
   let base = -1;
   for (let i = 0; i < c.providers.length; i++) {
     const p = unchecked(c.providers[i]);
     if (p.name == name && p.variantOf < 0) base = i;
   }
   if (base < 0) {
-    if (name.length > 0) r.fail(memberPath(where, "provider_name"), 'no provider named "' + name + '"');
+    if (name.length > 0) r.fail(memberPath(where, named(N.ProviderName)), 'no provider named "' + name + '"');
     return req;
   }
   const label = name + " (audiences " + audiences.join(", ") + ")";
@@ -148,8 +151,8 @@ export function readProviderAndAudiences(r: ConfigReader, c: FilterConfig, v: Js
 
 /** The requirement of rules[i].requirement_name. */
 export function readRuleRequirementName(r: ConfigReader, c: FilterConfig, v: JsonValue, path: string): Requirement {
-  const name = r.nonEmpty(v, path, "requirement_name");
-  return namedRequirement(r, c, name, memberPath(path, "requirement_name"));
+  const name = r.nonEmpty(v, path, named(N.RequirementName));
+  return namedRequirement(r, c, name, memberPath(path, named(N.RequirementName)));
 }
 
 /** The route Envoy chose for this request: the mapped requirement, or null (then `rules` apply). */
