@@ -13,7 +13,7 @@ import { JsonKind, JsonLimits, JsonValue, parseJson } from "@getwild/json/assemb
 import { JwtError } from "../jwt/errors";
 import { parseCompactJws } from "../jwt/jws";
 import { checkHeaderInto } from "../jwt/header";
-import { JwkOptions, parseJwk } from "../jwks/jwk";
+import { JwkOptions, PRIVATE_MEMBERS, parseJwk } from "../jwks/jwk";
 import { KeySet } from "../jwks/jwks";
 import { JwsVerifyResult, signingKey } from "../verify_jws";
 import { jwkThumbprint } from "../jwks/thumbprint";
@@ -54,10 +54,6 @@ export class DpopResult {
     return this.error == DpopError.Ok;
   }
 }
-
-// Members only a private or secret key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1).
-// @ts-ignore: decorator
-@lazy const PRIVATE_MEMBERS: StaticArray<string> = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 function refused(r: DpopResult, e: DpopError): DpopResult {
   r.error = e;
@@ -119,6 +115,9 @@ export function verifyDpopProof(
 
   const jwk = header.get("jwk");
   if (jwk === null || jwk.kind != JsonKind.Object) return refused(r, DpopError.JwkMissing);
+  // A private key, or an oct key's secret `k` (RFC 7518 §6.4.1), in a proof's header is refused by
+  // name (a leak), not only as unusable.
+  if (jwk.has("k")) return refused(r, DpopError.JwkPrivate);
   for (let i = 0; i < PRIVATE_MEMBERS.length; i++) {
     if (jwk.has(unchecked(PRIVATE_MEMBERS[i]))) return refused(r, DpopError.JwkPrivate);
   }

@@ -131,9 +131,9 @@ function memberBytes(obj: JsonValue, name: string): Uint8Array | null {
   return r.bytes;
 }
 
-// Members that only a private (or secret-bearing) asymmetric key has.
+/** Members that only a private key has (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
 // @ts-ignore: decorator
-@lazy const PRIVATE_MEMBERS: StaticArray<string> = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+@lazy export const PRIVATE_MEMBERS: StaticArray<string> = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 
 // Whether any compiled algorithm uses this key type / curve: constants (the table's masks fold).
 // @ts-ignore: decorator
