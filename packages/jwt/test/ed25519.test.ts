@@ -6,7 +6,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicKey, randomBytes, verify as nodeVerify } from "node:crypto";
 import { vectorsDir, type Fixture } from "./wasm";
-import { ed25519Fixture, verify, importError, L, toLe, fromLe, type Ed25519Exports } from "./ed25519_fixture";
+import {
+  ED25519_BUILDS,
+  ed25519Fixture,
+  verify,
+  importError,
+  L,
+  toLe,
+  fromLe,
+  type Ed25519Exports,
+} from "./ed25519_fixture";
 
 // KeyError values from assembly/jose/crypto/errors.ts.
 const KEY_OK = 0,
@@ -21,7 +30,7 @@ beforeAll(() => {
 const hex = (s: string) => Buffer.from(s, "hex");
 const P = 2n ** 255n - 19n;
 
-describe("Wycheproof ed25519_test.json", () => {
+describe.each(ED25519_BUILDS)("%s.wasm: Wycheproof ed25519_test.json", (build) => {
   const data = JSON.parse(readFileSync(join(vectorsDir, "wycheproof", "ed25519_test.json"), "utf8"));
   const groups = data.testGroups as Array<{ publicKey: { pk: string }; tests: Array<Record<string, any>> }>;
 
@@ -35,7 +44,7 @@ describe("Wycheproof ed25519_test.json", () => {
     for (const g of groups) {
       expect(importError(hex(g.publicKey.pk)), g.publicKey.pk).toBe(KEY_OK);
       for (const t of g.tests) {
-        const r = verify(hex(g.publicKey.pk), hex(t.msg), hex(t.sig));
+        const r = verify(hex(g.publicKey.pk), hex(t.msg), hex(t.sig), build);
         if (t.result === "acceptable") continue;
         expect(r, `tcId ${t.tcId} ${t.comment} [${t.flags}]`).toBe(t.result === "valid" ? 1 : 0);
         if (t.result === "valid") valid++;
@@ -145,7 +154,7 @@ describe("reduction mod L", () => {
   });
 });
 
-describe("field arithmetic mod 2^255 - 19", () => {
+describe.each(ED25519_BUILDS)("%s.wasm: field arithmetic mod 2^255 - 19", (build) => {
   const MASK = 2n ** 255n - 1n;
   const mod = (x: bigint) => ((x % P) + P) % P;
   const pow = (b: bigint, e: bigint) => {
@@ -159,21 +168,23 @@ describe("field arithmetic mod 2^255 - 19", () => {
     (a: bigint, b: bigint) => mod(a + b),
     (a: bigint) => mod(a * a),
     (a: bigint) => pow(a, P - 2n),
+    (a: bigint) => mod(-a),
   ];
-  it("sub, mul, add, square, invert match BigInt, non-canonical inputs and edges included", () => {
+  it("sub, mul, add, square, invert, negate match BigInt, non-canonical inputs and edges included", () => {
     // Edges: 0, 1, p - 1, p, p + 1, 2^255 - 1, small values against values near 2^255 (the most
     // negative differences), and random.
     const edges = [0n, 1n, 2n, 18n, 19n, P - 1n, P, P + 1n, P + 18n, MASK, 2n ** 254n, 2n ** 26n - 1n];
     const values: bigint[] = [...edges];
     for (let i = 0; i < 300; i++) values.push(fromLe(randomBytes(32)) & MASK);
     let checked = 0;
-    for (let op = 0; op < 5; op++) {
+    for (let op = 0; op < reference.length; op++) {
       for (let i = 0; i < values.length; i++) {
         const pairs =
           i < edges.length ? edges.map((e) => [values[i], e]) : [[values[i], values[(i * 7 + op) % values.length]]];
         for (const [a, b] of pairs) {
-          const out = fx.read(fx.exports.fieldOp(op, fx.bytes(toLe(a)), fx.bytes(toLe(b))));
-          fx.release();
+          const fb = ed25519Fixture(build);
+          const out = fb.read(fb.exports.fieldOp(op, fb.bytes(toLe(a)), fb.bytes(toLe(b))));
+          fb.release();
           expect(fromLe(out), `op ${op} a ${a} b ${b}`).toBe(reference[op](a, b));
           checked++;
         }

@@ -10,15 +10,20 @@ export interface Ed25519Exports {
   fieldOp(op: number, a: number, b: number): number;
 }
 
-let loaded: Fixture<Ed25519Exports> | undefined;
-/** The fixture, loaded on first use (global setup builds it before any test runs). */
-export function ed25519Fixture(): Fixture<Ed25519Exports> {
-  return (loaded ??= loadFixture<Ed25519Exports>("ed25519"));
+/** The portable build and the SIMD one (field add, sub and negate take a v128 path there). */
+export const ED25519_BUILDS = ["ed25519", "ed25519_simd"];
+
+const loaded = new Map<string, Fixture<Ed25519Exports>>();
+/** A build of the fixture, loaded on first use (global setup builds it before any test runs). */
+export function ed25519Fixture(build = "ed25519"): Fixture<Ed25519Exports> {
+  let fx = loaded.get(build);
+  if (fx === undefined) loaded.set(build, (fx = loadFixture<Ed25519Exports>(build)));
+  return fx;
 }
 
 /** 1 valid, 0 invalid, -1 key refused. A wasm abort (a trap) throws and fails the test. */
-export function verify(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): number {
-  const fx = ed25519Fixture();
+export function verify(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, build = "ed25519"): number {
+  const fx = ed25519Fixture(build);
   const r = fx.exports.verify(fx.bytes(pk), fx.bytes(msg), fx.bytes(sig));
   fx.release();
   return r;
