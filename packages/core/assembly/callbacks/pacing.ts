@@ -29,8 +29,12 @@ let pagesAtCollect: i32 = 0;
   if (ASC_RUNTIME == Runtime.Minimal) callbackDepth++;
 }
 
-// @ts-ignore: decorator
-@inline export function collectAfterCallback(): void {
+/**
+ * Leaves a callback; after the outermost one, collects when due. A function, not inlined: every
+ * callback export calls it, and the one function entry per callback is the one collectWhenDue
+ * (inlined here) had.
+ */
+export function collectAfterCallback(): void {
   if (ASC_RUNTIME == Runtime.Minimal) {
     if (--callbackDepth == 0) collectWhenDue();
   }
@@ -42,7 +46,8 @@ let pagesAtCollect: i32 = 0;
   if (ASC_RUNTIME == Runtime.Minimal) hostBytesSinceCollect += size;
 }
 
-function collectWhenDue(): void {
+// @ts-ignore: decorator
+@inline function collectWhenDue(): void {
   const pages = <i32>memory.size();
   const byteBudget = max<usize>(16 << 10, (<usize>pages) << 12);
   const callbackBudget = min(max(64, pages << 4), 4096);
