@@ -150,13 +150,13 @@ export class RequestHeaders {
   spellingsOf(name: string): Array<string> {
     const ptr = this.ptr;
     if (ptr == 0) {
-      const out = new Array<string>();
-      // No copy: ask the host for the names (one call; only on the fallback path).
-      const pairs = this.map.pairs().value;
-      for (let i = 0; i < pairs.length; i++) {
-        const n = unchecked(pairs[i]).name;
-        if (sameCgiName(n, name) && !includesFold(out, n)) out.push(n);
-      }
+      // No copy: read the map again (one call; only on the fallback path) and look through that
+      // block the same way. A host that refuses, or sends a malformed block, has no names to give
+      // (as HeaderMap#pairs answered: no list), and core's pair decoding is not compiled for this.
+      const fresh = RequestHeaders.read(this.map);
+      if (fresh.ptr == 0) return NO_NAMES;
+      const out = fresh.spellingsOf(name);
+      fresh.release();
       return out;
     }
     const spelled = this.spelledName;
@@ -335,13 +335,6 @@ function cgiNormalInPlace(ptr: usize, size: usize): void {
 @inline function cgiChar(c: i32): i32 {
   if (<u32>(c - 0x41) < 26) return c | 0x20;
   return c == 0x5f ? 0x2d : c;
-}
-
-/** Two header names a CGI-style upstream reads as one variable. */
-function sameCgiName(a: string, b: string): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (cgiChar(a.charCodeAt(i)) != cgiChar(b.charCodeAt(i))) return false;
-  return true;
 }
 
 function includesFold(list: Array<string>, name: string): bool {
