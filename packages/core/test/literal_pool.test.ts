@@ -16,6 +16,7 @@ interface LiteralExports {
   nonAscii(): number;
   longAscii(): number;
   longNonAscii(): number;
+  shared(i: number): number;
   loneSurrogate(): number;
   empty(): number;
   sameObjectTwice(): number;
@@ -96,6 +97,9 @@ describe.each([
     expect(text(m.nonAscii())).toBe("caf\u00e9 \u2615 \ud834\udd1e");
     expect(text(m.longAscii())).toBe(LONG_ASCII);
     expect(text(m.longNonAscii())).toBe(LONG_NON_ASCII);
+    expect([0, 1, 2, 3].map((i) => text(m.shared(i)))).toEqual(
+      ["one", "two", "three", "four"].map((n) => `getwild shared dictionary piece: ${n}`),
+    );
     expect(text(m.loneSurrogate())).toBe("lone \ud800 surrogate");
     expect(text(m.empty())).toBe("");
     expect([0, 1, 2].map((i) => text(m.eagerWord(i)))).toEqual(["alpha", "beta", "none"]);
@@ -123,18 +127,24 @@ describe.each([
 });
 
 describe("module bytes", () => {
-  it("stores a pooled literal once, as UTF-8, and no UTF-16 copy", () => {
+  it("stores a pooled literal once, coded, and no UTF-16 copy", () => {
     const pooled = readFileSync(RELEASE);
-    expect(contains(pooled, "getwild pooled ascii literal", "utf8")).toBe(true);
     expect(contains(pooled, "getwild pooled ascii literal", "utf16le")).toBe(false);
-    expect(contains(pooled, "caf\u00e9 \u2615 \ud834\udd1e", "utf8")).toBe(true);
     expect(contains(pooled, "default parameter", "utf16le")).toBe(false);
-    expect(contains(pooled, LONG_ASCII, "utf8")).toBe(true);
+    // Non-ASCII text is stored as UTF-8.
+    expect(contains(pooled, "caf\u00e9 \u2615 \ud834\udd1e", "utf8")).toBe(true);
     expect(contains(pooled, LONG_NON_ASCII, "utf8")).toBe(true);
     // A @lazy string table is built by a generated function from pooled literals.
     expect(contains(pooled, "gamma", "utf16le")).toBe(false);
     // Kept static on purpose: a lone surrogate has no UTF-8 form.
     expect(contains(pooled, "lone \ud800 surrogate", "utf16le")).toBe(true);
+  });
+
+  it("stores a piece that recurs across literals once, in the dictionary", () => {
+    const occurrences = (bytes: Buffer, piece: string) => bytes.toString("latin1").split(piece).length - 1;
+    expect(occurrences(readFileSync(RELEASE), "shared dictionar")).toBeLessThanOrEqual(1);
+    const utf16 = Buffer.from("shared dictionar", "utf16le").toString("latin1");
+    expect(occurrences(readFileSync(UNPOOLED), utf16)).toBe(4);
   });
 
   it("keeps core's abort handler texts static (it must not allocate when it runs)", () => {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// AssemblyScript compiler transform: the string literals of our sources are stored as UTF-8
+// AssemblyScript compiler transform: the string literals of our sources are stored as coded
 // bytes and turned into strings on first use.
 //
 // Why: asc stores every string literal as its own static object (a 20-byte header plus UTF-16
@@ -7,10 +7,11 @@
 // was a third of the module: hundreds of configuration messages, field names and log texts, almost
 // all ASCII, most of them needed only when a configuration is refused. Here each distinct literal
 // becomes a small generated function owning a static record [cache slot: u16][length: 1 or 2
-// bytes][UTF-8 bytes], unaligned, so a literal costs its UTF-8 bytes plus three (four from 128
-// bytes on), and one it only dead code uses costs nothing (the function is never compiled). The
-// slots (one word per distinct literal) start as zeros, which memory packing leaves out of the
-// module: they cost memory, not module bytes.
+// bytes][text], unaligned. ASCII text (nearly all of it) is coded with a dictionary of the pieces
+// that recur across the build's literals (literal_dictionary.mjs: one byte per piece); other text is
+// UTF-8. A literal costs its coded bytes plus three (four from 128 on), and one only dead code uses
+// costs nothing (the function is never compiled). The slots (one word per distinct literal) start
+// as zeros, which memory packing leaves out of the module: they cost memory, not module bytes.
 //
 // What changes at run time: the first use of a literal decodes it (one allocation), pins the string
 // (the slot's pointer is invisible to the collector) and keeps it in the slot, so later uses
@@ -26,6 +27,7 @@
 // the 65,536th distinct one.
 // `GETWILD_LITERAL_POOL=0` in the environment turns it off.
 import { ASTBuilder, LiteralKind, Node, NodeKind, Token } from "assemblyscript";
+import { buildDictionary, encodeWithDictionary } from "./literal_dictionary.mjs";
 
 const POOL_PATH = "~lib/getwild_literal_pool.ts";
 const POOL_FUNCTION = "__getwild_literal";
@@ -129,7 +131,7 @@ export default class LiteralPool {
       const callee = Node.createIdentifierExpression(literalFunction(slotOf(text)), range);
       return Node.createCallExpression(callee, null, [], range);
     };
-    const arrays = []; // source text of each generated `@lazy` array builder
+    const tables = []; // each `@lazy` string table: its builder's name, array type and texts
     // asc 0.28 compiles a `@lazy` global array of non-constant elements with locals it never
     // declares (an invalid module). A string table (`@lazy const T: StaticArray<string> = [...]`)
     // is therefore built by a generated function, which walks one static block of records.
@@ -139,8 +141,8 @@ export default class LiteralPool {
       if (!STRING_ARRAY_TYPES.has(ASTBuilder.build(declaration.type))) return false;
       const texts = init.elementExpressions.map((e) => (e && isStringLiteral(e) ? e.value : null));
       if (!texts.every((t) => t !== null && (t === "" || canPool(t)))) return false;
-      const name = `${POOL_FUNCTION}_table_${arrays.length}`;
-      arrays.push(tableSource(name, ASTBuilder.build(declaration.type), texts));
+      const name = `${POOL_FUNCTION}_table_${tables.length}`;
+      tables.push({ name, type: ASTBuilder.build(declaration.type), texts });
       declaration.initializer = Node.createCallExpression(
         Node.createIdentifierExpression(name, init.range),
         null,
@@ -180,8 +182,12 @@ export default class LiteralPool {
     for (const source of parser.sources) {
       if (isPooledSource(source.normalizedPath)) visit(source, false);
     }
-    if (texts.length === 0 && arrays.length === 0) return;
-    parser.parseFile(poolSource(texts) + arrays.join("\n") + "\n", POOL_PATH, false);
+    if (texts.length === 0 && tables.length === 0) return;
+    const asciiTexts = texts.filter(isAscii);
+    for (const table of tables) if (table.texts.every(isAscii)) asciiTexts.push(...table.texts);
+    const entries = buildDictionary(asciiTexts);
+    const builders = tables.map((t) => tableSource(t.name, t.type, t.texts, entries));
+    parser.parseFile(poolSource(texts, entries) + builders.join("\n") + "\n", POOL_PATH, false);
   }
 
   /**
@@ -232,42 +238,48 @@ export function joinDataSegments(module) {
 }
 
 /**
- * The length prefix of a record: one byte below 128, else two (seven low bits with the high bit
- * set, then the rest), so short literals, nearly all of them, pay one byte.
+ * The length prefix of a text: one byte below 128, else two (seven low bits with the high bit set,
+ * then the rest), so short literals, nearly all of them, pay one byte.
  */
 function lengthPrefix(length) {
   return length < 0x80 ? [length] : [0x80 | (length & 0x7f), length >>> 7];
 }
 
-/** UTF-8 record of a pooled literal: [cache slot: u16][length: 1 or 2 bytes][UTF-8 bytes]. */
-function record(text, slot) {
-  const encoded = Buffer.from(text, "utf8");
-  return [slot & 0xff, slot >>> 8, ...lengthPrefix(encoded.length), ...encoded];
-}
-
-/** UTF-8 record of a table entry: [length: 1 or 2 bytes][UTF-8 bytes] (the table keeps the string). */
-function tableRecord(text) {
-  const encoded = Buffer.from(text, "utf8");
-  return [...lengthPrefix(encoded.length), ...encoded];
+/**
+ * A text as stored: [length prefix][bytes]. ASCII text is coded with the dictionary and its prefix
+ * counts characters; other text is UTF-8 and its prefix counts bytes.
+ */
+function storedText(text, entries) {
+  if (!isAscii(text)) {
+    const encoded = Buffer.from(text, "utf8");
+    return [...lengthPrefix(encoded.length), ...encoded];
+  }
+  return [...lengthPrefix(text.length), ...encodeWithDictionary(text, entries)];
 }
 
 function isAscii(text) {
   return Buffer.byteLength(text, "utf8") === text.length;
 }
 
+/** The reader of a stored text: the dictionary decoder for ASCII, the UTF-8 decoder otherwise. */
+function textReader(ascii) {
+  return ascii ? `${POOL_FUNCTION}_ascii` : `${POOL_FUNCTION}_utf8_text`;
+}
+
 /**
- * A builder for a string table: its records in one static block, read in order into a new array
- * of `type`, so an entry costs its record and no code. The array keeps its strings: no cache slot.
+ * A builder for a string table: its texts in one static block, read in order into a new array of
+ * `type`, so an entry costs its stored text and no code. The array keeps its strings: no cache slot.
+ * A table with any non-ASCII entry stores them all as UTF-8.
  */
-function tableSource(name, type, texts) {
-  const block = texts.flatMap(tableRecord);
-  const reader = texts.every(isAscii) ? `${POOL_FUNCTION}_entry` : `${POOL_FUNCTION}_entry_utf8`;
+function tableSource(name, type, texts, entries) {
+  const ascii = texts.every(isAscii);
+  const block = texts.flatMap((text) => storedText(text, ascii ? entries : []));
   const array = type === "StaticArray<string>" ? "StaticArray<string>" : "Array<string>";
   return `// @ts-ignore: decorator
 @global export function ${name}(): ${type} {
   const table = new ${array}(${texts.length});
   ${POOL_FUNCTION}_cursor = memory.data<u8>([${block.join(",")}], 1);
-  for (let i = 0; i < ${texts.length}; i++) unchecked((table[i] = ${reader}()));
+  for (let i = 0; i < ${texts.length}; i++) unchecked((table[i] = ${textReader(ascii)}()));
   return table;
 }`;
 }
@@ -281,70 +293,78 @@ function literalFunction(slot) {
 }
 
 /**
- * The library file: one function per distinct literal, each owning a static record (see `record`),
- * so a literal no compiled code uses leaves nothing in the module. The strings themselves are kept
- * in a block of cache slots, one word per distinct literal, zero at start: memory packing leaves
- * zeros out of the module, so the slots cost memory, not module bytes. ASCII records (the usual
- * case) are widened by a loop; only a live non-ASCII literal pulls in the UTF-8 decoder.
+ * The library file: one function per distinct literal, each owning a static record [cache slot:
+ * u16][stored text], so a literal no compiled code uses leaves nothing in the module; the
+ * dictionary; and the decoders. The strings are kept in a block of cache slots, one word per
+ * distinct literal, zero at start: memory packing leaves zeros out of the module, so the slots cost
+ * memory, not module bytes. Only a live non-ASCII literal pulls in the UTF-8 decoder.
  */
-export function poolSource(texts) {
+export function poolSource(texts, entries) {
   const functions = texts.map((text, slot) => {
-    const reader = isAscii(text) ? POOL_FUNCTION : `${POOL_FUNCTION}_utf8`;
+    const cached = isAscii(text) ? POOL_FUNCTION : `${POOL_FUNCTION}_utf8`;
+    const record = [slot & 0xff, slot >>> 8, ...storedText(text, entries)];
     return `// @ts-ignore: decorator
 @global export function ${literalFunction(slot)}(): string {
-  return ${reader}(memory.data<u8>([${record(text, slot).join(",")}], 1));
+  return ${cached}(memory.data<u8>([${record.join(",")}], 1));
 }`;
   });
+  const dictionary = entries.flatMap((e) => [e.length, ...Buffer.from(e, "latin1")]);
   return `// Generated by @getwild/core/transform/literal_pool.mjs for this build.
 
 // @ts-ignore: decorator
 @lazy const ${POOL_FUNCTION}_slots: usize = memory.data(${Math.max(texts.length, 1) * 4}, 4);
 
-/** A new string of the \`length\` ASCII bytes at \`at\`. */
+/** The dictionary: [length: u8][ASCII text] per entry, in code order (0x80 is the first). */
 // @ts-ignore: decorator
-@global export function ${POOL_FUNCTION}_ascii(at: usize, length: usize): string {
-  const s = changetype<usize>(__new(length << 1, idof<String>()));
-  for (let i: usize = 0; i < length; i++) store<u16>(s + (i << 1), load<u8>(at + i));
-  return changetype<string>(s);
-}
+@lazy const ${POOL_FUNCTION}_dictionary: usize = memory.data<u8>([${dictionary.length ? dictionary.join(",") : "0"}], 1);
 
-/** Where the next table entry record starts (see \`tableSource\`). */
+/** Where the next stored text starts. */
 let ${POOL_FUNCTION}_cursor: usize = 0;
 
-/** The length prefix of the table entry at the cursor; moves the cursor past the entry. */
-function ${POOL_FUNCTION}_entry_length(): usize {
+/** The length prefix at the cursor; moves the cursor past it. */
+function ${POOL_FUNCTION}_prefix(): usize {
   let at = ${POOL_FUNCTION}_cursor;
   let length = <usize>load<u8>(at++);
   if (length & 0x80) length = (length & 0x7f) | (<usize>load<u8>(at++) << 7);
-  ${POOL_FUNCTION}_cursor = at + length;
+  ${POOL_FUNCTION}_cursor = at;
   return length;
 }
 
-/** The ASCII table entry at the cursor, as a new string; moves the cursor past it. */
+/** The dictionary-coded ASCII text at the cursor as a new string; moves the cursor past it. */
 // @ts-ignore: decorator
-@global export function ${POOL_FUNCTION}_entry(): string {
-  const length = ${POOL_FUNCTION}_entry_length();
-  return ${POOL_FUNCTION}_ascii(${POOL_FUNCTION}_cursor - length, length);
+@global export function ${POOL_FUNCTION}_ascii(): string {
+  const length = ${POOL_FUNCTION}_prefix();
+  const s = changetype<usize>(__new(length << 1, idof<String>()));
+  const end = s + (length << 1);
+  let at = ${POOL_FUNCTION}_cursor;
+  let out = s;
+  while (out < end) {
+    const code = <usize>load<u8>(at++);
+    if (code < 0x80) {
+      store<u16>(out, code);
+      out += 2;
+      continue;
+    }
+    let entry = ${POOL_FUNCTION}_dictionary;
+    for (let skip = code & 0x7f; skip; skip--) entry += <usize>load<u8>(entry) + 1;
+    const last = entry + <usize>load<u8>(entry);
+    // Bounded by the string too: a record never overruns it, and this keeps it so.
+    while (entry < last && out < end) {
+      store<u16>(out, load<u8>(++entry));
+      out += 2;
+    }
+  }
+  ${POOL_FUNCTION}_cursor = at;
+  return changetype<string>(s);
 }
 
-/** The same for an entry with non-ASCII characters. */
+/** The UTF-8 text at the cursor as a new string; moves the cursor past it. */
 // @ts-ignore: decorator
-@global export function ${POOL_FUNCTION}_entry_utf8(): string {
-  const length = ${POOL_FUNCTION}_entry_length();
-  return String.UTF8.decodeUnsafe(${POOL_FUNCTION}_cursor - length, length);
-}
-
-/** The cache slot a literal record names. */
-// @ts-ignore: decorator
-@inline function ${POOL_FUNCTION}_slot(record: usize): usize {
-  return ${POOL_FUNCTION}_slots + ((<usize>load<u16>(record)) << 2);
-}
-
-/** The UTF-8 length of a literal record: its one- or two-byte prefix after the slot. */
-// @ts-ignore: decorator
-@inline function ${POOL_FUNCTION}_length(record: usize): usize {
-  const first = <usize>load<u8>(record, 2);
-  return first < 0x80 ? first : (first & 0x7f) | (<usize>load<u8>(record, 3) << 7);
+@global export function ${POOL_FUNCTION}_utf8_text(): string {
+  const length = ${POOL_FUNCTION}_prefix();
+  const at = ${POOL_FUNCTION}_cursor;
+  ${POOL_FUNCTION}_cursor = at + length;
+  return String.UTF8.decodeUnsafe(at, length);
 }
 
 /**
@@ -353,11 +373,11 @@ function ${POOL_FUNCTION}_entry_length(): usize {
  */
 // @ts-ignore: decorator
 @global export function ${POOL_FUNCTION}(record: usize): string {
-  const slot = ${POOL_FUNCTION}_slot(record);
+  const slot = ${POOL_FUNCTION}_slots + ((<usize>load<u16>(record)) << 2);
   let s = load<usize>(slot);
   if (!s) {
-    const length = ${POOL_FUNCTION}_length(record);
-    s = changetype<usize>(${POOL_FUNCTION}_ascii(record + 3 + <usize>(length >= 0x80), length));
+    ${POOL_FUNCTION}_cursor = record + 2;
+    s = changetype<usize>(${POOL_FUNCTION}_ascii());
     store<usize>(slot, __pin(s));
   }
   return changetype<string>(s);
@@ -366,11 +386,11 @@ function ${POOL_FUNCTION}_entry_length(): usize {
 /** The same for a literal with non-ASCII characters. */
 // @ts-ignore: decorator
 @global export function ${POOL_FUNCTION}_utf8(record: usize): string {
-  const slot = ${POOL_FUNCTION}_slot(record);
+  const slot = ${POOL_FUNCTION}_slots + ((<usize>load<u16>(record)) << 2);
   let s = load<usize>(slot);
   if (!s) {
-    const length = ${POOL_FUNCTION}_length(record);
-    s = changetype<usize>(String.UTF8.decodeUnsafe(record + 3 + <usize>(length >= 0x80), length));
+    ${POOL_FUNCTION}_cursor = record + 2;
+    s = changetype<usize>(${POOL_FUNCTION}_utf8_text());
     store<usize>(slot, __pin(s));
   }
   return changetype<string>(s);
