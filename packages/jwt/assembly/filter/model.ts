@@ -4,6 +4,7 @@ import { VerifyOptions } from "../jose/jwt/options";
 import { JwksSource } from "../cache/jwks_source";
 import { DpopPolicy } from "./dpop_config";
 import { ClaimState } from "./claims_out";
+import { COMPILED_FEATURES, FEATURE_ROUTES } from "./features";
 
 /**
  * A header the token may come in, with the text before it ("Bearer "; matched case-insensitively).
@@ -104,10 +105,21 @@ export class FilterConfig {
    * spelling a CGI-style upstream reads as the same name (RequestHeaders.remove).
    */
   outputHeaders: Array<string> = [];
-  /** `requirement_map`: named requirements (requirements.ts). */
-  requirementMap: Map<string, Requirement> = new Map<string, Requirement>();
-  /** `route_requirements`: Envoy route name → requirement; checked before `rules` (requirements.ts). */
-  routeRequirements: Map<string, Requirement> = new Map<string, Requirement>();
+  /**
+   * `requirement_map`: named requirements (requirements.ts). Null in a build without routes
+   * (features.ts), which then compiles no Map of requirements at all.
+   */
+  requirementMap: Map<string, Requirement> | null =
+    COMPILED_FEATURES & FEATURE_ROUTES ? new Map<string, Requirement>() : null;
+  /** `route_requirements`: Envoy route name → requirement; checked before `rules` (requirements.ts). Null likewise. */
+  routeRequirements: Map<string, Requirement> | null =
+    COMPILED_FEATURES & FEATURE_ROUTES ? new Map<string, Requirement>() : null;
+
+  /** Whether `route_requirements` maps any route (then a request's path must arrive normal, stream.ts). */
+  get routed(): bool {
+    const routes = this.routeRequirements;
+    return routes !== null && routes.size > 0;
+  }
 
   /** Collects the output headers of every provider; call after changing providers in code. */
   finish(): FilterConfig {

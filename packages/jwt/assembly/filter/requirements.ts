@@ -53,7 +53,7 @@ export function readRequirementMap(
     const name = map.nameAt(i);
     const path = memberPath(named(N.RequirementMap), name);
     if (name.length == 0) r.fail(path, "a requirement name must not be empty");
-    c.requirementMap.set(name, readRequirement(r, c, map.valueAt(i)!, path, 0));
+    c.requirementMap!.set(name, readRequirement(r, c, map.valueAt(i)!, path, 0));
   }
 }
 
@@ -72,13 +72,14 @@ export function readRouteRequirements(r: ConfigReader, c: FilterConfig, root: Js
     const name = r.stringValue(v, path, 1);
     if (name === null) continue;
     if (route.length == 0) r.fail(path, 'a route name must not be empty (Envoy reports unnamed routes as "")');
-    c.routeRequirements.set(route, namedRequirement(r, c, name, path));
+    c.routeRequirements!.set(route, namedRequirement(r, c, name, path));
   }
 }
 
 /** The requirement `name` of `requirement_map`; an unknown name is a configuration error at `path`. */
 export function namedRequirement(r: ConfigReader, c: FilterConfig, name: string, path: string): Requirement {
-  if (c.requirementMap.has(name)) return c.requirementMap.get(name);
+  const map = c.requirementMap!; // read only in a build with routes, where it is never null
+  if (map.has(name)) return map.get(name);
   r.fail(path, 'no requirement named "' + name + '" in requirement_map');
   // Refused configurations never run; the placeholder only keeps the reader going.
   const missing = new Requirement();
@@ -172,10 +173,11 @@ const NO_ROUTE = new RouteChoice(null, null);
  */
 export function routeRequirementOf(config: FilterConfig): RouteChoice {
   if (!(COMPILED_FEATURES & FEATURE_ROUTES)) return NO_ROUTE; // built without routes (features.ts)
-  if (config.routeRequirements.size == 0) return NO_ROUTE;
+  const routes = config.routeRequirements!; // never null in a build with routes
+  if (routes.size == 0) return NO_ROUTE;
   const read = getPropertyString(["xds", "route_name"]);
   if (!read.ok) return NO_ROUTE;
   const route = read.value;
-  if (!config.routeRequirements.has(route)) return new RouteChoice(route, null);
-  return new RouteChoice(route, config.routeRequirements.get(route));
+  if (!routes.has(route)) return new RouteChoice(route, null);
+  return new RouteChoice(route, routes.get(route));
 }

@@ -177,7 +177,7 @@ export class JwtAuthnStream extends HttpContext<RootContext> {
     const choice = routeRequirementOf(config);
     const routed = choice.requirement;
     const pathChanges = raw === null || raw != full;
-    if (pathChanges && config.routeRequirements.size > 0) {
+    if (pathChanges && config.routed) {
       const refused = this.deny(new Denial(DenyKind.PathChangesRoute));
       headers.release();
       return refused;
