@@ -10,7 +10,7 @@
 import { JsonValue, JsonError } from "@getwild/json/assembly";
 import { asciiBytes } from "./encoding/ascii";
 import { JwtError, jwtErrorMessage, jwtErrorName, jwtErrorReason } from "./jwt/errors";
-import { Alg } from "./jwt/algorithms";
+import { Alg, compiledAlg } from "./jwt/algorithms";
 import { verifySignature } from "./jwt/signature";
 import { CompactJws, JwsLimits, parseCompactJws } from "./jwt/jws";
 import { HeaderCheck, checkHeaderInto } from "./jwt/header";
@@ -148,7 +148,7 @@ export function signingKey(r: JwsVerifyResult, token: Uint8Array, jws: CompactJw
   if (jws.signature.length == 0) return refusedKey(r, JwtError.TokenMalformed);
   if (keys.size == 0) return refusedKey(r, JwtError.KeySetEmpty);
 
-  const alg = <Alg>r.alg;
+  const alg = compiledAlg(<Alg>r.alg);
   const kid = r.kid;
   let i = nextCandidate(keys, alg, kid, 0);
   if (i < 0) return refusedKey(r, JwtError.KeyNotFound);

@@ -264,6 +264,16 @@ export const ALGS_ASYMMETRIC: u32 = ALGS_ALL & ~ALGS_HMAC;
   return (COMPILED_ALGS & algBit(alg)) != 0;
 }
 
+/**
+ * `alg` where it is known to be compiled in (the header check refused every other one): in a build
+ * of one algorithm (GETWILD_JWT_ALGS=1) that algorithm as a constant, so that what the key choice
+ * and the verify dispatch ask of it (key type, curve, family, hash) folds where they ask it.
+ */
+// @ts-ignore: decorator
+@inline export function compiledAlg(alg: Alg): Alg {
+  return popcnt<u32>(COMPILED_ALGS) == 1 ? <Alg>ctz<u32>(COMPILED_ALGS) : alg;
+}
+
 // For an algorithm known only at run time: each column of the table packed into one u64 constant,
 // a nibble per algorithm at bit 4·Alg (no memory, no branches), spelled from the rows above.
 // @ts-ignore: decorator
