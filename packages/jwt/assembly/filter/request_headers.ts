@@ -89,10 +89,7 @@ export class RequestHeaders {
 
   /** Every value of `name`, in order. */
   getAll(name: string): Array<string> {
-    if (this.fromHost(name)) return this.map.getAll(name).value;
-    const out = new Array<string>();
-    this.find(name, ALL, out);
-    return out;
+    return this.every(name, ALL);
   }
 
   /**
@@ -103,17 +100,21 @@ export class RequestHeaders {
    * so the answer is afterPrefix's for every input.
    */
   valuesAfterPrefix(name: string, prefix: string): Array<string> {
-    const out = new Array<string>();
-    if (this.fromHost(name)) {
-      const values = this.map.getAll(name).value;
-      for (let i = 0; i < values.length; i++) {
-        const rest = afterPrefix(unchecked(values[i]), prefix);
-        if (rest !== null) out.push(rest);
-      }
-      return out;
-    }
     wantedPrefix = prefix;
-    this.find(name, AFTER_PREFIX, out);
+    return this.every(name, AFTER_PREFIX);
+  }
+
+  /**
+   * `find(name, mode)` into a new list: in this copy, or, for a name it cannot answer for (no copy
+   * held, or the name written since), in a fresh read of the map, freed at once. That read is the
+   * one host call HeaderMap#getAll would make (it reads the whole map too), and the same scan
+   * answers both ways, so core's getAll is not compiled for this.
+   */
+  private every(name: string, mode: i32): Array<string> {
+    const out = new Array<string>();
+    const copy = this.fromHost(name) ? RequestHeaders.read(this.map) : this;
+    copy.find(name, mode, out);
+    if (copy !== this) copy.release();
     return out;
   }
 
