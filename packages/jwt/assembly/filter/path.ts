@@ -8,7 +8,7 @@
 // when slashes are merged first) is refused too, so every normalising upstream agrees with the
 // rule chosen here.
 import { RequestPath, splitRequestPath } from "@getwild/core/assembly/http/request_path";
-import { hexValue, isUnreserved, percentEscape, removeDotSegments } from "../jose/encoding/uri";
+import { HEX_UPPER, hexValue, isUnreserved, removeDotSegments } from "../jose/encoding/uri";
 
 export const enum PathError {
   None = 0,
@@ -58,36 +58,37 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
   // 1. Percent-encoding normalisation (and slash policy).
   let decoded = path;
   if (path.includes("%") || path.includes("\\")) {
-    const parts = new Array<string>();
-    let from = 0;
+    // Built as character codes (one array, one string at the end), not as pieces joined.
+    const out = new Array<i32>();
     for (let i = 0; i < path.length; i++) {
       const c = path.charCodeAt(i);
       if (c == 0x5c) {
         if (!unescapeSlashes) return new NormalizedPath("", query, PathError.EscapedSlash);
-        parts.push(path.substring(from, i));
-        parts.push("/");
-        from = i + 1;
+        out.push(0x2f);
         continue;
       }
-      if (c != 0x25) continue;
+      if (c != 0x25) {
+        out.push(c);
+        continue;
+      }
       const hi = i + 2 < path.length ? hexValue(path.charCodeAt(i + 1)) : -1;
       const lo = hi >= 0 ? hexValue(path.charCodeAt(i + 2)) : -1;
       if (lo < 0) return new NormalizedPath("", query, PathError.Malformed);
       const v = (hi << 4) | lo;
-      parts.push(path.substring(from, i));
       if (v == 0x2f || v == 0x5c) {
         if (!unescapeSlashes) return new NormalizedPath("", query, PathError.EscapedSlash);
-        parts.push("/");
+        out.push(0x2f);
       } else if (isUnreserved(v)) {
-        parts.push(String.fromCharCode(v, -1));
+        out.push(v);
       } else {
-        parts.push(percentEscape(hi, lo));
+        // The escape in its normal form: `%` and upper-case hex digits.
+        out.push(0x25);
+        out.push(HEX_UPPER.charCodeAt(hi));
+        out.push(HEX_UPPER.charCodeAt(lo));
       }
-      from = i + 3;
       i += 2;
     }
-    parts.push(path.substring(from));
-    decoded = parts.join("");
+    decoded = String.fromCharCodes(out);
   }
   // 2. and 3. Dot segments, then merged slashes (Envoy's order), checked against the other order.
   const result = mergeSlashes(removeDotSegments(decoded));
@@ -97,16 +98,13 @@ export function normalizePath(raw: string, unescapeSlashes: bool): NormalizedPat
   return new NormalizedPath(result, query, PathError.None);
 }
 
-/** Runs of `/` become one. */
+/** Runs of `/` become one (a character code loop: no split pieces, no join). */
 export function mergeSlashes(path: string): string {
   if (!path.includes("//")) return path;
-  const parts = path.split("/");
-  const kept = new Array<string>();
-  for (let i = 0; i < parts.length; i++) {
-    const s = unchecked(parts[i]);
-    // Keep the leading "" (the root) and a trailing "" (a trailing slash), drop the others.
-    if (s.length > 0 || i == 0 || i == parts.length - 1) kept.push(s);
+  const out = new Array<i32>();
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c != 0x2f || i == 0 || path.charCodeAt(i - 1) != 0x2f) out.push(c);
   }
-  const joined = kept.join("/");
-  return joined.length == 0 ? "/" : joined;
+  return String.fromCharCodes(out);
 }
