@@ -16,7 +16,7 @@ import { checkHeaderInto } from "../jwt/header";
 import { JwkOptions, PRIVATE_MEMBERS, parseJwk } from "../jwks/jwk";
 import { KeySet } from "../jwks/jwks";
 import { JwsVerifyResult, signingKey } from "../verify_jws";
-import { jwkThumbprint } from "../jwks/thumbprint";
+import { thumbprintOf } from "../jwks/thumbprint";
 import { numericDateOf } from "../encoding/json_number";
 import { base64UrlEncode } from "../encoding/base64url";
 import { sha256 } from "../crypto/sha256";
@@ -124,9 +124,9 @@ export function verifyDpopProof(
   const key = parseJwk(jwk, new JwkOptions(false, 2048)).key;
   if (key === null) return refused(r, DpopError.JwkInvalid);
   if (signingKey(checked, bytes, jws, KeySet.of(key)) === null) return refused(r, jwsError(checked.error));
-  const thumbprint = jwkThumbprint(jwk);
-  if (!thumbprint.ok) return refused(r, DpopError.JwkInvalid);
-  r.jkt = thumbprint.thumbprint;
+  const thumbprint = thumbprintOf(jwk);
+  if (thumbprint === null) return refused(r, DpopError.JwkInvalid);
+  r.jkt = thumbprint;
 
   // The payload is read only now, after the signature verified: an unsigned proof costs no JSON parse.
   const payload = parseJson(jws.payloadBytes, new JsonLimits(options.maxProofBytes, 8, options.maxProofBytes));

@@ -85,16 +85,12 @@ export class Jwk {
   hmacVerify(hash: HashAlg, msg: Uint8Array, tag: Uint8Array): bool {
     const secret = this.secret;
     if (secret == null || secret.length < hashLength(hash)) return false;
-    let k: HmacKey | null;
-    if (hash == HashAlg.SHA256) {
-      k = this.hmac256;
-      if (k == null) this.hmac256 = k = new HmacKey(hash, secret);
-    } else if (hash == HashAlg.SHA384) {
-      k = this.hmac384;
-      if (k == null) this.hmac384 = k = new HmacKey(hash, secret);
-    } else {
-      k = this.hmac512;
-      if (k == null) this.hmac512 = k = new HmacKey(HashAlg.SHA512, secret);
+    let k = hash == HashAlg.SHA256 ? this.hmac256 : hash == HashAlg.SHA384 ? this.hmac384 : this.hmac512;
+    if (k == null) {
+      k = new HmacKey(hash, secret);
+      if (hash == HashAlg.SHA256) this.hmac256 = k;
+      else if (hash == HashAlg.SHA384) this.hmac384 = k;
+      else this.hmac512 = k;
     }
     return k.verify(msg, tag);
   }

@@ -12,6 +12,7 @@
 import { JsonValue, JsonKind } from "@getwild/json/assembly";
 import { sha256 } from "../crypto/sha256";
 import { base64UrlEncode } from "../encoding/base64url";
+import { asciiBytes } from "../encoding/ascii";
 
 export const enum ThumbprintError {
   Ok = 0,
@@ -72,10 +73,18 @@ export function jwkThumbprint(jwk: JsonValue): ThumbprintResult {
   const input = thumbprintInput(jwk);
   if (input == null) return new ThumbprintResult("", ThumbprintError.KeyTypeUnsupported);
   if (input.length == 0) return new ThumbprintResult("", ThumbprintError.MemberInvalid);
-  // Every character is ASCII here, so one byte per UTF-16 unit.
-  const bytes = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) unchecked((bytes[i] = <u8>input.charCodeAt(i)));
-  return new ThumbprintResult(base64UrlEncode(sha256(bytes)), ThumbprintError.Ok);
+  return new ThumbprintResult(thumbprintOfInput(input), ThumbprintError.Ok);
+}
+
+/** jwkThumbprint's thumbprint alone (for a caller that needs no reason), or null when it has none. */
+export function thumbprintOf(jwk: JsonValue): string | null {
+  const input = thumbprintInput(jwk);
+  return input == null || input.length == 0 ? null : thumbprintOfInput(input);
+}
+
+/** base64url(SHA-256(input)) of a thumbprint input, which is ASCII only (plainJsonText). */
+function thumbprintOfInput(input: string): string {
+  return base64UrlEncode(sha256(asciiBytes(input)!));
 }
 
 /** Printable ASCII without `"` and `\`: text JSON writes as is. */
