@@ -127,16 +127,17 @@ function addSub() {
     emit(`  const z${k} = <u32>d;`);
     emit("  d >>= 32;");
   }
-  emit("  if (d < 0) {");
-  emit("    let c: u64 = 0;");
+  // Add p back when the difference borrowed, through a mask (all ones or zero) rather than a
+  // branch with two blocks of stores: p's limbs are all ones, zero or one, so each addend is the
+  // mask, nothing or mask & 1.
+  emit("  const mask = <u64>(<u32>d);");
+  emit("  let c: u64 = 0;");
   for (let k = 0; k < N; k++) {
-    emit(`    c += <u64>z${k} + ${P[k]};`);
-    emit(`    store<u32>(out, <u32>c, ${4 * k});`);
-    emit("    c >>= 32;");
+    const addend = P[k] === 0xffffffff ? " + mask" : P[k] === 1 ? " + (mask & 1)" : "";
+    emit(`  c += <u64>z${k}${addend};`);
+    emit(`  store<u32>(out, <u32>c, ${4 * k});`);
+    if (k < N - 1) emit("  c >>= 32;");
   }
-  emit("  } else {");
-  for (let k = 0; k < N; k++) emit(`    store<u32>(out, z${k}, ${4 * k});`);
-  emit("  }");
   emit("}");
 }
 

@@ -338,3 +338,31 @@ describe("garbage in, rejection out", () => {
     f.exports.dropKeys();
   });
 });
+
+describe("ecdsa_simd.wasm (P-256 field multiplication by the vector kernel) vs node:crypto", () => {
+  it("random P-256 keys and messages: Node's signatures verify, bit-flipped ones and other keys' are refused", () => {
+    let checked = 0;
+    const others: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const { x, y } = coordinates(publicKey);
+      const handle = importKey(0, x, y, "ecdsa_simd");
+      expect(handle).toBeGreaterThanOrEqual(0);
+      for (let m = 0; m < 8; m++) {
+        const msg = new Uint8Array(randomBytes((Math.random() * 1500) | 0));
+        const sig = new Uint8Array(sign("sha256", msg, { key: privateKey, dsaEncoding: "ieee-p1363" }));
+        expect(wasmVerify(handle, msg, sig, "ecdsa_simd")).toBe(true);
+        const flipped = sig.slice();
+        flipped[(Math.random() * sig.length) | 0] ^= 1 << ((Math.random() * 8) | 0);
+        expect(wasmVerify(handle, msg, flipped, "ecdsa_simd")).toBe(
+          nodeVerify("sha256", msg, { key: publicKey, dsaEncoding: "ieee-p1363" }, flipped),
+        );
+        for (const other of others) expect(wasmVerify(other, msg, sig, "ecdsa_simd")).toBe(false);
+        checked++;
+      }
+      if (others.length < 3) others.push(handle);
+    }
+    expect(checked).toBe(320);
+    ecdsaFixture("ecdsa_simd").exports.dropKeys();
+  });
+});

@@ -3,9 +3,9 @@
 // P1363 (raw r||s) files, and the RFC 7515 A.3 (ES256) and A.4 (ES512) examples.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, beforeAll } from "vitest";
-import { vectorsDir, type Fixture } from "./wasm";
-import { ecdsaFixture, importKey, verify, type EcdsaExports } from "./ecdsa_fixture";
+import { describe, expect, it } from "vitest";
+import { vectorsDir } from "./wasm";
+import { ECDSA_BUILDS, ecdsaFixture, importKey, verify } from "./ecdsa_fixture";
 
 const CURVES = [
   {
@@ -34,11 +34,6 @@ const CURVES = [
   },
 ];
 
-let f: Fixture<EcdsaExports>;
-beforeAll(() => {
-  f = ecdsaFixture();
-});
-
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 const b64u = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 
@@ -64,7 +59,7 @@ interface WycheproofGroup {
 }
 
 for (const c of CURVES) {
-  describe(`Wycheproof ${c.file}`, () => {
+  describe.each(ECDSA_BUILDS)(`%s.wasm: Wycheproof ${c.file}`, (build) => {
     const data = JSON.parse(readFileSync(join(vectorsDir, "wycheproof", c.file), "utf8"));
     const groups = data.testGroups as WycheproofGroup[];
 
@@ -82,7 +77,7 @@ for (const c of CURVES) {
       for (const g of groups) {
         const x = coordinate(g.publicKey.wx, c.len),
           y = coordinate(g.publicKey.wy, c.len);
-        const handle = importKey(c.id, x, y);
+        const handle = importKey(c.id, x, y, build);
         if (g.publicKeyJwk) {
           // The JWK form is the one JWS users have: same bytes, same key.
           expect(Buffer.from(b64u(g.publicKeyJwk.x)).equals(Buffer.from(x))).toBe(true);
@@ -91,13 +86,13 @@ for (const c of CURVES) {
         // Every group key in these files is a valid public key.
         expect(handle, `key of group with tcId ${g.tests[0].tcId}`).toBeGreaterThanOrEqual(0);
         for (const t of g.tests) {
-          const ok = verify(handle, hex(t.msg), hex(t.sig));
+          const ok = verify(handle, hex(t.msg), hex(t.sig), build);
           counted++;
           if (t.result === "valid" && !ok) failures.push(`tcId ${t.tcId} (${t.comment}) valid but rejected`);
           if (t.result === "invalid" && ok) failures.push(`tcId ${t.tcId} (${t.comment}) invalid but accepted`);
         }
       }
-      f.exports.dropKeys();
+      ecdsaFixture(build).exports.dropKeys();
       expect(failures).toEqual([]);
       expect(counted).toBe(data.numberOfTests);
     });
