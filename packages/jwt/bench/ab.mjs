@@ -2,10 +2,10 @@
 // A/B of two builds of a crypto fixture in one process: `node bench/ab.mjs <kind> <dirA> <dirB> [rounds]`
 // with kind ecdsa, ed25519, rsa or rsa_scalar, and each dir holding <kind>.wasm (e.g. build/test's
 // file copied aside before a change, and the one built after it; a SIMD build such as ecdsa_simd.wasm
-// copied under the kind's name). Same cases as the *.bench.mjs
-// files; A, B and node:crypto are timed by CPU time (min over rounds), in alternating order round by
-// round (whichever runs second in a round is otherwise ~1-5% slower on a busy machine). Prints each
-// build's ratio to node:crypto and B/A. ONLY=<regex> limits the cases, IMPORT=1 adds key import,
+// copied under the kind's name). Same cases as the *.bench.mjs files; A, B and node:crypto are
+// timed by CPU time (min over rounds), in alternating order round by round (whichever runs second in
+// a round is otherwise ~1-5% slower on a busy machine). Prints each build's ratio to node:crypto
+// and B/A. ONLY=<regex> limits the cases, IMPORT=1 adds key import,
 // RSA_CASES=RS256-2048,... picks RSA cases. Run it both ways round (A B, then B A) and compare.
 import { readFileSync } from "node:fs";
 import { generateKeyPairSync, sign, verify, createPublicKey } from "node:crypto";
