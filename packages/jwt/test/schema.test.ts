@@ -304,6 +304,22 @@ describe("schema/jwt-authn.schema.json and the JwtAuthn filter agree", () => {
       }),
     ],
   ];
+  // The filter's plainName check (config.ts) against the schema's pattern for cookie and query
+  // parameter names, character by character: every ASCII character and one beyond, between letters.
+  it("refuses exactly the cookie and query parameter names the schema refuses", async () => {
+    const provider = schema.definitions.provider.properties;
+    const disagree: string[] = [];
+    for (const field of ["from_cookies", "from_params"]) {
+      const pattern = new RegExp(provider[field].items.pattern);
+      for (let c = 0; c <= 0x80; c++) {
+        const name = "a" + String.fromCharCode(c) + "b";
+        const accepted = (await filterVerdict({ providers: { p: { ...local, [field]: [name] } } })) === null;
+        if (accepted !== pattern.test(name)) disagree.push(`${field} ${JSON.stringify(name)}`);
+      }
+    }
+    expect(disagree).toEqual([]);
+  });
+
   it.each(objects)("lists exactly the fields the filter accepts in %s", async (_name, definition, path, config) => {
     const listed = Object.keys(definition.properties).sort();
     const candidates = [...new Set([...literals, ...listed])].sort();

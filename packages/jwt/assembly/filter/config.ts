@@ -417,24 +417,19 @@ function plainNames(r: ConfigReader, v: JsonValue, path: string, field: string):
 
 const PLAIN_NAME = 'must be printable ASCII without spaces or any of = ; , & + % " \\ ? #';
 
+/**
+ * The characters below 0x40 that plainName refuses, one bit each (bit c for character c):
+ * `"` 0x22, `#` 0x23, `%` 0x25, `&` 0x26, `+` 0x2b, `,` 0x2c, `;` 0x3b, `=` 0x3d, `?` 0x3f. The one
+ * above, `\` 0x5c, is tested on its own. A mask instead of ten comparisons: less code, same set.
+ */
+const PLAIN_NAME_REFUSED: u64 = 0xa800186c00000000;
+
 /** A cookie or query parameter name that needs no encoding, so it reads the same to every parser. */
 function plainName(name: string): bool {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f) return false;
-    if (
-      c == 0x3d ||
-      c == 0x3b ||
-      c == 0x2c ||
-      c == 0x26 ||
-      c == 0x2b ||
-      c == 0x25 ||
-      c == 0x22 ||
-      c == 0x5c ||
-      c == 0x3f ||
-      c == 0x23
-    )
-      return false;
+    if (c <= 0x20 || c >= 0x7f || c == 0x5c) return false;
+    if (c < 0x40 && ((PLAIN_NAME_REFUSED >> (<u64>c)) & 1) != 0) return false;
   }
   return name.length > 0;
 }
