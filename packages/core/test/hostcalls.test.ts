@@ -40,6 +40,15 @@ describe.each(TARGETS)("host calls (%s build)", (target) => {
     await expect(startScenarios(target, { pluginConfig: "reject" })).rejects.toThrow(/configur/);
   });
 
+  it("statusName names every Status value and calls any other code Unknown", async () => {
+    const host = await startScenarios(target);
+    sendScenario(host, "status-names");
+    expect(report(host, "status_names")).toBe(
+      "Ok,NotFound,BadArgument,SerializationFailure,ParseFailure,BadExpression,InvalidMemoryAccess,Empty," +
+        "CasMismatch,ResultMismatch,InternalFailure,BrokenConnection,Unimplemented,Unknown,Unknown",
+    );
+  });
+
   it("header maps: get (case-insensitive, pseudo-headers), getAll, has, set, add, replace, remove, pairs, size", async () => {
     const host = await startScenarios(target);
     const extra: [string, string][] = [
