@@ -69,30 +69,37 @@ export function findToken(
     }
   }
   if (p.fromCookies.length > 0) {
-    for (let j = 0; j < cookies.length; j++) {
-      // Split on `;` (RFC 6265), and also on `,` as RFC 2965-era parsers (some Java containers) do:
-      // `session=VALID, session=FORGED` is one junk value to the first and two tokens to the second.
-      const pairs = unchecked(cookies[j]).split(";");
-      for (let k = 0; k < pairs.length; k++) {
-        const c = unchecked(pairs[k]);
-        found = noteCookie(p, found, c);
-        if (!c.includes(",")) continue;
-        const sub = c.split(",");
-        for (let m = 0; m < sub.length; m++) found = noteCookie(p, found, unchecked(sub[m]));
-      }
-    }
+    // Split on `;` (RFC 6265), and also on `,` as RFC 2965-era parsers (some Java containers) do:
+    // `session=VALID, session=FORGED` is one junk value to the first and two tokens to the second.
+    for (let j = 0; j < cookies.length; j++) found = notePairs(p, found, unchecked(cookies[j]), ";", ",", true);
   }
-  if (p.fromParams.length > 0 && query.length > 0) {
-    // Read as WHATWG does (split on `&`) and as parsers that also split on `;` do (Python's before
-    // 3.9.2, several Java and PHP setups): `x=1;access_token=FORGED` is an occurrence for the latter,
-    // and `access_token=VALID;x` is `VALID;x` for the former. Every reading counts.
-    const parts = query.split("&");
-    for (let k = 0; k < parts.length; k++) {
-      const part = unchecked(parts[k]);
-      found = noteParam(p, found, part);
-      if (!part.includes(";")) continue;
-      const sub = part.split(";");
-      for (let j = 0; j < sub.length; j++) found = noteParam(p, found, unchecked(sub[j]));
+  // Read as WHATWG does (split on `&`) and as parsers that also split on `;` do (Python's before
+  // 3.9.2, several Java and PHP setups): `x=1;access_token=FORGED` is an occurrence for the latter,
+  // and `access_token=VALID;x` is `VALID;x` for the former. Every reading counts.
+  if (p.fromParams.length > 0 && query.length > 0) found = notePairs(p, found, query, "&", ";", false);
+  return found;
+}
+
+/**
+ * Notes every cookie (`cookie`) or query parameter in `text`: each piece between `outer`
+ * separators, and each piece of those again between `inner` ones (both readings, see findToken).
+ */
+function notePairs(
+  p: Provider,
+  found: FoundToken | null,
+  text: string,
+  outer: string,
+  inner: string,
+  cookie: bool,
+): FoundToken | null {
+  const pieces = text.split(outer);
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = unchecked(pieces[k]);
+    // The piece itself, then (when it holds `inner`) each of its parts: one list, one loop.
+    const parts = piece.includes(inner) ? piece.split(inner) : NO_NAMES;
+    for (let m = -1; m < parts.length; m++) {
+      const part = m < 0 ? piece : unchecked(parts[m]);
+      found = cookie ? noteCookie(p, found, part) : noteParam(p, found, part);
     }
   }
   return found;
