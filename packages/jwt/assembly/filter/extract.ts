@@ -135,18 +135,52 @@ function cookieValue(raw: string): string {
 
 /** `query` (without `?`) without any parameter whose decoded name is read as one of `names` (nameIn; `&`- or `;`-separated). */
 export function queryWithout(query: string, names: Array<string>): string {
-  const parts = query.split("&");
+  return withoutNamed(query, "&", ";", "&", names, false);
+}
+
+/** Set by withoutNamed when it dropped something. */
+let stripped = false;
+
+/**
+ * `text` without the pieces (between `outer` separators) and inner parts (between `inner` ones)
+ * whose name is one of `names`, the rest joined again with `joiner` and `inner`: the two readings
+ * findToken counts. Cookies (`cookie`) are read as cookieNamed does, trimmed, and an empty piece
+ * goes; parameters as paramNamed does, kept as sent.
+ */
+function withoutNamed(
+  text: string,
+  outer: string,
+  inner: string,
+  joiner: string,
+  names: Array<string>,
+  cookie: bool,
+): string {
+  const pieces = text.split(outer);
   const kept = new Array<string>();
-  for (let i = 0; i < parts.length; i++) {
-    if (paramNamed(unchecked(parts[i]), names)) continue;
-    const sub = unchecked(parts[i]).split(";");
-    const keptSub = new Array<string>();
-    for (let j = 0; j < sub.length; j++) {
-      if (!paramNamed(unchecked(sub[j]), names)) keptSub.push(unchecked(sub[j]));
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = unchecked(pieces[k]);
+    if (cookie ? cookieNamed(piece, names) : paramNamed(piece, names)) {
+      stripped = true;
+      continue;
     }
-    if (keptSub.length > 0) kept.push(keptSub.join(";"));
+    let rest = cookie ? trimOws(piece) : piece;
+    if (rest.includes(inner)) {
+      // A pair joined by `inner` to one of the names (see findToken) goes; the rest of it stays.
+      const sub = rest.split(inner);
+      const keptSub = new Array<string>();
+      for (let m = 0; m < sub.length; m++) {
+        const part = unchecked(sub[m]);
+        if (cookie ? cookieNamed(part, names) : paramNamed(part, names)) stripped = true;
+        else keptSub.push(part);
+      }
+      if (keptSub.length == 0) continue;
+      rest = keptSub.join(inner);
+      if (cookie) rest = trimOws(rest);
+    }
+    if (cookie && rest.length == 0) continue;
+    kept.push(rest);
   }
-  return kept.join("&");
+  return kept.join(joiner);
 }
 
 function cookieNamed(c: string, names: Array<string>): bool {
@@ -209,32 +243,12 @@ export function phpVariableName(name: string): string {
 /** Removes every cookie whose decoded name is read as one of `names` (cookieNameIn) from every Cookie header. */
 export function stripCookies(headers: RequestHeaders, values: Array<string>, names: Array<string>): void {
   const rebuilt = new Array<string>();
-  let changed = false;
+  stripped = false;
   for (let j = 0; j < values.length; j++) {
-    const cookies = unchecked(values[j]).split(";");
-    const kept = new Array<string>();
-    for (let k = 0; k < cookies.length; k++) {
-      const c = unchecked(cookies[k]);
-      if (cookieNamed(c, names)) {
-        changed = true;
-        continue;
-      }
-      let rest = trimOws(c);
-      if (rest.includes(",")) {
-        // A `,`-joined pair of one of the names (see findToken) goes; the rest of the pair stays.
-        const sub = rest.split(",");
-        const keptSub = new Array<string>();
-        for (let m = 0; m < sub.length; m++) {
-          if (cookieNamed(unchecked(sub[m]), names)) changed = true;
-          else keptSub.push(unchecked(sub[m]));
-        }
-        rest = trimOws(keptSub.join(","));
-      }
-      if (rest.length > 0) kept.push(rest);
-    }
-    if (kept.length > 0) rebuilt.push(kept.join("; "));
+    const value = withoutNamed(unchecked(values[j]), ";", ",", "; ", names, true);
+    if (value.length > 0) rebuilt.push(value);
   }
-  if (!changed) return;
+  if (!stripped) return;
   headers.remove("cookie");
   for (let i = 0; i < rebuilt.length; i++) headers.add("cookie", unchecked(rebuilt[i]));
 }
