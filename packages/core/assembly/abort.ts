@@ -21,7 +21,11 @@ function appendText(at: usize, text: string | null): usize {
   let room = ABORT_BUFFER_SIZE - at;
   let units = <usize>text.length;
   if (units * 3 > room) units = room / 3; // worst case 3 bytes per unit: never overruns
-  return at + String.UTF8.encodeUnsafe(changetype<usize>(text), <i32>units, abortBuffer + at, false);
+  // Every argument given (errorMode too): no @varargs trampoline in the module.
+  return (
+    at +
+    String.UTF8.encodeUnsafe(changetype<usize>(text), <i32>units, abortBuffer + at, false, String.UTF8.ErrorMode.WTF8)
+  );
 }
 
 /** Appends the decimal digits of `value`; returns the new end offset. */

@@ -167,7 +167,8 @@ export function writeUtf8(text: string, dst: usize): usize {
     store<u32>(dst + i, <u32>((x & 0xff) | ((x >> 8) & 0xff00) | ((x >> 16) & 0xff0000) | ((x >> 24) & 0xff000000)));
   }
   if (i == len) return len;
-  return i + String.UTF8.encodeUnsafe(src + (i << 1), <i32>(len - i), dst + i, false);
+  // Every argument given (errorMode too): no @varargs trampoline in the module.
+  return i + String.UTF8.encodeUnsafe(src + (i << 1), <i32>(len - i), dst + i, false, String.UTF8.ErrorMode.WTF8);
 }
 
 /** Lower-cases ASCII letters in place (header names: Envoy stores them lower-case). */
