@@ -5,8 +5,10 @@
 // a names build), lets binaryen's `--log-execution` put a counter call at every function entry and
 // loop iteration, runs warm requests through @getwild/host at Envoy's default `warn` log level (or
 // WORK_COUNT_LOG_LEVEL), and prints the steps per request and the functions they fall in.
-// WORK_COUNT_FILL=N verifies N other tokens first (a token cache of N entries). Steps are not
-// instructions (a loop iteration counts one whatever its body), so compare builds, not filters.
+// WORK_COUNT_FILL=N verifies N other tokens first (a token cache of N entries). WORK_COUNT_COLD=1
+// counts cold requests instead: each with a token never seen before (a full RS256 verify, a cache
+// put and, once the cache is full, an eviction). Steps are not instructions (a loop iteration
+// counts one whatever its body), so compare builds, not filters.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -17,6 +19,7 @@ const repo = resolve(here, "..", "..");
 const [example = "firebase-jwt", requests = "2000"] = process.argv.slice(2);
 const n = Number(requests);
 const fill = Number(process.env.WORK_COUNT_FILL ?? 0);
+const cold = process.env.WORK_COUNT_COLD === "1";
 // One folder per run: engineers sharing a working tree may count at the same time.
 const out = join(repo, ".bench", "envoy", "work-count", String(process.pid));
 const binaryen = join(repo, "node_modules", ".pnpm", "node_modules", "binaryen", "bin");
@@ -81,7 +84,9 @@ const { createHost } = await import(join(repo, "packages/host/dist/index.js"));
 const { makeKeys, mintTokens } = await import("./lib/tokens.mjs");
 const { exampleConfig, jwtAuthnConfig } = await import("./lib/bootstrap.mjs");
 const keys = makeKeys();
-const [token, ...others] = await mintTokens(keys.privateKey, 1 + fill);
+const minted = await mintTokens(keys.privateKey, 1 + fill + (cold ? n : 0));
+const fresh = cold ? minted.splice(1 + fill) : [];
+const [token, ...others] = minted;
 const fetched = example === "firebase-jwt";
 const pluginConfig = example === "hello" ? "" : fetched ? exampleConfig(repo, example) : jwtAuthnConfig(keys.jwksText);
 const wasm = readFileSync(logged);
@@ -110,7 +115,7 @@ for (const t of [...others, token]) {
 }
 counting = true;
 for (let i = 0; i < n; i++) {
-  const r = await host.request(request(token), { status: 200 });
+  const r = await host.request(request(cold ? fresh[i] : token), { status: 200 });
   if (r.status !== 200) throw new Error(`request ${i}: ${r.status}`);
 }
 counting = false;
@@ -123,7 +128,7 @@ for (const [id, k] of counts) {
   byFunction.set(f, (byFunction.get(f) ?? 0) + k);
 }
 console.log(
-  `${example}${fill ? ` (${fill} other tokens cached)` : ""}: ${(total / n).toFixed(1)} steps per warm request (function entries + loop iterations), ${n} requests, memory ${host.memoryBytes()} B`,
+  `${example}${fill ? ` (${fill} other tokens cached)` : ""}: ${(total / n).toFixed(1)} steps per ${cold ? "cold" : "warm"} request (function entries + loop iterations), ${n} requests, memory ${host.memoryBytes()} B`,
 );
 // Managed objects made per request: entries of the runtime's __new (each string, array, buffer, object).
 const made = [...byFunction].filter(([f]) => /\/__new$/.test(f)).reduce((a, [, k]) => a + k, 0);
