@@ -61,6 +61,21 @@ describe("route_requirements: the requirement follows the route Envoy chose", ()
     expect(send(host, "/anything", "public-route").status).toBe(200);
   });
 
+  it("finds each of many routes, named in any order, with its own requirement", async () => {
+    // Names out of order, some sharing prefixes, so the table's sorted insertion and search are
+    // exercised at both ends and in the middle; every third route is open, the others need a token.
+    const names = ["m", "b", "z", "a", "y", "c", "mm", "ma", "x", "a-1", "zz", "b0"];
+    const routes = Object.fromEntries(names.map((n, i) => [n, i % 3 == 0 ? "open" : "user"]));
+    const many = await load(config({ route_requirements: routes }));
+    for (const [i, n] of names.entries()) {
+      expect(send(many, "/elsewhere", n).status, n).toBe(i % 3 == 0 ? 200 : 401);
+      expect(send(many, "/elsewhere", n, { authorization: apiToken }).status, n).toBe(200);
+    }
+    for (const unmapped of ["", "0", "aa", "mz", "zzz"]) {
+      expect(send(many, "/elsewhere", unmapped).details, unmapped).toBe("jwt_authn_access_denied{no_rule_matched}");
+    }
+  });
+
   it("a route with no mapping, or no name, follows rules and then unmatched (deny by default)", () => {
     expect(send(host, "/rules-open/x", "other-route").status).toBe(200);
     expect(send(host, "/elsewhere", "other-route").details).toBe("jwt_authn_access_denied{no_rule_matched}");

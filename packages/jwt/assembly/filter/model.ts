@@ -62,6 +62,75 @@ export class Requirement {
   children: Array<Requirement> = [];
 }
 
+/**
+ * Requirements by name (`requirement_map`, and route name → requirement for `route_requirements`),
+ * filled once at configure time. The names are kept in order and found by binary search: not a
+ * Map<string, Requirement>, whose hashing, rehashing and entry code (~600 bytes) this read-only
+ * table does not need.
+ */
+export class RequirementTable {
+  // StaticArrays (one object each, no backing buffer) so the table keeps no more objects alive for
+  // the collector to visit than the Map did (a Map and its two buffers).
+  private names: StaticArray<string> = new StaticArray<string>(0);
+  private requirements: StaticArray<Requirement> = new StaticArray<Requirement>(0);
+
+  get size(): i32 {
+    return this.names.length;
+  }
+
+  /** The requirement named `name`, or null. */
+  get(name: string): Requirement | null {
+    const i = this.find(name);
+    return i >= 0 ? unchecked(this.requirements[i]) : null;
+  }
+
+  /** Names `requirement` `name`, replacing what `name` named before. */
+  set(name: string, requirement: Requirement): void {
+    let i = this.find(name);
+    if (i >= 0) {
+      unchecked((this.requirements[i] = requirement));
+      return;
+    }
+    i = -i - 1; // where it goes
+    const n = this.names.length;
+    const names = new StaticArray<string>(n + 1);
+    const requirements = new StaticArray<Requirement>(n + 1);
+    for (let j = 0, k = 0; j <= n; j++) {
+      if (j == i) {
+        unchecked((names[j] = name));
+        unchecked((requirements[j] = requirement));
+      } else {
+        unchecked((names[j] = this.names[k]));
+        unchecked((requirements[j] = this.requirements[k]));
+        k++;
+      }
+    }
+    this.names = names;
+    this.requirements = requirements;
+  }
+
+  /**
+   * The position of `name`, or -(its insertion position) - 1 when absent. Names are ordered by
+   * length first, so on a request (route_requirements) most steps compare two lengths, not texts.
+   */
+  private find(name: string): i32 {
+    let low = 0;
+    let high = this.names.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = unchecked(this.names[middle]);
+      let order = at.length - name.length;
+      if (order == 0) {
+        if (at == name) return middle;
+        order = at < name ? -1 : 1;
+      }
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -low - 1;
+  }
+}
+
 export class Rule {
   /** Exact path (without the query), or null. */
   path: string | null = null;
@@ -109,11 +178,9 @@ export class FilterConfig {
    * `requirement_map`: named requirements (requirements.ts). Null in a build without routes
    * (features.ts), which then compiles no Map of requirements at all.
    */
-  requirementMap: Map<string, Requirement> | null =
-    COMPILED_FEATURES & FEATURE_ROUTES ? new Map<string, Requirement>() : null;
+  requirementMap: RequirementTable | null = COMPILED_FEATURES & FEATURE_ROUTES ? new RequirementTable() : null;
   /** `route_requirements`: Envoy route name → requirement; checked before `rules` (requirements.ts). Null likewise. */
-  routeRequirements: Map<string, Requirement> | null =
-    COMPILED_FEATURES & FEATURE_ROUTES ? new Map<string, Requirement>() : null;
+  routeRequirements: RequirementTable | null = COMPILED_FEATURES & FEATURE_ROUTES ? new RequirementTable() : null;
 
   /** Whether `route_requirements` maps any route (then a request's path must arrive normal, stream.ts). */
   get routed(): bool {

@@ -78,8 +78,8 @@ export function readRouteRequirements(r: ConfigReader, c: FilterConfig, root: Js
 
 /** The requirement `name` of `requirement_map`; an unknown name is a configuration error at `path`. */
 export function namedRequirement(r: ConfigReader, c: FilterConfig, name: string, path: string): Requirement {
-  const map = c.requirementMap!; // read only in a build with routes, where it is never null
-  if (map.has(name)) return map.get(name);
+  const found = c.requirementMap!.get(name); // read only in a build with routes, where it is never null
+  if (found !== null) return found;
   r.fail(path, 'no requirement named "' + name + '" in requirement_map');
   // Refused configurations never run; the placeholder only keeps the reader going.
   const missing = new Requirement();
@@ -178,6 +178,5 @@ export function routeRequirementOf(config: FilterConfig): RouteChoice {
   const read = getPropertyString(["xds", "route_name"]);
   if (!read.ok) return NO_ROUTE;
   const route = read.value;
-  if (!routes.has(route)) return new RouteChoice(route, null);
   return new RouteChoice(route, routes.get(route));
 }
