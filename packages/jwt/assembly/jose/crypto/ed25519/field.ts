@@ -227,11 +227,11 @@ export function feSquare(h: usize, f: usize): void {
 /** h = f + g, not carried (see the bounds note at the top). */
 export function feAdd(h: usize, f: usize, g: usize): void {
   if (ASC_FEATURE_SIMD) {
-    // Limbs 0-7 four at a time (h may alias f or g: each group is loaded before it is stored).
+    // Limbs 0-7 four at a time, 8-9 as the low half of a vector (h may alias f or g: each group is
+    // loaded before it is stored).
     v128.store(h, i32x4.add(v128.load(f), v128.load(g)));
     v128.store(h, i32x4.add(v128.load(f, 16), v128.load(g, 16)), 16);
-    store<i32>(h, load<i32>(f, 32) + load<i32>(g, 32), 32);
-    store<i32>(h, load<i32>(f, 36) + load<i32>(g, 36), 36);
+    v128.store64_lane(h, i32x4.add(v128.load64_zero(f, 32), v128.load64_zero(g, 32)), 0, 32);
     return;
   }
   store<i32>(h, load<i32>(f, 0) + load<i32>(g, 0), 0);
@@ -249,11 +249,11 @@ export function feAdd(h: usize, f: usize, g: usize): void {
 /** h = f - g, not carried; limbs may be negative. */
 export function feSub(h: usize, f: usize, g: usize): void {
   if (ASC_FEATURE_SIMD) {
-    // Limbs 0-7 four at a time (h may alias f or g: each group is loaded before it is stored).
+    // Limbs 0-7 four at a time, 8-9 as the low half of a vector (h may alias f or g: each group is
+    // loaded before it is stored).
     v128.store(h, i32x4.sub(v128.load(f), v128.load(g)));
     v128.store(h, i32x4.sub(v128.load(f, 16), v128.load(g, 16)), 16);
-    store<i32>(h, load<i32>(f, 32) - load<i32>(g, 32), 32);
-    store<i32>(h, load<i32>(f, 36) - load<i32>(g, 36), 36);
+    v128.store64_lane(h, i32x4.sub(v128.load64_zero(f, 32), v128.load64_zero(g, 32)), 0, 32);
     return;
   }
   store<i32>(h, load<i32>(f, 0) - load<i32>(g, 0), 0);
@@ -273,8 +273,7 @@ export function feNeg(h: usize, f: usize): void {
   if (ASC_FEATURE_SIMD) {
     v128.store(h, i32x4.neg(v128.load(f)));
     v128.store(h, i32x4.neg(v128.load(f, 16)), 16);
-    store<i32>(h, -load<i32>(f, 32), 32);
-    store<i32>(h, -load<i32>(f, 36), 36);
+    v128.store64_lane(h, i32x4.neg(v128.load64_zero(f, 32)), 0, 32);
     return;
   }
   store<i32>(h, -load<i32>(f, 0), 0);
