@@ -8,11 +8,31 @@
 // difference of up to four carried elements (|limb| < 2^28 even, < 2^27 odd) is still a safe input to
 // feMul and feSquare, whose largest accumulated coefficient then stays below 2^63.
 
+import { feMulColumns } from "./field_mul_simd";
+
 /** Bytes of one field element in memory. */
 export const FE_SIZE: usize = 40;
 
 /** h = f * g. */
 export function feMul(h: usize, f: usize, g: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // One loop of two-lane products (field_mul_simd.ts), then the same carries.
+    const c = feMulColumns(f, g);
+    carryAndStore(
+      h,
+      load<i64>(c),
+      load<i64>(c, 8),
+      load<i64>(c, 16),
+      load<i64>(c, 24),
+      load<i64>(c, 32),
+      load<i64>(c, 40),
+      load<i64>(c, 48),
+      load<i64>(c, 56),
+      load<i64>(c, 64),
+      load<i64>(c, 72),
+    );
+    return;
+  }
   const f0 = <i64>load<i32>(f, 0);
   const f1 = <i64>load<i32>(f, 4);
   const f2 = <i64>load<i32>(f, 8);
@@ -115,6 +135,11 @@ export function feMul(h: usize, f: usize, g: usize): void {
 
 /** h = f^2 (about half the multiplies of feMul). */
 export function feSquare(h: usize, f: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // The SIMD multiplication is small enough to serve squaring too (no second copy of the code).
+    feMul(h, f, f);
+    return;
+  }
   const f0 = <i64>load<i32>(f, 0);
   const f1 = <i64>load<i32>(f, 4);
   const f2 = <i64>load<i32>(f, 8);
