@@ -17,6 +17,7 @@ interface LiteralExports {
   longAscii(): number;
   longNonAscii(): number;
   shared(i: number): number;
+  rootIds(i: number): number;
   loneSurrogate(): number;
   empty(): number;
   sameObjectTwice(): number;
@@ -101,6 +102,7 @@ describe.each([
       ["one", "two", "three", "four"].map((n) => `getwild shared dictionary piece: ${n}`),
     );
     expect(text(m.loneSurrogate())).toBe("lone \ud800 surrogate");
+    expect([0, 1].map((i) => text(m.rootIds(i)))).toEqual(["fixture given root id", "fixture default root id"]);
     expect(text(m.empty())).toBe("");
     expect([0, 1, 2].map((i) => text(m.eagerWord(i)))).toEqual(["alpha", "beta", "none"]);
     expect([0, 1, 2].map((i) => text(m.lazyWord(i)))).toEqual(["gamma", "delta", "none"]);
@@ -136,7 +138,9 @@ describe("module bytes", () => {
     expect(contains(pooled, LONG_NON_ASCII, "utf8")).toBe(true);
     // A @lazy string table is built by a generated function from pooled literals.
     expect(contains(pooled, "gamma", "utf16le")).toBe(false);
-    // Kept static on purpose: a lone surrogate has no UTF-8 form.
+    // Kept static on purpose: root ids stay findable as text, and a lone surrogate has no UTF-8 form.
+    expect(contains(pooled, "fixture given root id", "utf16le")).toBe(true);
+    expect(contains(pooled, "fixture default root id", "utf16le")).toBe(true);
     expect(contains(pooled, "lone \ud800 surrogate", "utf16le")).toBe(true);
   });
 

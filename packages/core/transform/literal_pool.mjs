@@ -18,13 +18,13 @@
 // return the same string. Strings compare by value in AssemblyScript; nothing observes the
 // difference but that first allocation.
 //
-// Left as they are (they must stay compile-time constants, or cannot be stored as UTF-8): decorator
-// arguments, import/export paths, arguments of compile-time builtins, operands compared with
-// `typeof`, elements of `@lazy` global arrays other than string tables (asc 0.28 miscompiles those
-// with calls inside; string tables get a generated builder function instead), literals outside our
-// sources (the standard library) and in core's abort handler (it must not allocate), the empty
-// string, literals holding a lone surrogate, literals over 32,767 UTF-8 bytes and any literal past
-// the 65,536th distinct one.
+// Left as they are (they must stay compile-time constants, cannot be stored as UTF-8, or must stay
+// findable as text): decorator arguments, import/export paths, arguments of compile-time builtins,
+// operands compared with `typeof`, root ids (see rootIdLiterals), elements of `@lazy` global arrays
+// other than string tables (asc 0.28 miscompiles those with calls inside; string tables get a
+// generated builder function instead), literals outside our sources (the standard library) and in
+// core's abort handler (it must not allocate), the empty string, literals holding a lone
+// surrogate, literals over 32,767 UTF-8 bytes and any literal past the 65,536th distinct one.
 // `GETWILD_LITERAL_POOL=0` in the environment turns it off.
 import { ASTBuilder, LiteralKind, Node, NodeKind, Token } from "assemblyscript";
 import { buildDictionary, encodeWithDictionary } from "./literal_dictionary.mjs";
@@ -105,6 +105,36 @@ function isArrayLiteral(node) {
   return node.kind === NodeKind.Literal && node.literalKind === LiteralKind.Array;
 }
 
+/**
+ * Functions that take a root id: name -> position of their parameter named `rootId` (core's
+ * `registerRootContext`, @getwild/jwt's `registerJwtAuthn`, a filter's own helper), from the
+ * top-level function declarations of every parsed source.
+ */
+function rootIdParameters(sources) {
+  const found = new Map();
+  for (const source of sources) {
+    for (const statement of source.statements) {
+      if (statement.kind !== NodeKind.FunctionDeclaration) continue;
+      const index = statement.signature.parameters.findIndex((p) => p.name.text === "rootId");
+      if (index >= 0) found.set(statement.name.text, index);
+    }
+  }
+  return found;
+}
+
+/**
+ * The root id literals directly under `node`: the `rootId` argument of a call to a function that
+ * takes one, or a `rootId` parameter's default. Those stay static strings, because `getwild
+ * check`/`serve` find a module's root ids by scanning its data for text (@getwild/host
+ * root_ids.ts), which a coded record would hide.
+ */
+function rootIdLiterals(node, takesRootId) {
+  if (node.kind === NodeKind.Parameter) return node.name.text === "rootId" ? [node.initializer] : [];
+  if (node.kind !== NodeKind.Call || node.expression.kind !== NodeKind.Identifier) return [];
+  const index = takesRootId.get(node.expression.text);
+  return index === undefined || index >= node.args.length ? [] : [node.args[index]];
+}
+
 function isTypeof(node) {
   return node.kind === NodeKind.UnaryPrefix && node.operator === Token.TypeOf;
 }
@@ -159,6 +189,7 @@ export default class LiteralPool {
       // Other `@lazy` global arrays (not string tables) keep their static literals, see above.
       if (inLazyGlobal && isArrayLiteral(node)) return;
       const below = node.kind === NodeKind.Source ? isLazyGlobal : () => inLazyGlobal;
+      const rootIds = rootIdLiterals(node, takesRootId); // they stay static, see rootIdLiterals
       for (const key of Object.keys(node)) {
         if (key === "range") continue;
         const value = node[key];
@@ -167,18 +198,19 @@ export default class LiteralPool {
             const item = value[i];
             if (!(item instanceof Node)) continue;
             if (isStringLiteral(item)) {
-              const call = replacement(item);
+              const call = rootIds.includes(item) ? null : replacement(item);
               if (call) value[i] = call;
             } else visit(item, below(item));
           }
         } else if (value instanceof Node) {
           if (isStringLiteral(value)) {
-            const call = replacement(value);
+            const call = rootIds.includes(value) ? null : replacement(value);
             if (call) node[key] = call;
           } else visit(value, below(value));
         }
       }
     };
+    const takesRootId = rootIdParameters(parser.sources);
     for (const source of parser.sources) {
       if (isPooledSource(source.normalizedPath)) visit(source, false);
     }
