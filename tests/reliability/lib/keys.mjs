@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Signing keys for the suites (RSA-2048, P-256, Ed25519, a 32-byte HMAC secret), token minting with
-// node:crypto, and the oracle: does any configured key really sign this token? Keys are generated once
-// and kept in build/keys.json, so a failing seed replays against the same keys on this machine.
+// node:crypto, and the oracle: does any configured key really sign this token? The keys are fixed
+// (keys/keys-a.json and keys-b.json, test keys generated once with freshKeys), so every machine runs
+// the same documents: the soak's memory bound once passed or failed with the random draw of a key
+// (the JWKS text's length moved the user_auth heap across an allocator step).
 import {
   generateKeyPairSync,
   createPrivateKey,
@@ -13,7 +15,8 @@ import {
   timingSafeEqual,
 } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildDir } from "./build.mjs";
 
 export const ISSUER = "https://issuer.example";
@@ -31,8 +34,15 @@ function freshKeys(prefix) {
   };
 }
 
-/** A named key generation ("a" = configured at start, "b" = the rotated set); cached on disk. */
+const fixedKeysDir = join(dirname(fileURLToPath(import.meta.url)), "..", "keys");
+
+/**
+ * A named key generation ("a" = configured at start, "b" = the rotated set): the fixed test keys,
+ * or (for another name) fresh ones cached on disk.
+ */
 export function keySet(name = "a") {
+  const fixed = join(fixedKeysDir, `keys-${name}.json`);
+  if (existsSync(fixed)) return JSON.parse(readFileSync(fixed, "utf8"));
   const file = join(buildDir, `keys-${name}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
   const keys = freshKeys(`${name}-`);
