@@ -42,22 +42,34 @@ function loads(name, ptr) {
 }
 
 /**
- * out = z − p when that does not borrow below the top carry `carry` (an i64 expression), else z:
- * one conditional subtraction of p over the limbs z0..z7, as both the multiplication's reduction
- * and the addition end.
+ * out = z − p when that does not borrow below the top carry, else z: one conditional subtraction
+ * of p over the limbs z0..z7, as the multiplication's reduction and the addition end (and the SIMD
+ * multiplication, p256_mul_simd.ts). `@inline`, so each caller gets the same straight-line code.
  */
-function emitSubtractPOnce(carry) {
+function subtractPOnce() {
+  const limbs = Array.from({ length: N }, (_, k) => `z${k}: u32`).join(", ");
+  emit("/** out = z − p when that does not borrow below the top `carry`, else z (eight u32 limbs). */");
+  emit("// @ts-ignore: decorator");
+  emit(`@inline export function storeSubtractingP(out: usize, carry: i64, ${limbs}): void {`);
   emit("  let d: i64 = 0;");
   for (let k = 0; k < N; k++) {
     emit(`  d += <i64>z${k} - ${P[k]};`);
     emit(`  const s${k} = <u32>d;`);
     emit("  d >>= 32;");
   }
-  emit(`  if (${carry} + d >= 0) {`);
+  emit("  if (carry + d >= 0) {");
   for (let k = 0; k < N; k++) emit(`    store<u32>(out, s${k}, ${4 * k});`);
   emit("  } else {");
   for (let k = 0; k < N; k++) emit(`    store<u32>(out, z${k}, ${4 * k});`);
   emit("  }");
+  emit("}");
+  emit("");
+}
+
+/** A call of storeSubtractingP with the limbs z0..z7 and the top carry `carry` (an i64 expression). */
+function emitSubtractPOnce(carry) {
+  const limbs = Array.from({ length: N }, (_, k) => `z${k}`).join(", ");
+  emit(`  storeSubtractingP(out, ${carry}, ${limbs});`);
 }
 
 function reduceAndStore() {
@@ -142,6 +154,7 @@ function addSub() {
 }
 
 header();
+subtractPOnce();
 mul();
 addSub();
 writeFileSync(process.argv[2] ?? OUTPUT, L.join("\n") + "\n");

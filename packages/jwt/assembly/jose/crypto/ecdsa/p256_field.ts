@@ -9,6 +9,55 @@
 // @ts-ignore: decorator
 @inline const MASK: u64 = 0xffffffff;
 
+/** out = z − p when that does not borrow below the top `carry`, else z (eight u32 limbs). */
+// @ts-ignore: decorator
+@inline export function storeSubtractingP(out: usize, carry: i64, z0: u32, z1: u32, z2: u32, z3: u32, z4: u32, z5: u32, z6: u32, z7: u32): void {
+  let d: i64 = 0;
+  d += <i64>z0 - 4294967295;
+  const s0 = <u32>d;
+  d >>= 32;
+  d += <i64>z1 - 4294967295;
+  const s1 = <u32>d;
+  d >>= 32;
+  d += <i64>z2 - 4294967295;
+  const s2 = <u32>d;
+  d >>= 32;
+  d += <i64>z3 - 0;
+  const s3 = <u32>d;
+  d >>= 32;
+  d += <i64>z4 - 0;
+  const s4 = <u32>d;
+  d >>= 32;
+  d += <i64>z5 - 0;
+  const s5 = <u32>d;
+  d >>= 32;
+  d += <i64>z6 - 1;
+  const s6 = <u32>d;
+  d >>= 32;
+  d += <i64>z7 - 4294967295;
+  const s7 = <u32>d;
+  d >>= 32;
+  if (carry + d >= 0) {
+    store<u32>(out, s0, 0);
+    store<u32>(out, s1, 4);
+    store<u32>(out, s2, 8);
+    store<u32>(out, s3, 12);
+    store<u32>(out, s4, 16);
+    store<u32>(out, s5, 20);
+    store<u32>(out, s6, 24);
+    store<u32>(out, s7, 28);
+  } else {
+    store<u32>(out, z0, 0);
+    store<u32>(out, z1, 4);
+    store<u32>(out, z2, 8);
+    store<u32>(out, z3, 12);
+    store<u32>(out, z4, 16);
+    store<u32>(out, z5, 20);
+    store<u32>(out, z6, 24);
+    store<u32>(out, z7, 28);
+  }
+}
+
 /** out = a·b·2^-256 mod p; a, b < p; out may alias either. */
 export function p256Mul(out: usize, a: usize, b: usize): void {
   const a0 = <u64>load<u32>(a, 0);
@@ -343,50 +392,7 @@ export function p256Mul(out: usize, a: usize, b: usize): void {
   c += r15;
   const z7 = <u32>c;
   c >>= 32;
-  let d: i64 = 0;
-  d += <i64>z0 - 4294967295;
-  const s0 = <u32>d;
-  d >>= 32;
-  d += <i64>z1 - 4294967295;
-  const s1 = <u32>d;
-  d >>= 32;
-  d += <i64>z2 - 4294967295;
-  const s2 = <u32>d;
-  d >>= 32;
-  d += <i64>z3 - 0;
-  const s3 = <u32>d;
-  d >>= 32;
-  d += <i64>z4 - 0;
-  const s4 = <u32>d;
-  d >>= 32;
-  d += <i64>z5 - 0;
-  const s5 = <u32>d;
-  d >>= 32;
-  d += <i64>z6 - 1;
-  const s6 = <u32>d;
-  d >>= 32;
-  d += <i64>z7 - 4294967295;
-  const s7 = <u32>d;
-  d >>= 32;
-  if (c + d >= 0) {
-    store<u32>(out, s0, 0);
-    store<u32>(out, s1, 4);
-    store<u32>(out, s2, 8);
-    store<u32>(out, s3, 12);
-    store<u32>(out, s4, 16);
-    store<u32>(out, s5, 20);
-    store<u32>(out, s6, 24);
-    store<u32>(out, s7, 28);
-  } else {
-    store<u32>(out, z0, 0);
-    store<u32>(out, z1, 4);
-    store<u32>(out, z2, 8);
-    store<u32>(out, z3, 12);
-    store<u32>(out, z4, 16);
-    store<u32>(out, z5, 20);
-    store<u32>(out, z6, 24);
-    store<u32>(out, z7, 28);
-  }
+  storeSubtractingP(out, c, z0, z1, z2, z3, z4, z5, z6, z7);
   }
 }
 
@@ -418,50 +424,7 @@ export function p256Add(out: usize, a: usize, b: usize): void {
   c += <u64>load<u32>(a, 28) + <u64>load<u32>(b, 28);
   const z7 = <u32>c;
   c >>= 32;
-  let d: i64 = 0;
-  d += <i64>z0 - 4294967295;
-  const s0 = <u32>d;
-  d >>= 32;
-  d += <i64>z1 - 4294967295;
-  const s1 = <u32>d;
-  d >>= 32;
-  d += <i64>z2 - 4294967295;
-  const s2 = <u32>d;
-  d >>= 32;
-  d += <i64>z3 - 0;
-  const s3 = <u32>d;
-  d >>= 32;
-  d += <i64>z4 - 0;
-  const s4 = <u32>d;
-  d >>= 32;
-  d += <i64>z5 - 0;
-  const s5 = <u32>d;
-  d >>= 32;
-  d += <i64>z6 - 1;
-  const s6 = <u32>d;
-  d >>= 32;
-  d += <i64>z7 - 4294967295;
-  const s7 = <u32>d;
-  d >>= 32;
-  if (<i64>c + d >= 0) {
-    store<u32>(out, s0, 0);
-    store<u32>(out, s1, 4);
-    store<u32>(out, s2, 8);
-    store<u32>(out, s3, 12);
-    store<u32>(out, s4, 16);
-    store<u32>(out, s5, 20);
-    store<u32>(out, s6, 24);
-    store<u32>(out, s7, 28);
-  } else {
-    store<u32>(out, z0, 0);
-    store<u32>(out, z1, 4);
-    store<u32>(out, z2, 8);
-    store<u32>(out, z3, 12);
-    store<u32>(out, z4, 16);
-    store<u32>(out, z5, 20);
-    store<u32>(out, z6, 24);
-    store<u32>(out, z7, 28);
-  }
+  storeSubtractingP(out, <i64>c, z0, z1, z2, z3, z4, z5, z6, z7);
 }
 
 /** out = a − b mod p; a, b < p; out may alias either. */

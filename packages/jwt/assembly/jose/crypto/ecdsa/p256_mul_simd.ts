@@ -10,6 +10,8 @@
 // p256_field.ts, −p⁻¹ mod 2^32 = 1 and adding q·p adds ±q at four limb offsets, kept in the signed
 // e window (e0 = the next column) and added in at the end with the carries.
 
+import { storeSubtractingP } from "./p256_field";
+
 // @ts-ignore: decorator
 @inline const MASK: u64 = 0xffffffff;
 
@@ -119,48 +121,5 @@ export function p256MulSimd(out: usize, a: usize, b: usize): void {
   c += i64x2.extract_lane(w3, 1) + e7;
   const z7 = <u32>c;
   c >>= 32;
-  let d: i64 = 0;
-  d += <i64>z0 - 4294967295;
-  const s0 = <u32>d;
-  d >>= 32;
-  d += <i64>z1 - 4294967295;
-  const s1 = <u32>d;
-  d >>= 32;
-  d += <i64>z2 - 4294967295;
-  const s2 = <u32>d;
-  d >>= 32;
-  d += <i64>z3 - 0;
-  const s3 = <u32>d;
-  d >>= 32;
-  d += <i64>z4 - 0;
-  const s4 = <u32>d;
-  d >>= 32;
-  d += <i64>z5 - 0;
-  const s5 = <u32>d;
-  d >>= 32;
-  d += <i64>z6 - 1;
-  const s6 = <u32>d;
-  d >>= 32;
-  d += <i64>z7 - 4294967295;
-  const s7 = <u32>d;
-  d >>= 32;
-  if (c + d >= 0) {
-    store<u32>(out, s0, 0);
-    store<u32>(out, s1, 4);
-    store<u32>(out, s2, 8);
-    store<u32>(out, s3, 12);
-    store<u32>(out, s4, 16);
-    store<u32>(out, s5, 20);
-    store<u32>(out, s6, 24);
-    store<u32>(out, s7, 28);
-  } else {
-    store<u32>(out, z0, 0);
-    store<u32>(out, z1, 4);
-    store<u32>(out, z2, 8);
-    store<u32>(out, z3, 12);
-    store<u32>(out, z4, 16);
-    store<u32>(out, z5, 20);
-    store<u32>(out, z6, 24);
-    store<u32>(out, z7, 28);
-  }
+  storeSubtractingP(out, c, z0, z1, z2, z3, z4, z5, z6, z7);
 }
